@@ -1,0 +1,82 @@
+package dev.migrator;
+
+import dev.migrator.cli.CommandLineParser;
+import dev.migrator.cli.Console;
+import dev.migrator.cli.ExitCodes;
+import dev.migrator.cli.Invocation;
+import dev.migrator.cli.UsageException;
+import dev.migrator.config.StartupFailure;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.Banner;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+
+/** Moves helpdesk conversation history into Intercom: see the README, and DESIGN.md for the contract. */
+@SpringBootApplication
+public class ConversationMigratorApplication {
+
+    static final String TOKEN_VARIABLE = "INTERCOM_ACCESS_TOKEN";
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err, System.getenv()));
+    }
+
+    /** Runs one command and returns its exit code; {@code main} without the {@code System.exit}. */
+    public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> environment) {
+        Invocation invocation;
+        try {
+            invocation = CommandLineParser.parse(args);
+        } catch (UsageException e) {
+            err.println("error: " + e.getMessage());
+            err.println("Run with --help for the usage.");
+            return ExitCodes.UNUSABLE;
+        }
+        if (invocation == null) {
+            out.println(CommandLineParser.USAGE);
+            return ExitCodes.OK;
+        }
+        SpringApplication application = new SpringApplication(ConversationMigratorApplication.class);
+        application.setBannerMode(Banner.Mode.OFF);
+        application.setLogStartupInfo(false);
+        // A stop on SIGTERM is the job's own shutdown hook's work; closing the database under it would lose that.
+        application.setRegisterShutdownHook(false);
+        application.addInitializers(context -> {
+            context.getBeanFactory().registerSingleton("invocation", invocation);
+            context.getBeanFactory().registerSingleton("console", new Console(out, err));
+            String token = environment.get(TOKEN_VARIABLE);
+            if (token != null && !token.isBlank()) {
+                // Above the config files, below the options: the order of DESIGN.md.
+                context.getEnvironment().getPropertySources().addAfter(
+                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        new MapPropertySource("intercomTokenFromEnvironment", Map.of("intercom.access-token", token)));
+            }
+        });
+        try (ConfigurableApplicationContext context = application.run(springArguments(invocation))) {
+            return SpringApplication.exit(context);
+        } catch (RuntimeException e) {
+            StartupFailure failure = StartupFailure.of(e);
+            err.println("error: " + failure.message());
+            return failure.exitCode();
+        }
+    }
+
+    /** Config files in the order of DESIGN.md: defaults, ./migration-config.yml, --config FILE; then options. */
+    private static String[] springArguments(Invocation invocation) {
+        List<String> arguments = new ArrayList<>();
+        String locations = "optional:classpath:/application.yml,optional:file:./migration-config.yml";
+        if (invocation.config() != null) {
+            locations += ",file:" + invocation.config().toAbsolutePath();
+        }
+        arguments.add("--spring.config.location=" + locations);
+        if (invocation.stateDir() != null) {
+            arguments.add("--migration.state-dir=" + invocation.stateDir());
+        }
+        return arguments.toArray(String[]::new);
+    }
+}

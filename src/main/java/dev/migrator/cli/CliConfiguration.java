@@ -1,0 +1,37 @@
+package dev.migrator.cli;
+
+import dev.migrator.config.MigrationProperties;
+import dev.migrator.job.Preflight;
+import dev.migrator.job.RunLock;
+import dev.migrator.ledger.Ledger;
+import dev.migrator.report.RunReport;
+import javax.sql.DataSource;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The commands; the invocation and console beans are registered by the application before it starts. */
+@Configuration(proxyBeanMethods = false)
+public class CliConfiguration {
+
+    @Bean
+    MigrateCommand migrateCommand(Console console, JobOperator jobOperator, JobRepository jobRepository,
+                                  Job migrationJob, Preflight preflight, RunReport runReport, Ledger ledger,
+                                  RunLock runLock, MigrationProperties migration, DataSource dataSource) {
+        return new MigrateCommand(console, jobOperator, jobRepository, migrationJob, preflight, runReport, ledger,
+                runLock, migration, dataSource);
+    }
+
+    @Bean
+    StatusCommand statusCommand(Console console, JobRepository jobRepository, RunReport runReport) {
+        return new StatusCommand(console, jobRepository, runReport);
+    }
+
+    @Bean
+    CommandRunner commandRunner(Invocation invocation, Console console, MigrateCommand migrateCommand,
+                                StatusCommand statusCommand, MigrationProperties migration) {
+        return new CommandRunner(invocation, console, migrateCommand, statusCommand, migration);
+    }
+}

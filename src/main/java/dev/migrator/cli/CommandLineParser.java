@@ -1,0 +1,115 @@
+package dev.migrator.cli;
+
+import dev.migrator.cli.Invocation.Command;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/** Parses the command line of DESIGN.md's contract with picocli, before Spring starts. */
+public final class CommandLineParser {
+
+    public static final String USAGE = """
+            Usage:
+              java -jar conversation-migrator.jar migrate --input FILE [--input FILE...] [--format F] [--users FILE]
+                                                          [--config FILE] [--state-dir DIR] [--dry-run]
+              java -jar conversation-migrator.jar status|resume|report [--config FILE] [--state-dir DIR]
+            Formats: conversations (JSON array or JSON Lines), conversations-csv. Omit --format to detect it.
+            The Intercom token comes from the environment variable INTERCOM_ACCESS_TOKEN.""";
+
+    private CommandLineParser() {
+    }
+
+    static class CommonOptions {
+        @Option(names = "--config", paramLabel = "FILE")
+        Path config;
+
+        @Option(names = "--state-dir", paramLabel = "DIR")
+        Path stateDir;
+    }
+
+    @CommandLine.Command(name = "migrate")
+    static class MigrateOptions extends CommonOptions {
+        @Option(names = "--input", paramLabel = "FILE", required = true)
+        List<Path> inputs = new ArrayList<>();
+
+        @Option(names = "--format", paramLabel = "F")
+        String format;
+
+        @Option(names = "--users", paramLabel = "FILE")
+        Path users;
+
+        @Option(names = "--dry-run")
+        boolean dryRun;
+    }
+
+    @CommandLine.Command(name = "status")
+    static class StatusOptions extends CommonOptions {
+    }
+
+    @CommandLine.Command(name = "resume")
+    static class ResumeOptions extends CommonOptions {
+    }
+
+    @CommandLine.Command(name = "report")
+    static class ReportOptions extends CommonOptions {
+    }
+
+    @CommandLine.Command(name = "conversation-migrator")
+    static class TopLevel {
+    }
+
+    /** Returns {@code null} when only help was asked for. */
+    public static Invocation parse(String[] args) {
+        if (args.length == 0 || List.of("-h", "--help", "help").contains(args[0])) {
+            return null;
+        }
+        CommandLine commandLine = new CommandLine(new TopLevel())
+                .addSubcommand(new MigrateOptions())
+                .addSubcommand(new StatusOptions())
+                .addSubcommand(new ResumeOptions())
+                .addSubcommand(new ReportOptions());
+        ParseResult result;
+        try {
+            result = commandLine.parseArgs(args);
+        } catch (ParameterException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (!result.hasSubcommand()) {
+            throw new UsageException("no command given: use migrate, status, resume or report");
+        }
+        CommandSpec spec = result.subcommand().commandSpec();
+        CommonOptions options = (CommonOptions) spec.userObject();
+        Command command = Command.valueOf(spec.name().toUpperCase(Locale.ROOT));
+        requireFile(options.config, "--config");
+        if (options instanceof MigrateOptions migrate) {
+            for (Path input : migrate.inputs) {
+                requireFile(input, "--input");
+            }
+            if (migrate.users != null) {
+                throw new UsageException("--users goes with --format zendesk, which this version does not read yet");
+            }
+            return new Invocation(command, List.copyOf(migrate.inputs), migrate.format, migrate.users, options.config,
+                    options.stateDir, migrate.dryRun, List.of(args));
+        }
+        return new Invocation(command, List.of(), null, null, options.config, options.stateDir, false, List.of(args));
+    }
+
+    private static void requireFile(Path path, String option) {
+        if (path == null) {
+            return;
+        }
+        if (!Files.exists(path)) {
+            throw new UsageException(option + " " + path + ": no such file");
+        }
+        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            throw new UsageException(option + " " + path + ": not a readable file");
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.migrator.cli;
+
+import dev.migrator.config.MigrationProperties;
+import dev.migrator.intercom.AccessDeniedException;
+import dev.migrator.intercom.IntercomUnavailableException;
+import dev.migrator.job.Preflight.PreflightException;
+import dev.migrator.source.UnusableInputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.ExitCodeGenerator;
+
+/** Runs the command of the invocation once the application is up, and turns every outcome into an exit code. */
+public class CommandRunner implements ApplicationRunner, ExitCodeGenerator {
+
+    private static final Logger log = LoggerFactory.getLogger(CommandRunner.class);
+
+    private final Invocation invocation;
+    private final Console console;
+    private final MigrateCommand migrateCommand;
+    private final StatusCommand statusCommand;
+    private final MigrationProperties migration;
+    private int exitCode = ExitCodes.FAILED;
+
+    public CommandRunner(Invocation invocation, Console console, MigrateCommand migrateCommand,
+                         StatusCommand statusCommand, MigrationProperties migration) {
+        this.invocation = invocation;
+        this.console = console;
+        this.migrateCommand = migrateCommand;
+        this.statusCommand = statusCommand;
+        this.migration = migration;
+    }
+
+    @Override
+    public void run(ApplicationArguments arguments) {
+        try {
+            keepStateDirPrivate();
+            exitCode = switch (invocation.command()) {
+                case MIGRATE -> migrateCommand.migrate(invocation);
+                case RESUME -> migrateCommand.resume(invocation);
+                case STATUS -> statusCommand.status();
+                case REPORT -> statusCommand.report();
+            };
+        } catch (UsageException | UnusableInputException | PreflightException | AccessDeniedException e) {
+            console.problem("error: " + e.getMessage());
+            exitCode = ExitCodes.UNUSABLE;
+        } catch (IntercomUnavailableException e) {
+            console.problem("error: " + e.getMessage());
+            console.problem("Nothing committed is lost. Run the same command again to resume:");
+            console.problem("  " + invocation.commandLine());
+            exitCode = ExitCodes.FAILED;
+        } catch (Exception e) {
+            log.error("The command failed", e);
+            console.problem("error: " + MigrateCommand.rootMessage(e) + " (details in "
+                    + migration.stateDir().resolve("migrator.log") + ")");
+            exitCode = ExitCodes.FAILED;
+        }
+    }
+
+    @Override
+    public int getExitCode() {
+        return exitCode;
+    }
+
+    /** Rejects hold customer data: only the owner may read the state directory. */
+    private void keepStateDirPrivate() throws IOException {
+        Files.createDirectories(migration.stateDir());
+        if (Files.getFileStore(migration.stateDir()).supportsFileAttributeView("posix")) {
+            Files.setPosixFilePermissions(migration.stateDir(), PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+}

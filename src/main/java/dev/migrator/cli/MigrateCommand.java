@@ -1,0 +1,219 @@
+package dev.migrator.cli;
+
+import dev.migrator.config.MigrationProperties;
+import dev.migrator.intercom.AccessDeniedException;
+import dev.migrator.job.MigrationJobConfiguration;
+import dev.migrator.job.MigrationParameters;
+import dev.migrator.job.Preflight;
+import dev.migrator.job.RunLock;
+import dev.migrator.ledger.Ledger;
+import dev.migrator.report.RunReport;
+import dev.migrator.report.RunSummary;
+import dev.migrator.source.ExportFile;
+import dev.migrator.source.ExportInspector;
+import dev.migrator.source.InputFormat;
+import dev.migrator.source.UnusableInputException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.launch.JobExecutionAlreadyRunningException;
+import org.springframework.batch.core.launch.JobInstanceAlreadyCompleteException;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.jdbc.datasource.DataSourceUtils;
+
+/** {@code migrate} and {@code resume}: one run of the migration job, started or resumed. */
+public class MigrateCommand {
+
+    private final Console console;
+    private final JobOperator jobOperator;
+    private final JobRepository jobRepository;
+    private final Job migrationJob;
+    private final Preflight preflight;
+    private final RunReport report;
+    private final Ledger ledger;
+    private final RunLock runLock;
+    private final MigrationProperties migration;
+    private final DataSource dataSource;
+
+    public MigrateCommand(Console console, JobOperator jobOperator, JobRepository jobRepository, Job migrationJob,
+                          Preflight preflight, RunReport report, Ledger ledger, RunLock runLock,
+                          MigrationProperties migration, DataSource dataSource) {
+        this.console = console;
+        this.jobOperator = jobOperator;
+        this.jobRepository = jobRepository;
+        this.migrationJob = migrationJob;
+        this.preflight = preflight;
+        this.report = report;
+        this.ledger = ledger;
+        this.runLock = runLock;
+        this.migration = migration;
+        this.dataSource = dataSource;
+    }
+
+    public int migrate(Invocation invocation) throws Exception {
+        List<ExportFile> files = new ArrayList<>();
+        for (Path input : invocation.inputs()) {
+            files.add(new ExportFile(input, formatOf(input, invocation.format())));
+        }
+        return run(files, invocation.dryRun(), invocation.commandLine());
+    }
+
+    /** Continues the latest run that did not finish, with the inputs it was started with. */
+    public int resume(Invocation invocation) throws Exception {
+        Optional<JobExecution> unfinished = jobRepository.getJobInstances(MigrationJobConfiguration.JOB_NAME, 0, 1000)
+                .stream()
+                .map(jobRepository::getLastJobExecution)
+                .filter(e -> e != null && e.getStatus() != BatchStatus.COMPLETED && e.getStatus() != BatchStatus.ABANDONED)
+                .findFirst();
+        if (unfinished.isEmpty()) {
+            console.say("Nothing to resume: every run in " + migration.stateDir() + " has finished.");
+            return ExitCodes.OK;
+        }
+        JobParameters parameters = unfinished.get().getJobParameters();
+        List<ExportFile> files = MigrationParameters.files(parameters);
+        List<String> expected = MigrationParameters.checksums(parameters);
+        for (int i = 0; i < files.size(); i++) {
+            if (!checksum(files.get(i)).equals(expected.get(i))) {
+                throw new UsageException(files.get(i).displayName() + " has changed since run "
+                        + unfinished.get().getJobInstanceId() + " started; run migrate with it to start a new run");
+            }
+        }
+        console.say("Resuming run " + unfinished.get().getJobInstanceId() + ".");
+        return run(files, MigrationParameters.isDryRun(parameters.getString(MigrationParameters.TARGET)),
+                invocation.commandLine());
+    }
+
+    private int run(List<ExportFile> files, boolean dryRun, String resumeCommand) throws Exception {
+        if (!runLock.acquire()) {
+            console.problem("Another migrator process is using the state directory " + migration.stateDir()
+                    + "; wait for it to finish, or give this run its own --state-dir.");
+            return ExitCodes.FAILED;
+        }
+        List<String> checksums = new ArrayList<>();
+        for (ExportFile file : files) {
+            checksums.add(checksum(file));
+        }
+        Preflight.Result checked = preflight.check(files, dryRun);
+        console.say(dryRun
+                ? "Dry run: no request leaves this machine; the requests are written to the run's requests.jsonl."
+                : "Workspace: " + checked.workspaceName() + " (" + checked.target() + ")");
+        console.say("Input: " + checked.conversations() + " records in " + files.size() + " file(s).");
+
+        JobParameters parameters = MigrationParameters.of(files, checksums, checked.target());
+        JobExecution last = jobRepository.getLastJobExecution(MigrationJobConfiguration.JOB_NAME, parameters);
+        if (last != null && last.getStatus() == BatchStatus.COMPLETED) {
+            return alreadyDone(last);
+        }
+        if (last != null && last.isRunning()) {
+            if (!isStateDirDatabase()) {
+                console.problem("Run " + last.getJobInstanceId() + " is marked as running in the shared job repository. "
+                        + "If no migrator process is running it any more, mark it failed and run this command again.");
+                return ExitCodes.FAILED;
+            }
+            // We hold the state directory's lock, so the process that left this run STARTED is gone.
+            jobOperator.recover(last);
+            console.say("Run " + last.getJobInstanceId() + " was left running by a process that is gone; recovered it.");
+        }
+        if (last != null) {
+            console.say("Resuming run " + last.getJobInstanceId() + " from its last committed chunk.");
+        }
+        JobExecution execution;
+        try {
+            execution = jobOperator.start(migrationJob, parameters);
+        } catch (JobInstanceAlreadyCompleteException e) {
+            return alreadyDone(jobRepository.getLastJobExecution(MigrationJobConfiguration.JOB_NAME, parameters));
+        } catch (JobExecutionAlreadyRunningException e) {
+            console.problem("This run is already running in another process.");
+            return ExitCodes.FAILED;
+        }
+        RunSummary summary = report.write(execution);
+        if (dryRun && execution.getStatus() == BatchStatus.COMPLETED) {
+            ledger.forgetWorkspace(MigrationParameters.ledgerWorkspace(checked.target(), summary.runId()));
+        }
+        print(summary);
+        if (execution.getStatus() != BatchStatus.COMPLETED) {
+            console.problem("The run " + (execution.getStatus() == BatchStatus.STOPPED ? "was stopped" : "failed")
+                    + reason(execution) + ".");
+            console.problem("Nothing committed is lost. To resume, run the same command again:");
+            console.problem("  " + resumeCommand);
+            return ExitCodes.FAILED;
+        }
+        return summary.conversationsRejected() > 0 ? ExitCodes.REJECTS : ExitCodes.OK;
+    }
+
+    private int alreadyDone(JobExecution last) {
+        JobInstance instance = last.getJobInstance();
+        console.say("These inputs were already migrated by run " + instance.getInstanceId() + " (finished "
+                + last.getEndTime() + "): nothing to send. Its summary: " + report.summaryFile(instance.getInstanceId()));
+        return ExitCodes.OK;
+    }
+
+    private void print(RunSummary s) {
+        console.say("Run " + s.runId() + " " + s.status() + ": " + s.conversationsRead() + " records read, "
+                + s.conversationsMigrated() + " conversations migrated, " + s.conversationsAlreadyMigrated()
+                + " already migrated, " + s.conversationsRejected() + " rejected; " + s.repliesSent()
+                + " replies sent, " + s.apiCalls() + (s.dryRun() ? " requests written" : " API calls")
+                + ", " + s.warnings() + " warnings.");
+        console.say("  summary:  " + report.summaryFile(s.runId()));
+        console.say("  rejects:  " + s.rejectsFile());
+        if (s.dryRun()) {
+            console.say("  requests: " + s.requestsFile());
+        }
+    }
+
+    private static String reason(JobExecution execution) {
+        return execution.getAllFailureExceptions().stream().findFirst()
+                .map(e -> ": " + rootMessage(e)).orElse("");
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        return e instanceof AccessDeniedException ? e.getMessage() : message;
+    }
+
+    private InputFormat formatOf(Path input, String requested) {
+        if (requested != null) {
+            return InputFormat.fromCliName(requested).orElseThrow(() -> new UsageException(
+                    "--format " + requested + " is not a format this version reads (" + InputFormat.cliNames() + ")"));
+        }
+        InputFormat detected = ExportInspector.detectFormat(input).orElseThrow(() -> new UsageException(
+                "--input " + input + ": cannot tell its format from its content; give --format (" + InputFormat.cliNames() + ")"));
+        console.say("Detected format " + detected.cliName() + " for " + input + ".");
+        return detected;
+    }
+
+    private static String checksum(ExportFile file) {
+        try {
+            return ExportInspector.sha256(file.path());
+        } catch (IOException e) {
+            throw new UnusableInputException(file.displayName() + ": cannot read (" + e.getMessage() + ")");
+        }
+    }
+
+    private boolean isStateDirDatabase() {
+        try {
+            var connection = DataSourceUtils.getConnection(dataSource);
+            try {
+                return connection.getMetaData().getURL().startsWith("jdbc:h2:");
+            } finally {
+                DataSourceUtils.releaseConnection(connection, dataSource);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new UncheckedIOException(new IOException(e));
+        }
+    }
+}

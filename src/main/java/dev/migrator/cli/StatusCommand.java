@@ -1,0 +1,59 @@
+package dev.migrator.cli;
+
+import dev.migrator.job.MigrationJobConfiguration;
+import dev.migrator.report.RunReport;
+import dev.migrator.report.RunSummary;
+import java.util.List;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.repository.JobRepository;
+
+/** {@code status} lists the runs in the state directory; {@code report} rewrites the latest run's files. */
+public class StatusCommand {
+
+    private final Console console;
+    private final JobRepository jobRepository;
+    private final RunReport report;
+
+    public StatusCommand(Console console, JobRepository jobRepository, RunReport report) {
+        this.console = console;
+        this.jobRepository = jobRepository;
+        this.report = report;
+    }
+
+    public int status() {
+        List<JobInstance> instances = jobRepository.getJobInstances(MigrationJobConfiguration.JOB_NAME, 0, 1000);
+        if (instances.isEmpty()) {
+            console.say("No runs yet.");
+            return ExitCodes.OK;
+        }
+        boolean unfinished = false;
+        for (JobInstance instance : instances) {
+            JobExecution last = jobRepository.getLastJobExecution(instance);
+            RunSummary s = report.summarize(last);
+            console.say("run " + s.runId() + "  " + s.status() + "  " + (s.dryRun() ? "dry run" : "workspace " + s.target())
+                    + "  " + String.join(", ", s.inputs()) + "  read " + s.conversationsRead() + ", migrated "
+                    + s.conversationsMigrated() + ", rejected " + s.conversationsRejected());
+            unfinished |= last.getStatus() != BatchStatus.COMPLETED && last.getStatus() != BatchStatus.ABANDONED;
+        }
+        if (unfinished) {
+            console.say("To continue the latest unfinished run: java -jar target/conversation-migrator.jar resume");
+        }
+        return ExitCodes.OK;
+    }
+
+    public int report() {
+        List<JobInstance> latest = jobRepository.getJobInstances(MigrationJobConfiguration.JOB_NAME, 0, 1);
+        if (latest.isEmpty()) {
+            console.say("No runs yet.");
+            return ExitCodes.OK;
+        }
+        RunSummary s = report.write(jobRepository.getLastJobExecution(latest.get(0)));
+        console.say("Run " + s.runId() + " " + s.status() + ": " + s.conversationsMigrated() + " migrated, "
+                + s.conversationsRejected() + " rejected.");
+        console.say("  summary: " + report.summaryFile(s.runId()));
+        console.say("  rejects: " + s.rejectsFile());
+        return ExitCodes.OK;
+    }
+}

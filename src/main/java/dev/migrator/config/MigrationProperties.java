@@ -1,0 +1,28 @@
+package dev.migrator.config;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/** How the migration runs: where its state lives, who authors unmatched agents' parts, how wide it goes. */
+@Validated
+@ConfigurationProperties("migration")
+public record MigrationProperties(
+        @NotNull Path stateDir,
+        String defaultAdminId,
+        @NotNull ZoneId timezone,
+        @Min(1) @Max(1000) int chunkSize,
+        @Min(1) @Max(64) int concurrency) {
+
+    public boolean hasDefaultAdmin() {
+        return defaultAdminId != null && !defaultAdminId.isBlank();
+    }
+
+    public Path runDir(long runId) {
+        return stateDir.resolve("runs").resolve(Long.toString(runId));
+    }
+}

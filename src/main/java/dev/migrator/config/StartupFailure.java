@@ -1,0 +1,46 @@
+package dev.migrator.config;
+
+import dev.migrator.cli.ExitCodes;
+import java.util.stream.Collectors;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.validation.BindValidationException;
+import org.springframework.validation.FieldError;
+
+/** Turns a failure to start into one line for the user (never a stack trace) and an exit code. */
+public record StartupFailure(String message, int exitCode) {
+
+    public static StartupFailure of(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BindValidationException validation) {
+                return unusable(validation.getValidationErrors().getAllErrors().stream()
+                        .map(error -> error instanceof FieldError field
+                                ? validation.getValidationErrors().getName() + "." + field.getField() + " "
+                                + error.getDefaultMessage() + " (is '" + field.getRejectedValue() + "')"
+                                : error.getDefaultMessage())
+                        .collect(Collectors.joining("; ")));
+            }
+            if (cause instanceof BindException bind && !(bind.getCause() instanceof BindValidationException)) {
+                return unusable("configuration property " + bind.getProperty().getName() + " is unusable: "
+                        + rootMessage(bind));
+            }
+        }
+        String root = rootMessage(failure);
+        if (root.contains("Database may be already in use") || root.contains("database is already in use")) {
+            return new StartupFailure("the state directory's database is in use by another migrator process", ExitCodes.FAILED);
+        }
+        return unusable("cannot start: " + root);
+    }
+
+    private static StartupFailure unusable(String message) {
+        return new StartupFailure(message, ExitCodes.UNUSABLE);
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        return message.lines().findFirst().orElse(message);
+    }
+}

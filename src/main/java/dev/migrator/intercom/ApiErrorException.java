@@ -1,0 +1,28 @@
+package dev.migrator.intercom;
+
+/** Intercom answered with an error: the request was understood and refused, nothing happened. */
+public class ApiErrorException extends RuntimeException {
+
+    private final int status;
+    private final String code;
+
+    public ApiErrorException(int status, String code, String message) {
+        super("Intercom answered " + status + (code == null ? "" : " " + code) + (message == null ? "" : ": " + message));
+        this.status = status;
+        this.code = code;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public String apiMessage() {
+        String message = getMessage();
+        int colon = message.indexOf(": ");
+        return colon < 0 ? "" : message.substring(colon + 2);
+    }
+}

@@ -1,0 +1,244 @@
+package dev.migrator.intercom;
+
+import dev.migrator.ledger.Ledger;
+import dev.migrator.ledger.Ledger.ConversationEntry;
+import dev.migrator.ledger.Ledger.ConversationState;
+import dev.migrator.ledger.Ledger.PartEntry;
+import dev.migrator.mapping.HtmlToText;
+import dev.migrator.mapping.PlannedConversation;
+import dev.migrator.mapping.PlannedPart;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Moves one planned conversation into Intercom, doing only what the ledger says is not done:
+ * the conversation, then each later part in order, then close and tags. A create whose
+ * response was lost is looked for in Intercom before it is ever sent again.
+ */
+public class ConversationMigrator {
+
+    private static final Logger log = LoggerFactory.getLogger(ConversationMigrator.class);
+    /** A create that keeps losing its response points at a broken network, not at bad luck. */
+    private static final int MAX_UNKNOWN_OUTCOMES = 5;
+
+    private final IntercomApi api;
+    private final Ledger ledger;
+    private final ContactResolver contacts;
+    private final AdminDirectory admins;
+    private final String workspace;
+    private final long runId;
+    private final Duration searchLag;
+    private final Clock clock;
+    private final Map<String, String> tagIds = new ConcurrentHashMap<>();
+
+    public ConversationMigrator(IntercomApi api, Ledger ledger, AdminDirectory admins, String workspace, long runId,
+                                Duration searchLag, Clock clock) {
+        this.api = api;
+        this.ledger = ledger;
+        this.contacts = new ContactResolver(api, ledger, workspace);
+        this.admins = admins;
+        this.workspace = workspace;
+        this.runId = runId;
+        this.searchLag = searchLag;
+        this.clock = clock;
+    }
+
+    /** What became of one conversation. */
+    public sealed interface Outcome {
+        record Migrated(int partsSent) implements Outcome {
+        }
+
+        record AlreadyMigrated() implements Outcome {
+        }
+
+        /** Intercom refused a request: nothing more is sent for this conversation in this run. */
+        record Refused(String reason) implements Outcome {
+        }
+    }
+
+    public Outcome migrate(PlannedConversation conversation) {
+        String id = conversation.sourceId();
+        try {
+            Optional<ConversationEntry> entry = ledger.conversation(workspace, id);
+            int sent = 0;
+            String contactId = entry.map(ConversationEntry::contactId).orElseGet(() -> contacts.resolve(conversation.contact()));
+            String intercomId;
+            if (entry.isPresent() && entry.get().state() != ConversationState.CREATING) {
+                intercomId = entry.get().intercomId();
+            } else {
+                intercomId = open(conversation, contactId, entry);
+                sent++;
+            }
+            Map<String, PartEntry> parts = ledger.parts(workspace, id);
+            for (PlannedPart part : conversation.replies()) {
+                PartEntry known = parts.get(part.key());
+                if (known != null && known.sent()) {
+                    continue;
+                }
+                if (reply(id, intercomId, contactId, part, known)) {
+                    sent++;
+                }
+                ledger.partSent(workspace, id, part.key(), runId);
+            }
+            boolean closedNow = conversation.close() && !entry.map(ConversationEntry::closed).orElse(false);
+            if (closedNow) {
+                close(intercomId);
+                ledger.conversationClosed(workspace, id);
+            }
+            boolean taggedNow = !conversation.tags().isEmpty() && !entry.map(ConversationEntry::tagged).orElse(false);
+            if (taggedNow) {
+                for (String tag : conversation.tags()) {
+                    api.tag(intercomId, tagIds.computeIfAbsent(tag, api::tagId), admins.actorAdminId());
+                }
+                ledger.conversationTagged(workspace, id);
+            }
+            boolean changed = sent > 0 || closedNow || taggedNow;
+            if (!changed && entry.map(e -> e.state() == ConversationState.COMPLETE).orElse(false)) {
+                return new Outcome.AlreadyMigrated();
+            }
+            ledger.conversationComplete(workspace, id, changed ? runId : null);
+            return changed ? new Outcome.Migrated(sent) : new Outcome.AlreadyMigrated();
+        } catch (ApiErrorException e) {
+            return new Outcome.Refused("conversation " + id + ": " + e.getMessage());
+        }
+    }
+
+    /** Creates the conversation unless an earlier, unanswered create did; returns its Intercom id. */
+    private String open(PlannedConversation conversation, String contactId, Optional<ConversationEntry> pending) {
+        PlannedPart opening = conversation.opening();
+        if (pending.isPresent()) {
+            Optional<String> found = awaitConversation(contactId, opening, pending.get().attemptedAt());
+            if (found.isPresent()) {
+                ledger.conversationCreated(workspace, conversation.sourceId(), found.get(), runId);
+                return found.get();
+            }
+        }
+        for (int unknown = 0; ; ) {
+            long attemptedAt = clock.millis();
+            ledger.conversationCreating(workspace, conversation.sourceId(), contactId, opening.key(),
+                    opening.createdAt(), attemptedAt);
+            try {
+                String intercomId = createWhenContactVisible(conversation, contactId);
+                ledger.conversationCreated(workspace, conversation.sourceId(), intercomId, runId);
+                return intercomId;
+            } catch (OutcomeUnknownException e) {
+                log.info("Lost the answer to creating conversation {} ({}); checking Intercom", conversation.sourceId(), e.getMessage());
+                Optional<String> found = awaitConversation(contactId, opening, attemptedAt);
+                if (found.isPresent()) {
+                    ledger.conversationCreated(workspace, conversation.sourceId(), found.get(), runId);
+                    return found.get();
+                }
+                if (++unknown >= MAX_UNKNOWN_OUTCOMES) {
+                    throw new IntercomUnavailableException("creating conversation " + conversation.sourceId()
+                            + " lost its answer " + unknown + " times: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Intercom answers 404 "User Not Found" for a short while after a contact is created. */
+    private String createWhenContactVisible(PlannedConversation conversation, String contactId) {
+        long deadline = clock.millis() + searchLag.toMillis();
+        for (long pause = 250; ; pause = Math.min(pause * 2, 5_000)) {
+            try {
+                return api.createConversation(contactId, conversation.contact().role(), conversation.subject(),
+                        conversation.opening());
+            } catch (ApiErrorException e) {
+                if (e.status() != 404 || clock.millis() + pause > deadline) {
+                    throw e;
+                }
+                pause(pause);
+            }
+        }
+    }
+
+    /**
+     * Looks for a conversation an unanswered create may have made. Search lags behind creation,
+     * so "not found" is only believed once the search lag has passed since the attempt.
+     */
+    private Optional<String> awaitConversation(String contactId, PlannedPart opening, long attemptedAt) {
+        while (true) {
+            for (JsonNode candidate : api.findConversations(contactId, opening.createdAt())) {
+                if (sameText(candidate.path("source").path("body").asString(""), opening.body())) {
+                    return Optional.of(candidate.path("id").asString());
+                }
+            }
+            long remaining = attemptedAt + searchLag.toMillis() - clock.millis();
+            if (remaining <= 0) {
+                return Optional.empty();
+            }
+            pause(Math.min(remaining, 1_000));
+        }
+    }
+
+    /** Sends one later part; returns false when an earlier, unanswered attempt turns out to have done it. */
+    private boolean reply(String sourceId, String intercomId, String contactId, PlannedPart part, PartEntry pending) {
+        if (pending != null && partExists(intercomId, part)) {
+            return false;
+        }
+        for (int unknown = 0; ; ) {
+            ledger.partSending(workspace, sourceId, part.key(), clock.millis());
+            try {
+                if (part.byContact()) {
+                    api.replyAsContact(intercomId, contactId, part);
+                } else {
+                    api.replyAsAdmin(intercomId, admins.adminFor(part.agentEmail()), part);
+                }
+                return true;
+            } catch (OutcomeUnknownException e) {
+                if (partExists(intercomId, part)) {
+                    return true;
+                }
+                if (++unknown >= MAX_UNKNOWN_OUTCOMES) {
+                    throw new IntercomUnavailableException("sending part " + part.key() + " lost its answer "
+                            + unknown + " times: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private boolean partExists(String intercomId, PlannedPart part) {
+        for (JsonNode existing : api.conversation(intercomId).path("conversation_parts").path("conversation_parts")) {
+            boolean byAdmin = existing.path("author").path("type").asString("").equals("admin");
+            if (existing.path("created_at").asLong() == part.createdAt() && byAdmin == !part.byContact()
+                    && sameText(existing.path("body").asString(""), part.body())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void close(String intercomId) {
+        try {
+            api.close(intercomId, admins.actorAdminId());
+        } catch (OutcomeUnknownException e) {
+            if (!"closed".equals(api.conversation(intercomId).path("state").asString(""))) {
+                api.close(intercomId, admins.actorAdminId());
+            }
+        }
+    }
+
+    /** Intercom may store a plain-text body as HTML; compare the text, not the markup. */
+    private static boolean sameText(String stored, String sent) {
+        return normalize(HtmlToText.toPlainText(stored)).equals(normalize(sent));
+    }
+
+    private static String normalize(String text) {
+        return text.replaceAll("\\s+", " ").trim();
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IntercomUnavailableException("interrupted");
+        }
+    }
+}

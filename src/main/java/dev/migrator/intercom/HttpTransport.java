@@ -1,0 +1,190 @@
+package dev.migrator.intercom;
+
+import dev.migrator.config.IntercomProperties;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.NullNode;
+
+/**
+ * The Intercom REST API over {@link HttpClient}. Repeatable requests are retried on transient
+ * failures with exponential random backoff; a 429 waits for the window to reset without
+ * spending the retry budget; a non-repeatable create whose outcome is unknown is never
+ * re-sent here but reported, so that the caller can check Intercom first.
+ */
+public class HttpTransport implements IntercomTransport {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpTransport.class);
+    /** Enough 429 waits to sit out several windows of a busy workspace, but not forever. */
+    private static final int MAX_RATE_LIMIT_WAITS = 30;
+
+    private final HttpClient client;
+    private final IntercomProperties properties;
+    private final JsonMapper mapper;
+    private final Retry retry;
+    private final RateLimiter rateLimiter;
+    private final Clock clock;
+    private final AtomicLong calls = new AtomicLong();
+
+    public HttpTransport(IntercomProperties properties, JsonMapper mapper, Clock clock) {
+        this.properties = properties;
+        this.mapper = mapper;
+        this.clock = clock;
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(properties.timeout())
+                .build();
+        this.retry = Retry.of("intercom", RetryConfig.custom()
+                .maxAttempts(properties.retry().maxAttempts())
+                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
+                        properties.retry().initialBackoff(), 2.0, 0.5, properties.retry().maxBackoff()))
+                .retryExceptions(TransientFailure.class)
+                .build());
+        int perWindow = Math.max(1, properties.requestsPerMinute() / 6);
+        this.rateLimiter = RateLimiter.of("intercom", RateLimiterConfig.custom()
+                .limitRefreshPeriod(Duration.ofSeconds(10))
+                .limitForPeriod(perWindow)
+                .timeoutDuration(Duration.ofMinutes(10))
+                .build());
+    }
+
+    @Override
+    public JsonNode exchange(ApiRequest request) {
+        try {
+            return retry.executeSupplier(() -> sendUntilNotRateLimited(request));
+        } catch (TransientFailure e) {
+            throw new IntercomUnavailableException("Intercom did not answer " + request.method() + " " + request.path()
+                    + " after " + properties.retry().maxAttempts() + " attempts: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public long callCount() {
+        return calls.get();
+    }
+
+    private JsonNode sendUntilNotRateLimited(ApiRequest request) {
+        for (int waits = 0; ; waits++) {
+            RateLimiter.waitForPermission(rateLimiter);
+            HttpResponse<String> response = send(request);
+            int status = response.statusCode();
+            if (status == 429) {
+                if (waits >= MAX_RATE_LIMIT_WAITS) {
+                    throw new TransientFailure("still rate limited after " + waits + " waits");
+                }
+                waitForReset(response);
+                continue;
+            }
+            if (status >= 500) {
+                if (!request.repeatable()) {
+                    throw new OutcomeUnknownException(request, "Intercom answered " + status);
+                }
+                throw new TransientFailure("Intercom answered " + status);
+            }
+            if (status == 401 || status == 403) {
+                throw new AccessDeniedException("Intercom refused the access token (" + status + " "
+                        + errorOf(response) + "); check INTERCOM_ACCESS_TOKEN and its permissions");
+            }
+            if (status >= 400) {
+                JsonNode error = firstError(response.body());
+                throw new ApiErrorException(status, error.path("code").asString(null), error.path("message").asString(null));
+            }
+            return parse(response.body());
+        }
+    }
+
+    private HttpResponse<String> send(ApiRequest request) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(properties.baseUrl().toString().replaceAll("/+$", "") + request.path()))
+                .timeout(properties.timeout())
+                .header("Authorization", "Bearer " + properties.accessToken())
+                .header("Accept", "application/json")
+                .header("Intercom-Version", properties.version());
+        if (request.body() != null) {
+            builder.header("Content-Type", "application/json")
+                    .method(request.method(), HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(request.body())));
+        } else {
+            builder.method(request.method(), HttpRequest.BodyPublishers.noBody());
+        }
+        calls.incrementAndGet();
+        try {
+            return client.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            // Refused before anything was sent: always safe to try again.
+            throw new TransientFailure("cannot connect to " + properties.baseUrl() + " (" + e.getClass().getSimpleName() + ")");
+        } catch (IOException e) {
+            if (!request.repeatable()) {
+                throw new OutcomeUnknownException(request, "no response (" + describe(e) + ")");
+            }
+            throw new TransientFailure("no response (" + describe(e) + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IntercomUnavailableException("interrupted while calling Intercom");
+        }
+    }
+
+    /** Sleeps until the window the server named resets, plus jitter so that waiting threads do not stampede. */
+    private void waitForReset(HttpResponse<String> response) {
+        long resetAt = response.headers().firstValueAsLong("X-RateLimit-Reset").orElse(0);
+        long waitMillis = Math.max(0, resetAt * 1000 - clock.millis());
+        waitMillis = Math.min(waitMillis, 10_000) + ThreadLocalRandom.current().nextLong(50, 500);
+        log.info("Rate limited by Intercom; waiting {} ms for the window to reset", waitMillis);
+        try {
+            Thread.sleep(waitMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IntercomUnavailableException("interrupted while waiting for Intercom's rate limit");
+        }
+    }
+
+    private JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return NullNode.getInstance();
+        }
+        try {
+            return mapper.readTree(body);
+        } catch (JacksonException e) {
+            throw new TransientFailure("unreadable response body");
+        }
+    }
+
+    private JsonNode firstError(String body) {
+        try {
+            return mapper.readTree(body).path("errors").path(0);
+        } catch (JacksonException e) {
+            return NullNode.getInstance();
+        }
+    }
+
+    private String errorOf(HttpResponse<String> response) {
+        JsonNode error = firstError(response.body());
+        return error.path("code").asString("") + " " + error.path("message").asString("");
+    }
+
+    private static String describe(IOException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    /** A failure that a later attempt of the same request may not meet. */
+    static final class TransientFailure extends RuntimeException {
+        TransientFailure(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.migrator.intercom;
+
+import dev.migrator.mapping.PlannedConversation.ContactRole;
+import dev.migrator.mapping.PlannedConversation.PlannedContact;
+import dev.migrator.mapping.PlannedPart;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The Intercom calls the migration makes, with their exact payloads (API 2.16 shapes). */
+public class IntercomApi {
+
+    private static final Pattern EXISTING_CONTACT_ID = Pattern.compile("id=([0-9a-zA-Z_-]+)");
+
+    private final IntercomTransport transport;
+    private final JsonMapper mapper;
+
+    public IntercomApi(IntercomTransport transport, JsonMapper mapper) {
+        this.transport = transport;
+        this.mapper = mapper;
+    }
+
+    /** The workspace the token belongs to, and the admin who owns the token. */
+    public record Workspace(String appId, String name, String adminId) {
+    }
+
+    public Workspace me() {
+        JsonNode me = transport.exchange(ApiRequest.get("/me"));
+        return new Workspace(me.path("app").path("id_code").asString(null), me.path("app").path("name").asString(null),
+                me.path("id").asString(null));
+    }
+
+    /** Admin ids by lower-case email. */
+    public Map<String, String> adminIdsByEmail() {
+        Map<String, String> admins = new LinkedHashMap<>();
+        for (JsonNode admin : transport.exchange(ApiRequest.get("/admins")).path("admins")) {
+            String email = admin.path("email").asString(null);
+            if (email != null) {
+                admins.put(email.toLowerCase(Locale.ROOT), admin.path("id").asString());
+            }
+        }
+        return admins;
+    }
+
+    public Optional<String> findContact(String field, String value) {
+        ObjectNode query = mapper.createObjectNode();
+        query.putObject("query").put("field", field).put("operator", "=").put("value", value);
+        JsonNode found = transport.exchange(ApiRequest.read("/contacts/search", query)).path("data");
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0).path("id").asString());
+    }
+
+    /** Creates the contact, or adopts the existing one Intercom names in its 409 answer; so repeating it is safe. */
+    public String createContact(PlannedContact contact) {
+        ObjectNode body = mapper.createObjectNode().put("role", contact.role().apiName());
+        putIfPresent(body, "email", contact.email());
+        putIfPresent(body, "external_id", contact.externalId());
+        putIfPresent(body, "name", contact.name());
+        try {
+            return transport.exchange(ApiRequest.idempotent("/contacts", body)).path("id").asString();
+        } catch (ApiErrorException e) {
+            Matcher existing = EXISTING_CONTACT_ID.matcher(e.apiMessage());
+            if (e.status() == 409 && existing.find()) {
+                return existing.group(1);
+            }
+            throw e;
+        }
+    }
+
+    /** Opens the conversation from the contact; returns the conversation id. */
+    public String createConversation(String contactId, ContactRole role, String subject, PlannedPart opening) {
+        ObjectNode body = mapper.createObjectNode();
+        body.putObject("from").put("type", role.apiName()).put("id", contactId);
+        body.put("body", opening.body());
+        putIfPresent(body, "subject", subject);
+        putAttachments(body, opening.attachmentUrls());
+        body.put("created_at", opening.createdAt());
+        return transport.exchange(ApiRequest.create("/conversations", body)).path("conversation_id").asString();
+    }
+
+    public void replyAsContact(String conversationId, String contactId, PlannedPart part) {
+        ObjectNode body = mapper.createObjectNode()
+                .put("message_type", "comment")
+                .put("type", "user")
+                .put("intercom_user_id", contactId)
+                .put("body", part.body())
+                .put("created_at", part.createdAt());
+        putAttachments(body, part.attachmentUrls());
+        transport.exchange(ApiRequest.create("/conversations/" + conversationId + "/reply", body));
+    }
+
+    /** An agent's part: a note when internal, otherwise a comment that must not email the customer. */
+    public void replyAsAdmin(String conversationId, String adminId, PlannedPart part) {
+        ObjectNode body = mapper.createObjectNode()
+                .put("message_type", part.note() ? "note" : "comment")
+                .put("type", "admin")
+                .put("admin_id", adminId)
+                .put("body", part.body())
+                .put("created_at", part.createdAt());
+        putAttachments(body, part.attachmentUrls());
+        body.put("skip_notifications", true);
+        transport.exchange(ApiRequest.create("/conversations/" + conversationId + "/reply", body));
+    }
+
+    public void close(String conversationId, String adminId) {
+        ObjectNode body = mapper.createObjectNode()
+                .put("message_type", "close")
+                .put("type", "admin")
+                .put("admin_id", adminId);
+        transport.exchange(ApiRequest.create("/conversations/" + conversationId + "/parts", body));
+    }
+
+    /** The tag's id; Intercom creates the tag or returns the existing one of that name. */
+    public String tagId(String name) {
+        return transport.exchange(ApiRequest.idempotent("/tags", mapper.createObjectNode().put("name", name)))
+                .path("id").asString();
+    }
+
+    public void tag(String conversationId, String tagId, String adminId) {
+        transport.exchange(ApiRequest.idempotent("/conversations/" + conversationId + "/tags",
+                mapper.createObjectNode().put("id", tagId).put("admin_id", adminId)));
+    }
+
+    public JsonNode conversation(String conversationId) {
+        return transport.exchange(ApiRequest.get("/conversations/" + conversationId));
+    }
+
+    /** Conversations of the contact created at exactly that second (search results lag behind creation). */
+    public List<JsonNode> findConversations(String contactId, long createdAt) {
+        ObjectNode body = mapper.createObjectNode();
+        ObjectNode query = body.putObject("query").put("operator", "AND");
+        ArrayNode conditions = query.putArray("value");
+        conditions.addObject().put("field", "contact_ids").put("operator", "=").put("value", contactId);
+        conditions.addObject().put("field", "created_at").put("operator", "=").put("value", createdAt);
+        body.putObject("pagination").put("per_page", 50);
+        List<JsonNode> conversations = new ArrayList<>();
+        transport.exchange(ApiRequest.read("/conversations/search", body)).path("conversations").forEach(conversations::add);
+        return conversations;
+    }
+
+    public long callCount() {
+        return transport.callCount();
+    }
+
+    private void putAttachments(ObjectNode body, List<String> urls) {
+        if (!urls.isEmpty()) {
+            ArrayNode array = body.putArray("attachment_urls");
+            urls.forEach(array::add);
+        }
+    }
+
+    private static void putIfPresent(ObjectNode body, String field, String value) {
+        if (value != null) {
+            body.put(field, value);
+        }
+    }
+}

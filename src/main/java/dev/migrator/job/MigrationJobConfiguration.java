@@ -1,0 +1,99 @@
+package dev.migrator.job;
+
+import dev.migrator.config.IntercomProperties;
+import dev.migrator.config.MigrationProperties;
+import dev.migrator.intercom.ConversationMigrator;
+import dev.migrator.intercom.DryRunTransport;
+import dev.migrator.intercom.HttpTransport;
+import dev.migrator.intercom.IntercomApi;
+import dev.migrator.intercom.IntercomTransport;
+import dev.migrator.ledger.Ledger;
+import dev.migrator.mapping.ConversationPlanner;
+import dev.migrator.mapping.MappedRecord;
+import dev.migrator.source.ExportReader;
+import dev.migrator.source.SourceRecord;
+import java.time.Clock;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.task.SyncTaskExecutor;
+import org.springframework.transaction.PlatformTransactionManager;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The migration job: one chunk-oriented step, export reader to conversation planner to
+ * Intercom writer. A run is identified by its inputs, their checksums and the target
+ * workspace (see {@link MigrationParameters}), so the same command resumes the same run.
+ */
+@Configuration(proxyBeanMethods = false)
+public class MigrationJobConfiguration {
+
+    public static final String JOB_NAME = "migration";
+
+    @Bean
+    Job migrationJob(JobRepository jobRepository, Step migrateStep, StopOnShutdown stopOnShutdown) {
+        return new JobBuilder(JOB_NAME, jobRepository)
+                .start(migrateStep)
+                .listener(stopOnShutdown)
+                .build();
+    }
+
+    @Bean
+    Step migrateStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+                     ExportReader exportReader, ConversationPlanner conversationPlanner,
+                     MigrationWriter migrationWriter, MigrationProperties migration) {
+        return new StepBuilder("migrate", jobRepository)
+                .<SourceRecord, MappedRecord>chunk(migration.chunkSize())
+                .transactionManager(transactionManager)
+                .reader(exportReader)
+                .processor(conversationPlanner)
+                .writer(migrationWriter)
+                .build();
+    }
+
+    @Bean
+    StopOnShutdown stopOnShutdown(JobOperator jobOperator) {
+        return new StopOnShutdown(jobOperator);
+    }
+
+    @Bean
+    @StepScope
+    ExportReader exportReader(@Value("#{jobParameters['" + MigrationParameters.INPUTS + "']}") String inputs,
+                              @Value("#{jobParameters['" + MigrationParameters.FORMATS + "']}") String formats) {
+        return new ExportReader(MigrationParameters.files(inputs, formats));
+    }
+
+    @Bean
+    ConversationPlanner conversationPlanner(MigrationProperties migration, Clock clock) {
+        return new ConversationPlanner(migration.timezone(), clock);
+    }
+
+    /** Sends through the real client, or for a dry run through a transport that writes the run's requests file. */
+    @Bean
+    @StepScope
+    MigrationWriter migrationWriter(@Value("#{jobParameters['" + MigrationParameters.TARGET + "']}") String target,
+                                    @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long runId,
+                                    HttpTransport httpTransport, JsonMapper jsonMapper, Ledger ledger,
+                                    Preflight preflight, IntercomProperties intercom, MigrationProperties migration,
+                                    Clock clock, ExecutorService migrationWorkers) {
+        boolean dryRun = MigrationParameters.isDryRun(target);
+        IntercomTransport transport = dryRun
+                ? new DryRunTransport(migration.runDir(runId).resolve("requests.jsonl"), jsonMapper)
+                : httpTransport;
+        // A dry run has no latency to hide; one conversation at a time keeps its requests file in reading order.
+        Executor workers = dryRun ? new SyncTaskExecutor() : migrationWorkers;
+        IntercomApi api = new IntercomApi(transport, jsonMapper);
+        ConversationMigrator migrator = new ConversationMigrator(api, ledger, preflight.result().admins(),
+                MigrationParameters.ledgerWorkspace(target, runId), runId, intercom.searchLag(), clock);
+        return new MigrationWriter(migrator, ledger, runId, workers, transport);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.migrator.job;
+
+import dev.migrator.source.ExportFile;
+import dev.migrator.source.InputFormat;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+
+/**
+ * The identifying parameters of a migration run: the input paths, their formats, their SHA-256
+ * checksums and the target workspace. The token is never among them.
+ */
+public final class MigrationParameters {
+
+    public static final String INPUTS = "inputs";
+    public static final String FORMATS = "formats";
+    public static final String CHECKSUMS = "sha256";
+    public static final String TARGET = "target";
+    static final String DRY_RUN_TARGET = "dry-run";
+    private static final String SEPARATOR = "\n";
+
+    private MigrationParameters() {
+    }
+
+    public static JobParameters of(List<ExportFile> files, List<String> checksums, String target) {
+        return new JobParametersBuilder()
+                .addString(INPUTS, files.stream().map(f -> f.path().toAbsolutePath().normalize().toString())
+                        .collect(Collectors.joining(SEPARATOR)))
+                .addString(FORMATS, files.stream().map(f -> f.format().cliName()).collect(Collectors.joining(SEPARATOR)))
+                .addString(CHECKSUMS, String.join(SEPARATOR, checksums))
+                .addString(TARGET, target)
+                .toJobParameters();
+    }
+
+    public static List<ExportFile> files(String inputs, String formats) {
+        String[] paths = inputs.split(SEPARATOR);
+        String[] names = formats.split(SEPARATOR);
+        List<ExportFile> files = new ArrayList<>(paths.length);
+        for (int i = 0; i < paths.length; i++) {
+            files.add(new ExportFile(Path.of(paths[i]), InputFormat.fromCliName(names[i]).orElseThrow()));
+        }
+        return files;
+    }
+
+    public static List<String> checksums(JobParameters parameters) {
+        return List.of(parameters.getString(CHECKSUMS).split(SEPARATOR));
+    }
+
+    public static List<ExportFile> files(JobParameters parameters) {
+        return files(parameters.getString(INPUTS), parameters.getString(FORMATS));
+    }
+
+    public static boolean isDryRun(String target) {
+        return DRY_RUN_TARGET.equals(target);
+    }
+
+    /** Dry runs keep their bookkeeping apart from real workspaces and from each other. */
+    public static String ledgerWorkspace(String target, long runId) {
+        return isDryRun(target) ? DRY_RUN_TARGET + ":" + runId : target;
+    }
+}

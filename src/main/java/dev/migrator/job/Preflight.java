@@ -1,0 +1,111 @@
+package dev.migrator.job;
+
+import dev.migrator.config.IntercomProperties;
+import dev.migrator.config.MigrationProperties;
+import dev.migrator.intercom.AdminDirectory;
+import dev.migrator.intercom.IntercomApi;
+import dev.migrator.intercom.IntercomApi.Workspace;
+import dev.migrator.source.ExportFile;
+import dev.migrator.source.RecordParser;
+import dev.migrator.source.SourceConversation.SourceMessage;
+import dev.migrator.source.SourceRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Everything checked before the first request is sent: the token and its workspace, the
+ * admins every agent maps to, and one pass over the inputs. Its result is what the job's
+ * writer uses to author agent parts.
+ */
+public class Preflight {
+
+    private final IntercomProperties intercom;
+    private final MigrationProperties migration;
+    private final IntercomApi liveApi;
+    private volatile Result result;
+
+    public Preflight(IntercomProperties intercom, MigrationProperties migration, IntercomApi liveApi) {
+        this.intercom = intercom;
+        this.migration = migration;
+        this.liveApi = liveApi;
+    }
+
+    /** {@code target} names the workspace in job parameters and the ledger ("dry-run" for a dry run). */
+    public record Result(String target, String workspaceName, AdminDirectory admins, long conversations) {
+    }
+
+    /** A reason the run must not start; the message says what to change. */
+    public static class PreflightException extends RuntimeException {
+        public PreflightException(String message) {
+            super(message);
+        }
+    }
+
+    public Result check(List<ExportFile> files, boolean dryRun) {
+        Result checked;
+        if (dryRun) {
+            checked = scan(files, new Result("dry-run", "dry run (no workspace)", AdminDirectory.forDryRun(), 0));
+        } else {
+            if (!intercom.hasAccessToken()) {
+                throw new PreflightException("no Intercom access token: set the environment variable INTERCOM_ACCESS_TOKEN "
+                        + "(or intercom.access-token in a config file), or use --dry-run");
+            }
+            Workspace workspace = liveApi.me();
+            if (workspace.appId() == null) {
+                throw new PreflightException("GET /me did not name a workspace (app.id_code); is " + intercom.baseUrl()
+                        + " the Intercom API?");
+            }
+            Map<String, String> admins = liveApi.adminIdsByEmail();
+            String defaultAdmin = migration.hasDefaultAdmin() ? migration.defaultAdminId().trim() : null;
+            if (defaultAdmin != null && !admins.containsValue(defaultAdmin)) {
+                throw new PreflightException("migration.default-admin-id " + defaultAdmin
+                        + " is not an admin of workspace " + workspace.appId());
+            }
+            checked = scan(files, new Result(workspace.appId(), workspace.name(),
+                    AdminDirectory.of(admins, defaultAdmin, workspace.adminId()), 0));
+        }
+        result = checked;
+        return checked;
+    }
+
+    public Result result() {
+        if (result == null) {
+            throw new IllegalStateException("the preflight has not run");
+        }
+        return result;
+    }
+
+    private Result scan(List<ExportFile> files, Result target) {
+        TreeSet<String> unplaced = new TreeSet<>();
+        long conversations = 0;
+        for (ExportFile file : files) {
+            try (RecordParser parser = RecordParser.open(file)) {
+                for (SourceRecord record = parser.next(); record != null; record = parser.next()) {
+                    conversations++;
+                    if (!record.readable()) {
+                        continue;
+                    }
+                    for (SourceMessage message : record.conversation().messages()) {
+                        boolean agent = message.authorType() != null && message.authorType().trim().equalsIgnoreCase("agent");
+                        if (agent && !target.admins().canPlace(message.authorEmail())) {
+                            unplaced.add(message.authorEmail() == null || message.authorEmail().isBlank()
+                                    ? "(an agent without email)" : message.authorEmail().trim().toLowerCase(Locale.ROOT));
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        if (!unplaced.isEmpty()) {
+            throw new PreflightException(unplaced.size() + " agent(s) match no admin of workspace " + target.target()
+                    + " and migration.default-admin-id is not set: " + String.join(", ", unplaced)
+                    + ". Add them as admins in Intercom or set migration.default-admin-id.");
+        }
+        return new Result(target.target(), target.workspaceName(), target.admins(), conversations);
+    }
+}

@@ -1,0 +1,191 @@
+package dev.migrator.ledger;
+
+import dev.migrator.source.SourceRecord.RecordOrigin;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Per workspace and source id, what has been sent to Intercom. The intent is recorded before
+ * each create and the Intercom id after it, each in its own transaction, so that a crash
+ * anywhere leaves a state that says exactly what to check and what to send.
+ * Rejects, by contrast, are written in the chunk's transaction: they commit with the chunk.
+ */
+public class Ledger {
+
+    private final JdbcTemplate jdbc;
+    private final JsonMapper mapper;
+
+    public Ledger(JdbcTemplate jdbc, JsonMapper mapper) {
+        this.jdbc = jdbc;
+        this.mapper = mapper;
+    }
+
+    public enum ConversationState { CREATING, CREATED, COMPLETE }
+
+    public record ConversationEntry(String sourceId, ConversationState state, String contactId, long createdAt,
+                                    long attemptedAt, String intercomId, boolean closed, boolean tagged) {
+    }
+
+    public record Reject(String file, long line, String sourceId, String reason, String record) {
+    }
+
+    public Optional<String> contactId(String workspace, String contactKey) {
+        return jdbc.query("SELECT INTERCOM_ID FROM MIGRATOR_CONTACT WHERE WORKSPACE = ? AND CONTACT_KEY = ?",
+                (rs, i) -> rs.getString(1), workspace, contactKey).stream().findFirst();
+    }
+
+    public void saveContact(String workspace, String contactKey, String intercomId) {
+        try {
+            jdbc.update("INSERT INTO MIGRATOR_CONTACT (WORKSPACE, CONTACT_KEY, INTERCOM_ID) VALUES (?, ?, ?)",
+                    workspace, contactKey, intercomId);
+        } catch (DuplicateKeyException e) {
+            // Another worker resolved the same contact first; Intercom gave both the same id.
+        }
+    }
+
+    public Optional<ConversationEntry> conversation(String workspace, String sourceId) {
+        return jdbc.query("""
+                        SELECT SOURCE_ID, STATE, CONTACT_ID, CREATED_AT, ATTEMPTED_AT, INTERCOM_ID, CLOSED, TAGGED
+                        FROM MIGRATOR_CONVERSATION WHERE WORKSPACE = ? AND SOURCE_ID = ?""",
+                (rs, i) -> new ConversationEntry(rs.getString(1), ConversationState.valueOf(rs.getString(2)),
+                        rs.getString(3), rs.getLong(4), rs.getLong(5), rs.getString(6), rs.getBoolean(7),
+                        rs.getBoolean(8)),
+                workspace, sourceId).stream().findFirst();
+    }
+
+    /** Records the intent to create the conversation, just before the create is sent. */
+    public void conversationCreating(String workspace, String sourceId, String contactId, String openingKey,
+                                     long createdAt, long attemptedAt) {
+        int updated = jdbc.update("""
+                        UPDATE MIGRATOR_CONVERSATION SET ATTEMPTED_AT = ?, CONTACT_ID = ?
+                        WHERE WORKSPACE = ? AND SOURCE_ID = ? AND STATE = 'CREATING'""",
+                attemptedAt, contactId, workspace, sourceId);
+        if (updated == 0) {
+            jdbc.update("""
+                            INSERT INTO MIGRATOR_CONVERSATION
+                            (WORKSPACE, SOURCE_ID, STATE, CONTACT_ID, OPENING_KEY, CREATED_AT, ATTEMPTED_AT)
+                            VALUES (?, ?, 'CREATING', ?, ?, ?, ?)""",
+                    workspace, sourceId, contactId, openingKey, createdAt, attemptedAt);
+        }
+    }
+
+    public void conversationCreated(String workspace, String sourceId, String intercomId, long runId) {
+        jdbc.update("""
+                        UPDATE MIGRATOR_CONVERSATION SET STATE = 'CREATED', INTERCOM_ID = ?, RUN_ID = ?
+                        WHERE WORKSPACE = ? AND SOURCE_ID = ?""",
+                intercomId, runId, workspace, sourceId);
+    }
+
+    public void conversationClosed(String workspace, String sourceId) {
+        jdbc.update("UPDATE MIGRATOR_CONVERSATION SET CLOSED = TRUE WHERE WORKSPACE = ? AND SOURCE_ID = ?",
+                workspace, sourceId);
+    }
+
+    public void conversationTagged(String workspace, String sourceId) {
+        jdbc.update("UPDATE MIGRATOR_CONVERSATION SET TAGGED = TRUE WHERE WORKSPACE = ? AND SOURCE_ID = ?",
+                workspace, sourceId);
+    }
+
+    /** Marks the conversation complete, and as migrated by this run when the run sent anything for it. */
+    public void conversationComplete(String workspace, String sourceId, Long runId) {
+        jdbc.update("""
+                        UPDATE MIGRATOR_CONVERSATION SET STATE = 'COMPLETE', RUN_ID = COALESCE(?, RUN_ID)
+                        WHERE WORKSPACE = ? AND SOURCE_ID = ?""",
+                runId, workspace, sourceId);
+    }
+
+    /** Part keys of the conversation with their state: SENDING or SENT. */
+    public Map<String, PartEntry> parts(String workspace, String sourceId) {
+        Map<String, PartEntry> parts = new HashMap<>();
+        jdbc.query("SELECT PART_KEY, STATE, ATTEMPTED_AT FROM MIGRATOR_PART WHERE WORKSPACE = ? AND SOURCE_ID = ?",
+                rs -> {
+                    parts.put(rs.getString(1), new PartEntry(rs.getString(2).equals("SENT"), rs.getLong(3)));
+                },
+                workspace, sourceId);
+        return parts;
+    }
+
+    public record PartEntry(boolean sent, long attemptedAt) {
+    }
+
+    public void partSending(String workspace, String sourceId, String partKey, long attemptedAt) {
+        int updated = jdbc.update("""
+                        UPDATE MIGRATOR_PART SET ATTEMPTED_AT = ?
+                        WHERE WORKSPACE = ? AND SOURCE_ID = ? AND PART_KEY = ?""",
+                attemptedAt, workspace, sourceId, partKey);
+        if (updated == 0) {
+            jdbc.update("""
+                            INSERT INTO MIGRATOR_PART (WORKSPACE, SOURCE_ID, PART_KEY, STATE, ATTEMPTED_AT)
+                            VALUES (?, ?, ?, 'SENDING', ?)""",
+                    workspace, sourceId, partKey, attemptedAt);
+        }
+    }
+
+    public void partSent(String workspace, String sourceId, String partKey, long runId) {
+        jdbc.update("""
+                        UPDATE MIGRATOR_PART SET STATE = 'SENT', RUN_ID = ?
+                        WHERE WORKSPACE = ? AND SOURCE_ID = ? AND PART_KEY = ?""",
+                runId, workspace, sourceId, partKey);
+    }
+
+    /** Written on the chunk's thread, so in the chunk's transaction: exactly once per record. */
+    public void recordRejects(long runId, List<RejectedItem> rejects) {
+        if (rejects.isEmpty()) {
+            return;
+        }
+        jdbc.batchUpdate("""
+                        INSERT INTO MIGRATOR_REJECT (RUN_ID, FILE_NAME, LINE_NO, SOURCE_ID, REASON, RECORD)
+                        VALUES (?, ?, ?, ?, ?, ?)""",
+                rejects.stream().map(r -> new Object[] {runId, r.origin().file(), r.origin().line(),
+                        r.origin().sourceId(), r.reason(),
+                        r.origin().record() == null ? null : mapper.writeValueAsString(r.origin().record())}).toList());
+    }
+
+    public record RejectedItem(RecordOrigin origin, String reason) {
+    }
+
+    public void forEachReject(long runId, Consumer<Reject> consumer) {
+        jdbc.query("""
+                        SELECT FILE_NAME, LINE_NO, SOURCE_ID, REASON, RECORD FROM MIGRATOR_REJECT
+                        WHERE RUN_ID = ? ORDER BY FILE_NAME, LINE_NO""",
+                rs -> {
+                    consumer.accept(new Reject(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5)));
+                },
+                runId);
+    }
+
+    public long rejectCount(long runId) {
+        return count("SELECT COUNT(*) FROM MIGRATOR_REJECT WHERE RUN_ID = ?", runId);
+    }
+
+    /** Conversations this run sent anything for and finished. */
+    public long migratedCount(String workspace, long runId) {
+        return count("SELECT COUNT(*) FROM MIGRATOR_CONVERSATION WHERE WORKSPACE = ? AND RUN_ID = ? AND STATE = 'COMPLETE'",
+                workspace, runId);
+    }
+
+    /** Parts after the opening one that this run sent. */
+    public long repliesSentCount(String workspace, long runId) {
+        return count("SELECT COUNT(*) FROM MIGRATOR_PART WHERE WORKSPACE = ? AND RUN_ID = ? AND STATE = 'SENT'",
+                workspace, runId);
+    }
+
+    private long count(String sql, Object... args) {
+        Long count = jdbc.queryForObject(sql, Long.class, args);
+        return count == null ? 0 : count;
+    }
+
+    /** Drops a dry run's bookkeeping once it has finished: its placeholder ids mean nothing to a real run. */
+    public void forgetWorkspace(String workspace) {
+        jdbc.update("DELETE FROM MIGRATOR_PART WHERE WORKSPACE = ?", workspace);
+        jdbc.update("DELETE FROM MIGRATOR_CONVERSATION WHERE WORKSPACE = ?", workspace);
+        jdbc.update("DELETE FROM MIGRATOR_CONTACT WHERE WORKSPACE = ?", workspace);
+    }
+}

@@ -1,0 +1,239 @@
+package dev.migrator.mapping;
+
+import dev.migrator.mapping.MappedRecord.Planned;
+import dev.migrator.mapping.MappedRecord.Rejected;
+import dev.migrator.mapping.PlannedConversation.ContactRole;
+import dev.migrator.mapping.PlannedConversation.PlannedContact;
+import dev.migrator.mapping.PlannedPart.Author;
+import dev.migrator.source.SourceConversation;
+import dev.migrator.source.SourceConversation.SourceContact;
+import dev.migrator.source.SourceConversation.SourceMessage;
+import dev.migrator.source.SourceRecord;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.springframework.batch.infrastructure.item.ItemProcessor;
+
+/**
+ * Applies the mapping rules (listed in the README) to one source conversation. Pure: no I/O,
+ * so a record always maps the same way, on a first run and on a restart.
+ */
+public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRecord> {
+
+    /** Intercom takes at most this many attachment URLs on one part. */
+    static final int MAX_ATTACHMENTS = 10;
+    private static final Set<String> CLOSED_STATUSES = Set.of("closed", "solved");
+
+    private final ZoneId timezone;
+    private final Clock clock;
+
+    public ConversationPlanner(ZoneId timezone, Clock clock) {
+        this.timezone = timezone;
+        this.clock = clock;
+    }
+
+    @Override
+    public MappedRecord process(SourceRecord record) {
+        if (!record.readable()) {
+            return new Rejected(record.origin(), record.problem());
+        }
+        try {
+            return new Planned(record.origin(), plan(record.conversation()));
+        } catch (RejectedRecordException e) {
+            return new Rejected(record.origin(), e.getMessage());
+        }
+    }
+
+    PlannedConversation plan(SourceConversation source) {
+        String id = trimToNull(source.id());
+        if (id == null) {
+            throw new RejectedRecordException("the conversation has no id");
+        }
+        String label = "conversation " + id;
+        PlannedContact contact = contact(source.contact(), label);
+        if (source.messages().isEmpty()) {
+            throw new RejectedRecordException(label + " has no messages");
+        }
+        List<PlannedPart> parts = new ArrayList<>();
+        Set<String> keys = new HashSet<>();
+        for (int i = 0; i < source.messages().size(); i++) {
+            PlannedPart part = part(source.messages().get(i), i, label);
+            if (!keys.add(part.key())) {
+                throw new RejectedRecordException(label + ": message id " + part.key() + " appears more than once");
+            }
+            parts.add(part);
+        }
+        List<String> warnings = new ArrayList<>();
+        List<PlannedPart> sorted = parts.stream().sorted(Comparator.comparingLong(PlannedPart::createdAt)).toList();
+        if (!sorted.equals(parts)) {
+            warnings.add(label + ": messages were out of time order in the export and were sorted by created_at");
+        }
+        List<PlannedPart> ordered = new ArrayList<>(sorted);
+        PlannedPart first = ordered.get(0);
+        if (!first.byContact() || first.note()) {
+            // Intercom conversations open with a contact message; never put an agent's words in the customer's mouth.
+            ordered.add(0, openingFor(first));
+            warnings.add(label + ": started by an agent; opened with a marker message from the contact");
+        }
+        return new PlannedConversation(id, contact, trimToNull(source.subject()), List.copyOf(ordered),
+                source.status() != null && CLOSED_STATUSES.contains(source.status().trim().toLowerCase(Locale.ROOT)),
+                tags(source.tags()), List.copyOf(warnings));
+    }
+
+    private PlannedContact contact(SourceContact source, String label) {
+        if (source == null) {
+            throw new RejectedRecordException(label + " has no contact");
+        }
+        String email = trimToNull(source.email());
+        String externalId = trimToNull(source.externalId());
+        if (email == null && externalId == null) {
+            throw new RejectedRecordException(label + ": the contact has neither an email nor an external_id");
+        }
+        if (email != null && !email.matches("[^@\\s]+@[^@\\s]+")) {
+            throw new RejectedRecordException(label + ": contact email '" + email + "' is not an email address");
+        }
+        String role = trimToNull(source.role());
+        ContactRole contactRole;
+        if (role == null || role.equalsIgnoreCase("user")) {
+            contactRole = ContactRole.USER;
+        } else if (role.equalsIgnoreCase("lead")) {
+            contactRole = ContactRole.LEAD;
+        } else {
+            throw new RejectedRecordException(label + ": contact role '" + role + "' is neither user nor lead");
+        }
+        return new PlannedContact(email == null ? null : email.toLowerCase(Locale.ROOT), externalId,
+                trimToNull(source.name()), contactRole);
+    }
+
+    private PlannedPart part(SourceMessage message, int index, String label) {
+        String messageId = trimToNull(message.id());
+        String name = label + ", message " + (messageId != null ? messageId : "#" + (index + 1));
+        Author author = author(message.authorType(), name);
+        if (message.internal() && author == Author.CONTACT) {
+            throw new RejectedRecordException(name + " is internal but written by the contact; only agents write notes");
+        }
+        long createdAt = createdAt(message.createdAt(), name);
+        List<String> urls = attachmentUrls(message.attachments(), name);
+        String body = message.body() == null ? "" : HtmlToText.toPlainText(message.body()).strip();
+        if (urls.size() > MAX_ATTACHMENTS) {
+            List<String> overflow = urls.subList(MAX_ATTACHMENTS, urls.size());
+            body = (body.isEmpty() ? "" : body + "\n\n") + "More attachments:\n" + String.join("\n", overflow);
+            urls = urls.subList(0, MAX_ATTACHMENTS);
+        }
+        if (body.isEmpty()) {
+            if (urls.isEmpty()) {
+                throw new RejectedRecordException(name + " has an empty body and no attachments");
+            }
+            body = "(attachments only)";
+        }
+        String agentEmail = author == Author.AGENT ? lowerOrNull(message.authorEmail()) : null;
+        String agentName = author == Author.AGENT ? trimToNull(message.authorName()) : null;
+        String key = messageId != null ? messageId : contentKey(createdAt, author, agentEmail, body);
+        return new PlannedPart(key, author, agentEmail, agentName, message.internal(), body, createdAt, List.copyOf(urls));
+    }
+
+    private static Author author(String type, String name) {
+        String normalized = type == null ? "" : type.trim().toLowerCase(Locale.ROOT);
+        return switch (normalized) {
+            case "contact" -> Author.CONTACT;
+            case "agent" -> Author.AGENT;
+            case "" -> throw new RejectedRecordException(name + " has no author type (contact or agent)");
+            default -> throw new RejectedRecordException(name + ": author type '" + type + "' is neither contact nor agent");
+        };
+    }
+
+    private long createdAt(String raw, String name) {
+        if (raw == null || raw.isBlank()) {
+            throw new RejectedRecordException(name + " has no created_at");
+        }
+        long epochSecond;
+        try {
+            epochSecond = Timestamps.toEpochSecond(raw.trim(), timezone);
+        } catch (IllegalArgumentException e) {
+            throw new RejectedRecordException(name + ": " + e.getMessage());
+        }
+        if (epochSecond < 0) {
+            throw new RejectedRecordException(name + ": created_at '" + raw + "' is before 1970");
+        }
+        if (epochSecond > clock.instant().getEpochSecond()) {
+            throw new RejectedRecordException(name + ": created_at '" + raw + "' is in the future");
+        }
+        return epochSecond;
+    }
+
+    private static List<String> attachmentUrls(List<String> attachments, String name) {
+        LinkedHashSet<String> urls = new LinkedHashSet<>();
+        for (String attachment : attachments) {
+            String url = attachment.trim();
+            if (!isWebUrl(url)) {
+                throw new RejectedRecordException(name + ": attachment '" + url + "' is not an http(s) URL");
+            }
+            urls.add(url);
+        }
+        return new ArrayList<>(urls);
+    }
+
+    private static boolean isWebUrl(String url) {
+        try {
+            URI uri = new URI(url);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    private static PlannedPart openingFor(PlannedPart first) {
+        String who = first.agentName() != null && first.agentEmail() != null
+                ? first.agentName() + " <" + first.agentEmail() + ">"
+                : first.agentEmail() != null ? first.agentEmail() : first.agentName() != null ? first.agentName() : "an agent";
+        return new PlannedPart("opening:" + first.key(), Author.CONTACT, null, null, false,
+                "Conversation started by " + who + ".", first.createdAt(), List.of());
+    }
+
+    private static List<String> tags(List<String> tags) {
+        return tags.stream().map(String::trim).filter(t -> !t.isEmpty()).distinct().toList();
+    }
+
+    private static String contentKey(long createdAt, Author author, String agentEmail, String body) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update((createdAt + "\n" + author + "\n" + agentEmail + "\n" + body).getBytes(StandardCharsets.UTF_8));
+            return "sha256:" + HexFormat.of().formatHex(digest.digest(), 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
+        }
+    }
+
+    private static String lowerOrNull(String value) {
+        String trimmed = trimToNull(value);
+        return trimmed == null ? null : trimmed.toLowerCase(Locale.ROOT);
+    }
+
+    private static String trimToNull(String value) {
+        if (value == null) {
+            return null;
+        }
+        String trimmed = value.trim();
+        return trimmed.isEmpty() ? null : trimmed;
+    }
+
+    /** A rule the record breaks; the message is the reject reason shown to the user. */
+    static final class RejectedRecordException extends RuntimeException {
+        RejectedRecordException(String reason) {
+            super(reason);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.migrator.report;
+
+import dev.migrator.config.MigrationProperties;
+import dev.migrator.job.MigrationParameters;
+import dev.migrator.job.RunCounters;
+import dev.migrator.ledger.Ledger;
+import dev.migrator.source.ExportFile;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Writes a run's {@code rejects.jsonl} and {@code summary.json} from the job repository and the
+ * ledger, so both files say what was committed, whatever happened to the process.
+ */
+public class RunReport {
+
+    private final Ledger ledger;
+    private final MigrationProperties migration;
+    private final JsonMapper mapper;
+
+    public RunReport(Ledger ledger, MigrationProperties migration, JsonMapper mapper) {
+        this.ledger = ledger;
+        this.migration = migration;
+        this.mapper = mapper;
+    }
+
+    public RunSummary write(JobExecution execution) {
+        long runId = execution.getJobInstanceId();
+        Path runDir = migration.runDir(runId);
+        try {
+            Files.createDirectories(runDir);
+            Path rejects = runDir.resolve("rejects.jsonl");
+            writeRejects(runId, rejects);
+            RunSummary summary = summarize(execution);
+            mapper.writerWithDefaultPrettyPrinter().writeValue(runDir.resolve("summary.json").toFile(), summary);
+            return summary;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the run's files in " + runDir, e);
+        }
+    }
+
+    public Path summaryFile(long runId) {
+        return migration.runDir(runId).resolve("summary.json");
+    }
+
+    private void writeRejects(long runId, Path file) throws IOException {
+        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            IOException[] failure = new IOException[1];
+            ledger.forEachReject(runId, reject -> {
+                ObjectNode line = mapper.createObjectNode()
+                        .put("file", reject.file())
+                        .put("line", reject.line())
+                        .put("source_id", reject.sourceId())
+                        .put("reason", reject.reason());
+                line.set("record", reject.record() == null ? null : mapper.readTree(reject.record()));
+                try {
+                    out.write(mapper.writeValueAsString(line));
+                    out.newLine();
+                } catch (IOException e) {
+                    failure[0] = e;
+                }
+            });
+            if (failure[0] != null) {
+                throw failure[0];
+            }
+        }
+    }
+
+    /** The run's figures, from the job repository and the ledger, without writing anything. */
+    public RunSummary summarize(JobExecution execution) {
+        long runId = execution.getJobInstanceId();
+        Path rejects = migration.runDir(runId).resolve("rejects.jsonl");
+        Path requests = migration.runDir(runId).resolve("requests.jsonl");
+        String target = execution.getJobParameters().getString(MigrationParameters.TARGET);
+        boolean dryRun = MigrationParameters.isDryRun(target);
+        String workspace = MigrationParameters.ledgerWorkspace(target, runId);
+        ExecutionContext step = execution.getStepExecutions().stream()
+                .map(StepExecution::getExecutionContext).findFirst().orElseGet(ExecutionContext::new);
+        long read = step.getLong(RunCounters.RECORDS, 0);
+        long migrated = ledger.migratedCount(workspace, runId);
+        long rejected = ledger.rejectCount(runId);
+        return new RunSummary(runId, execution.getStatus().name(), dryRun ? null : target, dryRun,
+                MigrationParameters.files(execution.getJobParameters()).stream().map(ExportFile::displayName).toList(),
+                text(execution.getStartTime()), text(execution.getEndTime()),
+                read, migrated, Math.max(0, read - migrated - rejected), rejected,
+                ledger.repliesSentCount(workspace, runId), step.getLong(RunCounters.CALLS, 0),
+                step.getLong(RunCounters.WARNINGS, 0), rejects.toString(), dryRun ? requests.toString() : null);
+    }
+
+    private static String text(LocalDateTime time) {
+        return time == null ? null : time.toString();
+    }
+}

@@ -1,0 +1,26 @@
+package dev.migrator.report;
+
+import java.util.List;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
+
+/** The account of one run, as written to {@code summary.json}. */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record RunSummary(
+        long runId,
+        String status,
+        String target,
+        boolean dryRun,
+        List<String> inputs,
+        String startedAt,
+        String endedAt,
+        long conversationsRead,
+        long conversationsMigrated,
+        long conversationsAlreadyMigrated,
+        long conversationsRejected,
+        long repliesSent,
+        long apiCalls,
+        long warnings,
+        String rejectsFile,
+        String requestsFile) {
+}

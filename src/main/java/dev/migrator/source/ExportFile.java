@@ -1,0 +1,12 @@
+package dev.migrator.source;
+
+import java.nio.file.Path;
+
+/** An input file and the format it is read in. */
+public record ExportFile(Path path, InputFormat format) {
+
+    /** The name used in messages and the rejects file: the path as the user gave it. */
+    public String displayName() {
+        return path.toString();
+    }
+}

@@ -1,0 +1,28 @@
+package dev.migrator.source;
+
+import java.util.List;
+
+/** A conversation as the export describes it: values are kept as written, the processor interprets them. */
+public record SourceConversation(
+        String id,
+        String subject,
+        String createdAt,
+        String status,
+        List<String> tags,
+        SourceContact contact,
+        List<SourceMessage> messages) {
+
+    public record SourceContact(String email, String externalId, String name, String role) {
+    }
+
+    public record SourceMessage(
+            String id,
+            String authorType,
+            String authorEmail,
+            String authorName,
+            String body,
+            String createdAt,
+            List<String> attachments,
+            boolean internal) {
+    }
+}

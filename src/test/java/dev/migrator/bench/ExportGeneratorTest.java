@@ -1,0 +1,68 @@
+package dev.migrator.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class ExportGeneratorTest {
+
+    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void writesAJsonArray() throws IOException {
+        Path out = dir.resolve("export.json");
+        ExportGenerator.generate("json", 50, out, 7);
+
+        JsonNode array = MAPPER.readTree(out.toFile());
+        assertThat(array.isArray()).isTrue();
+        assertThat(array.size()).isEqualTo(50);
+        assertThat(array.get(49).get("id").asString()).isEqualTo("g-50");
+    }
+
+    @Test
+    void writesOneConversationPerJsonLine() throws IOException {
+        Path out = dir.resolve("export.jsonl");
+        ExportGenerator.generate("jsonl", 50, out, 7);
+
+        List<String> lines = Files.readAllLines(out);
+        assertThat(lines).hasSize(50);
+        assertThat(lines).allSatisfy(line -> assertThat(MAPPER.readTree(line).get("messages").size()).isBetween(1, 6));
+    }
+
+    @Test
+    void writesCsvRowsGroupedByConversation() throws IOException {
+        Path out = dir.resolve("export.csv");
+        ExportGenerator.generate("csv", 50, out, 7);
+
+        CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
+        try (Reader reader = Files.newBufferedReader(out);
+                CSVParser parser = CSVParser.builder().setReader(reader).setFormat(format).get()) {
+            assertThat(parser.getHeaderNames()).isEqualTo(ExportGenerator.CSV_HEADER);
+            List<CSVRecord> rows = parser.getRecords();
+            assertThat(rows.stream().map(r -> r.get("conversation_id")).distinct()).hasSize(50);
+            assertThat(rows.stream().map(r -> r.get("message_id")).distinct()).hasSize(rows.size());
+        }
+    }
+
+    @Test
+    void sameSeedGivesTheSameFile() throws IOException {
+        ExportGenerator.generate("csv", 50, dir.resolve("a.csv"), 3);
+        ExportGenerator.generate("csv", 50, dir.resolve("b.csv"), 3);
+
+        assertThat(Files.mismatch(dir.resolve("a.csv"), dir.resolve("b.csv"))).isEqualTo(-1);
+    }
+}
