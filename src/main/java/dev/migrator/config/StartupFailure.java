@@ -20,8 +20,8 @@ public record StartupFailure(String message, int exitCode) {
                         .collect(Collectors.joining("; ")));
             }
             if (cause instanceof BindException bind && !(bind.getCause() instanceof BindValidationException)) {
-                return unusable("configuration property " + bind.getProperty().getName() + " is unusable: "
-                        + rootMessage(bind));
+                return unusable(bind.getProperty() == null ? rootMessage(bind)
+                        : "configuration property " + bind.getProperty().getName() + " is unusable: " + rootMessage(bind));
             }
         }
         String root = rootMessage(failure);

@@ -24,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
 /**
@@ -34,6 +35,7 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
 
     /** Intercom takes at most this many attachment URLs on one part. */
     static final int MAX_ATTACHMENTS = 10;
+    private static final Pattern TAG_START = Pattern.compile("<(?=[A-Za-z/!?])");
     private static final Set<String> CLOSED_STATUSES = Set.of("closed", "solved");
 
     private final ZoneId timezone;
@@ -126,7 +128,7 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
         }
         long createdAt = createdAt(message.createdAt(), name);
         List<String> urls = attachmentUrls(message.attachments(), name);
-        String body = message.body() == null ? "" : HtmlToText.toPlainText(message.body()).strip();
+        String body = message.body() == null ? "" : neutralizeTags(HtmlToText.toPlainText(message.body()).strip());
         if (urls.size() > MAX_ATTACHMENTS) {
             List<String> overflow = urls.subList(MAX_ATTACHMENTS, urls.size());
             body = (body.isEmpty() ? "" : body + "\n\n") + "More attachments:\n" + String.join("\n", overflow);
@@ -142,6 +144,14 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
         String agentName = author == Author.AGENT ? trimToNull(message.authorName()) : null;
         String key = messageId != null ? messageId : contentKey(createdAt, author, agentEmail, body);
         return new PlannedPart(key, author, agentEmail, agentName, message.internal(), body, createdAt, List.copyOf(urls));
+    }
+
+    /**
+     * User text such as "&lt;which plan?&gt;" decodes to something that reads as a tag; a zero-width
+     * space after the '<' keeps it visibly the same while no HTML parser (Intercom's included) takes it for markup.
+     */
+    static String neutralizeTags(String text) {
+        return TAG_START.matcher(text).replaceAll("<\u200B");
     }
 
     private static Author author(String type, String name) {

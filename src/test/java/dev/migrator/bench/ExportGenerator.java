@@ -80,7 +80,7 @@ public final class ExportGenerator {
     }
 
     /** Writes {@code count} conversations in {@code format} (json, jsonl or csv) to {@code out}. */
-    static void generate(String format, long count, Path out, long seed) throws IOException {
+    public static void generate(String format, long count, Path out, long seed) throws IOException {
         ExportGenerator generator = new ExportGenerator(seed);
         switch (Format.valueOf(format.toUpperCase(Locale.ROOT))) {
             case JSON -> generator.writeJson(count, out, true);

@@ -1,0 +1,107 @@
+package dev.migrator.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.migrator.bench.ExportGenerator;
+import dev.migrator.mapping.Timestamps;
+import dev.migrator.testserver.FakeIntercom;
+import dev.migrator.testserver.FakeIntercom.Conversation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A run that fails part-way (Intercom goes down, or keeps losing answers) and is resumed by
+ * the same command: every conversation ends up in Intercom once, with all its parts.
+ */
+class RestartTest {
+
+    private static final int CONVERSATIONS = 60;
+
+    @TempDir
+    Path workDir;
+
+    private FakeIntercom intercom;
+    private Path export;
+    private MigratorProcess migrator;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        intercom = FakeIntercom.start();
+        intercom.addAdmin("bob@acme.example", "Bob Stone");
+        intercom.addAdmin("carol@acme.example", "Carol Diaz");
+        export = workDir.resolve("export.jsonl");
+        ExportGenerator.generate("jsonl", CONVERSATIONS, export, 7);
+        migrator = new MigratorProcess(workDir, intercom.baseUrl(), FakeIntercom.TOKEN, "");
+    }
+
+    @AfterEach
+    void tearDown() {
+        intercom.close();
+    }
+
+    @Test
+    void resumesAfterIntercomWentDownMidRun() throws Exception {
+        intercom.goDownAfterRequests(150);
+
+        MigratorProcess.Result failed = migrator.run("migrate", "--input", export.toString());
+
+        assertThat(failed.exitCode()).as(failed.all()).isEqualTo(1);
+        assertThat(failed.err()).contains("run the same command again").contains("migrate --input");
+        assertThat(intercom.conversations().size()).isBetween(1, CONVERSATIONS - 1);
+
+        intercom.comeBack();
+        MigratorProcess.Result resumed = migrator.run("migrate", "--input", export.toString());
+
+        assertThat(resumed.exitCode()).as(resumed.all()).isZero();
+        assertThat(resumed.out()).contains("Resuming run 1");
+        assertEveryConversationOnceWithAllParts();
+    }
+
+    @Test
+    void neverResendsACreateWhoseAnswerWasLostWithoutCheckingFirst() throws Exception {
+        intercom.seed(11).lostResponseRate(0.15).connectionResetRate(0.05).serverErrorRate(0.05);
+
+        MigratorProcess.Result result = migrator.run("migrate", "--input", export.toString());
+
+        assertThat(result.exitCode()).as(result.all()).isZero();
+        assertThat(intercom.faultsInjected(FakeIntercom.Fault.LOST_RESPONSE)).isPositive();
+        assertEveryConversationOnceWithAllParts();
+    }
+
+    private void assertEveryConversationOnceWithAllParts() throws Exception {
+        Map<String, String> contactIdsByExternalId = intercom.contacts().stream()
+                .collect(Collectors.toMap(FakeIntercom.Contact::externalId, FakeIntercom.Contact::id));
+        Map<String, List<Conversation>> byContact = intercom.conversations().stream()
+                .collect(Collectors.groupingBy(Conversation::contactId));
+        JsonMapper mapper = JsonMapper.builder().build();
+        int checked = 0;
+        for (String line : Files.readAllLines(export)) {
+            JsonNode source = mapper.readTree(line);
+            List<JsonNode> messages = source.path("messages").valueStream().toList();
+            long openedAt = Timestamps.toEpochSecond(messages.get(0).path("created_at").asString(), ZoneOffset.UTC);
+            String contactId = contactIdsByExternalId.get(source.path("contact").path("external_id").asString());
+            List<Conversation> matches = byContact.getOrDefault(contactId, List.of()).stream()
+                    .filter(c -> c.createdAt().getEpochSecond() == openedAt).toList();
+            assertThat(matches).as("conversation %s", source.path("id").asString()).hasSize(1);
+            List<Long> partTimes = matches.get(0).parts().stream().filter(p -> !p.partType().equals("close"))
+                    .map(p -> p.createdAt().getEpochSecond()).toList();
+            List<Long> expected = messages.subList(1, messages.size()).stream()
+                    .map(m -> Timestamps.toEpochSecond(m.path("created_at").asString(), ZoneOffset.UTC)).toList();
+            assertThat(partTimes).as("parts of %s, in order", source.path("id").asString()).isEqualTo(expected);
+            checked++;
+        }
+        assertThat(checked).isEqualTo(CONVERSATIONS);
+        assertThat(intercom.conversations()).hasSize(CONVERSATIONS);
+        assertThat(intercom.notifications()).isZero();
+    }
+}

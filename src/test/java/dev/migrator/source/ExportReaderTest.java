@@ -1,0 +1,129 @@
+package dev.migrator.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+
+class ExportReaderTest {
+
+    @TempDir
+    Path dir;
+
+    private static final String CSV_HEADER = "conversation_id,conversation_created_at,subject,status,tags,contact_email,"
+            + "contact_external_id,contact_name,contact_role,message_id,author_type,author_email,author_name,internal,"
+            + "created_at,body,attachments\n";
+
+    private List<SourceRecord> readAll(ExportReader reader, ExecutionContext context) throws Exception {
+        reader.open(context);
+        List<SourceRecord> records = new ArrayList<>();
+        for (SourceRecord r = reader.read(); r != null; r = reader.read()) {
+            records.add(r);
+        }
+        reader.close();
+        return records;
+    }
+
+    @Test
+    void readsAJsonArrayWithLineNumbersAndTypeErrorsAsRejects() throws Exception {
+        Path file = dir.resolve("a.json");
+        Files.writeString(file, """
+                \uFEFF[
+                  {"id": "c-1", "contact": {"email": "a@b.c"}, "messages": [{"id": 1, "body": "hi", "created_at": 1600000000}]},
+                  {"id": "c-2", "messages": "not a list"},
+                  {"id": "c-3", "contact": {"email": "a@b.c"}, "messages": [], "tags": ["x", "y"]}
+                ]
+                """);
+
+        List<SourceRecord> records = readAll(new ExportReader(List.of(new ExportFile(file, InputFormat.CONVERSATIONS))),
+                new ExecutionContext());
+
+        assertThat(records).hasSize(3);
+        assertThat(records.get(0).conversation().messages().get(0).id()).isEqualTo("1");
+        assertThat(records.get(0).conversation().messages().get(0).createdAt()).isEqualTo("1600000000");
+        assertThat(records.get(1).origin().line()).isEqualTo(3);
+        assertThat(records.get(1).origin().sourceId()).isEqualTo("c-2");
+        assertThat(records.get(1).problem()).isEqualTo("field 'messages' must be an array, not a string");
+        assertThat(records.get(2).conversation().tags()).containsExactly("x", "y");
+    }
+
+    @Test
+    void readsJsonLinesAndKeepsGoingAfterABrokenLine() throws Exception {
+        Path file = dir.resolve("a.jsonl");
+        Files.writeString(file, "{\"id\":\"c-1\"}\n\n{\"id\": broken\n{\"id\":\"c-3\"}\n");
+
+        List<SourceRecord> records = readAll(new ExportReader(List.of(new ExportFile(file, InputFormat.CONVERSATIONS))),
+                new ExecutionContext());
+
+        assertThat(records).extracting(r -> r.origin().line()).containsExactly(1L, 3L, 4L);
+        assertThat(records.get(1).problem()).startsWith("invalid JSON");
+        assertThat(records.get(2).conversation().id()).isEqualTo("c-3");
+    }
+
+    @Test
+    void groupsContiguousCsvRowsIntoOneConversation() throws Exception {
+        Path file = dir.resolve("a.csv");
+        Files.writeString(file, CSV_HEADER
+                + "c-1,,Hi,closed,a|b,ann@x.org,u-1,Ann,user,m-1,contact,,,,2021-01-01T00:00:00Z,\"Hello,\nworld\",https://f/1|https://f/2\n"
+                + "c-1,,,,,,,,,m-2,agent,bob@acme.example,Bob,true,2021-01-01T00:05:00Z,Note,\n"
+                + "c-2,,,,,bo@x.org,,,,m-1,contact,,,,2021-01-02T00:00:00Z,Only one,\n"
+                + "c-3,,,,,too,few,fields\n");
+
+        List<SourceRecord> records = readAll(new ExportReader(List.of(new ExportFile(file, InputFormat.CONVERSATIONS_CSV))),
+                new ExecutionContext());
+
+        assertThat(records).hasSize(3);
+        SourceConversation first = records.get(0).conversation();
+        assertThat(records.get(0).origin().line()).isEqualTo(2);
+        assertThat(first.tags()).containsExactly("a", "b");
+        assertThat(first.messages()).hasSize(2);
+        assertThat(first.messages().get(0).body()).isEqualTo("Hello,\nworld");
+        assertThat(first.messages().get(0).attachments()).containsExactly("https://f/1", "https://f/2");
+        assertThat(first.messages().get(1).internal()).isTrue();
+        assertThat(records.get(1).origin().line()).isEqualTo(5);
+        assertThat(records.get(2).origin().line()).isEqualTo(6);
+        assertThat(records.get(2).problem()).isEqualTo("line 6 has 8 fields but the header has 17");
+    }
+
+    @Test
+    void restartsAfterTheLastCommittedRecordAcrossFiles() throws Exception {
+        Path one = dir.resolve("one.jsonl");
+        Path two = dir.resolve("two.csv");
+        Files.writeString(one, "{\"id\":\"c-1\"}\n{\"id\":\"c-2\"}\n");
+        Files.writeString(two, CSV_HEADER
+                + "c-3,,,,,a@x.org,,,,m-1,contact,,,,2021-01-01T00:00:00Z,x,\n"
+                + "c-3,,,,,a@x.org,,,,m-2,contact,,,,2021-01-01T00:01:00Z,y,\n"
+                + "c-4,,,,,a@x.org,,,,m-1,contact,,,,2021-01-01T00:00:00Z,z,\n");
+        List<ExportFile> files = List.of(new ExportFile(one, InputFormat.CONVERSATIONS),
+                new ExportFile(two, InputFormat.CONVERSATIONS_CSV));
+
+        ExportReader first = new ExportReader(files);
+        ExecutionContext context = new ExecutionContext();
+        first.open(context);
+        first.read();
+        first.read();
+        first.read();
+        first.update(context); // the chunk of c-1, c-2 and c-3 commits; the process then dies
+        first.close();
+
+        List<SourceRecord> rest = readAll(new ExportReader(files), context);
+
+        assertThat(rest).extracting(r -> r.conversation().id()).containsExactly("c-4");
+    }
+
+    @Test
+    void csvWithoutTheRequiredColumnsIsUnusable() throws Exception {
+        Path file = dir.resolve("bad.csv");
+        Files.writeString(file, "conversation_id,body\nc-1,x\n");
+
+        assertThatThrownBy(() -> RecordParser.open(new ExportFile(file, InputFormat.CONVERSATIONS_CSV)))
+                .isInstanceOf(UnusableInputException.class)
+                .hasMessageContaining("lacks the column(s) author_type, created_at");
+    }
+}

@@ -1,0 +1,1573 @@
+package dev.migrator.testserver;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import okhttp3.mockwebserver.Dispatcher;
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.MockWebServer;
+import okhttp3.mockwebserver.RecordedRequest;
+import okhttp3.mockwebserver.SocketPolicy;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Stateful, thread-safe fake of the Intercom REST API (2.16 semantics) for tests, served by a
+ * {@link MockWebServer} on 127.0.0.1 and a random port.
+ *
+ * <p>It implements the endpoints the migrator uses, with Intercom's error envelope, version
+ * gating, rate-limit headers and search lag, plus deterministic fault injection (seeded
+ * {@link Random}) for the failure modes that matter to an exactly-once migration: lost
+ * responses after the work was done, resets and 5xx before it was done, 429s and outages.
+ *
+ * <p>Every mutable field is guarded by {@link #lock}; snapshots handed to tests are immutable records.
+ */
+public final class FakeIntercom implements AutoCloseable {
+
+    public static final String TOKEN = "test-token";
+    public static final String DEFAULT_APP_ID = "fakeapp1";
+    /** Version applied when a request carries no Intercom-Version header (the workspace default). */
+    public static final String DEFAULT_VERSION = "2.9";
+    public static final int DEFAULT_RATE_LIMIT_PER_WINDOW = 1666;
+    public static final Duration RATE_LIMIT_WINDOW = Duration.ofSeconds(10);
+    public static final String ME_EMAIL = "me@fake.example";
+    public static final String ME_NAME = "Token Owner";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final int MAX_ATTACHMENTS = 10;
+    private static final int MAX_PARTS_IN_MODEL = 500;
+    private static final int MAX_PER_PAGE = 150;
+
+    // ------------------------------------------------------------------ public snapshot model
+
+    public enum Fault { DOWN, CONNECTION_RESET, SERVER_ERROR, TOO_MANY_REQUESTS, LOST_RESPONSE }
+
+    public enum State {
+        OPEN, CLOSED;
+
+        String json() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public record Admin(String id, String name, String email) {}
+
+    public record Contact(String id, String role, String email, String externalId, String name, Instant createdAt) {}
+
+    public record Tag(String id, String name) {}
+
+    /**
+     * One conversation part. {@code skipNotifications} is the flag exactly as sent (null when absent);
+     * {@code notifiedCustomer} says whether the fake counted it as a customer notification.
+     */
+    public record Part(String id, String partType, String authorType, String authorId, String body,
+                       Instant createdAt, List<String> attachments, Boolean skipNotifications,
+                       boolean notifiedCustomer) {
+        public Part {
+            attachments = List.copyOf(attachments);
+        }
+    }
+
+    /** A conversation; {@code subject}, {@code body} and {@code attachments} belong to its source message. */
+    public record Conversation(String id, String messageId, String contactId, String authorType,
+                               Instant createdAt, Instant updatedAt, String subject, String body,
+                               List<String> attachments, State state, List<String> tags, List<Part> parts) {
+        public Conversation {
+            attachments = List.copyOf(attachments);
+            tags = List.copyOf(tags);
+            parts = List.copyOf(parts);
+        }
+
+        public boolean isOpen() {
+            return state == State.OPEN;
+        }
+
+        Conversation withPart(Part part, State newState, Instant now) {
+            List<Part> more = new ArrayList<>(parts);
+            more.add(part);
+            return new Conversation(id, messageId, contactId, authorType, createdAt, now, subject, body,
+                    attachments, newState, tags, more);
+        }
+
+        Conversation withTag(String tagName, Instant now) {
+            if (tags.contains(tagName)) {
+                return this;
+            }
+            List<String> more = new ArrayList<>(tags);
+            more.add(tagName);
+            return new Conversation(id, messageId, contactId, authorType, createdAt, now, subject, body,
+                    attachments, state, more, parts);
+        }
+
+        Conversation withoutPart(int index) {
+            List<Part> fewer = new ArrayList<>(parts);
+            fewer.remove(index);
+            return new Conversation(id, messageId, contactId, authorType, createdAt, updatedAt, subject, body,
+                    attachments, state, tags, fewer);
+        }
+    }
+
+    // ------------------------------------------------------------------ state
+
+    private final Object lock = new Object();
+    private final MockWebServer server = new MockWebServer();
+    private final String token;
+    private final String appId;
+    private final Clock clock;
+    private final String meAdminId;
+    private final List<Route> routes;
+
+    private final Store store = new Store();
+    private final Faults faults;
+    private final RateLimiter rateLimiter;
+    private final Counters counters = new Counters();
+    private final List<Throwable> internalErrors = new ArrayList<>();
+    private Duration searchLag = Duration.ZERO;
+    private Duration contactVisibilityDelay = Duration.ZERO;
+
+    private FakeIntercom(Builder builder) {
+        this.token = builder.token;
+        this.appId = builder.appId;
+        this.clock = builder.clock;
+        this.faults = new Faults(new Random(builder.seed));
+        this.rateLimiter = new RateLimiter(builder.rateLimitPerWindow);
+        this.meAdminId = store.addAdmin(ME_NAME, ME_EMAIL);
+        this.routes = List.of(
+                Route.of("GET", "/me", false, this::me),
+                Route.of("GET", "/admins", false, this::listAdmins),
+                Route.of("POST", "/contacts/search", false, this::searchContacts),
+                Route.of("POST", "/contacts", true, this::createContact),
+                Route.of("POST", "/conversations/search", false, this::searchConversations),
+                Route.of("POST", "/conversations", true, this::createConversation),
+                Route.of("GET", "/conversations/{id}", false, this::getConversation),
+                Route.of("POST", "/conversations/{id}/reply", true, this::reply),
+                Route.of("POST", "/conversations/{id}/parts", true, this::changeState),
+                Route.of("POST", "/conversations/{id}/tags", true, this::tagConversation),
+                Route.of("POST", "/tags", true, this::createTag));
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    public static FakeIntercom start() {
+        return builder().start();
+    }
+
+    public static FakeIntercom start(String token) {
+        return builder().token(token).start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static final class Builder {
+        private String token = TOKEN;
+        private String appId = DEFAULT_APP_ID;
+        private Clock clock = Clock.systemUTC();
+        private int rateLimitPerWindow = DEFAULT_RATE_LIMIT_PER_WINDOW;
+        private long seed = 42L;
+
+        private Builder() {
+        }
+
+        public Builder token(String token) {
+            this.token = Objects.requireNonNull(token);
+            return this;
+        }
+
+        public Builder appId(String appId) {
+            this.appId = Objects.requireNonNull(appId);
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        public Builder rateLimitPerWindow(int limit) {
+            this.rateLimitPerWindow = requirePositive(limit);
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public FakeIntercom start() {
+            FakeIntercom fake = new FakeIntercom(this);
+            fake.server.setDispatcher(fake.new FakeDispatcher());
+            try {
+                fake.server.start(InetAddress.getByName("127.0.0.1"), 0);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not start FakeIntercom", e);
+            }
+            return fake;
+        }
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getPort();
+    }
+
+    public String token() {
+        return token;
+    }
+
+    public String appId() {
+        return appId;
+    }
+
+    public String meAdminId() {
+        return meAdminId;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.shutdown();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ configuration and fault injection
+
+    public FakeIntercom lostResponseRate(double rate) {
+        synchronized (lock) {
+            faults.lostResponse = requireRate(rate);
+        }
+        return this;
+    }
+
+    public FakeIntercom connectionResetRate(double rate) {
+        synchronized (lock) {
+            faults.connectionReset = requireRate(rate);
+        }
+        return this;
+    }
+
+    public FakeIntercom serverErrorRate(double rate) {
+        synchronized (lock) {
+            faults.serverError = requireRate(rate);
+        }
+        return this;
+    }
+
+    public FakeIntercom tooManyRequestsRate(double rate) {
+        synchronized (lock) {
+            faults.tooManyRequests = requireRate(rate);
+        }
+        return this;
+    }
+
+    /** Reseeds the random source behind every injected fault, so a run can be replayed. */
+    public FakeIntercom seed(long seed) {
+        synchronized (lock) {
+            faults.random = new Random(seed);
+        }
+        return this;
+    }
+
+    /** Drops every connection and request until {@link #comeBack()}; nothing is processed. */
+    public FakeIntercom goDown() {
+        synchronized (lock) {
+            faults.down = true;
+            faults.requestsUntilDown = -1;
+        }
+        return this;
+    }
+
+    public FakeIntercom comeBack() {
+        synchronized (lock) {
+            faults.down = false;
+            faults.requestsUntilDown = -1;
+        }
+        return this;
+    }
+
+    /** Serves the next {@code n} requests normally, then behaves as after {@link #goDown()}. */
+    public FakeIntercom goDownAfterRequests(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("n must be >= 0");
+        }
+        synchronized (lock) {
+            faults.down = n == 0;
+            faults.requestsUntilDown = n == 0 ? -1 : n;
+        }
+        return this;
+    }
+
+    public boolean isDown() {
+        synchronized (lock) {
+            return faults.down;
+        }
+    }
+
+    /** Contacts and conversations stay invisible to the search endpoints for this long after creation. */
+    public FakeIntercom searchLag(Duration lag) {
+        synchronized (lock) {
+            searchLag = requireNonNegative(lag);
+        }
+        return this;
+    }
+
+    /** POST /conversations and contact replies answer "User Not Found" for contacts younger than this. */
+    public FakeIntercom contactVisibilityDelay(Duration delay) {
+        synchronized (lock) {
+            contactVisibilityDelay = requireNonNegative(delay);
+        }
+        return this;
+    }
+
+    public FakeIntercom rateLimitPerWindow(int limit) {
+        synchronized (lock) {
+            rateLimiter.limit = requirePositive(limit);
+        }
+        return this;
+    }
+
+    // ------------------------------------------------------------------ seeding and data loss
+
+    public String addAdmin(String email, String name) {
+        synchronized (lock) {
+            return store.addAdmin(name, email);
+        }
+    }
+
+    /** Adds a pre-existing contact: visible to search and conversations at once, regardless of lag. */
+    public String addContact(String role, String email, String externalId, String name) {
+        synchronized (lock) {
+            Contact contact = store.newContact(role, email, externalId, name, nowSeconds());
+            store.contactStoredAt.put(contact.id(), Instant.MIN);
+            return contact.id();
+        }
+    }
+
+    /** Silently deletes one part, to simulate data loss on the Intercom side. */
+    public void removePart(String conversationId, int index) {
+        synchronized (lock) {
+            Conversation conversation = store.conversations.get(conversationId);
+            if (conversation == null) {
+                throw new IllegalArgumentException("no conversation " + conversationId);
+            }
+            store.conversations.put(conversationId, conversation.withoutPart(index));
+        }
+    }
+
+    // ------------------------------------------------------------------ inspection
+
+    public List<Conversation> conversations() {
+        synchronized (lock) {
+            return List.copyOf(store.conversations.values());
+        }
+    }
+
+    public Optional<Conversation> conversation(String id) {
+        synchronized (lock) {
+            return Optional.ofNullable(store.conversations.get(id));
+        }
+    }
+
+    public List<Conversation> conversationsOf(String contactId) {
+        synchronized (lock) {
+            return store.conversations.values().stream().filter(c -> c.contactId().equals(contactId)).toList();
+        }
+    }
+
+    public List<Contact> contacts() {
+        synchronized (lock) {
+            return List.copyOf(store.contacts.values());
+        }
+    }
+
+    public List<Admin> admins() {
+        synchronized (lock) {
+            return List.copyOf(store.admins.values());
+        }
+    }
+
+    public List<Tag> tags() {
+        synchronized (lock) {
+            return List.copyOf(store.tagsByName.values());
+        }
+    }
+
+    /** Admin comments that would have emailed the customer (no effective skip_notifications). */
+    public int notifications() {
+        synchronized (lock) {
+            return counters.notifications;
+        }
+    }
+
+    /** Every request that reached the server, including dropped and rejected ones. */
+    public int requestCount() {
+        synchronized (lock) {
+            return counters.requests;
+        }
+    }
+
+    /** Requests per route, keyed like {@code "POST /conversations/{id}/reply"} (unknown paths: method and raw path). */
+    public int requests(String routeKey) {
+        synchronized (lock) {
+            return counters.byRoute.getOrDefault(routeKey, 0);
+        }
+    }
+
+    public Map<Fault, Integer> faultsInjected() {
+        synchronized (lock) {
+            return Collections.unmodifiableMap(new EnumMap<>(counters.faults));
+        }
+    }
+
+    public int faultsInjected(Fault fault) {
+        synchronized (lock) {
+            return counters.faults.getOrDefault(fault, 0);
+        }
+    }
+
+    /** All 429 answers: real window overflows and injected ones. */
+    public int rateLimited() {
+        synchronized (lock) {
+            return counters.rateLimited;
+        }
+    }
+
+    /** Exceptions thrown by the fake itself (answered as 500); a test should expect none. */
+    public List<Throwable> internalErrors() {
+        synchronized (lock) {
+            return List.copyOf(internalErrors);
+        }
+    }
+
+    // ------------------------------------------------------------------ request pipeline
+
+    private final class FakeDispatcher extends Dispatcher {
+        @Override
+        public MockResponse dispatch(RecordedRequest request) {
+            discardRecordedRequests();
+            if (request.getRequestLine().isEmpty()) {
+                // Bookkeeping call for a connection that peek() refused at accept time.
+                synchronized (lock) {
+                    counters.fault(Fault.DOWN);
+                }
+                return new MockResponse();
+            }
+            return serve(request);
+        }
+
+        /**
+         * MockWebServer consults peek() when it accepts a connection; DISCONNECT_AT_START there closes
+         * the socket before anything is read, so new connections fail like a dead host while down.
+         * (It is connection-level only, which is why per-request drops use DISCONNECT_AFTER_REQUEST.)
+         */
+        @Override
+        public MockResponse peek() {
+            MockResponse response = new MockResponse();
+            return isDown() ? response.setSocketPolicy(SocketPolicy.DISCONNECT_AT_START) : response;
+        }
+    }
+
+    /** MockWebServer queues every request for takeRequest(); nobody takes them, so keep memory flat. */
+    private void discardRecordedRequests() {
+        try {
+            while (server.takeRequest(0, TimeUnit.MILLISECONDS) != null) {
+                // discard
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private MockResponse serve(RecordedRequest request) {
+        synchronized (lock) {
+            String path = pathOf(request);
+            Optional<RouteMatch> match = routes.stream()
+                    .map(route -> route.match(request.getMethod(), path))
+                    .flatMap(Optional::stream)
+                    .findFirst();
+            counters.request(match.map(m -> m.route().key()).orElse(request.getMethod() + " " + path));
+
+            // Dropped before processing: the client cannot tell whether anything happened; nothing did.
+            if (faults.down) {
+                return drop(Fault.DOWN);
+            }
+            if (faults.roll(faults.connectionReset)) {
+                return drop(Fault.CONNECTION_RESET);
+            }
+
+            RateWindow window = rateLimiter.consume(clock.instant());
+            Reply reply = respond(request, match, window);
+            countDownToOutage();
+            if (reply.status() == 429) {
+                counters.rateLimited++;
+            }
+            boolean createdSomething = reply.isSuccess() && match.map(m -> m.route().creates()).orElse(false);
+            if (createdSomething && faults.roll(faults.lostResponse)) {
+                // The work above is committed; only the answer is lost (MockWebServer dispatches before closing).
+                return drop(Fault.LOST_RESPONSE);
+            }
+            return reply.toMockResponse(window);
+        }
+    }
+
+    private Reply respond(RecordedRequest request, Optional<RouteMatch> match, RateWindow window) {
+        if (window.exceeded()) {
+            return ApiError.rateLimitExceeded().reply();
+        }
+        if (faults.roll(faults.tooManyRequests)) {
+            counters.fault(Fault.TOO_MANY_REQUESTS);
+            return ApiError.rateLimitExceeded().reply();
+        }
+        if (faults.roll(faults.serverError)) {
+            counters.fault(Fault.SERVER_ERROR);
+            return injectedServerError();
+        }
+        try {
+            ApiVersion version = authenticate(request);
+            RouteMatch route = match.orElseThrow(() -> ApiError.notFound("Resource Not Found"));
+            Call call = new Call(parseBody(request), route.params(), version);
+            return new Reply(200, route.route().handler().apply(call));
+        } catch (ApiError e) {
+            return e.reply();
+        } catch (RuntimeException e) {
+            internalErrors.add(e);
+            return new ApiError(500, "server_error", "FakeIntercom bug: " + e, null).reply();
+        }
+    }
+
+    private Reply injectedServerError() {
+        int[] statuses = {500, 502, 503};
+        int status = statuses[faults.random.nextInt(statuses.length)];
+        String code = switch (status) {
+            case 502 -> "bad_gateway";
+            case 503 -> "service_unavailable";
+            default -> "server_error";
+        };
+        return new ApiError(status, code, "Injected server error", null).reply();
+    }
+
+    private MockResponse drop(Fault fault) {
+        counters.fault(fault);
+        return new MockResponse().setSocketPolicy(SocketPolicy.DISCONNECT_AFTER_REQUEST);
+    }
+
+    private void countDownToOutage() {
+        if (faults.requestsUntilDown > 0 && --faults.requestsUntilDown == 0) {
+            faults.down = true;
+            faults.requestsUntilDown = -1;
+        }
+    }
+
+    private ApiVersion authenticate(RecordedRequest request) {
+        if (!("Bearer " + token).equals(request.getHeader("Authorization"))) {
+            throw new ApiError(401, "unauthorized", "Access Token Invalid", null);
+        }
+        if (!acceptsJson(request.getHeader("Accept"))) {
+            throw new ApiError(406, "media_type_not_acceptable",
+                    "The Accept header should send a media type of application/json", null);
+        }
+        String header = request.getHeader("Intercom-Version");
+        String requested = header == null ? DEFAULT_VERSION : header.trim();
+        return ApiVersion.parse(requested).orElseThrow(() -> new ApiError(400, "intercom_version_invalid",
+                "The requested version could not be found: " + requested, "Intercom-Version"));
+    }
+
+    private static boolean acceptsJson(String accept) {
+        if (accept == null) {
+            return false;
+        }
+        return Arrays.stream(accept.split(","))
+                .map(range -> range.split(";")[0].trim().toLowerCase(Locale.ROOT))
+                .anyMatch(range -> range.equals("application/json") || range.equals("application/*")
+                        || range.equals("*/*"));
+    }
+
+    private static JsonNode parseBody(RecordedRequest request) {
+        String text = request.getBody().readString(StandardCharsets.UTF_8);
+        if (text.isBlank()) {
+            return JSON.createObjectNode();
+        }
+        try {
+            JsonNode body = JSON.readTree(text);
+            if (!body.isObject()) {
+                throw ApiError.invalid(null, "Request body must be a JSON object");
+            }
+            return body;
+        } catch (JacksonException e) {
+            throw ApiError.invalid(null, "Request body is not valid JSON");
+        }
+    }
+
+    private static String pathOf(RecordedRequest request) {
+        String path = Objects.requireNonNullElse(request.getPath(), "/");
+        int query = path.indexOf('?');
+        return query < 0 ? path : path.substring(0, query);
+    }
+
+    // ------------------------------------------------------------------ endpoints
+
+    private JsonNode me(Call call) {
+        Admin me = store.admins.get(meAdminId);
+        ObjectNode node = adminJson(me);
+        ObjectNode app = node.putObject("app");
+        app.put("type", "app");
+        app.put("id_code", appId);
+        app.put("name", "Fake Workspace");
+        return node;
+    }
+
+    private JsonNode listAdmins(Call call) {
+        ObjectNode node = object("admin.list");
+        ArrayNode admins = node.putArray("admins");
+        store.admins.values().forEach(admin -> admins.add(adminJson(admin)));
+        return node;
+    }
+
+    private JsonNode createContact(Call call) {
+        JsonNode body = call.body();
+        String role = Objects.requireNonNullElse(text(body, "role"), "user");
+        if (!role.equals("user") && !role.equals("lead")) {
+            throw ApiError.invalid("role", "role must be user or lead");
+        }
+        String email = text(body, "email");
+        String externalId = identifier(body, "external_id");
+        if (isBlank(email) && isBlank(externalId)) {
+            throw ApiError.invalid("email", "email or external_id is required");
+        }
+        Optional<Contact> existing = store.contacts.values().stream()
+                .filter(c -> sameIgnoringCase(c.email(), email) || sameExactly(c.externalId(), externalId))
+                .findFirst();
+        if (existing.isPresent()) {
+            throw new ApiError(409, "conflict",
+                    "A contact matching those details already exists with id=" + existing.get().id(), null);
+        }
+        Contact contact = store.newContact(role, email, externalId, text(body, "name"), nowSeconds());
+        store.contactStoredAt.put(contact.id(), clock.instant());
+        return contactJson(contact);
+    }
+
+    private JsonNode searchContacts(Call call) {
+        Predicate<Contact> query = Query.compile(requiredQuery(call.body()), CONTACT_FIELDS);
+        List<Contact> hits = store.contacts.values().stream()
+                .filter(c -> searchable(store.contactStoredAt.get(c.id())))
+                .filter(query)
+                .toList();
+        Page<Contact> page = Page.of(hits, call.body().get("pagination"), 50);
+        ObjectNode node = object("list");
+        ArrayNode data = node.putArray("data");
+        page.items().forEach(c -> data.add(contactJson(c)));
+        node.put("total_count", hits.size());
+        node.set("pages", page.json());
+        return node;
+    }
+
+    private JsonNode createConversation(Call call) {
+        JsonNode body = call.body();
+        JsonNode from = body.path("from");
+        String fromType = text(from, "type");
+        if (!List.of("user", "lead", "contact").contains(Objects.requireNonNullElse(fromType, ""))) {
+            throw ApiError.invalid("from", "from.type must be user, lead or contact");
+        }
+        String contactId = identifier(from, "id");
+        if (isBlank(contactId)) {
+            throw ApiError.missing("from.id");
+        }
+        Contact contact = visibleContact(contactId);
+        String text = requiredBody(body);
+        List<String> attachments = attachmentUrls(body);
+        Instant createdAt = partTime(body, call.version());
+
+        Conversation conversation = new Conversation(store.nextConversationId(), store.nextMessageId(),
+                contact.id(), contact.role(), createdAt, nowSeconds(), text(body, "subject"), text,
+                attachments, State.OPEN, List.of(), List.of());
+        store.conversations.put(conversation.id(), conversation);
+        store.conversationStoredAt.put(conversation.id(), clock.instant());
+
+        ObjectNode message = object("user_message");
+        message.put("id", conversation.messageId());
+        message.put("created_at", createdAt.getEpochSecond());
+        message.put("body", text);
+        message.put("message_type", "inapp");
+        message.put("conversation_id", conversation.id());
+        return message;
+    }
+
+    private JsonNode getConversation(Call call) {
+        return conversationJson(existingConversation(call.param(0)));
+    }
+
+    private JsonNode reply(Call call) {
+        Conversation conversation = existingConversation(call.param(0));
+        JsonNode body = call.body();
+        String messageType = Objects.requireNonNullElse(text(body, "message_type"), "");
+        String type = Objects.requireNonNullElse(text(body, "type"), "");
+        Part part = switch (type) {
+            case "user" -> contactReply(body, messageType, call.version());
+            case "admin" -> adminReply(body, messageType, call.version());
+            default -> throw ApiError.invalid("type", "type must be user or admin");
+        };
+        // A customer writing into a closed conversation reopens it, as in Intercom.
+        State state = type.equals("user") ? State.OPEN : conversation.state();
+        Conversation updated = conversation.withPart(part, state, nowSeconds());
+        store.conversations.put(updated.id(), updated);
+        return conversationJson(updated);
+    }
+
+    private Part contactReply(JsonNode body, String messageType, ApiVersion version) {
+        if (!messageType.equals("comment")) {
+            throw ApiError.invalid("message_type", "message_type must be comment for a contact reply");
+        }
+        String contactId = identifier(body, "intercom_user_id");
+        if (isBlank(contactId)) {
+            throw ApiError.missing("intercom_user_id");
+        }
+        Contact contact = visibleContact(contactId);
+        return new Part(store.nextPartId(), "comment", contact.role(), contact.id(), requiredBody(body),
+                partTime(body, version), attachmentUrls(body), null, false);
+    }
+
+    private Part adminReply(JsonNode body, String messageType, ApiVersion version) {
+        if (!messageType.equals("comment") && !messageType.equals("note")) {
+            throw ApiError.invalid("message_type", "message_type must be comment or note for an admin reply");
+        }
+        Admin admin = existingAdmin(body);
+        Boolean skipNotifications = optionalBoolean(body, "skip_notifications");
+        boolean skipHonoured = version.atLeast(2, 15) && Boolean.TRUE.equals(skipNotifications);
+        boolean notifies = messageType.equals("comment") && !skipHonoured;
+        Part part = new Part(store.nextPartId(), messageType, "admin", admin.id(), requiredBody(body),
+                partTime(body, version), attachmentUrls(body), skipNotifications, notifies);
+        if (notifies) {
+            counters.notifications++;
+        }
+        return part;
+    }
+
+    private JsonNode changeState(Call call) {
+        Conversation conversation = existingConversation(call.param(0));
+        JsonNode body = call.body();
+        String messageType = Objects.requireNonNullElse(text(body, "message_type"), "");
+        State state = switch (messageType) {
+            case "close" -> State.CLOSED;
+            case "open" -> State.OPEN;
+            default -> throw ApiError.invalid("message_type", "message_type must be close or open");
+        };
+        if (!"admin".equals(text(body, "type"))) {
+            throw ApiError.invalid("type", "type must be admin");
+        }
+        Admin admin = existingAdmin(body);
+        Part part = new Part(store.nextPartId(), messageType, "admin", admin.id(), text(body, "body"),
+                nowSeconds(), List.of(), null, false);
+        Conversation updated = conversation.withPart(part, state, nowSeconds());
+        store.conversations.put(updated.id(), updated);
+        return conversationJson(updated);
+    }
+
+    private JsonNode createTag(Call call) {
+        String name = text(call.body(), "name");
+        if (isBlank(name)) {
+            throw ApiError.missing("name");
+        }
+        return tagJson(store.tagsByName.computeIfAbsent(name, n -> new Tag(store.nextTagId(), n)));
+    }
+
+    private JsonNode tagConversation(Call call) {
+        Conversation conversation = existingConversation(call.param(0));
+        String tagId = identifier(call.body(), "id");
+        if (isBlank(tagId)) {
+            throw ApiError.missing("id");
+        }
+        existingAdmin(call.body());
+        Tag tag = store.tagsByName.values().stream().filter(t -> t.id().equals(tagId)).findFirst()
+                .orElseThrow(() -> new ApiError(404, "tag_not_found", "Tag not found", "id"));
+        store.conversations.put(conversation.id(), conversation.withTag(tag.name(), nowSeconds()));
+        return tagJson(tag);
+    }
+
+    private JsonNode searchConversations(Call call) {
+        Predicate<Conversation> query = Query.compile(requiredQuery(call.body()), conversationFields());
+        List<Conversation> hits = store.conversations.values().stream()
+                .filter(c -> searchable(store.conversationStoredAt.get(c.id())))
+                .filter(query)
+                .toList();
+        Page<Conversation> page = Page.of(hits, call.body().get("pagination"), 20);
+        ObjectNode node = object("conversation.list");
+        ArrayNode conversations = node.putArray("conversations");
+        page.items().forEach(c -> conversations.add(conversationJson(c)));
+        node.put("total_count", hits.size());
+        node.set("pages", page.json());
+        return node;
+    }
+
+    // ------------------------------------------------------------------ endpoint helpers
+
+    private Contact visibleContact(String id) {
+        Contact contact = store.contacts.get(id);
+        Instant storedAt = store.contactStoredAt.get(id);
+        if (contact == null || clock.instant().isBefore(storedAt.plus(contactVisibilityDelay))) {
+            throw ApiError.notFound("User Not Found");
+        }
+        return contact;
+    }
+
+    private Conversation existingConversation(String id) {
+        Conversation conversation = store.conversations.get(id);
+        if (conversation == null) {
+            throw ApiError.notFound("Resource Not Found");
+        }
+        return conversation;
+    }
+
+    private Admin existingAdmin(JsonNode body) {
+        String adminId = identifier(body, "admin_id");
+        if (isBlank(adminId)) {
+            throw ApiError.missing("admin_id");
+        }
+        Admin admin = store.admins.get(adminId);
+        if (admin == null) {
+            throw new ApiError(404, "admin_not_found", "Admin not found", "admin_id");
+        }
+        return admin;
+    }
+
+    private boolean searchable(Instant storedAt) {
+        return storedAt == Instant.MIN || !storedAt.plus(searchLag).isAfter(clock.instant());
+    }
+
+    /** created_at is honoured from API 2.11 on; older versions stamp the server's "now". */
+    private Instant partTime(JsonNode body, ApiVersion version) {
+        JsonNode createdAt = body.get("created_at");
+        if (createdAt == null || createdAt.isNull() || !version.atLeast(2, 11)) {
+            return nowSeconds();
+        }
+        if (!createdAt.isIntegralNumber()) {
+            throw ApiError.invalid("created_at", "created_at must be a UNIX timestamp in seconds");
+        }
+        return Instant.ofEpochSecond(createdAt.longValue());
+    }
+
+    private Instant nowSeconds() {
+        return clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    private static String requiredBody(JsonNode body) {
+        String text = text(body, "body");
+        if (isBlank(text)) {
+            throw ApiError.invalid("body", "body is required and must not be blank");
+        }
+        return text;
+    }
+
+    private static JsonNode requiredQuery(JsonNode body) {
+        JsonNode query = body.get("query");
+        if (query == null || !query.isObject()) {
+            throw ApiError.missing("query");
+        }
+        return query;
+    }
+
+    private static List<String> attachmentUrls(JsonNode body) {
+        JsonNode urls = body.get("attachment_urls");
+        if (urls == null || urls.isNull()) {
+            return List.of();
+        }
+        if (!urls.isArray()) {
+            throw ApiError.invalid("attachment_urls", "attachment_urls must be an array");
+        }
+        if (urls.size() > MAX_ATTACHMENTS) {
+            throw ApiError.invalid("attachment_urls", "A maximum of " + MAX_ATTACHMENTS + " attachment_urls is allowed");
+        }
+        List<String> result = new ArrayList<>();
+        for (JsonNode url : urls) {
+            if (!url.isString() || !isHttpUrl(url.stringValue())) {
+                throw ApiError.invalid("attachment_urls", "Attachment URL must be an http(s) URL: " + url);
+            }
+            result.add(url.stringValue());
+        }
+        return result;
+    }
+
+    private static boolean isHttpUrl(String url) {
+        try {
+            URI uri = new URI(url);
+            String scheme = Objects.requireNonNullElse(uri.getScheme(), "").toLowerCase(Locale.ROOT);
+            return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    private static Boolean optionalBoolean(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isBoolean()) {
+            throw ApiError.invalid(field, field + " must be a boolean");
+        }
+        return value.booleanValue();
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value != null && value.isString() ? value.stringValue() : null;
+    }
+
+    /** Intercom accepts ids as strings or numbers (admin_id is often sent as a number). */
+    private static String identifier(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value != null && value.isIntegralNumber()) {
+            return String.valueOf(value.longValue());
+        }
+        return text(node, field);
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static boolean sameExactly(String a, String b) {
+        return !isBlank(a) && a.equals(b);
+    }
+
+    private static boolean sameIgnoringCase(String a, String b) {
+        return !isBlank(a) && !isBlank(b) && a.equalsIgnoreCase(b);
+    }
+
+    // ------------------------------------------------------------------ JSON rendering
+
+    private static ObjectNode object(String type) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("type", type);
+        return node;
+    }
+
+    private static ObjectNode adminJson(Admin admin) {
+        ObjectNode node = object("admin");
+        node.put("id", admin.id());
+        node.put("name", admin.name());
+        node.put("email", admin.email());
+        return node;
+    }
+
+    private static ObjectNode contactJson(Contact contact) {
+        ObjectNode node = object("contact");
+        node.put("id", contact.id());
+        node.put("role", contact.role());
+        node.put("email", contact.email());
+        node.put("external_id", contact.externalId());
+        node.put("name", contact.name());
+        node.put("created_at", contact.createdAt().getEpochSecond());
+        return node;
+    }
+
+    private static ObjectNode tagJson(Tag tag) {
+        ObjectNode node = object("tag");
+        node.put("id", tag.id());
+        node.put("name", tag.name());
+        return node;
+    }
+
+    private ObjectNode conversationJson(Conversation c) {
+        ObjectNode node = object("conversation");
+        node.put("id", c.id());
+        node.put("created_at", c.createdAt().getEpochSecond());
+        node.put("updated_at", c.updatedAt().getEpochSecond());
+        node.put("state", c.state().json());
+        node.put("open", c.isOpen());
+
+        ObjectNode source = node.putObject("source");
+        source.put("type", "conversation");
+        source.put("id", c.messageId());
+        source.put("delivered_as", "customer_initiated");
+        source.put("subject", Objects.requireNonNullElse(c.subject(), ""));
+        source.put("body", c.body());
+        source.set("author", authorJson(c.authorType(), c.contactId()));
+        source.set("attachments", attachmentsJson(c.attachments()));
+
+        ObjectNode contacts = node.putObject("contacts");
+        contacts.put("type", "contact.list");
+        ObjectNode contactRef = contacts.putArray("contacts").addObject();
+        contactRef.put("type", "contact");
+        contactRef.put("id", c.contactId());
+        Contact contact = store.contacts.get(c.contactId());
+        contactRef.put("external_id", contact == null ? null : contact.externalId());
+
+        ObjectNode tags = node.putObject("tags");
+        tags.put("type", "tag.list");
+        ArrayNode tagList = tags.putArray("tags");
+        c.tags().forEach(name -> tagList.add(tagJson(store.tagsByName.get(name))));
+
+        ObjectNode parts = node.putObject("conversation_parts");
+        parts.put("type", "conversation_part.list");
+        ArrayNode partList = parts.putArray("conversation_parts");
+        c.parts().stream().limit(MAX_PARTS_IN_MODEL).forEach(part -> partList.add(partJson(part)));
+        parts.put("total_count", c.parts().size());
+        return node;
+    }
+
+    private static ObjectNode partJson(Part part) {
+        ObjectNode node = object("conversation_part");
+        node.put("id", part.id());
+        node.put("part_type", part.partType());
+        node.put("body", part.body());
+        node.put("created_at", part.createdAt().getEpochSecond());
+        node.put("updated_at", part.createdAt().getEpochSecond());
+        node.set("author", authorJson(part.authorType(), part.authorId()));
+        node.set("attachments", attachmentsJson(part.attachments()));
+        return node;
+    }
+
+    private static ObjectNode authorJson(String type, String id) {
+        ObjectNode author = object(type);
+        author.put("id", id);
+        return author;
+    }
+
+    private static ArrayNode attachmentsJson(List<String> urls) {
+        ArrayNode array = JSON.createArrayNode();
+        for (String url : urls) {
+            ObjectNode attachment = array.addObject();
+            attachment.put("type", "upload");
+            attachment.put("name", url.substring(url.lastIndexOf('/') + 1));
+            attachment.put("url", url);
+        }
+        return array;
+    }
+
+    private static ObjectNode errorList(String code, String message, String field) {
+        ObjectNode node = object("error.list");
+        node.put("request_id", UUID.randomUUID().toString());
+        ObjectNode error = node.putArray("errors").addObject();
+        error.put("code", code);
+        error.put("message", message);
+        if (field != null) {
+            error.put("field", field);
+        }
+        return node;
+    }
+
+    // ------------------------------------------------------------------ search
+
+    private static final Map<String, Query.Field<Contact>> CONTACT_FIELDS = Map.of(
+            "id", Query.Field.string(Contact::id),
+            "email", Query.Field.string(Contact::email),
+            "external_id", Query.Field.string(Contact::externalId),
+            "role", Query.Field.string(Contact::role),
+            "name", Query.Field.string(Contact::name),
+            "created_at", Query.Field.number(c -> c.createdAt().getEpochSecond()));
+
+    private Map<String, Query.Field<Conversation>> conversationFields() {
+        Map<String, Query.Field<Conversation>> fields = new HashMap<>();
+        fields.put("id", Query.Field.string(Conversation::id));
+        fields.put("contact_ids", Query.Field.string(Conversation::contactId));
+        fields.put("created_at", Query.Field.number(c -> c.createdAt().getEpochSecond()));
+        fields.put("updated_at", Query.Field.number(c -> c.updatedAt().getEpochSecond()));
+        fields.put("state", Query.Field.string(c -> c.state().json()));
+        fields.put("source.id", Query.Field.string(Conversation::messageId));
+        fields.put("source.subject", Query.Field.string(Conversation::subject));
+        fields.put("source.body", Query.Field.text(Conversation::body));
+        fields.put("source.author.id", Query.Field.string(Conversation::contactId));
+        fields.put("source.author.type", Query.Field.string(Conversation::authorType));
+        fields.put("tag_ids", new Query.Field<>(Query.Kind.STRING,
+                c -> c.tags().stream().map(name -> (Object) store.tagsByName.get(name).id()).toList()));
+        return fields;
+    }
+
+    /** Compiles Intercom search queries (single filters and nested AND/OR groups) into predicates. */
+    private static final class Query {
+
+        enum Kind { STRING, NUMBER, TEXT }
+
+        /** A searchable field; TEXT is a string whose "=" matches single words, like Intercom's source.body. */
+        record Field<T>(Kind kind, Function<T, List<Object>> values) {
+            static <T> Field<T> string(Function<T, String> getter) {
+                return new Field<>(Kind.STRING, t -> listOf(getter.apply(t)));
+            }
+
+            static <T> Field<T> text(Function<T, String> getter) {
+                return new Field<>(Kind.TEXT, t -> listOf(getter.apply(t)));
+            }
+
+            static <T> Field<T> number(Function<T, Long> getter) {
+                return new Field<>(Kind.NUMBER, t -> listOf(getter.apply(t)));
+            }
+
+            private static List<Object> listOf(Object value) {
+                return value == null ? List.of() : List.of(value);
+            }
+        }
+
+        static <T> Predicate<T> compile(JsonNode query, Map<String, Field<T>> fields) {
+            if (!query.isObject()) {
+                throw ApiError.invalid("query", "Each query must be an object");
+            }
+            String operator = Objects.requireNonNullElse(text(query, "operator"), "");
+            if (operator.equals("AND") || operator.equals("OR")) {
+                return group(operator, query.get("value"), fields);
+            }
+            String name = text(query, "field");
+            Field<T> field = fields.get(name);
+            if (field == null) {
+                throw ApiError.invalid("query", "Unsupported search field: " + name);
+            }
+            Predicate<List<Object>> condition = condition(operator, field.kind(), query.get("value"));
+            return t -> condition.test(field.values().apply(t));
+        }
+
+        private static <T> Predicate<T> group(String operator, JsonNode members, Map<String, Field<T>> fields) {
+            if (members == null || !members.isArray() || members.isEmpty()) {
+                throw ApiError.invalid("query", operator + " needs a non-empty array of filters");
+            }
+            List<Predicate<T>> filters = new ArrayList<>();
+            members.forEach(member -> filters.add(compile(member, fields)));
+            return operator.equals("AND")
+                    ? t -> filters.stream().allMatch(f -> f.test(t))
+                    : t -> filters.stream().anyMatch(f -> f.test(t));
+        }
+
+        private static Predicate<List<Object>> condition(String operator, Kind kind, JsonNode value) {
+            return switch (operator) {
+                case "=" -> equalTo(kind, value);
+                case "!=" -> equalTo(kind, value).negate();
+                case "IN" -> in(kind, value);
+                case "NIN" -> in(kind, value).negate();
+                // The 2.16 reference documents ">" and "<" as inclusive ("greater (or equal) than").
+                case ">" -> compare(kind, value, (actual, wanted) -> actual >= wanted);
+                case "<" -> compare(kind, value, (actual, wanted) -> actual <= wanted);
+                case "~" -> strings(kind, value, String::contains);
+                case "!~" -> strings(kind, value, String::contains).negate();
+                case "^" -> strings(kind, value, String::startsWith);
+                case "$" -> strings(kind, value, String::endsWith);
+                default -> throw ApiError.invalid("query", "Unsupported operator: " + operator);
+            };
+        }
+
+        private static Predicate<List<Object>> equalTo(Kind kind, JsonNode value) {
+            Object wanted = scalar(kind, value);
+            return values -> values.stream().anyMatch(actual -> matchesEqual(kind, actual, wanted));
+        }
+
+        private static Predicate<List<Object>> in(Kind kind, JsonNode value) {
+            if (value == null || !value.isArray()) {
+                throw ApiError.invalid("query", "IN and NIN need an array value");
+            }
+            List<Object> wanted = new ArrayList<>();
+            value.forEach(v -> wanted.add(scalar(kind, v)));
+            return values -> values.stream()
+                    .anyMatch(actual -> wanted.stream().anyMatch(w -> matchesEqual(kind, actual, w)));
+        }
+
+        private static boolean matchesEqual(Kind kind, Object actual, Object wanted) {
+            return switch (kind) {
+                case NUMBER -> actual.equals(wanted);
+                case STRING -> normalise(actual).equals(wanted);
+                case TEXT -> Arrays.asList(normalise(actual).split("\\s+")).contains(wanted);
+            };
+        }
+
+        private interface LongComparison {
+            boolean test(long actual, long wanted);
+        }
+
+        private static Predicate<List<Object>> compare(Kind kind, JsonNode value, LongComparison comparison) {
+            if (kind != Kind.NUMBER) {
+                throw ApiError.invalid("query", "> and < only apply to numbers and dates");
+            }
+            long wanted = (Long) scalar(kind, value);
+            return values -> values.stream().anyMatch(actual -> comparison.test((Long) actual, wanted));
+        }
+
+        private interface StringMatch {
+            boolean test(String actual, String wanted);
+        }
+
+        private static Predicate<List<Object>> strings(Kind kind, JsonNode value, StringMatch match) {
+            if (kind == Kind.NUMBER) {
+                throw ApiError.invalid("query", "String operators do not apply to numbers and dates");
+            }
+            String wanted = (String) scalar(kind, value);
+            return values -> values.stream().anyMatch(actual -> match.test(normalise(actual), wanted));
+        }
+
+        /** Query values must match the field's type; strings compare case-insensitively. */
+        private static Object scalar(Kind kind, JsonNode value) {
+            if (value == null || value.isNull() || value.isContainer()) {
+                throw ApiError.invalid("query", "A scalar value is required");
+            }
+            if (kind == Kind.NUMBER) {
+                if (!value.isIntegralNumber()) {
+                    throw ApiError.invalid("query", "This field needs an integer (UNIX timestamp) value");
+                }
+                return value.longValue();
+            }
+            String text = value.isString() ? value.stringValue() : value.asString();
+            return text.toLowerCase(Locale.ROOT);
+        }
+
+        private static String normalise(Object actual) {
+            return actual.toString().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Cursor pagination in Intercom's shape; the cursor is an opaque encoding of the next offset. */
+    private record Page<T>(List<T> items, int page, int perPage, int totalPages, String nextCursor) {
+
+        static <T> Page<T> of(List<T> all, JsonNode pagination, int defaultPerPage) {
+            int perPage = defaultPerPage;
+            int offset = 0;
+            if (pagination != null && pagination.isObject()) {
+                JsonNode size = pagination.get("per_page");
+                if (size != null && !size.isNull()) {
+                    if (!size.isIntegralNumber() || size.intValue() < 1 || size.intValue() > MAX_PER_PAGE) {
+                        throw ApiError.invalid("per_page", "per_page must be between 1 and " + MAX_PER_PAGE);
+                    }
+                    perPage = size.intValue();
+                }
+                String cursor = text(pagination, "starting_after");
+                if (cursor != null) {
+                    offset = decodeCursor(cursor);
+                }
+            }
+            int end = Math.min(all.size(), offset + perPage);
+            List<T> items = offset >= all.size() ? List.of() : all.subList(offset, end);
+            String next = end < all.size() ? encodeCursor(end) : null;
+            int totalPages = (all.size() + perPage - 1) / perPage;
+            return new Page<>(List.copyOf(items), offset / perPage + 1, perPage, totalPages, next);
+        }
+
+        ObjectNode json() {
+            ObjectNode pages = object("pages");
+            pages.put("page", page);
+            pages.put("per_page", perPage);
+            pages.put("total_pages", totalPages);
+            if (nextCursor != null) {
+                ObjectNode next = pages.putObject("next");
+                next.put("per_page", perPage);
+                next.put("starting_after", nextCursor);
+            }
+            return pages;
+        }
+
+        private static String encodeCursor(int offset) {
+            return Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(("offset:" + offset).getBytes(StandardCharsets.UTF_8));
+        }
+
+        private static int decodeCursor(String cursor) {
+            try {
+                String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+                if (decoded.startsWith("offset:")) {
+                    return Integer.parseInt(decoded.substring("offset:".length()));
+                }
+            } catch (IllegalArgumentException e) {
+                // fall through to the error below
+            }
+            throw ApiError.invalid("starting_after", "Invalid starting_after cursor");
+        }
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    /** The data held by the fake workspace. */
+    private static final class Store {
+        final Map<String, Admin> admins = new LinkedHashMap<>();
+        final Map<String, Contact> contacts = new LinkedHashMap<>();
+        final Map<String, Conversation> conversations = new LinkedHashMap<>();
+        final Map<String, Tag> tagsByName = new LinkedHashMap<>();
+        // When a record entered the fake (Instant.MIN = seeded, always visible). Search lag and contact
+        // visibility are measured from here, not from a back-dated created_at.
+        final Map<String, Instant> contactStoredAt = new HashMap<>();
+        final Map<String, Instant> conversationStoredAt = new HashMap<>();
+
+        private long adminSeq = 991_200_000L;
+        private long contactSeq;
+        private long conversationSeq = 1_000L;
+        private long messageSeq = 403_918_000L;
+        private long partSeq = 5_000L;
+        private long tagSeq = 100L;
+
+        String addAdmin(String name, String email) {
+            Admin admin = new Admin(String.valueOf(++adminSeq), name, email);
+            admins.put(admin.id(), admin);
+            return admin.id();
+        }
+
+        Contact newContact(String role, String email, String externalId, String name, Instant createdAt) {
+            Contact contact = new Contact(String.format("6762f0f3%016x", ++contactSeq), role, email, externalId,
+                    name, createdAt);
+            contacts.put(contact.id(), contact);
+            return contact;
+        }
+
+        String nextConversationId() {
+            return String.valueOf(++conversationSeq);
+        }
+
+        String nextMessageId() {
+            return String.valueOf(++messageSeq);
+        }
+
+        String nextPartId() {
+            return String.valueOf(++partSeq);
+        }
+
+        String nextTagId() {
+            return String.valueOf(++tagSeq);
+        }
+    }
+
+    private static final class Faults {
+        Random random;
+        double lostResponse;
+        double connectionReset;
+        double serverError;
+        double tooManyRequests;
+        boolean down;
+        int requestsUntilDown = -1;
+
+        Faults(Random random) {
+            this.random = random;
+        }
+
+        /** Draws only for enabled faults, so enabling one does not shift the sequence of another. */
+        boolean roll(double rate) {
+            return rate > 0 && random.nextDouble() < rate;
+        }
+    }
+
+    private static final class Counters {
+        int requests;
+        int notifications;
+        int rateLimited;
+        final Map<String, Integer> byRoute = new HashMap<>();
+        final Map<Fault, Integer> faults = new EnumMap<>(Fault.class);
+
+        void request(String routeKey) {
+            requests++;
+            byRoute.merge(routeKey, 1, Integer::sum);
+        }
+
+        void fault(Fault fault) {
+            faults.merge(fault, 1, Integer::sum);
+        }
+    }
+
+    /** Fixed windows aligned to the clock's 10-second boundaries, like Intercom's per-window limit. */
+    private static final class RateLimiter {
+        int limit;
+        private long windowStartMillis = Long.MIN_VALUE;
+        private int used;
+
+        RateLimiter(int limit) {
+            this.limit = limit;
+        }
+
+        RateWindow consume(Instant now) {
+            long windowMillis = RATE_LIMIT_WINDOW.toMillis();
+            long start = Math.floorDiv(now.toEpochMilli(), windowMillis) * windowMillis;
+            if (start != windowStartMillis) {
+                windowStartMillis = start;
+                used = 0;
+            }
+            used++;
+            return new RateWindow(limit, Math.max(0, limit - used), (start + windowMillis) / 1000, used > limit);
+        }
+    }
+
+    private record RateWindow(int limit, int remaining, long resetEpochSecond, boolean exceeded) {}
+
+    private record ApiVersion(int major, int minor) {
+        private static final Pattern FORMAT = Pattern.compile("(\\d+)\\.(\\d+)");
+        private static final ApiVersion UNSTABLE = new ApiVersion(Integer.MAX_VALUE, 0);
+
+        static Optional<ApiVersion> parse(String text) {
+            if (text.equals("Unstable")) {
+                return Optional.of(UNSTABLE);
+            }
+            Matcher m = FORMAT.matcher(text);
+            if (!m.matches()) {
+                return Optional.empty();
+            }
+            ApiVersion version = new ApiVersion(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+            boolean known = version.major() == 1 && version.minor() <= 4 || version.major() == 2 && version.minor() <= 16;
+            return known ? Optional.of(version) : Optional.empty();
+        }
+
+        boolean atLeast(int major, int minor) {
+            return this.major > major || this.major == major && this.minor >= minor;
+        }
+    }
+
+    private record Call(JsonNode body, List<String> params, ApiVersion version) {
+        String param(int index) {
+            return params.get(index);
+        }
+    }
+
+    private record Route(String method, Pattern pattern, String key, boolean creates,
+                         Function<Call, JsonNode> handler) {
+
+        /** {@code creates} marks writes whose response can be "lost" after the work was done. */
+        static Route of(String method, String template, boolean creates, Function<Call, JsonNode> handler) {
+            Pattern pattern = Pattern.compile(template.replace("{id}", "([^/]+)"));
+            return new Route(method, pattern, method + " " + template, creates, handler);
+        }
+
+        Optional<RouteMatch> match(String requestMethod, String path) {
+            Matcher m = pattern.matcher(path);
+            if (!method.equals(requestMethod) || !m.matches()) {
+                return Optional.empty();
+            }
+            List<String> params = new ArrayList<>();
+            for (int i = 1; i <= m.groupCount(); i++) {
+                params.add(m.group(i));
+            }
+            return Optional.of(new RouteMatch(this, params));
+        }
+    }
+
+    private record RouteMatch(Route route, List<String> params) {}
+
+    private record Reply(int status, JsonNode body) {
+        boolean isSuccess() {
+            return status / 100 == 2;
+        }
+
+        MockResponse toMockResponse(RateWindow window) {
+            return new MockResponse()
+                    .setResponseCode(status)
+                    .setHeader("Content-Type", "application/json; charset=utf-8")
+                    .setHeader("X-RateLimit-Limit", window.limit())
+                    .setHeader("X-RateLimit-Remaining", window.remaining())
+                    .setHeader("X-RateLimit-Reset", window.resetEpochSecond())
+                    .setBody(JSON.writeValueAsString(body));
+        }
+    }
+
+    /** An Intercom error answer, thrown from endpoint code and rendered as an error.list. */
+    private static final class ApiError extends RuntimeException {
+        final int status;
+        final String code;
+        final String field;
+
+        ApiError(int status, String code, String message, String field) {
+            super(message, null, false, false);
+            this.status = status;
+            this.code = code;
+            this.field = field;
+        }
+
+        static ApiError notFound(String message) {
+            return new ApiError(404, "not_found", message, null);
+        }
+
+        static ApiError invalid(String field, String message) {
+            return new ApiError(400, "parameter_invalid", message, field);
+        }
+
+        static ApiError missing(String field) {
+            return new ApiError(400, "parameter_not_found", field + " is required", field);
+        }
+
+        static ApiError rateLimitExceeded() {
+            return new ApiError(429, "rate_limit_exceeded", "Rate Limit Exceeded", null);
+        }
+
+        Reply reply() {
+            return new Reply(status, errorList(code, getMessage(), field));
+        }
+    }
+
+    // ------------------------------------------------------------------ small utilities
+
+    private static double requireRate(double rate) {
+        if (rate < 0 || rate > 1 || Double.isNaN(rate)) {
+            throw new IllegalArgumentException("rate must be within [0, 1]: " + rate);
+        }
+        return rate;
+    }
+
+    private static int requirePositive(int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("must be positive: " + value);
+        }
+        return value;
+    }
+
+    private static Duration requireNonNegative(Duration duration) {
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("must not be negative: " + duration);
+        }
+        return duration;
+    }
+
+    /** A settable clock for tests that need to move time (search lag, rate-limit windows). */
+    public static final class ManualClock extends Clock {
+        private final AtomicReference<Instant> now;
+
+        public ManualClock(Instant start) {
+            this.now = new AtomicReference<>(start);
+        }
+
+        public void advance(Duration duration) {
+            now.updateAndGet(t -> t.plus(duration));
+        }
+
+        public void set(Instant instant) {
+            now.set(instant);
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            if (!ZoneOffset.UTC.equals(zone)) {
+                throw new UnsupportedOperationException("ManualClock is UTC only");
+            }
+            return this;
+        }
+    }
+}
