@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -24,8 +25,7 @@ import tools.jackson.databind.JsonNode;
 public class ConversationMigrator {
 
     private static final Logger log = LoggerFactory.getLogger(ConversationMigrator.class);
-    /** A create that keeps losing its response points at a broken network, not at bad luck. */
-    private static final int MAX_UNKNOWN_OUTCOMES = 5;
+    private static final int MAX_UNKNOWN_OUTCOMES = 10;
 
     private final IntercomApi api;
     private final Ledger ledger;
@@ -112,31 +112,38 @@ public class ConversationMigrator {
     /** Creates the conversation unless an earlier, unanswered create did; returns its Intercom id. */
     private String open(PlannedConversation conversation, String contactId, Optional<ConversationEntry> pending) {
         PlannedPart opening = conversation.opening();
-        if (pending.isPresent()) {
-            Optional<String> found = awaitConversation(contactId, opening, pending.get().attemptedAt());
-            if (found.isPresent()) {
-                ledger.conversationCreated(workspace, conversation.sourceId(), found.get(), runId);
-                return found.get();
-            }
-        }
-        for (int unknown = 0; ; ) {
-            long attemptedAt = clock.millis();
-            ledger.conversationCreating(workspace, conversation.sourceId(), contactId, opening.key(),
-                    opening.createdAt(), attemptedAt);
+        String sourceId = conversation.sourceId();
+        Optional<String> found = pending.isPresent()
+                ? awaitConversation(contactId, opening, pending.get().attemptedAt()) : Optional.empty();
+        long[] attemptedAt = new long[1];
+        String intercomId = found.orElseGet(() -> sendChecked("creating conversation " + sourceId,
+                () -> {
+                    attemptedAt[0] = clock.millis();
+                    ledger.conversationCreating(workspace, sourceId, contactId, opening.key(), opening.createdAt(),
+                            attemptedAt[0]);
+                    return createWhenContactVisible(conversation, contactId);
+                },
+                () -> awaitConversation(contactId, opening, attemptedAt[0])));
+        ledger.conversationCreated(workspace, sourceId, intercomId, runId);
+        return intercomId;
+    }
+
+    /**
+     * Sends a create; when its answer is lost, asks Intercom whether it happened before sending
+     * it again. A create that keeps losing its answer points at a broken network: the run stops.
+     */
+    private <T> T sendChecked(String what, Supplier<T> send, Supplier<Optional<T>> happened) {
+        for (int unknown = 1; ; unknown++) {
             try {
-                String intercomId = createWhenContactVisible(conversation, contactId);
-                ledger.conversationCreated(workspace, conversation.sourceId(), intercomId, runId);
-                return intercomId;
+                return send.get();
             } catch (OutcomeUnknownException e) {
-                log.info("Lost the answer to creating conversation {} ({}); checking Intercom", conversation.sourceId(), e.getMessage());
-                Optional<String> found = awaitConversation(contactId, opening, attemptedAt);
-                if (found.isPresent()) {
-                    ledger.conversationCreated(workspace, conversation.sourceId(), found.get(), runId);
-                    return found.get();
+                log.info("Lost the answer to {} ({}); checking Intercom", what, e.getMessage());
+                Optional<T> done = happened.get();
+                if (done.isPresent()) {
+                    return done.get();
                 }
-                if (++unknown >= MAX_UNKNOWN_OUTCOMES) {
-                    throw new IntercomUnavailableException("creating conversation " + conversation.sourceId()
-                            + " lost its answer " + unknown + " times: " + e.getMessage());
+                if (unknown >= MAX_UNKNOWN_OUTCOMES) {
+                    throw new IntercomUnavailableException(what + " lost its answer " + unknown + " times: " + e.getMessage());
                 }
             }
         }
@@ -182,25 +189,17 @@ public class ConversationMigrator {
         if (pending != null && partExists(intercomId, part)) {
             return false;
         }
-        for (int unknown = 0; ; ) {
-            ledger.partSending(workspace, sourceId, part.key(), clock.millis());
-            try {
-                if (part.byContact()) {
-                    api.replyAsContact(intercomId, contactId, part);
-                } else {
-                    api.replyAsAdmin(intercomId, admins.adminFor(part.agentEmail()), part);
-                }
-                return true;
-            } catch (OutcomeUnknownException e) {
-                if (partExists(intercomId, part)) {
+        return sendChecked("sending part " + part.key() + " of conversation " + sourceId,
+                () -> {
+                    ledger.partSending(workspace, sourceId, part.key(), clock.millis());
+                    if (part.byContact()) {
+                        api.replyAsContact(intercomId, contactId, part);
+                    } else {
+                        api.replyAsAdmin(intercomId, admins.adminFor(part.agentEmail()), part);
+                    }
                     return true;
-                }
-                if (++unknown >= MAX_UNKNOWN_OUTCOMES) {
-                    throw new IntercomUnavailableException("sending part " + part.key() + " lost its answer "
-                            + unknown + " times: " + e.getMessage());
-                }
-            }
-        }
+                },
+                () -> partExists(intercomId, part) ? Optional.of(true) : Optional.empty());
     }
 
     private boolean partExists(String intercomId, PlannedPart part) {
@@ -215,13 +214,13 @@ public class ConversationMigrator {
     }
 
     private void close(String intercomId) {
-        try {
-            api.close(intercomId, admins.actorAdminId());
-        } catch (OutcomeUnknownException e) {
-            if (!"closed".equals(api.conversation(intercomId).path("state").asString(""))) {
-                api.close(intercomId, admins.actorAdminId());
-            }
-        }
+        sendChecked("closing conversation " + intercomId,
+                () -> {
+                    api.close(intercomId, admins.actorAdminId());
+                    return true;
+                },
+                () -> "closed".equals(api.conversation(intercomId).path("state").asString(""))
+                        ? Optional.of(true) : Optional.empty());
     }
 
     /** Intercom may store a plain-text body as HTML; compare the text, not the markup. */

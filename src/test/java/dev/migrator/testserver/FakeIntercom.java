@@ -3,6 +3,8 @@ package dev.migrator.testserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -30,8 +32,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import javax.net.ServerSocketFactory;
 
 import okhttp3.mockwebserver.Dispatcher;
 import okhttp3.mockwebserver.MockResponse;
@@ -67,6 +73,9 @@ public final class FakeIntercom implements AutoCloseable {
     public static final String ME_NAME = "Token Owner";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    // MockWebServer logs a warning for every connection the fake drops on purpose; keep test output readable.
+    // (Held in a field: java.util.logging forgets the level of loggers nobody references.)
+    private static final Logger MOCK_WEB_SERVER_LOG = quietLogger(MockWebServer.class.getName());
     private static final int MAX_ATTACHMENTS = 10;
     private static final int MAX_PARTS_IN_MODEL = 500;
     private static final int MAX_PER_PAGE = 150;
@@ -231,6 +240,7 @@ public final class FakeIntercom implements AutoCloseable {
         public FakeIntercom start() {
             FakeIntercom fake = new FakeIntercom(this);
             fake.server.setDispatcher(fake.new FakeDispatcher());
+            fake.server.setServerSocketFactory(new NoDelayServerSocketFactory());
             try {
                 fake.server.start(InetAddress.getByName("127.0.0.1"), 0);
             } catch (IOException e) {
@@ -1412,7 +1422,7 @@ public final class FakeIntercom implements AutoCloseable {
     private record RateWindow(int limit, int remaining, long resetEpochSecond, boolean exceeded) {}
 
     private record ApiVersion(int major, int minor) {
-        private static final Pattern FORMAT = Pattern.compile("(\\d+)\\.(\\d+)");
+        private static final Pattern FORMAT = Pattern.compile("([12])\\.(0|[1-9][0-9]?)");
         private static final ApiVersion UNSTABLE = new ApiVersion(Integer.MAX_VALUE, 0);
 
         static Optional<ApiVersion> parse(String text) {
@@ -1515,6 +1525,12 @@ public final class FakeIntercom implements AutoCloseable {
 
     // ------------------------------------------------------------------ small utilities
 
+    private static Logger quietLogger(String name) {
+        Logger logger = Logger.getLogger(name);
+        logger.setLevel(Level.SEVERE);
+        return logger;
+    }
+
     private static double requireRate(double rate) {
         if (rate < 0 || rate > 1 || Double.isNaN(rate)) {
             throw new IllegalArgumentException("rate must be within [0, 1]: " + rate);
@@ -1534,6 +1550,39 @@ public final class FakeIntercom implements AutoCloseable {
             throw new IllegalArgumentException("must not be negative: " + duration);
         }
         return duration;
+    }
+
+    /**
+     * MockWebServer writes a response's head and body separately; with Nagle's algorithm on, the body
+     * then waits for the client's delayed ACK (~40 ms per request on Linux). TCP_NODELAY avoids that.
+     */
+    private static final class NoDelayServerSocketFactory extends ServerSocketFactory {
+        @Override
+        public ServerSocket createServerSocket() throws IOException {
+            return new ServerSocket() {
+                @Override
+                public Socket accept() throws IOException {
+                    Socket socket = super.accept();
+                    socket.setTcpNoDelay(true);
+                    return socket;
+                }
+            };
+        }
+
+        @Override
+        public ServerSocket createServerSocket(int port) throws IOException {
+            throw new UnsupportedOperationException("MockWebServer binds unbound sockets");
+        }
+
+        @Override
+        public ServerSocket createServerSocket(int port, int backlog) throws IOException {
+            throw new UnsupportedOperationException("MockWebServer binds unbound sockets");
+        }
+
+        @Override
+        public ServerSocket createServerSocket(int port, int backlog, InetAddress address) throws IOException {
+            throw new UnsupportedOperationException("MockWebServer binds unbound sockets");
+        }
     }
 
     /** A settable clock for tests that need to move time (search lag, rate-limit windows). */

@@ -1,0 +1,72 @@
+package dev.migrator.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.migrator.testserver.FakeIntercom;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged jar, run as users run it: {@code java -jar target/conversation-migrator.jar}. */
+class PackagedJarIT {
+
+    @TempDir
+    Path workDir;
+
+    record Outcome(int exitCode, String output) {
+    }
+
+    private Outcome runJar(java.util.Map<String, String> environment, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", Path.of("target/conversation-migrator.jar").toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        Path output = workDir.resolve("output.txt");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().remove("INTERCOM_ACCESS_TOKEN");
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("the jar finishes").isTrue();
+        return new Outcome(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void dryRunOfTheSamplesWritesTheRequestsItWouldSend() throws Exception {
+        Path stateDir = workDir.resolve("state");
+
+        Outcome outcome = runJar(java.util.Map.of(), "migrate", "--input", "samples/conversations.json", "--dry-run",
+                "--state-dir", stateDir.toString());
+
+        assertThat(outcome.exitCode()).as(outcome.output()).isEqualTo(3);
+        assertThat(outcome.output()).contains("11 conversations migrated", "1 rejected").doesNotContain("Exception");
+        List<String> requests = Files.readAllLines(stateDir.resolve("runs/1/requests.jsonl"));
+        assertThat(requests).filteredOn(r -> r.contains("\"path\":\"/conversations\"")).hasSize(11);
+        assertThat(requests).allSatisfy(r -> assertThat(r).doesNotContain("skip_notifications\":false"));
+        assertThat(Files.readString(stateDir.resolve("runs/1/rejects.jsonl"))).contains("c-1007");
+    }
+
+    @Test
+    void migratesTheSamplesIntoIntercom() throws Exception {
+        try (FakeIntercom intercom = FakeIntercom.start()) {
+            intercom.addAdmin("bob@acme.example", "Bob Stone");
+            intercom.addAdmin("carol@acme.example", "Carol Diaz");
+            Path config = workDir.resolve("config.yml");
+            Files.writeString(config, "intercom:\n  base-url: " + intercom.baseUrl() + "\n");
+
+            Outcome outcome = runJar(java.util.Map.of("INTERCOM_ACCESS_TOKEN", FakeIntercom.TOKEN), "migrate",
+                    "--input", "samples/conversations.csv", "--config", config.toString(),
+                    "--state-dir", workDir.resolve("state").toString());
+
+            assertThat(outcome.exitCode()).as(outcome.output()).isEqualTo(3);
+            assertThat(intercom.conversations()).hasSize(11);
+            assertThat(intercom.notifications()).isZero();
+            assertThat(outcome.output()).doesNotContain(FakeIntercom.TOKEN);
+            assertThat(Files.readString(workDir.resolve("state/migrator.log"))).doesNotContain(FakeIntercom.TOKEN);
+        }
+    }
+}

@@ -1,0 +1,603 @@
+package dev.migrator.testserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.migrator.testserver.FakeIntercom.Conversation;
+import dev.migrator.testserver.FakeIntercom.Fault;
+import dev.migrator.testserver.FakeIntercom.ManualClock;
+import dev.migrator.testserver.FakeIntercom.Part;
+import dev.migrator.testserver.FakeIntercom.State;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class FakeIntercomTest {
+
+    /** Seven seconds into a 10-second rate-limit window. */
+    private static final Instant T0 = Instant.parse("2024-05-01T12:00:07Z");
+    private static final long HISTORIC = 1_600_000_000L;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    private final ManualClock clock = new ManualClock(T0);
+    private FakeIntercom fake;
+
+    @BeforeEach
+    void startFake() {
+        fake = FakeIntercom.builder().clock(clock).start();
+    }
+
+    @AfterEach
+    void stopFake() {
+        fake.close();
+        assertThat(fake.internalErrors()).isEmpty();
+    }
+
+    // ------------------------------------------------------------------ protocol
+
+    @Test
+    void rejectsMissingOrWrongToken() throws Exception {
+        Reply wrong = send(request("GET", "/me", null).setHeader("Authorization", "Bearer nope"));
+        Reply missing = send(HttpRequest.newBuilder(uri("/me")).header("Accept", "application/json"));
+
+        for (Reply reply : List.of(wrong, missing)) {
+            assertThat(reply.status()).isEqualTo(401);
+            assertThat(reply.json().path("type").asString()).isEqualTo("error.list");
+            assertThat(reply.json().path("request_id").asString()).isNotBlank();
+            assertThat(reply.errorCode()).isEqualTo("unauthorized");
+            assertThat(reply.errorMessage()).isEqualTo("Access Token Invalid");
+        }
+    }
+
+    @Test
+    void requiresJsonAcceptHeader() throws Exception {
+        Reply noAccept = send(HttpRequest.newBuilder(uri("/me")).header("Authorization", "Bearer " + FakeIntercom.TOKEN));
+        Reply xml = send(request("GET", "/me", null).setHeader("Accept", "application/xml"));
+        Reply wildcard = send(request("GET", "/me", null).setHeader("Accept", "text/html, */*;q=0.1"));
+
+        assertThat(noAccept.status()).isEqualTo(406);
+        assertThat(xml.status()).isEqualTo(406);
+        assertThat(wildcard.status()).isEqualTo(200);
+    }
+
+    @Test
+    void rejectsUnknownIntercomVersion() throws Exception {
+        Reply unknown = send(request("GET", "/me", null).setHeader("Intercom-Version", "2.17"));
+        Reply unstable = send(request("GET", "/me", null).setHeader("Intercom-Version", "Unstable"));
+
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.errorCode()).isEqualTo("intercom_version_invalid");
+        assertThat(unstable.status()).isEqualTo(200);
+    }
+
+    @Test
+    void meAndAdminsDescribeTheWorkspace() throws Exception {
+        String agent = fake.addAdmin("agent@fake.example", "Agent Smith");
+
+        JsonNode me = get("/me").json();
+        JsonNode admins = get("/admins").json();
+
+        assertThat(me.path("type").asString()).isEqualTo("admin");
+        assertThat(me.path("id").asString()).isEqualTo(fake.meAdminId());
+        assertThat(me.path("email").asString()).isEqualTo("me@fake.example");
+        assertThat(me.path("app").path("id_code").asString()).isEqualTo("fakeapp1");
+        assertThat(admins.path("type").asString()).isEqualTo("admin.list");
+        assertThat(each(admins.path("admins"), "id")).containsExactly(fake.meAdminId(), agent);
+        assertThat(each(admins.path("admins"), "email")).contains("agent@fake.example");
+    }
+
+    @Test
+    void unknownRoutesAnswer404() throws Exception {
+        Reply reply = get("/nope");
+
+        assertThat(reply.status()).isEqualTo(404);
+        assertThat(reply.errorCode()).isEqualTo("not_found");
+        assertThat(fake.requests("GET /nope")).isEqualTo(1);
+    }
+
+    // ------------------------------------------------------------------ version gating
+
+    @Test
+    void createdAtIsHonouredOnlyFromVersion2_11() throws Exception {
+        String contact = fake.addContact("user", "ann@example.com", null, "Ann");
+        Map<String, Object> body = conversationBody(contact, "Hello", HISTORIC);
+
+        String old = post("/conversations", body, "2.10").json().path("conversation_id").asString();
+        String defaulted = post("/conversations", body, "2.9").json().path("conversation_id").asString();
+        String current = post("/conversations", body, "2.11").json().path("conversation_id").asString();
+        post("/conversations/" + current + "/reply", Map.of("message_type", "comment", "type", "user",
+                "intercom_user_id", contact, "body", "Later", "created_at", HISTORIC + 60), "2.11");
+        post("/conversations/" + old + "/reply", Map.of("message_type", "comment", "type", "user",
+                "intercom_user_id", contact, "body", "Later", "created_at", HISTORIC + 60), "2.10");
+
+        assertThat(conversation(old).createdAt()).isEqualTo(T0);
+        assertThat(conversation(defaulted).createdAt()).isEqualTo(T0);
+        assertThat(conversation(current).createdAt()).isEqualTo(Instant.ofEpochSecond(HISTORIC));
+        assertThat(conversation(current).parts().get(0).createdAt()).isEqualTo(Instant.ofEpochSecond(HISTORIC + 60));
+        assertThat(conversation(old).parts().get(0).createdAt()).isEqualTo(T0);
+    }
+
+    @Test
+    void missingVersionHeaderMeansWorkspaceDefault2_9() throws Exception {
+        String contact = fake.addContact("user", "ann@example.com", null, "Ann");
+        HttpRequest.Builder noVersion = HttpRequest.newBuilder(uri("/conversations"))
+                .header("Authorization", "Bearer " + FakeIntercom.TOKEN)
+                .header("Accept", "application/json")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json(conversationBody(contact, "Hi", HISTORIC))));
+
+        Reply reply = send(noVersion);
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json().path("created_at").asLong()).isEqualTo(T0.getEpochSecond());
+    }
+
+    @Test
+    void skipNotificationsIsHonouredOnlyFromVersion2_15() throws Exception {
+        String id = startConversation();
+
+        adminReply(id, "comment", true, "2.14");
+        adminReply(id, "comment", true, "2.15");
+        adminReply(id, "comment", null, "2.15");
+        adminReply(id, "note", null, "2.15");
+
+        List<Part> parts = conversation(id).parts();
+        assertThat(fake.notifications()).isEqualTo(2);
+        assertThat(parts).extracting(Part::skipNotifications).containsExactly(true, true, null, null);
+        assertThat(parts).extracting(Part::notifiedCustomer).containsExactly(true, false, true, false);
+    }
+
+    // ------------------------------------------------------------------ contacts and search
+
+    @Test
+    void creatingAnExistingContactConflicts() throws Exception {
+        String id = post("/contacts", Map.of("role", "user", "email", "bob@example.com", "external_id", "b-1"))
+                .json().path("id").asString();
+
+        Reply sameEmail = post("/contacts", Map.of("role", "user", "email", "BOB@example.com"));
+        Reply sameExternalId = post("/contacts", Map.of("role", "lead", "external_id", "b-1"));
+        Reply noIdentity = post("/contacts", Map.of("role", "user", "name", "Nobody"));
+
+        assertThat(id).matches("[0-9a-f]{24}");
+        for (Reply conflict : List.of(sameEmail, sameExternalId)) {
+            assertThat(conflict.status()).isEqualTo(409);
+            assertThat(conflict.errorCode()).isEqualTo("conflict");
+            assertThat(conflict.errorMessage()).isEqualTo("A contact matching those details already exists with id=" + id);
+        }
+        assertThat(noIdentity.status()).isEqualTo(400);
+        assertThat(fake.contacts()).hasSize(1);
+    }
+
+    @Test
+    void searchDoesNotSeeRecordsYoungerThanTheSearchLag() throws Exception {
+        fake.searchLag(Duration.ofSeconds(30));
+        String contact = post("/contacts", Map.of("role", "user", "email", "cy@example.com")).json().path("id").asString();
+        String conversation = post("/conversations", conversationBody(contact, "Hi", null)).json()
+                .path("conversation_id").asString();
+        Map<String, Object> byEmail = Map.of("query", filter("email", "=", "cy@example.com"));
+        Map<String, Object> byContact = Map.of("query", filter("contact_ids", "=", contact));
+
+        JsonNode contactsBefore = post("/contacts/search", byEmail).json();
+        JsonNode conversationsBefore = post("/conversations/search", byContact).json();
+        Reply recreate = post("/contacts", Map.of("role", "user", "email", "cy@example.com"));
+        clock.advance(Duration.ofSeconds(30));
+        JsonNode contactsAfter = post("/contacts/search", byEmail).json();
+        JsonNode conversationsAfter = post("/conversations/search", byContact).json();
+
+        assertThat(contactsBefore.path("total_count").asInt()).isZero();
+        assertThat(conversationsBefore.path("total_count").asInt()).isZero();
+        assertThat(recreate.status()).as("creation sees what search does not").isEqualTo(409);
+        assertThat(contactsAfter.path("data").get(0).path("id").asString()).isEqualTo(contact);
+        assertThat(contactsAfter.path("pages").path("per_page").asInt()).isEqualTo(50);
+        assertThat(conversationsAfter.path("conversations").get(0).path("id").asString()).isEqualTo(conversation);
+    }
+
+    @Test
+    void conversationSearchSupportsGroupsOperatorsAndPagination() throws Exception {
+        String ann = fake.addContact("user", "ann@example.com", null, "Ann");
+        String bob = fake.addContact("lead", "bob@example.com", null, "Bob");
+        String first = createConversation(ann, "legacy ticket 1 marker-a", HISTORIC);
+        String second = createConversation(ann, "legacy ticket 2 marker-b", HISTORIC + 100);
+        String third = createConversation(bob, "legacy ticket 3 marker-a", HISTORIC + 200);
+
+        Map<String, Object> annSince = Map.of("query", Map.of("operator", "AND", "value", List.of(
+                filter("contact_ids", "=", ann), filter("created_at", ">", HISTORIC + 100))));
+        Map<String, Object> markerA = Map.of("query", Map.of("operator", "OR", "value", List.of(
+                filter("source.body", "=", "marker-a"), filter("id", "=", "nope"))));
+        Map<String, Object> wholeBodyEquals = Map.of("query", filter("source.body", "=", "legacy ticket 1 marker-a"));
+        Map<String, Object> contains = Map.of("query", filter("source.body", "~", "ticket 2"));
+
+        assertThat(conversationIds(annSince)).containsExactly(second);
+        assertThat(conversationIds(markerA)).containsExactly(first, third);
+        assertThat(conversationIds(wholeBodyEquals)).as("= on source.body matches single words").isEmpty();
+        assertThat(conversationIds(contains)).containsExactly(second);
+
+        Map<String, Object> all = new LinkedHashMap<>(Map.of("query", filter("created_at", ">", 0)));
+        all.put("pagination", Map.of("per_page", 2));
+        JsonNode page1 = post("/conversations/search", all).json();
+        all.put("pagination", Map.of("per_page", 2, "starting_after",
+                page1.path("pages").path("next").path("starting_after").asString()));
+        JsonNode page2 = post("/conversations/search", all).json();
+
+        assertThat(page1.path("total_count").asInt()).isEqualTo(3);
+        assertThat(page1.path("pages").path("total_pages").asInt()).isEqualTo(2);
+        assertThat(each(page1.path("conversations"), "type")).contains("conversation");
+        assertThat(page2.path("conversations").get(0).path("id").asString()).isEqualTo(third);
+        assertThat(page2.path("pages").has("next")).isFalse();
+    }
+
+    // ------------------------------------------------------------------ conversations
+
+    @Test
+    void conversationLifecycleIsReflectedInModelAndSnapshots() throws Exception {
+        String agent = fake.addAdmin("agent@fake.example", "Agent");
+        String contact = fake.addContact("lead", "lee@example.com", "ext-7", "Lee");
+        Map<String, Object> create = new LinkedHashMap<>(conversationBody(contact, "Printer on fire", HISTORIC));
+        create.put("subject", "Help");
+        create.put("attachment_urls", List.of("https://files.example/fire.png"));
+
+        JsonNode message = post("/conversations", create).json();
+        String id = message.path("conversation_id").asString();
+        post("/conversations/" + id + "/reply", Map.of("message_type", "comment", "type", "user",
+                "intercom_user_id", contact, "body", "Still burning", "created_at", HISTORIC + 10));
+        post("/conversations/" + id + "/reply", Map.of("message_type", "note", "type", "admin",
+                "admin_id", Long.parseLong(agent), "body", "Call the fire brigade", "created_at", HISTORIC + 20,
+                "attachment_urls", List.of("http://files.example/a.txt")));
+        String tagId = post("/tags", Map.of("name", "migrated")).json().path("id").asString();
+        post("/conversations/" + id + "/tags", Map.of("id", tagId, "admin_id", agent));
+        post("/conversations/" + id + "/tags", Map.of("id", tagId, "admin_id", agent));
+        Reply closed = post("/conversations/" + id + "/parts", Map.of("message_type", "close", "type", "admin",
+                "admin_id", agent));
+        JsonNode model = get("/conversations/" + id).json();
+
+        assertThat(message.path("type").asString()).isEqualTo("user_message");
+        assertThat(message.path("message_type").asString()).isEqualTo("inapp");
+        assertThat(message.path("id").asString()).matches("\\d+");
+        assertThat(id).matches("\\d+");
+        assertThat(closed.json().path("state").asString()).isEqualTo("closed");
+        assertThat(model.path("open").asBoolean()).isFalse();
+        assertThat(model.path("source").path("author").path("type").asString()).isEqualTo("lead");
+        assertThat(model.path("source").path("subject").asString()).isEqualTo("Help");
+        assertThat(model.path("source").path("attachments").get(0).path("url").asString())
+                .isEqualTo("https://files.example/fire.png");
+        assertThat(model.path("contacts").path("contacts").get(0).path("id").asString()).isEqualTo(contact);
+        assertThat(each(model.path("tags").path("tags"), "name")).containsExactly("migrated");
+        JsonNode parts = model.path("conversation_parts");
+        assertThat(parts.path("total_count").asInt()).isEqualTo(3);
+        assertThat(each(parts.path("conversation_parts"), "part_type"))
+                .containsExactly("comment", "note", "close");
+        assertThat(parts.path("conversation_parts").get(1).path("author").path("id").asString()).isEqualTo(agent);
+
+        Conversation snapshot = conversation(id);
+        assertThat(snapshot.state()).isEqualTo(State.CLOSED);
+        assertThat(snapshot.subject()).isEqualTo("Help");
+        assertThat(snapshot.body()).isEqualTo("Printer on fire");
+        assertThat(snapshot.tags()).containsExactly("migrated");
+        assertThat(snapshot.parts()).extracting(Part::authorType).containsExactly("lead", "admin", "admin");
+        assertThat(snapshot.parts().get(1).attachments()).containsExactly("http://files.example/a.txt");
+        assertThat(fake.conversationsOf(contact)).extracting(Conversation::id).containsExactly(id);
+        assertThat(fake.notifications()).isZero();
+    }
+
+    @Test
+    void contactReplyReopensAClosedConversation() throws Exception {
+        String id = startConversation();
+        post("/conversations/" + id + "/parts", Map.of("message_type", "close", "type", "admin",
+                "admin_id", fake.meAdminId()));
+
+        post("/conversations/" + id + "/reply", Map.of("message_type", "comment", "type", "user",
+                "intercom_user_id", conversation(id).contactId(), "body", "One more thing"));
+
+        assertThat(conversation(id).state()).isEqualTo(State.OPEN);
+    }
+
+    @Test
+    void rejectsInvalidConversationsAndReplies() throws Exception {
+        String contact = fake.addContact("user", "ann@example.com", null, "Ann");
+        Map<String, Object> tooMany = new LinkedHashMap<>(conversationBody(contact, "Hi", null));
+        tooMany.put("attachment_urls", IntStream.range(0, 11).mapToObj(i -> "https://f.example/" + i).toList());
+        Map<String, Object> ftp = new LinkedHashMap<>(conversationBody(contact, "Hi", null));
+        ftp.put("attachment_urls", List.of("ftp://f.example/x"));
+
+        assertThat(post("/conversations", conversationBody(contact, "  ", null)).status()).isEqualTo(400);
+        assertThat(post("/conversations", tooMany).status()).isEqualTo(400);
+        assertThat(post("/conversations", ftp).status()).isEqualTo(400);
+        Reply unknownUser = post("/conversations", conversationBody("0123456789abcdef01234567", "Hi", null));
+        assertThat(unknownUser.status()).isEqualTo(404);
+        assertThat(unknownUser.errorMessage()).isEqualTo("User Not Found");
+
+        String id = createConversation(contact, "Hi", null);
+        assertThat(post("/conversations/999999/reply", Map.of("message_type", "comment", "type", "user",
+                "intercom_user_id", contact, "body", "x")).status()).isEqualTo(404);
+        assertThat(post("/conversations/" + id + "/reply", Map.of("message_type", "comment", "type", "admin",
+                "admin_id", "42", "body", "x")).status()).isEqualTo(404);
+        assertThat(post("/conversations/" + id + "/reply", Map.of("message_type", "comment", "type", "admin",
+                "body", "x")).status()).isEqualTo(400);
+        assertThat(fake.conversations()).hasSize(1);
+        assertThat(conversation(id).parts()).isEmpty();
+    }
+
+    @Test
+    void newContactsAreNotFoundUntilTheVisibilityDelayPassed() throws Exception {
+        fake.contactVisibilityDelay(Duration.ofSeconds(5));
+        String contact = post("/contacts", Map.of("role", "user", "email", "new@example.com")).json().path("id").asString();
+
+        Reply tooEarly = post("/conversations", conversationBody(contact, "Hi", null));
+        clock.advance(Duration.ofSeconds(5));
+        Reply inTime = post("/conversations", conversationBody(contact, "Hi", null));
+
+        assertThat(tooEarly.status()).isEqualTo(404);
+        assertThat(tooEarly.errorMessage()).isEqualTo("User Not Found");
+        assertThat(inTime.status()).isEqualTo(200);
+    }
+
+    @Test
+    void removePartSimulatesDataLoss() throws Exception {
+        String id = startConversation();
+        adminReply(id, "note", null, "2.16");
+        adminReply(id, "comment", true, "2.16");
+
+        fake.removePart(id, 0);
+
+        assertThat(conversation(id).parts()).extracting(Part::partType).containsExactly("comment");
+        assertThat(get("/conversations/" + id).json().path("conversation_parts").path("total_count").asInt()).isEqualTo(1);
+    }
+
+    // ------------------------------------------------------------------ rate limiting
+
+    @Test
+    void rateLimitHeadersCountDownAndOverflowAnswers429() throws Exception {
+        fake.rateLimitPerWindow(3);
+        long windowEnd = Instant.parse("2024-05-01T12:00:10Z").getEpochSecond();
+
+        List<Reply> withinWindow = List.of(get("/me"), get("/me"), get("/admins"));
+        Reply overflow = post("/tags", Map.of("name", "too-late"));
+        clock.advance(Duration.ofSeconds(3));
+        Reply nextWindow = post("/tags", Map.of("name", "in-time"));
+
+        assertThat(withinWindow).allSatisfy(reply -> {
+            assertThat(reply.status()).isEqualTo(200);
+            assertThat(reply.header("X-RateLimit-Limit")).isEqualTo("3");
+            assertThat(reply.header("X-RateLimit-Reset")).isEqualTo(String.valueOf(windowEnd));
+        });
+        assertThat(withinWindow).extracting(reply -> reply.header("X-RateLimit-Remaining"))
+                .containsExactly("2", "1", "0");
+        assertThat(overflow.status()).isEqualTo(429);
+        assertThat(overflow.errorCode()).isEqualTo("rate_limit_exceeded");
+        assertThat(overflow.header("X-RateLimit-Remaining")).isEqualTo("0");
+        assertThat(nextWindow.status()).isEqualTo(200);
+        assertThat(nextWindow.header("X-RateLimit-Remaining")).isEqualTo("2");
+        assertThat(nextWindow.header("X-RateLimit-Reset")).isEqualTo(String.valueOf(windowEnd + 10));
+        assertThat(fake.tags()).extracting(FakeIntercom.Tag::name).containsExactly("in-time");
+        assertThat(fake.rateLimited()).isEqualTo(1);
+    }
+
+    // ------------------------------------------------------------------ fault injection
+
+    @Test
+    void lostResponseStillCreatesTheConversation() throws Exception {
+        String contact = fake.addContact("user", "ann@example.com", null, "Ann");
+        fake.lostResponseRate(1.0);
+
+        assertThatThrownBy(() -> post("/conversations", conversationBody(contact, "Did this arrive?", null)))
+                .isInstanceOf(IOException.class);
+
+        fake.lostResponseRate(0);
+        assertThat(fake.conversations()).extracting(Conversation::body).containsExactly("Did this arrive?");
+        assertThat(fake.faultsInjected(Fault.LOST_RESPONSE)).isEqualTo(1);
+        assertThat(fake.requests("POST /conversations")).isEqualTo(1);
+        assertThat(get("/conversations/" + fake.conversations().get(0).id()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void lostResponsesDoNotAffectReads() throws Exception {
+        fake.lostResponseRate(1.0);
+
+        assertThat(get("/me").status()).isEqualTo(200);
+        assertThat(post("/contacts/search", Map.of("query", filter("email", "=", "x@example.com"))).status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void connectionResetAndServerErrorsDoNothing() throws Exception {
+        fake.connectionResetRate(1.0);
+        assertThatThrownBy(() -> post("/tags", Map.of("name", "reset"))).isInstanceOf(IOException.class);
+        fake.connectionResetRate(0).serverErrorRate(1.0);
+        Reply serverError = post("/tags", Map.of("name", "broken"));
+        fake.serverErrorRate(0).tooManyRequestsRate(1.0);
+        Reply throttled = post("/tags", Map.of("name", "throttled"));
+
+        assertThat(serverError.status()).isIn(500, 502, 503);
+        assertThat(serverError.json().path("type").asString()).isEqualTo("error.list");
+        assertThat(throttled.status()).isEqualTo(429);
+        assertThat(throttled.errorCode()).isEqualTo("rate_limit_exceeded");
+        assertThat(fake.tags()).isEmpty();
+        assertThat(fake.faultsInjected()).containsEntry(Fault.CONNECTION_RESET, 1)
+                .containsEntry(Fault.SERVER_ERROR, 1).containsEntry(Fault.TOO_MANY_REQUESTS, 1);
+        assertThat(fake.rateLimited()).isEqualTo(1);
+        assertThat(fake.requests("POST /tags")).isEqualTo(3);
+    }
+
+    @Test
+    void goDownDropsEveryConnectionUntilItComesBack() throws Exception {
+        assertThat(get("/me").status()).isEqualTo(200);
+
+        fake.goDown();
+        assertThatThrownBy(() -> post("/tags", Map.of("name", "while-down"))).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> get("/me")).isInstanceOf(IOException.class);
+        assertThat(fake.tags()).isEmpty();
+        assertThat(fake.faultsInjected(Fault.DOWN)).isGreaterThanOrEqualTo(2);
+
+        fake.comeBack();
+        assertThat(post("/tags", Map.of("name", "after")).status()).isEqualTo(200);
+    }
+
+    @Test
+    void goDownAfterRequestsServesThatManyFirst() throws Exception {
+        fake.goDownAfterRequests(2);
+
+        assertThat(post("/tags", Map.of("name", "one")).status()).isEqualTo(200);
+        assertThat(post("/tags", Map.of("name", "two")).status()).isEqualTo(200);
+        assertThatThrownBy(() -> post("/tags", Map.of("name", "three"))).isInstanceOf(IOException.class);
+
+        assertThat(fake.isDown()).isTrue();
+        assertThat(fake.tags()).extracting(FakeIntercom.Tag::name).containsExactly("one", "two");
+    }
+
+    @Test
+    void faultsAreReproducibleForAGivenSeed() throws Exception {
+        List<Integer> first = statusesWithHalfServerErrors(7);
+        List<Integer> second = statusesWithHalfServerErrors(7);
+
+        assertThat(first).isEqualTo(second).contains(200).containsAnyOf(500, 502, 503);
+    }
+
+    @Test
+    void concurrentCreatesAreAllRecordedWithDistinctIds() {
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            HttpRequest request = request("POST", "/contacts", Map.of("role", "user", "email", "c" + i + "@example.com"))
+                    .build();
+            calls.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+        }
+
+        List<HttpResponse<String>> responses = calls.stream().map(CompletableFuture::join).toList();
+
+        assertThat(responses).extracting(HttpResponse::statusCode).containsOnly(200);
+        assertThat(fake.contacts()).hasSize(200);
+        assertThat(fake.contacts().stream().map(FakeIntercom.Contact::id).distinct()).hasSize(200);
+        assertThat(fake.requestCount()).isEqualTo(200);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private List<Integer> statusesWithHalfServerErrors(long seed) throws Exception {
+        fake.seed(seed).serverErrorRate(0.5);
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            statuses.add(get("/me").status());
+        }
+        return statuses;
+    }
+
+    private String startConversation() throws Exception {
+        String contact = fake.addContact("user", "c" + fake.contacts().size() + "@example.com", null, "C");
+        return createConversation(contact, "Hello", null);
+    }
+
+    private String createConversation(String contactId, String body, Long createdAt) throws Exception {
+        Reply reply = post("/conversations", conversationBody(contactId, body, createdAt));
+        assertThat(reply.status()).isEqualTo(200);
+        return reply.json().path("conversation_id").asString();
+    }
+
+    private void adminReply(String conversationId, String messageType, Boolean skip, String version) throws Exception {
+        Map<String, Object> body = new LinkedHashMap<>(Map.of("message_type", messageType, "type", "admin",
+                "admin_id", fake.meAdminId(), "body", "Admin " + messageType));
+        if (skip != null) {
+            body.put("skip_notifications", skip);
+        }
+        assertThat(post("/conversations/" + conversationId + "/reply", body, version).status()).isEqualTo(200);
+    }
+
+    private List<String> conversationIds(Map<String, Object> search) throws Exception {
+        return each(post("/conversations/search", search).json().path("conversations"), "id");
+    }
+
+    /** The given property of each element of a JSON array, in order. */
+    private static List<String> each(JsonNode array, String property) {
+        return array.valueStream().map(element -> element.path(property).asString()).toList();
+    }
+
+    private Conversation conversation(String id) {
+        return fake.conversation(id).orElseThrow();
+    }
+
+    private static Map<String, Object> conversationBody(String contactId, String body, Long createdAt) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("from", Map.of("type", "user", "id", contactId));
+        map.put("body", body);
+        if (createdAt != null) {
+            map.put("created_at", createdAt);
+        }
+        return map;
+    }
+
+    private static Map<String, Object> filter(String field, String operator, Object value) {
+        return Map.of("field", field, "operator", operator, "value", value);
+    }
+
+    private Reply get(String path) throws Exception {
+        return send(request("GET", path, null));
+    }
+
+    private Reply post(String path, Map<String, ?> body) throws Exception {
+        return send(request("POST", path, body));
+    }
+
+    private Reply post(String path, Map<String, ?> body, String version) throws Exception {
+        return send(request("POST", path, body).setHeader("Intercom-Version", version));
+    }
+
+    private HttpRequest.Builder request(String method, String path, Map<String, ?> body) {
+        HttpRequest.BodyPublisher publisher = body == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(json(body));
+        return HttpRequest.newBuilder(uri(path))
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + FakeIntercom.TOKEN)
+                .header("Accept", "application/json")
+                .header("Content-Type", "application/json")
+                .header("Intercom-Version", "2.16")
+                .method(method, publisher);
+    }
+
+    private URI uri(String path) {
+        return URI.create(fake.baseUrl() + path);
+    }
+
+    private Reply send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(response.statusCode(), JSON.readTree(response.body()), response.headers());
+    }
+
+    private static String json(Object value) {
+        return JSON.writeValueAsString(value);
+    }
+
+    private record Reply(int status, JsonNode json, HttpHeaders headers) {
+        String errorCode() {
+            return json.path("errors").get(0).path("code").asString();
+        }
+
+        String errorMessage() {
+            return json.path("errors").get(0).path("message").asString();
+        }
+
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+    }
+}
