@@ -67,7 +67,10 @@ public final class CommandLineParser {
 
     /** Returns {@code null} when only help was asked for. */
     public static Invocation parse(String[] args) {
-        if (args.length == 0 || List.of("-h", "--help", "help").contains(args[0])) {
+        if (args.length == 0) {
+            throw new UsageException("no command given: use migrate, status, resume or report");
+        }
+        if (List.of("-h", "--help", "help").contains(args[0])) {
             return null;
         }
         CommandLine commandLine = new CommandLine(new TopLevel())

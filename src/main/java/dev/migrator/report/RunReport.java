@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
@@ -76,9 +77,17 @@ public class RunReport {
         }
     }
 
-    /** The run's figures, from the job repository and the ledger, without writing anything. */
+    /**
+     * The run's figures, from the job repository and the ledger, without writing anything. A
+     * finished dry run's ledger entries are dropped, so its figures are the summary it wrote then.
+     */
     public RunSummary summarize(JobExecution execution) {
         long runId = execution.getJobInstanceId();
+        Path written = summaryFile(runId);
+        if (MigrationParameters.isDryRun(execution.getJobParameters().getString(MigrationParameters.TARGET))
+                && execution.getStatus() == BatchStatus.COMPLETED && Files.exists(written)) {
+            return mapper.readValue(written.toFile(), RunSummary.class);
+        }
         Path rejects = migration.runDir(runId).resolve("rejects.jsonl");
         Path requests = migration.runDir(runId).resolve("requests.jsonl");
         String target = execution.getJobParameters().getString(MigrationParameters.TARGET);
