@@ -30,9 +30,21 @@ CREATE TABLE IF NOT EXISTS MIGRATOR_PART (
     SOURCE_ID     VARCHAR(500) NOT NULL,
     PART_KEY      VARCHAR(500) NOT NULL,
     STATE         VARCHAR(20)  NOT NULL,
+    CREATED_AT    BIGINT       NOT NULL,
     ATTEMPTED_AT  BIGINT       NOT NULL,
     RUN_ID        BIGINT,
     PRIMARY KEY (WORKSPACE, SOURCE_ID, PART_KEY)
+);
+
+-- Who is running a migration now: one row per run key (its identifying parameters), kept
+-- fresh by the owner's heartbeat. A run left STARTED is recovered only when its owner is gone.
+CREATE TABLE IF NOT EXISTS MIGRATOR_LEASE (
+    RUN_KEY       VARCHAR(100) NOT NULL,
+    OWNER_HOST    VARCHAR(255) NOT NULL,
+    OWNER_PID     BIGINT       NOT NULL,
+    OWNER_TOKEN   VARCHAR(100) NOT NULL,
+    HEARTBEAT_AT  BIGINT       NOT NULL,
+    PRIMARY KEY (RUN_KEY)
 );
 
 CREATE TABLE IF NOT EXISTS MIGRATOR_REJECT (

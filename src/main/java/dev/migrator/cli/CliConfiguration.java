@@ -1,11 +1,11 @@
 package dev.migrator.cli;
 
 import dev.migrator.config.MigrationProperties;
+import dev.migrator.job.GracefulShutdown;
 import dev.migrator.job.Preflight;
-import dev.migrator.job.RunLock;
+import dev.migrator.job.RunLeases;
 import dev.migrator.ledger.Ledger;
 import dev.migrator.report.RunReport;
-import javax.sql.DataSource;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
@@ -19,9 +19,9 @@ public class CliConfiguration {
     @Bean
     MigrateCommand migrateCommand(Console console, JobOperator jobOperator, JobRepository jobRepository,
                                   Job migrationJob, Preflight preflight, RunReport runReport, Ledger ledger,
-                                  RunLock runLock, MigrationProperties migration, DataSource dataSource) {
+                                  RunLeases runLeases, MigrationProperties migration) {
         return new MigrateCommand(console, jobOperator, jobRepository, migrationJob, preflight, runReport, ledger,
-                runLock, migration, dataSource);
+                runLeases, migration);
     }
 
     @Bean
@@ -31,7 +31,8 @@ public class CliConfiguration {
 
     @Bean
     CommandRunner commandRunner(Invocation invocation, Console console, MigrateCommand migrateCommand,
-                                StatusCommand statusCommand, MigrationProperties migration) {
-        return new CommandRunner(invocation, console, migrateCommand, statusCommand, migration);
+                                StatusCommand statusCommand, MigrationProperties migration,
+                                GracefulShutdown gracefulShutdown) {
+        return new CommandRunner(invocation, console, migrateCommand, statusCommand, migration, gracefulShutdown);
     }
 }

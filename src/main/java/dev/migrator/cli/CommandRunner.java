@@ -3,6 +3,7 @@ package dev.migrator.cli;
 import dev.migrator.config.MigrationProperties;
 import dev.migrator.intercom.AccessDeniedException;
 import dev.migrator.intercom.IntercomUnavailableException;
+import dev.migrator.job.GracefulShutdown;
 import dev.migrator.job.Preflight.PreflightException;
 import dev.migrator.source.UnusableInputException;
 import java.io.IOException;
@@ -24,19 +25,22 @@ public class CommandRunner implements ApplicationRunner, ExitCodeGenerator {
     private final MigrateCommand migrateCommand;
     private final StatusCommand statusCommand;
     private final MigrationProperties migration;
+    private final GracefulShutdown gracefulShutdown;
     private int exitCode = ExitCodes.FAILED;
 
     public CommandRunner(Invocation invocation, Console console, MigrateCommand migrateCommand,
-                         StatusCommand statusCommand, MigrationProperties migration) {
+                         StatusCommand statusCommand, MigrationProperties migration, GracefulShutdown gracefulShutdown) {
         this.invocation = invocation;
         this.console = console;
         this.migrateCommand = migrateCommand;
         this.statusCommand = statusCommand;
         this.migration = migration;
+        this.gracefulShutdown = gracefulShutdown;
     }
 
     @Override
     public void run(ApplicationArguments arguments) {
+        gracefulShutdown.arm();
         try {
             keepStateDirPrivate();
             exitCode = switch (invocation.command()) {
@@ -58,6 +62,8 @@ public class CommandRunner implements ApplicationRunner, ExitCodeGenerator {
             console.problem("error: " + MigrateCommand.rootMessage(e) + " (details in "
                     + migration.stateDir().resolve("migrator.log") + ")");
             exitCode = ExitCodes.FAILED;
+        } finally {
+            gracefulShutdown.commandFinished(exitCode);
         }
     }
 

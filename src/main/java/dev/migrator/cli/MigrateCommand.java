@@ -5,7 +5,7 @@ import dev.migrator.intercom.AccessDeniedException;
 import dev.migrator.job.MigrationJobConfiguration;
 import dev.migrator.job.MigrationParameters;
 import dev.migrator.job.Preflight;
-import dev.migrator.job.RunLock;
+import dev.migrator.job.RunLeases;
 import dev.migrator.ledger.Ledger;
 import dev.migrator.report.RunReport;
 import dev.migrator.report.RunSummary;
@@ -14,12 +14,10 @@ import dev.migrator.source.ExportInspector;
 import dev.migrator.source.InputFormat;
 import dev.migrator.source.UnusableInputException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import javax.sql.DataSource;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
@@ -29,7 +27,6 @@ import org.springframework.batch.core.launch.JobExecutionAlreadyRunningException
 import org.springframework.batch.core.launch.JobInstanceAlreadyCompleteException;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.jdbc.datasource.DataSourceUtils;
 
 /** {@code migrate} and {@code resume}: one run of the migration job, started or resumed. */
 public class MigrateCommand {
@@ -41,13 +38,12 @@ public class MigrateCommand {
     private final Preflight preflight;
     private final RunReport report;
     private final Ledger ledger;
-    private final RunLock runLock;
+    private final RunLeases leases;
     private final MigrationProperties migration;
-    private final DataSource dataSource;
 
     public MigrateCommand(Console console, JobOperator jobOperator, JobRepository jobRepository, Job migrationJob,
-                          Preflight preflight, RunReport report, Ledger ledger, RunLock runLock,
-                          MigrationProperties migration, DataSource dataSource) {
+                          Preflight preflight, RunReport report, Ledger ledger, RunLeases leases,
+                          MigrationProperties migration) {
         this.console = console;
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
@@ -55,9 +51,8 @@ public class MigrateCommand {
         this.preflight = preflight;
         this.report = report;
         this.ledger = ledger;
-        this.runLock = runLock;
+        this.leases = leases;
         this.migration = migration;
-        this.dataSource = dataSource;
     }
 
     public int migrate(Invocation invocation) throws Exception {
@@ -94,11 +89,6 @@ public class MigrateCommand {
     }
 
     private int run(List<ExportFile> files, boolean dryRun, String resumeCommand) throws Exception {
-        if (!runLock.acquire()) {
-            console.problem("Another migrator process is using the state directory " + migration.stateDir()
-                    + "; wait for it to finish, or give this run its own --state-dir.");
-            return ExitCodes.FAILED;
-        }
         List<String> checksums = new ArrayList<>();
         for (ExportFile file : files) {
             checksums.add(checksum(file));
@@ -110,17 +100,28 @@ public class MigrateCommand {
         console.say("Input: " + checked.conversations() + " records in " + files.size() + " file(s).");
 
         JobParameters parameters = MigrationParameters.of(files, checksums, checked.target());
+        String runKey = MigrationParameters.runKey(parameters);
+        Optional<RunLeases.Owner> owner = leases.acquire(runKey);
+        if (owner.isPresent()) {
+            console.problem("This migration is already running: process " + owner.get().pid() + " on "
+                    + owner.get().host() + " holds it. Wait for it to finish, or stop it and run this command again.");
+            return ExitCodes.FAILED;
+        }
+        try {
+            return start(files, parameters, checked, dryRun, resumeCommand);
+        } finally {
+            leases.release(runKey);
+        }
+    }
+
+    private int start(List<ExportFile> files, JobParameters parameters, Preflight.Result checked, boolean dryRun,
+                      String resumeCommand) throws Exception {
         JobExecution last = jobRepository.getLastJobExecution(MigrationJobConfiguration.JOB_NAME, parameters);
         if (last != null && last.getStatus() == BatchStatus.COMPLETED) {
             return alreadyDone(last);
         }
         if (last != null && last.isRunning()) {
-            if (!isStateDirDatabase()) {
-                console.problem("Run " + last.getJobInstanceId() + " is marked as running in the shared job repository. "
-                        + "If no migrator process is running it any more, mark it failed and run this command again.");
-                return ExitCodes.FAILED;
-            }
-            // We hold the state directory's lock, so the process that left this run STARTED is gone.
+            // We hold the run's lease, so the process that left it STARTED is gone.
             jobOperator.recover(last);
             console.say("Run " + last.getJobInstanceId() + " was left running by a process that is gone; recovered it.");
         }
@@ -201,19 +202,6 @@ public class MigrateCommand {
             return ExportInspector.sha256(file.path());
         } catch (IOException e) {
             throw new UnusableInputException(file.displayName() + ": cannot read (" + e.getMessage() + ")");
-        }
-    }
-
-    private boolean isStateDirDatabase() {
-        try {
-            var connection = DataSourceUtils.getConnection(dataSource);
-            try {
-                return connection.getMetaData().getURL().startsWith("jdbc:h2:");
-            } finally {
-                DataSourceUtils.releaseConnection(connection, dataSource);
-            }
-        } catch (java.sql.SQLException e) {
-            throw new UncheckedIOException(new IOException(e));
         }
     }
 }

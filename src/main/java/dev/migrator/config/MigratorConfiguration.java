@@ -3,10 +3,11 @@ package dev.migrator.config;
 import dev.migrator.intercom.HttpTransport;
 import dev.migrator.intercom.IntercomApi;
 import dev.migrator.job.Preflight;
-import dev.migrator.job.RunLock;
+import dev.migrator.job.RunLeases;
 import dev.migrator.ledger.Ledger;
 import dev.migrator.report.RunReport;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -82,9 +83,10 @@ public class MigratorConfiguration {
         };
     }
 
+    /** Heartbeats every 5 s; a lease unrefreshed for 30 s belongs to a process that is gone. */
     @Bean
-    RunLock runLock(MigrationProperties migration) {
-        return new RunLock(migration.stateDir());
+    RunLeases runLeases(JdbcTemplate jdbcTemplate, Clock clock) {
+        return new RunLeases(jdbcTemplate, clock, Duration.ofSeconds(5), Duration.ofSeconds(30));
     }
 
     @Bean

@@ -35,10 +35,18 @@ public class ConversationMigrator {
     private final long runId;
     private final Duration searchLag;
     private final Clock clock;
+    private final Mode mode;
     private final Map<String, String> tagIds = new ConcurrentHashMap<>();
 
+    /**
+     * MIGRATE never waits for Intercom's search to catch up: a create in doubt that search cannot
+     * confirm yet is deferred, and the other conversations go on. SETTLE comes after, for the
+     * deferred ones only, and waits out the search lag before deciding a create did not happen.
+     */
+    public enum Mode { MIGRATE, SETTLE }
+
     public ConversationMigrator(IntercomApi api, Ledger ledger, AdminDirectory admins, String workspace, long runId,
-                                Duration searchLag, Clock clock) {
+                                Duration searchLag, Clock clock, Mode mode) {
         this.api = api;
         this.ledger = ledger;
         this.contacts = new ContactResolver(api, ledger, workspace);
@@ -47,6 +55,7 @@ public class ConversationMigrator {
         this.runId = runId;
         this.searchLag = searchLag;
         this.clock = clock;
+        this.mode = mode;
     }
 
     /** What became of one conversation. */
@@ -55,6 +64,10 @@ public class ConversationMigrator {
         }
 
         record AlreadyMigrated() implements Outcome {
+        }
+
+        /** Its create is in doubt and search cannot tell yet: the settle step finishes it. */
+        record Deferred() implements Outcome {
         }
 
         /** Intercom refused a request: nothing more is sent for this conversation in this run. */
@@ -66,6 +79,9 @@ public class ConversationMigrator {
         String id = conversation.sourceId();
         try {
             Optional<ConversationEntry> entry = ledger.conversation(workspace, id);
+            if (mode == Mode.SETTLE && entry.map(e -> e.state() != ConversationState.CREATING).orElse(true)) {
+                return new Outcome.AlreadyMigrated();
+            }
             int sent = 0;
             String contactId = entry.map(ConversationEntry::contactId).orElseGet(() -> contacts.resolve(conversation.contact()));
             String intercomId;
@@ -106,6 +122,8 @@ public class ConversationMigrator {
             return changed ? new Outcome.Migrated(sent) : new Outcome.AlreadyMigrated();
         } catch (ApiErrorException e) {
             return new Outcome.Refused("conversation " + id + ": " + e.getMessage());
+        } catch (SearchNotCaughtUp e) {
+            return new Outcome.Deferred();
         }
     }
 
@@ -120,7 +138,7 @@ public class ConversationMigrator {
                 () -> {
                     attemptedAt[0] = clock.millis();
                     ledger.conversationCreating(workspace, sourceId, contactId, opening.key(), opening.createdAt(),
-                            attemptedAt[0]);
+                            attemptedAt[0], runId);
                     return createWhenContactVisible(conversation, contactId);
                 },
                 () -> awaitConversation(contactId, opening, attemptedAt[0])));
@@ -180,6 +198,9 @@ public class ConversationMigrator {
             if (remaining <= 0) {
                 return Optional.empty();
             }
+            if (mode == Mode.MIGRATE) {
+                throw new SearchNotCaughtUp();
+            }
             pause(Math.min(remaining, 1_000));
         }
     }
@@ -191,7 +212,7 @@ public class ConversationMigrator {
         }
         return sendChecked("sending part " + part.key() + " of conversation " + sourceId,
                 () -> {
-                    ledger.partSending(workspace, sourceId, part.key(), clock.millis());
+                    ledger.partSending(workspace, sourceId, part.key(), part.createdAt(), clock.millis());
                     if (part.byContact()) {
                         api.replyAsContact(intercomId, contactId, part);
                     } else {
@@ -221,6 +242,13 @@ public class ConversationMigrator {
                 },
                 () -> "closed".equals(api.conversation(intercomId).path("state").asString(""))
                         ? Optional.of(true) : Optional.empty());
+    }
+
+    /** Search may still be behind the create in doubt: decide later rather than hold up the other conversations. */
+    private static final class SearchNotCaughtUp extends RuntimeException {
+        SearchNotCaughtUp() {
+            super(null, null, false, false);
+        }
     }
 
     /** Intercom may store a plain-text body as HTML; compare the text, not the markup. */

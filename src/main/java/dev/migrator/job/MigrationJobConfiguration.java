@@ -40,11 +40,34 @@ public class MigrationJobConfiguration {
     public static final String JOB_NAME = "migration";
 
     @Bean
-    Job migrationJob(JobRepository jobRepository, Step migrateStep, StopOnShutdown stopOnShutdown) {
+    Job migrationJob(JobRepository jobRepository, Step migrateStep, Step settleStep, CreatesInDoubt createsInDoubt,
+                     GracefulShutdown gracefulShutdown) {
         return new JobBuilder(JOB_NAME, jobRepository)
                 .start(migrateStep)
-                .listener(stopOnShutdown)
+                .next(createsInDoubt).on(CreatesInDoubt.SETTLE).to(settleStep)
+                .from(createsInDoubt).on("*").end()
+                .end()
+                .listener(gracefulShutdown)
                 .build();
+    }
+
+    /** Reads the inputs again and finishes the conversations whose create the migrate step left in doubt. */
+    @Bean
+    Step settleStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+                    ExportReader exportReader, ConversationPlanner conversationPlanner,
+                    MigrationWriter settleWriter, MigrationProperties migration) {
+        return new StepBuilder("settle", jobRepository)
+                .<SourceRecord, MappedRecord>chunk(migration.chunkSize())
+                .transactionManager(transactionManager)
+                .reader(exportReader)
+                .processor(conversationPlanner)
+                .writer(settleWriter)
+                .build();
+    }
+
+    @Bean
+    CreatesInDoubt createsInDoubt(Ledger ledger) {
+        return new CreatesInDoubt(ledger);
     }
 
     @Bean
@@ -61,8 +84,8 @@ public class MigrationJobConfiguration {
     }
 
     @Bean
-    StopOnShutdown stopOnShutdown(JobOperator jobOperator) {
-        return new StopOnShutdown(jobOperator);
+    GracefulShutdown gracefulShutdown(JobOperator jobOperator) {
+        return new GracefulShutdown(jobOperator);
     }
 
     @Bean
@@ -82,18 +105,41 @@ public class MigrationJobConfiguration {
     @StepScope
     MigrationWriter migrationWriter(@Value("#{jobParameters['" + MigrationParameters.TARGET + "']}") String target,
                                     @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long runId,
-                                    HttpTransport httpTransport, JsonMapper jsonMapper, Ledger ledger,
-                                    Preflight preflight, IntercomProperties intercom, MigrationProperties migration,
-                                    Clock clock, ExecutorService migrationWorkers) {
-        boolean dryRun = MigrationParameters.isDryRun(target);
-        IntercomTransport transport = dryRun
-                ? new DryRunTransport(migration.runDir(runId).resolve("requests.jsonl"), jsonMapper)
-                : httpTransport;
-        // A dry run has no latency to hide; one conversation at a time keeps its requests file in reading order.
-        Executor workers = dryRun ? new SyncTaskExecutor() : migrationWorkers;
-        IntercomApi api = new IntercomApi(transport, jsonMapper);
-        ConversationMigrator migrator = new ConversationMigrator(api, ledger, preflight.result().admins(),
-                MigrationParameters.ledgerWorkspace(target, runId), runId, intercom.searchLag(), clock);
-        return new MigrationWriter(migrator, ledger, runId, workers, transport);
+                                    WriterParts parts) {
+        return parts.writer(target, runId, ConversationMigrator.Mode.MIGRATE);
+    }
+
+    @Bean
+    @StepScope
+    MigrationWriter settleWriter(@Value("#{jobParameters['" + MigrationParameters.TARGET + "']}") String target,
+                                 @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long runId,
+                                 WriterParts parts) {
+        return parts.writer(target, runId, ConversationMigrator.Mode.SETTLE);
+    }
+
+    @Bean
+    WriterParts writerParts(HttpTransport httpTransport, JsonMapper jsonMapper, Ledger ledger, Preflight preflight,
+                            IntercomProperties intercom, MigrationProperties migration, Clock clock,
+                            ExecutorService migrationWorkers) {
+        return new WriterParts(httpTransport, jsonMapper, ledger, preflight, intercom, migration, clock, migrationWorkers);
+    }
+
+    /** What both steps' writers are made of; a dry run writes its requests file instead of calling Intercom. */
+    record WriterParts(HttpTransport httpTransport, JsonMapper jsonMapper, Ledger ledger, Preflight preflight,
+                       IntercomProperties intercom, MigrationProperties migration, Clock clock,
+                       ExecutorService migrationWorkers) {
+
+        MigrationWriter writer(String target, long runId, ConversationMigrator.Mode mode) {
+            boolean dryRun = MigrationParameters.isDryRun(target);
+            IntercomTransport transport = dryRun
+                    ? new DryRunTransport(migration.runDir(runId).resolve("requests.jsonl"), jsonMapper)
+                    : httpTransport;
+            // A dry run has no latency to hide; one conversation at a time keeps its requests file in reading order.
+            Executor workers = dryRun ? new SyncTaskExecutor() : migrationWorkers;
+            ConversationMigrator migrator = new ConversationMigrator(new IntercomApi(transport, jsonMapper), ledger,
+                    preflight.result().admins(), MigrationParameters.ledgerWorkspace(target, runId), runId,
+                    intercom.searchLag(), clock, mode);
+            return new MigrationWriter(migrator, ledger, runId, workers, transport, mode == ConversationMigrator.Mode.SETTLE);
+        }
     }
 }

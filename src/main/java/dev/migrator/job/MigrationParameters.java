@@ -2,7 +2,11 @@ package dev.migrator.job;
 
 import dev.migrator.source.ExportFile;
 import dev.migrator.source.InputFormat;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -51,6 +55,18 @@ public final class MigrationParameters {
 
     public static List<ExportFile> files(JobParameters parameters) {
         return files(parameters.getString(INPUTS), parameters.getString(FORMATS));
+    }
+
+    /** A short key for the run's identifying parameters, for its lease. */
+    public static String runKey(JobParameters parameters) {
+        String identity = String.join("\u0000", parameters.getString(INPUTS), parameters.getString(FORMATS),
+                parameters.getString(CHECKSUMS), parameters.getString(TARGET));
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(identity.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
+        }
     }
 
     public static boolean isDryRun(String target) {

@@ -37,17 +37,19 @@ public class MigrationWriter implements ItemWriter<MappedRecord>, ItemStream {
     private final long runId;
     private final Executor executor;
     private final IntercomTransport transport;
+    private final boolean settling;
     private final RunCounters counters = new RunCounters();
     private long callsAtOpen;
     private long callsBefore;
 
     public MigrationWriter(ConversationMigrator migrator, Ledger ledger, long runId, Executor executor,
-                           IntercomTransport transport) {
+                           IntercomTransport transport, boolean settling) {
         this.migrator = migrator;
         this.ledger = ledger;
         this.runId = runId;
         this.executor = executor;
         this.transport = transport;
+        this.settling = settling;
     }
 
     @Override
@@ -56,15 +58,22 @@ public class MigrationWriter implements ItemWriter<MappedRecord>, ItemStream {
         // Records with the same source id go to one worker, in file order, never side by side.
         Map<String, List<Planned>> bySource = new LinkedHashMap<>();
         for (MappedRecord item : chunk) {
+            if (item instanceof Planned planned) {
+                bySource.computeIfAbsent(planned.conversation().sourceId(), k -> new ArrayList<>()).add(planned);
+            }
+            if (settling) {
+                continue; // the migrate step has counted these records and recorded their rejects
+            }
             if (item instanceof Rejected rejected) {
                 rejects.add(new RejectedItem(rejected.origin(), rejected.reason()));
             } else if (item instanceof Planned planned) {
-                bySource.computeIfAbsent(planned.conversation().sourceId(), k -> new ArrayList<>()).add(planned);
                 planned.conversation().warnings().forEach(w -> log.info("Warning: {}", w));
                 counters.warnings.addAndGet(planned.conversation().warnings().size());
             }
         }
-        counters.records.addAndGet(chunk.size());
+        if (!settling) {
+            counters.records.addAndGet(chunk.size());
+        }
         List<CompletableFuture<List<Outcome>>> futures = new ArrayList<>();
         List<List<Planned>> groups = new ArrayList<>(bySource.values());
         for (List<Planned> group : groups) {

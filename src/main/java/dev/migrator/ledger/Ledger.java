@@ -61,18 +61,24 @@ public class Ledger {
 
     /** Records the intent to create the conversation, just before the create is sent. */
     public void conversationCreating(String workspace, String sourceId, String contactId, String openingKey,
-                                     long createdAt, long attemptedAt) {
+                                     long createdAt, long attemptedAt, long runId) {
         int updated = jdbc.update("""
-                        UPDATE MIGRATOR_CONVERSATION SET ATTEMPTED_AT = ?, CONTACT_ID = ?
+                        UPDATE MIGRATOR_CONVERSATION SET ATTEMPTED_AT = ?, CONTACT_ID = ?, RUN_ID = ?
                         WHERE WORKSPACE = ? AND SOURCE_ID = ? AND STATE = 'CREATING'""",
-                attemptedAt, contactId, workspace, sourceId);
+                attemptedAt, contactId, runId, workspace, sourceId);
         if (updated == 0) {
             jdbc.update("""
                             INSERT INTO MIGRATOR_CONVERSATION
-                            (WORKSPACE, SOURCE_ID, STATE, CONTACT_ID, OPENING_KEY, CREATED_AT, ATTEMPTED_AT)
-                            VALUES (?, ?, 'CREATING', ?, ?, ?, ?)""",
-                    workspace, sourceId, contactId, openingKey, createdAt, attemptedAt);
+                            (WORKSPACE, SOURCE_ID, STATE, CONTACT_ID, OPENING_KEY, CREATED_AT, ATTEMPTED_AT, RUN_ID)
+                            VALUES (?, ?, 'CREATING', ?, ?, ?, ?, ?)""",
+                    workspace, sourceId, contactId, openingKey, createdAt, attemptedAt, runId);
         }
+    }
+
+    /** Conversations of this run whose create is still in doubt. */
+    public long inDoubtCount(String workspace, long runId) {
+        return count("SELECT COUNT(*) FROM MIGRATOR_CONVERSATION WHERE WORKSPACE = ? AND RUN_ID = ? AND STATE = 'CREATING'",
+                workspace, runId);
     }
 
     public void conversationCreated(String workspace, String sourceId, String intercomId, long runId) {
@@ -114,16 +120,16 @@ public class Ledger {
     public record PartEntry(boolean sent, long attemptedAt) {
     }
 
-    public void partSending(String workspace, String sourceId, String partKey, long attemptedAt) {
+    public void partSending(String workspace, String sourceId, String partKey, long createdAt, long attemptedAt) {
         int updated = jdbc.update("""
                         UPDATE MIGRATOR_PART SET ATTEMPTED_AT = ?
                         WHERE WORKSPACE = ? AND SOURCE_ID = ? AND PART_KEY = ?""",
                 attemptedAt, workspace, sourceId, partKey);
         if (updated == 0) {
             jdbc.update("""
-                            INSERT INTO MIGRATOR_PART (WORKSPACE, SOURCE_ID, PART_KEY, STATE, ATTEMPTED_AT)
-                            VALUES (?, ?, ?, 'SENDING', ?)""",
-                    workspace, sourceId, partKey, attemptedAt);
+                            INSERT INTO MIGRATOR_PART (WORKSPACE, SOURCE_ID, PART_KEY, STATE, CREATED_AT, ATTEMPTED_AT)
+                            VALUES (?, ?, ?, 'SENDING', ?, ?)""",
+                    workspace, sourceId, partKey, createdAt, attemptedAt);
         }
     }
 

@@ -93,8 +93,10 @@ public class RunReport {
         String target = execution.getJobParameters().getString(MigrationParameters.TARGET);
         boolean dryRun = MigrationParameters.isDryRun(target);
         String workspace = MigrationParameters.ledgerWorkspace(target, runId);
-        ExecutionContext step = execution.getStepExecutions().stream()
+        ExecutionContext step = execution.getStepExecutions().stream().filter(s -> s.getStepName().equals("migrate"))
                 .map(StepExecution::getExecutionContext).findFirst().orElseGet(ExecutionContext::new);
+        long calls = execution.getStepExecutions().stream()
+                .mapToLong(s -> s.getExecutionContext().getLong(RunCounters.CALLS, 0)).sum();
         long read = step.getLong(RunCounters.RECORDS, 0);
         long migrated = ledger.migratedCount(workspace, runId);
         long rejected = ledger.rejectCount(runId);
@@ -102,7 +104,7 @@ public class RunReport {
                 MigrationParameters.files(execution.getJobParameters()).stream().map(ExportFile::displayName).toList(),
                 text(execution.getStartTime()), text(execution.getEndTime()),
                 read, migrated, Math.max(0, read - migrated - rejected), rejected,
-                ledger.repliesSentCount(workspace, runId), step.getLong(RunCounters.CALLS, 0),
+                ledger.repliesSentCount(workspace, runId), calls,
                 step.getLong(RunCounters.WARNINGS, 0), rejects.toString(), dryRun ? requests.toString() : null);
     }
 

@@ -1,0 +1,68 @@
+package dev.migrator.job;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.launch.support.JobExecutionShutdownHook;
+import org.springframework.batch.core.listener.JobExecutionListener;
+
+/**
+ * SIGTERM and Ctrl-C: the running job is asked to stop after its current chunk (whose in-flight
+ * requests finish), its state is saved as STOPPED, the command reports how to resume, and the
+ * process exits with the command's own exit code instead of the signal's.
+ */
+public class GracefulShutdown implements JobExecutionListener {
+
+    /** Longer than any chunk takes to finish its requests; past it the process exits anyway. */
+    private static final long GRACE_MINUTES = 5;
+
+    private final JobOperator jobOperator;
+    private final CountDownLatch commandDone = new CountDownLatch(1);
+    private final Thread hook = new Thread(this::onSignal, "migrator-shutdown");
+    private volatile JobExecution running;
+    private volatile int exitCode = 1;
+
+    public GracefulShutdown(JobOperator jobOperator) {
+        this.jobOperator = jobOperator;
+    }
+
+    /** From now until {@link #commandFinished}, a signal stops the job cleanly. */
+    public void arm() {
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    /** The command has said everything; a pending signal may now end the process with this code. */
+    public void commandFinished(int code) {
+        exitCode = code;
+        commandDone.countDown();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // Shutting down already: the hook is waiting for this and exits with the code.
+        }
+    }
+
+    @Override
+    public void beforeJob(JobExecution jobExecution) {
+        running = jobExecution;
+    }
+
+    @Override
+    public void afterJob(JobExecution jobExecution) {
+        running = null;
+    }
+
+    private void onSignal() {
+        JobExecution execution = running;
+        if (execution != null) {
+            new JobExecutionShutdownHook(execution, jobOperator).run();
+        }
+        try {
+            commandDone.await(GRACE_MINUTES, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Runtime.getRuntime().halt(exitCode);
+    }
+}
