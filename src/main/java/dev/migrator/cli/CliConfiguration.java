@@ -1,16 +1,19 @@
 package dev.migrator.cli;
 
 import dev.migrator.config.MigrationProperties;
+import dev.migrator.intercom.IntercomApi;
 import dev.migrator.job.GracefulShutdown;
 import dev.migrator.job.Preflight;
 import dev.migrator.job.RunLeases;
 import dev.migrator.ledger.Ledger;
 import dev.migrator.report.RunReport;
+import java.util.concurrent.ExecutorService;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The commands; the invocation and console beans are registered by the application before it starts. */
 @Configuration(proxyBeanMethods = false)
@@ -30,9 +33,16 @@ public class CliConfiguration {
     }
 
     @Bean
+    VerifyCommand verifyCommand(Console console, IntercomApi liveIntercomApi, Ledger ledger,
+                                MigrationProperties migration, JsonMapper jsonMapper, ExecutorService migrationWorkers) {
+        return new VerifyCommand(console, liveIntercomApi, ledger, migration, jsonMapper, migrationWorkers);
+    }
+
+    @Bean
     CommandRunner commandRunner(Invocation invocation, Console console, MigrateCommand migrateCommand,
-                                StatusCommand statusCommand, MigrationProperties migration,
+                                StatusCommand statusCommand, VerifyCommand verifyCommand, MigrationProperties migration,
                                 GracefulShutdown gracefulShutdown) {
-        return new CommandRunner(invocation, console, migrateCommand, statusCommand, migration, gracefulShutdown);
+        return new CommandRunner(invocation, console, migrateCommand, statusCommand, verifyCommand, migration,
+                gracefulShutdown);
     }
 }

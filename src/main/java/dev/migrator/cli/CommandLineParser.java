@@ -19,7 +19,7 @@ public final class CommandLineParser {
             Usage:
               java -jar conversation-migrator.jar migrate --input FILE [--input FILE...] [--format F] [--users FILE]
                                                           [--config FILE] [--state-dir DIR] [--dry-run]
-              java -jar conversation-migrator.jar status|resume|report [--config FILE] [--state-dir DIR]
+              java -jar conversation-migrator.jar status|resume|report|verify [--config FILE] [--state-dir DIR]
             Formats: conversations (JSON array or JSON Lines), conversations-csv. Omit --format to detect it.
             The Intercom token comes from the environment variable INTERCOM_ACCESS_TOKEN.""";
 
@@ -61,6 +61,10 @@ public final class CommandLineParser {
     static class ReportOptions extends CommonOptions {
     }
 
+    @CommandLine.Command(name = "verify")
+    static class VerifyOptions extends CommonOptions {
+    }
+
     @CommandLine.Command(name = "conversation-migrator")
     static class TopLevel {
     }
@@ -68,7 +72,7 @@ public final class CommandLineParser {
     /** Returns {@code null} when only help was asked for. */
     public static Invocation parse(String[] args) {
         if (args.length == 0) {
-            throw new UsageException("no command given: use migrate, status, resume or report");
+            throw new UsageException("no command given: use migrate, status, resume, report or verify");
         }
         if (List.of("-h", "--help", "help").contains(args[0])) {
             return null;
@@ -77,7 +81,8 @@ public final class CommandLineParser {
                 .addSubcommand(new MigrateOptions())
                 .addSubcommand(new StatusOptions())
                 .addSubcommand(new ResumeOptions())
-                .addSubcommand(new ReportOptions());
+                .addSubcommand(new ReportOptions())
+                .addSubcommand(new VerifyOptions());
         ParseResult result;
         try {
             result = commandLine.parseArgs(args);
@@ -85,7 +90,7 @@ public final class CommandLineParser {
             throw new UsageException(e.getMessage());
         }
         if (!result.hasSubcommand()) {
-            throw new UsageException("no command given: use migrate, status, resume or report");
+            throw new UsageException("no command given: use migrate, status, resume, report or verify");
         }
         CommandSpec spec = result.subcommand().commandSpec();
         CommonOptions options = (CommonOptions) spec.userObject();

@@ -24,16 +24,19 @@ public class CommandRunner implements ApplicationRunner, ExitCodeGenerator {
     private final Console console;
     private final MigrateCommand migrateCommand;
     private final StatusCommand statusCommand;
+    private final VerifyCommand verifyCommand;
     private final MigrationProperties migration;
     private final GracefulShutdown gracefulShutdown;
     private int exitCode = ExitCodes.FAILED;
 
     public CommandRunner(Invocation invocation, Console console, MigrateCommand migrateCommand,
-                         StatusCommand statusCommand, MigrationProperties migration, GracefulShutdown gracefulShutdown) {
+                         StatusCommand statusCommand, VerifyCommand verifyCommand, MigrationProperties migration,
+                         GracefulShutdown gracefulShutdown) {
         this.invocation = invocation;
         this.console = console;
         this.migrateCommand = migrateCommand;
         this.statusCommand = statusCommand;
+        this.verifyCommand = verifyCommand;
         this.migration = migration;
         this.gracefulShutdown = gracefulShutdown;
     }
@@ -48,6 +51,7 @@ public class CommandRunner implements ApplicationRunner, ExitCodeGenerator {
                 case RESUME -> migrateCommand.resume(invocation);
                 case STATUS -> statusCommand.status();
                 case REPORT -> statusCommand.report();
+                case VERIFY -> verifyCommand.verify();
             };
         } catch (UsageException | UnusableInputException | PreflightException | AccessDeniedException e) {
             console.problem("error: " + e.getMessage());

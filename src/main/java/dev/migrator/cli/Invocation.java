@@ -7,7 +7,7 @@ import java.util.List;
 public record Invocation(Command command, List<Path> inputs, String format, Path users, Path config, Path stateDir,
                          boolean dryRun, List<String> arguments) {
 
-    public enum Command { MIGRATE, STATUS, RESUME, REPORT }
+    public enum Command { MIGRATE, STATUS, RESUME, REPORT, VERIFY }
 
     /** The command that repeats this one, for "run this to resume" messages. */
     public String commandLine() {

@@ -102,12 +102,17 @@ public class ConversationMigrator {
                 }
                 ledger.partSent(workspace, id, part.key(), runId);
             }
-            boolean closedNow = conversation.close() && !entry.map(ConversationEntry::closed).orElse(false);
+            // A conversation met before may have been closed just before a crash, or reopened by a new
+            // reply: ask Intercom rather than close it twice or leave it open.
+            boolean closedBefore = entry.map(ConversationEntry::closed).orElse(false);
+            boolean closedNow = conversation.close() && (entry.isEmpty()
+                    || ((!closedBefore || sent > 0) && !isClosed(intercomId)));
             if (closedNow) {
                 close(intercomId);
                 ledger.conversationClosed(workspace, id);
             }
-            boolean taggedNow = !conversation.tags().isEmpty() && !entry.map(ConversationEntry::tagged).orElse(false);
+            boolean taggedNow = !conversation.tags().isEmpty()
+                    && (!entry.map(ConversationEntry::tagged).orElse(false) || sent > 0);
             if (taggedNow) {
                 for (String tag : conversation.tags()) {
                     api.tag(intercomId, tagIds.computeIfAbsent(tag, api::tagId), admins.actorAdminId());
@@ -240,8 +245,11 @@ public class ConversationMigrator {
                     api.close(intercomId, admins.actorAdminId());
                     return true;
                 },
-                () -> "closed".equals(api.conversation(intercomId).path("state").asString(""))
-                        ? Optional.of(true) : Optional.empty());
+                () -> isClosed(intercomId) ? Optional.of(true) : Optional.empty());
+    }
+
+    private boolean isClosed(String intercomId) {
+        return "closed".equals(api.conversation(intercomId).path("state").asString(""));
     }
 
     /** Search may still be behind the create in doubt: decide later rather than hold up the other conversations. */

@@ -67,6 +67,9 @@ public class HttpTransport implements IntercomTransport {
 
     @Override
     public JsonNode exchange(ApiRequest request) {
+        if (!properties.hasAccessToken()) {
+            throw new AccessDeniedException("no Intercom access token: set the environment variable INTERCOM_ACCESS_TOKEN");
+        }
         try {
             return retry.executeSupplier(() -> sendUntilNotRateLimited(request));
         } catch (TransientFailure e) {

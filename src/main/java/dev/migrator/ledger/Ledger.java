@@ -75,6 +75,27 @@ public class Ledger {
         }
     }
 
+    /** What the ledger says a workspace holds for one migrated conversation. */
+    public record MigratedConversation(String sourceId, String intercomId, long createdAt, boolean closed,
+                                       List<Long> partTimes) {
+    }
+
+    /** Every conversation created in the workspace, with the times of the parts sent to it. */
+    public void forEachMigrated(String workspace, Consumer<MigratedConversation> consumer) {
+        jdbc.query("""
+                        SELECT SOURCE_ID, INTERCOM_ID, CREATED_AT, CLOSED FROM MIGRATOR_CONVERSATION
+                        WHERE WORKSPACE = ? AND STATE IN ('CREATED', 'COMPLETE') ORDER BY SOURCE_ID""",
+                rs -> {
+                    String sourceId = rs.getString(1);
+                    consumer.accept(new MigratedConversation(sourceId, rs.getString(2), rs.getLong(3), rs.getBoolean(4),
+                            jdbc.queryForList("""
+                                            SELECT CREATED_AT FROM MIGRATOR_PART
+                                            WHERE WORKSPACE = ? AND SOURCE_ID = ? AND STATE = 'SENT' ORDER BY CREATED_AT""",
+                                    Long.class, workspace, sourceId)));
+                },
+                workspace);
+    }
+
     /** Conversations of this run whose create is still in doubt. */
     public long inDoubtCount(String workspace, long runId) {
         return count("SELECT COUNT(*) FROM MIGRATOR_CONVERSATION WHERE WORKSPACE = ? AND RUN_ID = ? AND STATE = 'CREATING'",

@@ -28,6 +28,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -152,6 +153,8 @@ public final class FakeIntercom implements AutoCloseable {
     // ------------------------------------------------------------------ state
 
     private final Object lock = new Object();
+
+    private final Map<CompletableFuture<Integer>, Integer> requestWatchers = new HashMap<>();
     private final MockWebServer server = new MockWebServer();
     private final String token;
     private final String appId;
@@ -451,6 +454,22 @@ public final class FakeIntercom implements AutoCloseable {
         }
     }
 
+    /**
+     * Completes when the n-th request (counting every request that reached the server) arrives,
+     * before it is answered: a test can kill the client at an exact point of its run.
+     */
+    public CompletableFuture<Integer> whenRequestCount(int n) {
+        CompletableFuture<Integer> reached = new CompletableFuture<>();
+        synchronized (lock) {
+            if (counters.requests >= n) {
+                reached.complete(counters.requests);
+            } else {
+                requestWatchers.put(reached, n);
+            }
+        }
+        return reached;
+    }
+
     /** Requests per route, keyed like {@code "POST /conversations/{id}/reply"} (unknown paths: method and raw path). */
     public int requests(String routeKey) {
         synchronized (lock) {
@@ -531,6 +550,8 @@ public final class FakeIntercom implements AutoCloseable {
                     .flatMap(Optional::stream)
                     .findFirst();
             counters.request(match.map(m -> m.route().key()).orElse(request.getMethod() + " " + path));
+            requestWatchers.entrySet().removeIf(watcher -> watcher.getValue() <= counters.requests
+                    && watcher.getKey().complete(counters.requests));
 
             // Dropped before processing: the client cannot tell whether anything happened; nothing did.
             if (faults.down) {
