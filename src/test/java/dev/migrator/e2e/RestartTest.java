@@ -3,21 +3,12 @@ package dev.migrator.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.migrator.bench.ExportGenerator;
-import dev.migrator.mapping.Timestamps;
 import dev.migrator.testserver.FakeIntercom;
-import dev.migrator.testserver.FakeIntercom.Conversation;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZoneOffset;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A run that fails part-way (Intercom goes down, or keeps losing answers) and is resumed by
@@ -79,29 +70,6 @@ class RestartTest {
     }
 
     private void assertEveryConversationOnceWithAllParts() throws Exception {
-        Map<String, String> contactIdsByExternalId = intercom.contacts().stream()
-                .collect(Collectors.toMap(FakeIntercom.Contact::externalId, FakeIntercom.Contact::id));
-        Map<String, List<Conversation>> byContact = intercom.conversations().stream()
-                .collect(Collectors.groupingBy(Conversation::contactId));
-        JsonMapper mapper = JsonMapper.builder().build();
-        int checked = 0;
-        for (String line : Files.readAllLines(export)) {
-            JsonNode source = mapper.readTree(line);
-            List<JsonNode> messages = source.path("messages").valueStream().toList();
-            long openedAt = Timestamps.toEpochSecond(messages.get(0).path("created_at").asString(), ZoneOffset.UTC);
-            String contactId = contactIdsByExternalId.get(source.path("contact").path("external_id").asString());
-            List<Conversation> matches = byContact.getOrDefault(contactId, List.of()).stream()
-                    .filter(c -> c.createdAt().getEpochSecond() == openedAt).toList();
-            assertThat(matches).as("conversation %s", source.path("id").asString()).hasSize(1);
-            List<Long> partTimes = matches.get(0).parts().stream().filter(p -> !p.partType().equals("close"))
-                    .map(p -> p.createdAt().getEpochSecond()).toList();
-            List<Long> expected = messages.subList(1, messages.size()).stream()
-                    .map(m -> Timestamps.toEpochSecond(m.path("created_at").asString(), ZoneOffset.UTC)).toList();
-            assertThat(partTimes).as("parts of %s, in order", source.path("id").asString()).isEqualTo(expected);
-            checked++;
-        }
-        assertThat(checked).isEqualTo(CONVERSATIONS);
-        assertThat(intercom.conversations()).hasSize(CONVERSATIONS);
-        assertThat(intercom.notifications()).isZero();
+        ExactlyOnce.assertMigrated(intercom, export);
     }
 }

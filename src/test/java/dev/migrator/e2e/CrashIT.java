@@ -1,0 +1,206 @@
+package dev.migrator.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.migrator.bench.ExportGenerator;
+import dev.migrator.testserver.FakeIntercom;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged jar, killed with {@code kill -9} at random points of a migration (the trigger is
+ * the n-th request reaching Intercom, so a kill can land between a create and its answer) while
+ * Intercom loses answers, resets connections, fails with 5xx and 429s; the same command is run
+ * again until it exits 0. Every conversation must then be in Intercom exactly once with exactly
+ * its parts, in order, with their original times, and {@code verify} must agree.
+ */
+class CrashIT {
+
+    private static final int CONVERSATIONS = 300;
+    private static final int KILLS = 5;
+    private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/";
+
+    @TempDir
+    Path workDir;
+
+    private FakeIntercom intercom;
+    private Path export;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        intercom = FakeIntercom.builder().seed(42).start();
+        intercom.addAdmin("bob@acme.example", "Bob Stone");
+        intercom.addAdmin("carol@acme.example", "Carol Diaz");
+        intercom.lostResponseRate(0.04).connectionResetRate(0.02).serverErrorRate(0.02).tooManyRequestsRate(0.003);
+        export = workDir.resolve("export.jsonl");
+        ExportGenerator.generate("jsonl", CONVERSATIONS, export, 99);
+    }
+
+    @AfterEach
+    void tearDown() {
+        intercom.close();
+    }
+
+    @Test
+    void killedAtRandomItResumesToExactlyOnce() throws Exception {
+        crashUntilDone(config(""), "H2");
+    }
+
+    @Test
+    void killedAtRandomWhileSearchLagsItResumesToExactlyOnce() throws Exception {
+        intercom.searchLag(Duration.ofSeconds(2));
+        crashUntilDone(config(""), "H2, search lag 2 s");
+    }
+
+    @Test
+    void killedAtRandomWithThePostgresJobRepositoryItResumesToExactlyOnce() throws Exception {
+        String database = "migrator_crash_" + Long.toHexString(System.nanoTime());
+        try (Connection admin = DriverManager.getConnection(POSTGRES + "test", "postgres", "");
+             Statement statement = admin.createStatement()) {
+            statement.execute("CREATE DATABASE " + database);
+        } catch (SQLException e) {
+            Assumptions.abort("PostgreSQL is not reachable at 127.0.0.1:5432 as user postgres (" + e.getMessage()
+                    + "): the PostgreSQL variant of the crash test is skipped");
+        }
+        try {
+            crashUntilDone(config("""
+                    spring.datasource.url: %s%s
+                    spring.datasource.username: postgres
+                    """.formatted(POSTGRES, database)), "PostgreSQL");
+        } finally {
+            try (Connection admin = DriverManager.getConnection(POSTGRES + "test", "postgres", "");
+                 Statement statement = admin.createStatement()) {
+                statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            }
+        }
+    }
+
+    @Test
+    void sigtermStopsCleanlyAndTheSameCommandResumes() throws Exception {
+        Path config = config("");
+        intercom.lostResponseRate(0).connectionResetRate(0).serverErrorRate(0).tooManyRequestsRate(0);
+        Process process = start(config);
+        CompletableFuture<Integer> midRun = intercom.whenRequestCount(300);
+        CompletableFuture.anyOf(midRun, process.onExit()).get(3, TimeUnit.MINUTES);
+        assertThat(midRun).as("the run was still going at its 300th request").isDone();
+        process.destroy(); // SIGTERM
+
+        assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        String output = output();
+        assertThat(process.exitValue()).as(output).isEqualTo(1);
+        assertThat(output).contains("was stopped", "run the same command again", "migrate --input");
+
+        Process again = start(config);
+        assertThat(again.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        assertThat(again.exitValue()).as(output()).isZero();
+        ExactlyOnce.assertMigrated(intercom, export);
+    }
+
+    private void crashUntilDone(Path config, String variant) throws Exception {
+        Random random = new Random(7);
+        int kills = 0;
+        int runs = 0;
+        int exitCode = -1;
+        while (exitCode != 0) {
+            assertThat(runs++).as("runs needed to finish").isLessThan(25);
+            Process process = start(config);
+            if (kills < KILLS) {
+                CompletableFuture<Integer> trigger = intercom.whenRequestCount(intercom.requestCount() + 50 + random.nextInt(400));
+                CompletableFuture.anyOf(trigger, process.onExit()).get(3, TimeUnit.MINUTES);
+                if (trigger.isDone() && process.isAlive()) {
+                    process.destroyForcibly(); // SIGKILL: no shutdown hook, no last words
+                    process.waitFor(1, TimeUnit.MINUTES);
+                    kills++;
+                    continue;
+                }
+            }
+            if (!process.waitFor(3, TimeUnit.MINUTES)) {
+                throw new AssertionError("run " + runs + " did not finish:\n" + diagnose(process));
+            }
+            exitCode = process.exitValue();
+            assertThat(exitCode).as(output()).isIn(0, 1);
+        }
+        assertThat(kills).as("kills").isEqualTo(KILLS);
+        ExactlyOnce.assertMigrated(intercom, export);
+
+        ProcessBuilder verifying = new ProcessBuilder(command(config, "verify")).redirectErrorStream(true)
+                .redirectOutput(workDir.resolve("verify.txt").toFile());
+        verifying.environment().put("INTERCOM_ACCESS_TOKEN", FakeIntercom.TOKEN);
+        Process verify = verifying.start();
+        assertThat(verify.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        assertThat(verify.exitValue()).as(Files.readString(workDir.resolve("verify.txt"))).isZero();
+        assertThat(Files.readString(workDir.resolve("verify.txt"))).contains("0 difference(s)");
+
+        System.out.printf("Crash test (%s): %d conversations, %d runs, %d kills -9, faults injected %s, "
+                        + "%d requests, duplicates 0%n", variant, CONVERSATIONS, runs, kills, intercom.faultsInjected(),
+                intercom.requestCount());
+    }
+
+    private Path config(String extra) throws IOException {
+        Path config = workDir.resolve("config.yml");
+        Files.writeString(config, """
+                intercom.base-url: %s
+                intercom.timeout: 5s
+                intercom.search-lag: 4s
+                intercom.retry.max-attempts: 5
+                intercom.retry.initial-backoff: 20ms
+                intercom.retry.max-backoff: 200ms
+                migration.chunk-size: 10
+                migration.concurrency: 8
+                %s
+                """.formatted(intercom.baseUrl(), extra));
+        return config;
+    }
+
+    private List<String> command(Path config, String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", Path.of("target/conversation-migrator.jar").toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--config", config.toString(), "--state-dir", workDir.resolve("state").toString()));
+        return command;
+    }
+
+    private Process start(Path config) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command(config, "migrate", "--input", export.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("runs.txt").toFile()));
+        builder.environment().putAll(Map.of("INTERCOM_ACCESS_TOKEN", FakeIntercom.TOKEN));
+        return builder.start();
+    }
+
+    /** What a stuck run was doing: its threads, its output and the end of its log. */
+    private String diagnose(Process process) throws IOException, InterruptedException {
+        Path jstack = Path.of(System.getProperty("java.home"), "bin", "jstack");
+        Process dump = new ProcessBuilder(jstack.toString(), Long.toString(process.pid())).redirectErrorStream(true).start();
+        String threads = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.destroyForcibly();
+        List<String> log = Files.readAllLines(workDir.resolve("state/migrator.log"));
+        String report = threads + "\n--- output ---\n" + output() + "\n--- log ---\n"
+                + String.join("\n", log.subList(Math.max(0, log.size() - 80), log.size()));
+        Files.createDirectories(Path.of("target/crash-diagnosis"));
+        Files.writeString(Path.of("target/crash-diagnosis/run-" + process.pid() + ".txt"), report);
+        return report.length() > 20_000 ? report.substring(report.length() - 20_000) : report;
+    }
+
+    private String output() throws IOException {
+        return Files.readString(workDir.resolve("runs.txt"), StandardCharsets.UTF_8);
+    }
+}
