@@ -25,8 +25,9 @@ public record StartupFailure(String message, int exitCode) {
             }
         }
         String root = rootMessage(failure);
-        if (root.contains("Database may be already in use") || root.contains("database is already in use")) {
-            return new StartupFailure("the state directory's database is in use by another migrator process", ExitCodes.FAILED);
+        if (root.contains("Database may be already in use") || root.contains("The file is locked")) {
+            return new StartupFailure("the state directory's database is in use by another migrator process; wait for it "
+                    + "to finish (or stop it), then run this command again", ExitCodes.FAILED);
         }
         return unusable("cannot start: " + root);
     }

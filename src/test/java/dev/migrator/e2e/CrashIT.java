@@ -72,25 +72,71 @@ class CrashIT {
 
     @Test
     void killedAtRandomWithThePostgresJobRepositoryItResumesToExactlyOnce() throws Exception {
+        String database = createPostgresDatabase();
+        try {
+            crashUntilDone(config(postgresConfig(database)), "PostgreSQL");
+        } finally {
+            dropPostgresDatabase(database);
+        }
+    }
+
+    /** A database of the test's own on the local PostgreSQL; the test is skipped, saying why, where there is none. */
+    private static String createPostgresDatabase() {
         String database = "migrator_crash_" + Long.toHexString(System.nanoTime());
         try (Connection admin = DriverManager.getConnection(POSTGRES + "test", "postgres", "");
              Statement statement = admin.createStatement()) {
             statement.execute("CREATE DATABASE " + database);
         } catch (SQLException e) {
             Assumptions.abort("PostgreSQL is not reachable at 127.0.0.1:5432 as user postgres (" + e.getMessage()
-                    + "): the PostgreSQL variant of the crash test is skipped");
+                    + "): the PostgreSQL variant is skipped");
         }
+        return database;
+    }
+
+    private static void dropPostgresDatabase(String database) throws SQLException {
+        try (Connection admin = DriverManager.getConnection(POSTGRES + "test", "postgres", "");
+             Statement statement = admin.createStatement()) {
+            statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        }
+    }
+
+    private static String postgresConfig(String database) {
+        return """
+                spring.datasource.url: %s%s
+                spring.datasource.username: postgres
+                """.formatted(POSTGRES, database);
+    }
+
+    @Test
+    void aSecondProcessOnTheSameMigrationIsRefused() throws Exception {
+        secondProcessIsRefused(config(""), "in use by another migrator process");
+    }
+
+    @Test
+    void aSecondProcessOnTheSameMigrationIsRefusedThroughThePostgresLease() throws Exception {
+        String database = createPostgresDatabase();
         try {
-            crashUntilDone(config("""
-                    spring.datasource.url: %s%s
-                    spring.datasource.username: postgres
-                    """.formatted(POSTGRES, database)), "PostgreSQL");
+            secondProcessIsRefused(config(postgresConfig(database)), "This migration is already running: process");
         } finally {
-            try (Connection admin = DriverManager.getConnection(POSTGRES + "test", "postgres", "");
-                 Statement statement = admin.createStatement()) {
-                statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-            }
+            dropPostgresDatabase(database);
         }
+    }
+
+    private void secondProcessIsRefused(Path config, String message) throws Exception {
+        intercom.lostResponseRate(0).connectionResetRate(0).serverErrorRate(0).tooManyRequestsRate(0);
+        Process first = start(config);
+        CompletableFuture<Integer> midRun = intercom.whenRequestCount(200);
+        CompletableFuture.anyOf(midRun, first.onExit()).get(3, TimeUnit.MINUTES);
+        assertThat(midRun).as("the first run was still going at its 200th request").isDone();
+
+        Process second = start(config);
+
+        assertThat(second.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(second.exitValue()).as(output()).isEqualTo(1);
+        assertThat(output()).contains(message);
+        assertThat(first.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        assertThat(first.exitValue()).as(output()).isZero();
+        ExactlyOnce.assertMigrated(intercom, export);
     }
 
     @Test
