@@ -51,36 +51,39 @@ public class MigrationJobConfiguration {
                 .build();
     }
 
+    @Bean
+    Step migrateStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+                     ExportReader exportReader, ConversationPlanner conversationPlanner,
+                     MigrationWriter migrationWriter, MigrationProperties migration) {
+        return chunkStep("migrate", migrationWriter, jobRepository, transactionManager, exportReader,
+                conversationPlanner, migration);
+    }
+
     /** Reads the inputs again and finishes the conversations whose create the migrate step left in doubt. */
     @Bean
     Step settleStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
                     ExportReader exportReader, ConversationPlanner conversationPlanner,
                     MigrationWriter settleWriter, MigrationProperties migration) {
-        return new StepBuilder("settle", jobRepository)
+        return chunkStep("settle", settleWriter, jobRepository, transactionManager, exportReader,
+                conversationPlanner, migration);
+    }
+
+    /** Chunks commit in the job repository's own transaction, with the reader's position and the rejects. */
+    private static Step chunkStep(String name, MigrationWriter writer, JobRepository jobRepository,
+                                  PlatformTransactionManager transactionManager, ExportReader exportReader,
+                                  ConversationPlanner conversationPlanner, MigrationProperties migration) {
+        return new StepBuilder(name, jobRepository)
                 .<SourceRecord, MappedRecord>chunk(migration.chunkSize())
                 .transactionManager(transactionManager)
                 .reader(exportReader)
                 .processor(conversationPlanner)
-                .writer(settleWriter)
+                .writer(writer)
                 .build();
     }
 
     @Bean
     CreatesInDoubt createsInDoubt(Ledger ledger) {
         return new CreatesInDoubt(ledger);
-    }
-
-    @Bean
-    Step migrateStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-                     ExportReader exportReader, ConversationPlanner conversationPlanner,
-                     MigrationWriter migrationWriter, MigrationProperties migration) {
-        return new StepBuilder("migrate", jobRepository)
-                .<SourceRecord, MappedRecord>chunk(migration.chunkSize())
-                .transactionManager(transactionManager)
-                .reader(exportReader)
-                .processor(conversationPlanner)
-                .writer(migrationWriter)
-                .build();
     }
 
     @Bean

@@ -53,8 +53,7 @@ class PackagedJarIT {
     @Test
     void migratesTheSamplesIntoIntercom() throws Exception {
         try (FakeIntercom intercom = FakeIntercom.start()) {
-            intercom.addAdmin("bob@acme.example", "Bob Stone");
-            intercom.addAdmin("carol@acme.example", "Carol Diaz");
+            Agents.addTo(intercom);
             Path config = workDir.resolve("config.yml");
             Files.writeString(config, "intercom:\n  base-url: " + intercom.baseUrl() + "\n");
 

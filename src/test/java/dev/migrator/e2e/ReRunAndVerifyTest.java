@@ -32,8 +32,7 @@ class ReRunAndVerifyTest {
     @BeforeEach
     void setUp() throws Exception {
         intercom = FakeIntercom.start();
-        intercom.addAdmin("bob@acme.example", "Bob Stone");
-        intercom.addAdmin("carol@acme.example", "Carol Diaz");
+        Agents.addTo(intercom);
         migrator = new MigratorProcess(workDir, intercom.baseUrl(), FakeIntercom.TOKEN, "");
     }
 

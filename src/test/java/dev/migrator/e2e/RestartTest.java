@@ -28,8 +28,7 @@ class RestartTest {
     @BeforeEach
     void setUp() throws Exception {
         intercom = FakeIntercom.start();
-        intercom.addAdmin("bob@acme.example", "Bob Stone");
-        intercom.addAdmin("carol@acme.example", "Carol Diaz");
+        Agents.addTo(intercom);
         export = workDir.resolve("export.jsonl");
         ExportGenerator.generate("jsonl", CONVERSATIONS, export, 7);
         migrator = new MigratorProcess(workDir, intercom.baseUrl(), FakeIntercom.TOKEN, "");

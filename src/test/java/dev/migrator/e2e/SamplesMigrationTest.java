@@ -41,9 +41,7 @@ class SamplesMigrationTest {
     @BeforeEach
     void startIntercom() {
         intercom = FakeIntercom.start();
-        adminIds = Map.of(
-                "bob@acme.example", intercom.addAdmin("bob@acme.example", "Bob Stone"),
-                "carol@acme.example", intercom.addAdmin("carol@acme.example", "Carol Diaz"));
+        adminIds = Agents.addTo(intercom);
     }
 
     @AfterEach

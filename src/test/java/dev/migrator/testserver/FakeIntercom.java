@@ -155,6 +155,8 @@ public final class FakeIntercom implements AutoCloseable {
     private final Object lock = new Object();
 
     private final Map<CompletableFuture<Integer>, Integer> requestWatchers = new HashMap<>();
+    private Duration latency = Duration.ZERO;
+    private Duration latencyJitter = Duration.ZERO;
     private final MockWebServer server = new MockWebServer();
     private final String token;
     private final String appId;
@@ -470,6 +472,15 @@ public final class FakeIntercom implements AutoCloseable {
         return reached;
     }
 
+    /** Every answer takes {@code mean} plus or minus up to {@code jitter}, like a real API across a network. */
+    public FakeIntercom latency(Duration mean, Duration jitter) {
+        synchronized (lock) {
+            latency = mean;
+            latencyJitter = jitter;
+        }
+        return this;
+    }
+
     /** Requests per route, keyed like {@code "POST /conversations/{id}/reply"} (unknown paths: method and raw path). */
     public int requests(String routeKey) {
         synchronized (lock) {
@@ -572,8 +583,14 @@ public final class FakeIntercom implements AutoCloseable {
                 // The work above is committed; only the answer is lost (MockWebServer dispatches before closing).
                 return drop(Fault.LOST_RESPONSE);
             }
-            return reply.toMockResponse(window);
+            return reply.toMockResponse(window).setHeadersDelay(latencyMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** How long this answer takes: the configured latency, spread uniformly over plus or minus the jitter. */
+    private long latencyMillis() {
+        long jitter = latencyJitter.toMillis();
+        return Math.max(0, latency.toMillis() + (jitter == 0 ? 0 : faults.random.nextLong(-jitter, jitter + 1)));
     }
 
     private Reply respond(RecordedRequest request, Optional<RouteMatch> match, RateWindow window) {
