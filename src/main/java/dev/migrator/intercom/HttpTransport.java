@@ -2,8 +2,6 @@ package dev.migrator.intercom;
 
 import dev.migrator.config.IntercomProperties;
 import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
@@ -13,8 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,14 +35,12 @@ public class HttpTransport implements IntercomTransport {
     private final IntercomProperties properties;
     private final JsonMapper mapper;
     private final Retry retry;
-    private final RateLimiter rateLimiter;
-    private final Clock clock;
+    private final RateGovernor governor;
     private final AtomicLong calls = new AtomicLong();
 
     public HttpTransport(IntercomProperties properties, JsonMapper mapper, Clock clock) {
         this.properties = properties;
         this.mapper = mapper;
-        this.clock = clock;
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(properties.timeout())
@@ -57,12 +51,7 @@ public class HttpTransport implements IntercomTransport {
                         properties.retry().initialBackoff(), 2.0, 0.5, properties.retry().maxBackoff()))
                 .retryExceptions(TransientFailure.class)
                 .build());
-        int perWindow = Math.max(1, properties.requestsPerMinute() / 6);
-        this.rateLimiter = RateLimiter.of("intercom", RateLimiterConfig.custom()
-                .limitRefreshPeriod(Duration.ofSeconds(10))
-                .limitForPeriod(perWindow)
-                .timeoutDuration(Duration.ofMinutes(10))
-                .build());
+        this.governor = new RateGovernor(properties.requestsPerMinute(), clock);
     }
 
     @Override
@@ -85,14 +74,14 @@ public class HttpTransport implements IntercomTransport {
 
     private JsonNode sendUntilNotRateLimited(ApiRequest request) {
         for (int waits = 0; ; waits++) {
-            RateLimiter.waitForPermission(rateLimiter);
             HttpResponse<String> response = send(request);
             int status = response.statusCode();
             if (status == 429) {
+                // The governor now holds every call until the window resets; this one is sent again after it.
                 if (waits >= MAX_RATE_LIMIT_WAITS) {
                     throw new TransientFailure("still rate limited after " + waits + " waits");
                 }
-                waitForReset(response);
+                log.info("Rate limited by Intercom; waiting for the window to reset");
                 continue;
             }
             if (status >= 500) {
@@ -125,9 +114,14 @@ public class HttpTransport implements IntercomTransport {
         } else {
             builder.method(request.method(), HttpRequest.BodyPublishers.noBody());
         }
-        calls.incrementAndGet();
+        HttpResponse<String> response = null;
+        boolean admitted = false;
         try {
-            return client.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            governor.acquire();
+            admitted = true;
+            calls.incrementAndGet();
+            response = client.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            return response;
         } catch (ConnectException e) {
             // Refused before anything was sent: always safe to try again.
             throw new TransientFailure("cannot connect to " + properties.baseUrl() + " (" + e.getClass().getSimpleName() + ")");
@@ -139,20 +133,10 @@ public class HttpTransport implements IntercomTransport {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IntercomUnavailableException("interrupted while calling Intercom");
-        }
-    }
-
-    /** Sleeps until the window the server named resets, plus jitter so that waiting threads do not stampede. */
-    private void waitForReset(HttpResponse<String> response) {
-        long resetAt = response.headers().firstValueAsLong("X-RateLimit-Reset").orElse(0);
-        long waitMillis = Math.max(0, resetAt * 1000 - clock.millis());
-        waitMillis = Math.min(waitMillis, 10_000) + ThreadLocalRandom.current().nextLong(50, 500);
-        log.info("Rate limited by Intercom; waiting {} ms for the window to reset", waitMillis);
-        try {
-            Thread.sleep(waitMillis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IntercomUnavailableException("interrupted while waiting for Intercom's rate limit");
+        } finally {
+            if (admitted) {
+                governor.release(response == null ? null : response.headers(), response == null ? 0 : response.statusCode());
+            }
         }
     }
 
