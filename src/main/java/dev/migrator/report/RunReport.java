@@ -105,6 +105,7 @@ public class RunReport {
                 text(execution.getStartTime()), text(execution.getEndTime()),
                 read, migrated, Math.max(0, read - migrated - rejected), rejected,
                 ledger.repliesSentCount(workspace, runId), calls,
+                migrated == 0 ? 0 : Math.round(100.0 * calls / migrated) / 100.0,
                 step.getLong(RunCounters.WARNINGS, 0), rejects.toString(), dryRun ? requests.toString() : null);
     }
 

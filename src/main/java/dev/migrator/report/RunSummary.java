@@ -20,6 +20,7 @@ public record RunSummary(
         long conversationsRejected,
         long repliesSent,
         long apiCalls,
+        double callsPerConversation,
         long warnings,
         String rejectsFile,
         String requestsFile) {
