@@ -48,7 +48,7 @@ class CrashIT {
     void setUp() throws Exception {
         intercom = FakeIntercom.builder().seed(42).start();
         Agents.addTo(intercom);
-        intercom.lostResponseRate(0.04).connectionResetRate(0.02).serverErrorRate(0.02).tooManyRequestsRate(0.003);
+        intercom.lostResponseRate(0.04).connectionResetRate(0.02).serverErrorRate(0.02).tooManyRequestsRate(0.001);
         export = workDir.resolve("export.jsonl");
         ExportGenerator.generate("jsonl", CONVERSATIONS, export, 99);
     }
