@@ -100,11 +100,12 @@ public class MigrateCommand {
         console.say("Input: " + checked.conversations() + " records in " + files.size() + " file(s).");
 
         JobParameters parameters = MigrationParameters.of(files, checksums, checked.target());
-        String runKey = MigrationParameters.runKey(parameters);
+        String runKey = MigrationParameters.leaseKey(parameters);
         Optional<RunLeases.Owner> owner = leases.acquire(runKey);
         if (owner.isPresent()) {
             console.problem("This migration is already running: process " + owner.get().pid() + " on "
-                    + owner.get().host() + " holds it. Wait for it to finish, or stop it and run this command again.");
+                    + owner.get().host() + " is migrating into this workspace. Wait for it to finish, or stop it and "
+                    + "run this command again.");
             return ExitCodes.FAILED;
         }
         try {

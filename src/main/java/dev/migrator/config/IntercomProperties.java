@@ -28,6 +28,7 @@ public record IntercomProperties(
     private static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
 
     public IntercomProperties {
+        accessToken = accessToken == null ? null : accessToken.strip(); // a secret file's trailing newline
         if (version != null && !version.isBlank() && !supported(version)) {
             throw new IllegalArgumentException("intercom.version is '" + version + "', but the migrator needs "
                     + OLDEST_SUPPORTED_VERSION + " or later (older versions ignore created_at)");

@@ -92,6 +92,14 @@ public class ConversationMigrator {
                 sent++;
             }
             Map<String, PartEntry> parts = ledger.parts(workspace, id);
+            boolean closedBefore = entry.map(ConversationEntry::closed).orElse(false);
+            boolean hasNewParts = conversation.replies().stream()
+                    .anyMatch(part -> !parts.containsKey(part.key()) || !parts.get(part.key()).sent());
+            if (closedBefore && hasNewParts) {
+                // New parts may reopen it: forget "closed" first, so that a crash before the close below still closes it.
+                ledger.conversationReopened(workspace, id);
+                closedBefore = false;
+            }
             for (PlannedPart part : conversation.replies()) {
                 PartEntry known = parts.get(part.key());
                 if (known != null && known.sent()) {
@@ -104,9 +112,7 @@ public class ConversationMigrator {
             }
             // A conversation met before may have been closed just before a crash, or reopened by a new
             // reply: ask Intercom rather than close it twice or leave it open.
-            boolean closedBefore = entry.map(ConversationEntry::closed).orElse(false);
-            boolean closedNow = conversation.close() && (entry.isEmpty()
-                    || ((!closedBefore || sent > 0) && !isClosed(intercomId)));
+            boolean closedNow = conversation.close() && (entry.isEmpty() || (!closedBefore && !isClosed(intercomId)));
             if (closedNow) {
                 close(intercomId);
                 ledger.conversationClosed(workspace, id);
@@ -137,16 +143,26 @@ public class ConversationMigrator {
         PlannedPart opening = conversation.opening();
         String sourceId = conversation.sourceId();
         Optional<String> found = pending.isPresent()
-                ? awaitConversation(contactId, opening, pending.get().attemptedAt()) : Optional.empty();
-        long[] attemptedAt = new long[1];
+                ? awaitConversation(sourceId, contactId, opening, pending.get().attemptedAt()) : Optional.empty();
+        long[] inDoubtSince = new long[1];
+        Runnable recordIntent = () -> ledger.conversationCreating(workspace, sourceId, contactId, opening.key(),
+                opening.createdAt(), clock.millis(), runId);
         String intercomId = found.orElseGet(() -> sendChecked("creating conversation " + sourceId,
                 () -> {
-                    attemptedAt[0] = clock.millis();
-                    ledger.conversationCreating(workspace, sourceId, contactId, opening.key(), opening.createdAt(),
-                            attemptedAt[0], runId);
-                    return createWhenContactVisible(conversation, contactId);
+                    try {
+                        return createWhenContactVisible(conversation, contactId, recordIntent);
+                    } catch (ApiErrorException e) {
+                        ledger.forgetConversationInDoubt(workspace, sourceId); // refused: it certainly was not created
+                        throw e;
+                    }
                 },
-                () -> awaitConversation(contactId, opening, attemptedAt[0])));
+                () -> {
+                    // Search lag counts from when the answer was lost, the latest the create can have happened.
+                    inDoubtSince[0] = clock.millis();
+                    ledger.conversationCreating(workspace, sourceId, contactId, opening.key(), opening.createdAt(),
+                            inDoubtSince[0], runId);
+                    return awaitConversation(sourceId, contactId, opening, inDoubtSince[0]);
+                }));
         ledger.conversationCreated(workspace, sourceId, intercomId, runId);
         return intercomId;
     }
@@ -172,10 +188,14 @@ public class ConversationMigrator {
         }
     }
 
-    /** Intercom answers 404 "User Not Found" for a short while after a contact is created. */
-    private String createWhenContactVisible(PlannedConversation conversation, String contactId) {
+    /**
+     * Intercom answers 404 "User Not Found" for a short while after a contact is created. The
+     * intent is recorded before every attempt, so that it always dates the latest create sent.
+     */
+    private String createWhenContactVisible(PlannedConversation conversation, String contactId, Runnable recordIntent) {
         long deadline = clock.millis() + searchLag.toMillis();
         for (long pause = 250; ; pause = Math.min(pause * 2, 5_000)) {
+            recordIntent.run();
             try {
                 return api.createConversation(contactId, conversation.contact().role(), conversation.subject(),
                         conversation.opening());
@@ -192,7 +212,7 @@ public class ConversationMigrator {
      * Looks for a conversation an unanswered create may have made. Search lags behind creation,
      * so "not found" is only believed once the search lag has passed since the attempt.
      */
-    private Optional<String> awaitConversation(String contactId, PlannedPart opening, long attemptedAt) {
+    private Optional<String> awaitConversation(String sourceId, String contactId, PlannedPart opening, long attemptedAt) {
         while (true) {
             for (JsonNode candidate : api.findConversations(contactId, opening.createdAt())) {
                 if (sameText(candidate.path("source").path("body").asString(""), opening.body())) {
@@ -204,6 +224,7 @@ public class ConversationMigrator {
                 return Optional.empty();
             }
             if (mode == Mode.MIGRATE) {
+                ledger.claimConversationInDoubt(workspace, sourceId, runId); // so that this run's settle step sees it
                 throw new SearchNotCaughtUp();
             }
             pause(Math.min(remaining, 1_000));

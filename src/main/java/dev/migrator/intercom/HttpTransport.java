@@ -98,21 +98,17 @@ public class HttpTransport implements IntercomTransport {
                 JsonNode error = firstError(response.body());
                 throw new ApiErrorException(status, error.path("code").asString(null), error.path("message").asString(null));
             }
-            return parse(response.body());
+            return parse(request, response.body());
         }
     }
 
     private HttpResponse<String> send(ApiRequest request) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(properties.baseUrl().toString().replaceAll("/+$", "") + request.path()))
-                .timeout(properties.timeout())
-                .header("Authorization", "Bearer " + properties.accessToken())
-                .header("Accept", "application/json")
-                .header("Intercom-Version", properties.version());
-        if (request.body() != null) {
-            builder.header("Content-Type", "application/json")
-                    .method(request.method(), HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(request.body())));
-        } else {
-            builder.method(request.method(), HttpRequest.BodyPublishers.noBody());
+        HttpRequest httpRequest;
+        try {
+            httpRequest = newRequest(request);
+        } catch (IllegalArgumentException e) {
+            // The JDK's message would quote the header, token included.
+            throw new AccessDeniedException("the Intercom access token holds characters an HTTP header cannot");
         }
         HttpResponse<String> response = null;
         boolean admitted = false;
@@ -120,7 +116,7 @@ public class HttpTransport implements IntercomTransport {
             governor.acquire();
             admitted = true;
             calls.incrementAndGet();
-            response = client.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            response = client.send(httpRequest, HttpResponse.BodyHandlers.ofString());
             return response;
         } catch (ConnectException e) {
             // Refused before anything was sent: always safe to try again.
@@ -140,13 +136,32 @@ public class HttpTransport implements IntercomTransport {
         }
     }
 
-    private JsonNode parse(String body) {
+    private HttpRequest newRequest(ApiRequest request) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(
+                        URI.create(properties.baseUrl().toString().replaceAll("/+$", "") + request.path()))
+                .timeout(properties.timeout())
+                .header("Authorization", "Bearer " + properties.accessToken())
+                .header("Accept", "application/json")
+                .header("Intercom-Version", properties.version());
+        if (request.body() != null) {
+            builder.header("Content-Type", "application/json")
+                    .method(request.method(), HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(request.body())));
+        } else {
+            builder.method(request.method(), HttpRequest.BodyPublishers.noBody());
+        }
+        return builder.build();
+    }
+
+    private JsonNode parse(ApiRequest request, String body) {
         if (body == null || body.isBlank()) {
             return NullNode.getInstance();
         }
         try {
             return mapper.readTree(body);
         } catch (JacksonException e) {
+            if (!request.repeatable()) {
+                throw new OutcomeUnknownException(request, "a success answer with an unreadable body");
+            }
             throw new TransientFailure("unreadable response body");
         }
     }

@@ -19,6 +19,8 @@ public class RateGovernor {
     static final Duration WINDOW = Duration.ofSeconds(10);
     /** Spreads the threads that wake at a reset, so they do not arrive at once. */
     private static final int MAX_JITTER_MILLIS = 250;
+    /** A 429 whose reset is already past by our clock (skew, or no header) still waits this long. */
+    private static final long MIN_PAUSE_MILLIS = 1_000;
 
     private final RateLimiter limiter;
     private final Clock clock;
@@ -52,7 +54,12 @@ public class RateGovernor {
             }
             inFlight++;
         }
-        RateLimiter.waitForPermission(limiter);
+        try {
+            RateLimiter.waitForPermission(limiter);
+        } catch (RuntimeException e) {
+            release(null, 0);
+            throw e;
+        }
     }
 
     /** Learns from an answer (headers may be null when none came) and frees the call's place. */
@@ -75,7 +82,8 @@ public class RateGovernor {
             if (status == 429) {
                 // Past the reset, never longer than a window: the server's clock may not be ours.
                 long now = clock.millis();
-                pausedUntil = Math.max(pausedUntil, Math.min(Math.max(resetAt, now), now + WINDOW.toMillis()) + jitter());
+                long until = Math.min(Math.max(resetAt, now + MIN_PAUSE_MILLIS), now + WINDOW.toMillis());
+                pausedUntil = Math.max(pausedUntil, until + jitter());
             }
         }
         notifyAll();

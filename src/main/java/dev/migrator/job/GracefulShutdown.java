@@ -21,6 +21,7 @@ public class GracefulShutdown implements JobExecutionListener {
     private final CountDownLatch commandDone = new CountDownLatch(1);
     private final Thread hook = new Thread(this::onSignal, "migrator-shutdown");
     private volatile JobExecution running;
+    private volatile boolean stopRequested;
     private volatile int exitCode = 1;
 
     public GracefulShutdown(JobOperator jobOperator) {
@@ -46,6 +47,10 @@ public class GracefulShutdown implements JobExecutionListener {
     @Override
     public void beforeJob(JobExecution jobExecution) {
         running = jobExecution;
+        if (stopRequested) {
+            // The signal came during the preflight: stop before the first chunk.
+            new JobExecutionShutdownHook(jobExecution, jobOperator).run();
+        }
     }
 
     @Override
@@ -54,6 +59,7 @@ public class GracefulShutdown implements JobExecutionListener {
     }
 
     private void onSignal() {
+        stopRequested = true;
         JobExecution execution = running;
         if (execution != null) {
             new JobExecutionShutdownHook(execution, jobOperator).run();

@@ -13,6 +13,7 @@ import dev.migrator.mapping.MappedRecord;
 import dev.migrator.source.ExportReader;
 import dev.migrator.source.SourceRecord;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -127,6 +128,14 @@ public class MigrationJobConfiguration {
         return new WriterParts(httpTransport, jsonMapper, ledger, preflight, intercom, migration, clock, migrationWorkers);
     }
 
+    /**
+     * How long after a create in doubt "not found" may be believed: the search lag, plus the
+     * request timeout, since a create can reach Intercom at the far end of it.
+     */
+    static Duration inDoubtWindow(IntercomProperties intercom) {
+        return intercom.searchLag().plus(intercom.timeout());
+    }
+
     /** What both steps' writers are made of; a dry run writes its requests file instead of calling Intercom. */
     record WriterParts(HttpTransport httpTransport, JsonMapper jsonMapper, Ledger ledger, Preflight preflight,
                        IntercomProperties intercom, MigrationProperties migration, Clock clock,
@@ -141,7 +150,7 @@ public class MigrationJobConfiguration {
             Executor workers = dryRun ? new SyncTaskExecutor() : migrationWorkers;
             ConversationMigrator migrator = new ConversationMigrator(new IntercomApi(transport, jsonMapper), ledger,
                     preflight.result().admins(), MigrationParameters.ledgerWorkspace(target, runId), runId,
-                    intercom.searchLag(), clock, mode);
+                    inDoubtWindow(intercom), clock, mode);
             return new MigrationWriter(migrator, ledger, runId, workers, transport, mode == ConversationMigrator.Mode.SETTLE);
         }
     }

@@ -57,8 +57,16 @@ public final class MigrationParameters {
         return files(parameters.getString(INPUTS), parameters.getString(FORMATS));
     }
 
-    /** A short key for the run's identifying parameters, for its lease. */
-    public static String runKey(JobParameters parameters) {
+    /**
+     * What a lease guards: the whole target workspace for a real run (two migrations into one
+     * workspace at once could race on the same conversations), the run itself for a dry run.
+     */
+    public static String leaseKey(JobParameters parameters) {
+        String target = parameters.getString(TARGET);
+        return isDryRun(target) ? "dry-run:" + runKey(parameters) : "workspace:" + target;
+    }
+
+    private static String runKey(JobParameters parameters) {
         String identity = String.join("\u0000", parameters.getString(INPUTS), parameters.getString(FORMATS),
                 parameters.getString(CHECKSUMS), parameters.getString(TARGET));
         try {

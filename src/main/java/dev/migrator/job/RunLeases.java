@@ -10,6 +10,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -20,6 +22,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * machine that no longer exists, or a heartbeat older than {@code staleAfter}.
  */
 public class RunLeases implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RunLeases.class);
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
@@ -93,22 +97,30 @@ public class RunLeases implements AutoCloseable {
                 .stream().findFirst();
     }
 
+    /** A process of this machine is alive exactly when its pid is; another machine's, while it keeps beating. */
     private boolean alive(Owner owner, long now) {
-        if (now - owner.heartbeatAt() > staleAfter.toMillis()) {
-            return false;
-        }
         if (owner.host().equals(host)) {
             return ProcessHandle.of(owner.pid()).map(ProcessHandle::isAlive).orElse(false);
         }
-        return true;
+        return now - owner.heartbeatAt() <= staleAfter.toMillis();
     }
 
     private void startHeartbeat(String runKey) {
         long period = heartbeatEvery.toMillis();
-        beating = heartbeat.scheduleAtFixedRate(() -> jdbc.update(
-                        "UPDATE MIGRATOR_LEASE SET HEARTBEAT_AT = ? WHERE RUN_KEY = ? AND OWNER_TOKEN = ?",
-                        clock.millis(), runKey, token),
-                period, period, TimeUnit.MILLISECONDS);
+        beating = heartbeat.scheduleAtFixedRate(() -> beat(runKey), period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** One missed beat must not end the heartbeat (an uncaught exception would cancel it for good). */
+    private void beat(String runKey) {
+        try {
+            int held = jdbc.update("UPDATE MIGRATOR_LEASE SET HEARTBEAT_AT = ? WHERE RUN_KEY = ? AND OWNER_TOKEN = ?",
+                    clock.millis(), runKey, token);
+            if (held == 0) {
+                log.error("The lease of run key {} was taken over by another process", runKey);
+            }
+        } catch (RuntimeException e) {
+            log.warn("Could not refresh the lease of run key {}: {}", runKey, e.getMessage());
+        }
     }
 
     @Override

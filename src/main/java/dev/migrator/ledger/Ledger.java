@@ -96,6 +96,23 @@ public class Ledger {
                 workspace);
     }
 
+    /** A create Intercom refused (4xx) certainly did not happen: nothing is in doubt any more. */
+    public void forgetConversationInDoubt(String workspace, String sourceId) {
+        jdbc.update("DELETE FROM MIGRATOR_CONVERSATION WHERE WORKSPACE = ? AND SOURCE_ID = ? AND STATE = 'CREATING'",
+                workspace, sourceId);
+    }
+
+    /** A create in doubt that this run defers, even if an earlier run sent it: this run's settle step settles it. */
+    public void claimConversationInDoubt(String workspace, String sourceId, long runId) {
+        jdbc.update("UPDATE MIGRATOR_CONVERSATION SET RUN_ID = ? WHERE WORKSPACE = ? AND SOURCE_ID = ? AND STATE = 'CREATING'",
+                runId, workspace, sourceId);
+    }
+
+    public void conversationReopened(String workspace, String sourceId) {
+        jdbc.update("UPDATE MIGRATOR_CONVERSATION SET CLOSED = FALSE WHERE WORKSPACE = ? AND SOURCE_ID = ?",
+                workspace, sourceId);
+    }
+
     /** Conversations of this run whose create is still in doubt. */
     public long inDoubtCount(String workspace, long runId) {
         return count("SELECT COUNT(*) FROM MIGRATOR_CONVERSATION WHERE WORKSPACE = ? AND RUN_ID = ? AND STATE = 'CREATING'",

@@ -34,28 +34,36 @@ abstract sealed class JsonRecordParser implements RecordParser {
     static RecordParser open(ExportFile file) {
         try {
             PushbackInputStream in = new PushbackInputStream(Files.newInputStream(file.path()), 8);
-            int first = firstSignificantByte(in);
-            return first == '[' ? new ArrayParser(file, in) : new LinesParser(file, in);
+            long skippedLines = skipToFirstSignificantByte(in);
+            int first = in.read();
+            if (first >= 0) {
+                in.unread(first);
+            }
+            return first == '[' ? new ArrayParser(file, in, skippedLines) : new LinesParser(file, in, skippedLines);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file.displayName(), e);
         }
     }
 
-    /** Peeks past a UTF-8 byte-order mark and white space without consuming the character found. */
-    private static int firstSignificantByte(PushbackInputStream in) throws IOException {
+    /** Skips a UTF-8 byte-order mark and leading white space; returns the lines skipped, to keep line numbers true. */
+    private static long skipToFirstSignificantByte(PushbackInputStream in) throws IOException {
         byte[] bom = in.readNBytes(3);
         boolean hasBom = bom.length == 3 && (bom[0] & 0xFF) == 0xEF && (bom[1] & 0xFF) == 0xBB && (bom[2] & 0xFF) == 0xBF;
         if (!hasBom) {
             in.unread(bom);
         }
+        long lines = 0;
         int b;
         do {
             b = in.read();
+            if (b == '\n') {
+                lines++;
+            }
         } while (b == ' ' || b == '\t' || b == '\r' || b == '\n');
         if (b >= 0) {
             in.unread(b);
         }
-        return b;
+        return lines;
     }
 
     protected SourceRecord toRecord(JsonNode node, long line) {
@@ -69,10 +77,12 @@ abstract sealed class JsonRecordParser implements RecordParser {
 
     private static final class ArrayParser extends JsonRecordParser {
         private final JsonParser parser;
+        private final long skippedLines;
         private boolean finished;
 
-        ArrayParser(ExportFile file, InputStream in) {
+        ArrayParser(ExportFile file, InputStream in, long skippedLines) {
             super(file);
+            this.skippedLines = skippedLines;
             this.parser = MAPPER.createParser(in);
             parser.nextToken(); // the opening bracket, already seen
         }
@@ -82,10 +92,10 @@ abstract sealed class JsonRecordParser implements RecordParser {
             if (finished) {
                 return null;
             }
-            long line = parser.currentLocation().getLineNr();
+            long line = skippedLines + parser.currentLocation().getLineNr();
             try {
                 JsonToken token = parser.nextToken();
-                line = parser.currentTokenLocation().getLineNr();
+                line = skippedLines + parser.currentTokenLocation().getLineNr();
                 if (token == JsonToken.END_ARRAY || token == null) {
                     finished = true;
                     return null;
@@ -95,7 +105,7 @@ abstract sealed class JsonRecordParser implements RecordParser {
             } catch (JacksonException e) {
                 // A syntax error leaves no reliable place to resume inside the array.
                 finished = true;
-                long errorLine = e.getLocation() == null ? line : e.getLocation().getLineNr();
+                long errorLine = e.getLocation() == null ? line : skippedLines + e.getLocation().getLineNr();
                 RecordOrigin origin = new RecordOrigin(file.displayName(), errorLine, null, null);
                 return SourceRecord.unreadable(origin, "invalid JSON (" + e.getOriginalMessage()
                         + "); the rest of the file after this point cannot be read");
@@ -112,9 +122,10 @@ abstract sealed class JsonRecordParser implements RecordParser {
         private final BufferedReader reader;
         private long lineNumber;
 
-        LinesParser(ExportFile file, InputStream in) {
+        LinesParser(ExportFile file, InputStream in, long skippedLines) {
             super(file);
             this.reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            this.lineNumber = skippedLines;
         }
 
         @Override

@@ -206,8 +206,8 @@ class CrashIT {
         Path config = workDir.resolve("config.yml");
         Files.writeString(config, """
                 intercom.base-url: %s
-                intercom.timeout: 5s
-                intercom.search-lag: 4s
+                intercom.timeout: 3s
+                intercom.search-lag: 3s
                 intercom.retry.max-attempts: 5
                 intercom.retry.initial-backoff: 20ms
                 intercom.retry.max-backoff: 200ms

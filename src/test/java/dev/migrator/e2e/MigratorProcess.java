@@ -36,7 +36,7 @@ final class MigratorProcess {
                   timeout: 5s
                   search-lag: 1s
                   retry:
-                    max-attempts: 4
+                    max-attempts: 8
                     initial-backoff: 20ms
                     max-backoff: 200ms
                 migration:

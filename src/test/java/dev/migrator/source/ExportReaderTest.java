@@ -34,7 +34,8 @@ class ExportReaderTest {
     void readsAJsonArrayWithLineNumbersAndTypeErrorsAsRejects() throws Exception {
         Path file = dir.resolve("a.json");
         Files.writeString(file, """
-                \uFEFF[
+                \uFEFF
+                [
                   {"id": "c-1", "contact": {"email": "a@b.c"}, "messages": [{"id": 1, "body": "hi", "created_at": 1600000000}]},
                   {"id": "c-2", "messages": "not a list"},
                   {"id": "c-3", "contact": {"email": "a@b.c"}, "messages": [], "tags": ["x", "y"]}
@@ -47,7 +48,7 @@ class ExportReaderTest {
         assertThat(records).hasSize(3);
         assertThat(records.get(0).conversation().messages().get(0).id()).isEqualTo("1");
         assertThat(records.get(0).conversation().messages().get(0).createdAt()).isEqualTo("1600000000");
-        assertThat(records.get(1).origin().line()).isEqualTo(3);
+        assertThat(records.get(1).origin().line()).isEqualTo(4);
         assertThat(records.get(1).origin().sourceId()).isEqualTo("c-2");
         assertThat(records.get(1).problem()).isEqualTo("field 'messages' must be an array, not a string");
         assertThat(records.get(2).conversation().tags()).containsExactly("x", "y");
@@ -56,12 +57,12 @@ class ExportReaderTest {
     @Test
     void readsJsonLinesAndKeepsGoingAfterABrokenLine() throws Exception {
         Path file = dir.resolve("a.jsonl");
-        Files.writeString(file, "{\"id\":\"c-1\"}\n\n{\"id\": broken\n{\"id\":\"c-3\"}\n");
+        Files.writeString(file, "\n\n{\"id\":\"c-1\"}\n\n{\"id\": broken\n{\"id\":\"c-3\"}\n");
 
         List<SourceRecord> records = readAll(new ExportReader(List.of(new ExportFile(file, InputFormat.CONVERSATIONS))),
                 new ExecutionContext());
 
-        assertThat(records).extracting(r -> r.origin().line()).containsExactly(1L, 3L, 4L);
+        assertThat(records).extracting(r -> r.origin().line()).containsExactly(3L, 5L, 6L);
         assertThat(records.get(1).problem()).startsWith("invalid JSON");
         assertThat(records.get(2).conversation().id()).isEqualTo("c-3");
     }
