@@ -9,6 +9,7 @@ import dev.migrator.mapping.PlannedConversation;
 import dev.migrator.mapping.PlannedPart;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -85,22 +86,28 @@ public class ConversationMigrator {
             int sent = 0;
             String contactId = entry.map(ConversationEntry::contactId).orElseGet(() -> contacts.resolve(conversation.contact()));
             String intercomId;
+            List<PlannedPart> later;
             if (entry.isPresent() && entry.get().state() != ConversationState.CREATING) {
                 intercomId = entry.get().intercomId();
+                // The conversation is in Intercom with the opening it was created from. A later export may
+                // hold an earlier message: every part but that opening is then a reply, so none is lost or doubled.
+                String sentOpening = entry.get().openingKey();
+                later = conversation.parts().stream().filter(part -> !part.key().equals(sentOpening)).toList();
             } else {
                 intercomId = open(conversation, contactId, entry);
+                later = conversation.replies();
                 sent++;
             }
             Map<String, PartEntry> parts = ledger.parts(workspace, id);
             boolean closedBefore = entry.map(ConversationEntry::closed).orElse(false);
-            boolean hasNewParts = conversation.replies().stream()
+            boolean hasNewParts = later.stream()
                     .anyMatch(part -> !parts.containsKey(part.key()) || !parts.get(part.key()).sent());
             if (closedBefore && hasNewParts) {
                 // New parts may reopen it: forget "closed" first, so that a crash before the close below still closes it.
                 ledger.conversationReopened(workspace, id);
                 closedBefore = false;
             }
-            for (PlannedPart part : conversation.replies()) {
+            for (PlannedPart part : later) {
                 PartEntry known = parts.get(part.key());
                 if (known != null && known.sent()) {
                     continue;

@@ -28,8 +28,8 @@ public class Ledger {
 
     public enum ConversationState { CREATING, CREATED, COMPLETE }
 
-    public record ConversationEntry(String sourceId, ConversationState state, String contactId, long createdAt,
-                                    long attemptedAt, String intercomId, boolean closed, boolean tagged) {
+    public record ConversationEntry(String sourceId, ConversationState state, String contactId, String openingKey,
+                                    long createdAt, long attemptedAt, String intercomId, boolean closed, boolean tagged) {
     }
 
     public record Reject(String file, long line, String sourceId, String reason, String record) {
@@ -51,11 +51,12 @@ public class Ledger {
 
     public Optional<ConversationEntry> conversation(String workspace, String sourceId) {
         return jdbc.query("""
-                        SELECT SOURCE_ID, STATE, CONTACT_ID, CREATED_AT, ATTEMPTED_AT, INTERCOM_ID, CLOSED, TAGGED
+                        SELECT SOURCE_ID, STATE, CONTACT_ID, OPENING_KEY, CREATED_AT, ATTEMPTED_AT, INTERCOM_ID, CLOSED,
+                               TAGGED
                         FROM MIGRATOR_CONVERSATION WHERE WORKSPACE = ? AND SOURCE_ID = ?""",
                 (rs, i) -> new ConversationEntry(rs.getString(1), ConversationState.valueOf(rs.getString(2)),
-                        rs.getString(3), rs.getLong(4), rs.getLong(5), rs.getString(6), rs.getBoolean(7),
-                        rs.getBoolean(8)),
+                        rs.getString(3), rs.getString(4), rs.getLong(5), rs.getLong(6), rs.getString(7),
+                        rs.getBoolean(8), rs.getBoolean(9)),
                 workspace, sourceId).stream().findFirst();
     }
 

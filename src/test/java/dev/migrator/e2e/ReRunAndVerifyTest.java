@@ -50,6 +50,14 @@ class ReRunAndVerifyTest {
         List<String> tuesday = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             JsonNode conversation = MAPPER.readTree(lines.get(i));
+            if (i == 5) {
+                // An earlier message than the one the conversation was opened with: sent as a reply, the opening kept.
+                ObjectNode earlier = ((ArrayNode) conversation.path("messages")).insertObject(0);
+                earlier.put("id", "earlier-5");
+                earlier.putObject("author").put("type", "contact");
+                earlier.put("body", "Before all that, a question");
+                earlier.put("created_at", "2010-01-01T00:00:00Z");
+            }
             if (i < 3) {
                 ArrayNode messages = (ArrayNode) conversation.path("messages");
                 ObjectNode added = messages.addObject();
@@ -76,8 +84,12 @@ class ReRunAndVerifyTest {
         int newConversationReplies = lines.subList(20, 22).stream()
                 .mapToInt(l -> MAPPER.readTree(l).path("messages").size() - 1).sum();
         assertThat(intercom.requests("POST /conversations/{id}/reply") - repliesBefore)
-                .isEqualTo(3 + newConversationReplies);
+                .isEqualTo(3 + 1 + newConversationReplies);
         assertThat(intercom.conversations()).hasSize(22);
+        assertThat(intercom.conversations()).filteredOn(c -> c.parts().stream()
+                        .anyMatch(p -> "Before all that, a question".equals(p.body())))
+                .singleElement()
+                .satisfies(c -> assertThat(c.parts()).extracting(FakeIntercom.Part::body).doesNotContain(c.body()));
         for (int i = 0; i < 3; i++) {
             String body = "One more question, " + i;
             assertThat(intercom.conversations()).filteredOn(c -> c.parts().stream().anyMatch(p -> body.equals(p.body())))
