@@ -1,5 +1,6 @@
 package dev.migrator.cli;
 
+import dev.migrator.config.CsvMappingProperties;
 import dev.migrator.config.MigrationProperties;
 import dev.migrator.intercom.IntercomApi;
 import dev.migrator.job.GracefulShutdown;
@@ -22,9 +23,9 @@ public class CliConfiguration {
     @Bean
     MigrateCommand migrateCommand(Console console, JobOperator jobOperator, JobRepository jobRepository,
                                   Job migrationJob, Preflight preflight, RunReport runReport, Ledger ledger,
-                                  RunLeases runLeases, MigrationProperties migration) {
+                                  RunLeases runLeases, MigrationProperties migration, CsvMappingProperties csvMapping) {
         return new MigrateCommand(console, jobOperator, jobRepository, migrationJob, preflight, runReport, ledger,
-                runLeases, migration);
+                runLeases, migration, csvMapping);
     }
 
     @Bean

@@ -20,7 +20,9 @@ public final class CommandLineParser {
               java -jar conversation-migrator.jar migrate --input FILE [--input FILE...] [--format F] [--users FILE]
                                                           [--config FILE] [--state-dir DIR] [--dry-run]
               java -jar conversation-migrator.jar status|resume|report|verify [--config FILE] [--state-dir DIR]
-            Formats: conversations (JSON array or JSON Lines), conversations-csv. Omit --format to detect it.
+            Formats: conversations (JSON array or JSON Lines), conversations-csv, csv (through the mapping section
+            of the configuration), zendesk (with --users), freshdesk (--users optional), helpscout, front.
+            Omit --format to detect it.
             The Intercom token comes from the environment variable INTERCOM_ACCESS_TOKEN.""";
 
     private CommandLineParser() {
@@ -100,9 +102,7 @@ public final class CommandLineParser {
             for (Path input : migrate.inputs) {
                 requireFile(input, "--input");
             }
-            if (migrate.users != null) {
-                throw new UsageException("--users goes with --format zendesk, which this version does not read yet");
-            }
+            requireFile(migrate.users, "--users");
             return new Invocation(command, List.copyOf(migrate.inputs), migrate.format, migrate.users, options.config,
                     options.stateDir, migrate.dryRun, List.of(args));
         }

@@ -1,17 +1,21 @@
 package dev.migrator.cli;
 
+import dev.migrator.config.CsvMappingProperties;
 import dev.migrator.config.MigrationProperties;
 import dev.migrator.intercom.AccessDeniedException;
 import dev.migrator.job.MigrationJobConfiguration;
 import dev.migrator.job.MigrationParameters;
+import dev.migrator.job.MigrationParameters.Checksummed;
 import dev.migrator.job.Preflight;
 import dev.migrator.job.RunLeases;
 import dev.migrator.ledger.Ledger;
 import dev.migrator.report.RunReport;
 import dev.migrator.report.RunSummary;
+import dev.migrator.source.CsvLayout;
 import dev.migrator.source.ExportFile;
 import dev.migrator.source.ExportInspector;
 import dev.migrator.source.InputFormat;
+import dev.migrator.source.ReadContext;
 import dev.migrator.source.UnusableInputException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -40,10 +44,11 @@ public class MigrateCommand {
     private final Ledger ledger;
     private final RunLeases leases;
     private final MigrationProperties migration;
+    private final CsvMappingProperties csvMapping;
 
     public MigrateCommand(Console console, JobOperator jobOperator, JobRepository jobRepository, Job migrationJob,
                           Preflight preflight, RunReport report, Ledger ledger, RunLeases leases,
-                          MigrationProperties migration) {
+                          MigrationProperties migration, CsvMappingProperties csvMapping) {
         this.console = console;
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
@@ -53,14 +58,27 @@ public class MigrateCommand {
         this.ledger = ledger;
         this.leases = leases;
         this.migration = migration;
+        this.csvMapping = csvMapping;
     }
 
     public int migrate(Invocation invocation) throws Exception {
+        CsvLayout layout = csvMapping.layout(migration.timezone());
         List<ExportFile> files = new ArrayList<>();
         for (Path input : invocation.inputs()) {
-            files.add(new ExportFile(input, formatOf(input, invocation.format())));
+            files.add(new ExportFile(input, formatOf(input, invocation.format(), layout)));
         }
-        return run(files, invocation.dryRun(), invocation.commandLine());
+        Path users = invocation.users();
+        List<String> needingUsers = files.stream().filter(f -> f.format().users() == InputFormat.Users.REQUIRED)
+                .map(f -> f.format().cliName()).distinct().toList();
+        if (users == null && !needingUsers.isEmpty()) {
+            throw new UsageException("--format " + needingUsers.get(0) + " needs --users FILE: the users export that "
+                    + "names each ticket's requester and comment authors");
+        }
+        if (users != null && files.stream().allMatch(f -> f.format().users() == InputFormat.Users.NONE)) {
+            throw new UsageException("--users is read only with --format zendesk or freshdesk");
+        }
+        return run(files, users == null ? null : new Checksummed(users, checksum(users)), invocation.dryRun(),
+                invocation.commandLine());
     }
 
     /** Continues the latest run that did not finish, with the inputs it was started with. */
@@ -78,28 +96,39 @@ public class MigrateCommand {
         List<ExportFile> files = MigrationParameters.files(parameters);
         List<String> expected = MigrationParameters.checksums(parameters);
         for (int i = 0; i < files.size(); i++) {
-            if (!checksum(files.get(i)).equals(expected.get(i))) {
-                throw new UsageException(files.get(i).displayName() + " has changed since run "
-                        + unfinished.get().getJobInstanceId() + " started; run migrate with it to start a new run");
-            }
+            requireUnchanged(files.get(i).path(), expected.get(i), unfinished.get());
+        }
+        Checksummed users = MigrationParameters.users(parameters);
+        if (users != null) {
+            requireUnchanged(users.path(), users.sha256(), unfinished.get());
         }
         console.say("Resuming run " + unfinished.get().getJobInstanceId() + ".");
-        return run(files, MigrationParameters.isDryRun(parameters.getString(MigrationParameters.TARGET)),
+        return run(files, users, MigrationParameters.isDryRun(parameters.getString(MigrationParameters.TARGET)),
                 invocation.commandLine());
     }
 
-    private int run(List<ExportFile> files, boolean dryRun, String resumeCommand) throws Exception {
+    private static void requireUnchanged(Path file, String sha256, JobExecution run) {
+        if (!checksum(file).equals(sha256)) {
+            throw new UsageException(file + " has changed since run " + run.getJobInstanceId()
+                    + " started; run migrate with it to start a new run");
+        }
+    }
+
+    private int run(List<ExportFile> files, Checksummed users, boolean dryRun, String resumeCommand) throws Exception {
         List<String> checksums = new ArrayList<>();
         for (ExportFile file : files) {
-            checksums.add(checksum(file));
+            checksums.add(checksum(file.path()));
         }
-        Preflight.Result checked = preflight.check(files, dryRun);
+        ReadContext context = new ReadContext(users == null ? null : users.path(), csvMapping.layout(migration.timezone()));
+        Preflight.Result checked = preflight.check(files, context, dryRun);
         console.say(dryRun
                 ? "Dry run: no request leaves this machine; the requests are written to the run's requests.jsonl."
                 : "Workspace: " + checked.workspaceName() + " (" + checked.target() + ")");
         console.say("Input: " + checked.conversations() + " records in " + files.size() + " file(s).");
 
-        JobParameters parameters = MigrationParameters.of(files, checksums, checked.target());
+        boolean mapped = files.stream().anyMatch(f -> f.format() == InputFormat.CSV);
+        JobParameters parameters = MigrationParameters.of(files, checksums, checked.target(), users,
+                mapped ? csvMapping.fingerprint() : null);
         String runKey = MigrationParameters.leaseKey(parameters);
         Optional<RunLeases.Owner> owner = leases.acquire(runKey);
         if (owner.isPresent()) {
@@ -187,22 +216,22 @@ public class MigrateCommand {
         return e instanceof AccessDeniedException ? e.getMessage() : message;
     }
 
-    private InputFormat formatOf(Path input, String requested) {
+    private InputFormat formatOf(Path input, String requested, CsvLayout layout) {
         if (requested != null) {
             return InputFormat.fromCliName(requested).orElseThrow(() -> new UsageException(
                     "--format " + requested + " is not a format this version reads (" + InputFormat.cliNames() + ")"));
         }
-        InputFormat detected = ExportInspector.detectFormat(input).orElseThrow(() -> new UsageException(
+        InputFormat detected = ExportInspector.detectFormat(input, layout).orElseThrow(() -> new UsageException(
                 "--input " + input + ": cannot tell its format from its content; give --format (" + InputFormat.cliNames() + ")"));
         console.say("Detected format " + detected.cliName() + " for " + input + ".");
         return detected;
     }
 
-    private static String checksum(ExportFile file) {
+    private static String checksum(Path file) {
         try {
-            return ExportInspector.sha256(file.path());
+            return ExportInspector.sha256(file);
         } catch (IOException e) {
-            throw new UnusableInputException(file.displayName() + ": cannot read (" + e.getMessage() + ")");
+            throw new UnusableInputException(file + ": cannot read (" + e.getMessage() + ")");
         }
     }
 }

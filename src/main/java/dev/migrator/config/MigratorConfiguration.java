@@ -21,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** The parts every command shares: the Intercom client, the ledger and the workers. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({IntercomProperties.class, MigrationProperties.class})
+@EnableConfigurationProperties({IntercomProperties.class, MigrationProperties.class, CsvMappingProperties.class})
 public class MigratorConfiguration {
 
     @Bean

@@ -1,5 +1,6 @@
 package dev.migrator.job;
 
+import dev.migrator.config.CsvMappingProperties;
 import dev.migrator.config.IntercomProperties;
 import dev.migrator.config.MigrationProperties;
 import dev.migrator.intercom.ConversationMigrator;
@@ -11,7 +12,9 @@ import dev.migrator.ledger.Ledger;
 import dev.migrator.mapping.ConversationPlanner;
 import dev.migrator.mapping.MappedRecord;
 import dev.migrator.source.ExportReader;
+import dev.migrator.source.ReadContext;
 import dev.migrator.source.SourceRecord;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -95,8 +98,11 @@ public class MigrationJobConfiguration {
     @Bean
     @StepScope
     ExportReader exportReader(@Value("#{jobParameters['" + MigrationParameters.INPUTS + "']}") String inputs,
-                              @Value("#{jobParameters['" + MigrationParameters.FORMATS + "']}") String formats) {
-        return new ExportReader(MigrationParameters.files(inputs, formats));
+                              @Value("#{jobParameters['" + MigrationParameters.FORMATS + "']}") String formats,
+                              @Value("#{jobParameters['" + MigrationParameters.USERS + "']}") String users,
+                              CsvMappingProperties csvMapping, MigrationProperties migration) {
+        return new ExportReader(MigrationParameters.files(inputs, formats),
+                new ReadContext(users == null ? null : Path.of(users), csvMapping.layout(migration.timezone())));
     }
 
     @Bean

@@ -15,7 +15,8 @@ import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 
 /**
  * The identifying parameters of a migration run: the input paths, their formats, their SHA-256
- * checksums and the target workspace. The token is never among them.
+ * checksums and the target workspace; and, when the formats read them, the people file with its
+ * checksum and the CSV mapping, since either changes what the inputs mean. The token is never among them.
  */
 public final class MigrationParameters {
 
@@ -23,20 +24,48 @@ public final class MigrationParameters {
     public static final String FORMATS = "formats";
     public static final String CHECKSUMS = "sha256";
     public static final String TARGET = "target";
+    public static final String USERS = "users";
+    public static final String USERS_CHECKSUM = "users_sha256";
+    public static final String CSV_MAPPING = "csv_mapping";
     static final String DRY_RUN_TARGET = "dry-run";
     private static final String SEPARATOR = "\n";
 
     private MigrationParameters() {
     }
 
-    public static JobParameters of(List<ExportFile> files, List<String> checksums, String target) {
-        return new JobParametersBuilder()
-                .addString(INPUTS, files.stream().map(f -> f.path().toAbsolutePath().normalize().toString())
+    /**
+     * @param users         the people file and its checksum, or {@code null}
+     * @param csvMapping    the CSV mapping in a stable form, or {@code null} when no input is read through it
+     */
+    public static JobParameters of(List<ExportFile> files, List<String> checksums, String target, Checksummed users,
+                                   String csvMapping) {
+        JobParametersBuilder builder = new JobParametersBuilder()
+                .addString(INPUTS, files.stream().map(f -> absolute(f.path()))
                         .collect(Collectors.joining(SEPARATOR)))
                 .addString(FORMATS, files.stream().map(f -> f.format().cliName()).collect(Collectors.joining(SEPARATOR)))
                 .addString(CHECKSUMS, String.join(SEPARATOR, checksums))
-                .addString(TARGET, target)
-                .toJobParameters();
+                .addString(TARGET, target);
+        if (users != null) {
+            builder.addString(USERS, absolute(users.path())).addString(USERS_CHECKSUM, users.sha256());
+        }
+        if (csvMapping != null) {
+            builder.addString(CSV_MAPPING, sha256(csvMapping));
+        }
+        return builder.toJobParameters();
+    }
+
+    /** A file and the SHA-256 of its content. */
+    public record Checksummed(Path path, String sha256) {
+    }
+
+    /** The people file of a run, or {@code null}. */
+    public static Checksummed users(JobParameters parameters) {
+        String users = parameters.getString(USERS);
+        return users == null ? null : new Checksummed(Path.of(users), parameters.getString(USERS_CHECKSUM));
+    }
+
+    private static String absolute(Path path) {
+        return path.toAbsolutePath().normalize().toString();
     }
 
     public static List<ExportFile> files(String inputs, String formats) {
@@ -67,11 +96,13 @@ public final class MigrationParameters {
     }
 
     private static String runKey(JobParameters parameters) {
-        String identity = String.join("\u0000", parameters.getString(INPUTS), parameters.getString(FORMATS),
-                parameters.getString(CHECKSUMS), parameters.getString(TARGET));
+        return sha256(parameters.getIdentifyingParameters().stream()
+                .map(p -> p.name() + "=" + p.value()).sorted().collect(Collectors.joining("\u0000")));
+    }
+
+    private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(identity.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
         }

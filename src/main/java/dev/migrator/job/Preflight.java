@@ -6,6 +6,7 @@ import dev.migrator.intercom.AdminDirectory;
 import dev.migrator.intercom.IntercomApi;
 import dev.migrator.intercom.IntercomApi.Workspace;
 import dev.migrator.source.ExportFile;
+import dev.migrator.source.ReadContext;
 import dev.migrator.source.RecordParser;
 import dev.migrator.source.SourceConversation.SourceMessage;
 import dev.migrator.source.SourceRecord;
@@ -45,10 +46,10 @@ public class Preflight {
         }
     }
 
-    public Result check(List<ExportFile> files, boolean dryRun) {
+    public Result check(List<ExportFile> files, ReadContext context, boolean dryRun) {
         Result checked;
         if (dryRun) {
-            checked = scan(files, new Result("dry-run", "dry run (no workspace)", AdminDirectory.forDryRun(), 0));
+            checked = scan(files, context, new Result("dry-run", "dry run (no workspace)", AdminDirectory.forDryRun(), 0));
         } else {
             if (!intercom.hasAccessToken()) {
                 throw new PreflightException("no Intercom access token: set the environment variable INTERCOM_ACCESS_TOKEN "
@@ -65,7 +66,7 @@ public class Preflight {
                 throw new PreflightException("migration.default-admin-id " + defaultAdmin
                         + " is not an admin of workspace " + workspace.appId());
             }
-            checked = scan(files, new Result(workspace.appId(), workspace.name(),
+            checked = scan(files, context, new Result(workspace.appId(), workspace.name(),
                     AdminDirectory.of(admins, defaultAdmin, workspace.adminId()), 0));
         }
         result = checked;
@@ -79,11 +80,11 @@ public class Preflight {
         return result;
     }
 
-    private Result scan(List<ExportFile> files, Result target) {
+    private Result scan(List<ExportFile> files, ReadContext context, Result target) {
         TreeSet<String> unplaced = new TreeSet<>();
         long conversations = 0;
         for (ExportFile file : files) {
-            try (RecordParser parser = RecordParser.open(file)) {
+            try (RecordParser parser = RecordParser.open(file, context)) {
                 for (SourceRecord record = parser.next(); record != null; record = parser.next()) {
                     conversations++;
                     if (!record.readable()) {

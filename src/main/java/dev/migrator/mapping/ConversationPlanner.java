@@ -9,6 +9,7 @@ import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.SourceContact;
 import dev.migrator.source.SourceConversation.SourceMessage;
 import dev.migrator.source.SourceRecord;
+import dev.migrator.source.SourceSystem;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -59,28 +60,30 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
     }
 
     PlannedConversation plan(SourceConversation source) {
+        SourceSystem system = source.system();
         String id = trimToNull(source.id());
         if (id == null) {
-            throw new RejectedRecordException("the conversation has no id");
+            throw new RejectedRecordException("the " + system.conversationNoun() + " has no id");
         }
-        String label = "conversation " + id;
+        String label = system.conversationNoun() + " " + id;
         PlannedContact contact = contact(source.contact(), label);
         if (source.messages().isEmpty()) {
-            throw new RejectedRecordException(label + " has no messages");
+            throw new RejectedRecordException(label + " has no " + system.messageNoun() + "s");
         }
         List<PlannedPart> parts = new ArrayList<>();
         Set<String> keys = new HashSet<>();
         for (int i = 0; i < source.messages().size(); i++) {
-            PlannedPart part = part(source.messages().get(i), i, label);
+            PlannedPart part = part(source.messages().get(i), i, label, system.messageNoun());
             if (!keys.add(part.key())) {
-                throw new RejectedRecordException(label + ": message id " + part.key() + " appears more than once");
+                throw new RejectedRecordException(label + ": " + system.messageNoun() + " id " + part.key()
+                        + " appears more than once");
             }
             parts.add(part);
         }
         List<String> warnings = new ArrayList<>();
         List<PlannedPart> sorted = parts.stream().sorted(Comparator.comparingLong(PlannedPart::createdAt)).toList();
         if (!sorted.equals(parts)) {
-            warnings.add(label + ": messages were out of time order in the export and were sorted by created_at");
+            warnings.add(label + ": " + system.messageNoun() + "s were out of time order in the export and were sorted by created_at");
         }
         List<PlannedPart> ordered = new ArrayList<>(sorted);
         PlannedPart first = ordered.get(0);
@@ -89,7 +92,7 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
             ordered.add(0, openingFor(first));
             warnings.add(label + ": started by an agent; opened with a marker message from the contact");
         }
-        return new PlannedConversation(id, contact, trimToNull(source.subject()), List.copyOf(ordered),
+        return new PlannedConversation(system.ledgerKey(id), contact, trimToNull(source.subject()), List.copyOf(ordered),
                 source.status() != null && CLOSED_STATUSES.contains(source.status().trim().toLowerCase(Locale.ROOT)),
                 tags(source.tags()), List.copyOf(warnings));
     }
@@ -119,9 +122,9 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
                 trimToNull(source.name()), contactRole);
     }
 
-    private PlannedPart part(SourceMessage message, int index, String label) {
+    private PlannedPart part(SourceMessage message, int index, String label, String noun) {
         String messageId = trimToNull(message.id());
-        String name = label + ", message " + (messageId != null ? messageId : "#" + (index + 1));
+        String name = label + ", " + noun + " " + (messageId != null ? messageId : "#" + (index + 1));
         Author author = author(message.authorType(), name);
         if (message.internal() && author == Author.CONTACT) {
             throw new RejectedRecordException(name + " is internal but written by the contact; only agents write notes");

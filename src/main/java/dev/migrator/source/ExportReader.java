@@ -12,18 +12,20 @@ import org.springframework.batch.infrastructure.item.support.AbstractItemCountin
 public class ExportReader extends AbstractItemCountingItemStreamItemReader<SourceRecord> {
 
     private final List<ExportFile> files;
+    private final ReadContext context;
     private int fileIndex;
     private RecordParser current;
 
-    public ExportReader(List<ExportFile> files) {
+    public ExportReader(List<ExportFile> files, ReadContext context) {
         this.files = List.copyOf(files);
+        this.context = context;
         setName("exportReader");
     }
 
     @Override
     protected void doOpen() {
         fileIndex = 0;
-        current = files.isEmpty() ? null : RecordParser.open(files.get(0));
+        current = files.isEmpty() ? null : RecordParser.open(files.get(0), context);
     }
 
     @Override
@@ -35,7 +37,7 @@ public class ExportReader extends AbstractItemCountingItemStreamItemReader<Sourc
             }
             current.close();
             fileIndex++;
-            current = fileIndex < files.size() ? RecordParser.open(files.get(fileIndex)) : null;
+            current = fileIndex < files.size() ? RecordParser.open(files.get(fileIndex), context) : null;
         }
         return null;
     }

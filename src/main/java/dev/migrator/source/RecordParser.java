@@ -8,10 +8,15 @@ public interface RecordParser extends Closeable {
     /** The next record, or {@code null} at the end of the file. */
     SourceRecord next();
 
-    static RecordParser open(ExportFile file) {
+    static RecordParser open(ExportFile file, ReadContext context) {
         return switch (file.format()) {
-            case CONVERSATIONS -> JsonRecordParser.open(file);
-            case CONVERSATIONS_CSV -> CanonicalCsvRecordParser.open(file);
+            case CONVERSATIONS -> JsonRecordParser.open(file, JsonConversationMapper.INSTANCE);
+            case CONVERSATIONS_CSV -> CsvRecordParser.open(file, CsvLayout.CANONICAL);
+            case CSV -> CsvRecordParser.open(file, context.csvLayout());
+            case ZENDESK -> JsonRecordParser.open(file, new ZendeskTicketMapper(context.people(file.format(), ZendeskTicketMapper::person)));
+            case FRESHDESK -> JsonRecordParser.open(file, new FreshdeskTicketMapper(context.people(file.format(), FreshdeskTicketMapper::person)));
+            case HELPSCOUT -> JsonRecordParser.open(file, HelpScoutConversationMapper.INSTANCE);
+            case FRONT -> JsonRecordParser.open(file, FrontConversationMapper.INSTANCE);
         };
     }
 }

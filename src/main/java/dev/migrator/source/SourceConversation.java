@@ -10,7 +10,14 @@ public record SourceConversation(
         String status,
         List<String> tags,
         SourceContact contact,
-        List<SourceMessage> messages) {
+        List<SourceMessage> messages,
+        SourceSystem system) {
+
+    /** A conversation in the canonical format. */
+    public SourceConversation(String id, String subject, String createdAt, String status, List<String> tags,
+                              SourceContact contact, List<SourceMessage> messages) {
+        this(id, subject, createdAt, status, tags, contact, messages, SourceSystem.CANONICAL);
+    }
 
     public record SourceContact(String email, String externalId, String name, String role) {
     }

@@ -13,6 +13,8 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 
 class ExportReaderTest {
 
+    private static final ReadContext NO_EXTRAS = new ReadContext(null, null);
+
     @TempDir
     Path dir;
 
@@ -42,7 +44,7 @@ class ExportReaderTest {
                 ]
                 """);
 
-        List<SourceRecord> records = readAll(new ExportReader(List.of(new ExportFile(file, InputFormat.CONVERSATIONS))),
+        List<SourceRecord> records = readAll(new ExportReader(List.of(new ExportFile(file, InputFormat.CONVERSATIONS)), NO_EXTRAS),
                 new ExecutionContext());
 
         assertThat(records).hasSize(3);
@@ -59,7 +61,7 @@ class ExportReaderTest {
         Path file = dir.resolve("a.jsonl");
         Files.writeString(file, "\n\n{\"id\":\"c-1\"}\n\n{\"id\": broken\n{\"id\":\"c-3\"}\n");
 
-        List<SourceRecord> records = readAll(new ExportReader(List.of(new ExportFile(file, InputFormat.CONVERSATIONS))),
+        List<SourceRecord> records = readAll(new ExportReader(List.of(new ExportFile(file, InputFormat.CONVERSATIONS)), NO_EXTRAS),
                 new ExecutionContext());
 
         assertThat(records).extracting(r -> r.origin().line()).containsExactly(3L, 5L, 6L);
@@ -76,7 +78,7 @@ class ExportReaderTest {
                 + "c-2,,,,,bo@x.org,,,,m-1,contact,,,,2021-01-02T00:00:00Z,Only one,\n"
                 + "c-3,,,,,too,few,fields\n");
 
-        List<SourceRecord> records = readAll(new ExportReader(List.of(new ExportFile(file, InputFormat.CONVERSATIONS_CSV))),
+        List<SourceRecord> records = readAll(new ExportReader(List.of(new ExportFile(file, InputFormat.CONVERSATIONS_CSV)), NO_EXTRAS),
                 new ExecutionContext());
 
         assertThat(records).hasSize(3);
@@ -104,7 +106,7 @@ class ExportReaderTest {
         List<ExportFile> files = List.of(new ExportFile(one, InputFormat.CONVERSATIONS),
                 new ExportFile(two, InputFormat.CONVERSATIONS_CSV));
 
-        ExportReader first = new ExportReader(files);
+        ExportReader first = new ExportReader(files, NO_EXTRAS);
         ExecutionContext context = new ExecutionContext();
         first.open(context);
         first.read();
@@ -113,7 +115,7 @@ class ExportReaderTest {
         first.update(context); // the chunk of c-1, c-2 and c-3 commits; the process then dies
         first.close();
 
-        List<SourceRecord> rest = readAll(new ExportReader(files), context);
+        List<SourceRecord> rest = readAll(new ExportReader(files, NO_EXTRAS), context);
 
         assertThat(rest).extracting(r -> r.conversation().id()).containsExactly("c-4");
     }
@@ -123,7 +125,7 @@ class ExportReaderTest {
         Path file = dir.resolve("bad.csv");
         Files.writeString(file, "conversation_id,body\nc-1,x\n");
 
-        assertThatThrownBy(() -> RecordParser.open(new ExportFile(file, InputFormat.CONVERSATIONS_CSV)))
+        assertThatThrownBy(() -> RecordParser.open(new ExportFile(file, InputFormat.CONVERSATIONS_CSV), NO_EXTRAS))
                 .isInstanceOf(UnusableInputException.class)
                 .hasMessageContaining("lacks the column(s) author_type, created_at");
     }

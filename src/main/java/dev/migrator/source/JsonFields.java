@@ -1,0 +1,125 @@
+package dev.migrator.source;
+
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Typed reads of JSON fields for the export mappers: a field of the wrong JSON type is an
+ * {@link InvalidRecordException} naming its path, never a silent default.
+ */
+final class JsonFields {
+
+    private JsonFields() {
+    }
+
+    /** A string or number field as text; {@code null} when absent or null. */
+    static String text(JsonNode parent, String field, String path) {
+        JsonNode value = parent.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (value.isString() || value.isNumber()) {
+            return value.asString();
+        }
+        throw new InvalidRecordException("field '" + path + "' must be a string or a number, not " + kind(value));
+    }
+
+    /** A boolean field; {@code absent} when absent or null. */
+    static boolean bool(JsonNode parent, String field, String path, boolean absent) {
+        JsonNode value = parent.get(field);
+        if (value == null || value.isNull()) {
+            return absent;
+        }
+        if (!value.isBoolean()) {
+            throw new InvalidRecordException("field '" + path + "' must be true or false, not " + kind(value));
+        }
+        return value.asBoolean();
+    }
+
+    /** An object field; {@code null} when absent or null. */
+    static JsonNode object(JsonNode parent, String field, String path) {
+        JsonNode value = parent.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        requireObject(value, path);
+        return value;
+    }
+
+    /** An array field's elements; empty when absent or null. */
+    static List<JsonNode> array(JsonNode parent, String field, String path) {
+        JsonNode value = parent.get(field);
+        if (value == null || value.isNull()) {
+            return List.of();
+        }
+        if (!value.isArray()) {
+            throw new InvalidRecordException("field '" + path + "' must be an array, not " + kind(value));
+        }
+        List<JsonNode> items = new ArrayList<>(value.size());
+        value.forEach(items::add);
+        return items;
+    }
+
+    /** An array of strings. */
+    static List<String> strings(JsonNode parent, String field, String path) {
+        List<String> values = new ArrayList<>();
+        for (JsonNode item : array(parent, field, path)) {
+            if (!item.isString()) {
+                throw new InvalidRecordException("field '" + path + "' must hold strings, not " + kind(item));
+            }
+            values.add(item.asString());
+        }
+        return values;
+    }
+
+    /** A string or number {@code field} of each object in an array, such as the names of tag objects. */
+    static List<String> textsOf(JsonNode parent, String arrayField, String field, String path) {
+        List<String> values = new ArrayList<>();
+        List<JsonNode> items = array(parent, arrayField, path);
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode item = items.get(i);
+            if (item.isString()) {
+                values.add(item.asString());
+                continue;
+            }
+            requireObject(item, path + "[" + i + "]");
+            String value = text(item, field, path + "[" + i + "]." + field);
+            if (value != null) {
+                values.add(value);
+            }
+        }
+        return values;
+    }
+
+    static void requireObject(JsonNode node, String path) {
+        if (!node.isObject()) {
+            throw new InvalidRecordException("field '" + path + "' must be an object, not " + kind(node));
+        }
+    }
+
+    /** The id of a record as text when it has a usable one. */
+    static String idOf(JsonNode node) {
+        JsonNode id = node == null ? null : node.get("id");
+        return id != null && (id.isString() || id.isNumber()) ? id.asString() : null;
+    }
+
+    static String kind(JsonNode node) {
+        if (node.isObject()) {
+            return "an object";
+        }
+        if (node.isArray()) {
+            return "an array";
+        }
+        if (node.isString()) {
+            return "a string";
+        }
+        if (node.isNumber()) {
+            return "a number";
+        }
+        if (node.isBoolean()) {
+            return "a boolean";
+        }
+        return "null";
+    }
+}

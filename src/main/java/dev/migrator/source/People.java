@@ -1,0 +1,76 @@
+package dev.migrator.source;
+
+import dev.migrator.source.JsonValues.Value;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The people file that goes with some exports ({@code --users}: Zendesk users, Freshdesk
+ * contacts and agents), held in memory by id: tickets name their requester and authors by id
+ * only. A record of it that cannot be read is counted, so that a ticket needing that person
+ * is rejected with a reason that says so.
+ */
+final class People {
+
+    /** A person as the helpdesk knows them; {@code agent} for its staff, false for customers. */
+    record Person(String id, String email, String externalId, String name, boolean agent) {
+    }
+
+    private final String fileName;
+    private final Map<String, Person> byId;
+    private final long unreadable;
+    private final long firstUnreadableLine;
+
+    private People(String fileName, Map<String, Person> byId, long unreadable, long firstUnreadableLine) {
+        this.fileName = fileName;
+        this.byId = byId;
+        this.unreadable = unreadable;
+        this.firstUnreadableLine = firstUnreadableLine;
+    }
+
+    /** Reads every value of {@code file} with {@code reader}, which returns {@code null} for values that are not people. */
+    static People load(Path file, Function<tools.jackson.databind.JsonNode, Person> reader) {
+        Map<String, Person> byId = new HashMap<>();
+        long unreadable = 0;
+        long firstUnreadableLine = 0;
+        try (JsonValues values = JsonValues.open(file, file.toString())) {
+            for (Value value = values.next(); value != null; value = values.next()) {
+                Person person = null;
+                if (value.readable()) {
+                    try {
+                        person = reader.apply(value.node());
+                    } catch (InvalidRecordException e) {
+                        person = null;
+                    }
+                }
+                if (person == null || person.id() == null) {
+                    unreadable++;
+                    firstUnreadableLine = firstUnreadableLine == 0 ? value.line() : firstUnreadableLine;
+                    continue;
+                }
+                byId.put(person.id(), person);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new People(file.toString(), byId, unreadable, firstUnreadableLine);
+    }
+
+    Optional<Person> find(String id) {
+        return id == null ? Optional.empty() : Optional.ofNullable(byId.get(id));
+    }
+
+    /** The reason to give when {@code find} came back empty: "456 is not in the users file users.json", and why it may not be. */
+    String missing(String role, String id) {
+        if (id == null) {
+            return role + " is not given";
+        }
+        return role + " " + id + " is not in the users file " + fileName + (unreadable == 0 ? ""
+                : " (" + unreadable + " of its records could not be read, the first at line " + firstUnreadableLine + ")");
+    }
+}

@@ -1,0 +1,139 @@
+package dev.migrator.source;
+
+import static dev.migrator.source.JsonFields.array;
+import static dev.migrator.source.JsonFields.bool;
+import static dev.migrator.source.JsonFields.object;
+import static dev.migrator.source.JsonFields.strings;
+import static dev.migrator.source.JsonFields.text;
+
+import dev.migrator.source.People.Person;
+import dev.migrator.source.SourceConversation.SourceContact;
+import dev.migrator.source.SourceConversation.SourceMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Zendesk's JSON export: one ticket per line ({@code {"ticket":{…}}} or the bare ticket) with
+ * its {@code comments}, and the users export ({@code --users}) that names requesters and
+ * authors. The README's "Zendesk" section lists the mapping field by field.
+ */
+final class ZendeskTicketMapper implements JsonRecordMapper {
+
+    private static final Set<String> AGENT_ROLES = Set.of("agent", "admin");
+
+    private final People users;
+
+    ZendeskTicketMapper(People users) {
+        this.users = users;
+    }
+
+    /** One record of the users export: {@code {"user":{…}}} or the bare user. */
+    static Person person(JsonNode node) {
+        JsonNode user = unwrap(node, "user");
+        if (!user.isObject()) {
+            return null;
+        }
+        String role = text(user, "role", "role");
+        return new Person(text(user, "id", "id"), text(user, "email", "email"), text(user, "external_id", "external_id"),
+                text(user, "name", "name"), role != null && AGENT_ROLES.contains(role.toLowerCase(Locale.ROOT)));
+    }
+
+    @Override
+    public String idOf(JsonNode node) {
+        return JsonFields.idOf(unwrap(node, "ticket"));
+    }
+
+    @Override
+    public SourceConversation toConversation(JsonNode node) {
+        JsonNode ticket = unwrap(node, "ticket");
+        if (!ticket.isObject()) {
+            throw new InvalidRecordException("expected a JSON object for the ticket, found " + JsonFields.kind(ticket));
+        }
+        String id = text(ticket, "id", "id");
+        String label = "ticket " + id;
+        String requesterId = text(ticket, "requester_id", "requester_id");
+        Person requester = users.find(requesterId).orElseThrow(() ->
+                new InvalidRecordException(label + ": " + users.missing("requester", requesterId)));
+        if (blank(requester.email()) && blank(requester.externalId())) {
+            throw new InvalidRecordException(label + ": requester " + requesterId
+                    + " has neither an email nor an external_id in the users file");
+        }
+        if (ticket.get("comments") == null) {
+            throw new InvalidRecordException(label + " has no comments field: export the tickets with their comments");
+        }
+        List<JsonNode> comments = array(ticket, "comments", "comments");
+        List<SourceMessage> messages = new ArrayList<>(comments.size());
+        for (int i = 0; i < comments.size(); i++) {
+            messages.add(message(comments.get(i), "comments[" + i + "]", label, requesterId));
+        }
+        String status = text(ticket, "status", "status");
+        return new SourceConversation(id, text(ticket, "subject", "subject"), text(ticket, "created_at", "created_at"),
+                status, strings(ticket, "tags", "tags"),
+                new SourceContact(requester.email(), requester.externalId(), requester.name(), "user"),
+                messages, SourceSystem.ZENDESK);
+    }
+
+    private SourceMessage message(JsonNode comment, String path, String label, String requesterId) {
+        JsonFields.requireObject(comment, path);
+        String commentId = text(comment, "id", path + ".id");
+        String authorId = text(comment, "author_id", path + ".author_id");
+        Person author = users.find(authorId).orElseThrow(() -> new InvalidRecordException(label + ", comment "
+                + (commentId != null ? commentId : path) + ": " + users.missing("author", authorId)));
+        boolean isPublic = bool(comment, "public", path + ".public", true);
+        String body = body(comment, path);
+        List<String> attachments = new ArrayList<>();
+        List<JsonNode> files = array(comment, "attachments", path + ".attachments");
+        for (int i = 0; i < files.size(); i++) {
+            JsonFields.requireObject(files.get(i), path + ".attachments[" + i + "]");
+            String url = text(files.get(i), "content_url", path + ".attachments[" + i + "].content_url");
+            if (url != null) {
+                attachments.add(url);
+            }
+        }
+        String createdAt = text(comment, "created_at", path + ".created_at");
+        if (author.agent()) {
+            return new SourceMessage(commentId, "agent", author.email(), author.name(), body, createdAt, attachments, !isPublic);
+        }
+        if (!isPublic) {
+            // An end user's private comment (a CC's reply, typically) stays private: a note, by the default admin.
+            return new SourceMessage(commentId, "agent", null, null, attributed("Private comment from", author, body),
+                    createdAt, attachments, true);
+        }
+        String words = authorId.equals(requesterId) ? body : attributed("From", author, body);
+        return new SourceMessage(commentId, "contact", null, null, words, createdAt, attachments, false);
+    }
+
+    /** The HTML body when there is one (it keeps links and line breaks), else the plain one. */
+    private static String body(JsonNode comment, String path) {
+        for (String field : List.of("html_body", "plain_body", "body")) {
+            String value = text(comment, field, path + "." + field);
+            if (value != null && !value.isBlank()) {
+                return field.equals("html_body") ? value : escape(value).replace("\n", "<br>");
+            }
+        }
+        return null;
+    }
+
+    /** Someone else's words in this conversation, named at the top so that they are never taken for the requester's. */
+    private static String attributed(String lead, Person author, String body) {
+        String who = author.name() != null && author.email() != null ? author.name() + " <" + author.email() + ">"
+                : author.email() != null ? author.email() : author.name() != null ? author.name() : "user " + author.id();
+        return "<p>" + escape(lead + " " + who + ":") + "</p>" + (body == null ? "" : body);
+    }
+
+    private static String escape(String text) {
+        return org.jsoup.nodes.Entities.escape(text);
+    }
+
+    private static JsonNode unwrap(JsonNode node, String wrapper) {
+        JsonNode inner = node.get(wrapper);
+        return inner != null && inner.isObject() && node.size() == 1 ? inner : node;
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+}
