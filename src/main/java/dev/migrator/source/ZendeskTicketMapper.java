@@ -119,7 +119,7 @@ final class ZendeskTicketMapper implements JsonRecordMapper {
 
     /** Someone else's words in this conversation, named at the top so that they are never taken for the requester's. */
     private static String attributed(String lead, Person author, String body) {
-        String who = author.name() != null && author.email() != null ? author.name() + " <" + author.email() + ">"
+        String who = author.name() != null && author.email() != null ? author.name() + " (" + author.email() + ")"
                 : author.email() != null ? author.email() : author.name() != null ? author.name() : "user " + author.id();
         return "<p>" + escape(lead + " " + who + ":") + "</p>" + (body == null ? "" : body);
     }

@@ -18,10 +18,12 @@ import tools.jackson.core.util.MinimalPrettyPrinter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes large canonical exports for load tests, in constant memory: one conversation is
- * generated and written at a time. The same seed always gives the same file.
+ * Writes large exports for load tests, in constant memory: one conversation is generated and
+ * written at a time. The same seed always gives the same file. Canonical JSON, JSON Lines or
+ * CSV; or {@code zendesk}: tickets JSON Lines, with the users export written beside them as
+ * {@code users.jsonl}.
  *
- * <pre>ExportGenerator &lt;json|jsonl|csv&gt; &lt;count&gt; &lt;outFile&gt; [seed]</pre>
+ * <pre>ExportGenerator &lt;json|jsonl|csv|zendesk&gt; &lt;count&gt; &lt;outFile&gt; [seed]</pre>
  */
 public final class ExportGenerator {
 
@@ -49,7 +51,10 @@ public final class ExportGenerator {
             "Escalated to engineering as issue %d.",
     };
 
-    private enum Format { JSON, JSONL, CSV }
+    private enum Format { JSON, JSONL, CSV, ZENDESK }
+
+    /** Zendesk user ids: agents first, then the contacts. */
+    private static final long FIRST_CONTACT_USER_ID = 1000;
 
     record Contact(String email, String externalId, String name, String role) {
     }
@@ -72,21 +77,109 @@ public final class ExportGenerator {
 
     public static void main(String[] args) throws IOException {
         if (args.length < 3 || args.length > 4) {
-            System.err.println("usage: ExportGenerator <json|jsonl|csv> <count> <outFile> [seed]");
+            System.err.println("usage: ExportGenerator <json|jsonl|csv|zendesk> <count> <outFile> [seed]");
             System.exit(2);
         }
         long seed = args.length == 4 ? Long.parseLong(args[3]) : 1L;
         generate(args[0], Long.parseLong(args[1]), Path.of(args[2]), seed);
     }
 
-    /** Writes {@code count} conversations in {@code format} (json, jsonl or csv) to {@code out}. */
+    /** Writes {@code count} conversations in {@code format} (json, jsonl, csv or zendesk) to {@code out}. */
     public static void generate(String format, long count, Path out, long seed) throws IOException {
         ExportGenerator generator = new ExportGenerator(seed);
         switch (Format.valueOf(format.toUpperCase(Locale.ROOT))) {
             case JSON -> generator.writeJson(count, out, true);
             case JSONL -> generator.writeJson(count, out, false);
             case CSV -> generator.writeCsv(count, out);
+            case ZENDESK -> generator.writeZendesk(count, out, out.resolveSibling("users.jsonl"));
         }
+    }
+
+    private void writeZendesk(long count, Path tickets, Path users) throws IOException {
+        JsonMapper mapper = JsonMapper.builder().build();
+        MinimalPrettyPrinter onePerLine = new MinimalPrettyPrinter("\n");
+        try (OutputStream stream = Files.newOutputStream(users);
+                JsonGenerator json = mapper.writer().with(onePerLine).createGenerator(stream)) {
+            for (int a = 0; a < AGENTS.length; a++) {
+                writeZendeskUser(json, a + 1, AGENTS[a][0], null, AGENTS[a][1], "agent");
+            }
+            for (int k = 0; k < CONTACTS; k++) {
+                writeZendeskUser(json, FIRST_CONTACT_USER_ID + k, "customer-" + k + "@example.com", "u-" + k,
+                        "Customer " + k, "end-user");
+            }
+            json.writeRaw("\n");
+        }
+        try (OutputStream stream = Files.newOutputStream(tickets);
+                JsonGenerator json = mapper.writer().with(onePerLine).createGenerator(stream)) {
+            for (long n = 0; n < count; n++) {
+                writeZendeskTicket(json, nextConversation());
+            }
+            json.writeRaw("\n");
+        }
+    }
+
+    private static void writeZendeskUser(JsonGenerator json, long id, String email, String externalId, String name,
+                                         String role) {
+        json.writeStartObject();
+        json.writeObjectPropertyStart("user");
+        json.writeNumberProperty("id", id);
+        json.writeStringProperty("name", name);
+        json.writeStringProperty("email", email);
+        json.writeStringProperty("external_id", externalId);
+        json.writeStringProperty("role", role);
+        json.writeEndObject();
+        json.writeEndObject();
+    }
+
+    private static void writeZendeskTicket(JsonGenerator json, Conversation c) {
+        long requester = FIRST_CONTACT_USER_ID + Long.parseLong(c.contact().externalId().substring(2));
+        json.writeStartObject();
+        json.writeObjectPropertyStart("ticket");
+        json.writeNumberProperty("id", Long.parseLong(c.id().substring(2)));
+        json.writeStringProperty("subject", c.subject());
+        json.writeStringProperty("status", c.status().equals("closed") ? "solved" : "open");
+        json.writeNumberProperty("requester_id", requester);
+        writeStrings(json, "tags", c.tags());
+        json.writeStringProperty("created_at", iso(c.messages().get(0).createdAt()));
+        json.writeArrayPropertyStart("comments");
+        for (int i = 0; i < c.messages().size(); i++) {
+            Message m = c.messages().get(i);
+            json.writeStartObject();
+            json.writeNumberProperty("id", Long.parseLong(c.id().substring(2)) * 10 + i);
+            json.writeNumberProperty("author_id", m.agent() ? agentUserId(m.authorEmail()) : requester);
+            json.writeStringProperty(m.agent() ? "html_body" : "plain_body", m.body());
+            json.writeBooleanProperty("public", !m.internal());
+            json.writeArrayPropertyStart("attachments");
+            for (String url : m.attachments()) {
+                json.writeStartObject();
+                json.writeStringProperty("content_url", url);
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeStringProperty("created_at", iso(m.createdAt()));
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+        json.writeEndObject();
+    }
+
+    private static long agentUserId(String email) {
+        for (int a = 0; a < AGENTS.length; a++) {
+            if (AGENTS[a][0].equals(email)) {
+                return a + 1;
+            }
+        }
+        throw new IllegalArgumentException(email);
+    }
+
+    /** Zendesk writes every time as ISO-8601 UTC. */
+    private static String iso(Object timestamp) {
+        if (timestamp instanceof String text) {
+            return text;
+        }
+        long value = (Long) timestamp;
+        return Instant.ofEpochSecond(value >= 100_000_000_000L ? value / 1000 : value).toString();
     }
 
     private void writeJson(long count, Path out, boolean array) throws IOException {

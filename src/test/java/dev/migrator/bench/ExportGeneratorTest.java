@@ -2,15 +2,26 @@ package dev.migrator.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.migrator.mapping.ConversationPlanner;
+import dev.migrator.mapping.MappedRecord;
+import dev.migrator.source.ExportFile;
+import dev.migrator.source.ExportReader;
+import dev.migrator.source.InputFormat;
+import dev.migrator.source.ReadContext;
+import dev.migrator.source.SourceRecord;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -56,6 +67,24 @@ class ExportGeneratorTest {
             assertThat(rows.stream().map(r -> r.get("conversation_id")).distinct()).hasSize(50);
             assertThat(rows.stream().map(r -> r.get("message_id")).distinct()).hasSize(rows.size());
         }
+    }
+
+    @Test
+    void writesZendeskTicketsThatTheZendeskPresetReadsAndPlansWithoutRejects() throws Exception {
+        Path tickets = dir.resolve("tickets.jsonl");
+        ExportGenerator.generate("zendesk", 200, tickets, 7);
+
+        ExportReader reader = new ExportReader(List.of(new ExportFile(tickets, InputFormat.ZENDESK)),
+                new ReadContext(dir.resolve("users.jsonl"), null));
+        ConversationPlanner planner = new ConversationPlanner(ZoneOffset.UTC, Clock.systemUTC());
+        reader.open(new ExecutionContext());
+        List<MappedRecord> mapped = new ArrayList<>();
+        for (SourceRecord record = reader.read(); record != null; record = reader.read()) {
+            mapped.add(planner.process(record));
+        }
+        reader.close();
+        assertThat(mapped).hasSize(200).allSatisfy(m -> assertThat(m).isInstanceOf(MappedRecord.Planned.class));
+        assertThat(((MappedRecord.Planned) mapped.get(0)).conversation().sourceId()).isEqualTo("zendesk:1");
     }
 
     @Test

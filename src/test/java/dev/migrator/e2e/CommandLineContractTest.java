@@ -99,6 +99,31 @@ class CommandLineContractTest {
                 "lacks the column(s) author_type, created_at, body");
     }
 
+    @Test
+    void zendeskWithoutItsUsersFileIsUnusable() throws Exception {
+        assertUnusable(migrator("").run("migrate", "--input", "samples/zendesk/tickets.jsonl", "--format", "zendesk"),
+                "--format zendesk needs --users FILE");
+    }
+
+    @Test
+    void usersFileWithAFormatThatDoesNotReadItIsUnusable() throws Exception {
+        assertUnusable(migrator("").run("migrate", "--input", "samples/conversations.json",
+                "--users", "samples/zendesk/users.jsonl"), "--users is read only with --format zendesk or freshdesk");
+    }
+
+    @Test
+    void missingUsersFileIsUnusable() throws Exception {
+        assertUnusable(migrator("").run("migrate", "--input", "samples/zendesk/tickets.jsonl",
+                "--users", "no/users.jsonl"), "--users no/users.jsonl: no such file");
+    }
+
+    @Test
+    void exportWhoseFormatCannotBeToldIsUnusable() throws Exception {
+        Path unknown = workDir.resolve("export.json");
+        Files.writeString(unknown, "[{\"ticket_number\": 1}]");
+        assertUnusable(migrator("").run("migrate", "--input", unknown.toString()), "cannot tell its format");
+    }
+
     private static void assertUnusable(MigratorProcess.Result result, String reason) {
         assertThat(result.exitCode()).as(result.all()).isEqualTo(2);
         assertThat(result.err()).contains(reason);
