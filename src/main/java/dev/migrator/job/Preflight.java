@@ -94,7 +94,7 @@ public class Preflight {
                         boolean agent = message.authorType() != null && message.authorType().trim().equalsIgnoreCase("agent");
                         if (agent && !target.admins().canPlace(message.authorEmail())) {
                             unplaced.add(message.authorEmail() == null || message.authorEmail().isBlank()
-                                    ? "(an agent without email)" : message.authorEmail().trim().toLowerCase(Locale.ROOT));
+                                    ? "(notes and replies with no agent email: agents without one, or private comments by customers)" : message.authorEmail().trim().toLowerCase(Locale.ROOT));
                         }
                     }
                 }

@@ -51,6 +51,23 @@ class PackagedJarIT {
     }
 
     @Test
+    void dryRunOfTheZendeskSampleDetectsItsFormatAndReadsItsUsersFile() throws Exception {
+        Path stateDir = workDir.resolve("state");
+
+        Outcome outcome = runJar(java.util.Map.of(), "migrate", "--input", "samples/zendesk/tickets.jsonl",
+                "--users", "samples/zendesk/users.jsonl", "--dry-run", "--state-dir", stateDir.toString());
+
+        assertThat(outcome.exitCode()).as(outcome.output()).isEqualTo(3);
+        assertThat(outcome.output()).contains("Detected format zendesk", "5 conversations migrated", "2 rejected")
+                .doesNotContain("Exception");
+        assertThat(Files.readAllLines(stateDir.resolve("runs/1/rejects.jsonl")))
+                .extracting(line -> line.substring(0, line.indexOf("\"reason\"")))
+                .allSatisfy(line -> assertThat(line).contains("tickets.jsonl"))
+                .anySatisfy(line -> assertThat(line).contains("\"source_id\":\"105\""))
+                .anySatisfy(line -> assertThat(line).contains("\"source_id\":\"107\""));
+    }
+
+    @Test
     void migratesTheSamplesIntoIntercom() throws Exception {
         try (FakeIntercom intercom = FakeIntercom.start()) {
             Agents.addTo(intercom);
