@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -19,9 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The access token, after a real migration, a refused token and a run that stopped with an
- * error: in no console line, no log line, no table of the job repository and no report.
+ * error: in no console line, no log line, no table of the job repository and no report. And
+ * the state directory, whose rejects hold customer data, is its owner's only.
  */
-class TokenSecrecyTest {
+class SecrecyTest {
 
     private static final String TOKEN = "dG9rOjE2ZGQ0-secret-token-that-must-never-leak";
 
@@ -60,6 +62,16 @@ class TokenSecrecyTest {
                 assertThat(databaseScript(stateDir)).as("every table of the job repository").doesNotContain(TOKEN);
             }
         }
+    }
+
+    @Test
+    void theStateDirectoryIsReadableByItsOwnerOnly() throws Exception {
+        MigratorProcess migrator = new MigratorProcess(workDir, "http://127.0.0.1:9", null, "");
+
+        MigratorProcess.Result result = migrator.run("migrate", "--input", "samples/conversations.json", "--dry-run");
+
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(3);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(migrator.stateDir()))).isEqualTo("rwx------");
     }
 
     private static List<Path> textFilesIn(Path dir) throws IOException {
