@@ -29,8 +29,9 @@ public class CliConfiguration {
     }
 
     @Bean
-    StatusCommand statusCommand(Console console, JobRepository jobRepository, RunReport runReport) {
-        return new StatusCommand(console, jobRepository, runReport);
+    StatusCommand statusCommand(Console console, JobRepository jobRepository, RunReport runReport,
+                                MigrationProperties migration) {
+        return new StatusCommand(console, jobRepository, runReport, migration.stateDir().toAbsolutePath().normalize());
     }
 
     @Bean

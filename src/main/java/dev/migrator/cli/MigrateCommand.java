@@ -128,7 +128,7 @@ public class MigrateCommand {
 
         boolean mapped = files.stream().anyMatch(f -> f.format() == InputFormat.CSV);
         JobParameters parameters = MigrationParameters.of(files, checksums, checked.target(), users,
-                mapped ? csvMapping.fingerprint() : null);
+                mapped ? csvMapping.fingerprint() : null, resumeCommand);
         String runKey = MigrationParameters.leaseKey(parameters);
         Optional<RunLeases.Owner> owner = leases.acquire(runKey);
         if (owner.isPresent()) {
@@ -167,6 +167,9 @@ public class MigrateCommand {
             console.problem("This run is already running in another process.");
             return ExitCodes.FAILED;
         }
+        if (execution.getStatus() == BatchStatus.FAILED) {
+            report.recordFailure(execution, failure(execution).orElse("failed"), jobRepository);
+        }
         RunSummary summary = report.write(execution);
         if (dryRun && execution.getStatus() == BatchStatus.COMPLETED) {
             ledger.forgetWorkspace(MigrationParameters.ledgerWorkspace(checked.target(), summary.runId()));
@@ -203,8 +206,11 @@ public class MigrateCommand {
     }
 
     private static String reason(JobExecution execution) {
-        return execution.getAllFailureExceptions().stream().findFirst()
-                .map(e -> ": " + rootMessage(e)).orElse("");
+        return failure(execution).map(message -> ": " + message).orElse("");
+    }
+
+    private static Optional<String> failure(JobExecution execution) {
+        return execution.getAllFailureExceptions().stream().findFirst().map(MigrateCommand::rootMessage);
     }
 
     static String rootMessage(Throwable e) {

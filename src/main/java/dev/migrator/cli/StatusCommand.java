@@ -3,6 +3,7 @@ package dev.migrator.cli;
 import dev.migrator.job.MigrationJobConfiguration;
 import dev.migrator.report.RunReport;
 import dev.migrator.report.RunSummary;
+import java.nio.file.Path;
 import java.util.List;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -15,11 +16,13 @@ public class StatusCommand {
     private final Console console;
     private final JobRepository jobRepository;
     private final RunReport report;
+    private final Path stateDir;
 
-    public StatusCommand(Console console, JobRepository jobRepository, RunReport report) {
+    public StatusCommand(Console console, JobRepository jobRepository, RunReport report, Path stateDir) {
         this.console = console;
         this.jobRepository = jobRepository;
         this.report = report;
+        this.stateDir = stateDir;
     }
 
     public int status() {
@@ -35,10 +38,17 @@ public class StatusCommand {
             console.say("run " + s.runId() + "  " + s.status() + "  " + (s.dryRun() ? "dry run" : "workspace " + s.target())
                     + "  " + String.join(", ", s.inputs()) + "  read " + s.conversationsRead() + ", migrated "
                     + s.conversationsMigrated() + ", rejected " + s.conversationsRejected());
+            if (s.lastError() != null) {
+                console.say("    last error: " + s.lastError());
+            }
+            if (s.resumeCommand() != null) {
+                console.say("    to resume:  " + s.resumeCommand());
+            }
             unfinished |= last.getStatus() != BatchStatus.COMPLETED && last.getStatus() != BatchStatus.ABANDONED;
         }
         if (unfinished) {
-            console.say("To continue the latest unfinished run: java -jar target/conversation-migrator.jar resume");
+            console.say("Or continue the latest unfinished run with: java -jar target/conversation-migrator.jar resume"
+                    + " --state-dir " + stateDir);
         }
         return ExitCodes.OK;
     }

@@ -27,6 +27,8 @@ public final class MigrationParameters {
     public static final String USERS = "users";
     public static final String USERS_CHECKSUM = "users_sha256";
     public static final String CSV_MAPPING = "csv_mapping";
+    /** Not identifying: the command line that started or last continued the run, to show how to resume it. */
+    public static final String COMMAND = "command";
     static final String DRY_RUN_TARGET = "dry-run";
     private static final String SEPARATOR = "\n";
 
@@ -36,15 +38,17 @@ public final class MigrationParameters {
     /**
      * @param users         the people file and its checksum, or {@code null}
      * @param csvMapping    the CSV mapping in a stable form, or {@code null} when no input is read through it
+     * @param command       the command line, shown by {@code status} as the way to resume
      */
     public static JobParameters of(List<ExportFile> files, List<String> checksums, String target, Checksummed users,
-                                   String csvMapping) {
+                                   String csvMapping, String command) {
         JobParametersBuilder builder = new JobParametersBuilder()
                 .addString(INPUTS, files.stream().map(f -> absolute(f.path()))
                         .collect(Collectors.joining(SEPARATOR)))
                 .addString(FORMATS, files.stream().map(f -> f.format().cliName()).collect(Collectors.joining(SEPARATOR)))
                 .addString(CHECKSUMS, String.join(SEPARATOR, checksums))
-                .addString(TARGET, target);
+                .addString(TARGET, target)
+                .addString(COMMAND, command, false);
         if (users != null) {
             builder.addString(USERS, absolute(users.path())).addString(USERS_CHECKSUM, users.sha256());
         }

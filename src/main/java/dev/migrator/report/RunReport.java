@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,6 +25,8 @@ import tools.jackson.databind.node.ObjectNode;
  * ledger, so both files say what was committed, whatever happened to the process.
  */
 public class RunReport {
+
+    private static final String LAST_ERROR = "migrator.lastError";
 
     private final Ledger ledger;
     private final MigrationProperties migration;
@@ -106,7 +109,29 @@ public class RunReport {
                 read, migrated, Math.max(0, read - migrated - rejected), rejected,
                 ledger.repliesSentCount(workspace, runId), calls,
                 migrated == 0 ? 0 : Math.round(100.0 * calls / migrated) / 100.0,
-                step.getLong(RunCounters.WARNINGS, 0), rejects.toString(), dryRun ? requests.toString() : null);
+                step.getLong(RunCounters.WARNINGS, 0), rejects.toString(), dryRun ? requests.toString() : null,
+                lastError(execution), finished(execution) ? null : execution.getJobParameters().getString(MigrationParameters.COMMAND));
+    }
+
+    private static boolean finished(JobExecution execution) {
+        return execution.getStatus() == BatchStatus.COMPLETED || execution.getStatus() == BatchStatus.ABANDONED;
+    }
+
+    /** Why an unfinished run stopped, as {@link #recordFailure} kept it. */
+    private static String lastError(JobExecution execution) {
+        if (execution.getStatus() == BatchStatus.STOPPED) {
+            return "stopped on request (SIGTERM or Ctrl-C)";
+        }
+        if (execution.getStatus() != BatchStatus.FAILED) {
+            return null;
+        }
+        return execution.getExecutionContext().getString(LAST_ERROR, "failed (details in migrator.log)");
+    }
+
+    /** Keeps the root cause of a failed run with it, for {@code status}: Spring Batch keeps only stack traces. */
+    public void recordFailure(JobExecution execution, String reason, JobRepository jobRepository) {
+        execution.getExecutionContext().putString(LAST_ERROR, reason);
+        jobRepository.updateExecutionContext(execution);
     }
 
     private static String text(LocalDateTime time) {

@@ -4,7 +4,10 @@ import java.util.List;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
 
-/** The account of one run, as written to {@code summary.json}. */
+/**
+ * The account of one run, as written to {@code summary.json}. {@code lastError} says why an
+ * unfinished run stopped; {@code resumeCommand} is the command that continues it.
+ */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RunSummary(
         long runId,
@@ -23,5 +26,7 @@ public record RunSummary(
         double callsPerConversation,
         long warnings,
         String rejectsFile,
-        String requestsFile) {
+        String requestsFile,
+        String lastError,
+        String resumeCommand) {
 }

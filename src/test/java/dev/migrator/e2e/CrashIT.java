@@ -8,10 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +16,6 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +31,6 @@ class CrashIT {
 
     private static final int CONVERSATIONS = 300;
     private static final int KILLS = 5;
-    private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/";
 
     @TempDir
     Path workDir;
@@ -71,39 +65,9 @@ class CrashIT {
 
     @Test
     void killedAtRandomWithThePostgresJobRepositoryItResumesToExactlyOnce() throws Exception {
-        String database = createPostgresDatabase();
-        try {
-            crashUntilDone(config(postgresConfig(database)), "PostgreSQL");
-        } finally {
-            dropPostgresDatabase(database);
+        try (LocalPostgres postgres = LocalPostgres.createDatabase("migrator_crash")) {
+            crashUntilDone(config(postgres.config()), "PostgreSQL");
         }
-    }
-
-    /** A database of the test's own on the local PostgreSQL; the test is skipped, saying why, where there is none. */
-    private static String createPostgresDatabase() {
-        String database = "migrator_crash_" + Long.toHexString(System.nanoTime());
-        try (Connection admin = DriverManager.getConnection(POSTGRES + "test", "postgres", "");
-             Statement statement = admin.createStatement()) {
-            statement.execute("CREATE DATABASE " + database);
-        } catch (SQLException e) {
-            Assumptions.abort("PostgreSQL is not reachable at 127.0.0.1:5432 as user postgres (" + e.getMessage()
-                    + "): the PostgreSQL variant is skipped");
-        }
-        return database;
-    }
-
-    private static void dropPostgresDatabase(String database) throws SQLException {
-        try (Connection admin = DriverManager.getConnection(POSTGRES + "test", "postgres", "");
-             Statement statement = admin.createStatement()) {
-            statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-        }
-    }
-
-    private static String postgresConfig(String database) {
-        return """
-                spring.datasource.url: %s%s
-                spring.datasource.username: postgres
-                """.formatted(POSTGRES, database);
     }
 
     @Test
@@ -113,11 +77,8 @@ class CrashIT {
 
     @Test
     void aSecondProcessOnTheSameMigrationIsRefusedThroughThePostgresLease() throws Exception {
-        String database = createPostgresDatabase();
-        try {
-            secondProcessIsRefused(config(postgresConfig(database)), "This migration is already running: process");
-        } finally {
-            dropPostgresDatabase(database);
+        try (LocalPostgres postgres = LocalPostgres.createDatabase("migrator_crash")) {
+            secondProcessIsRefused(config(postgres.config()), "This migration is already running: process");
         }
     }
 
