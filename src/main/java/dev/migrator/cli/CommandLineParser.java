@@ -20,6 +20,7 @@ public final class CommandLineParser {
               java -jar conversation-migrator.jar migrate --input FILE [--input FILE...] [--format F] [--users FILE]
                                                           [--config FILE] [--state-dir DIR] [--dry-run]
               java -jar conversation-migrator.jar status|resume|report|verify [--config FILE] [--state-dir DIR]
+              java -jar conversation-migrator.jar report --html FILE [--config FILE] [--state-dir DIR]
             Formats: conversations (JSON array or JSON Lines), conversations-csv, csv (through the mapping section
             of the configuration), zendesk (with --users), freshdesk (--users optional), helpscout, front.
             Omit --format to detect it.
@@ -61,6 +62,8 @@ public final class CommandLineParser {
 
     @CommandLine.Command(name = "report")
     static class ReportOptions extends CommonOptions {
+        @Option(names = "--html", paramLabel = "FILE")
+        Path html;
     }
 
     @CommandLine.Command(name = "verify")
@@ -104,9 +107,10 @@ public final class CommandLineParser {
             }
             requireFile(migrate.users, "--users");
             return new Invocation(command, List.copyOf(migrate.inputs), migrate.format, migrate.users, options.config,
-                    options.stateDir, migrate.dryRun, List.of(args));
+                    options.stateDir, migrate.dryRun, null, List.of(args));
         }
-        return new Invocation(command, List.of(), null, null, options.config, options.stateDir, false, List.of(args));
+        Path html = options instanceof ReportOptions report ? report.html : null;
+        return new Invocation(command, List.of(), null, null, options.config, options.stateDir, false, html, List.of(args));
     }
 
     private static void requireFile(Path path, String option) {

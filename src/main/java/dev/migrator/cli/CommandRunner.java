@@ -50,7 +50,7 @@ public class CommandRunner implements ApplicationRunner, ExitCodeGenerator {
                 case MIGRATE -> migrateCommand.migrate(invocation);
                 case RESUME -> migrateCommand.resume(invocation);
                 case STATUS -> statusCommand.status();
-                case REPORT -> statusCommand.report();
+                case REPORT -> statusCommand.report(invocation.html());
                 case VERIFY -> verifyCommand.verify();
             };
         } catch (UsageException | UnusableInputException | PreflightException | AccessDeniedException e) {

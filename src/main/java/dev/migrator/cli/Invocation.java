@@ -3,9 +3,9 @@ package dev.migrator.cli;
 import java.nio.file.Path;
 import java.util.List;
 
-/** What the user asked for on the command line, parsed and checked. */
+/** What the user asked for on the command line, parsed and checked; {@code html} is {@code report --html}'s file. */
 public record Invocation(Command command, List<Path> inputs, String format, Path users, Path config, Path stateDir,
-                         boolean dryRun, List<String> arguments) {
+                         boolean dryRun, Path html, List<String> arguments) {
 
     public enum Command { MIGRATE, STATUS, RESUME, REPORT, VERIFY }
 

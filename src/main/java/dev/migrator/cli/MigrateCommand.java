@@ -200,6 +200,7 @@ public class MigrateCommand {
                 + ", " + s.warnings() + " warnings.");
         console.say("  summary:  " + report.summaryFile(s.runId()));
         console.say("  rejects:  " + s.rejectsFile());
+        console.say("  report:   " + report.htmlFile(s.runId()));
         if (s.dryRun()) {
             console.say("  requests: " + s.requestsFile());
         }

@@ -3,6 +3,7 @@ package dev.migrator.cli;
 import dev.migrator.job.MigrationJobConfiguration;
 import dev.migrator.report.RunReport;
 import dev.migrator.report.RunSummary;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.springframework.batch.core.BatchStatus;
@@ -10,7 +11,7 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.repository.JobRepository;
 
-/** {@code status} lists the runs in the state directory; {@code report} rewrites the latest run's files. */
+/** {@code status} lists the runs in the state directory; {@code report} writes the latest run's files again. */
 public class StatusCommand {
 
     private final Console console;
@@ -53,7 +54,8 @@ public class StatusCommand {
         return ExitCodes.OK;
     }
 
-    public int report() {
+    /** Writes the latest run's files again; with {@code html}, its HTML report to that file too. */
+    public int report(Path html) throws IOException {
         List<JobInstance> latest = jobRepository.getJobInstances(MigrationJobConfiguration.JOB_NAME, 0, 1);
         if (latest.isEmpty()) {
             console.say("No runs yet.");
@@ -64,6 +66,11 @@ public class StatusCommand {
                 + s.conversationsRejected() + " rejected.");
         console.say("  summary: " + report.summaryFile(s.runId()));
         console.say("  rejects: " + s.rejectsFile());
+        console.say("  report:  " + report.htmlFile(s.runId()));
+        if (html != null) {
+            report.writeHtml(s, html);
+            console.say("  report:  " + html);
+        }
         return ExitCodes.OK;
     }
 }

@@ -157,7 +157,7 @@ public class MigrationJobConfiguration {
             ConversationMigrator migrator = new ConversationMigrator(new IntercomApi(transport, jsonMapper), ledger,
                     preflight.result().admins(), MigrationParameters.ledgerWorkspace(target, runId), runId,
                     inDoubtWindow(intercom), clock, mode);
-            return new MigrationWriter(migrator, ledger, runId, workers, transport, mode == ConversationMigrator.Mode.SETTLE);
+            return new MigrationWriter(migrator, ledger, runId, workers, transport, mode == ConversationMigrator.Mode.SETTLE, clock);
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.migrator.ledger.Ledger.RejectedItem;
 import dev.migrator.mapping.MappedRecord;
 import dev.migrator.mapping.MappedRecord.Planned;
 import dev.migrator.mapping.MappedRecord.Rejected;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,18 +39,22 @@ public class MigrationWriter implements ItemWriter<MappedRecord>, ItemStream {
     private final Executor executor;
     private final IntercomTransport transport;
     private final boolean settling;
+    private final Clock clock;
     private final RunCounters counters = new RunCounters();
     private long callsAtOpen;
     private long callsBefore;
+    private long callsAtLastUpdate;
+    private long recordsAtLastUpdate;
 
     public MigrationWriter(ConversationMigrator migrator, Ledger ledger, long runId, Executor executor,
-                           IntercomTransport transport, boolean settling) {
+                           IntercomTransport transport, boolean settling, Clock clock) {
         this.migrator = migrator;
         this.ledger = ledger;
         this.runId = runId;
         this.executor = executor;
         this.transport = transport;
         this.settling = settling;
+        this.clock = clock;
     }
 
     @Override
@@ -107,11 +112,20 @@ public class MigrationWriter implements ItemWriter<MappedRecord>, ItemStream {
         counters.restore(context);
         callsBefore = counters.calls.get();
         callsAtOpen = transport.callCount();
+        callsAtLastUpdate = counters.calls.get();
+        recordsAtLastUpdate = counters.records.get();
     }
 
     @Override
     public void update(ExecutionContext context) {
         counters.calls.set(callsBefore + transport.callCount() - callsAtOpen);
+        long calls = counters.calls.get() - callsAtLastUpdate;
+        long records = counters.records.get() - recordsAtLastUpdate;
+        if (calls > 0 || records > 0) {
+            ledger.recordProgress(runId, clock.millis(), calls, records);
+            callsAtLastUpdate += calls;
+            recordsAtLastUpdate += records;
+        }
         counters.save(context);
     }
 

@@ -206,6 +206,20 @@ public class Ledger {
                 runId);
     }
 
+    /** A committed chunk's calls and records, at {@code atMillis}; in the chunk's transaction. */
+    public void recordProgress(long runId, long atMillis, long calls, long records) {
+        jdbc.update("INSERT INTO MIGRATOR_PROGRESS (RUN_ID, AT_MILLIS, CALLS, RECORDS) VALUES (?, ?, ?, ?)",
+                runId, atMillis, calls, records);
+    }
+
+    public record Progress(long atMillis, long calls, long records) {
+    }
+
+    public List<Progress> progress(long runId) {
+        return jdbc.query("SELECT AT_MILLIS, CALLS, RECORDS FROM MIGRATOR_PROGRESS WHERE RUN_ID = ? ORDER BY AT_MILLIS",
+                (rs, row) -> new Progress(rs.getLong(1), rs.getLong(2), rs.getLong(3)), runId);
+    }
+
     public long rejectCount(long runId) {
         return count("SELECT COUNT(*) FROM MIGRATOR_REJECT WHERE RUN_ID = ?", runId);
     }

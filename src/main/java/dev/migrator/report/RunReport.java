@@ -47,6 +47,7 @@ public class RunReport {
             writeRejects(runId, rejects);
             RunSummary summary = summarize(execution);
             mapper.writerWithDefaultPrettyPrinter().writeValue(runDir.resolve("summary.json").toFile(), summary);
+            writeHtml(summary, htmlFile(runId));
             return summary;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the run's files in " + runDir, e);
@@ -55,6 +56,22 @@ public class RunReport {
 
     public Path summaryFile(long runId) {
         return migration.runDir(runId).resolve("summary.json");
+    }
+
+    public Path htmlFile(long runId) {
+        return migration.runDir(runId).resolve("report.html");
+    }
+
+    /** The run's HTML report (totals, calls per second over time, rejects by reason), written to {@code file}. */
+    public void writeHtml(RunSummary summary, Path file) throws IOException {
+        HtmlReport.RejectTally rejects = new HtmlReport.RejectTally();
+        ledger.forEachReject(summary.runId(), rejects);
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(file, HtmlReport.render(summary, ledger.progress(summary.runId()), rejects.groups()),
+                StandardCharsets.UTF_8);
     }
 
     private void writeRejects(long runId, Path file) throws IOException {
