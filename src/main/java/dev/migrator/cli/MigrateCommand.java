@@ -128,7 +128,7 @@ public class MigrateCommand {
 
         boolean mapped = files.stream().anyMatch(f -> f.format() == InputFormat.CSV);
         JobParameters parameters = MigrationParameters.of(files, checksums, checked.target(), users,
-                mapped ? csvMapping.fingerprint() : null, resumeCommand);
+                mapped ? csvMapping.fingerprint(migration.timezone()) : null, resumeCommand);
         String runKey = MigrationParameters.leaseKey(parameters);
         Optional<RunLeases.Owner> owner = leases.acquire(runKey);
         if (owner.isPresent()) {

@@ -209,8 +209,9 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
     }
 
     private static PlannedPart openingFor(PlannedPart first) {
+        // "Name (email)": angle brackets would read as a tag in Intercom.
         String who = first.agentName() != null && first.agentEmail() != null
-                ? first.agentName() + " <" + first.agentEmail() + ">"
+                ? first.agentName() + " (" + first.agentEmail() + ")"
                 : first.agentEmail() != null ? first.agentEmail() : first.agentName() != null ? first.agentName() : "an agent";
         return new PlannedPart("opening:" + first.key(), Author.CONTACT, null, null, false,
                 "Conversation started by " + who + ".", first.createdAt(), List.of());

@@ -1,27 +1,246 @@
 package dev.migrator.source;
 
+import static dev.migrator.source.JsonFields.array;
+import static dev.migrator.source.JsonFields.bool;
+import static dev.migrator.source.JsonFields.object;
+import static dev.migrator.source.JsonFields.strings;
+import static dev.migrator.source.JsonFields.text;
+
+import dev.migrator.source.People.Person;
+import dev.migrator.source.SourceConversation.SourceContact;
+import dev.migrator.source.SourceConversation.SourceMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
 import tools.jackson.databind.JsonNode;
 
-/** Freshdesk tickets with their conversations (to be written). */
+/**
+ * Freshdesk's v2 API tickets, one JSON array or JSON Lines, each with its {@code conversations}
+ * embedded (the shape of {@code GET /api/v2/tickets/{id}?include=conversations,requester}, with all
+ * the pages of {@code GET /api/v2/tickets/{id}/conversations}: the include gives only ten), and optionally the contacts and agents ({@code --users}) that name requesters and writers.
+ * The ticket's description is its first message. The README's "Freshdesk" section lists the
+ * mapping field by field.
+ */
 final class FreshdeskTicketMapper implements JsonRecordMapper {
+
+    /** The id of the message made of the ticket's description (conversation ids are numbers). */
+    static final String DESCRIPTION_ID = "description";
+    /** {@code source} of a ticket an agent started by email: its description is the agent's. */
+    private static final String OUTBOUND_EMAIL = "10";
+    /** Resolved (4) and Closed (5), as numbers or as the names some export tools write. */
+    private static final Set<String> CLOSED_STATUSES = Set.of("4", "5", "resolved", "closed");
 
     private final People people;
 
+    /** @param people the contacts and agents of {@code --users}, or {@code null} when none was given */
     FreshdeskTicketMapper(People people) {
         this.people = people;
     }
 
-    static People.Person person(JsonNode node) {
-        return null;
-    }
-
-    @Override
-    public SourceConversation toConversation(JsonNode node) {
-        throw new InvalidRecordException("not read yet");
+    /**
+     * One record of the people file: a contact ({@code {"id","name","email","unique_external_id",…}})
+     * or an agent ({@code {"id","contact":{"name","email",…},…}}, the shape of the agents API).
+     */
+    static Person person(JsonNode node) {
+        if (!node.isObject()) {
+            return null;
+        }
+        String id = text(node, "id", "id");
+        JsonNode agentContact = object(node, "contact", "contact");
+        if (agentContact != null) {
+            return new Person(id, text(agentContact, "email", "contact.email"), null,
+                    text(agentContact, "name", "contact.name"), true);
+        }
+        return new Person(id, text(node, "email", "email"), text(node, "unique_external_id", "unique_external_id"),
+                text(node, "name", "name"), false);
     }
 
     @Override
     public String idOf(JsonNode node) {
         return JsonFields.idOf(node);
+    }
+
+    @Override
+    public SourceConversation toConversation(JsonNode ticket) {
+        if (!ticket.isObject()) {
+            throw new InvalidRecordException("expected a JSON object for the ticket, found " + JsonFields.kind(ticket));
+        }
+        String id = text(ticket, "id", "id");
+        String label = "ticket " + id;
+        String requesterId = text(ticket, "requester_id", "requester_id");
+        Person requester = requester(ticket, label, requesterId);
+        if (blank(requester.email()) && blank(requester.externalId())) {
+            throw new InvalidRecordException(label + ": requester " + (requesterId != null ? requesterId : requester.id())
+                    + " has neither an email nor an external id (unique_external_id)");
+        }
+        if (ticket.get("conversations") == null) {
+            throw new InvalidRecordException(label + " has no conversations field: export the tickets with their "
+                    + "conversations (GET /api/v2/tickets/{id}/conversations)");
+        }
+        List<SourceMessage> messages = new ArrayList<>();
+        description(ticket).ifPresent(messages::add);
+        List<JsonNode> conversations = array(ticket, "conversations", "conversations");
+        for (int i = 0; i < conversations.size(); i++) {
+            messages.add(message(conversations.get(i), "conversations[" + i + "]", requester));
+        }
+        String status = text(ticket, "status", "status");
+        boolean closed = status != null && CLOSED_STATUSES.contains(status.trim().toLowerCase(Locale.ROOT));
+        return new SourceConversation(id, text(ticket, "subject", "subject"), text(ticket, "created_at", "created_at"),
+                closed ? "closed" : "open", strings(ticket, "tags", "tags"),
+                new SourceContact(requester.email(), requester.externalId(), requester.name(), "user"),
+                messages, SourceSystem.FRESHDESK);
+    }
+
+    /**
+     * The embedded {@code requester} when there is one, completed by the people file's record of
+     * the same id (the embedded one has no {@code unique_external_id}); else the people file's.
+     */
+    private Person requester(JsonNode ticket, String label, String requesterId) {
+        JsonNode embedded = object(ticket, "requester", "requester");
+        Optional<Person> listed = people == null ? Optional.empty() : people.find(requesterId);
+        if (embedded != null) {
+            String embeddedId = text(embedded, "id", "requester.id");
+            Person inline = new Person(embeddedId != null ? embeddedId : requesterId, text(embedded, "email", "requester.email"),
+                    text(embedded, "unique_external_id", "requester.unique_external_id"), text(embedded, "name", "requester.name"),
+                    false);
+            return listed.map(p -> new Person(inline.id(), firstNonBlank(inline.email(), p.email()),
+                    firstNonBlank(inline.externalId(), p.externalId()), firstNonBlank(inline.name(), p.name()), p.agent()))
+                    .orElse(inline);
+        }
+        if (people == null) {
+            throw new InvalidRecordException(label + ": requester " + (requesterId != null ? requesterId : "(none)")
+                    + " is not embedded in the ticket and no --users file was given: export the tickets with "
+                    + "include=requester, or give the contacts with --users");
+        }
+        return listed.orElseThrow(() -> new InvalidRecordException(label + ": " + people.missing("requester", requesterId)));
+    }
+
+    /**
+     * The description as the ticket's first message: the requester's words, or the responder's
+     * when an agent started the ticket by email ({@code source} 10). A description with nothing in
+     * it (no text, no image, no attachment) is no message.
+     */
+    private Optional<SourceMessage> description(JsonNode ticket) {
+        String body = body(ticket, "description", "description_text", "");
+        List<String> attachments = attachments(ticket, "attachments");
+        if (isEmpty(body) && attachments.isEmpty()) {
+            return Optional.empty();
+        }
+        String createdAt = text(ticket, "created_at", "created_at");
+        String source = text(ticket, "source", "source");
+        if (OUTBOUND_EMAIL.equals(source == null ? null : source.trim())) {
+            String responderId = text(ticket, "responder_id", "responder_id");
+            Person responder = find(responderId).filter(Person::agent).orElse(null);
+            return Optional.of(new SourceMessage(DESCRIPTION_ID, "agent", responder == null ? null : responder.email(),
+                    responder == null ? null : responder.name(), body, createdAt, attachments, false));
+        }
+        return Optional.of(new SourceMessage(DESCRIPTION_ID, "contact", null, null, body, createdAt, attachments, false));
+    }
+
+    private SourceMessage message(JsonNode conversation, String path, Person requester) {
+        JsonFields.requireObject(conversation, path);
+        String messageId = text(conversation, "id", path + ".id");
+        String userId = text(conversation, "user_id", path + ".user_id");
+        String fromEmail = text(conversation, "from_email", path + ".from_email");
+        boolean incoming = bool(conversation, "incoming", path + ".incoming", false);
+        boolean isPrivate = bool(conversation, "private", path + ".private", false);
+        String body = body(conversation, "body", "body_text", path + ".");
+        List<String> attachments = attachments(conversation, path + ".attachments");
+        String createdAt = text(conversation, "created_at", path + ".created_at");
+        Optional<Person> writer = find(userId);
+
+        if (isPrivate) {
+            // Private content is never shown to the customer: always a note; only an agent writes it in their own name.
+            if (writer.isPresent() && writer.get().agent()) {
+                return new SourceMessage(messageId, "agent", writer.get().email(), writer.get().name(), body, createdAt,
+                        attachments, true);
+            }
+            return new SourceMessage(messageId, "agent", null, null,
+                    MessageBodies.attributed("Private comment from", who(writer, userId, fromEmail), body), createdAt, attachments, true);
+        }
+        if (writer.isPresent() ? !writer.get().agent() : incoming) {
+            // A customer's words: the writer's role decides when the people file knows them, else the incoming flag.
+            String words = isRequester(userId, fromEmail, requester) ? body
+                    : MessageBodies.attributed("From", who(writer, userId, fromEmail), body);
+            return new SourceMessage(messageId, "contact", null, null, words, createdAt, attachments, false);
+        }
+        // An agent's public reply; an agent the people file does not know is written by the default admin.
+        Person agent = writer.orElse(null);
+        return new SourceMessage(messageId, "agent", agent == null ? null : agent.email(), agent == null ? null : agent.name(),
+                body, createdAt, attachments, false);
+    }
+
+    private Optional<Person> find(String id) {
+        return people == null ? Optional.empty() : people.find(id);
+    }
+
+    /** Whether an incoming message is the requester's: by user id, else by sender address, else assumed. */
+    private static boolean isRequester(String userId, String fromEmail, Person requester) {
+        if (userId != null) {
+            return userId.equals(requester.id());
+        }
+        if (fromEmail != null && requester.email() != null) {
+            return addressOf(fromEmail).equalsIgnoreCase(requester.email().trim());
+        }
+        return true;
+    }
+
+    /** "Name (email)" of whoever wrote a message, from the people file, else from its sender address, else its id. */
+    private static String who(Optional<Person> writer, String userId, String fromEmail) {
+        String name = writer.map(Person::name).orElse(null);
+        String email = writer.map(Person::email).orElse(null);
+        String fallback = !blank(fromEmail) ? fromEmail.trim() : userId != null ? "user " + userId : "an unknown user";
+        return MessageBodies.who(name, email, fallback);
+    }
+
+    /** The address in a sender such as {@code "Ann Lee <ann@example.org>"}, or the sender as written. */
+    private static String addressOf(String sender) {
+        int open = sender.lastIndexOf('<');
+        int close = sender.lastIndexOf('>');
+        return open >= 0 && close > open ? sender.substring(open + 1, close).trim() : sender.trim();
+    }
+
+    /** The HTML field when it has content (it keeps links and line breaks), else the plain-text one, escaped. */
+    private static String body(JsonNode node, String htmlField, String textField, String prefix) {
+        String html = text(node, htmlField, prefix + htmlField);
+        if (html != null && !html.isBlank()) {
+            return html;
+        }
+        String plain = text(node, textField, prefix + textField);
+        return plain == null || plain.isBlank() ? null : MessageBodies.preformatted(plain);
+    }
+
+    private static List<String> attachments(JsonNode node, String path) {
+        List<String> urls = new ArrayList<>();
+        List<JsonNode> files = array(node, "attachments", path);
+        for (int i = 0; i < files.size(); i++) {
+            JsonFields.requireObject(files.get(i), path + "[" + i + "]");
+            String url = text(files.get(i), "attachment_url", path + "[" + i + "].attachment_url");
+            if (url != null) {
+                urls.add(url);
+            }
+        }
+        return urls;
+    }
+
+    /** No text and no image: what the planner would call an empty body. */
+    private static boolean isEmpty(String html) {
+        if (html == null || html.isBlank()) {
+            return true;
+        }
+        Document document = Jsoup.parse(html);
+        return document.text().replace('\u00a0', ' ').isBlank() && document.select("img").isEmpty();
+    }
+
+    private static String firstNonBlank(String first, String second) {
+        return blank(first) ? second : first;
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
     }
 }

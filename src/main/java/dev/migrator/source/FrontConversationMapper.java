@@ -1,22 +1,227 @@
 package dev.migrator.source;
 
+import static dev.migrator.source.JsonFields.array;
+import static dev.migrator.source.JsonFields.bool;
+import static dev.migrator.source.JsonFields.object;
+import static dev.migrator.source.JsonFields.text;
+import static dev.migrator.source.JsonFields.textsOf;
+
+import dev.migrator.source.SourceConversation.SourceContact;
+import dev.migrator.source.SourceConversation.SourceMessage;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
-/** (to be written) */
+/**
+ * Front's API conversations, one JSON array or JSON Lines, each with its {@code messages} and
+ * {@code comments} (internal discussion) embedded. Front lists messages newest first and keeps
+ * comments apart, so the two are merged here in time order (to the fraction of a second, which
+ * the planner's whole seconds would lose). The README's "Front" section lists the mapping field by field.
+ */
 final class FrontConversationMapper implements JsonRecordMapper {
 
     static final FrontConversationMapper INSTANCE = new FrontConversationMapper();
+
+    private static final Set<String> CLOSED_STATUSES = Set.of("archived", "deleted");
+    /** The planner's test of an email address; a phone number or a social handle is not one. */
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
+    private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?([eE][+-]?\\d{1,2})?");
+    private static final BigDecimal MILLIS_THRESHOLD = BigDecimal.valueOf(100_000_000_000L);
 
     private FrontConversationMapper() {
     }
 
     @Override
-    public SourceConversation toConversation(JsonNode node) {
-        throw new InvalidRecordException("not read yet");
+    public String idOf(JsonNode node) {
+        return JsonFields.idOf(node);
+    }
+
+    /** A recipient of a message or of the conversation: an address in some channel, with a role (from, to, cc, bcc). */
+    private record Handle(String handle, String name) {
+        boolean isEmail() {
+            return handle != null && EMAIL.matcher(handle.trim()).matches();
+        }
+
+        String who() {
+            return MessageBodies.who(name, handle, handle.trim());
+        }
+    }
+
+    /** One message or comment before the merge: its time as written and as a number for sorting. */
+    private record Dated(SourceMessage message, BigDecimal time) {
     }
 
     @Override
-    public String idOf(JsonNode node) {
-        return JsonFields.idOf(node);
+    public SourceConversation toConversation(JsonNode node) {
+        if (!node.isObject()) {
+            throw new InvalidRecordException("expected a JSON object for the conversation, found " + JsonFields.kind(node));
+        }
+        String id = text(node, "id", "id");
+        String label = "conversation " + id;
+        if (node.get("messages") == null) {
+            throw new InvalidRecordException(label + " has no messages field: export the conversations with their messages "
+                    + "(GET /conversations/{id}/messages)");
+        }
+        List<JsonNode> messageNodes = array(node, "messages", "messages");
+        List<JsonNode> commentNodes = array(node, "comments", "comments");
+        for (int i = 0; i < messageNodes.size(); i++) {
+            JsonFields.requireObject(messageNodes.get(i), "messages[" + i + "]");
+        }
+        Handle contact = contact(node, messageNodes, label);
+
+        List<Dated> dated = new ArrayList<>();
+        for (int i = 0; i < messageNodes.size(); i++) {
+            String path = "messages[" + i + "]";
+            SourceMessage message = message(messageNodes.get(i), path, contact);
+            dated.add(new Dated(message, sortKey(message.createdAt())));
+        }
+        for (int i = 0; i < commentNodes.size(); i++) {
+            SourceMessage comment = comment(commentNodes.get(i), "comments[" + i + "]");
+            dated.add(new Dated(comment, sortKey(comment.createdAt())));
+        }
+        if (dated.stream().allMatch(d -> d.time() != null)) {
+            dated.sort(Comparator.comparing(Dated::time)); // stable: equal times keep the export's order
+        }
+        String status = text(node, "status", "status");
+        boolean closed = status != null && CLOSED_STATUSES.contains(status.trim().toLowerCase(Locale.ROOT));
+        return new SourceConversation(id, text(node, "subject", "subject"), text(node, "created_at", "created_at"),
+                closed ? "closed" : "open", textsOf(node, "tags", "name", "tags"),
+                new SourceContact(contact.handle().trim(), null, contact.name(), "user"),
+                dated.stream().map(Dated::message).toList(), SourceSystem.FRONT);
+    }
+
+    /**
+     * The conversation's contact: its {@code recipient} when that is an email address, else the
+     * sender of its first inbound message that came from one.
+     */
+    private static Handle contact(JsonNode conversation, List<JsonNode> messages, String label) {
+        JsonNode recipient = object(conversation, "recipient", "recipient");
+        Handle named = recipient == null ? null
+                : new Handle(text(recipient, "handle", "recipient.handle"), text(recipient, "name", "recipient.name"));
+        if (named != null && named.isEmail()) {
+            return named;
+        }
+        Handle earliest = null;
+        BigDecimal earliestTime = null;
+        for (int i = 0; i < messages.size(); i++) {
+            JsonNode message = messages.get(i);
+            String path = "messages[" + i + "]";
+            if (!bool(message, "is_inbound", path + ".is_inbound", false)) {
+                continue;
+            }
+            Handle from = sender(message, path);
+            BigDecimal time = sortKey(text(message, "created_at", path + ".created_at"));
+            if (from != null && from.isEmail() && (earliest == null
+                    || (time != null && (earliestTime == null || time.compareTo(earliestTime) < 0)))) {
+                earliest = from;
+                earliestTime = time;
+            }
+        }
+        if (earliest != null) {
+            return earliest;
+        }
+        String given = named == null || named.handle() == null ? "none" : "'" + named.handle() + "' is not an email address";
+        throw new InvalidRecordException(label + ": no contact email (recipient " + given
+                + ", and no inbound message is from an email address)");
+    }
+
+    private static SourceMessage message(JsonNode message, String path, Handle contact) {
+        String messageId = text(message, "id", path + ".id");
+        boolean inbound = bool(message, "is_inbound", path + ".is_inbound", false);
+        boolean draft = bool(message, "is_draft", path + ".is_draft", false);
+        String body = body(message, path);
+        List<String> attachments = attachments(message, path);
+        String createdAt = text(message, "created_at", path + ".created_at");
+        JsonNode author = object(message, "author", path + ".author");
+        if (inbound) {
+            Handle from = sender(message, path);
+            boolean byContact = from == null || from.handle() == null
+                    || from.handle().trim().equalsIgnoreCase(contact.handle().trim());
+            return new SourceMessage(messageId, "contact", null, null, byContact ? body : MessageBodies.attributed("From", from.who(), body),
+                    createdAt, attachments, false);
+        }
+        String email = author == null ? null : text(author, "email", path + ".author.email");
+        String name = author == null ? null : teammateName(author, path + ".author");
+        if (draft) {
+            // Never sent: kept, but only where the customer does not see it.
+            return new SourceMessage(messageId, "agent", email, name, MessageBodies.attributed("Draft, never sent", null, body),
+                    createdAt, attachments, true);
+        }
+        return new SourceMessage(messageId, "agent", email, name, body, createdAt, attachments, false);
+    }
+
+    /** A comment of the internal discussion: a note by its teammate. Front comment bodies are plain text. */
+    private static SourceMessage comment(JsonNode comment, String path) {
+        JsonFields.requireObject(comment, path);
+        JsonNode author = object(comment, "author", path + ".author");
+        String text = text(comment, "body", path + ".body");
+        String postedAt = text(comment, "posted_at", path + ".posted_at");
+        return new SourceMessage(text(comment, "id", path + ".id"), "agent",
+                author == null ? null : text(author, "email", path + ".author.email"),
+                author == null ? null : teammateName(author, path + ".author"),
+                text == null || text.isBlank() ? null : MessageBodies.preformatted(text),
+                postedAt != null ? postedAt : text(comment, "created_at", path + ".created_at"),
+                attachments(comment, path), true);
+    }
+
+    /** The {@code from} recipient of a message, or {@code null} when it names none. */
+    private static Handle sender(JsonNode message, String path) {
+        List<JsonNode> recipients = array(message, "recipients", path + ".recipients");
+        for (int i = 0; i < recipients.size(); i++) {
+            String at = path + ".recipients[" + i + "]";
+            JsonFields.requireObject(recipients.get(i), at);
+            String role = text(recipients.get(i), "role", at + ".role");
+            if ("from".equalsIgnoreCase(role == null ? null : role.trim())) {
+                String handle = text(recipients.get(i), "handle", at + ".handle");
+                return handle == null || handle.isBlank() ? null : new Handle(handle, text(recipients.get(i), "name", at + ".name"));
+            }
+        }
+        return null;
+    }
+
+    /** "first last", else the username. */
+    private static String teammateName(JsonNode teammate, String path) {
+        String first = text(teammate, "first_name", path + ".first_name");
+        String last = text(teammate, "last_name", path + ".last_name");
+        String full = ((first == null ? "" : first.trim()) + " " + (last == null ? "" : last.trim())).trim();
+        return full.isEmpty() ? text(teammate, "username", path + ".username") : full;
+    }
+
+    /** The HTML body when there is one, else the plain text, escaped. */
+    private static String body(JsonNode message, String path) {
+        String html = text(message, "body", path + ".body");
+        if (html != null && !html.isBlank()) {
+            return html;
+        }
+        String plain = text(message, "text", path + ".text");
+        return plain == null || plain.isBlank() ? null : MessageBodies.preformatted(plain);
+    }
+
+    private static List<String> attachments(JsonNode node, String path) {
+        List<String> urls = new ArrayList<>();
+        List<JsonNode> files = array(node, "attachments", path + ".attachments");
+        for (int i = 0; i < files.size(); i++) {
+            String at = path + ".attachments[" + i + "]";
+            JsonFields.requireObject(files.get(i), at);
+            String url = text(files.get(i), "url", at + ".url");
+            if (url != null) {
+                urls.add(url);
+            }
+        }
+        return urls;
+    }
+
+    /** An epoch time (seconds, fractional, or milliseconds) as a number to sort by; {@code null} when it is not one. */
+    private static BigDecimal sortKey(String time) {
+        if (time == null || !NUMBER.matcher(time.trim()).matches()) {
+            return null;
+        }
+        BigDecimal value = new BigDecimal(time.trim());
+        return value.abs().compareTo(MILLIS_THRESHOLD) >= 0 ? value.movePointLeft(3) : value;
     }
 }

@@ -1,22 +1,262 @@
 package dev.migrator.source;
 
+import static dev.migrator.source.JsonFields.array;
+import static dev.migrator.source.JsonFields.object;
+import static dev.migrator.source.JsonFields.text;
+import static dev.migrator.source.JsonFields.textsOf;
+
+import dev.migrator.mapping.Timestamps;
+import dev.migrator.source.SourceConversation.SourceContact;
+import dev.migrator.source.SourceConversation.SourceMessage;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
-/** (to be written) */
+/**
+ * Help Scout's Mailbox API v2 conversations, each with its threads embedded
+ * ({@code GET /v2/conversations?embed=threads}): one JSON array or JSON Lines. The threads may
+ * sit in {@code _embedded.threads}, as the API returns them, or in a plain {@code threads} array.
+ * The README's "Help Scout" section lists the mapping field by field.
+ *
+ * <p>The API lists threads newest first; they are put in time order here (by {@code createdAt},
+ * then by thread id, which Help Scout hands out in increasing order), so that the planner sees an
+ * export in order. Line items (status and assignment changes), drafts, hidden threads and threads
+ * held for review were never seen by the customer and are not migrated.
+ */
 final class HelpScoutConversationMapper implements JsonRecordMapper {
 
     static final HelpScoutConversationMapper INSTANCE = new HelpScoutConversationMapper();
+
+    /** Thread states that never reached the conversation as the customer saw it. */
+    private static final Set<String> UNPUBLISHED_STATES = Set.of("draft", "hidden", "underreview");
+    private static final Set<String> AGENT_TYPES = Set.of("user", "system_user");
 
     private HelpScoutConversationMapper() {
     }
 
     @Override
-    public SourceConversation toConversation(JsonNode node) {
-        throw new InvalidRecordException("not read yet");
+    public String idOf(JsonNode node) {
+        return JsonFields.idOf(node);
     }
 
     @Override
-    public String idOf(JsonNode node) {
-        return JsonFields.idOf(node);
+    public SourceConversation toConversation(JsonNode node) {
+        if (!node.isObject()) {
+            throw new InvalidRecordException("expected a JSON object for the conversation, found " + JsonFields.kind(node));
+        }
+        if (node.path("_embedded").has("conversations")) {
+            throw new InvalidRecordException("this is a page of the conversations list, not a conversation: "
+                    + "export the elements of its _embedded.conversations, one per line or in one array");
+        }
+        String id = text(node, "id", "id");
+        String label = "conversation " + (id != null ? id : "(without id)");
+        Someone primary = person(object(node, "primaryCustomer", "primaryCustomer"), "primaryCustomer");
+        if (primary == null) {
+            throw new InvalidRecordException(label + " has no primaryCustomer");
+        }
+        if (blank(primary.email())) {
+            throw new InvalidRecordException(label + ": primary customer " + (primary.id() != null ? primary.id() : "(without id)")
+                    + " has no email");
+        }
+
+        JsonNode embedded = object(node, "_embedded", "_embedded");
+        String threadsPath;
+        List<JsonNode> threads;
+        if (embedded != null && embedded.get("threads") != null) {
+            threadsPath = "_embedded.threads";
+            threads = array(embedded, "threads", threadsPath);
+        } else if (node.get("threads") != null && !node.get("threads").isNumber()) {
+            // (the API's own "threads" field is a count; an array there holds the threads themselves)
+            threadsPath = "threads";
+            threads = array(node, "threads", threadsPath);
+        } else {
+            throw new InvalidRecordException(label + " has no threads: export the conversations with their threads "
+                    + "(GET /v2/conversations/{id}?embed=threads)");
+        }
+
+        List<KeptThread> kept = new ArrayList<>();
+        for (int i = 0; i < threads.size(); i++) {
+            KeptThread thread = thread(threads.get(i), threadsPath + "[" + i + "]", i, label, primary);
+            if (thread != null) {
+                kept.add(thread);
+            }
+        }
+        if (kept.isEmpty() && !threads.isEmpty()) {
+            throw new InvalidRecordException(label + " has no published thread to migrate (" + threads.size()
+                    + " line item(s), draft(s) or hidden thread(s) only)");
+        }
+        kept.sort(chronological(kept));
+
+        String status = text(node, "status", "status");
+        boolean closed = status != null && Set.of("closed", "spam").contains(status.trim().toLowerCase(Locale.ROOT));
+        return new SourceConversation(id, text(node, "subject", "subject"), text(node, "createdAt", "createdAt"),
+                closed ? "closed" : status, textsOf(node, "tags", "tag", "tags"),
+                new SourceContact(primary.email(), null, primary.name(), "user"),
+                kept.stream().map(KeptThread::message).toList(), SourceSystem.HELPSCOUT);
+    }
+
+    /** A thread kept for migration, with what puts it in time order. */
+    private record KeptThread(SourceMessage message, Long epochSecond, Long numericId, int index) {
+    }
+
+    /** A person as Help Scout embeds them ({@code primaryCustomer}, {@code createdBy}, {@code customer}): customers and users alike. */
+    private record Someone(String id, String type, String email, String name) {
+    }
+
+    private KeptThread thread(JsonNode thread, String path, int index, String label, Someone primary) {
+        JsonFields.requireObject(thread, path);
+        String threadId = text(thread, "id", path + ".id");
+        String name = label + ", thread " + (threadId != null ? threadId : "#" + (index + 1));
+        String type = lower(text(thread, "type", path + ".type"));
+        String state = lower(text(thread, "state", path + ".state"));
+        if ("lineitem".equals(type) || (state != null && UNPUBLISHED_STATES.contains(state))) {
+            return null;
+        }
+        Someone createdBy = person(object(thread, "createdBy", path + ".createdBy"), path + ".createdBy");
+        String body = text(thread, "body", path + ".body");
+        String createdAt = text(thread, "createdAt", path + ".createdAt");
+        List<String> attachments = attachments(thread, path, name);
+        SourceMessage message;
+        switch (type == null ? "" : type) {
+            case "customer" -> {
+                // Typed in by an agent on the customer's behalf, the words are still the customer's: the thread's customer.
+                Someone speaker = createdBy != null && "customer".equals(createdBy.type()) ? createdBy
+                        : person(object(thread, "customer", path + ".customer"), path + ".customer");
+                message = fromCustomer(threadId, speaker, primary, body, createdAt, attachments);
+            }
+            case "message", "reply" -> message = fromAgent(threadId, createdBy, body, createdAt, attachments, false);
+            case "note", "forwardparent", "forwardchild" -> message = createdBy != null && "customer".equals(createdBy.type())
+                    // Only agents write notes in Intercom: the default admin writes it, naming who wrote it.
+                    ? new SourceMessage(threadId, "agent", null, null, MessageBodies.attributed("Note from", who(createdBy), body),
+                            createdAt, attachments, true)
+                    : fromAgent(threadId, createdBy, body, createdAt, attachments, true);
+            case "phone", "chat" -> {
+                String by = createdBy == null ? null : createdBy.type();
+                if ("customer".equals(by)) {
+                    message = fromCustomer(threadId, createdBy, primary, body, createdAt, attachments);
+                } else if (by != null && AGENT_TYPES.contains(by)) {
+                    message = fromAgent(threadId, createdBy, body, createdAt, attachments, false);
+                } else {
+                    throw new InvalidRecordException(name + ": a " + type + " thread needs createdBy.type customer or user"
+                            + (by == null ? ", and it has none" : ", not '" + by + "'"));
+                }
+            }
+            case "" -> throw new InvalidRecordException(name + " has no type");
+            default -> throw new InvalidRecordException(name + ": thread type '" + type + "' is not one this preset reads "
+                    + "(customer, message, reply, note, phone, chat, forwardparent, forwardchild, lineitem)");
+        }
+        return new KeptThread(message, epochSecond(createdAt), number(threadId), index);
+    }
+
+    private static SourceMessage fromCustomer(String threadId, Someone speaker, Someone primary, String body,
+                                              String createdAt, List<String> attachments) {
+        String words = speaker == null || samePerson(speaker, primary) ? body : MessageBodies.attributed("From", who(speaker), body);
+        return new SourceMessage(threadId, "contact", null, null, words, createdAt, attachments, false);
+    }
+
+    private static SourceMessage fromAgent(String threadId, Someone user, String body, String createdAt,
+                                           List<String> attachments, boolean note) {
+        return new SourceMessage(threadId, "agent", user == null ? null : user.email(), user == null ? null : user.name(),
+                body, createdAt, attachments, note);
+    }
+
+    /** The web link of each attachment (it opens without an API token), else its data link. */
+    private static List<String> attachments(JsonNode thread, String path, String name) {
+        JsonNode embedded = object(thread, "_embedded", path + "._embedded");
+        List<JsonNode> files;
+        String filesPath;
+        if (embedded != null && embedded.get("attachments") != null) {
+            filesPath = path + "._embedded.attachments";
+            files = array(embedded, "attachments", filesPath);
+        } else {
+            filesPath = path + ".attachments";
+            files = array(thread, "attachments", filesPath);
+        }
+        List<String> urls = new ArrayList<>(files.size());
+        for (int i = 0; i < files.size(); i++) {
+            String filePath = filesPath + "[" + i + "]";
+            JsonNode file = files.get(i);
+            JsonFields.requireObject(file, filePath);
+            JsonNode links = object(file, "_links", filePath + "._links");
+            String url = null;
+            for (String rel : List.of("web", "data")) {
+                JsonNode link = links == null ? null : object(links, rel, filePath + "._links." + rel);
+                String href = link == null ? null : text(link, "href", filePath + "._links." + rel + ".href");
+                if (!blank(href)) {
+                    url = href;
+                    break;
+                }
+            }
+            if (url == null) {
+                String filename = text(file, "filename", filePath + ".filename");
+                throw new InvalidRecordException(name + ": attachment " + (filename != null ? "'" + filename + "'" : "#" + (i + 1))
+                        + " has no link (_links.web.href or _links.data.href) to migrate it from");
+            }
+            urls.add(url);
+        }
+        return urls;
+    }
+
+    private static Someone person(JsonNode person, String path) {
+        if (person == null) {
+            return null;
+        }
+        String first = text(person, "first", path + ".first");
+        String last = text(person, "last", path + ".last");
+        String name = String.join(" ", blank(first) ? "" : first.trim(), blank(last) ? "" : last.trim()).trim();
+        return new Someone(text(person, "id", path + ".id"), lower(text(person, "type", path + ".type")),
+                text(person, "email", path + ".email"), name.isEmpty() ? null : name);
+    }
+
+    private static boolean samePerson(Someone a, Someone b) {
+        if (a.id() != null && b.id() != null) {
+            return a.id().equals(b.id());
+        }
+        return a.email() != null && b.email() != null && a.email().trim().equalsIgnoreCase(b.email().trim());
+    }
+
+    /**
+     * Time order, as the customer lived it: by {@code createdAt}, then by thread id (increasing in
+     * Help Scout) when every kept thread has a numeric one, else newest-first listing reversed.
+     * A thread whose time cannot be read is left where it is sorted last; the planner rejects it by name.
+     */
+    private static Comparator<KeptThread> chronological(List<KeptThread> threads) {
+        boolean numericIds = threads.stream().allMatch(t -> t.numericId() != null);
+        Comparator<KeptThread> byTime = Comparator.comparing(KeptThread::epochSecond, Comparator.nullsLast(Comparator.naturalOrder()));
+        return numericIds ? byTime.thenComparing(KeptThread::numericId)
+                : byTime.thenComparing(KeptThread::index, Comparator.reverseOrder());
+    }
+
+    private static Long epochSecond(String createdAt) {
+        try {
+            return createdAt == null ? null : Timestamps.toEpochSecond(createdAt, ZoneOffset.UTC);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static Long number(String id) {
+        try {
+            return id == null ? null : Long.valueOf(id.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static String who(Someone person) {
+        return MessageBodies.who(person.name(), person.email(),
+                "customer " + (person.id() != null ? person.id() : "(unnamed)"));
+    }
+
+    private static String lower(String value) {
+        return value == null ? null : value.trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
     }
 }

@@ -99,33 +99,26 @@ final class ZendeskTicketMapper implements JsonRecordMapper {
         }
         if (!isPublic) {
             // An end user's private comment (a CC's reply, typically) stays private: a note, by the default admin.
-            return new SourceMessage(commentId, "agent", null, null, attributed("Private comment from", author, body),
+            return new SourceMessage(commentId, "agent", null, null, MessageBodies.attributed("Private comment from", who(author), body),
                     createdAt, attachments, true);
         }
-        String words = authorId.equals(requesterId) ? body : attributed("From", author, body);
+        String words = authorId.equals(requesterId) ? body : MessageBodies.attributed("From", who(author), body);
         return new SourceMessage(commentId, "contact", null, null, words, createdAt, attachments, false);
     }
 
-    /** The HTML body when there is one (it keeps links and line breaks), else the plain one. */
+    /** The HTML body when there is one (it keeps links and line breaks), else the plain one, kept as written. */
     private static String body(JsonNode comment, String path) {
         for (String field : List.of("html_body", "plain_body", "body")) {
             String value = text(comment, field, path + "." + field);
             if (value != null && !value.isBlank()) {
-                return field.equals("html_body") ? value : escape(value).replace("\n", "<br>");
+                return field.equals("html_body") ? value : MessageBodies.preformatted(value);
             }
         }
         return null;
     }
 
-    /** Someone else's words in this conversation, named at the top so that they are never taken for the requester's. */
-    private static String attributed(String lead, Person author, String body) {
-        String who = author.name() != null && author.email() != null ? author.name() + " (" + author.email() + ")"
-                : author.email() != null ? author.email() : author.name() != null ? author.name() : "user " + author.id();
-        return "<p>" + escape(lead + " " + who + ":") + "</p>" + (body == null ? "" : body);
-    }
-
-    private static String escape(String text) {
-        return org.jsoup.nodes.Entities.escape(text);
+    private static String who(Person person) {
+        return MessageBodies.who(person.name(), person.email(), "user " + person.id());
     }
 
     private static JsonNode unwrap(JsonNode node, String wrapper) {

@@ -100,7 +100,7 @@ class ZendeskPresetTest {
         assertThat(result.out()).contains("Detected format zendesk");
 
         Conversation outbound = conversationOpenedAt("2021-09-01T14:00:00Z");
-        assertThat(outbound.body()).isEqualTo("Conversation started by Carol Diaz <carol@acme.example>.");
+        assertThat(outbound.body()).isEqualTo("Conversation started by Carol Diaz (carol@acme.example).");
         assertThat(outbound.parts().get(0).authorId()).isEqualTo(adminIds.get("carol@acme.example"));
         assertThat(outbound.parts().get(0).body()).contains("Your order #A-5521 has shipped & should arrive by Friday");
 

@@ -94,7 +94,7 @@ class ConversationPlannerTest {
                 contact("m-2", "2021-03-04T11:00:00Z", "Oh no")));
 
         assertThat(planned.opening().byContact()).isTrue();
-        assertThat(planned.opening().body()).isEqualTo("Conversation started by Bob <bob@acme.example>.")
+        assertThat(planned.opening().body()).isEqualTo("Conversation started by Bob (bob@acme.example).")
                 .doesNotContain("problem");
         assertThat(planned.opening().createdAt()).isEqualTo(planned.parts().get(1).createdAt());
         assertThat(planned.replies()).extracting(PlannedPart::key).containsExactly("m-1", "m-2");

@@ -61,7 +61,7 @@ class ZendeskTicketMapperTest {
         assertThat(note.authorType()).isEqualTo("agent");
         assertThat(note.authorEmail()).isEqualTo("bob@acme.example");
         assertThat(note.internal()).isTrue();
-        assertThat(note.body()).as("plain text is escaped, so it is not read as HTML").isEqualTo("a &lt; b<br>ok");
+        assertThat(note.body()).as("plain text is escaped, so it is not read as HTML").isEqualTo("<pre>a &lt; b\nok</pre>");
         assertThat(mapper.idOf(json("{\"ticket\":{\"id\":10}}"))).isEqualTo("10");
     }
 
@@ -77,12 +77,12 @@ class ZendeskTicketMapperTest {
 
         SourceMessage cc = ticket.messages().get(1);
         assertThat(cc.authorType()).isEqualTo("contact");
-        assertThat(cc.body()).isEqualTo("<p>From Cc Person (cc@example.org):</p>Me too");
+        assertThat(cc.body()).isEqualTo("<p>From Cc Person (cc@example.org):</p><pre>Me too</pre>");
         SourceMessage ccPrivate = ticket.messages().get(2);
         assertThat(ccPrivate.authorType()).isEqualTo("agent");
         assertThat(ccPrivate.authorEmail()).as("written by the default admin").isNull();
         assertThat(ccPrivate.internal()).isTrue();
-        assertThat(ccPrivate.body()).isEqualTo("<p>Private comment from Cc Person (cc@example.org):</p>Secret");
+        assertThat(ccPrivate.body()).isEqualTo("<p>Private comment from Cc Person (cc@example.org):</p><pre>Secret</pre>");
         assertThat(ticket.messages().get(3).internal()).as("private stays private, whoever wrote it").isTrue();
     }
 
