@@ -8,6 +8,7 @@ import dev.migrator.job.Preflight;
 import dev.migrator.job.RunLeases;
 import dev.migrator.ledger.Ledger;
 import dev.migrator.report.RunReport;
+import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.launch.JobOperator;
@@ -41,10 +42,16 @@ public class CliConfiguration {
     }
 
     @Bean
+    WatchCommand watchCommand(Console console, MigrateCommand migrateCommand, GracefulShutdown gracefulShutdown,
+                              Clock clock) {
+        return new WatchCommand(console, migrateCommand, gracefulShutdown, clock);
+    }
+
+    @Bean
     CommandRunner commandRunner(Invocation invocation, Console console, MigrateCommand migrateCommand,
-                                StatusCommand statusCommand, VerifyCommand verifyCommand, MigrationProperties migration,
-                                GracefulShutdown gracefulShutdown) {
-        return new CommandRunner(invocation, console, migrateCommand, statusCommand, verifyCommand, migration,
-                gracefulShutdown);
+                                StatusCommand statusCommand, VerifyCommand verifyCommand, WatchCommand watchCommand,
+                                MigrationProperties migration, GracefulShutdown gracefulShutdown) {
+        return new CommandRunner(invocation, console, migrateCommand, statusCommand, verifyCommand, watchCommand,
+                migration, gracefulShutdown);
     }
 }

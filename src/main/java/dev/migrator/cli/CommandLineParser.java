@@ -3,9 +3,11 @@ package dev.migrator.cli;
 import dev.migrator.cli.Invocation.Command;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.springframework.boot.convert.DurationStyle;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -21,6 +23,8 @@ public final class CommandLineParser {
                                                           [--config FILE] [--state-dir DIR] [--dry-run]
               java -jar conversation-migrator.jar status|resume|report|verify [--config FILE] [--state-dir DIR]
               java -jar conversation-migrator.jar report --html FILE [--config FILE] [--state-dir DIR]
+              java -jar conversation-migrator.jar watch --inbox DIR [--every DURATION] [--format F] [--users FILE]
+                                                        [--config FILE] [--state-dir DIR] [--dry-run]
             Formats: conversations (JSON array or JSON Lines), conversations-csv, csv (through the mapping section
             of the configuration), zendesk (with --users), freshdesk (--users optional), helpscout, front.
             Omit --format to detect it.
@@ -41,6 +45,24 @@ public final class CommandLineParser {
     static class MigrateOptions extends CommonOptions {
         @Option(names = "--input", paramLabel = "FILE", required = true)
         List<Path> inputs = new ArrayList<>();
+
+        @Option(names = "--format", paramLabel = "F")
+        String format;
+
+        @Option(names = "--users", paramLabel = "FILE")
+        Path users;
+
+        @Option(names = "--dry-run")
+        boolean dryRun;
+    }
+
+    @CommandLine.Command(name = "watch")
+    static class WatchOptions extends CommonOptions {
+        @Option(names = "--inbox", paramLabel = "DIR", required = true)
+        Path inbox;
+
+        @Option(names = "--every", paramLabel = "DURATION", defaultValue = "1m")
+        String every;
 
         @Option(names = "--format", paramLabel = "F")
         String format;
@@ -77,7 +99,7 @@ public final class CommandLineParser {
     /** Returns {@code null} when only help was asked for. */
     public static Invocation parse(String[] args) {
         if (args.length == 0) {
-            throw new UsageException("no command given: use migrate, status, resume, report or verify");
+            throw new UsageException("no command given: use migrate, status, resume, report, verify or watch");
         }
         if (List.of("-h", "--help", "help").contains(args[0])) {
             return null;
@@ -87,7 +109,8 @@ public final class CommandLineParser {
                 .addSubcommand(new StatusOptions())
                 .addSubcommand(new ResumeOptions())
                 .addSubcommand(new ReportOptions())
-                .addSubcommand(new VerifyOptions());
+                .addSubcommand(new VerifyOptions())
+                .addSubcommand(new WatchOptions());
         ParseResult result;
         try {
             result = commandLine.parseArgs(args);
@@ -95,7 +118,7 @@ public final class CommandLineParser {
             throw new UsageException(e.getMessage());
         }
         if (!result.hasSubcommand()) {
-            throw new UsageException("no command given: use migrate, status, resume, report or verify");
+            throw new UsageException("no command given: use migrate, status, resume, report, verify or watch");
         }
         CommandSpec spec = result.subcommand().commandSpec();
         CommonOptions options = (CommonOptions) spec.userObject();
@@ -107,10 +130,33 @@ public final class CommandLineParser {
             }
             requireFile(migrate.users, "--users");
             return new Invocation(command, List.copyOf(migrate.inputs), migrate.format, migrate.users, options.config,
-                    options.stateDir, migrate.dryRun, null, List.of(args));
+                    options.stateDir, migrate.dryRun, null, null, null, List.of(args));
+        }
+        if (options instanceof WatchOptions watch) {
+            if (!Files.isDirectory(watch.inbox)) {
+                throw new UsageException("--inbox " + watch.inbox + ": no such directory");
+            }
+            requireFile(watch.users, "--users");
+            return new Invocation(command, List.of(), watch.format, watch.users, options.config, options.stateDir,
+                    watch.dryRun, null, watch.inbox, every(watch.every), List.of(args));
         }
         Path html = options instanceof ReportOptions report ? report.html : null;
-        return new Invocation(command, List.of(), null, null, options.config, options.stateDir, false, html, List.of(args));
+        return new Invocation(command, List.of(), null, null, options.config, options.stateDir, false, html, null, null,
+                List.of(args));
+    }
+
+    /** {@code 30s}, {@code 5m}, {@code 1h} or ISO-8601 ({@code PT5M}); at least a second. */
+    private static Duration every(String text) {
+        Duration every;
+        try {
+            every = DurationStyle.detectAndParse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--every " + text + " is not a duration (30s, 5m, 1h)");
+        }
+        if (every.toMillis() < 1000) {
+            throw new UsageException("--every " + text + " is shorter than a second");
+        }
+        return every;
     }
 
     private static void requireFile(Path path, String option) {

@@ -25,18 +25,21 @@ public class CommandRunner implements ApplicationRunner, ExitCodeGenerator {
     private final MigrateCommand migrateCommand;
     private final StatusCommand statusCommand;
     private final VerifyCommand verifyCommand;
+    private final WatchCommand watchCommand;
     private final MigrationProperties migration;
     private final GracefulShutdown gracefulShutdown;
     private int exitCode = ExitCodes.FAILED;
 
     public CommandRunner(Invocation invocation, Console console, MigrateCommand migrateCommand,
-                         StatusCommand statusCommand, VerifyCommand verifyCommand, MigrationProperties migration,
+                         StatusCommand statusCommand, VerifyCommand verifyCommand, WatchCommand watchCommand,
+                         MigrationProperties migration,
                          GracefulShutdown gracefulShutdown) {
         this.invocation = invocation;
         this.console = console;
         this.migrateCommand = migrateCommand;
         this.statusCommand = statusCommand;
         this.verifyCommand = verifyCommand;
+        this.watchCommand = watchCommand;
         this.migration = migration;
         this.gracefulShutdown = gracefulShutdown;
     }
@@ -52,6 +55,7 @@ public class CommandRunner implements ApplicationRunner, ExitCodeGenerator {
                 case STATUS -> statusCommand.status();
                 case REPORT -> statusCommand.report(invocation.html());
                 case VERIFY -> verifyCommand.verify();
+                case WATCH -> watchCommand.watch(invocation);
             };
         } catch (UsageException | UnusableInputException | PreflightException | AccessDeniedException e) {
             console.problem("error: " + e.getMessage());

@@ -1,5 +1,6 @@
 package dev.migrator.job;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.springframework.batch.core.job.JobExecution;
@@ -19,6 +20,7 @@ public class GracefulShutdown implements JobExecutionListener {
 
     private final JobOperator jobOperator;
     private final CountDownLatch commandDone = new CountDownLatch(1);
+    private final CountDownLatch signalled = new CountDownLatch(1);
     private final Thread hook = new Thread(this::onSignal, "migrator-shutdown");
     private volatile JobExecution running;
     private volatile boolean stopRequested;
@@ -44,6 +46,15 @@ public class GracefulShutdown implements JobExecutionListener {
         }
     }
 
+    /** Waits up to {@code timeout} for a signal; true if one came. A watching command idles here between scans. */
+    public boolean awaitSignal(Duration timeout) throws InterruptedException {
+        return signalled.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public boolean signalled() {
+        return stopRequested;
+    }
+
     @Override
     public void beforeJob(JobExecution jobExecution) {
         running = jobExecution;
@@ -60,6 +71,7 @@ public class GracefulShutdown implements JobExecutionListener {
 
     private void onSignal() {
         stopRequested = true;
+        signalled.countDown();
         JobExecution execution = running;
         if (execution != null) {
             new JobExecutionShutdownHook(execution, jobOperator).run();
