@@ -2,13 +2,16 @@ package dev.migrator.cli;
 
 import dev.migrator.config.CsvMappingProperties;
 import dev.migrator.config.MigrationProperties;
+import dev.migrator.intercom.HttpTransport;
 import dev.migrator.intercom.IntercomApi;
 import dev.migrator.job.GracefulShutdown;
 import dev.migrator.job.Preflight;
 import dev.migrator.job.RunLeases;
+import dev.migrator.job.RunProgress;
 import dev.migrator.ledger.Ledger;
 import dev.migrator.report.RunReport;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.launch.JobOperator;
@@ -24,9 +27,16 @@ public class CliConfiguration {
     @Bean
     MigrateCommand migrateCommand(Console console, JobOperator jobOperator, JobRepository jobRepository,
                                   Job migrationJob, Preflight preflight, RunReport runReport, Ledger ledger,
-                                  RunLeases runLeases, MigrationProperties migration, CsvMappingProperties csvMapping) {
+                                  RunLeases runLeases, MigrationProperties migration, CsvMappingProperties csvMapping,
+                                  ProgressDisplay progressDisplay) {
         return new MigrateCommand(console, jobOperator, jobRepository, migrationJob, preflight, runReport, ledger,
-                runLeases, migration, csvMapping);
+                runLeases, migration, csvMapping, progressDisplay);
+    }
+
+    /** A live bar on a terminal; a line every 10 seconds in a log. */
+    @Bean
+    ProgressDisplay progressDisplay(Console console, RunProgress runProgress, HttpTransport httpTransport) {
+        return new ProgressDisplay(console, runProgress, httpTransport, Duration.ofSeconds(10));
     }
 
     @Bean

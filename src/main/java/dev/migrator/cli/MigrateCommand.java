@@ -45,10 +45,11 @@ public class MigrateCommand {
     private final RunLeases leases;
     private final MigrationProperties migration;
     private final CsvMappingProperties csvMapping;
+    private final ProgressDisplay progress;
 
     public MigrateCommand(Console console, JobOperator jobOperator, JobRepository jobRepository, Job migrationJob,
                           Preflight preflight, RunReport report, Ledger ledger, RunLeases leases,
-                          MigrationProperties migration, CsvMappingProperties csvMapping) {
+                          MigrationProperties migration, CsvMappingProperties csvMapping, ProgressDisplay progress) {
         this.console = console;
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
@@ -59,6 +60,7 @@ public class MigrateCommand {
         this.leases = leases;
         this.migration = migration;
         this.csvMapping = csvMapping;
+        this.progress = progress;
     }
 
     public int migrate(Invocation invocation) throws Exception {
@@ -160,7 +162,9 @@ public class MigrateCommand {
         }
         JobExecution execution;
         try {
-            execution = jobOperator.start(migrationJob, parameters);
+            try (ProgressDisplay.Showing showing = progress.start(checked.conversations())) {
+                execution = jobOperator.start(migrationJob, parameters);
+            }
         } catch (JobInstanceAlreadyCompleteException e) {
             return alreadyDone(jobRepository.getLastJobExecution(MigrationJobConfiguration.JOB_NAME, parameters));
         } catch (JobExecutionAlreadyRunningException e) {

@@ -37,6 +37,8 @@ public class HttpTransport implements IntercomTransport {
     private final Retry retry;
     private final RateGovernor governor;
     private final AtomicLong calls = new AtomicLong();
+    private final AtomicLong retries = new AtomicLong();
+    private final AtomicLong rateLimitWaits = new AtomicLong();
 
     public HttpTransport(IntercomProperties properties, JsonMapper mapper, Clock clock) {
         this.properties = properties;
@@ -52,6 +54,7 @@ public class HttpTransport implements IntercomTransport {
                 .retryExceptions(TransientFailure.class)
                 .build());
         this.governor = new RateGovernor(properties.requestsPerMinute(), clock);
+        retry.getEventPublisher().onRetry(event -> retries.incrementAndGet());
     }
 
     @Override
@@ -72,6 +75,16 @@ public class HttpTransport implements IntercomTransport {
         return calls.get();
     }
 
+    /** Calls sent again after a transient failure, since start: for the progress display. */
+    public long retryCount() {
+        return retries.get();
+    }
+
+    /** 429s answered, each followed by a wait for the window to reset: for the progress display. */
+    public long rateLimitWaitCount() {
+        return rateLimitWaits.get();
+    }
+
     private JsonNode sendUntilNotRateLimited(ApiRequest request) {
         for (int waits = 0; ; waits++) {
             HttpResponse<String> response = send(request);
@@ -81,6 +94,7 @@ public class HttpTransport implements IntercomTransport {
                 if (waits >= MAX_RATE_LIMIT_WAITS) {
                     throw new TransientFailure("still rate limited after " + waits + " waits");
                 }
+                rateLimitWaits.incrementAndGet();
                 log.info("Rate limited by Intercom; waiting for the window to reset");
                 continue;
             }

@@ -130,8 +130,14 @@ public class MigrationJobConfiguration {
     @Bean
     WriterParts writerParts(HttpTransport httpTransport, JsonMapper jsonMapper, Ledger ledger, Preflight preflight,
                             IntercomProperties intercom, MigrationProperties migration, Clock clock,
-                            ExecutorService migrationWorkers) {
-        return new WriterParts(httpTransport, jsonMapper, ledger, preflight, intercom, migration, clock, migrationWorkers);
+                            ExecutorService migrationWorkers, RunProgress runProgress) {
+        return new WriterParts(httpTransport, jsonMapper, ledger, preflight, intercom, migration, clock, migrationWorkers,
+                runProgress);
+    }
+
+    @Bean
+    RunProgress runProgress() {
+        return new RunProgress();
     }
 
     /**
@@ -145,7 +151,7 @@ public class MigrationJobConfiguration {
     /** What both steps' writers are made of; a dry run writes its requests file instead of calling Intercom. */
     record WriterParts(HttpTransport httpTransport, JsonMapper jsonMapper, Ledger ledger, Preflight preflight,
                        IntercomProperties intercom, MigrationProperties migration, Clock clock,
-                       ExecutorService migrationWorkers) {
+                       ExecutorService migrationWorkers, RunProgress progress) {
 
         MigrationWriter writer(String target, long runId, ConversationMigrator.Mode mode) {
             boolean dryRun = MigrationParameters.isDryRun(target);
@@ -157,7 +163,8 @@ public class MigrationJobConfiguration {
             ConversationMigrator migrator = new ConversationMigrator(new IntercomApi(transport, jsonMapper), ledger,
                     preflight.result().admins(), MigrationParameters.ledgerWorkspace(target, runId), runId,
                     inDoubtWindow(intercom), clock, mode);
-            return new MigrationWriter(migrator, ledger, runId, workers, transport, mode == ConversationMigrator.Mode.SETTLE, clock);
+            return new MigrationWriter(migrator, ledger, runId, workers, transport, mode == ConversationMigrator.Mode.SETTLE,
+                    clock, progress);
         }
     }
 }

@@ -40,6 +40,7 @@ public class MigrationWriter implements ItemWriter<MappedRecord>, ItemStream {
     private final IntercomTransport transport;
     private final boolean settling;
     private final Clock clock;
+    private final RunProgress progress;
     private final RunCounters counters = new RunCounters();
     private long callsAtOpen;
     private long callsBefore;
@@ -47,7 +48,7 @@ public class MigrationWriter implements ItemWriter<MappedRecord>, ItemStream {
     private long recordsAtLastUpdate;
 
     public MigrationWriter(ConversationMigrator migrator, Ledger ledger, long runId, Executor executor,
-                           IntercomTransport transport, boolean settling, Clock clock) {
+                           IntercomTransport transport, boolean settling, Clock clock, RunProgress progress) {
         this.migrator = migrator;
         this.ledger = ledger;
         this.runId = runId;
@@ -55,6 +56,7 @@ public class MigrationWriter implements ItemWriter<MappedRecord>, ItemStream {
         this.transport = transport;
         this.settling = settling;
         this.clock = clock;
+        this.progress = progress;
     }
 
     @Override
@@ -78,6 +80,7 @@ public class MigrationWriter implements ItemWriter<MappedRecord>, ItemStream {
         }
         if (!settling) {
             counters.records.addAndGet(chunk.size());
+            progress.chunkWritten(chunk.size(), callsBefore + transport.callCount() - callsAtOpen);
         }
         List<CompletableFuture<List<Outcome>>> futures = new ArrayList<>();
         List<List<Planned>> groups = new ArrayList<>(bySource.values());
@@ -114,6 +117,9 @@ public class MigrationWriter implements ItemWriter<MappedRecord>, ItemStream {
         callsAtOpen = transport.callCount();
         callsAtLastUpdate = counters.calls.get();
         recordsAtLastUpdate = counters.records.get();
+        if (!settling) {
+            progress.restart(counters.records.get(), counters.calls.get());
+        }
     }
 
     @Override

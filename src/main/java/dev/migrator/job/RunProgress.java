@@ -1,0 +1,54 @@
+package dev.migrator.job;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Where the running migration is, for the progress display: records written by committed or
+ * committing chunks of the migrate step, and the calls they took. Live figures only; what a run
+ * did is in the job repository and the ledger.
+ */
+public class RunProgress {
+
+    private final AtomicLong records = new AtomicLong();
+    private final AtomicLong calls = new AtomicLong();
+    private volatile long recordsAtStart = -1;
+    private volatile long callsAtStart;
+
+    /** Before a run starts: nothing known yet. */
+    public void reset() {
+        recordsAtStart = -1;
+        records.set(0);
+        calls.set(0);
+    }
+
+    /** The migrate step (re)starts with the records and calls its committed chunks already account for. */
+    void restart(long recordsDone, long callsMade) {
+        records.set(recordsDone);
+        calls.set(callsMade);
+        callsAtStart = callsMade;
+        recordsAtStart = recordsDone;
+    }
+
+    /** Calls already made when this process started the step. */
+    public long callsAtStart() {
+        return callsAtStart;
+    }
+
+    /** Records already done when this process started the step, or -1 before it has started. */
+    public long recordsAtStart() {
+        return recordsAtStart;
+    }
+
+    void chunkWritten(long chunkRecords, long callsMade) {
+        records.addAndGet(chunkRecords);
+        calls.set(callsMade);
+    }
+
+    public long records() {
+        return records.get();
+    }
+
+    public long calls() {
+        return calls.get();
+    }
+}
