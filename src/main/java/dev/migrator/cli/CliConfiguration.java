@@ -1,6 +1,7 @@
 package dev.migrator.cli;
 
 import dev.migrator.config.CsvMappingProperties;
+import dev.migrator.config.IntercomProperties;
 import dev.migrator.config.MigrationProperties;
 import dev.migrator.intercom.HttpTransport;
 import dev.migrator.intercom.IntercomApi;
@@ -28,9 +29,9 @@ public class CliConfiguration {
     MigrateCommand migrateCommand(Console console, JobOperator jobOperator, JobRepository jobRepository,
                                   Job migrationJob, Preflight preflight, RunReport runReport, Ledger ledger,
                                   RunLeases runLeases, MigrationProperties migration, CsvMappingProperties csvMapping,
-                                  ProgressDisplay progressDisplay) {
+                                  ProgressDisplay progressDisplay, IntercomProperties intercom) {
         return new MigrateCommand(console, jobOperator, jobRepository, migrationJob, preflight, runReport, ledger,
-                runLeases, migration, csvMapping, progressDisplay);
+                runLeases, migration, csvMapping, progressDisplay, intercom);
     }
 
     /** A live bar on a terminal; a line every 10 seconds in a log. */

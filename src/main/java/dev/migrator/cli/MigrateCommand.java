@@ -1,6 +1,7 @@
 package dev.migrator.cli;
 
 import dev.migrator.config.CsvMappingProperties;
+import dev.migrator.config.IntercomProperties;
 import dev.migrator.config.MigrationProperties;
 import dev.migrator.intercom.AccessDeniedException;
 import dev.migrator.job.MigrationJobConfiguration;
@@ -46,10 +47,12 @@ public class MigrateCommand {
     private final MigrationProperties migration;
     private final CsvMappingProperties csvMapping;
     private final ProgressDisplay progress;
+    private final IntercomProperties intercom;
 
     public MigrateCommand(Console console, JobOperator jobOperator, JobRepository jobRepository, Job migrationJob,
                           Preflight preflight, RunReport report, Ledger ledger, RunLeases leases,
-                          MigrationProperties migration, CsvMappingProperties csvMapping, ProgressDisplay progress) {
+                          MigrationProperties migration, CsvMappingProperties csvMapping, ProgressDisplay progress,
+                          IntercomProperties intercom) {
         this.console = console;
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
@@ -61,6 +64,7 @@ public class MigrateCommand {
         this.migration = migration;
         this.csvMapping = csvMapping;
         this.progress = progress;
+        this.intercom = intercom;
     }
 
     public int migrate(Invocation invocation) throws Exception {
@@ -123,9 +127,19 @@ public class MigrateCommand {
         }
         ReadContext context = new ReadContext(users == null ? null : users.path(), csvMapping.layout(migration.timezone()));
         Preflight.Result checked = preflight.check(files, context, dryRun);
-        console.say(dryRun
-                ? "Dry run: no request leaves this machine; the requests are written to the run's requests.jsonl."
-                : "Workspace: " + checked.workspaceName() + " (" + checked.target() + ")");
+        if (dryRun) {
+            console.say("Dry run: no request leaves this machine; the requests are written to the run's requests.jsonl.");
+        } else {
+            console.say("Workspace: " + checked.workspaceName() + " (" + checked.target() + ") at " + intercom.baseUrl()
+                    + ", API version " + intercom.version() + ".");
+            Preflight.AgentTally agents = checked.agents();
+            console.say("Agents: " + agents.named() + " named in the input, " + agents.matched()
+                    + " matched to Intercom admins by email" + (agents.matched() < agents.named()
+                    ? "; the others write as the default admin " + migration.defaultAdminId() : "") + ".");
+            console.say("Check before it sends anything: the workspace's workflows, auto-replies, bots and SLA rules that "
+                    + "react to new conversations or replies are off (parts are sent with skip_notifications, but "
+                    + "automations may still message customers).");
+        }
         console.say("Input: " + checked.conversations() + " records in " + files.size() + " file(s).");
 
         boolean mapped = files.stream().anyMatch(f -> f.format() == InputFormat.CSV);

@@ -13,8 +13,10 @@ import dev.migrator.source.SourceRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -36,7 +38,13 @@ public class Preflight {
     }
 
     /** {@code target} names the workspace in job parameters and the ledger ("dry-run" for a dry run). */
-    public record Result(String target, String workspaceName, AdminDirectory admins, long conversations) {
+    public record Result(String target, String workspaceName, AdminDirectory admins, long conversations,
+                         AgentTally agents) {
+    }
+
+    /** The agents the inputs name: how many, and how many of them an Intercom admin's email matches. */
+    public record AgentTally(int named, int matched) {
+        static final AgentTally NONE = new AgentTally(0, 0);
     }
 
     /** A reason the run must not start; the message says what to change. */
@@ -49,7 +57,8 @@ public class Preflight {
     public Result check(List<ExportFile> files, ReadContext context, boolean dryRun) {
         Result checked;
         if (dryRun) {
-            checked = scan(files, context, new Result("dry-run", "dry run (no workspace)", AdminDirectory.forDryRun(), 0));
+            checked = scan(files, context, new Result("dry-run", "dry run (no workspace)", AdminDirectory.forDryRun(), 0,
+                    AgentTally.NONE));
         } else {
             if (!intercom.hasAccessToken()) {
                 throw new PreflightException("no Intercom access token: set the environment variable INTERCOM_ACCESS_TOKEN "
@@ -67,7 +76,7 @@ public class Preflight {
                         + " is not an admin of workspace " + workspace.appId());
             }
             checked = scan(files, context, new Result(workspace.appId(), workspace.name(),
-                    AdminDirectory.of(admins, defaultAdmin, workspace.adminId()), 0));
+                    AdminDirectory.of(admins, defaultAdmin, workspace.adminId()), 0, AgentTally.NONE));
         }
         result = checked;
         return checked;
@@ -82,6 +91,7 @@ public class Preflight {
 
     private Result scan(List<ExportFile> files, ReadContext context, Result target) {
         TreeSet<String> unplaced = new TreeSet<>();
+        Set<String> named = new HashSet<>();
         long conversations = 0;
         for (ExportFile file : files) {
             try (RecordParser parser = RecordParser.open(file, context)) {
@@ -92,6 +102,9 @@ public class Preflight {
                     }
                     for (SourceMessage message : record.conversation().messages()) {
                         boolean agent = message.authorType() != null && message.authorType().trim().equalsIgnoreCase("agent");
+                        if (agent && message.authorEmail() != null && !message.authorEmail().isBlank()) {
+                            named.add(message.authorEmail().trim().toLowerCase(Locale.ROOT));
+                        }
                         if (agent && !target.admins().canPlace(message.authorEmail())) {
                             unplaced.add(message.authorEmail() == null || message.authorEmail().isBlank()
                                     ? "(notes and replies with no agent email: agents without one, or private comments by customers)" : message.authorEmail().trim().toLowerCase(Locale.ROOT));
@@ -107,6 +120,8 @@ public class Preflight {
                     + " and migration.default-admin-id is not set: " + String.join(", ", unplaced)
                     + ". Add them as admins in Intercom or set migration.default-admin-id.");
         }
-        return new Result(target.target(), target.workspaceName(), target.admins(), conversations);
+        int matched = (int) named.stream().filter(target.admins().adminIdsByEmail()::containsKey).count();
+        return new Result(target.target(), target.workspaceName(), target.admins(), conversations,
+                new AgentTally(named.size(), matched));
     }
 }

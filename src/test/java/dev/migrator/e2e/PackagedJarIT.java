@@ -81,6 +81,10 @@ class PackagedJarIT {
             assertThat(outcome.exitCode()).as(outcome.output()).isEqualTo(3);
             assertThat(intercom.conversations()).hasSize(11);
             assertThat(intercom.notifications()).isZero();
+            assertThat(outcome.output()).as("the preflight")
+                    .contains("Workspace: ", "(" + intercom.appId() + ") at " + intercom.baseUrl() + ", API version 2.16.")
+                    .contains("Agents: 2 named in the input, 2 matched to Intercom admins by email.")
+                    .contains("workflows, auto-replies, bots");
             assertThat(outcome.output()).doesNotContain(FakeIntercom.TOKEN);
             assertThat(Files.readString(workDir.resolve("state/migrator.log"))).doesNotContain(FakeIntercom.TOKEN);
         }
