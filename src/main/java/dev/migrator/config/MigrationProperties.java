@@ -8,7 +8,10 @@ import java.time.ZoneId;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
-/** How the migration runs: where its state lives, who authors unmatched agents' parts, how wide it goes. */
+/**
+ * How the migration runs: where its state lives, who authors unmatched agents' parts, how wide it
+ * goes, and the port of the Prometheus endpoint ({@code null}: none).
+ */
 @Validated
 @ConfigurationProperties("migration")
 public record MigrationProperties(
@@ -16,7 +19,8 @@ public record MigrationProperties(
         String defaultAdminId,
         @NotNull ZoneId timezone,
         @Min(1) @Max(1000) int chunkSize,
-        @Min(1) @Max(64) int concurrency) {
+        @Min(1) @Max(64) int concurrency,
+        @Min(1) @Max(65535) Integer metricsPort) {
 
     public boolean hasDefaultAdmin() {
         return defaultAdminId != null && !defaultAdminId.isBlank();

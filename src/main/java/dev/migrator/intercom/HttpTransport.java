@@ -4,6 +4,7 @@ import dev.migrator.config.IntercomProperties;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -34,6 +35,7 @@ public class HttpTransport implements IntercomTransport {
     private final HttpClient client;
     private final IntercomProperties properties;
     private final JsonMapper mapper;
+    private final RetryRegistry retryRegistry;
     private final Retry retry;
     private final RateGovernor governor;
     private final AtomicLong calls = new AtomicLong();
@@ -47,12 +49,13 @@ public class HttpTransport implements IntercomTransport {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(properties.timeout())
                 .build();
-        this.retry = Retry.of("intercom", RetryConfig.custom()
+        this.retryRegistry = RetryRegistry.of(RetryConfig.custom()
                 .maxAttempts(properties.retry().maxAttempts())
                 .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
                         properties.retry().initialBackoff(), 2.0, 0.5, properties.retry().maxBackoff()))
                 .retryExceptions(TransientFailure.class)
                 .build());
+        this.retry = retryRegistry.retry("intercom");
         this.governor = new RateGovernor(properties.requestsPerMinute(), clock);
         retry.getEventPublisher().onRetry(event -> retries.incrementAndGet());
     }
@@ -73,6 +76,11 @@ public class HttpTransport implements IntercomTransport {
     @Override
     public long callCount() {
         return calls.get();
+    }
+
+    /** Where the metrics endpoint finds the retry's figures. */
+    public RetryRegistry retryRegistry() {
+        return retryRegistry;
     }
 
     /** Calls sent again after a transient failure, since start: for the progress display. */
