@@ -24,13 +24,7 @@ public class ContactResolver {
     }
 
     public String resolve(PlannedContact contact) {
-        List<String> keys = new ArrayList<>(2);
-        if (contact.email() != null) {
-            keys.add("email:" + contact.email());
-        }
-        if (contact.externalId() != null) {
-            keys.add("external_id:" + contact.externalId());
-        }
+        List<String> keys = keys(contact);
         for (String key : keys) {
             Optional<String> known = ledger.contactId(workspace, key);
             if (known.isPresent()) {
@@ -44,5 +38,21 @@ public class ContactResolver {
         String id = found.orElseGet(() -> api.createContact(contact));
         keys.forEach(key -> ledger.saveContact(workspace, key, id));
         return id;
+    }
+
+    /** Whether the ledger knows {@code contact} (by its email or external id) as the Intercom contact {@code contactId}. */
+    public boolean isKnownAs(PlannedContact contact, String contactId) {
+        return keys(contact).stream().anyMatch(key -> ledger.contactId(workspace, key).map(contactId::equals).orElse(false));
+    }
+
+    private static List<String> keys(PlannedContact contact) {
+        List<String> keys = new ArrayList<>(2);
+        if (contact.email() != null) {
+            keys.add("email:" + contact.email());
+        }
+        if (contact.externalId() != null) {
+            keys.add("external_id:" + contact.externalId());
+        }
+        return keys;
     }
 }

@@ -83,6 +83,12 @@ public class ConversationMigrator {
             if (mode == Mode.SETTLE && entry.map(e -> e.state() != ConversationState.CREATING).orElse(true)) {
                 return new Outcome.AlreadyMigrated();
             }
+            if (entry.isPresent() && !contacts.isKnownAs(conversation.contact(), entry.get().contactId())) {
+                // Another customer's record under a known id: appending it would put their words in this contact's mouth.
+                return new Outcome.Refused("conversation " + id + " is already in Intercom with another contact ("
+                        + entry.get().contactId() + "); this record's contact (" + describe(conversation.contact())
+                        + ") is not it, so none of its messages is added there");
+            }
             int sent = 0;
             String contactId = entry.map(ConversationEntry::contactId).orElseGet(() -> contacts.resolve(conversation.contact()));
             String intercomId;
@@ -143,6 +149,10 @@ public class ConversationMigrator {
         } catch (SearchNotCaughtUp e) {
             return new Outcome.Deferred();
         }
+    }
+
+    private static String describe(PlannedConversation.PlannedContact contact) {
+        return contact.email() != null ? contact.email() : "external id " + contact.externalId();
     }
 
     /** Creates the conversation unless an earlier, unanswered create did; returns its Intercom id. */

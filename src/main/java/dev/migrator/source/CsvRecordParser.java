@@ -66,6 +66,10 @@ final class CsvRecordParser implements RecordParser {
     private final Map<String, List<Long>> scattered;
     private Row pending;
     private boolean broken;
+    /** The line the row being read starts on, for a malformed row's reject. */
+    private long rowStartLine;
+    /** A malformed row's reject, returned after the conversation read before it. */
+    private SourceRecord malformed;
 
     private record Row(CSVRecord record, long line) {
     }
@@ -235,18 +239,24 @@ final class CsvRecordParser implements RecordParser {
 
     @Override
     public SourceRecord next() {
+        if (malformed != null) {
+            SourceRecord reject = malformed;
+            malformed = null;
+            return reject;
+        }
         if (broken) {
             return null;
         }
+        List<Row> group = new ArrayList<>();
+        String id = null;
         try {
             Row first = pending != null ? pending : nextRow();
             pending = null;
             if (first == null) {
                 return null;
             }
-            List<Row> group = new ArrayList<>();
             group.add(first);
-            String id = conversationId(first.record(), layout);
+            id = conversationId(first.record(), layout);
             Row row;
             while ((row = nextRow()) != null) {
                 if (!id.equals(conversationId(row.record(), layout))) {
@@ -257,14 +267,20 @@ final class CsvRecordParser implements RecordParser {
             }
             return toRecord(group, id);
         } catch (UncheckedIOException | IllegalStateException e) {
+            broken = true;
             if (isDecodingFailure(e)) {
-                broken = true;
                 throw notInEncoding(file, layout);
             }
-            // Commons CSV cannot resynchronise after a malformed field (an unbalanced quote, say).
-            broken = true;
-            RecordOrigin origin = new RecordOrigin(file.displayName(), skippedLines + parser.getCurrentLineNumber(), null, null);
-            return SourceRecord.unreadable(origin, "malformed CSV (" + rootMessage(e) + "); the rest of the file cannot be read");
+            // Commons CSV cannot resynchronise after a malformed field (an unbalanced quote, say). The rows
+            // read before it are a whole conversation still: it goes first, the reject after it.
+            RecordOrigin origin = new RecordOrigin(file.displayName(), rowStartLine, null, null);
+            SourceRecord reject = SourceRecord.unreadable(origin, "malformed CSV from this line on (" + rootMessage(e)
+                    + "); the rest of the file cannot be read");
+            if (group.isEmpty()) {
+                return reject;
+            }
+            malformed = reject;
+            return toRecord(group, id);
         }
     }
 
@@ -272,6 +288,7 @@ final class CsvRecordParser implements RecordParser {
     private Row nextRow() {
         while (true) {
             long lineBefore = parser.getCurrentLineNumber();
+            rowStartLine = skippedLines + lineBefore + 1;
             if (!rows.hasNext()) {
                 return null;
             }

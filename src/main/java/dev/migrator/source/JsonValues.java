@@ -1,15 +1,18 @@
 package dev.migrator.source;
 
-import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PushbackInputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -77,6 +80,13 @@ abstract sealed class JsonValues implements Closeable {
         return lines;
     }
 
+    /** Jackson adds where a structure started as "[Source: REDACTED …; byte offset: #UNKNOWN]", which helps no one. */
+    private static String withoutSource(String message) {
+        return message == null ? "" : START_MARKER.matcher(message).replaceAll("");
+    }
+
+    private static final Pattern START_MARKER = Pattern.compile("\\s*\\(start marker at \\[Source: [^\\]]*\\]\\)");
+
     private static final class ArrayValues extends JsonValues {
         private final JsonParser parser;
         private final long skippedLines;
@@ -107,7 +117,7 @@ abstract sealed class JsonValues implements Closeable {
                 // A syntax error leaves no reliable place to resume inside the array.
                 finished = true;
                 long errorLine = e.getLocation() == null ? line : skippedLines + e.getLocation().getLineNr();
-                return new Value(null, errorLine, "invalid JSON (" + e.getOriginalMessage()
+                return new Value(null, errorLine, "invalid JSON (" + withoutSource(e.getOriginalMessage())
                         + "); the rest of the file after this point cannot be read");
             }
         }
@@ -118,40 +128,96 @@ abstract sealed class JsonValues implements Closeable {
         }
     }
 
+    /**
+     * One value a line. Lines are split as bytes and each is decoded strictly, so a line that is not
+     * UTF-8 is rejected on its own (a decoding reader would turn its bytes into U+FFFD and send them).
+     */
     private static final class LineValues extends JsonValues {
-        private final BufferedReader reader;
+        private final InputStream in;
+        private final byte[] buffer = new byte[64 * 1024];
+        private int position;
+        private int limit;
+        private byte[] line = new byte[1024];
         private long lineNumber;
 
         LineValues(String displayName, InputStream in, long skippedLines) {
             super(displayName);
-            this.reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            this.in = in;
             this.lineNumber = skippedLines;
         }
 
         @Override
         Value next() {
             try {
-                String line;
+                int length;
                 do {
-                    line = reader.readLine();
-                    if (line == null) {
+                    length = readLine();
+                    if (length < 0) {
                         return null;
                     }
                     lineNumber++;
-                } while (line.isBlank());
+                } while (isBlank(length));
+                String text;
                 try {
-                    return new Value(MAPPER.readTree(line), lineNumber, null);
+                    text = StandardCharsets.UTF_8.newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(line, 0, length)).toString();
+                } catch (CharacterCodingException e) {
+                    return new Value(StringNode.valueOf(new String(line, 0, length, StandardCharsets.UTF_8)), lineNumber,
+                            "line " + lineNumber + " is not UTF-8 text");
+                }
+                try {
+                    return new Value(MAPPER.readTree(text), lineNumber, null);
                 } catch (JacksonException e) {
-                    return new Value(StringNode.valueOf(line), lineNumber, "invalid JSON: " + e.getOriginalMessage());
+                    return new Value(StringNode.valueOf(text), lineNumber, "invalid JSON: " + withoutSource(e.getOriginalMessage()));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + displayName, e);
             }
         }
 
+        /** Reads the next line's bytes into {@code line}, without its line ending; -1 at the end of the file. */
+        private int readLine() throws IOException {
+            int length = 0;
+            boolean any = false;
+            while (true) {
+                if (position == limit) {
+                    limit = in.read(buffer);
+                    position = 0;
+                    if (limit <= 0) {
+                        limit = 0;
+                        return any ? trimCarriageReturn(length) : -1;
+                    }
+                }
+                any = true;
+                byte b = buffer[position++];
+                if (b == '\n') {
+                    return trimCarriageReturn(length);
+                }
+                if (length == line.length) {
+                    line = Arrays.copyOf(line, line.length * 2);
+                }
+                line[length++] = b;
+            }
+        }
+
+        private int trimCarriageReturn(int length) {
+            return length > 0 && line[length - 1] == '\r' ? length - 1 : length;
+        }
+
+        private boolean isBlank(int length) {
+            for (int i = 0; i < length; i++) {
+                byte b = line[i];
+                if (b != ' ' && b != '\t' && b != '\r') {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         @Override
         public void close() throws IOException {
-            reader.close();
+            in.close();
         }
     }
 }

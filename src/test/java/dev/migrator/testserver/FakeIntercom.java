@@ -83,7 +83,26 @@ public final class FakeIntercom implements AutoCloseable {
 
     // ------------------------------------------------------------------ public snapshot model
 
-    public enum Fault { DOWN, CONNECTION_RESET, SERVER_ERROR, TOO_MANY_REQUESTS, LOST_RESPONSE }
+    public enum Fault {
+        DOWN, CONNECTION_RESET, SERVER_ERROR, TOO_MANY_REQUESTS, LOST_RESPONSE,
+        /** Answered, work done, but only after {@link #slowResponses}' delay: later than a client's timeout. */
+        SLOW_RESPONSE,
+        /** 401 because the token was revoked ({@link #revokeTokenAfterRequests}). */
+        TOKEN_REVOKED,
+        /** 404 "User Not Found" for a contact younger than {@link #contactVisibilityDelay}. */
+        CONTACT_NOT_YET_VISIBLE
+    }
+
+    /**
+     * One request as it reached the server (dropped and refused ones included): {@code route} is the
+     * route key like {@code "POST /conversations/{id}/reply"}, {@code body} the raw text ("" when none),
+     * {@code fault} the fault injected into it (null when none).
+     */
+    public record ReceivedRequest(String method, String path, String route, String body, Fault fault) {
+        ReceivedRequest withFault(Fault injected) {
+            return new ReceivedRequest(method, path, route, body, injected);
+        }
+    }
 
     public enum State {
         OPEN, CLOSED;
@@ -169,6 +188,7 @@ public final class FakeIntercom implements AutoCloseable {
     private final RateLimiter rateLimiter;
     private final Counters counters = new Counters();
     private final List<Throwable> internalErrors = new ArrayList<>();
+    private final List<ReceivedRequest> received = new ArrayList<>();
     private Duration searchLag = Duration.ZERO;
     private Duration contactVisibilityDelay = Duration.ZERO;
 
@@ -308,6 +328,46 @@ public final class FakeIntercom implements AutoCloseable {
             faults.tooManyRequests = requireRate(rate);
         }
         return this;
+    }
+
+    /**
+     * Answers this share of requests only after {@code delay} (meant to be longer than the client's
+     * timeout); the request itself is processed at once, so a slow answer to a create is a lost answer
+     * whose work was done.
+     */
+    public FakeIntercom slowResponses(double rate, Duration delay) {
+        synchronized (lock) {
+            faults.slowResponse = requireRate(rate);
+            faults.slowResponseDelay = requireNonNegative(delay);
+        }
+        return this;
+    }
+
+    /** Serves the next {@code n} requests normally, then answers 401 to every one until {@link #restoreToken()}. */
+    public FakeIntercom revokeTokenAfterRequests(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("n must be >= 0");
+        }
+        synchronized (lock) {
+            faults.tokenRevoked = n == 0;
+            faults.requestsUntilRevoked = n == 0 ? -1 : n;
+        }
+        return this;
+    }
+
+    /** The token is valid again (and no revocation is pending). */
+    public FakeIntercom restoreToken() {
+        synchronized (lock) {
+            faults.tokenRevoked = false;
+            faults.requestsUntilRevoked = -1;
+        }
+        return this;
+    }
+
+    public boolean isTokenRevoked() {
+        synchronized (lock) {
+            return faults.tokenRevoked;
+        }
     }
 
     /** Reseeds the random source behind every injected fault, so a run can be replayed. */
@@ -500,6 +560,13 @@ public final class FakeIntercom implements AutoCloseable {
         }
     }
 
+    /** Every request that reached the server, in arrival order, with its body: to check what the client sends. */
+    public List<ReceivedRequest> receivedRequests() {
+        synchronized (lock) {
+            return List.copyOf(received);
+        }
+    }
+
     /** All 429 answers: real window overflows and injected ones. */
     public int rateLimited() {
         synchronized (lock) {
@@ -560,31 +627,54 @@ public final class FakeIntercom implements AutoCloseable {
                     .map(route -> route.match(request.getMethod(), path))
                     .flatMap(Optional::stream)
                     .findFirst();
-            counters.request(match.map(m -> m.route().key()).orElse(request.getMethod() + " " + path));
-            requestWatchers.entrySet().removeIf(watcher -> watcher.getValue() <= counters.requests
-                    && watcher.getKey().complete(counters.requests));
-
-            // Dropped before processing: the client cannot tell whether anything happened; nothing did.
-            if (faults.down) {
-                return drop(Fault.DOWN);
+            String routeKey = match.map(m -> m.route().key()).orElse(request.getMethod() + " " + path);
+            counters.request(routeKey);
+            String bodyText = request.getBody().readString(StandardCharsets.UTF_8);
+            int index = received.size();
+            received.add(new ReceivedRequest(request.getMethod(), path, routeKey, bodyText, null));
+            counters.lastFault = null;
+            try {
+                return answer(request, match, bodyText);
+            } finally {
+                if (counters.lastFault != null) {
+                    received.set(index, received.get(index).withFault(counters.lastFault));
+                }
             }
-            if (faults.roll(faults.connectionReset)) {
-                return drop(Fault.CONNECTION_RESET);
-            }
-
-            RateWindow window = rateLimiter.consume(clock.instant());
-            Reply reply = respond(request, match, window);
-            countDownToOutage();
-            if (reply.status() == 429) {
-                counters.rateLimited++;
-            }
-            boolean createdSomething = reply.isSuccess() && match.map(m -> m.route().creates()).orElse(false);
-            if (createdSomething && faults.roll(faults.lostResponse)) {
-                // The work above is committed; only the answer is lost (MockWebServer dispatches before closing).
-                return drop(Fault.LOST_RESPONSE);
-            }
-            return reply.toMockResponse(window).setHeadersDelay(latencyMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** Serves one request; called holding {@link #lock}. */
+    private MockResponse answer(RecordedRequest request, Optional<RouteMatch> match, String bodyText) {
+        countDownToRevocation();
+        requestWatchers.entrySet().removeIf(watcher -> watcher.getValue() <= counters.requests
+                && watcher.getKey().complete(counters.requests));
+
+        // Dropped before processing: the client cannot tell whether anything happened; nothing did.
+        if (faults.down) {
+            return drop(Fault.DOWN);
+        }
+        if (faults.roll(faults.connectionReset)) {
+            return drop(Fault.CONNECTION_RESET);
+        }
+
+        RateWindow window = rateLimiter.consume(clock.instant());
+        Reply reply = respond(request, bodyText, match, window);
+        countDownToOutage();
+        if (reply.status() == 429) {
+            counters.rateLimited++;
+        }
+        boolean createdSomething = reply.isSuccess() && match.map(m -> m.route().creates()).orElse(false);
+        if (createdSomething && faults.roll(faults.lostResponse)) {
+            // The work above is committed; only the answer is lost (MockWebServer dispatches before closing).
+            return drop(Fault.LOST_RESPONSE);
+        }
+        if (faults.roll(faults.slowResponse)) {
+            // Processed already; the answer leaves only after the delay (MockWebServer sleeps outside the lock).
+            counters.fault(Fault.SLOW_RESPONSE);
+            return reply.toMockResponse(window)
+                    .setHeadersDelay(faults.slowResponseDelay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return reply.toMockResponse(window).setHeadersDelay(latencyMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** How long this answer takes: the configured latency, spread uniformly over plus or minus the jitter. */
@@ -593,7 +683,7 @@ public final class FakeIntercom implements AutoCloseable {
         return Math.max(0, latency.toMillis() + (jitter == 0 ? 0 : faults.random.nextLong(-jitter, jitter + 1)));
     }
 
-    private Reply respond(RecordedRequest request, Optional<RouteMatch> match, RateWindow window) {
+    private Reply respond(RecordedRequest request, String bodyText, Optional<RouteMatch> match, RateWindow window) {
         if (window.exceeded()) {
             return ApiError.rateLimitExceeded().reply();
         }
@@ -608,7 +698,7 @@ public final class FakeIntercom implements AutoCloseable {
         try {
             ApiVersion version = authenticate(request);
             RouteMatch route = match.orElseThrow(() -> ApiError.notFound("Resource Not Found"));
-            Call call = new Call(parseBody(request), route.params(), version);
+            Call call = new Call(parseBody(bodyText), route.params(), version);
             return new Reply(200, route.route().handler().apply(call));
         } catch (ApiError e) {
             return e.reply();
@@ -641,7 +731,20 @@ public final class FakeIntercom implements AutoCloseable {
         }
     }
 
+    private void countDownToRevocation() {
+        if (faults.requestsUntilRevoked == 0) {
+            faults.tokenRevoked = true;
+            faults.requestsUntilRevoked = -1;
+        } else if (faults.requestsUntilRevoked > 0) {
+            faults.requestsUntilRevoked--;
+        }
+    }
+
     private ApiVersion authenticate(RecordedRequest request) {
+        if (faults.tokenRevoked) {
+            counters.fault(Fault.TOKEN_REVOKED);
+            throw new ApiError(401, "unauthorized", "Access Token Invalid", null);
+        }
         if (!("Bearer " + token).equals(request.getHeader("Authorization"))) {
             throw new ApiError(401, "unauthorized", "Access Token Invalid", null);
         }
@@ -665,8 +768,7 @@ public final class FakeIntercom implements AutoCloseable {
                         || range.equals("*/*"));
     }
 
-    private static JsonNode parseBody(RecordedRequest request) {
-        String text = request.getBody().readString(StandardCharsets.UTF_8);
+    private static JsonNode parseBody(String text) {
         if (text.isBlank()) {
             return JSON.createObjectNode();
         }
@@ -886,7 +988,11 @@ public final class FakeIntercom implements AutoCloseable {
     private Contact visibleContact(String id) {
         Contact contact = store.contacts.get(id);
         Instant storedAt = store.contactStoredAt.get(id);
-        if (contact == null || clock.instant().isBefore(storedAt.plus(contactVisibilityDelay))) {
+        if (contact == null) {
+            throw ApiError.notFound("User Not Found");
+        }
+        if (clock.instant().isBefore(storedAt.plus(contactVisibilityDelay))) {
+            counters.fault(Fault.CONTACT_NOT_YET_VISIBLE);
             throw ApiError.notFound("User Not Found");
         }
         return contact;
@@ -1405,8 +1511,12 @@ public final class FakeIntercom implements AutoCloseable {
         double connectionReset;
         double serverError;
         double tooManyRequests;
+        double slowResponse;
+        Duration slowResponseDelay = Duration.ZERO;
         boolean down;
         int requestsUntilDown = -1;
+        boolean tokenRevoked;
+        int requestsUntilRevoked = -1;
 
         Faults(Random random) {
             this.random = random;
@@ -1422,6 +1532,8 @@ public final class FakeIntercom implements AutoCloseable {
         int requests;
         int notifications;
         int rateLimited;
+        /** The fault injected into the request being served. */
+        Fault lastFault;
         final Map<String, Integer> byRoute = new HashMap<>();
         final Map<Fault, Integer> faults = new EnumMap<>(Fault.class);
 
@@ -1432,6 +1544,7 @@ public final class FakeIntercom implements AutoCloseable {
 
         void fault(Fault fault) {
             faults.merge(fault, 1, Integer::sum);
+            lastFault = fault;
         }
     }
 

@@ -351,6 +351,7 @@ class FakeIntercomTest {
         assertThat(tooEarly.status()).isEqualTo(404);
         assertThat(tooEarly.errorMessage()).isEqualTo("User Not Found");
         assertThat(inTime.status()).isEqualTo(200);
+        assertThat(fake.faultsInjected(Fault.CONTACT_NOT_YET_VISIBLE)).isEqualTo(1);
     }
 
     @Test
@@ -464,6 +465,57 @@ class FakeIntercomTest {
 
         assertThat(fake.isDown()).isTrue();
         assertThat(fake.tags()).extracting(FakeIntercom.Tag::name).containsExactly("one", "two");
+    }
+
+    @Test
+    void slowResponsesArriveAfterTheClientGaveUpButTheWorkIsDone() throws Exception {
+        String contact = fake.addContact("user", "slow@example.com", null, "Slow");
+        fake.slowResponses(1.0, Duration.ofMillis(1500));
+
+        HttpRequest.Builder create = request("POST", "/conversations", conversationBody(contact, "Too slow?", null))
+                .timeout(Duration.ofMillis(200));
+        assertThatThrownBy(() -> send(create)).isInstanceOf(java.net.http.HttpTimeoutException.class);
+
+        fake.slowResponses(0, Duration.ZERO);
+        assertThat(fake.conversations()).extracting(Conversation::body).containsExactly("Too slow?");
+        assertThat(fake.faultsInjected(Fault.SLOW_RESPONSE)).isEqualTo(1);
+        assertThat(get("/me").status()).isEqualTo(200);
+    }
+
+    @Test
+    void revokedTokenIsRefusedAfterNRequestsUntilRestored() throws Exception {
+        fake.revokeTokenAfterRequests(2);
+
+        assertThat(get("/me").status()).isEqualTo(200);
+        assertThat(post("/tags", Map.of("name", "before")).status()).isEqualTo(200);
+        Reply revoked = post("/tags", Map.of("name", "after"));
+        assertThat(revoked.status()).isEqualTo(401);
+        assertThat(revoked.errorCode()).isEqualTo("unauthorized");
+        assertThat(get("/me").status()).isEqualTo(401);
+        assertThat(fake.isTokenRevoked()).isTrue();
+        assertThat(fake.tags()).extracting(FakeIntercom.Tag::name).containsExactly("before");
+        assertThat(fake.faultsInjected(Fault.TOKEN_REVOKED)).isEqualTo(2);
+
+        fake.restoreToken();
+        assertThat(get("/me").status()).isEqualTo(200);
+        fake.revokeTokenAfterRequests(0);
+        assertThat(get("/me").status()).isEqualTo(401);
+    }
+
+    @Test
+    void receivedRequestsKeepEveryBodyIncludingDroppedOnes() throws Exception {
+        assertThat(post("/tags", Map.of("name", "kept")).status()).isEqualTo(200);
+        fake.connectionResetRate(1.0);
+        assertThatThrownBy(() -> post("/tags", Map.of("name", "dropped"))).isInstanceOf(IOException.class);
+        fake.connectionResetRate(0);
+        get("/me");
+
+        assertThat(fake.receivedRequests()).extracting(FakeIntercom.ReceivedRequest::route)
+                .containsExactly("POST /tags", "POST /tags", "GET /me");
+        assertThat(fake.receivedRequests()).extracting(r -> JSON.readTree(r.body()).path("name").asString(""))
+                .containsExactly("kept", "dropped", "");
+        assertThat(fake.receivedRequests()).extracting(FakeIntercom.ReceivedRequest::fault)
+                .containsExactly(null, Fault.CONNECTION_RESET, null);
     }
 
     @Test
