@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -177,6 +178,34 @@ class FaultMatrixTest {
         ExactlyOnce.assertMigrated(intercom, export);
         assertNoUnsafeRequestLeft(intercom);
         assertThat(intercom.internalErrors()).isEmpty();
+    }
+
+    /**
+     * A create Intercom processes only after the client's timeout (a slow server that keeps working on an
+     * abandoned request). The migrator assumes a create whose answer is lost happened before the answer was
+     * lost, so it looks for it then and re-sends it when it is not there: a reply is looked for once, at
+     * once, and sent again; a conversation is searched for until {@code search-lag} after the loss, then
+     * sent again. The held create lands afterwards: a duplicate.
+     */
+    @Test
+    @Disabled("BUG: a create Intercom processes after the client timeout is sent again and duplicated "
+            + "(ConversationMigrator.sendChecked/reply re-send as soon as partExists is false; "
+            + "awaitConversation believes 'not found' search-lag after the loss)")
+    void aCreateProcessedAfterTheClientGaveUpIsNotDuplicated() throws Exception {
+        intercom = FakeIntercom.builder().seed(109).start();
+        Agents.addTo(intercom);
+        Path export = workDir.resolve("export.jsonl");
+        ExportGenerator.generate("jsonl", CONVERSATIONS, export, EXPORT_SEED);
+        MigratorProcess migrator = new MigratorProcess(workDir, intercom.baseUrl(), FakeIntercom.TOKEN, SHORT_TIMEOUT);
+        intercom.lateCreates(0.05, BEYOND_TIMEOUT);
+
+        MigratorProcess.Result result = migrator.run("migrate", "--input", export.toString());
+        assertThat(intercom.awaitLateCreates(Duration.ofSeconds(10))).as("held creates processed").isTrue();
+
+        assertThat(result.exitCode()).as(result.all()).isZero();
+        assertThat(intercom.faultsInjected(Fault.LATE_CREATE)).isPositive();
+        ExactlyOnce.assertMigrated(intercom, export);
+        assertNoUnsafeRequestLeft(intercom);
     }
 
     /**

@@ -90,7 +90,9 @@ public final class FakeIntercom implements AutoCloseable {
         /** 401 because the token was revoked ({@link #revokeTokenAfterRequests}). */
         TOKEN_REVOKED,
         /** 404 "User Not Found" for a contact younger than {@link #contactVisibilityDelay}. */
-        CONTACT_NOT_YET_VISIBLE
+        CONTACT_NOT_YET_VISIBLE,
+        /** A create held before it is processed ({@link #lateCreates}): done after the client gave up. */
+        LATE_CREATE
     }
 
     /**
@@ -341,6 +343,35 @@ public final class FakeIntercom implements AutoCloseable {
             faults.slowResponseDelay = requireNonNegative(delay);
         }
         return this;
+    }
+
+    /**
+     * Holds this share of creates (the writes whose answer can be lost) for {@code delay} before processing
+     * them: with a delay longer than the client's timeout, the client gives up first and the create still
+     * happens afterwards, as when a server keeps working on a request its client abandoned.
+     * {@link #awaitLateCreates} waits until every held create was processed.
+     */
+    public FakeIntercom lateCreates(double rate, Duration delay) {
+        synchronized (lock) {
+            faults.lateCreate = requireRate(rate);
+            faults.lateCreateDelay = requireNonNegative(delay);
+        }
+        return this;
+    }
+
+    /** Blocks until no create is held by {@link #lateCreates} any more (at most {@code max}); true when none is. */
+    public boolean awaitLateCreates(Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        synchronized (lock) {
+            while (faults.lateCreatesHeld > 0) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                lock.wait(left);
+            }
+            return true;
+        }
     }
 
     /** Serves the next {@code n} requests normally, then answers 401 to every one until {@link #restoreToken()}. */
@@ -594,7 +625,17 @@ public final class FakeIntercom implements AutoCloseable {
                 }
                 return new MockResponse();
             }
-            return serve(request);
+            boolean held = holdLateCreate(request);
+            try {
+                return serve(request);
+            } finally {
+                if (held) {
+                    synchronized (lock) {
+                        faults.lateCreatesHeld--;
+                        lock.notifyAll();
+                    }
+                }
+            }
         }
 
         /**
@@ -607,6 +648,31 @@ public final class FakeIntercom implements AutoCloseable {
             MockResponse response = new MockResponse();
             return isDown() ? response.setSocketPolicy(SocketPolicy.DISCONNECT_AT_START) : response;
         }
+    }
+
+    /**
+     * Sleeps (outside the lock, on this connection's thread) before a create chosen by {@link #lateCreates};
+     * true when it did, and the caller then counts the create as no longer held once it was processed.
+     */
+    private boolean holdLateCreate(RecordedRequest request) {
+        String path = pathOf(request);
+        boolean create = routes.stream().map(route -> route.match(request.getMethod(), path))
+                .flatMap(Optional::stream).anyMatch(m -> m.route().creates());
+        long delay;
+        synchronized (lock) {
+            if (!create || !faults.roll(faults.lateCreate)) {
+                return false;
+            }
+            counters.fault(Fault.LATE_CREATE);
+            faults.lateCreatesHeld++;
+            delay = faults.lateCreateDelay.toMillis();
+        }
+        try {
+            Thread.sleep(delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return true;
     }
 
     /** MockWebServer queues every request for takeRequest(); nobody takes them, so keep memory flat. */
@@ -1512,6 +1578,9 @@ public final class FakeIntercom implements AutoCloseable {
         double serverError;
         double tooManyRequests;
         double slowResponse;
+        double lateCreate;
+        Duration lateCreateDelay = Duration.ZERO;
+        int lateCreatesHeld;
         Duration slowResponseDelay = Duration.ZERO;
         boolean down;
         int requestsUntilDown = -1;

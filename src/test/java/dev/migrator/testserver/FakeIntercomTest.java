@@ -483,6 +483,22 @@ class FakeIntercomTest {
     }
 
     @Test
+    void lateCreatesHappenAfterTheClientGaveUp() throws Exception {
+        String contact = fake.addContact("user", "late@example.com", null, "Late");
+        fake.lateCreates(1.0, Duration.ofMillis(800));
+
+        HttpRequest.Builder create = request("POST", "/conversations", conversationBody(contact, "Still coming", null))
+                .timeout(Duration.ofMillis(200));
+        assertThatThrownBy(() -> send(create)).isInstanceOf(java.net.http.HttpTimeoutException.class);
+        assertThat(fake.awaitLateCreates(Duration.ofSeconds(5))).isTrue();
+
+        fake.lateCreates(0, Duration.ZERO);
+        assertThat(fake.conversations()).extracting(Conversation::body).containsExactly("Still coming");
+        assertThat(fake.faultsInjected(Fault.LATE_CREATE)).isEqualTo(1);
+        assertThat(get("/me").status()).isEqualTo(200);
+    }
+
+    @Test
     void revokedTokenIsRefusedAfterNRequestsUntilRestored() throws Exception {
         fake.revokeTokenAfterRequests(2);
 
