@@ -81,10 +81,6 @@ public class MetricsConfiguration {
             server.start();
         }
 
-        int port() {
-            return server.getAddress().getPort();
-        }
-
         void stop() {
             server.stop(0);
         }

@@ -23,10 +23,6 @@ public final class ReadContext {
         this.csvLayout = csvLayout;
     }
 
-    public Path users() {
-        return users;
-    }
-
     CsvLayout csvLayout() {
         if (csvLayout == null) {
             throw new UnusableInputException("--format csv reads a CSV through the mapping section of the configuration "
