@@ -12,4 +12,6 @@ RUN useradd --system --home /work migrator && mkdir -p /work && chown migrator /
 USER migrator
 WORKDIR /work
 COPY --from=build /src/target/conversation-migrator.jar /app/conversation-migrator.jar
+# "To resume, run …" lines name the command that runs this image (see docker-compose.yml), not the jar inside it.
+ENV MIGRATOR_LAUNCHER="docker compose run --rm migrator"
 ENTRYPOINT ["java", "-jar", "/app/conversation-migrator.jar"]

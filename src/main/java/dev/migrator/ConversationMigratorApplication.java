@@ -5,8 +5,10 @@ import dev.migrator.cli.Console;
 import dev.migrator.cli.ExitCodes;
 import dev.migrator.cli.Invocation;
 import dev.migrator.cli.UsageException;
-import dev.migrator.config.StartupFailure;
+import dev.migrator.cli.Launcher;
+import dev.migrator.cli.StartupFailure;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,10 +16,16 @@ import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
+import tools.jackson.databind.json.JsonMapper;
 
-/** Moves helpdesk conversation history into Intercom: see the README, and DESIGN.md for the contract. */
+/**
+ * Moves helpdesk conversation history into Intercom: see the README for the contract and
+ * docs/architecture.md for the design. Parses the command line before Spring starts, then runs
+ * one command in a context wired by each package's own configuration.
+ */
 @SpringBootApplication
 public class ConversationMigratorApplication {
 
@@ -49,9 +57,10 @@ public class ConversationMigratorApplication {
         application.addInitializers(context -> {
             context.getBeanFactory().registerSingleton("invocation", invocation);
             context.getBeanFactory().registerSingleton("console", new Console(out, err));
+            context.getBeanFactory().registerSingleton("launcher", Launcher.detect(environment));
             String token = environment.get(TOKEN_VARIABLE);
             if (token != null && !token.isBlank()) {
-                // Above the config files, below the options: the order of DESIGN.md.
+                // Above the config files, below the options: the order the README gives.
                 context.getEnvironment().getPropertySources().addAfter(
                         StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
                         new MapPropertySource("intercomTokenFromEnvironment", Map.of("intercom.access-token", token)));
@@ -66,7 +75,18 @@ public class ConversationMigratorApplication {
         }
     }
 
-    /** Config files in the order of DESIGN.md: defaults, ./migration-config.yml, --config FILE; then options. */
+    /** One JSON mapper for the whole application (requests, ledger records, reports). */
+    @Bean
+    JsonMapper jsonMapper() {
+        return JsonMapper.builder().build();
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    /** Config files in the README's order: defaults, ./migration-config.yml, --config FILE; then options. */
     private static String[] springArguments(Invocation invocation) {
         List<String> arguments = new ArrayList<>();
         String locations = "optional:classpath:/application.yml,optional:file:./migration-config.yml";

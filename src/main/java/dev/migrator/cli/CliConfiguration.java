@@ -1,37 +1,35 @@
 package dev.migrator.cli;
 
-import dev.migrator.config.CsvMappingProperties;
-import dev.migrator.config.IntercomProperties;
-import dev.migrator.config.MigrationProperties;
 import dev.migrator.intercom.HttpTransport;
 import dev.migrator.intercom.IntercomApi;
+import dev.migrator.intercom.IntercomProperties;
 import dev.migrator.job.GracefulShutdown;
-import dev.migrator.job.Preflight;
-import dev.migrator.job.RunLeases;
+import dev.migrator.job.MigrationProperties;
+import dev.migrator.job.MigrationRunner;
 import dev.migrator.job.RunProgress;
 import dev.migrator.ledger.Ledger;
 import dev.migrator.report.RunReport;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import org.springframework.batch.core.job.Job;
-import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The commands; the invocation and console beans are registered by the application before it starts. */
+/** The commands; the invocation, console and launcher beans are registered by the application before it starts. */
 @Configuration(proxyBeanMethods = false)
 public class CliConfiguration {
 
     @Bean
-    MigrateCommand migrateCommand(Console console, JobOperator jobOperator, JobRepository jobRepository,
-                                  Job migrationJob, Preflight preflight, RunReport runReport, Ledger ledger,
-                                  RunLeases runLeases, MigrationProperties migration, CsvMappingProperties csvMapping,
-                                  ProgressDisplay progressDisplay, IntercomProperties intercom) {
-        return new MigrateCommand(console, jobOperator, jobRepository, migrationJob, preflight, runReport, ledger,
-                runLeases, migration, csvMapping, progressDisplay, intercom);
+    RunConsole runConsole(Console console, RunReport runReport, MigrationProperties migration,
+                          IntercomProperties intercom, ProgressDisplay progressDisplay) {
+        return new RunConsole(console, runReport, migration, intercom, progressDisplay);
+    }
+
+    @Bean
+    MigrateCommand migrateCommand(MigrationRunner migrationRunner, RunConsole runConsole) {
+        return new MigrateCommand(migrationRunner, runConsole);
     }
 
     /** A live bar on a terminal; a line every 10 seconds in a log. */
@@ -42,8 +40,9 @@ public class CliConfiguration {
 
     @Bean
     StatusCommand statusCommand(Console console, JobRepository jobRepository, RunReport runReport,
-                                MigrationProperties migration) {
-        return new StatusCommand(console, jobRepository, runReport, migration.stateDir().toAbsolutePath().normalize());
+                                MigrationProperties migration, Launcher launcher) {
+        return new StatusCommand(console, jobRepository, runReport, migration.stateDir().toAbsolutePath().normalize(),
+                launcher);
     }
 
     @Bean
@@ -53,16 +52,16 @@ public class CliConfiguration {
     }
 
     @Bean
-    WatchCommand watchCommand(Console console, MigrateCommand migrateCommand, GracefulShutdown gracefulShutdown,
-                              Clock clock) {
-        return new WatchCommand(console, migrateCommand, gracefulShutdown, clock);
+    WatchCommand watchCommand(Console console, MigrationRunner migrationRunner, RunConsole runConsole,
+                              GracefulShutdown gracefulShutdown, Clock clock, Launcher launcher) {
+        return new WatchCommand(console, migrationRunner, runConsole, gracefulShutdown, clock, launcher);
     }
 
     @Bean
     CommandRunner commandRunner(Invocation invocation, Console console, MigrateCommand migrateCommand,
                                 StatusCommand statusCommand, VerifyCommand verifyCommand, WatchCommand watchCommand,
-                                MigrationProperties migration, GracefulShutdown gracefulShutdown) {
+                                MigrationProperties migration, GracefulShutdown gracefulShutdown, Launcher launcher) {
         return new CommandRunner(invocation, console, migrateCommand, statusCommand, verifyCommand, watchCommand,
-                migration, gracefulShutdown);
+                migration, gracefulShutdown, launcher);
     }
 }

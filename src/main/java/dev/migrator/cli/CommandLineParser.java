@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
-/** Parses the command line of DESIGN.md's contract with picocli, before Spring starts. */
+/** Parses the command line of the README's contract with picocli, before Spring starts. */
 public final class CommandLineParser {
 
     public static final String USAGE = """

@@ -1,7 +1,9 @@
 package dev.migrator.cli;
 
-import dev.migrator.config.MigrationProperties;
+import dev.migrator.job.MigrationProperties;
 import dev.migrator.intercom.AccessDeniedException;
+import dev.migrator.job.MigrationRunner;
+import dev.migrator.support.Throwables;
 import dev.migrator.intercom.IntercomUnavailableException;
 import dev.migrator.job.GracefulShutdown;
 import dev.migrator.job.Preflight.PreflightException;
@@ -28,12 +30,12 @@ public class CommandRunner implements ApplicationRunner, ExitCodeGenerator {
     private final WatchCommand watchCommand;
     private final MigrationProperties migration;
     private final GracefulShutdown gracefulShutdown;
+    private final Launcher launcher;
     private int exitCode = ExitCodes.FAILED;
 
     public CommandRunner(Invocation invocation, Console console, MigrateCommand migrateCommand,
                          StatusCommand statusCommand, VerifyCommand verifyCommand, WatchCommand watchCommand,
-                         MigrationProperties migration,
-                         GracefulShutdown gracefulShutdown) {
+                         MigrationProperties migration, GracefulShutdown gracefulShutdown, Launcher launcher) {
         this.invocation = invocation;
         this.console = console;
         this.migrateCommand = migrateCommand;
@@ -42,6 +44,7 @@ public class CommandRunner implements ApplicationRunner, ExitCodeGenerator {
         this.watchCommand = watchCommand;
         this.migration = migration;
         this.gracefulShutdown = gracefulShutdown;
+        this.launcher = launcher;
     }
 
     @Override
@@ -50,8 +53,9 @@ public class CommandRunner implements ApplicationRunner, ExitCodeGenerator {
         try {
             keepStateDirPrivate();
             exitCode = switch (invocation.command()) {
-                case MIGRATE -> migrateCommand.migrate(invocation);
-                case RESUME -> migrateCommand.resume(invocation);
+                case MIGRATE -> migrateCommand.migrate(new MigrationRunner.Request(invocation.inputs(),
+                        invocation.format(), invocation.users(), invocation.dryRun(), resumeCommand()));
+                case RESUME -> migrateCommand.resume(resumeCommand());
                 case STATUS -> statusCommand.status();
                 case REPORT -> statusCommand.report(invocation.html());
                 case VERIFY -> verifyCommand.verify();
@@ -63,16 +67,21 @@ public class CommandRunner implements ApplicationRunner, ExitCodeGenerator {
         } catch (IntercomUnavailableException e) {
             console.problem("error: " + e.getMessage());
             console.problem("Nothing committed is lost. Run the same command again to resume:");
-            console.problem("  " + invocation.commandLine());
+            console.problem("  " + resumeCommand());
             exitCode = ExitCodes.FAILED;
         } catch (Exception e) {
             log.error("The command failed", e);
-            console.problem("error: " + MigrateCommand.rootMessage(e) + " (details in "
+            console.problem("error: " + Throwables.rootMessage(e) + " (details in "
                     + migration.stateDir().resolve("migrator.log") + ")");
             exitCode = ExitCodes.FAILED;
         } finally {
             gracefulShutdown.commandFinished(exitCode);
         }
+    }
+
+    /** The command line that repeats this one, for "run this to resume" messages. */
+    private String resumeCommand() {
+        return launcher.commandLine(invocation.arguments());
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.migrator.cli;
 
-import dev.migrator.job.MigrationJobConfiguration;
+import dev.migrator.job.MigrationJobFactory;
 import dev.migrator.report.RunReport;
 import dev.migrator.report.RunSummary;
 import java.io.IOException;
@@ -18,16 +18,19 @@ public class StatusCommand {
     private final JobRepository jobRepository;
     private final RunReport report;
     private final Path stateDir;
+    private final Launcher launcher;
 
-    public StatusCommand(Console console, JobRepository jobRepository, RunReport report, Path stateDir) {
+    public StatusCommand(Console console, JobRepository jobRepository, RunReport report, Path stateDir,
+                         Launcher launcher) {
         this.console = console;
         this.jobRepository = jobRepository;
         this.report = report;
         this.stateDir = stateDir;
+        this.launcher = launcher;
     }
 
     public int status() {
-        List<JobInstance> instances = jobRepository.getJobInstances(MigrationJobConfiguration.JOB_NAME, 0, 1000);
+        List<JobInstance> instances = jobRepository.getJobInstances(MigrationJobFactory.JOB_NAME, 0, 1000);
         if (instances.isEmpty()) {
             console.say("No runs yet.");
             return ExitCodes.OK;
@@ -48,15 +51,15 @@ public class StatusCommand {
             unfinished |= last.getStatus() != BatchStatus.COMPLETED && last.getStatus() != BatchStatus.ABANDONED;
         }
         if (unfinished) {
-            console.say("Or continue the latest unfinished run with: java -jar target/conversation-migrator.jar resume"
-                    + " --state-dir " + stateDir);
+            console.say("Or continue the latest unfinished run with: "
+                    + launcher.commandLine(List.of("resume", "--state-dir", stateDir.toString())));
         }
         return ExitCodes.OK;
     }
 
     /** Writes the latest run's files again; with {@code html}, its HTML report to that file too. */
     public int report(Path html) throws IOException {
-        List<JobInstance> latest = jobRepository.getJobInstances(MigrationJobConfiguration.JOB_NAME, 0, 1);
+        List<JobInstance> latest = jobRepository.getJobInstances(MigrationJobFactory.JOB_NAME, 0, 1);
         if (latest.isEmpty()) {
             console.say("No runs yet.");
             return ExitCodes.OK;

@@ -1,6 +1,6 @@
 package dev.migrator.cli;
 
-import dev.migrator.config.MigrationProperties;
+import dev.migrator.job.MigrationProperties;
 import dev.migrator.intercom.ApiErrorException;
 import dev.migrator.intercom.IntercomApi;
 import dev.migrator.ledger.Ledger;

@@ -1,8 +1,8 @@
 package dev.migrator.cli;
 
-import dev.migrator.cli.Invocation.Command;
 import dev.migrator.intercom.IntercomUnavailableException;
 import dev.migrator.job.GracefulShutdown;
+import dev.migrator.job.MigrationRunner;
 import dev.migrator.job.Preflight.PreflightException;
 import dev.migrator.source.UnusableInputException;
 import java.io.IOException;
@@ -28,15 +28,20 @@ import java.util.stream.Stream;
 public class WatchCommand {
 
     private final Console console;
-    private final MigrateCommand migrateCommand;
+    private final MigrationRunner runner;
+    private final RunConsole runConsole;
     private final GracefulShutdown shutdown;
     private final Clock clock;
+    private final Launcher launcher;
 
-    public WatchCommand(Console console, MigrateCommand migrateCommand, GracefulShutdown shutdown, Clock clock) {
+    public WatchCommand(Console console, MigrationRunner runner, RunConsole runConsole, GracefulShutdown shutdown,
+                        Clock clock, Launcher launcher) {
         this.console = console;
-        this.migrateCommand = migrateCommand;
+        this.runner = runner;
+        this.runConsole = runConsole;
         this.shutdown = shutdown;
         this.clock = clock;
+        this.launcher = launcher;
     }
 
     /** A file's size and modification time: unchanged between two scans means its writer has finished. */
@@ -77,11 +82,12 @@ public class WatchCommand {
 
     private int migrate(Path file, Invocation watch, Path done, Path failed) throws Exception {
         console.say("Inbox: " + file.getFileName() + " arrived.");
-        Invocation migrate = new Invocation(Command.MIGRATE, List.of(file), watch.format(), watch.users(),
-                watch.config(), watch.stateDir(), watch.dryRun(), null, null, null, migrateArguments(file, watch));
+        String resumeCommand = launcher.commandLine(migrateArguments(file, watch));
+        MigrationRunner.Request request = new MigrationRunner.Request(List.of(file), watch.format(), watch.users(),
+                watch.dryRun(), resumeCommand);
         int exitCode;
         try {
-            exitCode = migrateCommand.migrate(migrate);
+            exitCode = runConsole.exitCode(runner.migrate(request, runConsole), resumeCommand);
         } catch (UsageException | UnusableInputException | PreflightException e) {
             console.problem("error: " + file.getFileName() + ": " + e.getMessage());
             Path moved = moveInto(failed, file);

@@ -1,6 +1,5 @@
 package dev.migrator.intercom;
 
-import dev.migrator.config.IntercomProperties;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;

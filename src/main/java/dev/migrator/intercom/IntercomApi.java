@@ -1,8 +1,5 @@
 package dev.migrator.intercom;
 
-import dev.migrator.mapping.PlannedConversation.ContactRole;
-import dev.migrator.mapping.PlannedConversation.PlannedContact;
-import dev.migrator.mapping.PlannedPart;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,12 +55,19 @@ public class IntercomApi {
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0).path("id").asString());
     }
 
-    /** Creates the contact, or adopts the existing one Intercom names in its 409 answer; so repeating it is safe. */
-    public String createContact(PlannedContact contact) {
-        ObjectNode body = mapper.createObjectNode().put("role", contact.role().apiName());
-        putIfPresent(body, "email", contact.email());
-        putIfPresent(body, "external_id", contact.externalId());
-        putIfPresent(body, "name", contact.name());
+    /** What one part says: its plain-text body, its attachments' URLs and its original time (unix seconds). */
+    public record Content(String body, List<String> attachmentUrls, long createdAt) {
+    }
+
+    /**
+     * Creates the contact ({@code role}: {@code user} or {@code lead}), or adopts the existing one
+     * Intercom names in its 409 answer; so repeating it is safe.
+     */
+    public String createContact(String role, String email, String externalId, String name) {
+        ObjectNode body = mapper.createObjectNode().put("role", role);
+        putIfPresent(body, "email", email);
+        putIfPresent(body, "external_id", externalId);
+        putIfPresent(body, "name", name);
         try {
             return transport.exchange(ApiRequest.idempotent("/contacts", body)).path("id").asString();
         } catch (ApiErrorException e) {
@@ -75,10 +79,10 @@ public class IntercomApi {
         }
     }
 
-    /** Opens the conversation from the contact; returns the conversation id. */
-    public String createConversation(String contactId, ContactRole role, String subject, PlannedPart opening) {
+    /** Opens the conversation from the contact ({@code contactType}: {@code user} or {@code lead}); returns its id. */
+    public String createConversation(String contactId, String contactType, String subject, Content opening) {
         ObjectNode body = mapper.createObjectNode();
-        body.putObject("from").put("type", role.apiName()).put("id", contactId);
+        body.putObject("from").put("type", contactType).put("id", contactId);
         body.put("body", opening.body());
         putIfPresent(body, "subject", subject);
         putAttachments(body, opening.attachmentUrls());
@@ -86,7 +90,7 @@ public class IntercomApi {
         return transport.exchange(ApiRequest.create("/conversations", body)).path("conversation_id").asString();
     }
 
-    public void replyAsContact(String conversationId, String contactId, PlannedPart part) {
+    public void replyAsContact(String conversationId, String contactId, Content part) {
         ObjectNode body = mapper.createObjectNode()
                 .put("message_type", "comment")
                 .put("type", "user")
@@ -98,9 +102,9 @@ public class IntercomApi {
     }
 
     /** An agent's part: a note when internal, otherwise a comment that must not email the customer. */
-    public void replyAsAdmin(String conversationId, String adminId, PlannedPart part) {
+    public void replyAsAdmin(String conversationId, String adminId, boolean note, Content part) {
         ObjectNode body = mapper.createObjectNode()
-                .put("message_type", part.note() ? "note" : "comment")
+                .put("message_type", note ? "note" : "comment")
                 .put("type", "admin")
                 .put("admin_id", adminId)
                 .put("body", part.body())
@@ -144,10 +148,6 @@ public class IntercomApi {
         List<JsonNode> conversations = new ArrayList<>();
         transport.exchange(ApiRequest.read("/conversations/search", body)).path("conversations").forEach(conversations::add);
         return conversations;
-    }
-
-    public long callCount() {
-        return transport.callCount();
     }
 
     private void putAttachments(ObjectNode body, List<String> urls) {

@@ -1,88 +1,60 @@
 package dev.migrator.job;
 
-import dev.migrator.config.CsvMappingProperties;
-import dev.migrator.config.IntercomProperties;
-import dev.migrator.config.MigrationProperties;
-import dev.migrator.intercom.ConversationMigrator;
-import dev.migrator.intercom.DryRunTransport;
 import dev.migrator.intercom.HttpTransport;
 import dev.migrator.intercom.IntercomApi;
-import dev.migrator.intercom.IntercomTransport;
+import dev.migrator.intercom.IntercomProperties;
 import dev.migrator.ledger.Ledger;
 import dev.migrator.mapping.ConversationPlanner;
-import dev.migrator.mapping.MappedRecord;
+import dev.migrator.source.CsvMappingProperties;
 import dev.migrator.source.ExportReader;
 import dev.migrator.source.ReadContext;
-import dev.migrator.source.SourceRecord;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.batch.core.configuration.annotation.StepScope;
-import org.springframework.batch.core.job.Job;
-import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.batch.core.step.Step;
-import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.task.SyncTaskExecutor;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import tools.jackson.databind.json.JsonMapper;
 
-/**
- * The migration job: one chunk-oriented step, export reader to conversation planner to
- * Intercom writer. A run is identified by its inputs, their checksums and the target
- * workspace (see {@link MigrationParameters}), so the same command resumes the same run.
- */
+/** The migration job's parts, the runner that starts it, and the job-repository database that keeps it. */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(MigrationProperties.class)
 public class MigrationJobConfiguration {
 
-    public static final String JOB_NAME = "migration";
-
     @Bean
-    Job migrationJob(JobRepository jobRepository, Step migrateStep, Step settleStep, CreatesInDoubt createsInDoubt,
-                     GracefulShutdown gracefulShutdown) {
-        return new JobBuilder(JOB_NAME, jobRepository)
-                .start(migrateStep)
-                .next(createsInDoubt).on(CreatesInDoubt.SETTLE).to(settleStep)
-                .from(createsInDoubt).on("*").end()
-                .end()
-                .listener(gracefulShutdown)
-                .build();
+    MigrationRunner migrationRunner(JobOperator jobOperator, JobRepository jobRepository, MigrationJobFactory jobs,
+                                    Preflight preflight, RunLeases runLeases, MigrationRunner.RunRecorder recorder,
+                                    Ledger ledger, MigrationProperties migration, CsvMappingProperties csvMapping) {
+        return new MigrationRunner(jobOperator, jobRepository, jobs, preflight, runLeases, recorder, ledger, migration,
+                csvMapping);
     }
 
     @Bean
-    Step migrateStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-                     ExportReader exportReader, ConversationPlanner conversationPlanner,
-                     MigrationWriter migrationWriter, MigrationProperties migration) {
-        return chunkStep("migrate", migrationWriter, jobRepository, transactionManager, exportReader,
-                conversationPlanner, migration);
+    MigrationJobFactory migrationJobFactory(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+                                            ExportReader exportReader, ConversationPlanner conversationPlanner,
+                                            CreatesInDoubt createsInDoubt, GracefulShutdown gracefulShutdown,
+                                            HttpTransport httpTransport, JsonMapper jsonMapper, Ledger ledger,
+                                            IntercomProperties intercom, MigrationProperties migration, Clock clock,
+                                            ExecutorService migrationWorkers, RunProgress runProgress) {
+        return new MigrationJobFactory(jobRepository, transactionManager, exportReader, conversationPlanner,
+                createsInDoubt, gracefulShutdown, httpTransport, jsonMapper, ledger, intercom, migration, clock,
+                migrationWorkers, runProgress);
     }
 
-    /** Reads the inputs again and finishes the conversations whose create the migrate step left in doubt. */
     @Bean
-    Step settleStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-                    ExportReader exportReader, ConversationPlanner conversationPlanner,
-                    MigrationWriter settleWriter, MigrationProperties migration) {
-        return chunkStep("settle", settleWriter, jobRepository, transactionManager, exportReader,
-                conversationPlanner, migration);
-    }
-
-    /** Chunks commit in the job repository's own transaction, with the reader's position and the rejects. */
-    private static Step chunkStep(String name, MigrationWriter writer, JobRepository jobRepository,
-                                  PlatformTransactionManager transactionManager, ExportReader exportReader,
-                                  ConversationPlanner conversationPlanner, MigrationProperties migration) {
-        return new StepBuilder(name, jobRepository)
-                .<SourceRecord, MappedRecord>chunk(migration.chunkSize())
-                .transactionManager(transactionManager)
-                .reader(exportReader)
-                .processor(conversationPlanner)
-                .writer(writer)
-                .build();
+    Preflight preflight(IntercomProperties intercom, MigrationProperties migration, IntercomApi liveIntercomApi) {
+        return new Preflight(intercom, migration, liveIntercomApi);
     }
 
     @Bean
@@ -95,6 +67,7 @@ public class MigrationJobConfiguration {
         return new GracefulShutdown(jobOperator);
     }
 
+    /** Reads the run's inputs, as its job parameters name them. */
     @Bean
     @StepScope
     ExportReader exportReader(@Value("#{jobParameters['" + MigrationParameters.INPUTS + "']}") String inputs,
@@ -110,61 +83,56 @@ public class MigrationJobConfiguration {
         return new ConversationPlanner(migration.timezone(), clock);
     }
 
-    /** Sends through the real client, or for a dry run through a transport that writes the run's requests file. */
-    @Bean
-    @StepScope
-    MigrationWriter migrationWriter(@Value("#{jobParameters['" + MigrationParameters.TARGET + "']}") String target,
-                                    @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long runId,
-                                    WriterParts parts) {
-        return parts.writer(target, runId, ConversationMigrator.Mode.MIGRATE);
-    }
-
-    @Bean
-    @StepScope
-    MigrationWriter settleWriter(@Value("#{jobParameters['" + MigrationParameters.TARGET + "']}") String target,
-                                 @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long runId,
-                                 WriterParts parts) {
-        return parts.writer(target, runId, ConversationMigrator.Mode.SETTLE);
-    }
-
-    @Bean
-    WriterParts writerParts(HttpTransport httpTransport, JsonMapper jsonMapper, Ledger ledger, Preflight preflight,
-                            IntercomProperties intercom, MigrationProperties migration, Clock clock,
-                            ExecutorService migrationWorkers, RunProgress runProgress) {
-        return new WriterParts(httpTransport, jsonMapper, ledger, preflight, intercom, migration, clock, migrationWorkers,
-                runProgress);
-    }
-
     @Bean
     RunProgress runProgress() {
         return new RunProgress();
     }
 
-    /**
-     * How long after a create in doubt "not found" may be believed: the search lag, plus the
-     * request timeout, since a create can reach Intercom at the far end of it.
-     */
-    static Duration inDoubtWindow(IntercomProperties intercom) {
-        return intercom.searchLag().plus(intercom.timeout());
+    /** Bounds the conversations in flight; each worker sends one conversation's parts in order. */
+    @Bean(destroyMethod = "shutdownNow")
+    ExecutorService migrationWorkers(MigrationProperties migration) {
+        AtomicInteger threads = new AtomicInteger();
+        return Executors.newFixedThreadPool(migration.concurrency(), task -> {
+            Thread thread = new Thread(task, "migrator-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
-    /** What both steps' writers are made of; a dry run writes its requests file instead of calling Intercom. */
-    record WriterParts(HttpTransport httpTransport, JsonMapper jsonMapper, Ledger ledger, Preflight preflight,
-                       IntercomProperties intercom, MigrationProperties migration, Clock clock,
-                       ExecutorService migrationWorkers, RunProgress progress) {
+    /** Heartbeats every 5 s; a lease unrefreshed for 30 s belongs to a process that is gone. */
+    @Bean
+    RunLeases runLeases(JdbcTemplate jdbcTemplate, Clock clock) {
+        return new RunLeases(jdbcTemplate, clock, Duration.ofSeconds(5), Duration.ofSeconds(30));
+    }
 
-        MigrationWriter writer(String target, long runId, ConversationMigrator.Mode mode) {
-            boolean dryRun = MigrationParameters.isDryRun(target);
-            IntercomTransport transport = dryRun
-                    ? new DryRunTransport(migration.runDir(runId).resolve("requests.jsonl"), jsonMapper)
-                    : httpTransport;
-            // A dry run has no latency to hide; one conversation at a time keeps its requests file in reading order.
-            Executor workers = dryRun ? new SyncTaskExecutor() : migrationWorkers;
-            ConversationMigrator migrator = new ConversationMigrator(new IntercomApi(transport, jsonMapper), ledger,
-                    preflight.result().admins(), MigrationParameters.ledgerWorkspace(target, runId), runId,
-                    inDoubtWindow(intercom), clock, mode);
-            return new MigrationWriter(migrator, ledger, runId, workers, transport, mode == ConversationMigrator.Mode.SETTLE,
-                    clock, progress);
-        }
+    /**
+     * The job repository: {@code spring.datasource.*} when configured (PostgreSQL, say), else an H2
+     * file in the state directory. H2 needs that path absolute, so it is made here rather than in YAML.
+     * WRITE_DELAY=0: H2 otherwise keeps a second of commits in memory, and a {@code kill -9} would
+     * take ledger entries with it (the crash test caught a part sent twice that way).
+     */
+    @Bean
+    JdbcConnectionDetails jobRepositoryDatabase(Environment environment, MigrationProperties migration) {
+        String configuredUrl = environment.getProperty("spring.datasource.url");
+        String url = configuredUrl != null ? configuredUrl : "jdbc:h2:file:"
+                + migration.stateDir().toAbsolutePath().normalize().resolve("migrator") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+        String username = environment.getProperty("spring.datasource.username", configuredUrl == null ? "sa" : null);
+        String password = environment.getProperty("spring.datasource.password", "");
+        return new JdbcConnectionDetails() {
+            @Override
+            public String getUsername() {
+                return username;
+            }
+
+            @Override
+            public String getPassword() {
+                return password;
+            }
+
+            @Override
+            public String getJdbcUrl() {
+                return url;
+            }
+        };
     }
 }

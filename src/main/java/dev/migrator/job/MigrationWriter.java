@@ -1,7 +1,7 @@
 package dev.migrator.job;
 
-import dev.migrator.intercom.ConversationMigrator;
-import dev.migrator.intercom.ConversationMigrator.Outcome;
+import dev.migrator.delivery.ConversationMigrator;
+import dev.migrator.delivery.ConversationMigrator.Outcome;
 import dev.migrator.intercom.IntercomTransport;
 import dev.migrator.ledger.Ledger;
 import dev.migrator.ledger.Ledger.RejectedItem;
@@ -16,8 +16,11 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.springframework.core.task.SyncTaskExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStream;
@@ -27,36 +30,48 @@ import org.springframework.batch.infrastructure.item.ItemWriter;
  * Sends a chunk's conversations concurrently (each conversation's own parts in order) and
  * returns only when every one has an outcome, so a committed chunk is really done. Rejects are
  * recorded on this thread, inside the chunk's transaction; a failure that stops the run is
- * thrown only after the other conversations of the chunk have finished.
+ * thrown only after the other conversations of the chunk have finished. It learns its run (the
+ * job instance and the target workspace) when its step starts.
  */
-public class MigrationWriter implements ItemWriter<MappedRecord>, ItemStream {
+public class MigrationWriter implements ItemWriter<MappedRecord>, ItemStream, StepExecutionListener {
 
     private static final Logger log = LoggerFactory.getLogger(MigrationWriter.class);
 
-    private final ConversationMigrator migrator;
-    private final Ledger ledger;
-    private final long runId;
-    private final Executor executor;
-    private final IntercomTransport transport;
+    private final RunParts parts;
+    private final ConversationMigrator.Mode mode;
     private final boolean settling;
+    private final Ledger ledger;
     private final Clock clock;
     private final RunProgress progress;
+    private ConversationMigrator migrator;
+    private long runId;
+    private Executor executor;
+    private IntercomTransport transport;
     private final RunCounters counters = new RunCounters();
     private long callsAtOpen;
     private long callsBefore;
     private long callsAtLastUpdate;
     private long recordsAtLastUpdate;
 
-    public MigrationWriter(ConversationMigrator migrator, Ledger ledger, long runId, Executor executor,
-                           IntercomTransport transport, boolean settling, Clock clock, RunProgress progress) {
-        this.migrator = migrator;
-        this.ledger = ledger;
-        this.runId = runId;
-        this.executor = executor;
-        this.transport = transport;
-        this.settling = settling;
-        this.clock = clock;
-        this.progress = progress;
+    public MigrationWriter(RunParts parts, ConversationMigrator.Mode mode) {
+        this.parts = parts;
+        this.mode = mode;
+        this.settling = mode == ConversationMigrator.Mode.SETTLE;
+        this.ledger = parts.ledger();
+        this.clock = parts.clock();
+        this.progress = parts.progress();
+    }
+
+    /** Sends through the real client, or for a dry run through a transport that writes the run's requests file. */
+    @Override
+    public void beforeStep(StepExecution stepExecution) {
+        runId = stepExecution.getJobExecution().getJobInstanceId();
+        String target = stepExecution.getJobExecution().getJobParameters().getString(MigrationParameters.TARGET);
+        boolean dryRun = MigrationParameters.isDryRun(target);
+        transport = dryRun ? parts.dryRunTransport(runId) : parts.httpTransport();
+        // A dry run has no latency to hide; one conversation at a time keeps its requests file in reading order.
+        executor = dryRun ? new SyncTaskExecutor() : parts.workers();
+        migrator = parts.migrator(transport, MigrationParameters.ledgerWorkspace(target, runId), runId, mode);
     }
 
     @Override

@@ -1,8 +1,7 @@
 package dev.migrator.job;
 
-import dev.migrator.config.IntercomProperties;
-import dev.migrator.config.MigrationProperties;
-import dev.migrator.intercom.AdminDirectory;
+import dev.migrator.intercom.IntercomProperties;
+import dev.migrator.delivery.AdminDirectory;
 import dev.migrator.intercom.IntercomApi;
 import dev.migrator.intercom.IntercomApi.Workspace;
 import dev.migrator.source.ExportFile;
@@ -21,15 +20,14 @@ import java.util.TreeSet;
 
 /**
  * Everything checked before the first request is sent: the token and its workspace, the
- * admins every agent maps to, and one pass over the inputs. Its result is what the job's
- * writer uses to author agent parts.
+ * admins every agent maps to, and one pass over the inputs. Its result's admin directory is
+ * what the run's job authors agent parts with.
  */
 public class Preflight {
 
     private final IntercomProperties intercom;
     private final MigrationProperties migration;
     private final IntercomApi liveApi;
-    private volatile Result result;
 
     public Preflight(IntercomProperties intercom, MigrationProperties migration, IntercomApi liveApi) {
         this.intercom = intercom;
@@ -55,38 +53,27 @@ public class Preflight {
     }
 
     public Result check(List<ExportFile> files, ReadContext context, boolean dryRun) {
-        Result checked;
         if (dryRun) {
-            checked = scan(files, context, new Result("dry-run", "dry run (no workspace)", AdminDirectory.forDryRun(), 0,
+            return scan(files, context, new Result("dry-run", "dry run (no workspace)", AdminDirectory.forDryRun(), 0,
                     AgentTally.NONE));
-        } else {
-            if (!intercom.hasAccessToken()) {
-                throw new PreflightException("no Intercom access token: set the environment variable INTERCOM_ACCESS_TOKEN "
-                        + "(or intercom.access-token in a config file), or use --dry-run");
-            }
-            Workspace workspace = liveApi.me();
-            if (workspace.appId() == null) {
-                throw new PreflightException("GET /me did not name a workspace (app.id_code); is " + intercom.baseUrl()
-                        + " the Intercom API?");
-            }
-            Map<String, String> admins = liveApi.adminIdsByEmail();
-            String defaultAdmin = migration.hasDefaultAdmin() ? migration.defaultAdminId().trim() : null;
-            if (defaultAdmin != null && !admins.containsValue(defaultAdmin)) {
-                throw new PreflightException("migration.default-admin-id " + defaultAdmin
-                        + " is not an admin of workspace " + workspace.appId());
-            }
-            checked = scan(files, context, new Result(workspace.appId(), workspace.name(),
-                    AdminDirectory.of(admins, defaultAdmin, workspace.adminId()), 0, AgentTally.NONE));
         }
-        result = checked;
-        return checked;
-    }
-
-    public Result result() {
-        if (result == null) {
-            throw new IllegalStateException("the preflight has not run");
+        if (!intercom.hasAccessToken()) {
+            throw new PreflightException("no Intercom access token: set the environment variable INTERCOM_ACCESS_TOKEN "
+                    + "(or intercom.access-token in a config file), or use --dry-run");
         }
-        return result;
+        Workspace workspace = liveApi.me();
+        if (workspace.appId() == null) {
+            throw new PreflightException("GET /me did not name a workspace (app.id_code); is " + intercom.baseUrl()
+                    + " the Intercom API?");
+        }
+        Map<String, String> admins = liveApi.adminIdsByEmail();
+        String defaultAdmin = migration.hasDefaultAdmin() ? migration.defaultAdminId().trim() : null;
+        if (defaultAdmin != null && !admins.containsValue(defaultAdmin)) {
+            throw new PreflightException("migration.default-admin-id " + defaultAdmin
+                    + " is not an admin of workspace " + workspace.appId());
+        }
+        return scan(files, context, new Result(workspace.appId(), workspace.name(),
+                AdminDirectory.of(admins, defaultAdmin, workspace.adminId()), 0, AgentTally.NONE));
     }
 
     private Result scan(List<ExportFile> files, ReadContext context, Result target) {

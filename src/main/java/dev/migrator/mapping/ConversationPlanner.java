@@ -1,5 +1,7 @@
 package dev.migrator.mapping;
 
+import dev.migrator.source.Timestamps;
+
 import dev.migrator.mapping.MappedRecord.Planned;
 import dev.migrator.mapping.MappedRecord.Rejected;
 import dev.migrator.mapping.PlannedConversation.ContactRole;

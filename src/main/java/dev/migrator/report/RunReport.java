@@ -1,7 +1,8 @@
 package dev.migrator.report;
 
-import dev.migrator.config.MigrationProperties;
+import dev.migrator.job.MigrationProperties;
 import dev.migrator.job.MigrationParameters;
+import dev.migrator.job.MigrationRunner;
 import dev.migrator.job.RunCounters;
 import dev.migrator.ledger.Ledger;
 import dev.migrator.source.ExportFile;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,9 +24,7 @@ import tools.jackson.databind.node.ObjectNode;
  * Writes a run's {@code rejects.jsonl} and {@code summary.json} from the job repository and the
  * ledger, so both files say what was committed, whatever happened to the process.
  */
-public class RunReport {
-
-    private static final String LAST_ERROR = "migrator.lastError";
+public class RunReport implements MigrationRunner.RunRecorder {
 
     private final Ledger ledger;
     private final MigrationProperties migration;
@@ -36,6 +34,11 @@ public class RunReport {
         this.ledger = ledger;
         this.migration = migration;
         this.mapper = mapper;
+    }
+
+    @Override
+    public void record(JobExecution execution) {
+        write(execution);
     }
 
     public RunSummary write(JobExecution execution) {
@@ -134,7 +137,7 @@ public class RunReport {
         return execution.getStatus() == BatchStatus.COMPLETED || execution.getStatus() == BatchStatus.ABANDONED;
     }
 
-    /** Why an unfinished run stopped, as {@link #recordFailure} kept it. */
+    /** Why an unfinished run stopped, as the runner kept it. */
     private static String lastError(JobExecution execution) {
         if (execution.getStatus() == BatchStatus.STOPPED) {
             return "stopped on request (SIGTERM or Ctrl-C)";
@@ -142,13 +145,7 @@ public class RunReport {
         if (execution.getStatus() != BatchStatus.FAILED) {
             return null;
         }
-        return execution.getExecutionContext().getString(LAST_ERROR, "failed (details in migrator.log)");
-    }
-
-    /** Keeps the root cause of a failed run with it, for {@code status}: Spring Batch keeps only stack traces. */
-    public void recordFailure(JobExecution execution, String reason, JobRepository jobRepository) {
-        execution.getExecutionContext().putString(LAST_ERROR, reason);
-        jobRepository.updateExecutionContext(execution);
+        return execution.getExecutionContext().getString(MigrationRunner.LAST_ERROR, "failed (details in migrator.log)");
     }
 
     private static String text(LocalDateTime time) {

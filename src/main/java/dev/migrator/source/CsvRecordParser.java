@@ -1,6 +1,5 @@
 package dev.migrator.source;
 
-import dev.migrator.mapping.Timestamps;
 import dev.migrator.source.SourceConversation.SourceContact;
 import dev.migrator.source.SourceConversation.SourceMessage;
 import dev.migrator.source.SourceRecord.RecordOrigin;

@@ -5,7 +5,6 @@ import static dev.migrator.source.JsonFields.object;
 import static dev.migrator.source.JsonFields.text;
 import static dev.migrator.source.JsonFields.textsOf;
 
-import dev.migrator.mapping.Timestamps;
 import dev.migrator.source.SourceConversation.SourceContact;
 import dev.migrator.source.SourceConversation.SourceMessage;
 import java.time.ZoneOffset;

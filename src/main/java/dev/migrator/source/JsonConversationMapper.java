@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
-/** Reads one canonical JSON record (DESIGN.md's format), checking the JSON types. */
+/** Reads one canonical JSON record (the README's canonical format), checking the JSON types. */
 final class JsonConversationMapper implements JsonRecordMapper {
 
     static final JsonConversationMapper INSTANCE = new JsonConversationMapper();

@@ -2,7 +2,7 @@ package dev.migrator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.migrator.mapping.Timestamps;
+import dev.migrator.source.Timestamps;
 import dev.migrator.testserver.FakeIntercom;
 import dev.migrator.testserver.FakeIntercom.Conversation;
 import dev.migrator.testserver.FakeIntercom.Part;

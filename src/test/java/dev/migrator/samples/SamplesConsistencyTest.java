@@ -2,7 +2,7 @@ package dev.migrator.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.migrator.mapping.Timestamps;
+import dev.migrator.source.Timestamps;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;

@@ -3,7 +3,6 @@ package dev.migrator.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.migrator.config.CsvMappingProperties;
 import dev.migrator.source.SourceConversation.SourceMessage;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.migrator.config;
+package dev.migrator.job;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;

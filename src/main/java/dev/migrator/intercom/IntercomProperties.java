@@ -1,4 +1,4 @@
-package dev.migrator.config;
+package dev.migrator.intercom;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;

@@ -1,6 +1,7 @@
-package dev.migrator.config;
+package dev.migrator.cli;
 
-import dev.migrator.cli.ExitCodes;
+import dev.migrator.support.Throwables;
+
 import java.util.stream.Collectors;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
@@ -20,11 +21,11 @@ public record StartupFailure(String message, int exitCode) {
                         .collect(Collectors.joining("; ")));
             }
             if (cause instanceof BindException bind && !(bind.getCause() instanceof BindValidationException)) {
-                return unusable(bind.getProperty() == null ? rootMessage(bind)
-                        : "configuration property " + bind.getProperty().getName() + " is unusable: " + rootMessage(bind));
+                return unusable(bind.getProperty() == null ? Throwables.rootMessage(bind)
+                        : "configuration property " + bind.getProperty().getName() + " is unusable: " + Throwables.rootMessage(bind));
             }
         }
-        String root = rootMessage(failure);
+        String root = Throwables.rootMessage(failure);
         if (root.contains("Database may be already in use") || root.contains("The file is locked")) {
             return new StartupFailure("the state directory's database is in use by another migrator process; wait for it "
                     + "to finish (or stop it), then run this command again", ExitCodes.FAILED);
@@ -34,14 +35,5 @@ public record StartupFailure(String message, int exitCode) {
 
     private static StartupFailure unusable(String message) {
         return new StartupFailure(message, ExitCodes.UNUSABLE);
-    }
-
-    private static String rootMessage(Throwable failure) {
-        Throwable cause = failure;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        return message.lines().findFirst().orElse(message);
     }
 }

@@ -1,4 +1,4 @@
-package dev.migrator.mapping;
+package dev.migrator.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

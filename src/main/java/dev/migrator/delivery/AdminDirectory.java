@@ -1,4 +1,4 @@
-package dev.migrator.intercom;
+package dev.migrator.delivery;
 
 import java.util.Locale;
 import java.util.Map;

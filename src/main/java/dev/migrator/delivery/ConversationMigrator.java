@@ -1,4 +1,15 @@
-package dev.migrator.intercom;
+package dev.migrator.delivery;
+
+import dev.migrator.delivery.InDoubtProtocol.SearchNotCaughtUp;
+import dev.migrator.intercom.ApiErrorException;
+import dev.migrator.intercom.IntercomApi;
+import dev.migrator.intercom.IntercomApi.Content;
+
+
+import dev.migrator.intercom.OutcomeUnknownException;
+
+import dev.migrator.intercom.IntercomUnavailableException;
+
 
 import dev.migrator.ledger.Ledger;
 import dev.migrator.ledger.Ledger.ConversationEntry;
@@ -13,20 +24,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Moves one planned conversation into Intercom, doing only what the ledger says is not done:
- * the conversation, then each later part in order, then close and tags. A create whose
- * response was lost is looked for in Intercom before it is ever sent again.
+ * the conversation, then each later part in order, then close and tags. What a lost answer
+ * leaves in doubt is settled by the {@link InDoubtProtocol}.
  */
 public class ConversationMigrator {
-
-    private static final Logger log = LoggerFactory.getLogger(ConversationMigrator.class);
-    private static final int MAX_UNKNOWN_OUTCOMES = 10;
 
     private final IntercomApi api;
     private final Ledger ledger;
@@ -37,6 +42,8 @@ public class ConversationMigrator {
     private final Duration searchLag;
     private final Clock clock;
     private final Mode mode;
+    private final InDoubtProtocol inDoubt;
+    private final InDoubtProtocol.Waiter waiter;
     private final Map<String, String> tagIds = new ConcurrentHashMap<>();
 
     /**
@@ -48,6 +55,11 @@ public class ConversationMigrator {
 
     public ConversationMigrator(IntercomApi api, Ledger ledger, AdminDirectory admins, String workspace, long runId,
                                 Duration searchLag, Clock clock, Mode mode) {
+        this(api, ledger, admins, workspace, runId, searchLag, clock, mode, InDoubtProtocol.Waiter.SLEEP);
+    }
+
+    ConversationMigrator(IntercomApi api, Ledger ledger, AdminDirectory admins, String workspace, long runId,
+                         Duration searchLag, Clock clock, Mode mode, InDoubtProtocol.Waiter waiter) {
         this.api = api;
         this.ledger = ledger;
         this.contacts = new ContactResolver(api, ledger, workspace);
@@ -57,6 +69,8 @@ public class ConversationMigrator {
         this.searchLag = searchLag;
         this.clock = clock;
         this.mode = mode;
+        this.waiter = waiter;
+        this.inDoubt = new InDoubtProtocol(searchLag, clock, waiter, mode == Mode.SETTLE);
     }
 
     /** What became of one conversation. */
@@ -164,7 +178,7 @@ public class ConversationMigrator {
         long[] inDoubtSince = new long[1];
         Runnable recordIntent = () -> ledger.conversationCreating(workspace, sourceId, contactId, opening.key(),
                 opening.createdAt(), clock.millis(), runId);
-        String intercomId = found.orElseGet(() -> sendChecked("creating conversation " + sourceId,
+        String intercomId = found.orElseGet(() -> inDoubt.send("creating conversation " + sourceId,
                 () -> {
                     try {
                         return createWhenContactVisible(conversation, contactId, recordIntent);
@@ -185,27 +199,6 @@ public class ConversationMigrator {
     }
 
     /**
-     * Sends a create; when its answer is lost, asks Intercom whether it happened before sending
-     * it again. A create that keeps losing its answer points at a broken network: the run stops.
-     */
-    private <T> T sendChecked(String what, Supplier<T> send, Supplier<Optional<T>> happened) {
-        for (int unknown = 1; ; unknown++) {
-            try {
-                return send.get();
-            } catch (OutcomeUnknownException e) {
-                log.info("Lost the answer to {} ({}); checking Intercom", what, e.getMessage());
-                Optional<T> done = happened.get();
-                if (done.isPresent()) {
-                    return done.get();
-                }
-                if (unknown >= MAX_UNKNOWN_OUTCOMES) {
-                    throw new IntercomUnavailableException(what + " lost its answer " + unknown + " times: " + e.getMessage());
-                }
-            }
-        }
-    }
-
-    /**
      * Intercom answers 404 "User Not Found" for a short while after a contact is created. The
      * intent is recorded before every attempt, so that it always dates the latest create sent.
      */
@@ -214,38 +207,27 @@ public class ConversationMigrator {
         for (long pause = 250; ; pause = Math.min(pause * 2, 5_000)) {
             recordIntent.run();
             try {
-                return api.createConversation(contactId, conversation.contact().role(), conversation.subject(),
-                        conversation.opening());
+                return api.createConversation(contactId, conversation.contact().role().apiName(),
+                        conversation.subject(), content(conversation.opening()));
             } catch (ApiErrorException e) {
                 if (e.status() != 404 || clock.millis() + pause > deadline) {
                     throw e;
                 }
-                pause(pause);
+                waiter.waitMillis(pause);
             }
         }
     }
 
-    /**
-     * Looks for a conversation an unanswered create may have made. Search lags behind creation,
-     * so "not found" is only believed once the search lag has passed since the attempt.
-     */
+    /** Looks for a conversation an unanswered create may have made, until the in-doubt window has passed. */
     private Optional<String> awaitConversation(String sourceId, String contactId, PlannedPart opening, long attemptedAt) {
-        while (true) {
+        return inDoubt.search(attemptedAt, () -> {
             for (JsonNode candidate : api.findConversations(contactId, opening.createdAt())) {
                 if (sameText(candidate.path("source").path("body").asString(""), opening.body())) {
                     return Optional.of(candidate.path("id").asString());
                 }
             }
-            long remaining = attemptedAt + searchLag.toMillis() - clock.millis();
-            if (remaining <= 0) {
-                return Optional.empty();
-            }
-            if (mode == Mode.MIGRATE) {
-                ledger.claimConversationInDoubt(workspace, sourceId, runId); // so that this run's settle step sees it
-                throw new SearchNotCaughtUp();
-            }
-            pause(Math.min(remaining, 1_000));
-        }
+            return Optional.empty();
+        }, () -> ledger.claimConversationInDoubt(workspace, sourceId, runId)); // so that this run's settle step sees it
     }
 
     /** Sends one later part; returns false when an earlier, unanswered attempt turns out to have done it. */
@@ -253,13 +235,13 @@ public class ConversationMigrator {
         if (pending != null && partExists(intercomId, part)) {
             return false;
         }
-        return sendChecked("sending part " + part.key() + " of conversation " + sourceId,
+        return inDoubt.send("sending part " + part.key() + " of conversation " + sourceId,
                 () -> {
                     ledger.partSending(workspace, sourceId, part.key(), part.createdAt(), clock.millis());
                     if (part.byContact()) {
-                        api.replyAsContact(intercomId, contactId, part);
+                        api.replyAsContact(intercomId, contactId, content(part));
                     } else {
-                        api.replyAsAdmin(intercomId, admins.adminFor(part.agentEmail()), part);
+                        api.replyAsAdmin(intercomId, admins.adminFor(part.agentEmail()), part.note(), content(part));
                     }
                     return true;
                 },
@@ -278,7 +260,7 @@ public class ConversationMigrator {
     }
 
     private void close(String intercomId) {
-        sendChecked("closing conversation " + intercomId,
+        inDoubt.send("closing conversation " + intercomId,
                 () -> {
                     api.close(intercomId, admins.actorAdminId());
                     return true;
@@ -290,11 +272,8 @@ public class ConversationMigrator {
         return "closed".equals(api.conversation(intercomId).path("state").asString(""));
     }
 
-    /** Search may still be behind the create in doubt: decide later rather than hold up the other conversations. */
-    private static final class SearchNotCaughtUp extends RuntimeException {
-        SearchNotCaughtUp() {
-            super(null, null, false, false);
-        }
+    private static Content content(PlannedPart part) {
+        return new Content(part.body(), part.attachmentUrls(), part.createdAt());
     }
 
     /** Intercom may store a plain-text body as HTML; compare the text, not the markup. */
@@ -304,14 +283,5 @@ public class ConversationMigrator {
 
     private static String normalize(String text) {
         return text.replaceAll("\\s+", " ").trim();
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IntercomUnavailableException("interrupted");
-        }
     }
 }

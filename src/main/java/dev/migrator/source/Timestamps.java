@@ -1,4 +1,4 @@
-package dev.migrator.mapping;
+package dev.migrator.source;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;

@@ -1,6 +1,6 @@
-package dev.migrator.mapping;
+package dev.migrator.source;
 
-import static dev.migrator.mapping.Timestamps.toEpochSecond;
+import static dev.migrator.source.Timestamps.toEpochSecond;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 

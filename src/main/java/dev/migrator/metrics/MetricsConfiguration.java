@@ -1,4 +1,6 @@
-package dev.migrator.config;
+package dev.migrator.metrics;
+
+import dev.migrator.job.MigrationProperties;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.migrator.intercom.HttpTransport;

@@ -1,4 +1,7 @@
-package dev.migrator.intercom;
+package dev.migrator.delivery;
+
+import dev.migrator.intercom.IntercomApi;
+
 
 import dev.migrator.ledger.Ledger;
 import dev.migrator.mapping.PlannedConversation.PlannedContact;
@@ -35,7 +38,7 @@ public class ContactResolver {
         if (found.isEmpty() && contact.externalId() != null) {
             found = api.findContact("external_id", contact.externalId());
         }
-        String id = found.orElseGet(() -> api.createContact(contact));
+        String id = found.orElseGet(() -> api.createContact(contact.role().apiName(), contact.email(), contact.externalId(), contact.name()));
         keys.forEach(key -> ledger.saveContact(workspace, key, id));
         return id;
     }

@@ -1,6 +1,5 @@
-package dev.migrator.config;
+package dev.migrator.source;
 
-import dev.migrator.source.CsvLayout;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;

@@ -1,0 +1,135 @@
+package dev.migrator.cli;
+
+import dev.migrator.intercom.IntercomProperties;
+import dev.migrator.job.MigrationProperties;
+import dev.migrator.job.MigrationRunner;
+import dev.migrator.job.MigrationRunner.Outcome;
+import dev.migrator.job.Preflight;
+import dev.migrator.report.RunReport;
+import dev.migrator.report.RunSummary;
+import dev.migrator.source.InputFormat;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+
+/**
+ * A run on the console: what the runner says while it works, the run's summary, and its
+ * outcome as an exit code. {@code migrate}, {@code resume} and {@code watch} share it.
+ */
+public class RunConsole implements MigrationRunner.Events {
+
+    private final Console console;
+    private final RunReport report;
+    private final MigrationProperties migration;
+    private final IntercomProperties intercom;
+    private final ProgressDisplay progress;
+
+    public RunConsole(Console console, RunReport report, MigrationProperties migration,
+                          IntercomProperties intercom, ProgressDisplay progress) {
+        this.console = console;
+        this.report = report;
+        this.migration = migration;
+        this.intercom = intercom;
+        this.progress = progress;
+    }
+
+    /** Prints how the run ended and returns the exit code that says it. */
+    public int exitCode(Outcome outcome, String resumeCommand) {
+        if (outcome instanceof Outcome.Ran ran) {
+            return ran(ran, resumeCommand);
+        }
+        if (outcome instanceof Outcome.AlreadyDone done) {
+            console.say("These inputs were already migrated by run " + done.runId() + " (finished "
+                    + done.finishedAt() + "): nothing to send. Its summary: " + report.summaryFile(done.runId()));
+            return ExitCodes.OK;
+        }
+        if (outcome instanceof Outcome.Busy busy) {
+            console.problem("This migration is already running: process " + busy.owner().pid() + " on "
+                    + busy.owner().host() + " is migrating into this workspace. Wait for it to finish, or stop it "
+                    + "and run this command again.");
+            return ExitCodes.FAILED;
+        }
+        if (outcome instanceof Outcome.AlreadyRunning) {
+            console.problem("This run is already running in another process.");
+            return ExitCodes.FAILED;
+        }
+        console.say("Nothing to resume: every run in " + migration.stateDir() + " has finished.");
+        return ExitCodes.OK;
+    }
+
+    private int ran(Outcome.Ran ran, String resumeCommand) {
+        JobExecution execution = ran.execution();
+        RunSummary summary = report.summarize(execution);
+        print(summary);
+        if (execution.getStatus() != BatchStatus.COMPLETED) {
+            console.problem("The run " + (execution.getStatus() == BatchStatus.STOPPED ? "was stopped" : "failed")
+                    + (ran.failure() == null ? "" : ": " + ran.failure()) + ".");
+            console.problem("Nothing committed is lost. To resume, run the same command again:");
+            console.problem("  " + resumeCommand);
+            return ExitCodes.FAILED;
+        }
+        return summary.conversationsRejected() > 0 ? ExitCodes.REJECTS : ExitCodes.OK;
+    }
+
+    private void print(RunSummary s) {
+        console.say("Run " + s.runId() + " " + s.status() + ": " + s.conversationsRead() + " records read, "
+                + s.conversationsMigrated() + " conversations migrated, " + s.conversationsAlreadyMigrated()
+                + " already migrated, " + s.conversationsRejected() + " rejected; " + s.repliesSent()
+                + " replies sent, " + s.apiCalls() + (s.dryRun() ? " requests written" : " API calls")
+                + ", " + s.warnings() + " warnings.");
+        console.say("  summary:  " + report.summaryFile(s.runId()));
+        console.say("  rejects:  " + s.rejectsFile());
+        console.say("  report:   " + report.htmlFile(s.runId()));
+        if (s.dryRun()) {
+            console.say("  requests: " + s.requestsFile());
+        }
+    }
+
+
+    @Override
+    public void formatDetected(Path input, InputFormat format) {
+        console.say("Detected format " + format.cliName() + " for " + input + ".");
+    }
+
+    @Override
+    public void checked(Preflight.Result checked, int files) {
+        if (checked.admins().placeholders()) {
+            console.say("Dry run: no request leaves this machine; the requests are written to the run's "
+                    + "requests.jsonl.");
+        } else {
+            console.say("Workspace: " + checked.workspaceName() + " (" + checked.target() + ") at "
+                    + intercom.baseUrl() + ", API version " + intercom.version() + ".");
+            Preflight.AgentTally agents = checked.agents();
+            console.say("Agents: " + agents.named() + " named in the input, " + agents.matched()
+                    + " matched to Intercom admins by email" + (agents.matched() < agents.named()
+                    ? "; the others write as the default admin " + migration.defaultAdminId() : "") + ".");
+            console.say("Check before it sends anything: the workspace's workflows, auto-replies, bots and SLA "
+                    + "rules that react to new conversations or replies are off (parts are sent with "
+                    + "skip_notifications, but automations may still message customers).");
+        }
+        console.say("Input: " + checked.conversations() + " records in " + files + " file(s).");
+    }
+
+    @Override
+    public void resumingUnfinished(long runId) {
+        console.say("Resuming run " + runId + ".");
+    }
+
+    @Override
+    public void recovered(long runId) {
+        console.say("Run " + runId + " was left running by a process that is gone; recovered it.");
+    }
+
+    @Override
+    public void resuming(long runId) {
+        console.say("Resuming run " + runId + " from its last committed chunk.");
+    }
+
+    @Override
+    public JobExecution whileShowingProgress(long records, Callable<JobExecution> job) throws Exception {
+        try (ProgressDisplay.Showing showing = progress.start(records)) {
+            return job.call();
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.migrator.job;
+
+import dev.migrator.delivery.AdminDirectory;
+import dev.migrator.delivery.ConversationMigrator.Mode;
+import dev.migrator.intercom.HttpTransport;
+import dev.migrator.intercom.IntercomProperties;
+import dev.migrator.ledger.Ledger;
+import dev.migrator.mapping.ConversationPlanner;
+import dev.migrator.mapping.MappedRecord;
+import dev.migrator.source.ExportReader;
+import dev.migrator.source.SourceRecord;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.transaction.PlatformTransactionManager;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The migration job: a chunk-oriented migrate step (export reader, conversation planner,
+ * Intercom writer), then, if creates are left in doubt, a settle step that finishes them. A run
+ * is identified by its inputs, their checksums and the target workspace (see {@link
+ * MigrationParameters}), so the same command resumes the same run. The job is built for each run,
+ * with the admin directory that run's preflight made.
+ */
+public class MigrationJobFactory {
+
+    public static final String JOB_NAME = "migration";
+
+    private final JobRepository jobRepository;
+    private final PlatformTransactionManager transactionManager;
+    private final ExportReader exportReader;
+    private final ConversationPlanner planner;
+    private final CreatesInDoubt createsInDoubt;
+    private final GracefulShutdown gracefulShutdown;
+    private final HttpTransport httpTransport;
+    private final JsonMapper jsonMapper;
+    private final Ledger ledger;
+    private final IntercomProperties intercom;
+    private final MigrationProperties migration;
+    private final Clock clock;
+    private final ExecutorService workers;
+    private final RunProgress progress;
+
+    public MigrationJobFactory(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+                               ExportReader exportReader, ConversationPlanner planner, CreatesInDoubt createsInDoubt,
+                               GracefulShutdown gracefulShutdown, HttpTransport httpTransport, JsonMapper jsonMapper,
+                               Ledger ledger, IntercomProperties intercom, MigrationProperties migration, Clock clock,
+                               ExecutorService workers, RunProgress progress) {
+        this.jobRepository = jobRepository;
+        this.transactionManager = transactionManager;
+        this.exportReader = exportReader;
+        this.planner = planner;
+        this.createsInDoubt = createsInDoubt;
+        this.gracefulShutdown = gracefulShutdown;
+        this.httpTransport = httpTransport;
+        this.jsonMapper = jsonMapper;
+        this.ledger = ledger;
+        this.intercom = intercom;
+        this.migration = migration;
+        this.clock = clock;
+        this.workers = workers;
+        this.progress = progress;
+    }
+
+    public Job migrationJob(AdminDirectory admins) {
+        RunParts parts = new RunParts(httpTransport, jsonMapper, ledger, intercom, migration, clock, workers, progress,
+                admins);
+        return new JobBuilder(JOB_NAME, jobRepository)
+                .start(chunkStep("migrate", new MigrationWriter(parts, Mode.MIGRATE)))
+                .next(createsInDoubt).on(CreatesInDoubt.SETTLE).to(chunkStep("settle", new MigrationWriter(parts, Mode.SETTLE)))
+                .from(createsInDoubt).on("*").end()
+                .end()
+                .listener(gracefulShutdown)
+                .build();
+    }
+
+    /**
+     * Chunks commit in the job repository's own transaction, with the reader's position and the
+     * rejects. The settle step reads the inputs again and finishes only the conversations the
+     * migrate step left in doubt.
+     */
+    private Step chunkStep(String name, MigrationWriter writer) {
+        return new StepBuilder(name, jobRepository)
+                .<SourceRecord, MappedRecord>chunk(migration.chunkSize())
+                .transactionManager(transactionManager)
+                .reader(exportReader)
+                .processor(planner)
+                .writer(writer)
+                .build();
+    }
+}

@@ -1,0 +1,41 @@
+package dev.migrator.job;
+
+import dev.migrator.delivery.AdminDirectory;
+import dev.migrator.delivery.ConversationMigrator;
+import dev.migrator.intercom.DryRunTransport;
+import dev.migrator.intercom.HttpTransport;
+import dev.migrator.intercom.IntercomApi;
+import dev.migrator.intercom.IntercomProperties;
+import dev.migrator.intercom.IntercomTransport;
+import dev.migrator.ledger.Ledger;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What one run's writers are made of: the shared parts, and the admin directory its preflight
+ * built. A dry run writes its requests file instead of calling Intercom.
+ */
+record RunParts(HttpTransport httpTransport, JsonMapper jsonMapper, Ledger ledger, IntercomProperties intercom,
+                MigrationProperties migration, Clock clock, ExecutorService workers, RunProgress progress,
+                AdminDirectory admins) {
+
+    IntercomTransport dryRunTransport(long runId) {
+        return new DryRunTransport(migration.runDir(runId).resolve("requests.jsonl"), jsonMapper);
+    }
+
+    ConversationMigrator migrator(IntercomTransport transport, String workspace, long runId,
+                                  ConversationMigrator.Mode mode) {
+        return new ConversationMigrator(new IntercomApi(transport, jsonMapper), ledger, admins, workspace, runId,
+                inDoubtWindow(), clock, mode);
+    }
+
+    /**
+     * How long after a create in doubt "not found" may be believed: the search lag, plus the
+     * request timeout, since a create can reach Intercom at the far end of it.
+     */
+    private Duration inDoubtWindow() {
+        return intercom.searchLag().plus(intercom.timeout());
+    }
+}

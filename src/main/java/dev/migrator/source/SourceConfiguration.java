@@ -1,0 +1,10 @@
+package dev.migrator.source;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Configuration;
+
+/** The readers' one setting: the column mapping of a generic CSV ({@code mapping:}). */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(CsvMappingProperties.class)
+public class SourceConfiguration {
+}
