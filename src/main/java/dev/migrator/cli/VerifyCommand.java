@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.PropertyNamingStrategies;
@@ -84,7 +85,13 @@ public class VerifyCommand {
                 .map(c -> CompletableFuture.supplyAsync(() -> compare(c), workers)).toList();
         for (CompletableFuture<Optional<Difference>> check : checks) {
             tally.checked++;
-            Optional<Difference> difference = check.join();
+            Optional<Difference> difference;
+            try {
+                difference = check.join();
+            } catch (CompletionException e) {
+                // Intercom down or the token refused: the command's own failure, not a stack trace.
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
             if (difference.isPresent()) {
                 tally.differences++;
                 try {

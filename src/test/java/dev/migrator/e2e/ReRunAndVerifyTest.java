@@ -128,4 +128,26 @@ class ReRunAndVerifyTest {
         assertThat(MAPPER.readTree(line).path("intercom_id").asString()).isEqualTo(damaged.id());
         assertThat(MAPPER.readTree(line).path("difference").asString()).contains("message part(s)");
     }
+
+    @Test
+    void verifyWhenTheTokenIsRevokedOrIntercomIsDownSaysSoWithoutAStackTrace() throws Exception {
+        Path export = workDir.resolve("export.jsonl");
+        ExportGenerator.generate("jsonl", 5, export, 2);
+        assertThat(migrator.run("migrate", "--input", export.toString()).exitCode()).isZero();
+
+        intercom.revokeTokenAfterRequests(1); // GET /me passes; the conversations' checks are refused
+        MigratorProcess.Result refused = migrator.run("verify");
+
+        assertThat(refused.exitCode()).as(refused.all()).isEqualTo(2);
+        assertThat(refused.err()).contains("error: Intercom refused the access token")
+                .doesNotContain("CompletionException", "\tat ");
+
+        intercom.restoreToken();
+        intercom.goDownAfterRequests(1);
+        MigratorProcess.Result down = migrator.run("verify");
+
+        assertThat(down.exitCode()).as(down.all()).isEqualTo(1);
+        assertThat(down.err()).contains("error: Intercom did not answer", "Run the same command again")
+                .doesNotContain("CompletionException", "\tat ");
+    }
 }
