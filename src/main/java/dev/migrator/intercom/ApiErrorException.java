@@ -4,20 +4,14 @@ package dev.migrator.intercom;
 public class ApiErrorException extends RuntimeException {
 
     private final int status;
-    private final String code;
 
     public ApiErrorException(int status, String code, String message) {
         super("Intercom answered " + status + (code == null ? "" : " " + code) + (message == null ? "" : ": " + message));
         this.status = status;
-        this.code = code;
     }
 
     public int status() {
         return status;
-    }
-
-    public String code() {
-        return code;
     }
 
     public String apiMessage() {

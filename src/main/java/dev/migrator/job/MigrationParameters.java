@@ -1,12 +1,9 @@
 package dev.migrator.job;
 
+import dev.migrator.support.Sha256;
 import dev.migrator.source.ExportFile;
 import dev.migrator.source.InputFormat;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -53,7 +50,7 @@ public final class MigrationParameters {
             builder.addString(USERS, absolute(users.path())).addString(USERS_CHECKSUM, users.sha256());
         }
         if (csvMapping != null) {
-            builder.addString(CSV_MAPPING, sha256(csvMapping));
+            builder.addString(CSV_MAPPING, Sha256.of(csvMapping));
         }
         return builder.toJobParameters();
     }
@@ -100,16 +97,8 @@ public final class MigrationParameters {
     }
 
     private static String runKey(JobParameters parameters) {
-        return sha256(parameters.getIdentifyingParameters().stream()
+        return Sha256.of(parameters.getIdentifyingParameters().stream()
                 .map(p -> p.name() + "=" + p.value()).sorted().collect(Collectors.joining("\u0000")));
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
-        }
     }
 
     public static boolean isDryRun(String target) {
