@@ -44,12 +44,17 @@ public class MigrationJobConfiguration {
     MigrationJobFactory migrationJobFactory(JobRepository jobRepository, PlatformTransactionManager transactionManager,
                                             ExportReader exportReader, ConversationPlanner conversationPlanner,
                                             CreatesInDoubt createsInDoubt, GracefulShutdown gracefulShutdown,
-                                            HttpTransport httpTransport, JsonMapper jsonMapper, Ledger ledger,
-                                            IntercomProperties intercom, MigrationProperties migration, Clock clock,
-                                            ExecutorService migrationWorkers, RunProgress runProgress) {
+                                            MigrationProperties migration, RunParts runParts) {
         return new MigrationJobFactory(jobRepository, transactionManager, exportReader, conversationPlanner,
-                createsInDoubt, gracefulShutdown, httpTransport, jsonMapper, ledger, intercom, migration, clock,
-                migrationWorkers, runProgress);
+                createsInDoubt, gracefulShutdown, migration, runParts);
+    }
+
+    @Bean
+    RunParts runParts(HttpTransport httpTransport, JsonMapper jsonMapper, Ledger ledger, IntercomProperties intercom,
+                      MigrationProperties migration, Clock clock, ExecutorService migrationWorkers,
+                      RunProgress runProgress) {
+        return new RunParts(httpTransport, jsonMapper, ledger, intercom, migration, clock, migrationWorkers,
+                runProgress);
     }
 
     @Bean

@@ -2,22 +2,16 @@ package dev.migrator.job;
 
 import dev.migrator.delivery.AdminDirectory;
 import dev.migrator.delivery.ConversationMigrator.Mode;
-import dev.migrator.intercom.HttpTransport;
-import dev.migrator.intercom.IntercomProperties;
-import dev.migrator.ledger.Ledger;
 import dev.migrator.mapping.ConversationPlanner;
 import dev.migrator.mapping.MappedRecord;
 import dev.migrator.source.ExportReader;
 import dev.migrator.source.SourceRecord;
-import java.time.Clock;
-import java.util.concurrent.ExecutorService;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.transaction.PlatformTransactionManager;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The migration job: a chunk-oriented migrate step (export reader, conversation planner,
@@ -36,42 +30,26 @@ public class MigrationJobFactory {
     private final ConversationPlanner planner;
     private final CreatesInDoubt createsInDoubt;
     private final GracefulShutdown gracefulShutdown;
-    private final HttpTransport httpTransport;
-    private final JsonMapper jsonMapper;
-    private final Ledger ledger;
-    private final IntercomProperties intercom;
     private final MigrationProperties migration;
-    private final Clock clock;
-    private final ExecutorService workers;
-    private final RunProgress progress;
+    private final RunParts parts;
 
-    public MigrationJobFactory(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-                               ExportReader exportReader, ConversationPlanner planner, CreatesInDoubt createsInDoubt,
-                               GracefulShutdown gracefulShutdown, HttpTransport httpTransport, JsonMapper jsonMapper,
-                               Ledger ledger, IntercomProperties intercom, MigrationProperties migration, Clock clock,
-                               ExecutorService workers, RunProgress progress) {
+    MigrationJobFactory(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+                        ExportReader exportReader, ConversationPlanner planner, CreatesInDoubt createsInDoubt,
+                        GracefulShutdown gracefulShutdown, MigrationProperties migration, RunParts parts) {
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.exportReader = exportReader;
         this.planner = planner;
         this.createsInDoubt = createsInDoubt;
         this.gracefulShutdown = gracefulShutdown;
-        this.httpTransport = httpTransport;
-        this.jsonMapper = jsonMapper;
-        this.ledger = ledger;
-        this.intercom = intercom;
         this.migration = migration;
-        this.clock = clock;
-        this.workers = workers;
-        this.progress = progress;
+        this.parts = parts;
     }
 
     public Job migrationJob(AdminDirectory admins) {
-        RunParts parts = new RunParts(httpTransport, jsonMapper, ledger, intercom, migration, clock, workers, progress,
-                admins);
         return new JobBuilder(JOB_NAME, jobRepository)
-                .start(chunkStep("migrate", new MigrationWriter(parts, Mode.MIGRATE)))
-                .next(createsInDoubt).on(CreatesInDoubt.SETTLE).to(chunkStep("settle", new MigrationWriter(parts, Mode.SETTLE)))
+                .start(chunkStep("migrate", new MigrationWriter(parts, admins, Mode.MIGRATE)))
+                .next(createsInDoubt).on(CreatesInDoubt.SETTLE).to(chunkStep("settle", new MigrationWriter(parts, admins, Mode.SETTLE)))
                 .from(createsInDoubt).on("*").end()
                 .end()
                 .listener(gracefulShutdown)

@@ -1,5 +1,6 @@
 package dev.migrator.job;
 
+import dev.migrator.delivery.AdminDirectory;
 import dev.migrator.delivery.ConversationMigrator;
 import dev.migrator.delivery.ConversationMigrator.Outcome;
 import dev.migrator.intercom.IntercomTransport;
@@ -38,6 +39,7 @@ public class MigrationWriter implements ItemWriter<MappedRecord>, ItemStream, St
     private static final Logger log = LoggerFactory.getLogger(MigrationWriter.class);
 
     private final RunParts parts;
+    private final AdminDirectory admins;
     private final ConversationMigrator.Mode mode;
     private final boolean settling;
     private final Ledger ledger;
@@ -53,8 +55,9 @@ public class MigrationWriter implements ItemWriter<MappedRecord>, ItemStream, St
     private long callsAtLastUpdate;
     private long recordsAtLastUpdate;
 
-    public MigrationWriter(RunParts parts, ConversationMigrator.Mode mode) {
+    MigrationWriter(RunParts parts, AdminDirectory admins, ConversationMigrator.Mode mode) {
         this.parts = parts;
+        this.admins = admins;
         this.mode = mode;
         this.settling = mode == ConversationMigrator.Mode.SETTLE;
         this.ledger = parts.ledger();
@@ -71,7 +74,7 @@ public class MigrationWriter implements ItemWriter<MappedRecord>, ItemStream, St
         transport = dryRun ? parts.dryRunTransport(runId) : parts.httpTransport();
         // A dry run has no latency to hide; one conversation at a time keeps its requests file in reading order.
         executor = dryRun ? new SyncTaskExecutor() : parts.workers();
-        migrator = parts.migrator(transport, MigrationParameters.ledgerWorkspace(target, runId), runId, mode);
+        migrator = parts.migrator(transport, admins, MigrationParameters.ledgerWorkspace(target, runId), runId, mode);
     }
 
     @Override
