@@ -8,6 +8,7 @@ import dev.migrator.mapping.ConversationPlanner;
 import dev.migrator.source.CsvMappingProperties;
 import dev.migrator.source.ExportReader;
 import dev.migrator.source.ReadContext;
+import io.micrometer.observation.ObservationRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
@@ -44,9 +46,11 @@ public class MigrationJobConfiguration {
     MigrationJobFactory migrationJobFactory(JobRepository jobRepository, PlatformTransactionManager transactionManager,
                                             ExportReader exportReader, ConversationPlanner conversationPlanner,
                                             CreatesInDoubt createsInDoubt, GracefulShutdown gracefulShutdown,
-                                            MigrationProperties migration, RunParts runParts) {
+                                            MigrationProperties migration, RunParts runParts,
+                                            ObjectProvider<ObservationRegistry> observations) {
         return new MigrationJobFactory(jobRepository, transactionManager, exportReader, conversationPlanner,
-                createsInDoubt, gracefulShutdown, migration, runParts);
+                createsInDoubt, gracefulShutdown, migration, runParts,
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 
     @Bean

@@ -6,6 +6,7 @@ import dev.migrator.mapping.ConversationPlanner;
 import dev.migrator.mapping.MappedRecord;
 import dev.migrator.source.ExportReader;
 import dev.migrator.source.SourceRecord;
+import io.micrometer.observation.ObservationRegistry;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
@@ -32,10 +33,13 @@ public class MigrationJobFactory {
     private final GracefulShutdown gracefulShutdown;
     private final MigrationProperties migration;
     private final RunParts parts;
+    private final ObservationRegistry observations;
 
+    /** @param observations Spring Batch's metrics go there when the metrics endpoint is on; else NOOP */
     MigrationJobFactory(JobRepository jobRepository, PlatformTransactionManager transactionManager,
                         ExportReader exportReader, ConversationPlanner planner, CreatesInDoubt createsInDoubt,
-                        GracefulShutdown gracefulShutdown, MigrationProperties migration, RunParts parts) {
+                        GracefulShutdown gracefulShutdown, MigrationProperties migration, RunParts parts,
+                        ObservationRegistry observations) {
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.exportReader = exportReader;
@@ -44,6 +48,7 @@ public class MigrationJobFactory {
         this.gracefulShutdown = gracefulShutdown;
         this.migration = migration;
         this.parts = parts;
+        this.observations = observations;
     }
 
     public Job migrationJob(AdminDirectory admins) {
@@ -53,6 +58,7 @@ public class MigrationJobFactory {
                 .from(createsInDoubt).on("*").end()
                 .end()
                 .listener(gracefulShutdown)
+                .observationRegistry(observations)
                 .build();
     }
 
@@ -68,6 +74,7 @@ public class MigrationJobFactory {
                 .reader(exportReader)
                 .processor(planner)
                 .writer(writer)
+                .observationRegistry(observations)
                 .build();
     }
 }

@@ -9,8 +9,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * How the migration runs: where its state lives, who authors unmatched agents' parts, how wide it
- * goes, and the port of the Prometheus endpoint ({@code null}: none).
+ * How the migration runs: where its state lives, who authors unmatched agents' parts, the zone of
+ * times without an offset, and how wide it goes.
  */
 @Validated
 @ConfigurationProperties("migration")
@@ -19,8 +19,7 @@ public record MigrationProperties(
         String defaultAdminId,
         @NotNull ZoneId timezone,
         @Min(1) @Max(1000) int chunkSize,
-        @Min(1) @Max(64) int concurrency,
-        @Min(1) @Max(65535) Integer metricsPort) {
+        @Min(1) @Max(64) int concurrency) {
 
     public boolean hasDefaultAdmin() {
         return defaultAdminId != null && !defaultAdminId.isBlank();

@@ -1,6 +1,5 @@
 package dev.migrator.metrics;
 
-import dev.migrator.job.MigrationProperties;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.migrator.intercom.HttpTransport;
@@ -19,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import org.springframework.batch.core.configuration.annotation.BatchObservabilityBeanPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -30,6 +30,7 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(prefix = "migration", name = "metrics-port")
+@EnableConfigurationProperties(MetricsProperties.class)
 public class MetricsConfiguration {
 
     @Bean
@@ -62,16 +63,16 @@ public class MetricsConfiguration {
     }
 
     @Bean(destroyMethod = "stop")
-    MetricsEndpoint metricsEndpoint(MigrationProperties migration, PrometheusMeterRegistry registry) throws IOException {
-        return new MetricsEndpoint(migration.metricsPort(), registry);
+    MetricsEndpoint metricsEndpoint(MetricsProperties metrics, PrometheusMeterRegistry registry) throws IOException {
+        return new MetricsEndpoint(new InetSocketAddress(metrics.metricsAddress(), metrics.metricsPort()), registry);
     }
 
-    /** {@code GET /metrics} in Prometheus's text format, on every interface of the machine (for a scraper). */
+    /** {@code GET /metrics} in Prometheus's text format, for a scraper. */
     static final class MetricsEndpoint {
         private final HttpServer server;
 
-        MetricsEndpoint(int port, PrometheusMeterRegistry registry) throws IOException {
-            server = HttpServer.create(new InetSocketAddress(port), 0);
+        MetricsEndpoint(InetSocketAddress address, PrometheusMeterRegistry registry) throws IOException {
+            server = HttpServer.create(address, 0);
             server.createContext("/metrics", exchange -> {
                 byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");

@@ -4,7 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.migrator.bench.ExportGenerator;
 import dev.migrator.testserver.FakeIntercom;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.Optional;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,6 +51,39 @@ class MetricsEndpointTest {
                     .contains("resilience4j_retry_calls")
                     .contains("spring_batch_job_active");
         }
+    }
+
+    /**
+     * The metrics name the workspace and its figures: by default only this machine can read them.
+     * Another listener holds the port on this machine's network address, which an endpoint on every
+     * interface could not share; no traffic leaves loopback.
+     */
+    @Test
+    void theEndpointListensOnlyOnLoopbackByDefault() throws Exception {
+        Optional<InetAddress> networkAddress = nonLoopbackAddress();
+        assumeTrue(networkAddress.isPresent(), "this machine has no non-loopback IPv4 address to hold");
+        Path export = workDir.resolve("export.jsonl");
+        ExportGenerator.generate("jsonl", 20, export, 3);
+        int port = freePort();
+        try (FakeIntercom intercom = FakeIntercom.start();
+             ServerSocket other = new ServerSocket(port, 50, networkAddress.get())) {
+            Agents.addTo(intercom);
+            MigratorProcess migrator = new MigratorProcess(workDir, intercom.baseUrl(), FakeIntercom.TOKEN,
+                    "  metrics-port: " + port);
+            CompletableFuture<String> scraped = intercom.whenRequestCount(20).thenApply(count -> scrape(port));
+
+            MigratorProcess.Result result = migrator.run("migrate", "--input", export.toString());
+
+            assertThat(result.exitCode()).as(result.all()).isZero();
+            assertThat(scraped.get(1, TimeUnit.MINUTES)).contains("migrator_api_calls_total");
+        }
+    }
+
+    private static Optional<InetAddress> nonLoopbackAddress() throws SocketException {
+        return NetworkInterface.networkInterfaces()
+                .flatMap(NetworkInterface::inetAddresses)
+                .filter(address -> address instanceof Inet4Address && !address.isLoopbackAddress())
+                .findFirst();
     }
 
     private static String scrape(int port) {
