@@ -111,8 +111,10 @@ public class ConversationMigrator {
                 intercomId = entry.get().intercomId();
                 // The conversation is in Intercom with the opening it was created from. A later export may
                 // hold an earlier message: every part but that opening is then a reply, so none is lost or doubled.
+                // A start marker only ever opens a conversation: here the agent's own message says it.
                 String sentOpening = entry.get().openingKey();
-                later = conversation.parts().stream().filter(part -> !part.key().equals(sentOpening)).toList();
+                later = conversation.parts().stream()
+                        .filter(part -> !part.key().equals(sentOpening) && !part.startMarker()).toList();
             } else {
                 intercomId = open(conversation, contactId, entry);
                 later = conversation.replies();

@@ -215,7 +215,7 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
         String who = first.agentName() != null && first.agentEmail() != null
                 ? first.agentName() + " (" + first.agentEmail() + ")"
                 : first.agentEmail() != null ? first.agentEmail() : first.agentName() != null ? first.agentName() : "an agent";
-        return new PlannedPart("opening:" + first.key(), Author.CONTACT, null, null, false,
+        return new PlannedPart(PlannedPart.START_MARKER + first.key(), Author.CONTACT, null, null, false,
                 "Conversation started by " + who + ".", first.createdAt(), List.of());
     }
 

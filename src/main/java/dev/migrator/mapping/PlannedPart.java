@@ -18,6 +18,14 @@ public record PlannedPart(
 
     public enum Author { CONTACT, AGENT }
 
+    /** Key prefix of the marker that opens a conversation an agent started ("Conversation started by …"). */
+    static final String START_MARKER = "opening:";
+
+    /** Whether this is the marker the planner puts before a conversation an agent started. */
+    public boolean startMarker() {
+        return key.startsWith(START_MARKER);
+    }
+
     public boolean byContact() {
         return author == Author.CONTACT;
     }
