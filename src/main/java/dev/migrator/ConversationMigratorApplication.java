@@ -2,7 +2,7 @@ package dev.migrator;
 
 import dev.migrator.cli.CommandLineParser;
 import dev.migrator.cli.Console;
-import dev.migrator.cli.ExitCodes;
+import dev.migrator.cli.ExitCode;
 import dev.migrator.cli.Invocation;
 import dev.migrator.cli.UsageException;
 import dev.migrator.cli.Launcher;
@@ -43,11 +43,11 @@ public class ConversationMigratorApplication {
         } catch (UsageException e) {
             err.println("error: " + e.getMessage());
             err.println("Run with --help for the usage.");
-            return ExitCodes.UNUSABLE;
+            return ExitCode.UNUSABLE.code();
         }
         if (invocation == null) {
             out.println(CommandLineParser.USAGE);
-            return ExitCodes.OK;
+            return ExitCode.OK.code();
         }
         SpringApplication application = new SpringApplication(ConversationMigratorApplication.class);
         application.setBannerMode(Banner.Mode.OFF);
@@ -71,7 +71,7 @@ public class ConversationMigratorApplication {
         } catch (RuntimeException e) {
             StartupFailure failure = StartupFailure.of(e);
             err.println("error: " + failure.message());
-            return failure.exitCode();
+            return failure.exitCode().code();
         }
     }
 
