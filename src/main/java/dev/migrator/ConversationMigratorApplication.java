@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -37,18 +38,18 @@ public class ConversationMigratorApplication {
 
     /** Runs one command and returns its exit code; {@code main} without the {@code System.exit}. */
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> environment) {
-        Invocation invocation;
+        Optional<Invocation> parsed;
         try {
-            invocation = CommandLineParser.parse(args);
+            parsed = CommandLineParser.parse(args, out);
         } catch (UsageException e) {
             err.println("error: " + e.getMessage());
             err.println("Run with --help for the usage.");
             return ExitCode.UNUSABLE.code();
         }
-        if (invocation == null) {
-            out.println(CommandLineParser.USAGE);
-            return ExitCode.OK.code();
+        if (parsed.isEmpty()) {
+            return ExitCode.OK.code(); // help or the version, printed
         }
+        Invocation invocation = parsed.get();
         SpringApplication application = new SpringApplication(ConversationMigratorApplication.class);
         application.setBannerMode(Banner.Mode.OFF);
         application.setLogStartupInfo(false);
