@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -93,6 +94,20 @@ class PackagedJarIT {
             assertThat(outcome.output()).doesNotContain(FakeIntercom.TOKEN);
             assertThat(Files.readString(workDir.resolve("state/migrator.log"))).doesNotContain(FakeIntercom.TOKEN);
         }
+    }
+
+    @Test
+    void versionIsTheOneInTheJarsManifest() throws Exception {
+        String manifestVersion;
+        try (JarFile jar = new JarFile("target/conversation-migrator.jar")) {
+            manifestVersion = jar.getManifest().getMainAttributes().getValue("Implementation-Version");
+        }
+
+        Outcome outcome = runJar(java.util.Map.of(), "--version");
+
+        assertThat(outcome.exitCode()).as(outcome.output()).isZero();
+        assertThat(manifestVersion).isNotBlank();
+        assertThat(outcome.output()).isEqualTo("conversation-migrator " + manifestVersion + System.lineSeparator());
     }
 
     @Test
