@@ -2,7 +2,7 @@ package dev.migrator;
 
 import dev.migrator.cli.CommandLineParser;
 import dev.migrator.cli.Console;
-import dev.migrator.cli.ExitCodes;
+import dev.migrator.cli.ExitCode;
 import dev.migrator.cli.Invocation;
 import dev.migrator.cli.UsageException;
 import dev.migrator.cli.Launcher;
@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -37,18 +38,18 @@ public class ConversationMigratorApplication {
 
     /** Runs one command and returns its exit code; {@code main} without the {@code System.exit}. */
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> environment) {
-        Invocation invocation;
+        Optional<Invocation> parsed;
         try {
-            invocation = CommandLineParser.parse(args);
+            parsed = CommandLineParser.parse(args, out);
         } catch (UsageException e) {
             err.println("error: " + e.getMessage());
             err.println("Run with --help for the usage.");
-            return ExitCodes.UNUSABLE;
+            return ExitCode.UNUSABLE.code();
         }
-        if (invocation == null) {
-            out.println(CommandLineParser.USAGE);
-            return ExitCodes.OK;
+        if (parsed.isEmpty()) {
+            return ExitCode.OK.code(); // help or the version, printed
         }
+        Invocation invocation = parsed.get();
         SpringApplication application = new SpringApplication(ConversationMigratorApplication.class);
         application.setBannerMode(Banner.Mode.OFF);
         application.setLogStartupInfo(false);
@@ -71,7 +72,7 @@ public class ConversationMigratorApplication {
         } catch (RuntimeException e) {
             StartupFailure failure = StartupFailure.of(e);
             err.println("error: " + failure.message());
-            return failure.exitCode();
+            return failure.exitCode().code();
         }
     }
 

@@ -31,7 +31,7 @@ public class CommandRunner implements ApplicationRunner, ExitCodeGenerator {
     private final MigrationProperties migration;
     private final GracefulShutdown gracefulShutdown;
     private final Launcher launcher;
-    private int exitCode = ExitCodes.FAILED;
+    private ExitCode exitCode = ExitCode.FAILED;
 
     public CommandRunner(Invocation invocation, Console console, MigrateCommand migrateCommand,
                          StatusCommand statusCommand, VerifyCommand verifyCommand, WatchCommand watchCommand,
@@ -63,19 +63,19 @@ public class CommandRunner implements ApplicationRunner, ExitCodeGenerator {
             };
         } catch (UsageException | UnusableInputException | PreflightException | AccessDeniedException e) {
             console.problem("error: " + e.getMessage());
-            exitCode = ExitCodes.UNUSABLE;
+            exitCode = ExitCode.UNUSABLE;
         } catch (IntercomUnavailableException e) {
             console.problem("error: " + e.getMessage());
             console.problem("Nothing committed is lost. Run the same command again to resume:");
             console.problem("  " + resumeCommand());
-            exitCode = ExitCodes.FAILED;
+            exitCode = ExitCode.FAILED;
         } catch (Exception e) {
             log.error("The command failed", e);
             console.problem("error: " + Throwables.rootMessage(e) + " (details in "
                     + migration.stateDir().resolve("migrator.log") + ")");
-            exitCode = ExitCodes.FAILED;
+            exitCode = ExitCode.FAILED;
         } finally {
-            gracefulShutdown.commandFinished(exitCode);
+            gracefulShutdown.commandFinished(exitCode.code());
         }
     }
 
@@ -86,7 +86,7 @@ public class CommandRunner implements ApplicationRunner, ExitCodeGenerator {
 
     @Override
     public int getExitCode() {
-        return exitCode;
+        return exitCode.code();
     }
 
     /** Rejects hold customer data: only the owner may read the state directory. */

@@ -13,11 +13,11 @@ public class MigrateCommand {
         this.console = console;
     }
 
-    public int migrate(MigrationRunner.Request request) throws Exception {
+    public ExitCode migrate(MigrationRunner.Request request) throws Exception {
         return console.exitCode(runner.migrate(request, console), request.resumeCommand());
     }
 
-    public int resume(String resumeCommand) throws Exception {
+    public ExitCode resume(String resumeCommand) throws Exception {
         return console.exitCode(runner.resume(resumeCommand, console), resumeCommand);
     }
 }

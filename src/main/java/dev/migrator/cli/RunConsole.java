@@ -35,30 +35,30 @@ public class RunConsole implements MigrationRunner.Events {
     }
 
     /** Prints how the run ended and returns the exit code that says it. */
-    public int exitCode(Outcome outcome, String resumeCommand) {
+    public ExitCode exitCode(Outcome outcome, String resumeCommand) {
         if (outcome instanceof Outcome.Ran ran) {
             return ran(ran, resumeCommand);
         }
         if (outcome instanceof Outcome.AlreadyDone done) {
             console.say("These inputs were already migrated by run " + done.runId() + " (finished "
                     + done.finishedAt() + "): nothing to send. Its summary: " + report.summaryFile(done.runId()));
-            return ExitCodes.OK;
+            return ExitCode.OK;
         }
         if (outcome instanceof Outcome.Busy busy) {
             console.problem("This migration is already running: process " + busy.owner().pid() + " on "
                     + busy.owner().host() + " is migrating into this workspace. Wait for it to finish, or stop it "
                     + "and run this command again.");
-            return ExitCodes.FAILED;
+            return ExitCode.FAILED;
         }
         if (outcome instanceof Outcome.AlreadyRunning) {
             console.problem("This run is already running in another process.");
-            return ExitCodes.FAILED;
+            return ExitCode.FAILED;
         }
         console.say("Nothing to resume: every run in " + migration.stateDir() + " has finished.");
-        return ExitCodes.OK;
+        return ExitCode.OK;
     }
 
-    private int ran(Outcome.Ran ran, String resumeCommand) {
+    private ExitCode ran(Outcome.Ran ran, String resumeCommand) {
         JobExecution execution = ran.execution();
         RunSummary summary = report.summarize(execution);
         print(summary);
@@ -67,9 +67,9 @@ public class RunConsole implements MigrationRunner.Events {
                     + (ran.failure() == null ? "" : ": " + ran.failure()) + ".");
             console.problem("Nothing committed is lost. To resume, run the same command again:");
             console.problem("  " + resumeCommand);
-            return ExitCodes.FAILED;
+            return ExitCode.FAILED;
         }
-        return summary.conversationsRejected() > 0 ? ExitCodes.REJECTS : ExitCodes.OK;
+        return summary.conversationsRejected() > 0 ? ExitCode.REJECTS : ExitCode.OK;
     }
 
     private void print(RunSummary s) {

@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.bind.validation.BindValidatio
 import org.springframework.validation.FieldError;
 
 /** Turns a failure to start into one line for the user (never a stack trace) and an exit code. */
-public record StartupFailure(String message, int exitCode) {
+public record StartupFailure(String message, ExitCode exitCode) {
 
     public static StartupFailure of(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
@@ -28,12 +28,12 @@ public record StartupFailure(String message, int exitCode) {
         String root = Throwables.rootMessage(failure);
         if (root.contains("Database may be already in use") || root.contains("The file is locked")) {
             return new StartupFailure("the state directory's database is in use by another migrator process; wait for it "
-                    + "to finish (or stop it), then run this command again", ExitCodes.FAILED);
+                    + "to finish (or stop it), then run this command again", ExitCode.FAILED);
         }
         return unusable("cannot start: " + root);
     }
 
     private static StartupFailure unusable(String message) {
-        return new StartupFailure(message, ExitCodes.UNUSABLE);
+        return new StartupFailure(message, ExitCode.UNUSABLE);
     }
 }

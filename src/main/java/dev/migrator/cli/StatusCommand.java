@@ -29,11 +29,11 @@ public class StatusCommand {
         this.launcher = launcher;
     }
 
-    public int status() {
+    public ExitCode status() {
         List<JobInstance> instances = jobRepository.getJobInstances(MigrationJobFactory.JOB_NAME, 0, 1000);
         if (instances.isEmpty()) {
             console.say("No runs yet.");
-            return ExitCodes.OK;
+            return ExitCode.OK;
         }
         boolean unfinished = false;
         for (JobInstance instance : instances) {
@@ -54,15 +54,15 @@ public class StatusCommand {
             console.say("Or continue the latest unfinished run with: "
                     + launcher.commandLine(List.of("resume", "--state-dir", stateDir.toString())));
         }
-        return ExitCodes.OK;
+        return ExitCode.OK;
     }
 
     /** Writes the latest run's files again; with {@code html}, its HTML report to that file too. */
-    public int report(Path html) throws IOException {
+    public ExitCode report(Path html) throws IOException {
         List<JobInstance> latest = jobRepository.getJobInstances(MigrationJobFactory.JOB_NAME, 0, 1);
         if (latest.isEmpty()) {
             console.say("No runs yet.");
-            return ExitCodes.OK;
+            return ExitCode.OK;
         }
         RunSummary s = report.write(jobRepository.getLastJobExecution(latest.get(0)));
         console.say("Run " + s.runId() + " " + s.status() + ": " + s.conversationsMigrated() + " migrated, "
@@ -74,6 +74,6 @@ public class StatusCommand {
             report.writeHtml(s, html);
             console.say("  report:  " + html);
         }
-        return ExitCodes.OK;
+        return ExitCode.OK;
     }
 }

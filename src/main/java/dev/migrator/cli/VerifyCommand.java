@@ -53,7 +53,7 @@ public class VerifyCommand {
     public record Difference(String sourceId, String intercomId, String difference) {
     }
 
-    public int verify() throws IOException {
+    public ExitCode verify() throws IOException {
         String workspace = api.me().appId();
         Path report = migration.stateDir().resolve("verify.jsonl");
         Tally tally = new Tally();
@@ -72,7 +72,7 @@ public class VerifyCommand {
         }
         console.say("Checked " + tally.checked + " conversations of workspace " + workspace + " against Intercom: "
                 + tally.differences + " difference(s)." + (tally.differences > 0 ? " Listed in " + report : ""));
-        return tally.differences == 0 ? ExitCodes.OK : ExitCodes.REJECTS;
+        return tally.differences == 0 ? ExitCode.OK : ExitCode.REJECTS;
     }
 
     private static final class Tally {

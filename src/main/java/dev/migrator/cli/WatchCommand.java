@@ -51,7 +51,7 @@ public class WatchCommand {
         }
     }
 
-    public int watch(Invocation invocation) throws Exception {
+    public ExitCode watch(Invocation invocation) throws Exception {
         Path inbox = invocation.inbox();
         Path done = Files.createDirectories(inbox.resolve("done"));
         Path failed = Files.createDirectories(inbox.resolve("failed"));
@@ -66,26 +66,26 @@ public class WatchCommand {
                 if (!now.equals(previousScan.get(file))) {
                     continue; // new, or still being written: taken at the next scan if it stays the same
                 }
-                int exitCode = migrate(file, invocation, done, failed);
+                ExitCode exitCode = migrate(file, invocation, done, failed);
                 scan.remove(file);
                 if (shutdown.signalled()) {
-                    return exitCode == ExitCodes.FAILED ? ExitCodes.FAILED : ExitCodes.OK;
+                    return exitCode == ExitCode.FAILED ? ExitCode.FAILED : ExitCode.OK;
                 }
             }
             previousScan = scan;
             if (shutdown.awaitSignal(invocation.every())) {
                 console.say("Stopped watching " + inbox + ".");
-                return ExitCodes.OK;
+                return ExitCode.OK;
             }
         }
     }
 
-    private int migrate(Path file, Invocation watch, Path done, Path failed) throws Exception {
+    private ExitCode migrate(Path file, Invocation watch, Path done, Path failed) throws Exception {
         console.say("Inbox: " + file.getFileName() + " arrived.");
         String resumeCommand = launcher.commandLine(migrateArguments(file, watch));
         MigrationRunner.Request request = new MigrationRunner.Request(List.of(file), watch.format(), watch.users(),
                 watch.dryRun(), resumeCommand);
-        int exitCode;
+        ExitCode exitCode;
         try {
             exitCode = runConsole.exitCode(runner.migrate(request, runConsole), resumeCommand);
         } catch (UsageException | UnusableInputException | PreflightException e) {
@@ -94,12 +94,12 @@ public class WatchCommand {
             Files.writeString(moved.resolveSibling(moved.getFileName() + ".reason.txt"), e.getMessage() + "\n",
                     StandardCharsets.UTF_8);
             console.say("Inbox: " + file.getFileName() + " moved to " + moved + " (the reason is beside it).");
-            return ExitCodes.UNUSABLE;
+            return ExitCode.UNUSABLE;
         } catch (IntercomUnavailableException e) {
             console.problem("error: " + e.getMessage() + "; " + file.getFileName() + " stays in the inbox for the next scan.");
-            return ExitCodes.FAILED;
+            return ExitCode.FAILED;
         }
-        if (exitCode == ExitCodes.OK || exitCode == ExitCodes.REJECTS) {
+        if (exitCode == ExitCode.OK || exitCode == ExitCode.REJECTS) {
             console.say("Inbox: " + file.getFileName() + " moved to " + moveInto(done, file) + ".");
         } else {
             console.problem(file.getFileName() + " stays in the inbox: the next scan resumes its run.");

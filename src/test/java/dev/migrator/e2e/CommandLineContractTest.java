@@ -9,8 +9,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** Unusable options, configuration and input: exit code 2 and one line that says which and why. */
+/**
+ * Unusable options, configuration and input: exit code 2 and one line that says which and why. Help
+ * and the version: exit code 0, printed before anything starts.
+ */
 class CommandLineContractTest {
 
     @TempDir
@@ -122,6 +128,124 @@ class CommandLineContractTest {
         Path unknown = workDir.resolve("export.json");
         Files.writeString(unknown, "[{\"ticket_number\": 1}]");
         assertUnusable(migrator("").run("migrate", "--input", unknown.toString()), "cannot tell its format");
+    }
+
+    @Test
+    void noArgumentsIsUnusable() throws Exception {
+        MigratorProcess.Result result = migrator("").runExactly();
+
+        assertRefusedOnTheCommandLine(result, "error: no command given: use migrate, status, resume, report, verify or watch");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--help", "-h", "help"})
+    void helpAtTheTopLevelPrintsTheUsageOfEveryCommand(String help) throws Exception {
+        MigratorProcess.Result result = migrator("").runExactly(help);
+
+        assertThat(result.exitCode()).as(result.all()).isZero();
+        assertThat(result.out()).startsWith("Usage: conversation-migrator ")
+                .contains("migrate ", "status ", "resume ", "report ", "verify ", "watch ")
+                .contains("INTERCOM_ACCESS_TOKEN")
+                .contains("Exit codes:", "0   Finished", "1   Failed or stopped", "2   Unusable", "3   Finished, but");
+        assertThat(result.err()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+            "migrate, --help, --input=FILE", "migrate, -h, --dry-run",
+            "status, --help, --state-dir=DIR", "status, -h, --config=FILE",
+            "resume, --help, --state-dir=DIR", "resume, -h, --config=FILE",
+            "report, --help, --html=FILE", "report, -h, --html=FILE",
+            "verify, --help, --state-dir=DIR", "verify, -h, --config=FILE",
+            "watch, --help, --every=DURATION", "watch, -h, --inbox=DIR"})
+    void helpOnACommandPrintsItsUsageAndRunsNothing(String command, String help, String anOption) throws Exception {
+        MigratorProcess migrator = migrator("");
+
+        MigratorProcess.Result result = migrator.runExactly(command, help, "--state-dir", migrator.stateDir().toString());
+
+        assertThat(result.exitCode()).as(result.all()).isZero();
+        assertThat(result.out()).startsWith("Usage: conversation-migrator " + command + " ")
+                .contains(anOption, "-h, --help");
+        assertThat(result.err()).isEmpty();
+        assertThat(migrator.stateDir()).as("nothing started").doesNotExist();
+    }
+
+    @Test
+    void helpOnACommandNamedAfterHelpPrintsThatCommandsUsage() throws Exception {
+        MigratorProcess.Result result = migrator("").runExactly("help", "watch");
+
+        assertThat(result.exitCode()).as(result.all()).isZero();
+        assertThat(result.out()).startsWith("Usage: conversation-migrator watch ").contains("--every=DURATION");
+    }
+
+    @Test
+    void versionIsPrinted() throws Exception {
+        MigratorProcess.Result result = migrator("").runExactly("--version");
+
+        assertThat(result.exitCode()).as(result.all()).isZero();
+        assertThat(result.out()).matches("conversation-migrator \\d+\\.\\d+\\.\\d+\\S*\\R");
+        assertThat(result.err()).isEmpty();
+    }
+
+    @Test
+    void unknownOptionSaysWhereTheUsageIs() throws Exception {
+        MigratorProcess.Result result = migrator("").run("status", "--bogus");
+
+        assertRefusedOnTheCommandLine(result, "error: Unknown option: '--bogus'");
+    }
+
+    @Test
+    void unknownCommandIsUnusable() throws Exception {
+        assertRefusedOnTheCommandLine(migrator("").runExactly("migrat"), "error: Unmatched argument at index 0: 'migrat'");
+    }
+
+    @Test
+    void missingRequiredOptionIsUnusable() throws Exception {
+        assertRefusedOnTheCommandLine(migrator("").run("migrate"), "error: Missing required option: '--input=FILE'");
+    }
+
+    @Test
+    void inputThatIsADirectoryIsUnusable() throws Exception {
+        assertRefusedOnTheCommandLine(migrator("").run("migrate", "--input", "samples"),
+                "error: --input samples: not a readable file");
+    }
+
+    @Test
+    void missingConfigFileIsUnusable() throws Exception {
+        assertRefusedOnTheCommandLine(migrator("").run("status", "--config", "no/config.yml"),
+                "error: --config no/config.yml: no such file");
+    }
+
+    @Test
+    void configThatIsADirectoryIsUnusable() throws Exception {
+        assertRefusedOnTheCommandLine(migrator("").run("verify", "--config", "samples"),
+                "error: --config samples: not a readable file");
+    }
+
+    @Test
+    void usersFileThatIsADirectoryIsUnusable() throws Exception {
+        assertRefusedOnTheCommandLine(migrator("").run("watch", "--inbox", workDir.toString(), "--users", "samples"),
+                "error: --users samples: not a readable file");
+    }
+
+    @Test
+    void missingInboxIsUnusable() throws Exception {
+        assertRefusedOnTheCommandLine(migrator("").run("watch", "--inbox", "no/inbox"),
+                "error: --inbox no/inbox: no such directory");
+    }
+
+    @Test
+    void scanIntervalBelowASecondIsUnusable() throws Exception {
+        assertRefusedOnTheCommandLine(migrator("").run("watch", "--inbox", workDir.toString(), "--every", "500ms"),
+                "error: --every 500ms is shorter than a second");
+    }
+
+    /** Refused by the parser, before anything starts: the reason, then where the usage is. */
+    private static void assertRefusedOnTheCommandLine(MigratorProcess.Result result, String error) {
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(2);
+        assertThat(result.err()).isEqualTo(error + System.lineSeparator() + "Run with --help for the usage."
+                + System.lineSeparator());
+        assertThat(result.out()).isEmpty();
     }
 
     private static void assertUnusable(MigratorProcess.Result result, String reason) {

@@ -60,9 +60,14 @@ final class MigratorProcess {
         if (!all.isEmpty() && !all.contains("--config")) {
             all.addAll(List.of("--config", config.toString(), "--state-dir", stateDir.toString()));
         }
+        return runExactly(all.toArray(String[]::new));
+    }
+
+    /** Runs {@code args} as they are, without the test's config file and state directory. */
+    Result runExactly(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exitCode = ConversationMigratorApplication.run(all.toArray(String[]::new),
+        int exitCode = ConversationMigratorApplication.run(args,
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
                 environment);
         return new Result(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,8 +24,13 @@ class PackagedJarIT {
     }
 
     private Outcome runJar(java.util.Map<String, String> environment, String... args) throws IOException, InterruptedException {
+        return runJar(Path.of("target/conversation-migrator.jar").toAbsolutePath(), environment, args);
+    }
+
+    private Outcome runJar(Path jar, java.util.Map<String, String> environment, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Path.of("target/conversation-migrator.jar").toAbsolutePath().toString()));
+                "-jar", jar.toString()));
         command.addAll(List.of(args));
         Path output = workDir.resolve("output.txt");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
@@ -88,5 +94,79 @@ class PackagedJarIT {
             assertThat(outcome.output()).doesNotContain(FakeIntercom.TOKEN);
             assertThat(Files.readString(workDir.resolve("state/migrator.log"))).doesNotContain(FakeIntercom.TOKEN);
         }
+    }
+
+    @Test
+    void versionIsTheOneInTheJarsManifest() throws Exception {
+        String manifestVersion;
+        try (JarFile jar = new JarFile("target/conversation-migrator.jar")) {
+            manifestVersion = jar.getManifest().getMainAttributes().getValue("Implementation-Version");
+        }
+
+        Outcome outcome = runJar(java.util.Map.of(), "--version");
+
+        assertThat(outcome.exitCode()).as(outcome.output()).isZero();
+        assertThat(manifestVersion).isNotBlank();
+        assertThat(outcome.output()).isEqualTo("conversation-migrator " + manifestVersion + System.lineSeparator());
+    }
+
+    @Test
+    void theResumeLineOfAFailedRunNamesTheJarWhereverItWasCopied() throws Exception {
+        Path jar = Files.createDirectories(workDir.resolve("moved here")).resolve("migrator.jar");
+        Files.copy(Path.of("target/conversation-migrator.jar"), jar);
+        try (FakeIntercom intercom = FakeIntercom.start()) {
+            Agents.addTo(intercom);
+            Path config = failingIntercomConfig(intercom);
+            Path stateDir = workDir.resolve("state");
+
+            Outcome outcome = runJar(jar, java.util.Map.of("INTERCOM_ACCESS_TOKEN", FakeIntercom.TOKEN), "migrate",
+                    "--input", "samples/conversations.json", "--config", config.toString(),
+                    "--state-dir", stateDir.toString());
+
+            assertThat(outcome.exitCode()).as(outcome.output()).isEqualTo(1);
+            assertThat(lineAfter(outcome.output(), "Nothing committed is lost. To resume, run the same command again:"))
+                    .isEqualTo("  java -jar '" + jar + "' migrate --input samples/conversations.json --config " + config
+                            + " --state-dir " + stateDir);
+        }
+    }
+
+    @Test
+    void theResumeLineOfAFailedRunStartsWithTheLauncherTheEnvironmentNames() throws Exception {
+        try (FakeIntercom intercom = FakeIntercom.start()) {
+            Agents.addTo(intercom);
+
+            Outcome outcome = runJar(java.util.Map.of("INTERCOM_ACCESS_TOKEN", FakeIntercom.TOKEN,
+                            "MIGRATOR_LAUNCHER", "docker compose run --rm migrator"), "migrate",
+                    "--input", "samples/conversations.json", "--config", failingIntercomConfig(intercom).toString(),
+                    "--state-dir", workDir.resolve("state").toString());
+
+            assertThat(outcome.exitCode()).as(outcome.output()).isEqualTo(1);
+            assertThat(lineAfter(outcome.output(), "Nothing committed is lost. To resume, run the same command again:"))
+                    .startsWith("  docker compose run --rm migrator migrate --input samples/conversations.json ");
+        }
+    }
+
+    /**
+     * Intercom answers the preflight (GET /me and GET /admins), then goes down: the run starts and fails,
+     * after one quick retry of its first call.
+     */
+    private Path failingIntercomConfig(FakeIntercom intercom) throws IOException {
+        intercom.goDownAfterRequests(2);
+        Path config = workDir.resolve("config.yml");
+        Files.writeString(config, """
+                intercom:
+                  base-url: %s
+                  retry:
+                    max-attempts: 2
+                    initial-backoff: 10ms
+                    max-backoff: 20ms
+                """.formatted(intercom.baseUrl()));
+        return config;
+    }
+
+    private static String lineAfter(String output, String line) {
+        List<String> lines = output.lines().toList();
+        assertThat(lines).as(output).contains(line);
+        return lines.get(lines.indexOf(line) + 1);
     }
 }
