@@ -81,7 +81,7 @@ public class ConversationMigrator {
         record AlreadyMigrated() implements Outcome {
         }
 
-        /** Its create is in doubt and search cannot tell yet: the settle step finishes it. */
+        /** A create or a reply is in doubt and Intercom cannot tell yet: the settle step finishes it. */
         record Deferred() implements Outcome {
         }
 
@@ -94,7 +94,10 @@ public class ConversationMigrator {
         String id = conversation.sourceId();
         try {
             Optional<ConversationEntry> entry = ledger.conversation(workspace, id);
-            if (mode == Mode.SETTLE && entry.map(e -> e.state() != ConversationState.CREATING).orElse(true)) {
+            Map<String, PartEntry> parts = ledger.parts(workspace, id);
+            boolean inDoubt = entry.map(e -> e.state() == ConversationState.CREATING).orElse(false)
+                    || parts.values().stream().anyMatch(part -> !part.sent());
+            if (mode == Mode.SETTLE && !inDoubt) {
                 return new Outcome.AlreadyMigrated();
             }
             if (entry.isPresent() && !contacts.isKnownAs(conversation.contact(), entry.get().contactId())) {
@@ -120,7 +123,6 @@ public class ConversationMigrator {
                 later = conversation.replies();
                 sent++;
             }
-            Map<String, PartEntry> parts = ledger.parts(workspace, id);
             boolean closedBefore = entry.map(ConversationEntry::closed).orElse(false);
             boolean hasNewParts = later.stream()
                     .anyMatch(part -> !parts.containsKey(part.key()) || !parts.get(part.key()).sent());
@@ -232,9 +234,13 @@ public class ConversationMigrator {
         }, () -> ledger.claimConversationInDoubt(workspace, sourceId, runId)); // so that this run's settle step sees it
     }
 
-    /** Sends one later part; returns false when an earlier, unanswered attempt turns out to have done it. */
+    /**
+     * Sends one later part; returns false when an earlier, unanswered attempt turns out to have
+     * done it. An attempt whose answer was lost is looked for until the in-doubt window since then
+     * has passed (Intercom may still be processing it), so it is never sent twice.
+     */
     private boolean reply(String sourceId, String intercomId, String contactId, PlannedPart part, PartEntry pending) {
-        if (pending != null && partExists(intercomId, part)) {
+        if (pending != null && partInIntercom(sourceId, intercomId, contactId, part, pending.attemptedAt())) {
             return false;
         }
         return inDoubt.send("sending part " + part.key() + " of conversation " + sourceId,
@@ -247,13 +253,31 @@ public class ConversationMigrator {
                     }
                     return true;
                 },
-                () -> partExists(intercomId, part) ? Optional.of(true) : Optional.empty());
+                () -> {
+                    // The in-doubt window counts from when the answer was lost, the latest the part can have been sent.
+                    long lostAt = clock.millis();
+                    ledger.partSending(workspace, sourceId, part.key(), part.createdAt(), lostAt);
+                    return partInIntercom(sourceId, intercomId, contactId, part, lostAt)
+                            ? Optional.of(true) : Optional.empty();
+                });
     }
 
-    private boolean partExists(String intercomId, PlannedPart part) {
+    private boolean partInIntercom(String sourceId, String intercomId, String contactId, PlannedPart part,
+                                   long attemptedAt) {
+        return inDoubt.search(attemptedAt,
+                () -> partExists(intercomId, contactId, part) ? Optional.of(true) : Optional.<Boolean>empty(),
+                () -> ledger.claimPartInDoubt(workspace, sourceId, part.key(), runId)).isPresent();
+    }
+
+    /** The part is in the conversation: same kind (comment or note), same author, same time, same text. */
+    private boolean partExists(String intercomId, String contactId, PlannedPart part) {
+        String kind = part.note() ? "note" : "comment";
+        String author = part.byContact() ? contactId : admins.adminFor(part.agentEmail());
         for (JsonNode existing : api.conversation(intercomId).path("conversation_parts").path("conversation_parts")) {
             boolean byAdmin = existing.path("author").path("type").asString("").equals("admin");
             if (existing.path("created_at").asLong() == part.createdAt() && byAdmin == !part.byContact()
+                    && existing.path("part_type").asString("").equals(kind)
+                    && existing.path("author").path("id").asString("").equals(author)
                     && sameText(existing.path("body").asString(""), part.body())) {
                 return true;
             }

@@ -114,9 +114,19 @@ public class Ledger {
                 workspace, sourceId);
     }
 
-    /** Conversations of this run whose create is still in doubt. */
+    /** A part in doubt that this run defers, even if an earlier run sent it: this run's settle step settles it. */
+    public void claimPartInDoubt(String workspace, String sourceId, String partKey, long runId) {
+        jdbc.update("""
+                        UPDATE MIGRATOR_PART SET RUN_ID = ?
+                        WHERE WORKSPACE = ? AND SOURCE_ID = ? AND PART_KEY = ? AND STATE = 'SENDING'""",
+                runId, workspace, sourceId, partKey);
+    }
+
+    /** Creates and parts this run left in doubt: a conversation create, or a reply, whose answer was lost. */
     public long inDoubtCount(String workspace, long runId) {
         return count("SELECT COUNT(*) FROM MIGRATOR_CONVERSATION WHERE WORKSPACE = ? AND RUN_ID = ? AND STATE = 'CREATING'",
+                workspace, runId)
+                + count("SELECT COUNT(*) FROM MIGRATOR_PART WHERE WORKSPACE = ? AND RUN_ID = ? AND STATE = 'SENDING'",
                 workspace, runId);
     }
 
