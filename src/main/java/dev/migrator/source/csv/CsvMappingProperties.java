@@ -1,5 +1,6 @@
-package dev.migrator.source;
+package dev.migrator.source.csv;
 
+import dev.migrator.support.Keywords;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
@@ -67,8 +68,8 @@ public record CsvMappingProperties(Map<String, String> columns, String delimiter
         if (dateFormat != null) {
             dateFormatter(dateFormat);
         }
-        Set<String> agents = Set.copyOf(agentAuthors.stream().map(CsvMappingProperties::lower).toList());
-        List<String> both = contactAuthors.stream().map(CsvMappingProperties::lower).filter(agents::contains).toList();
+        Set<String> agents = Set.copyOf(agentAuthors.stream().map(Keywords::normalize).toList());
+        List<String> both = contactAuthors.stream().map(Keywords::normalize).filter(agents::contains).toList();
         if (!both.isEmpty()) {
             throw new IllegalArgumentException("mapping.contact-authors and mapping.agent-authors both hold "
                     + String.join(", ", both) + ": a value must mean one or the other");
@@ -191,10 +192,6 @@ public record CsvMappingProperties(Map<String, String> columns, String delimiter
             throw new IllegalArgumentException("mapping.encoding '" + encoding + "' is not a character set this Java "
                     + "knows (for example UTF-8, windows-1252, ISO-8859-1, UTF-16)");
         }
-    }
-
-    private static String lower(String value) {
-        return value.trim().toLowerCase(Locale.ROOT);
     }
 
     /**
