@@ -4,7 +4,7 @@ import org.apache.commons.lang3.StringUtils;
 import org.jsoup.nodes.Entities;
 import tools.jackson.databind.JsonNode;
 
-/** The HTML the presets build around a helpdesk's message bodies, the same way for every helpdesk. */
+/** A helpdesk's message bodies as the presets pass them on, the same way for every helpdesk: which field to read, and the HTML built around it. */
 public final class MessageBodies {
 
     private MessageBodies() {
