@@ -171,7 +171,7 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
     }
 
     private long createdAt(String raw, String name) {
-        if (raw == null || raw.isBlank()) {
+        if (StringUtils.isBlank(raw)) {
             throw new RejectedRecordException(name + " has no created_at");
         }
         long epochSecond;

@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.commons.lang3.StringUtils;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -123,7 +124,7 @@ public record CsvMappingProperties(Map<String, String> columns, String delimiter
                 unknown.add(key);
                 return;
             }
-            if (header == null || header.isBlank()) {
+            if (StringUtils.isBlank(header)) {
                 throw new IllegalArgumentException("mapping.columns." + field + " names no column: give the header of the "
                         + "column that holds " + field + ", or leave the key out");
             }
@@ -148,7 +149,7 @@ public record CsvMappingProperties(Map<String, String> columns, String delimiter
         if (configured == null) {
             return defaults;
         }
-        List<String> values = configured.stream().filter(v -> v != null && !v.isBlank()).map(String::trim).toList();
+        List<String> values = configured.stream().filter(StringUtils::isNotBlank).map(String::trim).toList();
         if (values.isEmpty()) {
             throw new IllegalArgumentException("mapping." + key + " is empty: list at least one value (default: "
                     + String.join(", ", defaults) + ")");
