@@ -3,13 +3,14 @@ package dev.migrator.job;
 import dev.migrator.job.MigrationParameters.Checksummed;
 import dev.migrator.job.RunLeases.Owner;
 import dev.migrator.ledger.Ledger;
-import dev.migrator.source.CsvLayout;
-import dev.migrator.source.CsvMappingProperties;
 import dev.migrator.source.ExportFile;
+import dev.migrator.source.ExportFormat.Users;
 import dev.migrator.source.ExportInspector;
 import dev.migrator.source.InputFormat;
 import dev.migrator.source.ReadContext;
 import dev.migrator.source.UnusableInputException;
+import dev.migrator.source.csv.CsvLayout;
+import dev.migrator.source.csv.CsvMappingProperties;
 import dev.migrator.support.Sha256;
 import dev.migrator.support.Throwables;
 import java.io.IOException;
@@ -122,14 +123,14 @@ public class MigrationRunner {
             files.add(new ExportFile(input, formatOf(input, request.format(), layout, events)));
         }
         Path users = request.users();
-        List<String> needingUsers = files.stream().filter(f -> f.format().users() == InputFormat.Users.REQUIRED)
+        List<String> needingUsers = files.stream().filter(f -> f.format().users() == Users.REQUIRED)
                 .map(f -> f.format().cliName()).distinct().toList();
         if (users == null && !needingUsers.isEmpty()) {
             throw new UnusableInputException("--format " + needingUsers.get(0) + " needs --users FILE: the users export "
                     + "that names each ticket's requester and comment authors");
         }
-        if (users != null && files.stream().allMatch(f -> f.format().users() == InputFormat.Users.NONE)) {
-            throw new UnusableInputException("--users is read only with --format zendesk or freshdesk");
+        if (users != null && files.stream().allMatch(f -> f.format().users() == Users.NONE)) {
+            throw new UnusableInputException("--users is read only with --format " + InputFormat.cliNamesReadingUsers());
         }
         return run(files, users == null ? null : new Checksummed(users, checksum(users)), request.dryRun(),
                 request.resumeCommand(), events);

@@ -1,6 +1,6 @@
 package dev.migrator.mapping;
 
-import dev.migrator.source.Timestamps;
+import static org.apache.commons.lang3.StringUtils.trimToNull;
 
 import dev.migrator.mapping.MappedRecord.Planned;
 import dev.migrator.mapping.MappedRecord.Rejected;
@@ -12,11 +12,13 @@ import dev.migrator.source.SourceConversation.SourceContact;
 import dev.migrator.source.SourceConversation.SourceMessage;
 import dev.migrator.source.SourceRecord;
 import dev.migrator.source.SourceSystem;
+import dev.migrator.source.Timestamps;
+import dev.migrator.support.EmailAddresses;
+import dev.migrator.support.Keywords;
+import dev.migrator.support.Sha256;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.apache.commons.lang3.StringUtils;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
 /**
@@ -95,7 +98,7 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
             warnings.add(label + ": started by an agent; opened with a marker message from the contact");
         }
         return new PlannedConversation(system.ledgerKey(id), contact, trimToNull(source.subject()), List.copyOf(ordered),
-                source.status() != null && CLOSED_STATUSES.contains(source.status().trim().toLowerCase(Locale.ROOT)),
+                Keywords.isIn(source.status(), CLOSED_STATUSES),
                 tags(source.tags()), List.copyOf(warnings));
     }
 
@@ -108,7 +111,7 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
         if (email == null && externalId == null) {
             throw new RejectedRecordException(label + ": the contact has neither an email nor an external_id");
         }
-        if (email != null && !email.matches("[^@\\s]+@[^@\\s]+")) {
+        if (email != null && !EmailAddresses.isAddress(email)) {
             throw new RejectedRecordException(label + ": contact email '" + email + "' is not an email address");
         }
         String role = trimToNull(source.role());
@@ -120,8 +123,7 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
         } else {
             throw new RejectedRecordException(label + ": contact role '" + role + "' is neither user nor lead");
         }
-        return new PlannedContact(email == null ? null : email.toLowerCase(Locale.ROOT), externalId,
-                trimToNull(source.name()), contactRole);
+        return new PlannedContact(Keywords.normalize(email), externalId, trimToNull(source.name()), contactRole);
     }
 
     private PlannedPart part(SourceMessage message, int index, String label, String noun) {
@@ -145,7 +147,7 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
             }
             body = "(attachments only)";
         }
-        String agentEmail = author == Author.AGENT ? lowerOrNull(message.authorEmail()) : null;
+        String agentEmail = author == Author.AGENT ? Keywords.normalize(trimToNull(message.authorEmail())) : null;
         String agentName = author == Author.AGENT ? trimToNull(message.authorName()) : null;
         String key = messageId != null ? messageId : contentKey(createdAt, author, agentEmail, body);
         return new PlannedPart(key, author, agentEmail, agentName, message.internal(), body, createdAt, List.copyOf(urls));
@@ -160,8 +162,7 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
     }
 
     private static Author author(String type, String name) {
-        String normalized = type == null ? "" : type.trim().toLowerCase(Locale.ROOT);
-        return switch (normalized) {
+        return switch (StringUtils.defaultString(Keywords.normalize(type))) {
             case "contact" -> Author.CONTACT;
             case "agent" -> Author.AGENT;
             case "" -> throw new RejectedRecordException(name + " has no author type (contact or agent)");
@@ -170,7 +171,7 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
     }
 
     private long createdAt(String raw, String name) {
-        if (raw == null || raw.isBlank()) {
+        if (StringUtils.isBlank(raw)) {
             throw new RejectedRecordException(name + " has no created_at");
         }
         long epochSecond;
@@ -224,26 +225,8 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
     }
 
     private static String contentKey(long createdAt, Author author, String agentEmail, String body) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update((createdAt + "\n" + author + "\n" + agentEmail + "\n" + body).getBytes(StandardCharsets.UTF_8));
-            return "sha256:" + HexFormat.of().formatHex(digest.digest(), 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
-        }
-    }
-
-    private static String lowerOrNull(String value) {
-        String trimmed = trimToNull(value);
-        return trimmed == null ? null : trimmed.toLowerCase(Locale.ROOT);
-    }
-
-    private static String trimToNull(String value) {
-        if (value == null) {
-            return null;
-        }
-        String trimmed = value.trim();
-        return trimmed.isEmpty() ? null : trimmed;
+        byte[] content = (createdAt + "\n" + author + "\n" + agentEmail + "\n" + body).getBytes(StandardCharsets.UTF_8);
+        return "sha256:" + HexFormat.of().formatHex(Sha256.digest().digest(content), 0, 16);
     }
 
     /** A rule the record breaks; the message is the reject reason shown to the user. */

@@ -1,26 +1,20 @@
 package dev.migrator.source;
 
+import dev.migrator.source.csv.CsvLayout;
+import dev.migrator.source.json.JsonValues;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Optional;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVRecord;
-import org.apache.commons.io.input.BOMInputStream;
+import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
 
-/** Looks at an input file before the run: its format when not given, and its content checksum. */
+/** Looks at an input file before the run, to tell its format when none is given. */
 public final class ExportInspector {
 
     private ExportInspector() {
@@ -48,13 +42,8 @@ public final class ExportInspector {
         if (head != null && (head.startsWith("[") || head.startsWith("{"))) {
             return firstJsonRecord(path).flatMap(ExportInspector::jsonFormatOf);
         }
-        if (head != null) {
-            String firstLine = head.lines().findFirst().orElse("");
-            if (firstLine.contains("conversation_id") && firstLine.contains("author_type") && firstLine.contains(",")) {
-                return Optional.of(InputFormat.CONVERSATIONS_CSV);
-            }
-        }
-        return csvLayout != null && hasMappedHeader(path, csvLayout) ? Optional.of(InputFormat.CSV) : Optional.empty();
+        String firstLine = head == null ? null : head.lines().findFirst().orElse("");
+        return firstRecognising(format -> format.recognisesCsv(path, firstLine, csvLayout));
     }
 
     private static Optional<JsonNode> firstJsonRecord(Path path) {
@@ -66,49 +55,20 @@ public final class ExportInspector {
         }
     }
 
-    /** Each helpdesk's record has fields no other one has; the canonical record is checked last. */
-    static Optional<InputFormat> jsonFormatOf(JsonNode record) {
+    /** A record wrapped as {@code {"ticket": {…}}} (Zendesk's API shape) is judged by the ticket inside. */
+    private static Optional<InputFormat> jsonFormatOf(JsonNode record) {
         JsonNode node = record.has("ticket") && record.get("ticket").isObject() ? record.get("ticket") : record;
-        if (node.has("comments") && (node.has("requester_id") || node.has("via"))) {
-            return Optional.of(InputFormat.ZENDESK);
-        }
-        if (node.has("description_text") || (node.has("requester_id") && node.has("conversations"))) {
-            return Optional.of(InputFormat.FRESHDESK);
-        }
-        if (node.has("primaryCustomer") || node.path("_embedded").has("threads") || node.has("threads")) {
-            return Optional.of(InputFormat.HELPSCOUT);
-        }
-        if (node.path("messages").path(0).has("is_inbound") || node.path("id").asString("").startsWith("cnv_")) {
-            return Optional.of(InputFormat.FRONT);
-        }
-        if (node.has("messages") && (node.has("contact") || node.has("id"))) {
-            return Optional.of(InputFormat.CONVERSATIONS);
-        }
-        return Optional.empty();
+        return firstRecognising(format -> format.recognisesJson(node));
     }
 
-    private static boolean hasMappedHeader(Path path, CsvLayout layout) {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-                BOMInputStream.builder().setInputStream(Files.newInputStream(path)).get(), layout.encoding()))) {
-            String header = reader.readLine();
-            if (header == null) {
-                return false;
-            }
-            CSVRecord names = CSVFormat.RFC4180.builder().setDelimiter(layout.delimiter()).get()
-                    .parse(new StringReader(header)).getRecords().get(0);
-            return names.toList().containsAll(CsvLayout.REQUIRED.stream().map(layout::column).toList());
-        } catch (IOException | UncheckedIOException | IllegalArgumentException | IndexOutOfBoundsException e) {
-            return false;
-        }
-    }
-
-    /** SHA-256 of the file's bytes, so that a changed export is a new run and an unchanged one resumes. */
-    public static String sha256(Path path) throws IOException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(path), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
-        }
+    /**
+     * Each helpdesk's records have fields no other one has; the migrator's own formats, whose fields
+     * a helpdesk's may share, are asked last.
+     */
+    private static Optional<InputFormat> firstRecognising(Predicate<ExportFormat> recognises) {
+        return Arrays.stream(InputFormat.values())
+                .sorted(Comparator.comparing(f -> f.definition().system() == SourceSystem.CANONICAL))
+                .filter(f -> recognises.test(f.definition()))
+                .findFirst();
     }
 }

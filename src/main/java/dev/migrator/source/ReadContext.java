@@ -1,5 +1,7 @@
 package dev.migrator.source;
 
+import dev.migrator.source.csv.CsvLayout;
+import dev.migrator.source.json.People;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,7 +25,7 @@ public final class ReadContext {
         this.csvLayout = csvLayout;
     }
 
-    CsvLayout csvLayout() {
+    public CsvLayout csvLayout() {
         if (csvLayout == null) {
             throw new UnusableInputException("--format csv reads a CSV through the mapping section of the configuration "
                     + "(migration-config.yml or --config), and there is none; see the README's \"Any CSV\" section");
@@ -32,7 +34,7 @@ public final class ReadContext {
     }
 
     /** The people file read by {@code format}'s rules; {@code null} when there is none. */
-    People people(InputFormat format, Function<JsonNode, People.Person> reader) {
+    public People people(InputFormat format, Function<JsonNode, People.Person> reader) {
         if (users == null) {
             return null;
         }

@@ -9,14 +9,6 @@ public interface RecordParser extends Closeable {
     SourceRecord next();
 
     static RecordParser open(ExportFile file, ReadContext context) {
-        return switch (file.format()) {
-            case CONVERSATIONS -> JsonRecordParser.open(file, JsonConversationMapper.INSTANCE);
-            case CONVERSATIONS_CSV -> CsvRecordParser.open(file, CsvLayout.CANONICAL);
-            case CSV -> CsvRecordParser.open(file, context.csvLayout());
-            case ZENDESK -> JsonRecordParser.open(file, new ZendeskTicketMapper(context.people(file.format(), ZendeskTicketMapper::person)));
-            case FRESHDESK -> JsonRecordParser.open(file, new FreshdeskTicketMapper(context.people(file.format(), FreshdeskTicketMapper::person)));
-            case HELPSCOUT -> JsonRecordParser.open(file, HelpScoutConversationMapper.INSTANCE);
-            case FRONT -> JsonRecordParser.open(file, FrontConversationMapper.INSTANCE);
-        };
+        return file.format().definition().open(file, context);
     }
 }

@@ -1,5 +1,6 @@
 package dev.migrator.source;
 
+import dev.migrator.source.csv.CsvMappingProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Configuration;
 

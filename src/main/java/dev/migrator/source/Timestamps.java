@@ -55,8 +55,9 @@ public final class Timestamps {
     public static long toEpochSecond(String raw, ZoneId zone) {
         String text = raw == null ? "" : raw.strip();
         try {
-            if (NUMBER.matcher(text).matches()) {
-                return fromEpochNumber(new BigDecimal(text));
+            BigDecimal seconds = epochSeconds(text);
+            if (seconds != null) {
+                return seconds.setScale(0, RoundingMode.FLOOR).longValueExact();
             }
             if (DATE_ONLY.matcher(text).matches()) {
                 return LocalDate.parse(text).atStartOfDay(zone).toEpochSecond();
@@ -71,11 +72,16 @@ public final class Timestamps {
         }
     }
 
-    private static long fromEpochNumber(BigDecimal number) {
-        BigDecimal seconds = number.abs().compareTo(BigDecimal.valueOf(MILLIS_THRESHOLD)) >= 0
-                ? number.movePointLeft(3)
-                : number;
-        return seconds.setScale(0, RoundingMode.FLOOR).longValueExact();
+    /**
+     * An epoch time, in seconds or milliseconds told apart by magnitude, as seconds with their
+     * fraction; {@code null} when {@code text} is not a number.
+     */
+    public static BigDecimal epochSeconds(String text) {
+        if (text == null || !NUMBER.matcher(text).matches()) {
+            return null;
+        }
+        BigDecimal number = new BigDecimal(text);
+        return number.abs().compareTo(BigDecimal.valueOf(MILLIS_THRESHOLD)) >= 0 ? number.movePointLeft(3) : number;
     }
 
     private static IllegalArgumentException notATimestamp(String raw) {

@@ -2,6 +2,7 @@ package dev.migrator.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.migrator.source.csv.CsvLayout;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;

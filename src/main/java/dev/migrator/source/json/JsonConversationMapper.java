@@ -1,11 +1,12 @@
-package dev.migrator.source;
+package dev.migrator.source.json;
 
-import static dev.migrator.source.JsonFields.array;
-import static dev.migrator.source.JsonFields.bool;
-import static dev.migrator.source.JsonFields.object;
-import static dev.migrator.source.JsonFields.strings;
-import static dev.migrator.source.JsonFields.text;
+import static dev.migrator.source.json.JsonFields.array;
+import static dev.migrator.source.json.JsonFields.bool;
+import static dev.migrator.source.json.JsonFields.object;
+import static dev.migrator.source.json.JsonFields.strings;
+import static dev.migrator.source.json.JsonFields.text;
 
+import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.SourceContact;
 import dev.migrator.source.SourceConversation.SourceMessage;
 import java.util.ArrayList;
@@ -21,15 +22,8 @@ final class JsonConversationMapper implements JsonRecordMapper {
     }
 
     @Override
-    public String idOf(JsonNode node) {
-        return JsonFields.idOf(node);
-    }
-
-    @Override
     public SourceConversation toConversation(JsonNode node) {
-        if (!node.isObject()) {
-            throw new InvalidRecordException("expected a JSON object for the conversation, found " + JsonFields.kind(node));
-        }
+        JsonFields.requireRecord(node, "conversation");
         List<SourceMessage> messages = new ArrayList<>();
         List<JsonNode> messageNodes = array(node, "messages", "messages");
         for (int i = 0; i < messageNodes.size(); i++) {

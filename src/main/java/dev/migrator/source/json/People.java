@@ -1,6 +1,7 @@
-package dev.migrator.source;
+package dev.migrator.source.json;
 
-import dev.migrator.source.JsonValues.Value;
+import dev.migrator.source.InvalidRecordException;
+import dev.migrator.source.json.JsonValues.Value;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -15,10 +16,10 @@ import java.util.function.Function;
  * only. A record of it that cannot be read is counted, so that a ticket needing that person
  * is rejected with a reason that says so.
  */
-final class People {
+public final class People {
 
     /** A person as the helpdesk knows them; {@code agent} for its staff, false for customers. */
-    record Person(String id, String email, String externalId, String name, boolean agent) {
+    public record Person(String id, String email, String externalId, String name, boolean agent) {
     }
 
     private final String fileName;
@@ -34,7 +35,7 @@ final class People {
     }
 
     /** Reads every value of {@code file} with {@code reader}, which returns {@code null} for values that are not people. */
-    static People load(Path file, Function<tools.jackson.databind.JsonNode, Person> reader) {
+    public static People load(Path file, Function<tools.jackson.databind.JsonNode, Person> reader) {
         Map<String, Person> byId = new HashMap<>();
         long unreadable = 0;
         long firstUnreadableLine = 0;
@@ -61,12 +62,12 @@ final class People {
         return new People(file.toString(), byId, unreadable, firstUnreadableLine);
     }
 
-    Optional<Person> find(String id) {
+    public Optional<Person> find(String id) {
         return id == null ? Optional.empty() : Optional.ofNullable(byId.get(id));
     }
 
     /** The reason to give when {@code find} came back empty: "456 is not in the users file users.json", and why it may not be. */
-    String missing(String role, String id) {
+    public String missing(String role, String id) {
         if (id == null) {
             return role + " is not given";
         }

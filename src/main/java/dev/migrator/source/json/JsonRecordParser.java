@@ -1,12 +1,16 @@
-package dev.migrator.source;
+package dev.migrator.source.json;
 
-import dev.migrator.source.JsonValues.Value;
+import dev.migrator.source.ExportFile;
+import dev.migrator.source.InvalidRecordException;
+import dev.migrator.source.RecordParser;
+import dev.migrator.source.SourceRecord;
 import dev.migrator.source.SourceRecord.RecordOrigin;
+import dev.migrator.source.json.JsonValues.Value;
 import java.io.IOException;
 import tools.jackson.databind.JsonNode;
 
 /** A JSON export, canonical or a helpdesk's own: each value of the file is one conversation, read by a {@link JsonRecordMapper}. */
-final class JsonRecordParser implements RecordParser {
+public final class JsonRecordParser implements RecordParser {
 
     private final ExportFile file;
     private final JsonValues values;
@@ -18,7 +22,7 @@ final class JsonRecordParser implements RecordParser {
         this.mapper = mapper;
     }
 
-    static RecordParser open(ExportFile file, JsonRecordMapper mapper) {
+    public static RecordParser open(ExportFile file, JsonRecordMapper mapper) {
         return new JsonRecordParser(file, JsonValues.open(file.path(), file.displayName()), mapper);
     }
 

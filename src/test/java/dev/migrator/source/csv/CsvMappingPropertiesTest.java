@@ -1,4 +1,4 @@
-package dev.migrator.source;
+package dev.migrator.source.csv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;

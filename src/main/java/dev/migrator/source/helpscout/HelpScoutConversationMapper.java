@@ -1,18 +1,26 @@
-package dev.migrator.source;
+package dev.migrator.source.helpscout;
 
-import static dev.migrator.source.JsonFields.array;
-import static dev.migrator.source.JsonFields.object;
-import static dev.migrator.source.JsonFields.text;
-import static dev.migrator.source.JsonFields.textsOf;
+import static dev.migrator.source.json.JsonFields.array;
+import static dev.migrator.source.json.JsonFields.object;
+import static dev.migrator.source.json.JsonFields.text;
+import static dev.migrator.source.json.JsonFields.textsOf;
 
+import dev.migrator.source.InvalidRecordException;
+import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.SourceContact;
 import dev.migrator.source.SourceConversation.SourceMessage;
+import dev.migrator.source.SourceSystem;
+import dev.migrator.source.Timestamps;
+import dev.migrator.source.json.JsonFields;
+import dev.migrator.source.json.JsonRecordMapper;
+import dev.migrator.source.json.MessageBodies;
+import dev.migrator.support.Keywords;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
+import org.apache.commons.lang3.StringUtils;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -38,15 +46,8 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
     }
 
     @Override
-    public String idOf(JsonNode node) {
-        return JsonFields.idOf(node);
-    }
-
-    @Override
     public SourceConversation toConversation(JsonNode node) {
-        if (!node.isObject()) {
-            throw new InvalidRecordException("expected a JSON object for the conversation, found " + JsonFields.kind(node));
-        }
+        JsonFields.requireRecord(node, "conversation");
         if (node.path("_embedded").has("conversations")) {
             throw new InvalidRecordException("this is a page of the conversations list, not a conversation: "
                     + "export the elements of its _embedded.conversations, one per line or in one array");
@@ -57,7 +58,7 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
         if (primary == null) {
             throw new InvalidRecordException(label + " has no primaryCustomer");
         }
-        if (blank(primary.email())) {
+        if (StringUtils.isBlank(primary.email())) {
             throw new InvalidRecordException(label + ": primary customer " + (primary.id() != null ? primary.id() : "(without id)")
                     + " has no email");
         }
@@ -90,10 +91,9 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
         }
         kept.sort(chronological(kept));
 
-        String status = text(node, "status", "status");
-        boolean closed = status != null && Set.of("closed", "spam").contains(status.trim().toLowerCase(Locale.ROOT));
+        String status = HelpScoutFormat.status(text(node, "status", "status"));
         return new SourceConversation(id, text(node, "subject", "subject"), text(node, "createdAt", "createdAt"),
-                closed ? "closed" : status, textsOf(node, "tags", "tag", "tags"),
+                status, textsOf(node, "tags", "tag", "tags"),
                 new SourceContact(primary.email(), null, primary.name(), "user"),
                 kept.stream().map(KeptThread::message).toList(), SourceSystem.HELPSCOUT);
     }
@@ -110,8 +110,8 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
         JsonFields.requireObject(thread, path);
         String threadId = text(thread, "id", path + ".id");
         String name = label + ", thread " + (threadId != null ? threadId : "#" + (index + 1));
-        String type = lower(text(thread, "type", path + ".type"));
-        String state = lower(text(thread, "state", path + ".state"));
+        String type = Keywords.normalize(text(thread, "type", path + ".type"));
+        String state = Keywords.normalize(text(thread, "state", path + ".state"));
         if ("lineitem".equals(type) || (state != null && UNPUBLISHED_STATES.contains(state))) {
             return null;
         }
@@ -185,7 +185,7 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
             for (String rel : List.of("web", "data")) {
                 JsonNode link = links == null ? null : object(links, rel, filePath + "._links." + rel);
                 String href = link == null ? null : text(link, "href", filePath + "._links." + rel + ".href");
-                if (!blank(href)) {
+                if (StringUtils.isNotBlank(href)) {
                     url = href;
                     break;
                 }
@@ -206,8 +206,9 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
         }
         String first = text(person, "first", path + ".first");
         String last = text(person, "last", path + ".last");
-        String name = String.join(" ", blank(first) ? "" : first.trim(), blank(last) ? "" : last.trim()).trim();
-        return new Someone(text(person, "id", path + ".id"), lower(text(person, "type", path + ".type")),
+        String name = String.join(" ", StringUtils.isBlank(first) ? "" : first.trim(),
+                StringUtils.isBlank(last) ? "" : last.trim()).trim();
+        return new Someone(text(person, "id", path + ".id"), Keywords.normalize(text(person, "type", path + ".type")),
                 text(person, "email", path + ".email"), name.isEmpty() ? null : name);
     }
 
@@ -249,13 +250,5 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
     private static String who(Someone person) {
         return MessageBodies.who(person.name(), person.email(),
                 "customer " + (person.id() != null ? person.id() : "(unnamed)"));
-    }
-
-    private static String lower(String value) {
-        return value == null ? null : value.trim().toLowerCase(Locale.ROOT);
-    }
-
-    private static boolean blank(String value) {
-        return value == null || value.isBlank();
     }
 }

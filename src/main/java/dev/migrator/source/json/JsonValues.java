@@ -1,5 +1,6 @@
-package dev.migrator.source;
+package dev.migrator.source.json;
 
+import dev.migrator.source.StrictDecoding;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,7 +8,6 @@ import java.io.PushbackInputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,13 +25,13 @@ import tools.jackson.databind.node.StringNode;
  * per line (JSON Lines), told apart by the first character. Arrays are read element by element
  * with Jackson's streaming parser, so memory stays constant whatever the file size.
  */
-abstract sealed class JsonValues implements Closeable {
+public abstract sealed class JsonValues implements Closeable {
 
-    static final JsonMapper MAPPER = JsonMapper.builder().build();
+    public static final JsonMapper MAPPER = JsonMapper.builder().build();
 
     /** One value and the line it starts on, or why the text there is not JSON ({@code node} is then the raw text, if any). */
-    record Value(JsonNode node, long line, String problem) {
-        boolean readable() {
+    public record Value(JsonNode node, long line, String problem) {
+        public boolean readable() {
             return problem == null;
         }
     }
@@ -43,9 +43,9 @@ abstract sealed class JsonValues implements Closeable {
     }
 
     /** The next value, or {@code null} at the end of the file. */
-    abstract Value next();
+    public abstract Value next();
 
-    static JsonValues open(Path path, String displayName) {
+    public static JsonValues open(Path path, String displayName) {
         try {
             PushbackInputStream in = new PushbackInputStream(Files.newInputStream(path), 8);
             long skippedLines = skipToFirstSignificantByte(in);
@@ -100,7 +100,7 @@ abstract sealed class JsonValues implements Closeable {
         }
 
         @Override
-        Value next() {
+        public Value next() {
             if (finished) {
                 return null;
             }
@@ -147,7 +147,7 @@ abstract sealed class JsonValues implements Closeable {
         }
 
         @Override
-        Value next() {
+        public Value next() {
             try {
                 int length;
                 do {
@@ -159,12 +159,10 @@ abstract sealed class JsonValues implements Closeable {
                 } while (isBlank(length));
                 String text;
                 try {
-                    text = StandardCharsets.UTF_8.newDecoder()
-                            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
-                            .decode(ByteBuffer.wrap(line, 0, length)).toString();
+                    text = StrictDecoding.decoder(StandardCharsets.UTF_8).decode(ByteBuffer.wrap(line, 0, length)).toString();
                 } catch (CharacterCodingException e) {
                     return new Value(StringNode.valueOf(new String(line, 0, length, StandardCharsets.UTF_8)), lineNumber,
-                            "line " + lineNumber + " is not UTF-8 text");
+                            StrictDecoding.notText("line " + lineNumber, StandardCharsets.UTF_8));
                 }
                 try {
                     return new Value(MAPPER.readTree(text), lineNumber, null);

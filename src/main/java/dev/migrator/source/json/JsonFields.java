@@ -1,5 +1,6 @@
-package dev.migrator.source;
+package dev.migrator.source.json;
 
+import dev.migrator.source.InvalidRecordException;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -8,13 +9,13 @@ import tools.jackson.databind.JsonNode;
  * Typed reads of JSON fields for the export mappers: a field of the wrong JSON type is an
  * {@link InvalidRecordException} naming its path, never a silent default.
  */
-final class JsonFields {
+public final class JsonFields {
 
     private JsonFields() {
     }
 
     /** A string or number field as text; {@code null} when absent or null. */
-    static String text(JsonNode parent, String field, String path) {
+    public static String text(JsonNode parent, String field, String path) {
         JsonNode value = parent.get(field);
         if (value == null || value.isNull()) {
             return null;
@@ -26,7 +27,7 @@ final class JsonFields {
     }
 
     /** A boolean field; {@code absent} when absent or null. */
-    static boolean bool(JsonNode parent, String field, String path, boolean absent) {
+    public static boolean bool(JsonNode parent, String field, String path, boolean absent) {
         JsonNode value = parent.get(field);
         if (value == null || value.isNull()) {
             return absent;
@@ -38,7 +39,7 @@ final class JsonFields {
     }
 
     /** An object field; {@code null} when absent or null. */
-    static JsonNode object(JsonNode parent, String field, String path) {
+    public static JsonNode object(JsonNode parent, String field, String path) {
         JsonNode value = parent.get(field);
         if (value == null || value.isNull()) {
             return null;
@@ -48,7 +49,7 @@ final class JsonFields {
     }
 
     /** An array field's elements; empty when absent or null. */
-    static List<JsonNode> array(JsonNode parent, String field, String path) {
+    public static List<JsonNode> array(JsonNode parent, String field, String path) {
         JsonNode value = parent.get(field);
         if (value == null || value.isNull()) {
             return List.of();
@@ -62,7 +63,7 @@ final class JsonFields {
     }
 
     /** An array of strings. */
-    static List<String> strings(JsonNode parent, String field, String path) {
+    public static List<String> strings(JsonNode parent, String field, String path) {
         List<String> values = new ArrayList<>();
         for (JsonNode item : array(parent, field, path)) {
             if (!item.isString()) {
@@ -73,13 +74,23 @@ final class JsonFields {
         return values;
     }
 
-    /** A string or number {@code field} of each object in an array, such as the names of tag objects. */
-    static List<String> textsOf(JsonNode parent, String arrayField, String field, String path) {
+    /** Each string of an array, or the string or number {@code field} of each object in it, such as the names of tag objects. */
+    public static List<String> textsOf(JsonNode parent, String arrayField, String field, String path) {
+        return textOfEach(parent, arrayField, field, path, true);
+    }
+
+    /** The string or number {@code field} of each object in an array, such as the URLs of attachment objects. */
+    public static List<String> textOfEach(JsonNode parent, String arrayField, String field, String path) {
+        return textOfEach(parent, arrayField, field, path, false);
+    }
+
+    /** Objects without {@code field} are skipped; strings are taken as they are when {@code stringsToo}. */
+    private static List<String> textOfEach(JsonNode parent, String arrayField, String field, String path, boolean stringsToo) {
         List<String> values = new ArrayList<>();
         List<JsonNode> items = array(parent, arrayField, path);
         for (int i = 0; i < items.size(); i++) {
             JsonNode item = items.get(i);
-            if (item.isString()) {
+            if (stringsToo && item.isString()) {
                 values.add(item.asString());
                 continue;
             }
@@ -92,19 +103,26 @@ final class JsonFields {
         return values;
     }
 
-    static void requireObject(JsonNode node, String path) {
+    /** A record is an object: {@code noun} says of what ("ticket"), for the reject. */
+    public static void requireRecord(JsonNode node, String noun) {
+        if (!node.isObject()) {
+            throw new InvalidRecordException("expected a JSON object for the " + noun + ", found " + kind(node));
+        }
+    }
+
+    public static void requireObject(JsonNode node, String path) {
         if (!node.isObject()) {
             throw new InvalidRecordException("field '" + path + "' must be an object, not " + kind(node));
         }
     }
 
     /** The id of a record as text when it has a usable one. */
-    static String idOf(JsonNode node) {
+    public static String idOf(JsonNode node) {
         JsonNode id = node == null ? null : node.get("id");
         return id != null && (id.isString() || id.isNumber()) ? id.asString() : null;
     }
 
-    static String kind(JsonNode node) {
+    public static String kind(JsonNode node) {
         if (node.isObject()) {
             return "an object";
         }

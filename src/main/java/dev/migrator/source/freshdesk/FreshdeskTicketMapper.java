@@ -1,19 +1,25 @@
-package dev.migrator.source;
+package dev.migrator.source.freshdesk;
 
-import static dev.migrator.source.JsonFields.array;
-import static dev.migrator.source.JsonFields.bool;
-import static dev.migrator.source.JsonFields.object;
-import static dev.migrator.source.JsonFields.strings;
-import static dev.migrator.source.JsonFields.text;
+import static dev.migrator.source.json.JsonFields.array;
+import static dev.migrator.source.json.JsonFields.bool;
+import static dev.migrator.source.json.JsonFields.object;
+import static dev.migrator.source.json.JsonFields.strings;
+import static dev.migrator.source.json.JsonFields.text;
 
-import dev.migrator.source.People.Person;
+import dev.migrator.source.InvalidRecordException;
+import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.SourceContact;
 import dev.migrator.source.SourceConversation.SourceMessage;
+import dev.migrator.source.SourceSystem;
+import dev.migrator.source.json.JsonFields;
+import dev.migrator.source.json.JsonRecordMapper;
+import dev.migrator.source.json.MessageBodies;
+import dev.migrator.source.json.People;
+import dev.migrator.source.json.People.Person;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
+import org.apache.commons.lang3.StringUtils;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import tools.jackson.databind.JsonNode;
@@ -31,8 +37,6 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
     static final String DESCRIPTION_ID = "description";
     /** {@code source} of a ticket an agent started by email: its description is the agent's. */
     private static final String OUTBOUND_EMAIL = "10";
-    /** Resolved (4) and Closed (5), as numbers or as the names some export tools write. */
-    private static final Set<String> CLOSED_STATUSES = Set.of("4", "5", "resolved", "closed");
 
     private final People people;
 
@@ -60,20 +64,13 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
     }
 
     @Override
-    public String idOf(JsonNode node) {
-        return JsonFields.idOf(node);
-    }
-
-    @Override
     public SourceConversation toConversation(JsonNode ticket) {
-        if (!ticket.isObject()) {
-            throw new InvalidRecordException("expected a JSON object for the ticket, found " + JsonFields.kind(ticket));
-        }
+        JsonFields.requireRecord(ticket, "ticket");
         String id = text(ticket, "id", "id");
         String label = "ticket " + id;
         String requesterId = text(ticket, "requester_id", "requester_id");
         Person requester = requester(ticket, label, requesterId);
-        if (blank(requester.email()) && blank(requester.externalId())) {
+        if (StringUtils.isBlank(requester.email()) && StringUtils.isBlank(requester.externalId())) {
             throw new InvalidRecordException(label + ": requester " + (requesterId != null ? requesterId : requester.id())
                     + " has neither an email nor an external id (unique_external_id)");
         }
@@ -87,10 +84,9 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
         for (int i = 0; i < conversations.size(); i++) {
             messages.add(message(conversations.get(i), "conversations[" + i + "]", requester));
         }
-        String status = text(ticket, "status", "status");
-        boolean closed = status != null && CLOSED_STATUSES.contains(status.trim().toLowerCase(Locale.ROOT));
+        String status = FreshdeskFormat.status(text(ticket, "status", "status"));
         return new SourceConversation(id, text(ticket, "subject", "subject"), text(ticket, "created_at", "created_at"),
-                closed ? "closed" : "open", strings(ticket, "tags", "tags"),
+                status, strings(ticket, "tags", "tags"),
                 new SourceContact(requester.email(), requester.externalId(), requester.name(), "user"),
                 messages, SourceSystem.FRESHDESK);
     }
@@ -107,8 +103,9 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
             Person inline = new Person(embeddedId != null ? embeddedId : requesterId, text(embedded, "email", "requester.email"),
                     text(embedded, "unique_external_id", "requester.unique_external_id"), text(embedded, "name", "requester.name"),
                     false);
-            return listed.map(p -> new Person(inline.id(), firstNonBlank(inline.email(), p.email()),
-                    firstNonBlank(inline.externalId(), p.externalId()), firstNonBlank(inline.name(), p.name()), p.agent()))
+            return listed.map(p -> new Person(inline.id(), StringUtils.defaultIfBlank(inline.email(), p.email()),
+                    StringUtils.defaultIfBlank(inline.externalId(), p.externalId()),
+                    StringUtils.defaultIfBlank(inline.name(), p.name()), p.agent()))
                     .orElse(inline);
         }
         if (people == null) {
@@ -125,8 +122,8 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
      * it (no text, no image, no attachment) is no message.
      */
     private Optional<SourceMessage> description(JsonNode ticket) {
-        String body = body(ticket, "description", "description_text", "");
-        List<String> attachments = attachments(ticket, "attachments");
+        String body = MessageBodies.htmlOrPlain(ticket, "", "description", "description_text");
+        List<String> attachments = JsonFields.textOfEach(ticket, "attachments", "attachment_url", "attachments");
         if (isEmpty(body) && attachments.isEmpty()) {
             return Optional.empty();
         }
@@ -148,8 +145,8 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
         String fromEmail = text(conversation, "from_email", path + ".from_email");
         boolean incoming = bool(conversation, "incoming", path + ".incoming", false);
         boolean isPrivate = bool(conversation, "private", path + ".private", false);
-        String body = body(conversation, "body", "body_text", path + ".");
-        List<String> attachments = attachments(conversation, path + ".attachments");
+        String body = MessageBodies.htmlOrPlain(conversation, path + ".", "body", "body_text");
+        List<String> attachments = JsonFields.textOfEach(conversation, "attachments", "attachment_url", path + ".attachments");
         String createdAt = text(conversation, "created_at", path + ".created_at");
         Optional<Person> writer = find(userId);
 
@@ -193,7 +190,7 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
     private static String who(Optional<Person> writer, String userId, String fromEmail) {
         String name = writer.map(Person::name).orElse(null);
         String email = writer.map(Person::email).orElse(null);
-        String fallback = !blank(fromEmail) ? fromEmail.trim() : userId != null ? "user " + userId : "an unknown user";
+        String fallback = StringUtils.isNotBlank(fromEmail) ? fromEmail.trim() : userId != null ? "user " + userId : "an unknown user";
         return MessageBodies.who(name, email, fallback);
     }
 
@@ -204,43 +201,12 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
         return open >= 0 && close > open ? sender.substring(open + 1, close).trim() : sender.trim();
     }
 
-    /** The HTML field when it has content (it keeps links and line breaks), else the plain-text one, escaped. */
-    private static String body(JsonNode node, String htmlField, String textField, String prefix) {
-        String html = text(node, htmlField, prefix + htmlField);
-        if (html != null && !html.isBlank()) {
-            return html;
-        }
-        String plain = text(node, textField, prefix + textField);
-        return plain == null || plain.isBlank() ? null : MessageBodies.preformatted(plain);
-    }
-
-    private static List<String> attachments(JsonNode node, String path) {
-        List<String> urls = new ArrayList<>();
-        List<JsonNode> files = array(node, "attachments", path);
-        for (int i = 0; i < files.size(); i++) {
-            JsonFields.requireObject(files.get(i), path + "[" + i + "]");
-            String url = text(files.get(i), "attachment_url", path + "[" + i + "].attachment_url");
-            if (url != null) {
-                urls.add(url);
-            }
-        }
-        return urls;
-    }
-
     /** No text and no image: what the planner would call an empty body. */
     private static boolean isEmpty(String html) {
-        if (html == null || html.isBlank()) {
+        if (StringUtils.isBlank(html)) {
             return true;
         }
         Document document = Jsoup.parse(html);
         return document.text().replace('\u00a0', ' ').isBlank() && document.select("img").isEmpty();
-    }
-
-    private static String firstNonBlank(String first, String second) {
-        return blank(first) ? second : first;
-    }
-
-    private static boolean blank(String value) {
-        return value == null || value.isBlank();
     }
 }

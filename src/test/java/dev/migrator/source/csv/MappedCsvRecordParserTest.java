@@ -1,9 +1,17 @@
-package dev.migrator.source;
+package dev.migrator.source.csv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.migrator.source.ExportFile;
+import dev.migrator.source.ExportInspector;
+import dev.migrator.source.InputFormat;
+import dev.migrator.source.ReadContext;
+import dev.migrator.source.RecordParser;
 import dev.migrator.source.SourceConversation.SourceMessage;
+import dev.migrator.source.SourceConversation;
+import dev.migrator.source.SourceRecord;
+import dev.migrator.source.UnusableInputException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

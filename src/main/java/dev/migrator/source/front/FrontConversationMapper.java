@@ -1,20 +1,26 @@
-package dev.migrator.source;
+package dev.migrator.source.front;
 
-import static dev.migrator.source.JsonFields.array;
-import static dev.migrator.source.JsonFields.bool;
-import static dev.migrator.source.JsonFields.object;
-import static dev.migrator.source.JsonFields.text;
-import static dev.migrator.source.JsonFields.textsOf;
+import static dev.migrator.source.json.JsonFields.array;
+import static dev.migrator.source.json.JsonFields.bool;
+import static dev.migrator.source.json.JsonFields.object;
+import static dev.migrator.source.json.JsonFields.text;
+import static dev.migrator.source.json.JsonFields.textsOf;
 
+import dev.migrator.source.InvalidRecordException;
+import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.SourceContact;
 import dev.migrator.source.SourceConversation.SourceMessage;
+import dev.migrator.source.SourceSystem;
+import dev.migrator.source.Timestamps;
+import dev.migrator.source.json.JsonFields;
+import dev.migrator.source.json.JsonRecordMapper;
+import dev.migrator.source.json.MessageBodies;
+import dev.migrator.support.EmailAddresses;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-import java.util.regex.Pattern;
+import org.apache.commons.lang3.StringUtils;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -27,24 +33,14 @@ final class FrontConversationMapper implements JsonRecordMapper {
 
     static final FrontConversationMapper INSTANCE = new FrontConversationMapper();
 
-    private static final Set<String> CLOSED_STATUSES = Set.of("archived", "deleted");
-    /** The planner's test of an email address; a phone number or a social handle is not one. */
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
-    private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?([eE][+-]?\\d{1,2})?");
-    private static final BigDecimal MILLIS_THRESHOLD = BigDecimal.valueOf(100_000_000_000L);
-
     private FrontConversationMapper() {
-    }
-
-    @Override
-    public String idOf(JsonNode node) {
-        return JsonFields.idOf(node);
     }
 
     /** A recipient of a message or of the conversation: an address in some channel, with a role (from, to, cc, bcc). */
     private record Handle(String handle, String name) {
+        /** The planner's test: a phone number or a social handle is not an email address. */
         boolean isEmail() {
-            return handle != null && EMAIL.matcher(handle.trim()).matches();
+            return handle != null && EmailAddresses.isAddress(handle.trim());
         }
 
         String who() {
@@ -58,9 +54,7 @@ final class FrontConversationMapper implements JsonRecordMapper {
 
     @Override
     public SourceConversation toConversation(JsonNode node) {
-        if (!node.isObject()) {
-            throw new InvalidRecordException("expected a JSON object for the conversation, found " + JsonFields.kind(node));
-        }
+        JsonFields.requireRecord(node, "conversation");
         String id = text(node, "id", "id");
         String label = "conversation " + id;
         if (node.get("messages") == null) {
@@ -87,10 +81,9 @@ final class FrontConversationMapper implements JsonRecordMapper {
         if (dated.stream().allMatch(d -> d.time() != null)) {
             dated.sort(Comparator.comparing(Dated::time)); // stable: equal times keep the export's order
         }
-        String status = text(node, "status", "status");
-        boolean closed = status != null && CLOSED_STATUSES.contains(status.trim().toLowerCase(Locale.ROOT));
+        String status = FrontFormat.status(text(node, "status", "status"));
         return new SourceConversation(id, text(node, "subject", "subject"), text(node, "created_at", "created_at"),
-                closed ? "closed" : "open", textsOf(node, "tags", "name", "tags"),
+                status, textsOf(node, "tags", "name", "tags"),
                 new SourceContact(contact.handle().trim(), null, contact.name(), "user"),
                 dated.stream().map(Dated::message).toList(), SourceSystem.FRONT);
     }
@@ -134,7 +127,7 @@ final class FrontConversationMapper implements JsonRecordMapper {
         String messageId = text(message, "id", path + ".id");
         boolean inbound = bool(message, "is_inbound", path + ".is_inbound", false);
         boolean draft = bool(message, "is_draft", path + ".is_draft", false);
-        String body = body(message, path);
+        String body = MessageBodies.htmlOrPlain(message, path + ".", "body", "text");
         List<String> attachments = attachments(message, path);
         String createdAt = text(message, "created_at", path + ".created_at");
         JsonNode author = object(message, "author", path + ".author");
@@ -164,7 +157,7 @@ final class FrontConversationMapper implements JsonRecordMapper {
         return new SourceMessage(text(comment, "id", path + ".id"), "agent",
                 author == null ? null : text(author, "email", path + ".author.email"),
                 author == null ? null : teammateName(author, path + ".author"),
-                text == null || text.isBlank() ? null : MessageBodies.preformatted(text),
+                MessageBodies.preformatted(text),
                 postedAt != null ? postedAt : text(comment, "created_at", path + ".created_at"),
                 attachments(comment, path), true);
     }
@@ -178,7 +171,7 @@ final class FrontConversationMapper implements JsonRecordMapper {
             String role = text(recipients.get(i), "role", at + ".role");
             if ("from".equalsIgnoreCase(role == null ? null : role.trim())) {
                 String handle = text(recipients.get(i), "handle", at + ".handle");
-                return handle == null || handle.isBlank() ? null : new Handle(handle, text(recipients.get(i), "name", at + ".name"));
+                return StringUtils.isBlank(handle) ? null : new Handle(handle, text(recipients.get(i), "name", at + ".name"));
             }
         }
         return null;
@@ -192,36 +185,12 @@ final class FrontConversationMapper implements JsonRecordMapper {
         return full.isEmpty() ? text(teammate, "username", path + ".username") : full;
     }
 
-    /** The HTML body when there is one, else the plain text, escaped. */
-    private static String body(JsonNode message, String path) {
-        String html = text(message, "body", path + ".body");
-        if (html != null && !html.isBlank()) {
-            return html;
-        }
-        String plain = text(message, "text", path + ".text");
-        return plain == null || plain.isBlank() ? null : MessageBodies.preformatted(plain);
-    }
-
     private static List<String> attachments(JsonNode node, String path) {
-        List<String> urls = new ArrayList<>();
-        List<JsonNode> files = array(node, "attachments", path + ".attachments");
-        for (int i = 0; i < files.size(); i++) {
-            String at = path + ".attachments[" + i + "]";
-            JsonFields.requireObject(files.get(i), at);
-            String url = text(files.get(i), "url", at + ".url");
-            if (url != null) {
-                urls.add(url);
-            }
-        }
-        return urls;
+        return JsonFields.textOfEach(node, "attachments", "url", path + ".attachments");
     }
 
     /** An epoch time (seconds, fractional, or milliseconds) as a number to sort by; {@code null} when it is not one. */
     private static BigDecimal sortKey(String time) {
-        if (time == null || !NUMBER.matcher(time.trim()).matches()) {
-            return null;
-        }
-        BigDecimal value = new BigDecimal(time.trim());
-        return value.abs().compareTo(MILLIS_THRESHOLD) >= 0 ? value.movePointLeft(3) : value;
+        return Timestamps.epochSeconds(StringUtils.trim(time));
     }
 }

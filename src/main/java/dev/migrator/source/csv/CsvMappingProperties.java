@@ -1,5 +1,6 @@
-package dev.migrator.source;
+package dev.migrator.source.csv;
 
+import dev.migrator.support.Keywords;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.commons.lang3.StringUtils;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -67,8 +69,8 @@ public record CsvMappingProperties(Map<String, String> columns, String delimiter
         if (dateFormat != null) {
             dateFormatter(dateFormat);
         }
-        Set<String> agents = Set.copyOf(agentAuthors.stream().map(CsvMappingProperties::lower).toList());
-        List<String> both = contactAuthors.stream().map(CsvMappingProperties::lower).filter(agents::contains).toList();
+        Set<String> agents = Set.copyOf(agentAuthors.stream().map(Keywords::normalize).toList());
+        List<String> both = contactAuthors.stream().map(Keywords::normalize).filter(agents::contains).toList();
         if (!both.isEmpty()) {
             throw new IllegalArgumentException("mapping.contact-authors and mapping.agent-authors both hold "
                     + String.join(", ", both) + ": a value must mean one or the other");
@@ -122,7 +124,7 @@ public record CsvMappingProperties(Map<String, String> columns, String delimiter
                 unknown.add(key);
                 return;
             }
-            if (header == null || header.isBlank()) {
+            if (StringUtils.isBlank(header)) {
                 throw new IllegalArgumentException("mapping.columns." + field + " names no column: give the header of the "
                         + "column that holds " + field + ", or leave the key out");
             }
@@ -147,7 +149,7 @@ public record CsvMappingProperties(Map<String, String> columns, String delimiter
         if (configured == null) {
             return defaults;
         }
-        List<String> values = configured.stream().filter(v -> v != null && !v.isBlank()).map(String::trim).toList();
+        List<String> values = configured.stream().filter(StringUtils::isNotBlank).map(String::trim).toList();
         if (values.isEmpty()) {
             throw new IllegalArgumentException("mapping." + key + " is empty: list at least one value (default: "
                     + String.join(", ", defaults) + ")");
@@ -191,10 +193,6 @@ public record CsvMappingProperties(Map<String, String> columns, String delimiter
             throw new IllegalArgumentException("mapping.encoding '" + encoding + "' is not a character set this Java "
                     + "knows (for example UTF-8, windows-1252, ISO-8859-1, UTF-16)");
         }
-    }
-
-    private static String lower(String value) {
-        return value.trim().toLowerCase(Locale.ROOT);
     }
 
     /**

@@ -1,12 +1,17 @@
-package dev.migrator.source;
+package dev.migrator.source.freshdesk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.migrator.mapping.HtmlToText;
-import dev.migrator.source.People.Person;
+import dev.migrator.source.InvalidRecordException;
 import dev.migrator.source.SourceConversation.SourceContact;
 import dev.migrator.source.SourceConversation.SourceMessage;
+import dev.migrator.source.SourceConversation;
+import dev.migrator.source.SourceSystem;
+import dev.migrator.source.json.JsonValues;
+import dev.migrator.source.json.People.Person;
+import dev.migrator.source.json.People;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;

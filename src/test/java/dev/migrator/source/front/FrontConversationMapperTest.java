@@ -1,11 +1,15 @@
-package dev.migrator.source;
+package dev.migrator.source.front;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.migrator.mapping.HtmlToText;
+import dev.migrator.source.InvalidRecordException;
 import dev.migrator.source.SourceConversation.SourceContact;
 import dev.migrator.source.SourceConversation.SourceMessage;
+import dev.migrator.source.SourceConversation;
+import dev.migrator.source.SourceSystem;
+import dev.migrator.source.json.JsonValues;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;

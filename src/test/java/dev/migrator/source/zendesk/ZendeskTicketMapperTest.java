@@ -1,9 +1,13 @@
-package dev.migrator.source;
+package dev.migrator.source.zendesk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.migrator.source.SourceConversation.SourceMessage;
+import dev.migrator.source.SourceConversation;
+import dev.migrator.source.SourceSystem;
+import dev.migrator.source.json.JsonValues;
+import dev.migrator.source.json.People;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

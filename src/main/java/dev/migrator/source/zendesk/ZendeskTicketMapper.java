@@ -1,18 +1,25 @@
-package dev.migrator.source;
+package dev.migrator.source.zendesk;
 
-import static dev.migrator.source.JsonFields.array;
-import static dev.migrator.source.JsonFields.bool;
-import static dev.migrator.source.JsonFields.object;
-import static dev.migrator.source.JsonFields.strings;
-import static dev.migrator.source.JsonFields.text;
+import static dev.migrator.source.json.JsonFields.array;
+import static dev.migrator.source.json.JsonFields.bool;
+import static dev.migrator.source.json.JsonFields.strings;
+import static dev.migrator.source.json.JsonFields.text;
 
-import dev.migrator.source.People.Person;
+import dev.migrator.source.InvalidRecordException;
+import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.SourceContact;
 import dev.migrator.source.SourceConversation.SourceMessage;
+import dev.migrator.source.SourceSystem;
+import dev.migrator.source.json.JsonFields;
+import dev.migrator.source.json.JsonRecordMapper;
+import dev.migrator.source.json.MessageBodies;
+import dev.migrator.source.json.People;
+import dev.migrator.source.json.People.Person;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.apache.commons.lang3.StringUtils;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -49,15 +56,13 @@ final class ZendeskTicketMapper implements JsonRecordMapper {
     @Override
     public SourceConversation toConversation(JsonNode node) {
         JsonNode ticket = unwrap(node, "ticket");
-        if (!ticket.isObject()) {
-            throw new InvalidRecordException("expected a JSON object for the ticket, found " + JsonFields.kind(ticket));
-        }
+        JsonFields.requireRecord(ticket, "ticket");
         String id = text(ticket, "id", "id");
         String label = "ticket " + id;
         String requesterId = text(ticket, "requester_id", "requester_id");
         Person requester = users.find(requesterId).orElseThrow(() ->
                 new InvalidRecordException(label + ": " + users.missing("requester", requesterId)));
-        if (blank(requester.email()) && blank(requester.externalId())) {
+        if (StringUtils.isBlank(requester.email()) && StringUtils.isBlank(requester.externalId())) {
             throw new InvalidRecordException(label + ": requester " + requesterId
                     + " has neither an email nor an external_id in the users file");
         }
@@ -83,16 +88,8 @@ final class ZendeskTicketMapper implements JsonRecordMapper {
         Person author = users.find(authorId).orElseThrow(() -> new InvalidRecordException(label + ", comment "
                 + (commentId != null ? commentId : path) + ": " + users.missing("author", authorId)));
         boolean isPublic = bool(comment, "public", path + ".public", true);
-        String body = body(comment, path);
-        List<String> attachments = new ArrayList<>();
-        List<JsonNode> files = array(comment, "attachments", path + ".attachments");
-        for (int i = 0; i < files.size(); i++) {
-            JsonFields.requireObject(files.get(i), path + ".attachments[" + i + "]");
-            String url = text(files.get(i), "content_url", path + ".attachments[" + i + "].content_url");
-            if (url != null) {
-                attachments.add(url);
-            }
-        }
+        String body = MessageBodies.htmlOrPlain(comment, path + ".", "html_body", "plain_body", "body");
+        List<String> attachments = JsonFields.textOfEach(comment, "attachments", "content_url", path + ".attachments");
         String createdAt = text(comment, "created_at", path + ".created_at");
         if (author.agent()) {
             return new SourceMessage(commentId, "agent", author.email(), author.name(), body, createdAt, attachments, !isPublic);
@@ -106,17 +103,6 @@ final class ZendeskTicketMapper implements JsonRecordMapper {
         return new SourceMessage(commentId, "contact", null, null, words, createdAt, attachments, false);
     }
 
-    /** The HTML body when there is one (it keeps links and line breaks), else the plain one, kept as written. */
-    private static String body(JsonNode comment, String path) {
-        for (String field : List.of("html_body", "plain_body", "body")) {
-            String value = text(comment, field, path + "." + field);
-            if (value != null && !value.isBlank()) {
-                return field.equals("html_body") ? value : MessageBodies.preformatted(value);
-            }
-        }
-        return null;
-    }
-
     private static String who(Person person) {
         return MessageBodies.who(person.name(), person.email(), "user " + person.id());
     }
@@ -124,9 +110,5 @@ final class ZendeskTicketMapper implements JsonRecordMapper {
     private static JsonNode unwrap(JsonNode node, String wrapper) {
         JsonNode inner = node.get(wrapper);
         return inner != null && inner.isObject() && node.size() == 1 ? inner : node;
-    }
-
-    private static boolean blank(String value) {
-        return value == null || value.isBlank();
     }
 }

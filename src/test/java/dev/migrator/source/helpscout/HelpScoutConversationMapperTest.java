@@ -1,4 +1,4 @@
-package dev.migrator.source;
+package dev.migrator.source.helpscout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,7 +7,17 @@ import dev.migrator.mapping.ConversationPlanner;
 import dev.migrator.mapping.MappedRecord;
 import dev.migrator.mapping.PlannedConversation;
 import dev.migrator.mapping.PlannedPart;
+import dev.migrator.source.ExportFile;
+import dev.migrator.source.ExportInspector;
+import dev.migrator.source.ExportReader;
+import dev.migrator.source.InputFormat;
+import dev.migrator.source.InvalidRecordException;
+import dev.migrator.source.ReadContext;
 import dev.migrator.source.SourceConversation.SourceMessage;
+import dev.migrator.source.SourceConversation;
+import dev.migrator.source.SourceRecord;
+import dev.migrator.source.SourceSystem;
+import dev.migrator.source.json.JsonValues;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,16 +1,14 @@
-package dev.migrator.source;
+package dev.migrator.source.csv;
 
+import dev.migrator.support.Keywords;
 import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.commons.csv.CSVRecord;
 
 /**
  * How a CSV export's columns and values map to the canonical fields: the identity for the
@@ -36,11 +34,6 @@ public record CsvLayout(Map<String, String> columns, char delimiter, Charset enc
     /** The fields without which no row can be read. */
     public static final List<String> REQUIRED = List.of("conversation_id", "author_type", "created_at", "body");
 
-    public static final CsvLayout CANONICAL = new CsvLayout(
-            FIELDS.stream().collect(Collectors.toMap(Function.identity(), Function.identity(), (a, b) -> a, LinkedHashMap::new)),
-            ',', StandardCharsets.UTF_8, null, null, null, Set.of("contact"), Set.of("agent"), Set.of("true"),
-            Set.of("closed", "solved"), true);
-
     public CsvLayout {
         columns = Map.copyOf(columns);
         contactAuthors = lowerCase(contactAuthors);
@@ -54,7 +47,28 @@ public record CsvLayout(Map<String, String> columns, char delimiter, Charset enc
         return columns.get(field);
     }
 
+    /** A field as the user knows it: the mapped column's header, and the canonical field it holds. */
+    String describe(String field) {
+        return canonical ? field : "column '" + column(field) + "' (" + field + ")";
+    }
+
+    /** A row's value of a field, with empty, absent and unmapped columns all read as {@code null}. */
+    String valueOf(CSVRecord row, String field) {
+        String column = column(field);
+        if (column == null || !row.isMapped(column) || !row.isSet(column)) {
+            return null;
+        }
+        String value = row.get(column);
+        return value.isEmpty() ? null : value;
+    }
+
+    /** The conversation a row belongs to; empty when it names none. */
+    String conversationIdOf(CSVRecord row) {
+        String value = valueOf(row, "conversation_id");
+        return value == null ? "" : value.trim();
+    }
+
     private static Set<String> lowerCase(Set<String> values) {
-        return values.stream().map(v -> v.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+        return values.stream().map(Keywords::normalize).collect(Collectors.toUnmodifiableSet());
     }
 }

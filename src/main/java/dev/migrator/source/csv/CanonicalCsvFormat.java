@@ -1,0 +1,37 @@
+package dev.migrator.source.csv;
+
+import dev.migrator.source.ExportFile;
+import dev.migrator.source.ExportFormat;
+import dev.migrator.source.ReadContext;
+import dev.migrator.source.RecordParser;
+import dev.migrator.source.SourceSystem;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** The migrator's own CSV format, one row per message (the README's canonical CSV), {@code --format conversations-csv}. */
+public final class CanonicalCsvFormat extends ExportFormat {
+
+    /** Its columns are the canonical fields; "closed" and "solved" close a conversation, other statuses pass on as written. */
+    static final CsvLayout LAYOUT = new CsvLayout(
+            CsvLayout.FIELDS.stream().collect(Collectors.toMap(Function.identity(), Function.identity())),
+            ',', StandardCharsets.UTF_8, null, null, null, Set.of("contact"), Set.of("agent"), Set.of("true"),
+            Set.of("closed", "solved"), true);
+
+    public CanonicalCsvFormat() {
+        super("conversations-csv", SourceSystem.CANONICAL, Users.NONE);
+    }
+
+    @Override
+    public boolean recognisesCsv(Path path, String firstLine, CsvLayout layout) {
+        return firstLine != null && firstLine.contains("conversation_id") && firstLine.contains("author_type")
+                && firstLine.contains(",");
+    }
+
+    @Override
+    public RecordParser open(ExportFile file, ReadContext context) {
+        return CsvRecordParser.open(file, LAYOUT);
+    }
+}

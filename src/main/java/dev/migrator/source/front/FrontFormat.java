@@ -1,0 +1,36 @@
+package dev.migrator.source.front;
+
+import dev.migrator.source.ExportFile;
+import dev.migrator.source.ExportFormat;
+import dev.migrator.source.ReadContext;
+import dev.migrator.source.RecordParser;
+import dev.migrator.source.SourceSystem;
+import dev.migrator.source.json.JsonRecordParser;
+import dev.migrator.support.Keywords;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/** Front's API conversations with their messages and comments, {@code --format front}. */
+public final class FrontFormat extends ExportFormat {
+
+    private static final Set<String> CLOSED_STATUSES = Set.of("archived", "deleted");
+
+    public FrontFormat() {
+        super("front", SourceSystem.FRONT, Users.NONE);
+    }
+
+    @Override
+    public boolean recognisesJson(JsonNode record) {
+        return record.path("messages").path(0).has("is_inbound") || record.path("id").asString("").startsWith("cnv_");
+    }
+
+    @Override
+    public RecordParser open(ExportFile file, ReadContext context) {
+        return JsonRecordParser.open(file, FrontConversationMapper.INSTANCE);
+    }
+
+    /** A conversation's status as the planner reads it: closed when archived or deleted, else open. */
+    static String status(String written) {
+        return Keywords.isIn(written, CLOSED_STATUSES) ? "closed" : "open";
+    }
+}

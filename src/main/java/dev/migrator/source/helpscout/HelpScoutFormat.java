@@ -1,0 +1,36 @@
+package dev.migrator.source.helpscout;
+
+import dev.migrator.source.ExportFile;
+import dev.migrator.source.ExportFormat;
+import dev.migrator.source.ReadContext;
+import dev.migrator.source.RecordParser;
+import dev.migrator.source.SourceSystem;
+import dev.migrator.source.json.JsonRecordParser;
+import dev.migrator.support.Keywords;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/** Help Scout's Mailbox API v2 conversations with their threads, {@code --format helpscout}. */
+public final class HelpScoutFormat extends ExportFormat {
+
+    private static final Set<String> CLOSED_STATUSES = Set.of("closed", "spam");
+
+    public HelpScoutFormat() {
+        super("helpscout", SourceSystem.HELPSCOUT, Users.NONE);
+    }
+
+    @Override
+    public boolean recognisesJson(JsonNode record) {
+        return record.has("primaryCustomer") || record.path("_embedded").has("threads") || record.has("threads");
+    }
+
+    @Override
+    public RecordParser open(ExportFile file, ReadContext context) {
+        return JsonRecordParser.open(file, HelpScoutConversationMapper.INSTANCE);
+    }
+
+    /** A conversation's status as the planner reads it: closed when closed or spam, else as written. */
+    static String status(String written) {
+        return Keywords.isIn(written, CLOSED_STATUSES) ? "closed" : written;
+    }
+}

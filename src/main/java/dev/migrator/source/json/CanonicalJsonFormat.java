@@ -1,0 +1,29 @@
+package dev.migrator.source.json;
+
+import dev.migrator.source.ExportFile;
+import dev.migrator.source.ExportFormat;
+import dev.migrator.source.ReadContext;
+import dev.migrator.source.RecordParser;
+import dev.migrator.source.SourceSystem;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The migrator's own JSON format (the README's canonical format), {@code --format conversations}.
+ * Its statuses are the planner's own words, kept as written.
+ */
+public final class CanonicalJsonFormat extends ExportFormat {
+
+    public CanonicalJsonFormat() {
+        super("conversations", SourceSystem.CANONICAL, Users.NONE);
+    }
+
+    @Override
+    public boolean recognisesJson(JsonNode record) {
+        return record.has("messages") && (record.has("contact") || record.has("id"));
+    }
+
+    @Override
+    public RecordParser open(ExportFile file, ReadContext context) {
+        return JsonRecordParser.open(file, JsonConversationMapper.INSTANCE);
+    }
+}

@@ -1,0 +1,25 @@
+package dev.migrator.source.csv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.migrator.source.ExportFile;
+import dev.migrator.source.InputFormat;
+import dev.migrator.source.SourceRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class CsvRecordParserTest {
+
+    @Test
+    void aFailureWithoutAMessageStillGivesAReadableReason() {
+        ExportFile file = new ExportFile(Path.of("export.csv"), InputFormat.CONVERSATIONS_CSV);
+
+        SourceRecord reject = CsvRecordParser.malformedFrom(file, 7, new UncheckedIOException(new IOException()));
+
+        assertThat(reject.origin().line()).isEqualTo(7);
+        assertThat(reject.problem())
+                .isEqualTo("malformed CSV from this line on (IOException); the rest of the file cannot be read");
+    }
+}
