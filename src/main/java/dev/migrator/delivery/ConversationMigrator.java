@@ -33,6 +33,12 @@ import tools.jackson.databind.JsonNode;
  */
 public class ConversationMigrator {
 
+    /**
+     * The ledger's key for a close in progress: kept while its outcome is unknown, like a reply's,
+     * and dropped once the conversation is known closed. No source part key looks like it.
+     */
+    static final String CLOSE_KEY = "intercom:close";
+
     private final IntercomApi api;
     private final Ledger ledger;
     private final ContactResolver contacts;
@@ -143,10 +149,17 @@ public class ConversationMigrator {
             }
             // A conversation met before may have been closed just before a crash, or reopened by a new
             // reply: ask Intercom rather than close it twice or leave it open.
-            boolean closedNow = conversation.close() && (entry.isEmpty() || (!closedBefore && !isClosed(intercomId)));
+            PartEntry pendingClose = parts.get(CLOSE_KEY);
+            boolean closedNow = conversation.close()
+                    && (entry.isEmpty() || (!closedBefore && !closedInIntercom(id, intercomId, pendingClose)));
             if (closedNow) {
-                close(intercomId);
-                ledger.conversationClosed(workspace, id);
+                close(id, intercomId);
+            }
+            if (closedNow || pendingClose != null) {
+                if (conversation.close()) {
+                    ledger.conversationClosed(workspace, id);
+                }
+                ledger.forgetPart(workspace, id, CLOSE_KEY);
             }
             boolean taggedNow = !conversation.tags().isEmpty()
                     && (!entry.map(ConversationEntry::tagged).orElse(false) || sent > 0);
@@ -285,13 +298,33 @@ public class ConversationMigrator {
         return false;
     }
 
-    private void close(String intercomId) {
+    /** Closes the conversation; a close whose answer was lost is looked for as a reply is. */
+    private void close(String sourceId, String intercomId) {
         inDoubt.send("closing conversation " + intercomId,
                 () -> {
+                    ledger.partSending(workspace, sourceId, CLOSE_KEY, 0, clock.millis());
                     api.close(intercomId, admins.actorAdminId());
                     return true;
                 },
-                () -> isClosed(intercomId) ? Optional.of(true) : Optional.empty());
+                () -> {
+                    long lostAt = clock.millis();
+                    ledger.partSending(workspace, sourceId, CLOSE_KEY, 0, lostAt);
+                    return closedInIntercom(sourceId, intercomId, new PartEntry(false, lostAt))
+                            ? Optional.of(true) : Optional.empty();
+                });
+    }
+
+    /**
+     * Whether Intercom shows the conversation closed. After a close in doubt ({@code pending}), it
+     * is looked for until the in-doubt window since that attempt has passed.
+     */
+    private boolean closedInIntercom(String sourceId, String intercomId, PartEntry pending) {
+        if (pending == null) {
+            return isClosed(intercomId);
+        }
+        return inDoubt.search(pending.attemptedAt(),
+                () -> isClosed(intercomId) ? Optional.of(true) : Optional.<Boolean>empty(),
+                () -> ledger.claimPartInDoubt(workspace, sourceId, CLOSE_KEY, runId)).isPresent();
     }
 
     private boolean isClosed(String intercomId) {

@@ -189,6 +189,12 @@ public class Ledger {
                 runId, workspace, sourceId, partKey);
     }
 
+    /** Drops a part's entry: a close once the conversation is known closed. */
+    public void forgetPart(String workspace, String sourceId, String partKey) {
+        jdbc.update("DELETE FROM MIGRATOR_PART WHERE WORKSPACE = ? AND SOURCE_ID = ? AND PART_KEY = ?",
+                workspace, sourceId, partKey);
+    }
+
     /** Written on the chunk's thread, so in the chunk's transaction: exactly once per record. */
     public void recordRejects(long runId, List<RejectedItem> rejects) {
         if (rejects.isEmpty()) {

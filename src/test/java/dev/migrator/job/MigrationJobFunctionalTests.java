@@ -10,7 +10,7 @@ import dev.migrator.delivery.AdminDirectory;
 import dev.migrator.intercom.IntercomUnavailableException;
 import dev.migrator.ledger.Ledger;
 import dev.migrator.mapping.MappedRecord;
-import dev.migrator.source.CsvMappingProperties;
+import dev.migrator.source.csv.CsvMappingProperties;
 import dev.migrator.source.ExportFile;
 import dev.migrator.source.InputFormat;
 import dev.migrator.source.ReadContext;
