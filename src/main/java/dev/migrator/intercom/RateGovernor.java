@@ -18,9 +18,9 @@ public class RateGovernor {
     /** Intercom meters its limits per 10-second window. */
     static final Duration WINDOW = Duration.ofSeconds(10);
     /** Spreads the threads that wake at a reset, so they do not arrive at once. */
-    private static final int MAX_JITTER_MILLIS = 250;
+    static final int MAX_JITTER_MILLIS = 250;
     /** A 429 whose reset is already past by our clock (skew, or no header) still waits this long. */
-    private static final long MIN_PAUSE_MILLIS = 1_000;
+    static final long MIN_PAUSE_MILLIS = 1_000;
 
     private final RateLimiter limiter;
     private final Clock clock;
@@ -41,16 +41,8 @@ public class RateGovernor {
     /** Blocks until a call may be sent; every acquire is followed by exactly one {@link #release}. */
     public void acquire() throws InterruptedException {
         synchronized (this) {
-            while (true) {
-                long now = clock.millis();
-                if (now >= windowEndsAt) {
-                    serverRemaining = Integer.MAX_VALUE; // a new server window: its room is unknown until an answer says
-                }
-                long waitUntil = Math.max(pausedUntil, serverRemaining - inFlight <= 0 ? windowEndsAt + jitter() : 0);
-                if (waitUntil <= now) {
-                    break;
-                }
-                wait(waitUntil - now);
+            for (long wait = millisUntilAdmitted(); wait > 0; wait = millisUntilAdmitted()) {
+                wait(wait);
             }
             inFlight++;
         }
@@ -87,6 +79,16 @@ public class RateGovernor {
             }
         }
         notifyAll();
+    }
+
+    /** How long a call asking now must wait before it may be sent (0: at once); what {@link #acquire} waits on. */
+    synchronized long millisUntilAdmitted() {
+        long now = clock.millis();
+        if (now >= windowEndsAt) {
+            serverRemaining = Integer.MAX_VALUE; // a new server window: its room is unknown until an answer says
+        }
+        long waitUntil = Math.max(pausedUntil, serverRemaining - inFlight <= 0 ? windowEndsAt + jitter() : 0);
+        return Math.max(0, waitUntil - now);
     }
 
     /** The per-window limit in force, for the log and the tests. */

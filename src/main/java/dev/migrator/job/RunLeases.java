@@ -29,8 +29,8 @@ public class RunLeases implements AutoCloseable {
     private final Clock clock;
     private final Duration heartbeatEvery;
     private final Duration staleAfter;
-    private final String host = hostName();
-    private final long pid = ProcessHandle.current().pid();
+    private final String host;
+    private final long pid;
     private final String token = UUID.randomUUID().toString();
     private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "migrator-heartbeat");
@@ -40,10 +40,17 @@ public class RunLeases implements AutoCloseable {
     private ScheduledFuture<?> beating;
 
     public RunLeases(JdbcTemplate jdbc, Clock clock, Duration heartbeatEvery, Duration staleAfter) {
+        this(jdbc, clock, heartbeatEvery, staleAfter, hostName(), ProcessHandle.current().pid());
+    }
+
+    /** As the process {@code pid} of machine {@code host}: lets a test play several owners. */
+    RunLeases(JdbcTemplate jdbc, Clock clock, Duration heartbeatEvery, Duration staleAfter, String host, long pid) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.heartbeatEvery = heartbeatEvery;
         this.staleAfter = staleAfter;
+        this.host = host;
+        this.pid = pid;
     }
 
     /** The process holding a lease. */
