@@ -24,6 +24,9 @@ public class RateGovernor {
 
     private final RateLimiter limiter;
     private final Clock clock;
+    /** The server's window the latest answers speak of: its X-RateLimit-Reset, in the server's clock. */
+    private long serverWindowResetAt;
+    /** When that window ends by our clock: its reset, but never more than a window after we heard of it. */
     private long windowEndsAt;
     private int serverRemaining = Integer.MAX_VALUE;
     private int inFlight;
@@ -61,11 +64,13 @@ public class RateGovernor {
             long resetAt = headers.firstValueAsLong("X-RateLimit-Reset").orElse(0) * 1000;
             long remaining = headers.firstValueAsLong("X-RateLimit-Remaining").orElse(-1);
             long limit = headers.firstValueAsLong("X-RateLimit-Limit").orElse(-1);
-            if (resetAt > windowEndsAt) {
-                windowEndsAt = resetAt;
+            if (resetAt > serverWindowResetAt) {
+                // A server clock ahead of ours would otherwise hold calls for as long as it is ahead.
+                serverWindowResetAt = resetAt;
+                windowEndsAt = Math.min(resetAt, clock.millis() + WINDOW.toMillis());
                 serverRemaining = Integer.MAX_VALUE;
             }
-            if (resetAt == windowEndsAt && remaining >= 0) {
+            if (resetAt == serverWindowResetAt && remaining >= 0) {
                 serverRemaining = (int) Math.min(serverRemaining, remaining); // answers arrive out of order
             }
             if (limit > 0 && limit < limiter.getRateLimiterConfig().getLimitForPeriod()) {
@@ -91,8 +96,8 @@ public class RateGovernor {
         return Math.max(0, waitUntil - now);
     }
 
-    /** The per-window limit in force, for the log and the tests. */
-    public int limitPerWindow() {
+    /** The per-window limit in force. */
+    int limitPerWindow() {
         return limiter.getRateLimiterConfig().getLimitForPeriod();
     }
 
