@@ -48,11 +48,6 @@ public enum InputFormat {
         return format;
     }
 
-    /** The registry's entry for a format an {@link ExportFile} holds. */
-    public static InputFormat of(ExportFormat format) {
-        return Arrays.stream(values()).filter(f -> f.format == format).findFirst().orElseThrow();
-    }
-
     /** A parser of the file's records, by its format's rules. */
     public static RecordParser open(ExportFile file, ReadContext context) {
         return file.format().open(file, context);
