@@ -8,6 +8,7 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.Architectures.LayeredArchitecture;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,6 +32,17 @@ class ArchitectureTest {
             "metrics",   // the optional Prometheus endpoint
             "cli");      // commands: parse, print, map outcomes to exit codes
 
+    /**
+     * The packages of {@code source}, bottom up, a row a layer: each package may use the packages of
+     * the rows before its own, and none of its row. "" is {@code dev.migrator.source} itself.
+     */
+    static final List<List<String>> SOURCE_BOTTOM_UP = List.of(
+            List.of(""),                      // the model: SourceConversation, SourceRecord, RecordParser, failures
+            List.of("json", "csv"),           // generic readers: JSON values, fields, people; CSV rows through a layout
+            List.of("format"),                // the format SPI: ExportFormat, ExportFile, ReadContext
+            List.of("canonical", "zendesk", "freshdesk", "helpscout", "front"), // the formats, one folder each
+            List.of("input"));                // what the job reads with: the registry, detection, the step's reader
+
     @ArchTest
     static final ArchRule layers_point_down = layersPointDown();
 
@@ -41,6 +53,13 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule formats_are_free_of_cycles =
             slices().matching("dev.migrator.source.(*)..").should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule every_package_is_free_of_cycles =
+            slices().matching("dev.migrator.(**)").should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule source_layers_point_down = sourceLayersPointDown();
 
     private static ArchRule layersPointDown() {
         LayeredArchitecture layers = layeredArchitecture().consideringOnlyDependenciesInLayers();
@@ -55,5 +74,29 @@ class ArchitectureTest {
                     : layers.whereLayer(name).mayOnlyAccessLayers(BOTTOM_UP.subList(0, i).toArray(String[]::new));
         }
         return layers.whereLayer("application").mayNotBeAccessedByAnyLayer();
+    }
+
+    private static ArchRule sourceLayersPointDown() {
+        LayeredArchitecture layers = layeredArchitecture().consideringOnlyDependenciesInLayers();
+        List<String> below = new ArrayList<>();
+        for (List<String> row : SOURCE_BOTTOM_UP) {
+            for (String name : row) {
+                String packages = name.isEmpty() ? "dev.migrator.source" : "dev.migrator.source." + name + "..";
+                layers = layers.layer(sourceLayer(name)).definedBy(packages);
+            }
+        }
+        for (List<String> row : SOURCE_BOTTOM_UP) {
+            for (String name : row) {
+                layers = below.isEmpty()
+                        ? layers.whereLayer(sourceLayer(name)).mayNotAccessAnyLayer()
+                        : layers.whereLayer(sourceLayer(name)).mayOnlyAccessLayers(below.toArray(String[]::new));
+            }
+            row.forEach(name -> below.add(sourceLayer(name)));
+        }
+        return layers;
+    }
+
+    private static String sourceLayer(String name) {
+        return name.isEmpty() ? "source model" : "source." + name;
     }
 }

@@ -1,7 +1,7 @@
 package dev.migrator.cli;
 
 import dev.migrator.cli.Invocation.Command;
-import dev.migrator.source.InputFormat;
+import dev.migrator.source.input.InputFormat;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;

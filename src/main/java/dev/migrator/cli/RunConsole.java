@@ -7,7 +7,7 @@ import dev.migrator.job.MigrationRunner.Outcome;
 import dev.migrator.job.Preflight;
 import dev.migrator.report.RunReport;
 import dev.migrator.report.RunSummary;
-import dev.migrator.source.InputFormat;
+import dev.migrator.source.input.InputFormat;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.springframework.batch.core.BatchStatus;

@@ -1,8 +1,8 @@
 package dev.migrator.job;
 
 import dev.migrator.support.Sha256;
-import dev.migrator.source.ExportFile;
-import dev.migrator.source.InputFormat;
+import dev.migrator.source.format.ExportFile;
+import dev.migrator.source.input.InputFormat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,7 +74,7 @@ public final class MigrationParameters {
         String[] names = formats.split(SEPARATOR);
         List<ExportFile> files = new ArrayList<>(paths.length);
         for (int i = 0; i < paths.length; i++) {
-            files.add(new ExportFile(Path.of(paths[i]), InputFormat.fromCliName(names[i]).orElseThrow()));
+            files.add(new ExportFile(Path.of(paths[i]), InputFormat.fromCliName(names[i]).orElseThrow().format()));
         }
         return files;
     }

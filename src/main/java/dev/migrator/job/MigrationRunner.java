@@ -3,14 +3,14 @@ package dev.migrator.job;
 import dev.migrator.job.MigrationParameters.Checksummed;
 import dev.migrator.job.RunLeases.Owner;
 import dev.migrator.ledger.Ledger;
-import dev.migrator.source.ExportFile;
-import dev.migrator.source.ExportFormat.Users;
-import dev.migrator.source.ExportInspector;
-import dev.migrator.source.InputFormat;
-import dev.migrator.source.ReadContext;
 import dev.migrator.source.UnusableInputException;
 import dev.migrator.source.csv.CsvLayout;
 import dev.migrator.source.csv.CsvMappingProperties;
+import dev.migrator.source.format.ExportFile;
+import dev.migrator.source.format.ExportFormat.Users;
+import dev.migrator.source.format.ReadContext;
+import dev.migrator.source.input.ExportInspector;
+import dev.migrator.source.input.InputFormat;
 import dev.migrator.support.Sha256;
 import dev.migrator.support.Throwables;
 import java.io.IOException;
@@ -120,7 +120,7 @@ public class MigrationRunner {
         CsvLayout layout = csvMapping.layout(migration.timezone());
         List<ExportFile> files = new ArrayList<>();
         for (Path input : request.inputs()) {
-            files.add(new ExportFile(input, formatOf(input, request.format(), layout, events)));
+            files.add(new ExportFile(input, formatOf(input, request.format(), layout, events).format()));
         }
         Path users = request.users();
         List<String> needingUsers = files.stream().filter(f -> f.format().users() == Users.REQUIRED)
@@ -178,7 +178,7 @@ public class MigrationRunner {
         Preflight.Result checked = preflight.check(files, context, dryRun);
         events.checked(checked, files.size());
 
-        boolean mapped = files.stream().anyMatch(f -> f.format() == InputFormat.CSV);
+        boolean mapped = files.stream().anyMatch(f -> f.format() == InputFormat.CSV.format());
         JobParameters parameters = MigrationParameters.of(files, checksums, checked.target(), users,
                 mapped ? csvMapping.fingerprint(migration.timezone()) : null, resumeCommand);
         String leaseKey = MigrationParameters.leaseKey(parameters);

@@ -4,11 +4,12 @@ import dev.migrator.intercom.IntercomProperties;
 import dev.migrator.delivery.AdminDirectory;
 import dev.migrator.intercom.IntercomApi;
 import dev.migrator.intercom.IntercomApi.Workspace;
-import dev.migrator.source.ExportFile;
-import dev.migrator.source.ReadContext;
 import dev.migrator.source.RecordParser;
 import dev.migrator.source.SourceConversation.SourceMessage;
 import dev.migrator.source.SourceRecord;
+import dev.migrator.source.format.ExportFile;
+import dev.migrator.source.format.ReadContext;
+import dev.migrator.source.input.InputFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -81,7 +82,7 @@ public class Preflight {
         Set<String> named = new HashSet<>();
         long conversations = 0;
         for (ExportFile file : files) {
-            try (RecordParser parser = RecordParser.open(file, context)) {
+            try (RecordParser parser = InputFormat.open(file, context)) {
                 for (SourceRecord record = parser.next(); record != null; record = parser.next()) {
                     conversations++;
                     if (!record.readable()) {

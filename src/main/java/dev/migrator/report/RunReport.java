@@ -5,7 +5,7 @@ import dev.migrator.job.MigrationParameters;
 import dev.migrator.job.MigrationRunner;
 import dev.migrator.job.RunCounters;
 import dev.migrator.ledger.Ledger;
-import dev.migrator.source.ExportFile;
+import dev.migrator.source.format.ExportFile;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -7,8 +7,4 @@ public interface RecordParser extends Closeable {
 
     /** The next record, or {@code null} at the end of the file. */
     SourceRecord next();
-
-    static RecordParser open(ExportFile file, ReadContext context) {
-        return file.format().definition().open(file, context);
-    }
 }

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.migrator.mapping.ConversationPlanner;
 import dev.migrator.mapping.MappedRecord;
-import dev.migrator.source.ExportFile;
-import dev.migrator.source.ExportReader;
-import dev.migrator.source.InputFormat;
-import dev.migrator.source.ReadContext;
 import dev.migrator.source.SourceRecord;
+import dev.migrator.source.format.ExportFile;
+import dev.migrator.source.format.ReadContext;
+import dev.migrator.source.input.ExportReader;
+import dev.migrator.source.input.InputFormat;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -74,7 +74,7 @@ class ExportGeneratorTest {
         Path tickets = dir.resolve("tickets.jsonl");
         ExportGenerator.generate("zendesk", 200, tickets, 7);
 
-        ExportReader reader = new ExportReader(List.of(new ExportFile(tickets, InputFormat.ZENDESK)),
+        ExportReader reader = new ExportReader(List.of(new ExportFile(tickets, InputFormat.ZENDESK.format())),
                 new ReadContext(dir.resolve("users.jsonl"), null));
         ConversationPlanner planner = new ConversationPlanner(ZoneOffset.UTC, Clock.systemUTC());
         reader.open(new ExecutionContext());

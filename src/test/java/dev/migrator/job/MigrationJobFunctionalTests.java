@@ -10,11 +10,11 @@ import dev.migrator.delivery.AdminDirectory;
 import dev.migrator.intercom.IntercomUnavailableException;
 import dev.migrator.ledger.Ledger;
 import dev.migrator.mapping.MappedRecord;
-import dev.migrator.source.csv.CsvMappingProperties;
-import dev.migrator.source.ExportFile;
-import dev.migrator.source.InputFormat;
-import dev.migrator.source.ReadContext;
 import dev.migrator.source.SourceRecord;
+import dev.migrator.source.csv.CsvMappingProperties;
+import dev.migrator.source.format.ExportFile;
+import dev.migrator.source.format.ReadContext;
+import dev.migrator.source.input.InputFormat;
 import dev.migrator.support.Sha256;
 import dev.migrator.testserver.FakeIntercom;
 import dev.migrator.testserver.FakeIntercom.Conversation;
@@ -302,7 +302,7 @@ class MigrationJobFunctionalTests {
     }
 
     private Run prepare(Export export) throws Exception {
-        List<ExportFile> files = List.of(new ExportFile(export.path(), InputFormat.CONVERSATIONS));
+        List<ExportFile> files = List.of(new ExportFile(export.path(), InputFormat.CONVERSATIONS.format()));
         Preflight.Result checked = preflight.check(files,
                 new ReadContext(null, csvMapping.layout(migration.timezone())), false);
         JobParameters parameters = MigrationParameters.of(files, List.of(Sha256.ofFile(export.path())),

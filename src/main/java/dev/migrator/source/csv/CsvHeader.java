@@ -1,6 +1,5 @@
 package dev.migrator.source.csv;
 
-import dev.migrator.source.ExportFile;
 import dev.migrator.source.UnusableInputException;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +14,7 @@ final class CsvHeader {
     }
 
     /** @throws UnusableInputException naming the file when it has no header, lacks a required column, or has one twice */
-    static void check(ExportFile file, CsvLayout layout, CsvRows rows) {
+    static void check(CsvFile file, CsvLayout layout, CsvRows rows) {
         Map<String, Integer> header = rows.headerMap();
         if (header == null || header.isEmpty()) {
             throw new UnusableInputException(file.displayName() + ": the file is empty: a CSV export starts with its header row");

@@ -43,7 +43,7 @@ public record CsvLayout(Map<String, String> columns, char delimiter, Charset enc
     }
 
     /** The header name mapped to a canonical field, or {@code null} when the layout does not map it. */
-    String column(String field) {
+    public String column(String field) {
         return columns.get(field);
     }
 

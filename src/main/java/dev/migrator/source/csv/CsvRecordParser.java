@@ -1,15 +1,15 @@
 package dev.migrator.source.csv;
 
-import dev.migrator.source.ExportFile;
 import dev.migrator.source.RecordParser;
-import dev.migrator.source.SourceRecord;
 import dev.migrator.source.SourceRecord.RecordOrigin;
+import dev.migrator.source.SourceRecord;
 import dev.migrator.source.StrictDecoding;
 import dev.migrator.source.UnusableInputException;
 import dev.migrator.source.csv.CsvRows.Row;
 import dev.migrator.support.Throwables;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.io.IOUtils;
@@ -24,9 +24,9 @@ import org.apache.commons.io.IOUtils;
  * the run before anything is sent (the preflight reads every record), naming the line, rather
  * than putting replacement characters in customers' names.
  */
-final class CsvRecordParser implements RecordParser {
+public final class CsvRecordParser implements RecordParser {
 
-    private final ExportFile file;
+    private final CsvFile file;
     private final CsvLayout layout;
     private final CsvRows rows;
     private final CsvRowMapper mapper;
@@ -35,14 +35,16 @@ final class CsvRecordParser implements RecordParser {
     /** A malformed row's reject, returned after the conversation read before it. */
     private SourceRecord malformed;
 
-    private CsvRecordParser(ExportFile file, CsvLayout layout, CsvRows rows, CsvRowMapper mapper) {
+    private CsvRecordParser(CsvFile file, CsvLayout layout, CsvRows rows, CsvRowMapper mapper) {
         this.file = file;
         this.layout = layout;
         this.rows = rows;
         this.mapper = mapper;
     }
 
-    static RecordParser open(ExportFile file, CsvLayout layout) {
+    /** @param name the file's name in messages and rejects: the path as the user gave it */
+    public static RecordParser open(Path path, String name, CsvLayout layout) {
+        CsvFile file = new CsvFile(path, name);
         CsvRows rows = CsvRows.open(file, layout);
         try {
             CsvHeader.check(file, layout, rows);
@@ -100,7 +102,7 @@ final class CsvRecordParser implements RecordParser {
     }
 
     /** The reject of the rest of a file from the line where its CSV stops making sense. */
-    static SourceRecord malformedFrom(ExportFile file, long line, RuntimeException failure) {
+    static SourceRecord malformedFrom(CsvFile file, long line, RuntimeException failure) {
         return SourceRecord.unreadable(new RecordOrigin(file.displayName(), line, null, null),
                 "malformed CSV from this line on (" + Throwables.rootMessage(failure) + "); the rest of the file cannot be read");
     }

@@ -1,12 +1,11 @@
 package dev.migrator.source.csv;
 
-import dev.migrator.source.ExportFile;
 import dev.migrator.source.InvalidRecordException;
-import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.SourceContact;
 import dev.migrator.source.SourceConversation.SourceMessage;
-import dev.migrator.source.SourceRecord;
+import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceRecord.RecordOrigin;
+import dev.migrator.source.SourceRecord;
 import dev.migrator.source.Timestamps;
 import dev.migrator.source.csv.CsvRows.Row;
 import dev.migrator.support.Keywords;
@@ -34,12 +33,12 @@ final class CsvRowMapper {
 
     private static final Pattern LIST_SEPARATOR = Pattern.compile("\\|");
 
-    private final ExportFile file;
+    private final CsvFile file;
     private final CsvLayout layout;
     private final List<String> headerNames;
     private final ScatteredConversations scattered;
 
-    CsvRowMapper(ExportFile file, CsvLayout layout, List<String> headerNames, ScatteredConversations scattered) {
+    CsvRowMapper(CsvFile file, CsvLayout layout, List<String> headerNames, ScatteredConversations scattered) {
         this.file = file;
         this.layout = layout;
         this.headerNames = headerNames;

@@ -1,6 +1,5 @@
 package dev.migrator.source.csv;
 
-import dev.migrator.source.ExportFile;
 import dev.migrator.source.StrictDecoding;
 import dev.migrator.source.UnusableInputException;
 import dev.migrator.support.Throwables;
@@ -45,7 +44,7 @@ final class CsvRows implements Closeable {
     }
 
     /** The file positioned after its header; its header is not checked yet. */
-    static CsvRows open(ExportFile file, CsvLayout layout) {
+    static CsvRows open(CsvFile file, CsvLayout layout) {
         CSVFormat format = CSVFormat.RFC4180.builder().setDelimiter(layout.delimiter())
                 .setHeader().setSkipHeaderRecord(true)
                 // Blank lines come through as records (and are skipped here) so that line numbers stay true.
@@ -104,7 +103,7 @@ final class CsvRows implements Closeable {
     }
 
     /** The file is not text in the layout's encoding: unusable as configured, whichever record the byte is in. */
-    static UnusableInputException notInEncoding(ExportFile file, CsvLayout layout) {
+    static UnusableInputException notInEncoding(CsvFile file, CsvLayout layout) {
         long line;
         try (InputStream in = bomless(file)) {
             line = StrictDecoding.firstUndecodableLine(in, layout.encoding());
@@ -118,7 +117,7 @@ final class CsvRows implements Closeable {
                 + "from Windows tools, UTF-16 for some spreadsheet exports)"));
     }
 
-    private static InputStream bomless(ExportFile file) throws IOException {
+    private static InputStream bomless(CsvFile file) throws IOException {
         return BOMInputStream.builder().setInputStream(Files.newInputStream(file.path())).get();
     }
 

@@ -1,6 +1,5 @@
 package dev.migrator.source.csv;
 
-import dev.migrator.source.ExportFile;
 import dev.migrator.source.UnusableInputException;
 import dev.migrator.source.csv.CsvRows.Row;
 import java.io.IOException;
@@ -28,7 +27,7 @@ final class ScatteredConversations {
     }
 
     /** A file that cannot be read to its end is left to the main pass, which meets the same problem and says what it is. */
-    static ScatteredConversations find(ExportFile file, CsvLayout layout) {
+    static ScatteredConversations find(CsvFile file, CsvLayout layout) {
         Map<String, Long> firstLine = new HashMap<>();
         Map<String, List<Long>> scattered = new HashMap<>();
         CsvRows rows;

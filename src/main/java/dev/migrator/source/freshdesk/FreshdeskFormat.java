@@ -1,10 +1,10 @@
 package dev.migrator.source.freshdesk;
 
-import dev.migrator.source.ExportFile;
-import dev.migrator.source.ExportFormat;
-import dev.migrator.source.ReadContext;
 import dev.migrator.source.RecordParser;
 import dev.migrator.source.SourceSystem;
+import dev.migrator.source.format.ExportFile;
+import dev.migrator.source.format.ExportFormat;
+import dev.migrator.source.format.ReadContext;
 import dev.migrator.source.json.JsonRecordParser;
 import dev.migrator.support.Keywords;
 import java.util.Set;
@@ -30,7 +30,7 @@ public final class FreshdeskFormat extends ExportFormat {
 
     @Override
     public RecordParser open(ExportFile file, ReadContext context) {
-        return JsonRecordParser.open(file, new FreshdeskTicketMapper(context.people(file.format(), FreshdeskTicketMapper::person)));
+        return JsonRecordParser.open(file.path(), file.displayName(), new FreshdeskTicketMapper(context.people(file.format(), FreshdeskTicketMapper::person)));
     }
 
     /** A ticket's status as the planner reads it: closed when resolved or closed, else open. */

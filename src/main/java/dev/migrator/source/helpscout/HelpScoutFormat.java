@@ -1,10 +1,10 @@
 package dev.migrator.source.helpscout;
 
-import dev.migrator.source.ExportFile;
-import dev.migrator.source.ExportFormat;
-import dev.migrator.source.ReadContext;
 import dev.migrator.source.RecordParser;
 import dev.migrator.source.SourceSystem;
+import dev.migrator.source.format.ExportFile;
+import dev.migrator.source.format.ExportFormat;
+import dev.migrator.source.format.ReadContext;
 import dev.migrator.source.json.JsonRecordParser;
 import dev.migrator.support.Keywords;
 import java.util.Set;
@@ -26,7 +26,7 @@ public final class HelpScoutFormat extends ExportFormat {
 
     @Override
     public RecordParser open(ExportFile file, ReadContext context) {
-        return JsonRecordParser.open(file, HelpScoutConversationMapper.INSTANCE);
+        return JsonRecordParser.open(file.path(), file.displayName(), HelpScoutConversationMapper.INSTANCE);
     }
 
     /** A conversation's status as the planner reads it: closed when closed or spam, else as written. */

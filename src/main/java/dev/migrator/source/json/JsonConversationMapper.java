@@ -6,17 +6,17 @@ import static dev.migrator.source.json.JsonFields.object;
 import static dev.migrator.source.json.JsonFields.strings;
 import static dev.migrator.source.json.JsonFields.text;
 
-import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.SourceContact;
 import dev.migrator.source.SourceConversation.SourceMessage;
+import dev.migrator.source.SourceConversation;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
 /** Reads one canonical JSON record (the README's canonical format), checking the JSON types. */
-final class JsonConversationMapper implements JsonRecordMapper {
+public final class JsonConversationMapper implements JsonRecordMapper {
 
-    static final JsonConversationMapper INSTANCE = new JsonConversationMapper();
+    public static final JsonConversationMapper INSTANCE = new JsonConversationMapper();
 
     private JsonConversationMapper() {
     }

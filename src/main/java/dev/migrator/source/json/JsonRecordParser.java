@@ -1,29 +1,30 @@
 package dev.migrator.source.json;
 
-import dev.migrator.source.ExportFile;
 import dev.migrator.source.InvalidRecordException;
 import dev.migrator.source.RecordParser;
-import dev.migrator.source.SourceRecord;
 import dev.migrator.source.SourceRecord.RecordOrigin;
+import dev.migrator.source.SourceRecord;
 import dev.migrator.source.json.JsonValues.Value;
 import java.io.IOException;
+import java.nio.file.Path;
 import tools.jackson.databind.JsonNode;
 
 /** A JSON export, canonical or a helpdesk's own: each value of the file is one conversation, read by a {@link JsonRecordMapper}. */
 public final class JsonRecordParser implements RecordParser {
 
-    private final ExportFile file;
+    private final String name;
     private final JsonValues values;
     private final JsonRecordMapper mapper;
 
-    private JsonRecordParser(ExportFile file, JsonValues values, JsonRecordMapper mapper) {
-        this.file = file;
+    private JsonRecordParser(String name, JsonValues values, JsonRecordMapper mapper) {
+        this.name = name;
         this.values = values;
         this.mapper = mapper;
     }
 
-    public static RecordParser open(ExportFile file, JsonRecordMapper mapper) {
-        return new JsonRecordParser(file, JsonValues.open(file.path(), file.displayName()), mapper);
+    /** @param name the file's name in messages and rejects: the path as the user gave it */
+    public static RecordParser open(Path path, String name, JsonRecordMapper mapper) {
+        return new JsonRecordParser(name, JsonValues.open(path, name), mapper);
     }
 
     @Override
@@ -33,11 +34,11 @@ public final class JsonRecordParser implements RecordParser {
             return null;
         }
         if (!value.readable()) {
-            return SourceRecord.unreadable(new RecordOrigin(file.displayName(), value.line(), null, value.node()),
+            return SourceRecord.unreadable(new RecordOrigin(name, value.line(), null, value.node()),
                     value.problem());
         }
         JsonNode node = value.node();
-        RecordOrigin origin = new RecordOrigin(file.displayName(), value.line(), mapper.idOf(node), node);
+        RecordOrigin origin = new RecordOrigin(name, value.line(), mapper.idOf(node), node);
         try {
             return SourceRecord.of(origin, mapper.toConversation(node));
         } catch (InvalidRecordException e) {

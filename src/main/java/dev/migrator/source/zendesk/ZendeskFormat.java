@@ -1,10 +1,10 @@
 package dev.migrator.source.zendesk;
 
-import dev.migrator.source.ExportFile;
-import dev.migrator.source.ExportFormat;
-import dev.migrator.source.ReadContext;
 import dev.migrator.source.RecordParser;
 import dev.migrator.source.SourceSystem;
+import dev.migrator.source.format.ExportFile;
+import dev.migrator.source.format.ExportFormat;
+import dev.migrator.source.format.ReadContext;
 import dev.migrator.source.json.JsonRecordParser;
 import tools.jackson.databind.JsonNode;
 
@@ -26,6 +26,6 @@ public final class ZendeskFormat extends ExportFormat {
 
     @Override
     public RecordParser open(ExportFile file, ReadContext context) {
-        return JsonRecordParser.open(file, new ZendeskTicketMapper(context.people(file.format(), ZendeskTicketMapper::person)));
+        return JsonRecordParser.open(file.path(), file.displayName(), new ZendeskTicketMapper(context.people(file.format(), ZendeskTicketMapper::person)));
     }
 }

@@ -2,8 +2,6 @@ package dev.migrator.source.csv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.migrator.source.ExportFile;
-import dev.migrator.source.InputFormat;
 import dev.migrator.source.SourceRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +12,7 @@ class CsvRecordParserTest {
 
     @Test
     void aFailureWithoutAMessageStillGivesAReadableReason() {
-        ExportFile file = new ExportFile(Path.of("export.csv"), InputFormat.CONVERSATIONS_CSV);
+        CsvFile file = new CsvFile(Path.of("export.csv"), "export.csv");
 
         SourceRecord reject = CsvRecordParser.malformedFrom(file, 7, new UncheckedIOException(new IOException()));
 

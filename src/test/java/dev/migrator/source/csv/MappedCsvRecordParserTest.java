@@ -3,15 +3,15 @@ package dev.migrator.source.csv;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.migrator.source.ExportFile;
-import dev.migrator.source.ExportInspector;
-import dev.migrator.source.InputFormat;
-import dev.migrator.source.ReadContext;
 import dev.migrator.source.RecordParser;
 import dev.migrator.source.SourceConversation.SourceMessage;
 import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceRecord;
 import dev.migrator.source.UnusableInputException;
+import dev.migrator.source.format.ExportFile;
+import dev.migrator.source.format.ReadContext;
+import dev.migrator.source.input.ExportInspector;
+import dev.migrator.source.input.InputFormat;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,7 +62,7 @@ class MappedCsvRecordParserTest {
 
     private static List<SourceRecord> read(Path file, CsvLayout layout) throws Exception {
         // As the preflight reads it (the job's reader opens the same parser).
-        try (RecordParser parser = RecordParser.open(new ExportFile(file, InputFormat.CSV), new ReadContext(null, layout))) {
+        try (RecordParser parser = InputFormat.open(new ExportFile(file, InputFormat.CSV.format()), new ReadContext(null, layout))) {
             List<SourceRecord> records = new ArrayList<>();
             for (SourceRecord r = parser.next(); r != null; r = parser.next()) {
                 records.add(r);

@@ -7,16 +7,16 @@ import dev.migrator.mapping.ConversationPlanner;
 import dev.migrator.mapping.MappedRecord;
 import dev.migrator.mapping.PlannedConversation;
 import dev.migrator.mapping.PlannedPart;
-import dev.migrator.source.ExportFile;
-import dev.migrator.source.ExportInspector;
-import dev.migrator.source.ExportReader;
-import dev.migrator.source.InputFormat;
 import dev.migrator.source.InvalidRecordException;
-import dev.migrator.source.ReadContext;
 import dev.migrator.source.SourceConversation.SourceMessage;
 import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceRecord;
 import dev.migrator.source.SourceSystem;
+import dev.migrator.source.format.ExportFile;
+import dev.migrator.source.format.ReadContext;
+import dev.migrator.source.input.ExportInspector;
+import dev.migrator.source.input.ExportReader;
+import dev.migrator.source.input.InputFormat;
 import dev.migrator.source.json.JsonValues;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -355,7 +355,7 @@ class HelpScoutConversationMapperTest {
     }
 
     private static List<SourceRecord> readAll(Path file) throws Exception {
-        ExportReader reader = new ExportReader(List.of(new ExportFile(file, InputFormat.HELPSCOUT)), new ReadContext(null, null));
+        ExportReader reader = new ExportReader(List.of(new ExportFile(file, InputFormat.HELPSCOUT.format())), new ReadContext(null, null));
         reader.open(new ExecutionContext());
         List<SourceRecord> records = new ArrayList<>();
         for (SourceRecord r = reader.read(); r != null; r = reader.read()) {

@@ -1,12 +1,16 @@
-package dev.migrator.source;
+package dev.migrator.source.input;
 
-import dev.migrator.source.ExportFormat.Users;
-import dev.migrator.source.csv.CanonicalCsvFormat;
-import dev.migrator.source.csv.MappedCsvFormat;
+import dev.migrator.source.RecordParser;
+import dev.migrator.source.canonical.CanonicalCsvFormat;
+import dev.migrator.source.canonical.CanonicalJsonFormat;
+import dev.migrator.source.canonical.MappedCsvFormat;
+import dev.migrator.source.format.ExportFile;
+import dev.migrator.source.format.ExportFormat.Users;
+import dev.migrator.source.format.ExportFormat;
+import dev.migrator.source.format.ReadContext;
 import dev.migrator.source.freshdesk.FreshdeskFormat;
 import dev.migrator.source.front.FrontFormat;
 import dev.migrator.source.helpscout.HelpScoutFormat;
-import dev.migrator.source.json.CanonicalJsonFormat;
 import dev.migrator.source.zendesk.ZendeskFormat;
 import java.util.Arrays;
 import java.util.Optional;
@@ -25,22 +29,28 @@ public enum InputFormat {
     HELPSCOUT(new HelpScoutFormat()),
     FRONT(new FrontFormat());
 
-    private final ExportFormat definition;
+    private final ExportFormat format;
 
-    InputFormat(ExportFormat definition) {
-        this.definition = definition;
+    InputFormat(ExportFormat format) {
+        this.format = format;
     }
 
     public String cliName() {
-        return definition.cliName();
+        return format.cliName();
     }
 
     public Users users() {
-        return definition.users();
+        return format.users();
     }
 
-    ExportFormat definition() {
-        return definition;
+    /** What the format is: the one instance an {@link ExportFile} in this format holds. */
+    public ExportFormat format() {
+        return format;
+    }
+
+    /** A parser of the file's records, by its format's rules. */
+    public static RecordParser open(ExportFile file, ReadContext context) {
+        return file.format().open(file, context);
     }
 
     public static Optional<InputFormat> fromCliName(String name) {

@@ -1,10 +1,12 @@
-package dev.migrator.source.json;
+package dev.migrator.source.canonical;
 
-import dev.migrator.source.ExportFile;
-import dev.migrator.source.ExportFormat;
-import dev.migrator.source.ReadContext;
 import dev.migrator.source.RecordParser;
 import dev.migrator.source.SourceSystem;
+import dev.migrator.source.format.ExportFile;
+import dev.migrator.source.format.ExportFormat;
+import dev.migrator.source.format.ReadContext;
+import dev.migrator.source.json.JsonConversationMapper;
+import dev.migrator.source.json.JsonRecordParser;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -24,6 +26,6 @@ public final class CanonicalJsonFormat extends ExportFormat {
 
     @Override
     public RecordParser open(ExportFile file, ReadContext context) {
-        return JsonRecordParser.open(file, JsonConversationMapper.INSTANCE);
+        return JsonRecordParser.open(file.path(), file.displayName(), JsonConversationMapper.INSTANCE);
     }
 }

@@ -1,5 +1,6 @@
-package dev.migrator.source;
+package dev.migrator.source.format;
 
+import dev.migrator.source.UnusableInputException;
 import dev.migrator.source.csv.CsvLayout;
 import dev.migrator.source.json.People;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ public final class ReadContext {
 
     private final Path users;
     private final CsvLayout csvLayout;
-    private final Map<InputFormat, People> people = new ConcurrentHashMap<>();
+    private final Map<ExportFormat, People> people = new ConcurrentHashMap<>();
 
     /** @param users the people file, or {@code null}; @param csvLayout the configured CSV mapping, or {@code null} */
     public ReadContext(Path users, CsvLayout csvLayout) {
@@ -34,7 +35,7 @@ public final class ReadContext {
     }
 
     /** The people file read by {@code format}'s rules; {@code null} when there is none. */
-    public People people(InputFormat format, Function<JsonNode, People.Person> reader) {
+    public People people(ExportFormat format, Function<JsonNode, People.Person> reader) {
         if (users == null) {
             return null;
         }

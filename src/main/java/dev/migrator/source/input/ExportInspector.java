@@ -1,6 +1,8 @@
-package dev.migrator.source;
+package dev.migrator.source.input;
 
+import dev.migrator.source.SourceSystem;
 import dev.migrator.source.csv.CsvLayout;
+import dev.migrator.source.format.ExportFormat;
 import dev.migrator.source.json.JsonValues;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -67,8 +69,8 @@ public final class ExportInspector {
      */
     private static Optional<InputFormat> firstRecognising(Predicate<ExportFormat> recognises) {
         return Arrays.stream(InputFormat.values())
-                .sorted(Comparator.comparing(f -> f.definition().system() == SourceSystem.CANONICAL))
-                .filter(f -> recognises.test(f.definition()))
+                .sorted(Comparator.comparing(f -> f.format().system() == SourceSystem.CANONICAL))
+                .filter(f -> recognises.test(f.format()))
                 .findFirst();
     }
 }

@@ -1,5 +1,7 @@
-package dev.migrator.source;
+package dev.migrator.source.format;
 
+import dev.migrator.source.RecordParser;
+import dev.migrator.source.SourceSystem;
 import dev.migrator.source.csv.CsvLayout;
 import java.nio.file.Path;
 import tools.jackson.databind.JsonNode;
@@ -8,7 +10,7 @@ import tools.jackson.databind.JsonNode;
  * What the migrator knows of one input format, in one class of the format's own package: its name
  * on the command line, the helpdesk it comes from, whether a people file goes with it, how its
  * files are recognised and read, and (for its mapper to apply) which of its statuses close a
- * conversation. {@link InputFormat} lists them.
+ * conversation. The registry of the formats, {@code InputFormat}, lists them.
  */
 public abstract class ExportFormat {
 

@@ -1,10 +1,12 @@
-package dev.migrator.source.csv;
+package dev.migrator.source.canonical;
 
-import dev.migrator.source.ExportFile;
-import dev.migrator.source.ExportFormat;
-import dev.migrator.source.ReadContext;
 import dev.migrator.source.RecordParser;
 import dev.migrator.source.SourceSystem;
+import dev.migrator.source.csv.CsvLayout;
+import dev.migrator.source.csv.CsvRecordParser;
+import dev.migrator.source.format.ExportFile;
+import dev.migrator.source.format.ExportFormat;
+import dev.migrator.source.format.ReadContext;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Set;
@@ -32,6 +34,6 @@ public final class CanonicalCsvFormat extends ExportFormat {
 
     @Override
     public RecordParser open(ExportFile file, ReadContext context) {
-        return CsvRecordParser.open(file, LAYOUT);
+        return CsvRecordParser.open(file.path(), file.displayName(), LAYOUT);
     }
 }

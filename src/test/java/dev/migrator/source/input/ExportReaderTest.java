@@ -1,8 +1,13 @@
-package dev.migrator.source;
+package dev.migrator.source.input;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.migrator.source.SourceConversation;
+import dev.migrator.source.SourceRecord;
+import dev.migrator.source.UnusableInputException;
+import dev.migrator.source.format.ExportFile;
+import dev.migrator.source.format.ReadContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,7 +49,7 @@ class ExportReaderTest {
                 ]
                 """);
 
-        List<SourceRecord> records = readAll(new ExportReader(List.of(new ExportFile(file, InputFormat.CONVERSATIONS)), NO_EXTRAS),
+        List<SourceRecord> records = readAll(new ExportReader(List.of(new ExportFile(file, InputFormat.CONVERSATIONS.format())), NO_EXTRAS),
                 new ExecutionContext());
 
         assertThat(records).hasSize(3);
@@ -61,7 +66,7 @@ class ExportReaderTest {
         Path file = dir.resolve("a.jsonl");
         Files.writeString(file, "\n\n{\"id\":\"c-1\"}\n\n{\"id\": broken\n{\"id\":\"c-3\"}\n");
 
-        List<SourceRecord> records = readAll(new ExportReader(List.of(new ExportFile(file, InputFormat.CONVERSATIONS)), NO_EXTRAS),
+        List<SourceRecord> records = readAll(new ExportReader(List.of(new ExportFile(file, InputFormat.CONVERSATIONS.format())), NO_EXTRAS),
                 new ExecutionContext());
 
         assertThat(records).extracting(r -> r.origin().line()).containsExactly(3L, 5L, 6L);
@@ -78,7 +83,7 @@ class ExportReaderTest {
                 + "c-2,,,,,bo@x.org,,,,m-1,contact,,,,2021-01-02T00:00:00Z,Only one,\n"
                 + "c-3,,,,,too,few,fields\n");
 
-        List<SourceRecord> records = readAll(new ExportReader(List.of(new ExportFile(file, InputFormat.CONVERSATIONS_CSV)), NO_EXTRAS),
+        List<SourceRecord> records = readAll(new ExportReader(List.of(new ExportFile(file, InputFormat.CONVERSATIONS_CSV.format())), NO_EXTRAS),
                 new ExecutionContext());
 
         assertThat(records).hasSize(3);
@@ -103,8 +108,8 @@ class ExportReaderTest {
                 + "c-3,,,,,a@x.org,,,,m-1,contact,,,,2021-01-01T00:00:00Z,x,\n"
                 + "c-3,,,,,a@x.org,,,,m-2,contact,,,,2021-01-01T00:01:00Z,y,\n"
                 + "c-4,,,,,a@x.org,,,,m-1,contact,,,,2021-01-01T00:00:00Z,z,\n");
-        List<ExportFile> files = List.of(new ExportFile(one, InputFormat.CONVERSATIONS),
-                new ExportFile(two, InputFormat.CONVERSATIONS_CSV));
+        List<ExportFile> files = List.of(new ExportFile(one, InputFormat.CONVERSATIONS.format()),
+                new ExportFile(two, InputFormat.CONVERSATIONS_CSV.format()));
 
         ExportReader first = new ExportReader(files, NO_EXTRAS);
         ExecutionContext context = new ExecutionContext();
@@ -125,7 +130,7 @@ class ExportReaderTest {
         Path file = dir.resolve("bad.csv");
         Files.writeString(file, "conversation_id,body\nc-1,x\n");
 
-        assertThatThrownBy(() -> RecordParser.open(new ExportFile(file, InputFormat.CONVERSATIONS_CSV), NO_EXTRAS))
+        assertThatThrownBy(() -> InputFormat.open(new ExportFile(file, InputFormat.CONVERSATIONS_CSV.format()), NO_EXTRAS))
                 .isInstanceOf(UnusableInputException.class)
                 .hasMessageContaining("lacks the column(s) author_type, created_at");
     }

@@ -1,5 +1,9 @@
-package dev.migrator.source;
+package dev.migrator.source.input;
 
+import dev.migrator.source.RecordParser;
+import dev.migrator.source.SourceRecord;
+import dev.migrator.source.format.ExportFile;
+import dev.migrator.source.format.ReadContext;
 import java.io.IOException;
 import java.util.List;
 import org.springframework.batch.infrastructure.item.support.AbstractItemCountingItemStreamItemReader;
@@ -25,7 +29,7 @@ public class ExportReader extends AbstractItemCountingItemStreamItemReader<Sourc
     @Override
     protected void doOpen() {
         fileIndex = 0;
-        current = files.isEmpty() ? null : RecordParser.open(files.get(0), context);
+        current = files.isEmpty() ? null : InputFormat.open(files.get(0), context);
     }
 
     @Override
@@ -37,7 +41,7 @@ public class ExportReader extends AbstractItemCountingItemStreamItemReader<Sourc
             }
             current.close();
             fileIndex++;
-            current = fileIndex < files.size() ? RecordParser.open(files.get(fileIndex), context) : null;
+            current = fileIndex < files.size() ? InputFormat.open(files.get(fileIndex), context) : null;
         }
         return null;
     }

@@ -1,10 +1,12 @@
-package dev.migrator.source.csv;
+package dev.migrator.source.canonical;
 
-import dev.migrator.source.ExportFile;
-import dev.migrator.source.ExportFormat;
-import dev.migrator.source.ReadContext;
 import dev.migrator.source.RecordParser;
 import dev.migrator.source.SourceSystem;
+import dev.migrator.source.csv.CsvLayout;
+import dev.migrator.source.csv.CsvRecordParser;
+import dev.migrator.source.format.ExportFile;
+import dev.migrator.source.format.ExportFormat;
+import dev.migrator.source.format.ReadContext;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -49,6 +51,6 @@ public final class MappedCsvFormat extends ExportFormat {
 
     @Override
     public RecordParser open(ExportFile file, ReadContext context) {
-        return CsvRecordParser.open(file, context.csvLayout());
+        return CsvRecordParser.open(file.path(), file.displayName(), context.csvLayout());
     }
 }

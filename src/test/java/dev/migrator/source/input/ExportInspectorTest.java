@@ -1,4 +1,4 @@
-package dev.migrator.source;
+package dev.migrator.source.input;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

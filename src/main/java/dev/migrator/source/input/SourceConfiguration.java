@@ -1,4 +1,4 @@
-package dev.migrator.source;
+package dev.migrator.source.input;
 
 import dev.migrator.source.csv.CsvMappingProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
