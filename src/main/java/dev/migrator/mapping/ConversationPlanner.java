@@ -34,7 +34,7 @@ import org.apache.commons.lang3.StringUtils;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
 /**
- * Applies the mapping rules (listed in the README) to one source conversation. Pure: no I/O,
+ * Applies the mapping rules (listed in docs/mapping-rules.md) to one source conversation. Pure: no I/O,
  * so a record always maps the same way, on a first run and on a restart.
  */
 public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRecord> {

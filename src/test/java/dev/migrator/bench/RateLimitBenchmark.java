@@ -17,7 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Throughput at Intercom's rate limit, against the fake Intercom with a per-10-second limit L
  * and 100 ± 50 ms answers: once configured at the server's own rate and once at ten times it.
  * Prints achieved calls/s ÷ (L/10), the 429s and the calls per conversation. Not part of the
- * test suite; the README's Performance section says how to run it.
+ * test suite; docs/performance.md says how to run it.
  *
  * <p>Usage: {@code RateLimitBenchmark [limitPerWindow=300] [seconds=70]}
  */

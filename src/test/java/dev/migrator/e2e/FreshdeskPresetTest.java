@@ -167,7 +167,7 @@ class FreshdeskPresetTest {
                 .containsExactlyInAnyOrderElementsOf(ticket.path("tags").valueStream().map(JsonNode::asString).toList());
     }
 
-    /** The rules of the README's Freshdesk section, applied to the sample: description first, then the conversations. */
+    /** The rules of docs/formats/freshdesk.md, applied to the sample: description first, then the conversations. */
     private List<Expected> expectedMessages(JsonNode ticket) {
         List<Expected> expected = new ArrayList<>();
         boolean outbound = ticket.path("source").asInt() == 10;

@@ -160,7 +160,7 @@ class FrontPresetTest {
                 source.path("tags").valueStream().map(t -> t.path("name").asString()).toList());
     }
 
-    /** The README's Front rules applied to the sample: messages and comments merged by their exact times. */
+    /** docs/formats/front.md's rules applied to the sample: messages and comments merged by their exact times. */
     private List<Expected> expectedMessages(JsonNode source) {
         List<Expected> expected = new ArrayList<>();
         for (JsonNode message : source.path("messages")) {

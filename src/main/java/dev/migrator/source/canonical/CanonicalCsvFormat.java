@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** The migrator's own CSV format, one row per message (the README's canonical CSV), {@code --format conversations-csv}. */
+/** The migrator's own CSV format, one row per message (docs/formats/canonical-csv.md), {@code --format conversations-csv}. */
 public final class CanonicalCsvFormat extends ExportFormat {
 
     /** Its columns are the canonical fields; "closed" and "solved" close a conversation, other statuses pass on as written. */

@@ -10,7 +10,7 @@ import dev.migrator.source.json.JsonRecordParser;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The migrator's own JSON format (the README's canonical format), {@code --format conversations}.
+ * The migrator's own JSON format (docs/formats/canonical-json.md), {@code --format conversations}.
  * Its statuses are the planner's own words, kept as written.
  */
 public final class CanonicalJsonFormat extends ExportFormat {

@@ -55,7 +55,7 @@ public record CsvMappingProperties(Map<String, String> columns, String delimiter
                 || timezone != null || contactAuthors != null || agentAuthors != null || internalValues != null
                 || closedStatuses != null)) {
             throw new IllegalArgumentException("the mapping section has no mapping.columns: name the column that holds "
-                    + "each field (at least " + String.join(", ", CsvLayout.REQUIRED) + "); see the README's \"Any CSV\" section");
+                    + "each field (at least " + String.join(", ", CsvLayout.REQUIRED) + "); see docs/formats/any-csv.md");
         }
         columns = canonicalNames(columns == null ? Map.of() : columns);
         delimiter = delimiter == null ? "," : delimiter;

@@ -29,7 +29,7 @@ public final class ReadContext {
     public CsvLayout csvLayout() {
         if (csvLayout == null) {
             throw new UnusableInputException("--format csv reads a CSV through the mapping section of the configuration "
-                    + "(migration-config.yml or --config), and there is none; see the README's \"Any CSV\" section");
+                    + "(migration-config.yml or --config), and there is none; see docs/formats/any-csv.md");
         }
         return csvLayout;
     }

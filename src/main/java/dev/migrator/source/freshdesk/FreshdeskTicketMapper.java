@@ -28,7 +28,7 @@ import tools.jackson.databind.JsonNode;
  * Freshdesk's v2 API tickets, one JSON array or JSON Lines, each with its {@code conversations}
  * embedded (the shape of {@code GET /api/v2/tickets/{id}?include=conversations,requester}, with all
  * the pages of {@code GET /api/v2/tickets/{id}/conversations}: the include gives only ten), and optionally the contacts and agents ({@code --users}) that name requesters and writers.
- * The ticket's description is its first message. The README's "Freshdesk" section lists the
+ * The ticket's description is its first message. docs/formats/freshdesk.md lists the
  * mapping field by field.
  */
 final class FreshdeskTicketMapper implements JsonRecordMapper {

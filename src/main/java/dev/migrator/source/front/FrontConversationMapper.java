@@ -27,7 +27,7 @@ import tools.jackson.databind.JsonNode;
  * Front's API conversations, one JSON array or JSON Lines, each with its {@code messages} and
  * {@code comments} (internal discussion) embedded. Front lists messages newest first and keeps
  * comments apart, so the two are merged here in time order (to the fraction of a second, which
- * the planner's whole seconds would lose). The README's "Front" section lists the mapping field by field.
+ * the planner's whole seconds would lose). docs/formats/front.md lists the mapping field by field.
  */
 final class FrontConversationMapper implements JsonRecordMapper {
 

@@ -27,7 +27,7 @@ import tools.jackson.databind.JsonNode;
  * Help Scout's Mailbox API v2 conversations, each with its threads embedded
  * ({@code GET /v2/conversations?embed=threads}): one JSON array or JSON Lines. The threads may
  * sit in {@code _embedded.threads}, as the API returns them, or in a plain {@code threads} array.
- * The README's "Help Scout" section lists the mapping field by field.
+ * docs/formats/helpscout.md lists the mapping field by field.
  *
  * <p>The API lists threads newest first; they are put in time order here (by {@code createdAt},
  * then by thread id, which Help Scout hands out in increasing order), so that the planner sees an

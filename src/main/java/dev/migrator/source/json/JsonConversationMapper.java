@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
-/** Reads one canonical JSON record (the README's canonical format), checking the JSON types. */
+/** Reads one canonical JSON record (docs/formats/canonical-json.md), checking the JSON types. */
 public final class JsonConversationMapper implements JsonRecordMapper {
 
     public static final JsonConversationMapper INSTANCE = new JsonConversationMapper();

@@ -25,7 +25,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * Zendesk's JSON export: one ticket per line ({@code {"ticket":{…}}} or the bare ticket) with
  * its {@code comments}, and the users export ({@code --users}) that names requesters and
- * authors. The README's "Zendesk" section lists the mapping field by field.
+ * authors. docs/formats/zendesk.md lists the mapping field by field.
  */
 final class ZendeskTicketMapper implements JsonRecordMapper {
 
