@@ -4,9 +4,9 @@ import dev.migrator.cli.CommandLineParser;
 import dev.migrator.cli.Console;
 import dev.migrator.cli.ExitCode;
 import dev.migrator.cli.Invocation;
-import dev.migrator.cli.UsageException;
 import dev.migrator.cli.Launcher;
 import dev.migrator.cli.StartupFailure;
+import dev.migrator.cli.UsageException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -24,8 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Moves helpdesk conversation history into Intercom: see the README for the contract and
- * docs/architecture.md for the design. Parses the command line before Spring starts, then runs
- * one command in a context wired by each package's own configuration.
+ * docs/architecture.md for the design. Parses the command line before Spring starts, then runs one
+ * command in a context wired by each package's own configuration.
  */
 @SpringBootApplication
 public class ConversationMigratorApplication {
@@ -37,7 +37,8 @@ public class ConversationMigratorApplication {
     }
 
     /** Runs one command and returns its exit code; {@code main} without the {@code System.exit}. */
-    public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> environment) {
+    public static int run(
+            String[] args, PrintStream out, PrintStream err, Map<String, String> environment) {
         Optional<Invocation> parsed;
         try {
             parsed = CommandLineParser.parse(args, out);
@@ -50,24 +51,33 @@ public class ConversationMigratorApplication {
             return ExitCode.OK.code(); // help or the version, printed
         }
         Invocation invocation = parsed.get();
-        SpringApplication application = new SpringApplication(ConversationMigratorApplication.class);
+        SpringApplication application =
+                new SpringApplication(ConversationMigratorApplication.class);
         application.setBannerMode(Banner.Mode.OFF);
         application.setLogStartupInfo(false);
-        // A stop on SIGTERM is the job's own shutdown hook's work; closing the database under it would lose that.
+        // A stop on SIGTERM is the job's own shutdown hook's work; closing the database under it
+        // would lose that.
         application.setRegisterShutdownHook(false);
-        application.addInitializers(context -> {
-            context.getBeanFactory().registerSingleton("invocation", invocation);
-            context.getBeanFactory().registerSingleton("console", new Console(out, err));
-            context.getBeanFactory().registerSingleton("launcher", Launcher.detect(environment));
-            String token = environment.get(TOKEN_VARIABLE);
-            if (token != null && !token.isBlank()) {
-                // Above the config files, below the options: the order the README gives.
-                context.getEnvironment().getPropertySources().addAfter(
-                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                        new MapPropertySource("intercomTokenFromEnvironment", Map.of("intercom.access-token", token)));
-            }
-        });
-        try (ConfigurableApplicationContext context = application.run(springArguments(invocation))) {
+        application.addInitializers(
+                context -> {
+                    context.getBeanFactory().registerSingleton("invocation", invocation);
+                    context.getBeanFactory().registerSingleton("console", new Console(out, err));
+                    context.getBeanFactory()
+                            .registerSingleton("launcher", Launcher.detect(environment));
+                    String token = environment.get(TOKEN_VARIABLE);
+                    if (token != null && !token.isBlank()) {
+                        // Above the config files, below the options: the order the README gives.
+                        context.getEnvironment()
+                                .getPropertySources()
+                                .addAfter(
+                                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                                        new MapPropertySource(
+                                                "intercomTokenFromEnvironment",
+                                                Map.of("intercom.access-token", token)));
+                    }
+                });
+        try (ConfigurableApplicationContext context =
+                application.run(springArguments(invocation))) {
             return SpringApplication.exit(context);
         } catch (RuntimeException e) {
             StartupFailure failure = StartupFailure.of(e);
@@ -87,10 +97,14 @@ public class ConversationMigratorApplication {
         return Clock.systemUTC();
     }
 
-    /** Config files in the README's order: defaults, ./migration-config.yml, --config FILE; then options. */
+    /**
+     * Config files in the README's order: defaults, ./migration-config.yml, --config FILE; then
+     * options.
+     */
     private static String[] springArguments(Invocation invocation) {
         List<String> arguments = new ArrayList<>();
-        String locations = "optional:classpath:/application.yml,optional:file:./migration-config.yml";
+        String locations =
+                "optional:classpath:/application.yml,optional:file:./migration-config.yml";
         if (invocation.config() != null) {
             locations += ",file:" + invocation.config().toAbsolutePath();
         }

@@ -17,13 +17,20 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The commands; the invocation, console and launcher beans are registered by the application before it starts. */
+/**
+ * The commands; the invocation, console and launcher beans are registered by the application before
+ * it starts.
+ */
 @Configuration(proxyBeanMethods = false)
 public class CliConfiguration {
 
     @Bean
-    RunConsole runConsole(Console console, RunReport runReport, MigrationProperties migration,
-                          IntercomProperties intercom, ProgressDisplay progressDisplay) {
+    RunConsole runConsole(
+            Console console,
+            RunReport runReport,
+            MigrationProperties migration,
+            IntercomProperties intercom,
+            ProgressDisplay progressDisplay) {
         return new RunConsole(console, runReport, migration, intercom, progressDisplay);
     }
 
@@ -34,34 +41,70 @@ public class CliConfiguration {
 
     /** A live bar on a terminal; a line every 10 seconds in a log. */
     @Bean
-    ProgressDisplay progressDisplay(Console console, RunProgress runProgress, HttpTransport httpTransport) {
+    ProgressDisplay progressDisplay(
+            Console console, RunProgress runProgress, HttpTransport httpTransport) {
         return new ProgressDisplay(console, runProgress, httpTransport, Duration.ofSeconds(10));
     }
 
     @Bean
-    StatusCommand statusCommand(Console console, JobRepository jobRepository, RunReport runReport,
-                                MigrationProperties migration, Launcher launcher) {
-        return new StatusCommand(console, jobRepository, runReport, migration.stateDir().toAbsolutePath().normalize(),
+    StatusCommand statusCommand(
+            Console console,
+            JobRepository jobRepository,
+            RunReport runReport,
+            MigrationProperties migration,
+            Launcher launcher) {
+        return new StatusCommand(
+                console,
+                jobRepository,
+                runReport,
+                migration.stateDir().toAbsolutePath().normalize(),
                 launcher);
     }
 
     @Bean
-    VerifyCommand verifyCommand(Console console, IntercomApi liveIntercomApi, Ledger ledger,
-                                MigrationProperties migration, JsonMapper jsonMapper, ExecutorService migrationWorkers) {
-        return new VerifyCommand(console, liveIntercomApi, ledger, migration, jsonMapper, migrationWorkers);
+    VerifyCommand verifyCommand(
+            Console console,
+            IntercomApi liveIntercomApi,
+            Ledger ledger,
+            MigrationProperties migration,
+            JsonMapper jsonMapper,
+            ExecutorService migrationWorkers) {
+        return new VerifyCommand(
+                console, liveIntercomApi, ledger, migration, jsonMapper, migrationWorkers);
     }
 
     @Bean
-    WatchCommand watchCommand(Console console, MigrationRunner migrationRunner, RunConsole runConsole,
-                              GracefulShutdown gracefulShutdown, Clock clock, Launcher launcher) {
-        return new WatchCommand(console, migrationRunner, runConsole, gracefulShutdown, clock, launcher);
+    WatchCommand watchCommand(
+            Console console,
+            MigrationRunner migrationRunner,
+            RunConsole runConsole,
+            GracefulShutdown gracefulShutdown,
+            Clock clock,
+            Launcher launcher) {
+        return new WatchCommand(
+                console, migrationRunner, runConsole, gracefulShutdown, clock, launcher);
     }
 
     @Bean
-    CommandRunner commandRunner(Invocation invocation, Console console, MigrateCommand migrateCommand,
-                                StatusCommand statusCommand, VerifyCommand verifyCommand, WatchCommand watchCommand,
-                                MigrationProperties migration, GracefulShutdown gracefulShutdown, Launcher launcher) {
-        return new CommandRunner(invocation, console, migrateCommand, statusCommand, verifyCommand, watchCommand,
-                migration, gracefulShutdown, launcher);
+    CommandRunner commandRunner(
+            Invocation invocation,
+            Console console,
+            MigrateCommand migrateCommand,
+            StatusCommand statusCommand,
+            VerifyCommand verifyCommand,
+            WatchCommand watchCommand,
+            MigrationProperties migration,
+            GracefulShutdown gracefulShutdown,
+            Launcher launcher) {
+        return new CommandRunner(
+                invocation,
+                console,
+                migrateCommand,
+                statusCommand,
+                verifyCommand,
+                watchCommand,
+                migration,
+                gracefulShutdown,
+                launcher);
     }
 }

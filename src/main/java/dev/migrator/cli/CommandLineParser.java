@@ -23,15 +23,15 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * The command line of the README's contract, in picocli's annotation model: a command per
- * subcommand, the options they share as mixins. Parsed before Spring starts, into the
- * {@link Invocation} the commands receive.
+ * subcommand, the options they share as mixins. Parsed before Spring starts, into the {@link
+ * Invocation} the commands receive.
  */
 public final class CommandLineParser {
 
-    private static final String NO_COMMAND = "no command given: use migrate, status, resume, report, verify or watch";
+    private static final String NO_COMMAND =
+            "no command given: use migrate, status, resume, report, verify or watch";
 
-    private CommandLineParser() {
-    }
+    private CommandLineParser() {}
 
     /**
      * The invocation {@code args} ask for, checked; empty when they ask for help or the version,
@@ -52,9 +52,12 @@ public final class CommandLineParser {
             Subcommand subcommand = (Subcommand) parsed.subcommand().commandSpec().userObject();
             return Optional.of(subcommand.invocation(List.of(args)));
         } catch (ParameterException e) {
-            // A converter's message names the option and the value already; picocli's prefix would repeat them.
-            throw new UsageException(e.getCause() instanceof TypeConversionException
-                    ? e.getCause().getMessage() : e.getMessage());
+            // A converter's message names the option and the value already; picocli's prefix would
+            // repeat them.
+            throw new UsageException(
+                    e.getCause() instanceof TypeConversionException
+                            ? e.getCause().getMessage()
+                            : e.getMessage());
         }
     }
 
@@ -65,48 +68,82 @@ public final class CommandLineParser {
         for (ExitCode exitCode : ExitCode.values()) {
             exitCodes.put(Integer.toString(exitCode.code()), exitCode.summary());
         }
-        commandLine.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(exitCodes);
+        commandLine
+                .getCommandSpec()
+                .usageMessage()
+                .exitCodeListHeading("%nExit codes:%n")
+                .exitCodeList(exitCodes);
         return commandLine;
     }
 
-    @CommandLine.Command(name = "conversation-migrator", mixinStandardHelpOptions = true,
-            versionProvider = VersionProvider.class, synopsisSubcommandLabel = "COMMAND",
-            subcommands = {Migrate.class, Status.class, Resume.class, Report.class, Verify.class, Watch.class,
-                    HelpCommand.class},
-            description = "Moves a helpdesk's conversation history into Intercom. A run that fails or is stopped "
-                    + "resumes where it stopped; the same command on a finished input sends nothing.",
+    @CommandLine.Command(
+            name = "conversation-migrator",
+            mixinStandardHelpOptions = true,
+            versionProvider = VersionProvider.class,
+            synopsisSubcommandLabel = "COMMAND",
+            subcommands = {
+                Migrate.class,
+                Status.class,
+                Resume.class,
+                Report.class,
+                Verify.class,
+                Watch.class,
+                HelpCommand.class
+            },
+            description =
+                    "Moves a helpdesk's conversation history into Intercom. A run that fails or is"
+                        + " stopped resumes where it stopped; the same command on a finished input"
+                        + " sends nothing.",
             footerHeading = "%n",
-            footer = {"The Intercom token comes from the environment variable INTERCOM_ACCESS_TOKEN.",
-                    "Run COMMAND --help for its options."})
-    static final class TopLevel {
-    }
+            footer = {
+                "The Intercom token comes from the environment variable INTERCOM_ACCESS_TOKEN.",
+                "Run COMMAND --help for its options."
+            })
+    static final class TopLevel {}
 
     /** What every command has: where the configuration and the state are. */
     static final class ConfigurationOptions {
-        @Option(names = "--config", paramLabel = "FILE",
-                description = "A configuration file, over ./migration-config.yml (the environment and the "
-                        + "options win over it).")
+        @Option(
+                names = "--config",
+                paramLabel = "FILE",
+                description =
+                        "A configuration file, over ./migration-config.yml (the environment and the"
+                                + " options win over it).")
         Path config;
 
-        @Option(names = "--state-dir", paramLabel = "DIR",
-                description = "The directory of the job repository, log, lock and run outputs (default .migrator, "
-                        + "or migration.state-dir of the configuration).")
+        @Option(
+                names = "--state-dir",
+                paramLabel = "DIR",
+                description =
+                        "The directory of the job repository, log, lock and run outputs (default"
+                                + " .migrator, or migration.state-dir of the configuration).")
         Path stateDir;
     }
 
     /** What migrate and watch share: how the exports are read, and whether anything is sent. */
     static final class RunOptions {
-        @Option(names = "--format", paramLabel = "F", completionCandidates = FormatNames.class,
-                description = "The format of the exports: ${COMPLETION-CANDIDATES}. Detected from each file's "
-                        + "content when omitted.")
+        @Option(
+                names = "--format",
+                paramLabel = "F",
+                completionCandidates = FormatNames.class,
+                description =
+                        "The format of the exports: ${COMPLETION-CANDIDATES}. Detected from each"
+                                + " file's content when omitted.")
         String format;
 
-        @Option(names = "--users", paramLabel = "FILE",
-                description = "The people file of a zendesk export (required) or a freshdesk one (optional).")
+        @Option(
+                names = "--users",
+                paramLabel = "FILE",
+                description =
+                        "The people file of a zendesk export (required) or a freshdesk one"
+                                + " (optional).")
         Path users;
 
-        @Option(names = "--dry-run",
-                description = "Send nothing and need no token: the requests are written to the run's requests.jsonl.")
+        @Option(
+                names = "--dry-run",
+                description =
+                        "Send nothing and need no token: the requests are written to the run's"
+                                + " requests.jsonl.")
         boolean dryRun;
     }
 
@@ -120,30 +157,48 @@ public final class CommandLineParser {
 
     /** A command the migrator runs once Spring is up, as opposed to help. */
     abstract static class Subcommand {
-        @Mixin
-        ConfigurationOptions configuration;
+        @Mixin ConfigurationOptions configuration;
 
         /** The invocation, its files checked; {@code arguments} repeat it in "to resume" lines. */
         abstract Invocation invocation(List<String> arguments);
 
-        /** The invocation of a command that reads no export: {@code report --html}'s file is its only other option. */
+        /**
+         * The invocation of a command that reads no export: {@code report --html}'s file is its
+         * only other option.
+         */
         Invocation configurationOnly(Command command, Path html, List<String> arguments) {
             requireFile(configuration.config, "--config");
-            return new Invocation(command, List.of(), null, null, configuration.config, configuration.stateDir, false,
-                    html, null, null, arguments);
+            return new Invocation(
+                    command,
+                    List.of(),
+                    null,
+                    null,
+                    configuration.config,
+                    configuration.stateDir,
+                    false,
+                    html,
+                    null,
+                    null,
+                    arguments);
         }
     }
 
-    @CommandLine.Command(name = "migrate", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-            description = "Migrates the exports, in the order given. Run again after a failure or a stop, it resumes; "
-                    + "on a finished input, it sends nothing.")
+    @CommandLine.Command(
+            name = "migrate",
+            mixinStandardHelpOptions = true,
+            versionProvider = VersionProvider.class,
+            description =
+                    "Migrates the exports, in the order given. Run again after a failure or a stop,"
+                            + " it resumes; on a finished input, it sends nothing.")
     static final class Migrate extends Subcommand {
-        @Option(names = "--input", paramLabel = "FILE", required = true,
+        @Option(
+                names = "--input",
+                paramLabel = "FILE",
+                required = true,
                 description = "An export to migrate; repeat it for several.")
         List<Path> inputs;
 
-        @Mixin
-        RunOptions run;
+        @Mixin RunOptions run;
 
         @Override
         Invocation invocation(List<String> arguments) {
@@ -152,14 +207,28 @@ public final class CommandLineParser {
                 requireFile(input, "--input");
             }
             requireFile(run.users, "--users");
-            return new Invocation(Command.MIGRATE, List.copyOf(inputs), run.format, run.users, configuration.config,
-                    configuration.stateDir, run.dryRun, null, null, null, arguments);
+            return new Invocation(
+                    Command.MIGRATE,
+                    List.copyOf(inputs),
+                    run.format,
+                    run.users,
+                    configuration.config,
+                    configuration.stateDir,
+                    run.dryRun,
+                    null,
+                    null,
+                    null,
+                    arguments);
         }
     }
 
-    @CommandLine.Command(name = "status", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-            description = "Lists the runs with their inputs, state and counts; for an unfinished run, its last error "
-                    + "and the command that resumes it.")
+    @CommandLine.Command(
+            name = "status",
+            mixinStandardHelpOptions = true,
+            versionProvider = VersionProvider.class,
+            description =
+                    "Lists the runs with their inputs, state and counts; for an unfinished run, its"
+                            + " last error and the command that resumes it.")
     static final class Status extends Subcommand {
         @Override
         Invocation invocation(List<String> arguments) {
@@ -167,9 +236,13 @@ public final class CommandLineParser {
         }
     }
 
-    @CommandLine.Command(name = "resume", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-            description = "Continues the latest unfinished run with the inputs it was started with (refused if a "
-                    + "file changed since).")
+    @CommandLine.Command(
+            name = "resume",
+            mixinStandardHelpOptions = true,
+            versionProvider = VersionProvider.class,
+            description =
+                    "Continues the latest unfinished run with the inputs it was started with"
+                            + " (refused if a file changed since).")
     static final class Resume extends Subcommand {
         @Override
         Invocation invocation(List<String> arguments) {
@@ -177,11 +250,18 @@ public final class CommandLineParser {
         }
     }
 
-    @CommandLine.Command(name = "report", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-            description = "Writes the latest run's summary.json, rejects.jsonl and report.html again and prints "
-                    + "where they are.")
+    @CommandLine.Command(
+            name = "report",
+            mixinStandardHelpOptions = true,
+            versionProvider = VersionProvider.class,
+            description =
+                    "Writes the latest run's summary.json, rejects.jsonl and report.html again and"
+                            + " prints where they are.")
     static final class Report extends Subcommand {
-        @Option(names = "--html", paramLabel = "FILE", description = "Also write the HTML report to this file.")
+        @Option(
+                names = "--html",
+                paramLabel = "FILE",
+                description = "Also write the HTML report to this file.")
         Path html;
 
         @Override
@@ -190,9 +270,14 @@ public final class CommandLineParser {
         }
     }
 
-    @CommandLine.Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-            description = "Checks every conversation the ledger says was created in the token's workspace against "
-                    + "Intercom; each difference goes to verify.jsonl (exit code 3 when there is one).")
+    @CommandLine.Command(
+            name = "verify",
+            mixinStandardHelpOptions = true,
+            versionProvider = VersionProvider.class,
+            description =
+                    "Checks every conversation the ledger says was created in the token's workspace"
+                            + " against Intercom; each difference goes to verify.jsonl (exit code 3"
+                            + " when there is one).")
     static final class Verify extends Subcommand {
         @Override
         Invocation invocation(List<String> arguments) {
@@ -200,21 +285,33 @@ public final class CommandLineParser {
         }
     }
 
-    @CommandLine.Command(name = "watch", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-            description = "Scheduled imports: each export that appears in the inbox is migrated once, as migrate "
-                    + "would, then moved to done/ or failed/. SIGTERM or Ctrl-C stops.")
+    @CommandLine.Command(
+            name = "watch",
+            mixinStandardHelpOptions = true,
+            versionProvider = VersionProvider.class,
+            description =
+                    "Scheduled imports: each export that appears in the inbox is migrated once, as"
+                            + " migrate would, then moved to done/ or failed/. SIGTERM or Ctrl-C"
+                            + " stops.")
     static final class Watch extends Subcommand {
-        @Option(names = "--inbox", paramLabel = "DIR", required = true,
+        @Option(
+                names = "--inbox",
+                paramLabel = "DIR",
+                required = true,
                 description = "The directory exports are dropped into.")
         Path inbox;
 
-        @Option(names = "--every", paramLabel = "DURATION", defaultValue = "1m", converter = ScanIntervalConverter.class,
-                description = "How often the inbox is scanned: 30s, 5m, 1h or ISO-8601 (PT5M); at least a second. "
-                        + "Default: ${DEFAULT-VALUE}.")
+        @Option(
+                names = "--every",
+                paramLabel = "DURATION",
+                defaultValue = "1m",
+                converter = ScanIntervalConverter.class,
+                description =
+                        "How often the inbox is scanned: 30s, 5m, 1h or ISO-8601 (PT5M); at least a"
+                                + " second. Default: ${DEFAULT-VALUE}.")
         Duration every;
 
-        @Mixin
-        RunOptions run;
+        @Mixin RunOptions run;
 
         @Override
         Invocation invocation(List<String> arguments) {
@@ -223,8 +320,18 @@ public final class CommandLineParser {
                 throw new UsageException("--inbox " + inbox + ": no such directory");
             }
             requireFile(run.users, "--users");
-            return new Invocation(Command.WATCH, List.of(), run.format, run.users, configuration.config,
-                    configuration.stateDir, run.dryRun, null, inbox, every, arguments);
+            return new Invocation(
+                    Command.WATCH,
+                    List.of(),
+                    run.format,
+                    run.users,
+                    configuration.config,
+                    configuration.stateDir,
+                    run.dryRun,
+                    null,
+                    inbox,
+                    every,
+                    arguments);
         }
     }
 

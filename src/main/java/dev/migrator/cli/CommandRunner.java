@@ -1,13 +1,13 @@
 package dev.migrator.cli;
 
-import dev.migrator.job.MigrationProperties;
 import dev.migrator.intercom.AccessDeniedException;
-import dev.migrator.job.MigrationRunner;
-import dev.migrator.support.Throwables;
 import dev.migrator.intercom.IntercomUnavailableException;
 import dev.migrator.job.GracefulShutdown;
+import dev.migrator.job.MigrationProperties;
+import dev.migrator.job.MigrationRunner;
 import dev.migrator.job.Preflight.PreflightException;
 import dev.migrator.source.UnusableInputException;
+import dev.migrator.support.Throwables;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -17,7 +17,10 @@ import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.ExitCodeGenerator;
 
-/** Runs the command of the invocation once the application is up, and turns every outcome into an exit code. */
+/**
+ * Runs the command of the invocation once the application is up, and turns every outcome into an
+ * exit code.
+ */
 public class CommandRunner implements ApplicationRunner, ExitCodeGenerator {
 
     private static final Logger log = LoggerFactory.getLogger(CommandRunner.class);
@@ -33,9 +36,16 @@ public class CommandRunner implements ApplicationRunner, ExitCodeGenerator {
     private final Launcher launcher;
     private ExitCode exitCode = ExitCode.FAILED;
 
-    public CommandRunner(Invocation invocation, Console console, MigrateCommand migrateCommand,
-                         StatusCommand statusCommand, VerifyCommand verifyCommand, WatchCommand watchCommand,
-                         MigrationProperties migration, GracefulShutdown gracefulShutdown, Launcher launcher) {
+    public CommandRunner(
+            Invocation invocation,
+            Console console,
+            MigrateCommand migrateCommand,
+            StatusCommand statusCommand,
+            VerifyCommand verifyCommand,
+            WatchCommand watchCommand,
+            MigrationProperties migration,
+            GracefulShutdown gracefulShutdown,
+            Launcher launcher) {
         this.invocation = invocation;
         this.console = console;
         this.migrateCommand = migrateCommand;
@@ -52,16 +62,26 @@ public class CommandRunner implements ApplicationRunner, ExitCodeGenerator {
         gracefulShutdown.arm();
         try {
             keepStateDirPrivate();
-            exitCode = switch (invocation.command()) {
-                case MIGRATE -> migrateCommand.migrate(new MigrationRunner.Request(invocation.inputs(),
-                        invocation.format(), invocation.users(), invocation.dryRun(), resumeCommand()));
-                case RESUME -> migrateCommand.resume(resumeCommand());
-                case STATUS -> statusCommand.status();
-                case REPORT -> statusCommand.report(invocation.html());
-                case VERIFY -> verifyCommand.verify();
-                case WATCH -> watchCommand.watch(invocation);
-            };
-        } catch (UsageException | UnusableInputException | PreflightException | AccessDeniedException e) {
+            exitCode =
+                    switch (invocation.command()) {
+                        case MIGRATE ->
+                                migrateCommand.migrate(
+                                        new MigrationRunner.Request(
+                                                invocation.inputs(),
+                                                invocation.format(),
+                                                invocation.users(),
+                                                invocation.dryRun(),
+                                                resumeCommand()));
+                        case RESUME -> migrateCommand.resume(resumeCommand());
+                        case STATUS -> statusCommand.status();
+                        case REPORT -> statusCommand.report(invocation.html());
+                        case VERIFY -> verifyCommand.verify();
+                        case WATCH -> watchCommand.watch(invocation);
+                    };
+        } catch (UsageException
+                | UnusableInputException
+                | PreflightException
+                | AccessDeniedException e) {
             console.problem("error: " + e.getMessage());
             exitCode = ExitCode.UNUSABLE;
         } catch (IntercomUnavailableException e) {
@@ -71,8 +91,12 @@ public class CommandRunner implements ApplicationRunner, ExitCodeGenerator {
             exitCode = ExitCode.FAILED;
         } catch (Exception e) {
             log.error("The command failed", e);
-            console.problem("error: " + Throwables.rootMessage(e) + " (details in "
-                    + migration.stateDir().resolve("migrator.log") + ")");
+            console.problem(
+                    "error: "
+                            + Throwables.rootMessage(e)
+                            + " (details in "
+                            + migration.stateDir().resolve("migrator.log")
+                            + ")");
             exitCode = ExitCode.FAILED;
         } finally {
             gracefulShutdown.commandFinished(exitCode.code());
@@ -93,7 +117,8 @@ public class CommandRunner implements ApplicationRunner, ExitCodeGenerator {
     private void keepStateDirPrivate() throws IOException {
         Files.createDirectories(migration.stateDir());
         if (Files.getFileStore(migration.stateDir()).supportsFileAttributeView("posix")) {
-            Files.setPosixFilePermissions(migration.stateDir(), PosixFilePermissions.fromString("rwx------"));
+            Files.setPosixFilePermissions(
+                    migration.stateDir(), PosixFilePermissions.fromString("rwx------"));
         }
     }
 }

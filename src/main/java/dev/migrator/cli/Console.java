@@ -2,7 +2,10 @@ package dev.migrator.cli;
 
 import java.io.PrintStream;
 
-/** Where the user reads what the migrator says: messages on standard output, problems on standard error. */
+/**
+ * Where the user reads what the migrator says: messages on standard output, problems on standard
+ * error.
+ */
 public record Console(PrintStream out, PrintStream err) {
 
     public void say(String message) {

@@ -7,16 +7,16 @@ package dev.migrator.cli;
 public enum ExitCode {
 
     /**
-     * Finished: every record migrated, or nothing was left to migrate or to resume; also {@code status},
-     * {@code report}, a {@code verify} that found no difference, a {@code watch} stopped between runs,
-     * and {@code --help} or {@code --version}.
+     * Finished: every record migrated, or nothing was left to migrate or to resume; also {@code
+     * status}, {@code report}, a {@code verify} that found no difference, a {@code watch} stopped
+     * between runs, and {@code --help} or {@code --version}.
      */
     OK(0, "Finished; every record migrated (or nothing was left to migrate)."),
 
     /**
-     * Failed or stopped part-way (Intercom down, token revoked mid-run, Ctrl-C or SIGTERM), or the migration
-     * is already running in another process. Nothing committed is lost: the message gives the command that
-     * resumes.
+     * Failed or stopped part-way (Intercom down, token revoked mid-run, Ctrl-C or SIGTERM), or the
+     * migration is already running in another process. Nothing committed is lost: the message gives
+     * the command that resumes.
      */
     FAILED(1, "Failed or stopped; resumable: the message gives the exact command."),
 
@@ -26,8 +26,9 @@ public enum ExitCode {
     UNUSABLE(2, "Unusable configuration, options or input; nothing was sent."),
 
     /**
-     * Finished, but some records were rejected (listed in the run's {@code rejects.jsonl}); for {@code verify},
-     * differences found between the ledger and Intercom (listed in {@code verify.jsonl}).
+     * Finished, but some records were rejected (listed in the run's {@code rejects.jsonl}); for
+     * {@code verify}, differences found between the ledger and Intercom (listed in {@code
+     * verify.jsonl}).
      */
     REJECTS(3, "Finished, but some records were rejected (listed in rejects.jsonl).");
 

@@ -8,8 +8,25 @@ import java.util.List;
  * What the user asked for on the command line, parsed and checked: {@code html} is {@code report
  * --html}'s file, {@code inbox} and {@code every} are {@code watch}'s.
  */
-public record Invocation(Command command, List<Path> inputs, String format, Path users, Path config, Path stateDir,
-                         boolean dryRun, Path html, Path inbox, Duration every, List<String> arguments) {
+public record Invocation(
+        Command command,
+        List<Path> inputs,
+        String format,
+        Path users,
+        Path config,
+        Path stateDir,
+        boolean dryRun,
+        Path html,
+        Path inbox,
+        Duration every,
+        List<String> arguments) {
 
-    public enum Command { MIGRATE, STATUS, RESUME, REPORT, VERIFY, WATCH }
+    public enum Command {
+        MIGRATE,
+        STATUS,
+        RESUME,
+        REPORT,
+        VERIFY,
+        WATCH
+    }
 }

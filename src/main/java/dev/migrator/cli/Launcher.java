@@ -7,12 +7,13 @@ import org.springframework.boot.system.ApplicationHome;
 
 /**
  * How the user starts the migrator, for the "run this to resume" lines: the command the Docker
- * image names in {@code MIGRATOR_LAUNCHER} ({@code docker compose run --rm migrator}), else
- * {@code java -jar} with the jar that is running, wherever it was moved.
+ * image names in {@code MIGRATOR_LAUNCHER} ({@code docker compose run --rm migrator}), else {@code
+ * java -jar} with the jar that is running, wherever it was moved.
  */
 public record Launcher(String prefix) {
 
     static final String VARIABLE = "MIGRATOR_LAUNCHER";
+
     /** Outside a jar (tests, an IDE): the jar the build makes. */
     private static final String BUILT_JAR = "target/conversation-migrator.jar";
 
@@ -27,7 +28,9 @@ public record Launcher(String prefix) {
 
     private static Path runningJar() {
         var source = new ApplicationHome(Launcher.class).getSource();
-        return source != null && source.isFile() && source.getName().endsWith(".jar") ? source.toPath() : null;
+        return source != null && source.isFile() && source.getName().endsWith(".jar")
+                ? source.toPath()
+                : null;
     }
 
     /** The command line that runs the migrator with {@code arguments}, quoted for a POSIX shell. */
@@ -40,6 +43,8 @@ public record Launcher(String prefix) {
     }
 
     private static String quoted(String argument) {
-        return argument.matches("[A-Za-z0-9_./:=@+-]+") ? argument : "'" + argument.replace("'", "'\\''") + "'";
+        return argument.matches("[A-Za-z0-9_./:=@+-]+")
+                ? argument
+                : "'" + argument.replace("'", "'\\''") + "'";
     }
 }

@@ -2,7 +2,10 @@ package dev.migrator.cli;
 
 import dev.migrator.job.MigrationRunner;
 
-/** {@code migrate} and {@code resume}: one run of the migration job, started or resumed, shown on the console. */
+/**
+ * {@code migrate} and {@code resume}: one run of the migration job, started or resumed, shown on
+ * the console.
+ */
 public class MigrateCommand {
 
     private final MigrationRunner runner;

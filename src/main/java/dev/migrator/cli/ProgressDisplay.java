@@ -14,8 +14,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Shows a running migration's progress: on a terminal, one live bar (records done of the
- * preflight's count, rate, ETA, and the calls, retries and rate-limit waits so far); elsewhere
- * (a log file, CI, cron) one line every {@code logEvery}.
+ * preflight's count, rate, ETA, and the calls, retries and rate-limit waits so far); elsewhere (a
+ * log file, CI, cron) one line every {@code logEvery}.
  */
 public class ProgressDisplay {
 
@@ -24,14 +24,18 @@ public class ProgressDisplay {
     private final HttpTransport http;
     private final Duration logEvery;
 
-    public ProgressDisplay(Console console, RunProgress progress, HttpTransport http, Duration logEvery) {
+    public ProgressDisplay(
+            Console console, RunProgress progress, HttpTransport http, Duration logEvery) {
         this.console = console;
         this.progress = progress;
         this.http = http;
         this.logEvery = logEvery;
     }
 
-    /** Starts showing the progress of the run about to start, of {@code total} records; closing stops it. */
+    /**
+     * Starts showing the progress of the run about to start, of {@code total} records; closing
+     * stops it.
+     */
     public Showing start(long total) {
         progress.reset();
         return new Showing(total, System.console() != null);
@@ -41,11 +45,13 @@ public class ProgressDisplay {
         private final long total;
         private final long retriesAtStart = http.retryCount();
         private final long waitsAtStart = http.rateLimitWaitCount();
-        private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "migrator-progress");
-            thread.setDaemon(true);
-            return thread;
-        });
+        private final ScheduledExecutorService ticker =
+                Executors.newSingleThreadScheduledExecutor(
+                        task -> {
+                            Thread thread = new Thread(task, "migrator-progress");
+                            thread.setDaemon(true);
+                            return thread;
+                        });
         private final long startedAtNanos = System.nanoTime();
         private ProgressBar bar;
         private long lastCalls = -1;
@@ -56,7 +62,11 @@ public class ProgressDisplay {
             if (terminal) {
                 ticker.scheduleAtFixedRate(this::drawBar, 1, 1, TimeUnit.SECONDS);
             } else {
-                ticker.scheduleAtFixedRate(this::writeLine, logEvery.toMillis(), logEvery.toMillis(), TimeUnit.MILLISECONDS);
+                ticker.scheduleAtFixedRate(
+                        this::writeLine,
+                        logEvery.toMillis(),
+                        logEvery.toMillis(),
+                        TimeUnit.MILLISECONDS);
             }
         }
 
@@ -66,10 +76,16 @@ public class ProgressDisplay {
                 return;
             }
             if (bar == null) {
-                bar = new ProgressBarBuilder().setTaskName("Migrating").setInitialMax(total)
-                        .setStyle(ProgressBarStyle.ASCII).setUnit(" records", 1).showSpeed()
-                        .startsFrom(start, Duration.ZERO).setConsumer(new ConsoleProgressBarConsumer(console.out()))
-                        .build();
+                bar =
+                        new ProgressBarBuilder()
+                                .setTaskName("Migrating")
+                                .setInitialMax(total)
+                                .setStyle(ProgressBarStyle.ASCII)
+                                .setUnit(" records", 1)
+                                .showSpeed()
+                                .startsFrom(start, Duration.ZERO)
+                                .setConsumer(new ConsoleProgressBarConsumer(console.out()))
+                                .build();
             }
             bar.stepTo(progress.records());
             bar.setExtraMessage(extras());
@@ -89,15 +105,26 @@ public class ProgressDisplay {
             double seconds = (now - startedAtNanos) / 1e9;
             double callRate = (calls - lastCalls) / Math.max((now - lastTick) / 1e9, 0.001);
             double recordRate = (records - start) / Math.max(seconds, 0.001);
-            String eta = recordRate <= 0 ? "unknown" : duration((long) ((total - records) / recordRate));
-            console.say(String.format(Locale.ROOT, "Progress: %d of %d records (%d%%), %.1f calls/s, about %s left; %s.",
-                    records, total, total == 0 ? 100 : records * 100 / total, callRate, eta, extras()));
+            String eta =
+                    recordRate <= 0 ? "unknown" : duration((long) ((total - records) / recordRate));
+            console.say(
+                    String.format(
+                            Locale.ROOT,
+                            "Progress: %d of %d records (%d%%), %.1f calls/s, about %s left; %s.",
+                            records,
+                            total,
+                            total == 0 ? 100 : records * 100 / total,
+                            callRate,
+                            eta,
+                            extras()));
             lastTick = now;
             lastCalls = calls;
         }
 
         private String extras() {
-            return (http.retryCount() - retriesAtStart) + " retries, " + (http.rateLimitWaitCount() - waitsAtStart)
+            return (http.retryCount() - retriesAtStart)
+                    + " retries, "
+                    + (http.rateLimitWaitCount() - waitsAtStart)
                     + " rate-limit waits";
         }
 
@@ -117,7 +144,8 @@ public class ProgressDisplay {
     }
 
     private static String duration(long seconds) {
-        return seconds >= 3600 ? seconds / 3600 + " h " + seconds % 3600 / 60 + " min"
+        return seconds >= 3600
+                ? seconds / 3600 + " h " + seconds % 3600 / 60 + " min"
                 : seconds >= 60 ? seconds / 60 + " min " + seconds % 60 + " s" : seconds + " s";
     }
 }

@@ -14,8 +14,8 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 
 /**
- * A run on the console: what the runner says while it works, the run's summary, and its
- * outcome as an exit code. {@code migrate}, {@code resume} and {@code watch} share it.
+ * A run on the console: what the runner says while it works, the run's summary, and its outcome as
+ * an exit code. {@code migrate}, {@code resume} and {@code watch} share it.
  */
 public class RunConsole implements MigrationRunner.Events {
 
@@ -25,8 +25,12 @@ public class RunConsole implements MigrationRunner.Events {
     private final IntercomProperties intercom;
     private final ProgressDisplay progress;
 
-    public RunConsole(Console console, RunReport report, MigrationProperties migration,
-                          IntercomProperties intercom, ProgressDisplay progress) {
+    public RunConsole(
+            Console console,
+            RunReport report,
+            MigrationProperties migration,
+            IntercomProperties intercom,
+            ProgressDisplay progress) {
         this.console = console;
         this.report = report;
         this.migration = migration;
@@ -40,14 +44,23 @@ public class RunConsole implements MigrationRunner.Events {
             return ran(ran, resumeCommand);
         }
         if (outcome instanceof Outcome.AlreadyDone done) {
-            console.say("These inputs were already migrated by run " + done.runId() + " (finished "
-                    + done.finishedAt() + "): nothing to send. Its summary: " + report.summaryFile(done.runId()));
+            console.say(
+                    "These inputs were already migrated by run "
+                            + done.runId()
+                            + " (finished "
+                            + done.finishedAt()
+                            + "): nothing to send. Its summary: "
+                            + report.summaryFile(done.runId()));
             return ExitCode.OK;
         }
         if (outcome instanceof Outcome.Busy busy) {
-            console.problem("This migration is already running: process " + busy.owner().pid() + " on "
-                    + busy.owner().host() + " is migrating into this workspace. Wait for it to finish, or stop it "
-                    + "and run this command again.");
+            console.problem(
+                    "This migration is already running: process "
+                            + busy.owner().pid()
+                            + " on "
+                            + busy.owner().host()
+                            + " is migrating into this workspace. Wait for it to finish, or stop it"
+                            + " and run this command again.");
             return ExitCode.FAILED;
         }
         if (outcome instanceof Outcome.AlreadyRunning) {
@@ -63,8 +76,13 @@ public class RunConsole implements MigrationRunner.Events {
         RunSummary summary = report.summarize(execution);
         print(summary);
         if (execution.getStatus() != BatchStatus.COMPLETED) {
-            console.problem("The run " + (execution.getStatus() == BatchStatus.STOPPED ? "was stopped" : "failed")
-                    + (ran.failure() == null ? "" : ": " + ran.failure()) + ".");
+            console.problem(
+                    "The run "
+                            + (execution.getStatus() == BatchStatus.STOPPED
+                                    ? "was stopped"
+                                    : "failed")
+                            + (ran.failure() == null ? "" : ": " + ran.failure())
+                            + ".");
             console.problem("Nothing committed is lost. To resume, run the same command again:");
             console.problem("  " + resumeCommand);
             return ExitCode.FAILED;
@@ -73,11 +91,27 @@ public class RunConsole implements MigrationRunner.Events {
     }
 
     private void print(RunSummary s) {
-        console.say("Run " + s.runId() + " " + s.status() + ": " + s.conversationsRead() + " records read, "
-                + s.conversationsMigrated() + " conversations migrated, " + s.conversationsAlreadyMigrated()
-                + " already migrated, " + s.conversationsRejected() + " rejected; " + s.repliesSent()
-                + " replies sent, " + s.apiCalls() + (s.dryRun() ? " requests written" : " API calls")
-                + ", " + s.warnings() + " warnings.");
+        console.say(
+                "Run "
+                        + s.runId()
+                        + " "
+                        + s.status()
+                        + ": "
+                        + s.conversationsRead()
+                        + " records read, "
+                        + s.conversationsMigrated()
+                        + " conversations migrated, "
+                        + s.conversationsAlreadyMigrated()
+                        + " already migrated, "
+                        + s.conversationsRejected()
+                        + " rejected; "
+                        + s.repliesSent()
+                        + " replies sent, "
+                        + s.apiCalls()
+                        + (s.dryRun() ? " requests written" : " API calls")
+                        + ", "
+                        + s.warnings()
+                        + " warnings.");
         console.say("  summary:  " + report.summaryFile(s.runId()));
         console.say("  rejects:  " + s.rejectsFile());
         console.say("  report:   " + report.htmlFile(s.runId()));
@@ -85,7 +119,6 @@ public class RunConsole implements MigrationRunner.Events {
             console.say("  requests: " + s.requestsFile());
         }
     }
-
 
     @Override
     public void formatDetected(Path input, InputFormat format) {
@@ -95,18 +128,37 @@ public class RunConsole implements MigrationRunner.Events {
     @Override
     public void checked(Preflight.Result checked, int files) {
         if (checked.admins().placeholders()) {
-            console.say("Dry run: no request leaves this machine; the requests are written to the run's "
-                    + "requests.jsonl.");
+            console.say(
+                    "Dry run: no request leaves this machine; the requests are written to the run's"
+                            + " requests.jsonl.");
         } else {
-            console.say("Workspace: " + checked.workspaceName() + " (" + checked.target() + ") at "
-                    + intercom.baseUrl() + ", API version " + intercom.version() + ".");
+            console.say(
+                    "Workspace: "
+                            + checked.workspaceName()
+                            + " ("
+                            + checked.target()
+                            + ") at "
+                            + intercom.baseUrl()
+                            + ", API version "
+                            + intercom.version()
+                            + ".");
             Preflight.AgentTally agents = checked.agents();
-            console.say("Agents: " + agents.named() + " named in the input, " + agents.matched()
-                    + " matched to Intercom admins by email" + (agents.matched() < agents.named()
-                    ? "; the others write as the default admin " + migration.defaultAdminId() : "") + ".");
-            console.say("Check before it sends anything: the workspace's workflows, auto-replies, bots and SLA "
-                    + "rules that react to new conversations or replies are off (parts are sent with "
-                    + "skip_notifications, but automations may still message customers).");
+            console.say(
+                    "Agents: "
+                            + agents.named()
+                            + " named in the input, "
+                            + agents.matched()
+                            + " matched to Intercom admins by email"
+                            + (agents.matched() < agents.named()
+                                    ? "; the others write as the default admin "
+                                            + migration.defaultAdminId()
+                                    : "")
+                            + ".");
+            console.say(
+                    "Check before it sends anything: the workspace's workflows, auto-replies, bots"
+                        + " and SLA rules that react to new conversations or replies are off (parts"
+                        + " are sent with skip_notifications, but automations may still message"
+                        + " customers).");
         }
         console.say("Input: " + checked.conversations() + " records in " + files + " file(s).");
     }
@@ -127,7 +179,8 @@ public class RunConsole implements MigrationRunner.Events {
     }
 
     @Override
-    public JobExecution whileShowingProgress(long records, Callable<JobExecution> job) throws Exception {
+    public JobExecution whileShowingProgress(long records, Callable<JobExecution> job)
+            throws Exception {
         try (ProgressDisplay.Showing showing = progress.start(records)) {
             return job.call();
         }

@@ -17,7 +17,8 @@ final class ScanIntervalConverter implements ITypeConverter<Duration> {
         try {
             every = DurationStyle.detectAndParse(text);
         } catch (IllegalArgumentException e) {
-            throw new TypeConversionException("--every " + text + " is not a duration (30s, 5m, 1h)");
+            throw new TypeConversionException(
+                    "--every " + text + " is not a duration (30s, 5m, 1h)");
         }
         if (every.toMillis() < 1000) {
             throw new TypeConversionException("--every " + text + " is shorter than a second");

@@ -1,8 +1,8 @@
 package dev.migrator.cli;
 
-import dev.migrator.job.MigrationProperties;
 import dev.migrator.intercom.ApiErrorException;
 import dev.migrator.intercom.IntercomApi;
+import dev.migrator.job.MigrationProperties;
 import dev.migrator.ledger.Ledger;
 import dev.migrator.ledger.Ledger.MigratedConversation;
 import java.io.BufferedWriter;
@@ -24,8 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code verify}: checks every conversation the ledger says was created in the token's workspace
- * against Intercom (it exists, its parts are all there with their original times, it is closed
- * when it should be) and lists each difference in {@code verify.jsonl}.
+ * against Intercom (it exists, its parts are all there with their original times, it is closed when
+ * it should be) and lists each difference in {@code verify.jsonl}.
  */
 public class VerifyCommand {
 
@@ -39,8 +39,13 @@ public class VerifyCommand {
     private final JsonMapper mapper;
     private final ExecutorService workers;
 
-    public VerifyCommand(Console console, IntercomApi api, Ledger ledger, MigrationProperties migration,
-                         JsonMapper mapper, ExecutorService workers) {
+    public VerifyCommand(
+            Console console,
+            IntercomApi api,
+            Ledger ledger,
+            MigrationProperties migration,
+            JsonMapper mapper,
+            ExecutorService workers) {
         this.console = console;
         this.api = api;
         this.ledger = ledger;
@@ -50,8 +55,7 @@ public class VerifyCommand {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Difference(String sourceId, String intercomId, String difference) {
-    }
+    public record Difference(String sourceId, String intercomId, String difference) {}
 
     public ExitCode verify() throws IOException {
         String workspace = api.me().appId();
@@ -59,19 +63,28 @@ public class VerifyCommand {
         Tally tally = new Tally();
         try (BufferedWriter out = Files.newBufferedWriter(report, StandardCharsets.UTF_8)) {
             List<MigratedConversation> batch = new ArrayList<>(BATCH);
-            ledger.forEachMigrated(workspace, conversation -> {
-                batch.add(conversation);
-                if (batch.size() == BATCH) {
-                    check(batch, out, tally);
-                    batch.clear();
-                }
-            });
+            ledger.forEachMigrated(
+                    workspace,
+                    conversation -> {
+                        batch.add(conversation);
+                        if (batch.size() == BATCH) {
+                            check(batch, out, tally);
+                            batch.clear();
+                        }
+                    });
             check(batch, out, tally);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        console.say("Checked " + tally.checked + " conversations of workspace " + workspace + " against Intercom: "
-                + tally.differences + " difference(s)." + (tally.differences > 0 ? " Listed in " + report : ""));
+        console.say(
+                "Checked "
+                        + tally.checked
+                        + " conversations of workspace "
+                        + workspace
+                        + " against Intercom: "
+                        + tally.differences
+                        + " difference(s)."
+                        + (tally.differences > 0 ? " Listed in " + report : ""));
         return tally.differences == 0 ? ExitCode.OK : ExitCode.REJECTS;
     }
 
@@ -81,8 +94,10 @@ public class VerifyCommand {
     }
 
     private void check(List<MigratedConversation> batch, BufferedWriter out, Tally tally) {
-        List<CompletableFuture<Optional<Difference>>> checks = batch.stream()
-                .map(c -> CompletableFuture.supplyAsync(() -> compare(c), workers)).toList();
+        List<CompletableFuture<Optional<Difference>>> checks =
+                batch.stream()
+                        .map(c -> CompletableFuture.supplyAsync(() -> compare(c), workers))
+                        .toList();
         for (CompletableFuture<Optional<Difference>> check : checks) {
             tally.checked++;
             Optional<Difference> difference;
@@ -101,7 +116,11 @@ public class VerifyCommand {
                     throw new UncheckedIOException(e);
                 }
                 if (tally.differences <= 20) {
-                    console.say("  " + difference.get().sourceId() + ": " + difference.get().difference());
+                    console.say(
+                            "  "
+                                    + difference.get().sourceId()
+                                    + ": "
+                                    + difference.get().difference());
                 }
             }
         }
@@ -113,11 +132,16 @@ public class VerifyCommand {
         try {
             actual = api.conversation(expected.intercomId());
         } catch (ApiErrorException e) {
-            return difference(expected, e.status() == 404 ? "missing from Intercom" : e.getMessage());
+            return difference(
+                    expected, e.status() == 404 ? "missing from Intercom" : e.getMessage());
         }
         if (actual.path("created_at").asLong() != expected.createdAt()) {
-            return difference(expected, "created_at is " + actual.path("created_at").asLong() + ", expected "
-                    + expected.createdAt());
+            return difference(
+                    expected,
+                    "created_at is "
+                            + actual.path("created_at").asLong()
+                            + ", expected "
+                            + expected.createdAt());
         }
         List<Long> times = new ArrayList<>();
         for (JsonNode part : actual.path("conversation_parts").path("conversation_parts")) {
@@ -128,11 +152,20 @@ public class VerifyCommand {
         }
         times.sort(null);
         if (!times.equals(expected.partTimes())) {
-            return difference(expected, "has " + times.size() + " message part(s) at " + times + ", expected "
-                    + expected.partTimes().size() + " at " + expected.partTimes());
+            return difference(
+                    expected,
+                    "has "
+                            + times.size()
+                            + " message part(s) at "
+                            + times
+                            + ", expected "
+                            + expected.partTimes().size()
+                            + " at "
+                            + expected.partTimes());
         }
         if (expected.closed() && !"closed".equals(actual.path("state").asString(""))) {
-            return difference(expected, "is " + actual.path("state").asString("") + ", expected closed");
+            return difference(
+                    expected, "is " + actual.path("state").asString("") + ", expected closed");
         }
         return Optional.empty();
     }

@@ -34,8 +34,13 @@ public class WatchCommand {
     private final Clock clock;
     private final Launcher launcher;
 
-    public WatchCommand(Console console, MigrationRunner runner, RunConsole runConsole, GracefulShutdown shutdown,
-                        Clock clock, Launcher launcher) {
+    public WatchCommand(
+            Console console,
+            MigrationRunner runner,
+            RunConsole runConsole,
+            GracefulShutdown shutdown,
+            Clock clock,
+            Launcher launcher) {
         this.console = console;
         this.runner = runner;
         this.runConsole = runConsole;
@@ -44,7 +49,10 @@ public class WatchCommand {
         this.launcher = launcher;
     }
 
-    /** A file's size and modification time: unchanged between two scans means its writer has finished. */
+    /**
+     * A file's size and modification time: unchanged between two scans means its writer has
+     * finished.
+     */
     private record Snapshot(long size, FileTime modified) {
         static Snapshot of(Path file) throws IOException {
             return new Snapshot(Files.size(file), Files.getLastModifiedTime(file));
@@ -55,8 +63,13 @@ public class WatchCommand {
         Path inbox = invocation.inbox();
         Path done = Files.createDirectories(inbox.resolve("done"));
         Path failed = Files.createDirectories(inbox.resolve("failed"));
-        console.say("Watching " + inbox + " every " + invocation.every().toSeconds() + " s: each new export is migrated "
-                + "once, then moved to done/ or failed/. Ctrl-C or SIGTERM stops.");
+        console.say(
+                "Watching "
+                        + inbox
+                        + " every "
+                        + invocation.every().toSeconds()
+                        + " s: each new export is migrated "
+                        + "once, then moved to done/ or failed/. Ctrl-C or SIGTERM stops.");
         Map<Path, Snapshot> previousScan = new HashMap<>();
         while (true) {
             Map<Path, Snapshot> scan = new HashMap<>();
@@ -64,7 +77,8 @@ public class WatchCommand {
                 Snapshot now = Snapshot.of(file);
                 scan.put(file, now);
                 if (!now.equals(previousScan.get(file))) {
-                    continue; // new, or still being written: taken at the next scan if it stays the same
+                    continue; // new, or still being written: taken at the next scan if it stays the
+                    // same
                 }
                 ExitCode exitCode = migrate(file, invocation, done, failed);
                 scan.remove(file);
@@ -83,49 +97,83 @@ public class WatchCommand {
     private ExitCode migrate(Path file, Invocation watch, Path done, Path failed) throws Exception {
         console.say("Inbox: " + file.getFileName() + " arrived.");
         String resumeCommand = launcher.commandLine(migrateArguments(file, watch));
-        MigrationRunner.Request request = new MigrationRunner.Request(List.of(file), watch.format(), watch.users(),
-                watch.dryRun(), resumeCommand);
+        MigrationRunner.Request request =
+                new MigrationRunner.Request(
+                        List.of(file),
+                        watch.format(),
+                        watch.users(),
+                        watch.dryRun(),
+                        resumeCommand);
         ExitCode exitCode;
         try {
             exitCode = runConsole.exitCode(runner.migrate(request, runConsole), resumeCommand);
         } catch (UsageException | UnusableInputException | PreflightException e) {
             console.problem("error: " + file.getFileName() + ": " + e.getMessage());
             Path moved = moveInto(failed, file);
-            Files.writeString(moved.resolveSibling(moved.getFileName() + ".reason.txt"), e.getMessage() + "\n",
+            Files.writeString(
+                    moved.resolveSibling(moved.getFileName() + ".reason.txt"),
+                    e.getMessage() + "\n",
                     StandardCharsets.UTF_8);
-            console.say("Inbox: " + file.getFileName() + " moved to " + moved + " (the reason is beside it).");
+            console.say(
+                    "Inbox: "
+                            + file.getFileName()
+                            + " moved to "
+                            + moved
+                            + " (the reason is beside it).");
             return ExitCode.UNUSABLE;
         } catch (IntercomUnavailableException e) {
-            console.problem("error: " + e.getMessage() + "; " + file.getFileName() + " stays in the inbox for the next scan.");
+            console.problem(
+                    "error: "
+                            + e.getMessage()
+                            + "; "
+                            + file.getFileName()
+                            + " stays in the inbox for the next scan.");
             return ExitCode.FAILED;
         }
         if (exitCode == ExitCode.OK || exitCode == ExitCode.REJECTS) {
             console.say("Inbox: " + file.getFileName() + " moved to " + moveInto(done, file) + ".");
         } else {
-            console.problem(file.getFileName() + " stays in the inbox: the next scan resumes its run.");
+            console.problem(
+                    file.getFileName() + " stays in the inbox: the next scan resumes its run.");
         }
         return exitCode;
     }
 
-    /** The files of the inbox in the order they arrived; hidden and partial ({@code .tmp}, {@code .part}) ones are skipped. */
+    /**
+     * The files of the inbox in the order they arrived; hidden and partial ({@code .tmp}, {@code
+     * .part}) ones are skipped.
+     */
     private static List<Path> exports(Path inbox) throws IOException {
         try (Stream<Path> files = Files.list(inbox)) {
-            List<Path> exports = new ArrayList<>(files.filter(Files::isRegularFile).filter(file -> {
-                String name = file.getFileName().toString();
-                return !name.startsWith(".") && !name.endsWith(".tmp") && !name.endsWith(".part");
-            }).toList());
-            exports.sort(Comparator.comparing((Path file) -> {
-                try {
-                    return Files.getLastModifiedTime(file);
-                } catch (IOException e) {
-                    return FileTime.fromMillis(Long.MAX_VALUE);
-                }
-            }).thenComparing(Path::getFileName));
+            List<Path> exports =
+                    new ArrayList<>(
+                            files.filter(Files::isRegularFile)
+                                    .filter(
+                                            file -> {
+                                                String name = file.getFileName().toString();
+                                                return !name.startsWith(".")
+                                                        && !name.endsWith(".tmp")
+                                                        && !name.endsWith(".part");
+                                            })
+                                    .toList());
+            exports.sort(
+                    Comparator.comparing(
+                                    (Path file) -> {
+                                        try {
+                                            return Files.getLastModifiedTime(file);
+                                        } catch (IOException e) {
+                                            return FileTime.fromMillis(Long.MAX_VALUE);
+                                        }
+                                    })
+                            .thenComparing(Path::getFileName));
             return exports;
         }
     }
 
-    /** Moves a file into {@code directory}, under a time-stamped name when one of its name is already there. */
+    /**
+     * Moves a file into {@code directory}, under a time-stamped name when one of its name is
+     * already there.
+     */
     private Path moveInto(Path directory, Path file) throws IOException {
         Path target = directory.resolve(file.getFileName());
         if (Files.exists(target)) {
@@ -134,7 +182,10 @@ public class WatchCommand {
         return Files.move(file, target);
     }
 
-    /** The {@code migrate} command that does what the watcher does for one file, for "to resume" messages. */
+    /**
+     * The {@code migrate} command that does what the watcher does for one file, for "to resume"
+     * messages.
+     */
     private static List<String> migrateArguments(Path file, Invocation watch) {
         List<String> arguments = new ArrayList<>(List.of("migrate", "--input", file.toString()));
         if (watch.format() != null) {

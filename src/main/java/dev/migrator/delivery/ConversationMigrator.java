@@ -4,13 +4,6 @@ import dev.migrator.delivery.InDoubtProtocol.SearchNotCaughtUp;
 import dev.migrator.intercom.ApiErrorException;
 import dev.migrator.intercom.IntercomApi;
 import dev.migrator.intercom.IntercomApi.Content;
-
-
-import dev.migrator.intercom.OutcomeUnknownException;
-
-import dev.migrator.intercom.IntercomUnavailableException;
-
-
 import dev.migrator.ledger.Ledger;
 import dev.migrator.ledger.Ledger.ConversationEntry;
 import dev.migrator.ledger.Ledger.ConversationState;
@@ -27,9 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Moves one planned conversation into Intercom, doing only what the ledger says is not done:
- * the conversation, then each later part in order, then close and tags. What a lost answer
- * leaves in doubt is settled by the {@link InDoubtProtocol}.
+ * Moves one planned conversation into Intercom, doing only what the ledger says is not done: the
+ * conversation, then each later part in order, then close and tags. What a lost answer leaves in
+ * doubt is settled by the {@link InDoubtProtocol}.
  */
 public class ConversationMigrator {
 
@@ -57,15 +50,42 @@ public class ConversationMigrator {
      * confirm yet is deferred, and the other conversations go on. SETTLE comes after, for the
      * deferred ones only, and waits out the search lag before deciding a create did not happen.
      */
-    public enum Mode { MIGRATE, SETTLE }
-
-    public ConversationMigrator(IntercomApi api, Ledger ledger, AdminDirectory admins, String workspace, long runId,
-                                Duration searchLag, Clock clock, Mode mode) {
-        this(api, ledger, admins, workspace, runId, searchLag, clock, mode, InDoubtProtocol.Waiter.SLEEP);
+    public enum Mode {
+        MIGRATE,
+        SETTLE
     }
 
-    ConversationMigrator(IntercomApi api, Ledger ledger, AdminDirectory admins, String workspace, long runId,
-                         Duration searchLag, Clock clock, Mode mode, InDoubtProtocol.Waiter waiter) {
+    public ConversationMigrator(
+            IntercomApi api,
+            Ledger ledger,
+            AdminDirectory admins,
+            String workspace,
+            long runId,
+            Duration searchLag,
+            Clock clock,
+            Mode mode) {
+        this(
+                api,
+                ledger,
+                admins,
+                workspace,
+                runId,
+                searchLag,
+                clock,
+                mode,
+                InDoubtProtocol.Waiter.SLEEP);
+    }
+
+    ConversationMigrator(
+            IntercomApi api,
+            Ledger ledger,
+            AdminDirectory admins,
+            String workspace,
+            long runId,
+            Duration searchLag,
+            Clock clock,
+            Mode mode,
+            InDoubtProtocol.Waiter waiter) {
         this.api = api;
         this.ledger = ledger;
         this.contacts = new ContactResolver(api, ledger, workspace);
@@ -81,19 +101,18 @@ public class ConversationMigrator {
 
     /** What became of one conversation. */
     public sealed interface Outcome {
-        record Migrated(int partsSent) implements Outcome {
-        }
+        record Migrated(int partsSent) implements Outcome {}
 
-        record AlreadyMigrated() implements Outcome {
-        }
+        record AlreadyMigrated() implements Outcome {}
 
-        /** A create or a reply is in doubt and Intercom cannot tell yet: the settle step finishes it. */
-        record Deferred() implements Outcome {
-        }
+        /**
+         * A create or a reply is in doubt and Intercom cannot tell yet: the settle step finishes
+         * it.
+         */
+        record Deferred() implements Outcome {}
 
         /** Intercom refused a request: nothing more is sent for this conversation in this run. */
-        record Refused(String reason) implements Outcome {
-        }
+        record Refused(String reason) implements Outcome {}
     }
 
     public Outcome migrate(PlannedConversation conversation) {
@@ -101,39 +120,62 @@ public class ConversationMigrator {
         try {
             Optional<ConversationEntry> entry = ledger.conversation(workspace, id);
             Map<String, PartEntry> parts = ledger.parts(workspace, id);
-            boolean inDoubt = entry.map(e -> e.state() == ConversationState.CREATING).orElse(false)
-                    || parts.values().stream().anyMatch(part -> !part.sent());
+            boolean inDoubt =
+                    entry.map(e -> e.state() == ConversationState.CREATING).orElse(false)
+                            || parts.values().stream().anyMatch(part -> !part.sent());
             if (mode == Mode.SETTLE && !inDoubt) {
                 return new Outcome.AlreadyMigrated();
             }
-            if (entry.isPresent() && !contacts.isKnownAs(conversation.contact(), entry.get().contactId())) {
-                // Another customer's record under a known id: appending it would put their words in this contact's mouth.
-                return new Outcome.Refused("conversation " + id + " is already in Intercom with another contact ("
-                        + entry.get().contactId() + "); this record's contact (" + describe(conversation.contact())
-                        + ") is not it, so none of its messages is added there");
+            if (entry.isPresent()
+                    && !contacts.isKnownAs(conversation.contact(), entry.get().contactId())) {
+                // Another customer's record under a known id: appending it would put their words in
+                // this contact's mouth.
+                return new Outcome.Refused(
+                        "conversation "
+                                + id
+                                + " is already in Intercom with another contact ("
+                                + entry.get().contactId()
+                                + "); this record's contact ("
+                                + describe(conversation.contact())
+                                + ") is not it, so none of its messages is added there");
             }
             int sent = 0;
-            String contactId = entry.map(ConversationEntry::contactId).orElseGet(() -> contacts.resolve(conversation.contact()));
+            String contactId =
+                    entry.map(ConversationEntry::contactId)
+                            .orElseGet(() -> contacts.resolve(conversation.contact()));
             String intercomId;
             List<PlannedPart> later;
             if (entry.isPresent() && entry.get().state() != ConversationState.CREATING) {
                 intercomId = entry.get().intercomId();
-                // The conversation is in Intercom with the opening it was created from. A later export may
-                // hold an earlier message: every part but that opening is then a reply, so none is lost or doubled.
-                // A start marker only ever opens a conversation: here the agent's own message says it.
+                // The conversation is in Intercom with the opening it was created from. A later
+                // export may
+                // hold an earlier message: every part but that opening is then a reply, so none is
+                // lost or doubled.
+                // A start marker only ever opens a conversation: here the agent's own message says
+                // it.
                 String sentOpening = entry.get().openingKey();
-                later = conversation.parts().stream()
-                        .filter(part -> !part.key().equals(sentOpening) && !part.startMarker()).toList();
+                later =
+                        conversation.parts().stream()
+                                .filter(
+                                        part ->
+                                                !part.key().equals(sentOpening)
+                                                        && !part.startMarker())
+                                .toList();
             } else {
                 intercomId = open(conversation, contactId, entry);
                 later = conversation.replies();
                 sent++;
             }
             boolean closedBefore = entry.map(ConversationEntry::closed).orElse(false);
-            boolean hasNewParts = later.stream()
-                    .anyMatch(part -> !parts.containsKey(part.key()) || !parts.get(part.key()).sent());
+            boolean hasNewParts =
+                    later.stream()
+                            .anyMatch(
+                                    part ->
+                                            !parts.containsKey(part.key())
+                                                    || !parts.get(part.key()).sent());
             if (closedBefore && hasNewParts) {
-                // New parts may reopen it: forget "closed" first, so that a crash before the close below still closes it.
+                // New parts may reopen it: forget "closed" first, so that a crash before the close
+                // below still closes it.
                 ledger.conversationReopened(workspace, id);
                 closedBefore = false;
             }
@@ -147,11 +189,15 @@ public class ConversationMigrator {
                 }
                 ledger.partSent(workspace, id, part.key(), runId);
             }
-            // A conversation met before may have been closed just before a crash, or reopened by a new
+            // A conversation met before may have been closed just before a crash, or reopened by a
+            // new
             // reply: ask Intercom rather than close it twice or leave it open.
             PartEntry pendingClose = parts.get(CLOSE_KEY);
-            boolean closedNow = conversation.close()
-                    && (entry.isEmpty() || (!closedBefore && !closedInIntercom(id, intercomId, pendingClose)));
+            boolean closedNow =
+                    conversation.close()
+                            && (entry.isEmpty()
+                                    || (!closedBefore
+                                            && !closedInIntercom(id, intercomId, pendingClose)));
             if (closedNow) {
                 close(id, intercomId);
             }
@@ -161,11 +207,15 @@ public class ConversationMigrator {
                 }
                 ledger.forgetPart(workspace, id, CLOSE_KEY);
             }
-            boolean taggedNow = !conversation.tags().isEmpty()
-                    && (!entry.map(ConversationEntry::tagged).orElse(false) || sent > 0);
+            boolean taggedNow =
+                    !conversation.tags().isEmpty()
+                            && (!entry.map(ConversationEntry::tagged).orElse(false) || sent > 0);
             if (taggedNow) {
                 for (String tag : conversation.tags()) {
-                    api.tag(intercomId, tagIds.computeIfAbsent(tag, api::tagId), admins.actorAdminId());
+                    api.tag(
+                            intercomId,
+                            tagIds.computeIfAbsent(tag, api::tagId),
+                            admins.actorAdminId());
                 }
                 ledger.conversationTagged(workspace, id);
             }
@@ -186,31 +236,63 @@ public class ConversationMigrator {
         return contact.email() != null ? contact.email() : "external id " + contact.externalId();
     }
 
-    /** Creates the conversation unless an earlier, unanswered create did; returns its Intercom id. */
-    private String open(PlannedConversation conversation, String contactId, Optional<ConversationEntry> pending) {
+    /**
+     * Creates the conversation unless an earlier, unanswered create did; returns its Intercom id.
+     */
+    private String open(
+            PlannedConversation conversation,
+            String contactId,
+            Optional<ConversationEntry> pending) {
         PlannedPart opening = conversation.opening();
         String sourceId = conversation.sourceId();
-        Optional<String> found = pending.isPresent()
-                ? awaitConversation(sourceId, contactId, opening, pending.get().attemptedAt()) : Optional.empty();
+        Optional<String> found =
+                pending.isPresent()
+                        ? awaitConversation(
+                                sourceId, contactId, opening, pending.get().attemptedAt())
+                        : Optional.empty();
         long[] inDoubtSince = new long[1];
-        Runnable recordIntent = () -> ledger.conversationCreating(workspace, sourceId, contactId, opening.key(),
-                opening.createdAt(), clock.millis(), runId);
-        String intercomId = found.orElseGet(() -> inDoubt.send("creating conversation " + sourceId,
-                () -> {
-                    try {
-                        return createWhenContactVisible(conversation, contactId, recordIntent);
-                    } catch (ApiErrorException e) {
-                        ledger.forgetConversationInDoubt(workspace, sourceId); // refused: it certainly was not created
-                        throw e;
-                    }
-                },
-                () -> {
-                    // Search lag counts from when the answer was lost, the latest the create can have happened.
-                    inDoubtSince[0] = clock.millis();
-                    ledger.conversationCreating(workspace, sourceId, contactId, opening.key(), opening.createdAt(),
-                            inDoubtSince[0], runId);
-                    return awaitConversation(sourceId, contactId, opening, inDoubtSince[0]);
-                }));
+        Runnable recordIntent =
+                () ->
+                        ledger.conversationCreating(
+                                workspace,
+                                sourceId,
+                                contactId,
+                                opening.key(),
+                                opening.createdAt(),
+                                clock.millis(),
+                                runId);
+        String intercomId =
+                found.orElseGet(
+                        () ->
+                                inDoubt.send(
+                                        "creating conversation " + sourceId,
+                                        () -> {
+                                            try {
+                                                return createWhenContactVisible(
+                                                        conversation, contactId, recordIntent);
+                                            } catch (ApiErrorException e) {
+                                                ledger.forgetConversationInDoubt(
+                                                        workspace,
+                                                        sourceId); // refused: it certainly was not
+                                                // created
+                                                throw e;
+                                            }
+                                        },
+                                        () -> {
+                                            // Search lag counts from when the answer was lost, the
+                                            // latest the create can have happened.
+                                            inDoubtSince[0] = clock.millis();
+                                            ledger.conversationCreating(
+                                                    workspace,
+                                                    sourceId,
+                                                    contactId,
+                                                    opening.key(),
+                                                    opening.createdAt(),
+                                                    inDoubtSince[0],
+                                                    runId);
+                                            return awaitConversation(
+                                                    sourceId, contactId, opening, inDoubtSince[0]);
+                                        }));
         ledger.conversationCreated(workspace, sourceId, intercomId, runId);
         return intercomId;
     }
@@ -219,13 +301,17 @@ public class ConversationMigrator {
      * Intercom answers 404 "User Not Found" for a short while after a contact is created. The
      * intent is recorded before every attempt, so that it always dates the latest create sent.
      */
-    private String createWhenContactVisible(PlannedConversation conversation, String contactId, Runnable recordIntent) {
+    private String createWhenContactVisible(
+            PlannedConversation conversation, String contactId, Runnable recordIntent) {
         long deadline = clock.millis() + searchLag.toMillis();
         for (long pause = 250; ; pause = Math.min(pause * 2, 5_000)) {
             recordIntent.run();
             try {
-                return api.createConversation(contactId, conversation.contact().role().apiName(),
-                        conversation.subject(), content(conversation.opening()));
+                return api.createConversation(
+                        contactId,
+                        conversation.contact().role().apiName(),
+                        conversation.subject(),
+                        content(conversation.opening()));
             } catch (ApiErrorException e) {
                 if (e.status() != 404 || clock.millis() + pause > deadline) {
                     throw e;
@@ -235,16 +321,29 @@ public class ConversationMigrator {
         }
     }
 
-    /** Looks for a conversation an unanswered create may have made, until the in-doubt window has passed. */
-    private Optional<String> awaitConversation(String sourceId, String contactId, PlannedPart opening, long attemptedAt) {
-        return inDoubt.search(attemptedAt, () -> {
-            for (JsonNode candidate : api.findConversations(contactId, opening.createdAt())) {
-                if (sameText(candidate.path("source").path("body").asString(""), opening.body())) {
-                    return Optional.of(candidate.path("id").asString());
-                }
-            }
-            return Optional.empty();
-        }, () -> ledger.claimConversationInDoubt(workspace, sourceId, runId)); // so that this run's settle step sees it
+    /**
+     * Looks for a conversation an unanswered create may have made, until the in-doubt window has
+     * passed.
+     */
+    private Optional<String> awaitConversation(
+            String sourceId, String contactId, PlannedPart opening, long attemptedAt) {
+        return inDoubt.search(
+                attemptedAt,
+                () -> {
+                    for (JsonNode candidate :
+                            api.findConversations(contactId, opening.createdAt())) {
+                        if (sameText(
+                                candidate.path("source").path("body").asString(""),
+                                opening.body())) {
+                            return Optional.of(candidate.path("id").asString());
+                        }
+                    }
+                    return Optional.empty();
+                },
+                () ->
+                        ledger.claimConversationInDoubt(
+                                workspace, sourceId,
+                                runId)); // so that this run's settle step sees it
     }
 
     /**
@@ -252,43 +351,73 @@ public class ConversationMigrator {
      * done it. An attempt whose answer was lost is looked for until the in-doubt window since then
      * has passed (Intercom may still be processing it), so it is never sent twice.
      */
-    private boolean reply(String sourceId, String intercomId, String contactId, PlannedPart part, PartEntry pending) {
-        if (pending != null && partInIntercom(sourceId, intercomId, contactId, part, pending.attemptedAt())) {
+    private boolean reply(
+            String sourceId,
+            String intercomId,
+            String contactId,
+            PlannedPart part,
+            PartEntry pending) {
+        if (pending != null
+                && partInIntercom(sourceId, intercomId, contactId, part, pending.attemptedAt())) {
             return false;
         }
-        return inDoubt.send("sending part " + part.key() + " of conversation " + sourceId,
+        return inDoubt.send(
+                "sending part " + part.key() + " of conversation " + sourceId,
                 () -> {
-                    ledger.partSending(workspace, sourceId, part.key(), part.createdAt(), clock.millis());
+                    ledger.partSending(
+                            workspace, sourceId, part.key(), part.createdAt(), clock.millis());
                     if (part.byContact()) {
                         api.replyAsContact(intercomId, contactId, content(part));
                     } else {
-                        api.replyAsAdmin(intercomId, admins.adminFor(part.agentEmail()), part.note(), content(part));
+                        api.replyAsAdmin(
+                                intercomId,
+                                admins.adminFor(part.agentEmail()),
+                                part.note(),
+                                content(part));
                     }
                     return true;
                 },
                 () -> {
-                    // The in-doubt window counts from when the answer was lost, the latest the part can have been sent.
+                    // The in-doubt window counts from when the answer was lost, the latest the part
+                    // can have been sent.
                     long lostAt = clock.millis();
                     ledger.partSending(workspace, sourceId, part.key(), part.createdAt(), lostAt);
                     return partInIntercom(sourceId, intercomId, contactId, part, lostAt)
-                            ? Optional.of(true) : Optional.empty();
+                            ? Optional.of(true)
+                            : Optional.empty();
                 });
     }
 
-    private boolean partInIntercom(String sourceId, String intercomId, String contactId, PlannedPart part,
-                                   long attemptedAt) {
-        return inDoubt.search(attemptedAt,
-                () -> partExists(intercomId, contactId, part) ? Optional.of(true) : Optional.<Boolean>empty(),
-                () -> ledger.claimPartInDoubt(workspace, sourceId, part.key(), runId)).isPresent();
+    private boolean partInIntercom(
+            String sourceId,
+            String intercomId,
+            String contactId,
+            PlannedPart part,
+            long attemptedAt) {
+        return inDoubt.search(
+                        attemptedAt,
+                        () ->
+                                partExists(intercomId, contactId, part)
+                                        ? Optional.of(true)
+                                        : Optional.<Boolean>empty(),
+                        () -> ledger.claimPartInDoubt(workspace, sourceId, part.key(), runId))
+                .isPresent();
     }
 
-    /** The part is in the conversation: same kind (comment or note), same author, same time, same text. */
+    /**
+     * The part is in the conversation: same kind (comment or note), same author, same time, same
+     * text.
+     */
     private boolean partExists(String intercomId, String contactId, PlannedPart part) {
         String kind = part.note() ? "note" : "comment";
         String author = part.byContact() ? contactId : admins.adminFor(part.agentEmail());
-        for (JsonNode existing : api.conversation(intercomId).path("conversation_parts").path("conversation_parts")) {
+        for (JsonNode existing :
+                api.conversation(intercomId)
+                        .path("conversation_parts")
+                        .path("conversation_parts")) {
             boolean byAdmin = existing.path("author").path("type").asString("").equals("admin");
-            if (existing.path("created_at").asLong() == part.createdAt() && byAdmin == !part.byContact()
+            if (existing.path("created_at").asLong() == part.createdAt()
+                    && byAdmin == !part.byContact()
                     && existing.path("part_type").asString("").equals(kind)
                     && existing.path("author").path("id").asString("").equals(author)
                     && sameText(existing.path("body").asString(""), part.body())) {
@@ -300,7 +429,8 @@ public class ConversationMigrator {
 
     /** Closes the conversation; a close whose answer was lost is looked for as a reply is. */
     private void close(String sourceId, String intercomId) {
-        inDoubt.send("closing conversation " + intercomId,
+        inDoubt.send(
+                "closing conversation " + intercomId,
                 () -> {
                     ledger.partSending(workspace, sourceId, CLOSE_KEY, 0, clock.millis());
                     api.close(intercomId, admins.actorAdminId());
@@ -310,7 +440,8 @@ public class ConversationMigrator {
                     long lostAt = clock.millis();
                     ledger.partSending(workspace, sourceId, CLOSE_KEY, 0, lostAt);
                     return closedInIntercom(sourceId, intercomId, new PartEntry(false, lostAt))
-                            ? Optional.of(true) : Optional.empty();
+                            ? Optional.of(true)
+                            : Optional.empty();
                 });
     }
 
@@ -322,9 +453,11 @@ public class ConversationMigrator {
         if (pending == null) {
             return isClosed(intercomId);
         }
-        return inDoubt.search(pending.attemptedAt(),
-                () -> isClosed(intercomId) ? Optional.of(true) : Optional.<Boolean>empty(),
-                () -> ledger.claimPartInDoubt(workspace, sourceId, CLOSE_KEY, runId)).isPresent();
+        return inDoubt.search(
+                        pending.attemptedAt(),
+                        () -> isClosed(intercomId) ? Optional.of(true) : Optional.<Boolean>empty(),
+                        () -> ledger.claimPartInDoubt(workspace, sourceId, CLOSE_KEY, runId))
+                .isPresent();
     }
 
     private boolean isClosed(String intercomId) {

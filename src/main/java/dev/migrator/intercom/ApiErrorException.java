@@ -6,7 +6,11 @@ public class ApiErrorException extends RuntimeException {
     private final int status;
 
     public ApiErrorException(int status, String code, String message) {
-        super("Intercom answered " + status + (code == null ? "" : " " + code) + (message == null ? "" : ": " + message));
+        super(
+                "Intercom answered "
+                        + status
+                        + (code == null ? "" : " " + code)
+                        + (message == null ? "" : ": " + message));
         this.status = status;
     }
 

@@ -13,9 +13,9 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Touches no network: writes each request it is given to the requests file and answers as an
- * empty workspace would, with ids that say they are placeholders. Because the real code path
- * builds the requests, the file holds exactly what a real run would send to an empty workspace.
+ * Touches no network: writes each request it is given to the requests file and answers as an empty
+ * workspace would, with ids that say they are placeholders. Because the real code path builds the
+ * requests, the file holds exactly what a real run would send to an empty workspace.
  */
 public class DryRunTransport implements IntercomTransport, AutoCloseable {
 
@@ -28,8 +28,12 @@ public class DryRunTransport implements IntercomTransport, AutoCloseable {
         this.mapper = mapper;
         try {
             Files.createDirectories(requestsFile.getParent());
-            this.out = Files.newBufferedWriter(requestsFile, StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            this.out =
+                    Files.newBufferedWriter(
+                            requestsFile,
+                            StandardCharsets.UTF_8,
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + requestsFile, e);
         }
@@ -37,9 +41,10 @@ public class DryRunTransport implements IntercomTransport, AutoCloseable {
 
     @Override
     public JsonNode exchange(ApiRequest request) {
-        ObjectNode line = mapper.createObjectNode()
-                .put("method", request.method())
-                .put("path", request.path());
+        ObjectNode line =
+                mapper.createObjectNode()
+                        .put("method", request.method())
+                        .put("path", request.path());
         if (request.body() != null) {
             line.set("body", request.body());
         }
@@ -48,7 +53,8 @@ public class DryRunTransport implements IntercomTransport, AutoCloseable {
             try {
                 out.write(text);
                 out.newLine();
-                out.flush(); // a line per request survives a crash, like the ledger entry made beside it
+                out.flush(); // a line per request survives a crash, like the ledger entry made
+                // beside it
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write the requests file", e);
             }
@@ -66,20 +72,26 @@ public class DryRunTransport implements IntercomTransport, AutoCloseable {
         String path = request.path();
         ObjectNode response = mapper.createObjectNode();
         if (path.equals("/contacts/search")) {
-            return response.put("type", "list").put("total_count", 0).set("data", mapper.createArrayNode());
+            return response.put("type", "list")
+                    .put("total_count", 0)
+                    .set("data", mapper.createArrayNode());
         }
         if (path.equals("/conversations/search")) {
-            return response.put("type", "conversation.list").put("total_count", 0).set("conversations", mapper.createArrayNode());
+            return response.put("type", "conversation.list")
+                    .put("total_count", 0)
+                    .set("conversations", mapper.createArrayNode());
         }
         if (path.equals("/contacts")) {
             return response.put("type", "contact").put("id", placeholder("contact"));
         }
         if (path.equals("/conversations")) {
-            return response.put("type", "user_message").put("id", placeholder("message"))
+            return response.put("type", "user_message")
+                    .put("id", placeholder("message"))
                     .put("conversation_id", placeholder("conversation"));
         }
         if (path.equals("/tags")) {
-            return response.put("type", "tag").put("id", "dry-run-tag:" + request.body().path("name").asString());
+            return response.put("type", "tag")
+                    .put("id", "dry-run-tag:" + request.body().path("name").asString());
         }
         return response.put("type", "conversation");
     }

@@ -21,13 +21,14 @@ import tools.jackson.databind.node.NullNode;
 
 /**
  * The Intercom REST API over {@link HttpClient}. Repeatable requests are retried on transient
- * failures with exponential random backoff; a 429 waits for the window to reset without
- * spending the retry budget; a non-repeatable create whose outcome is unknown is never
- * re-sent here but reported, so that the caller can check Intercom first.
+ * failures with exponential random backoff; a 429 waits for the window to reset without spending
+ * the retry budget; a non-repeatable create whose outcome is unknown is never re-sent here but
+ * reported, so that the caller can check Intercom first.
  */
 public class HttpTransport implements IntercomTransport {
 
     private static final Logger log = LoggerFactory.getLogger(HttpTransport.class);
+
     /** Enough 429 waits to sit out several windows of a busy workspace, but not forever. */
     private static final int MAX_RATE_LIMIT_WAITS = 30;
 
@@ -44,16 +45,23 @@ public class HttpTransport implements IntercomTransport {
     public HttpTransport(IntercomProperties properties, JsonMapper mapper, Clock clock) {
         this.properties = properties;
         this.mapper = mapper;
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(properties.timeout())
-                .build();
-        this.retryRegistry = RetryRegistry.of(RetryConfig.custom()
-                .maxAttempts(properties.retry().maxAttempts())
-                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
-                        properties.retry().initialBackoff(), 2.0, 0.5, properties.retry().maxBackoff()))
-                .retryExceptions(TransientFailure.class)
-                .build());
+        this.client =
+                HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(properties.timeout())
+                        .build();
+        this.retryRegistry =
+                RetryRegistry.of(
+                        RetryConfig.custom()
+                                .maxAttempts(properties.retry().maxAttempts())
+                                .intervalFunction(
+                                        IntervalFunction.ofExponentialRandomBackoff(
+                                                properties.retry().initialBackoff(),
+                                                2.0,
+                                                0.5,
+                                                properties.retry().maxBackoff()))
+                                .retryExceptions(TransientFailure.class)
+                                .build());
         this.retry = retryRegistry.retry("intercom");
         this.governor = new RateGovernor(properties.requestsPerMinute(), clock);
         retry.getEventPublisher().onRetry(event -> retries.incrementAndGet());
@@ -62,13 +70,22 @@ public class HttpTransport implements IntercomTransport {
     @Override
     public JsonNode exchange(ApiRequest request) {
         if (!properties.hasAccessToken()) {
-            throw new AccessDeniedException("no Intercom access token: set the environment variable INTERCOM_ACCESS_TOKEN");
+            throw new AccessDeniedException(
+                    "no Intercom access token: set the environment variable INTERCOM_ACCESS_TOKEN");
         }
         try {
             return retry.executeSupplier(() -> sendUntilNotRateLimited(request));
         } catch (TransientFailure e) {
-            throw new IntercomUnavailableException("Intercom did not answer " + request.method() + " " + request.path()
-                    + " after " + properties.retry().maxAttempts() + " attempts: " + e.getMessage(), e);
+            throw new IntercomUnavailableException(
+                    "Intercom did not answer "
+                            + request.method()
+                            + " "
+                            + request.path()
+                            + " after "
+                            + properties.retry().maxAttempts()
+                            + " attempts: "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -97,7 +114,8 @@ public class HttpTransport implements IntercomTransport {
             HttpResponse<String> response = send(request);
             int status = response.statusCode();
             if (status == 429) {
-                // The governor now holds every call until the window resets; this one is sent again after it.
+                // The governor now holds every call until the window resets; this one is sent again
+                // after it.
                 if (waits >= MAX_RATE_LIMIT_WAITS) {
                     throw new TransientFailure("still rate limited after " + waits + " waits");
                 }
@@ -112,12 +130,19 @@ public class HttpTransport implements IntercomTransport {
                 throw new TransientFailure("Intercom answered " + status);
             }
             if (status == 401 || status == 403) {
-                throw new AccessDeniedException("Intercom refused the access token (" + status + " "
-                        + errorOf(response) + "); check INTERCOM_ACCESS_TOKEN and its permissions");
+                throw new AccessDeniedException(
+                        "Intercom refused the access token ("
+                                + status
+                                + " "
+                                + errorOf(response)
+                                + "); check INTERCOM_ACCESS_TOKEN and its permissions");
             }
             if (status >= 400) {
                 JsonNode error = firstError(response.body());
-                throw new ApiErrorException(status, error.path("code").asString(null), error.path("message").asString(null));
+                throw new ApiErrorException(
+                        status,
+                        error.path("code").asString(null),
+                        error.path("message").asString(null));
             }
             return parse(request, response.body());
         }
@@ -129,7 +154,8 @@ public class HttpTransport implements IntercomTransport {
             httpRequest = newRequest(request);
         } catch (IllegalArgumentException e) {
             // The JDK's message would quote the header, token included.
-            throw new AccessDeniedException("the Intercom access token holds characters an HTTP header cannot");
+            throw new AccessDeniedException(
+                    "the Intercom access token holds characters an HTTP header cannot");
         }
         HttpResponse<String> response = null;
         boolean admitted = false;
@@ -141,7 +167,12 @@ public class HttpTransport implements IntercomTransport {
             return response;
         } catch (ConnectException e) {
             // Refused before anything was sent: always safe to try again.
-            throw new TransientFailure("cannot connect to " + properties.baseUrl() + " (" + e.getClass().getSimpleName() + ")");
+            throw new TransientFailure(
+                    "cannot connect to "
+                            + properties.baseUrl()
+                            + " ("
+                            + e.getClass().getSimpleName()
+                            + ")");
         } catch (IOException e) {
             if (!request.repeatable()) {
                 throw new OutcomeUnknownException(request, "no response (" + describe(e) + ")");
@@ -152,21 +183,29 @@ public class HttpTransport implements IntercomTransport {
             throw new IntercomUnavailableException("interrupted while calling Intercom");
         } finally {
             if (admitted) {
-                governor.release(response == null ? null : response.headers(), response == null ? 0 : response.statusCode());
+                governor.release(
+                        response == null ? null : response.headers(),
+                        response == null ? 0 : response.statusCode());
             }
         }
     }
 
     private HttpRequest newRequest(ApiRequest request) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(
-                        URI.create(properties.baseUrl().toString().replaceAll("/+$", "") + request.path()))
-                .timeout(properties.timeout())
-                .header("Authorization", "Bearer " + properties.accessToken())
-                .header("Accept", "application/json")
-                .header("Intercom-Version", properties.version());
+        HttpRequest.Builder builder =
+                HttpRequest.newBuilder(
+                                URI.create(
+                                        properties.baseUrl().toString().replaceAll("/+$", "")
+                                                + request.path()))
+                        .timeout(properties.timeout())
+                        .header("Authorization", "Bearer " + properties.accessToken())
+                        .header("Accept", "application/json")
+                        .header("Intercom-Version", properties.version());
         if (request.body() != null) {
             builder.header("Content-Type", "application/json")
-                    .method(request.method(), HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(request.body())));
+                    .method(
+                            request.method(),
+                            HttpRequest.BodyPublishers.ofString(
+                                    mapper.writeValueAsString(request.body())));
         } else {
             builder.method(request.method(), HttpRequest.BodyPublishers.noBody());
         }
@@ -181,7 +220,8 @@ public class HttpTransport implements IntercomTransport {
             return mapper.readTree(body);
         } catch (JacksonException e) {
             if (!request.repeatable()) {
-                throw new OutcomeUnknownException(request, "a success answer with an unreadable body");
+                throw new OutcomeUnknownException(
+                        request, "a success answer with an unreadable body");
             }
             throw new TransientFailure("unreadable response body");
         }
@@ -201,7 +241,9 @@ public class HttpTransport implements IntercomTransport {
     }
 
     private static String describe(IOException e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return e.getMessage() == null
+                ? e.getClass().getSimpleName()
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
     /** A failure that a later attempt of the same request may not meet. */

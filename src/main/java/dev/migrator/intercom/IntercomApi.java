@@ -27,12 +27,13 @@ public class IntercomApi {
     }
 
     /** The workspace the token belongs to, and the admin who owns the token. */
-    public record Workspace(String appId, String name, String adminId) {
-    }
+    public record Workspace(String appId, String name, String adminId) {}
 
     public Workspace me() {
         JsonNode me = transport.exchange(ApiRequest.get("/me"));
-        return new Workspace(me.path("app").path("id_code").asString(null), me.path("app").path("name").asString(null),
+        return new Workspace(
+                me.path("app").path("id_code").asString(null),
+                me.path("app").path("name").asString(null),
                 me.path("id").asString(null));
     }
 
@@ -51,13 +52,16 @@ public class IntercomApi {
     public Optional<String> findContact(String field, String value) {
         ObjectNode query = mapper.createObjectNode();
         query.putObject("query").put("field", field).put("operator", "=").put("value", value);
-        JsonNode found = transport.exchange(ApiRequest.read("/contacts/search", query)).path("data");
+        JsonNode found =
+                transport.exchange(ApiRequest.read("/contacts/search", query)).path("data");
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0).path("id").asString());
     }
 
-    /** What one part says: its plain-text body, its attachments' URLs and its original time (unix seconds). */
-    public record Content(String body, List<String> attachmentUrls, long createdAt) {
-    }
+    /**
+     * What one part says: its plain-text body, its attachments' URLs and its original time (unix
+     * seconds).
+     */
+    public record Content(String body, List<String> attachmentUrls, long createdAt) {}
 
     /**
      * Creates the contact ({@code role}: {@code user} or {@code lead}), or adopts the existing one
@@ -69,7 +73,10 @@ public class IntercomApi {
         putIfPresent(body, "external_id", externalId);
         putIfPresent(body, "name", name);
         try {
-            return transport.exchange(ApiRequest.idempotent("/contacts", body)).path("id").asString();
+            return transport
+                    .exchange(ApiRequest.idempotent("/contacts", body))
+                    .path("id")
+                    .asString();
         } catch (ApiErrorException e) {
             Matcher existing = EXISTING_CONTACT_ID.matcher(e.apiMessage());
             if (e.status() == 409 && existing.find()) {
@@ -79,74 +86,105 @@ public class IntercomApi {
         }
     }
 
-    /** Opens the conversation from the contact ({@code contactType}: {@code user} or {@code lead}); returns its id. */
-    public String createConversation(String contactId, String contactType, String subject, Content opening) {
+    /**
+     * Opens the conversation from the contact ({@code contactType}: {@code user} or {@code lead});
+     * returns its id.
+     */
+    public String createConversation(
+            String contactId, String contactType, String subject, Content opening) {
         ObjectNode body = mapper.createObjectNode();
         body.putObject("from").put("type", contactType).put("id", contactId);
         body.put("body", opening.body());
         putIfPresent(body, "subject", subject);
         putAttachments(body, opening.attachmentUrls());
         body.put("created_at", opening.createdAt());
-        return transport.exchange(ApiRequest.create("/conversations", body)).path("conversation_id").asString();
+        return transport
+                .exchange(ApiRequest.create("/conversations", body))
+                .path("conversation_id")
+                .asString();
     }
 
     public void replyAsContact(String conversationId, String contactId, Content part) {
-        ObjectNode body = mapper.createObjectNode()
-                .put("message_type", "comment")
-                .put("type", "user")
-                .put("intercom_user_id", contactId)
-                .put("body", part.body())
-                .put("created_at", part.createdAt());
+        ObjectNode body =
+                mapper.createObjectNode()
+                        .put("message_type", "comment")
+                        .put("type", "user")
+                        .put("intercom_user_id", contactId)
+                        .put("body", part.body())
+                        .put("created_at", part.createdAt());
         putAttachments(body, part.attachmentUrls());
         transport.exchange(ApiRequest.create("/conversations/" + conversationId + "/reply", body));
     }
 
-    /** An agent's part: a note when internal, otherwise a comment that must not email the customer. */
+    /**
+     * An agent's part: a note when internal, otherwise a comment that must not email the customer.
+     */
     public void replyAsAdmin(String conversationId, String adminId, boolean note, Content part) {
-        ObjectNode body = mapper.createObjectNode()
-                .put("message_type", note ? "note" : "comment")
-                .put("type", "admin")
-                .put("admin_id", adminId)
-                .put("body", part.body())
-                .put("created_at", part.createdAt());
+        ObjectNode body =
+                mapper.createObjectNode()
+                        .put("message_type", note ? "note" : "comment")
+                        .put("type", "admin")
+                        .put("admin_id", adminId)
+                        .put("body", part.body())
+                        .put("created_at", part.createdAt());
         putAttachments(body, part.attachmentUrls());
         body.put("skip_notifications", true);
         transport.exchange(ApiRequest.create("/conversations/" + conversationId + "/reply", body));
     }
 
     public void close(String conversationId, String adminId) {
-        ObjectNode body = mapper.createObjectNode()
-                .put("message_type", "close")
-                .put("type", "admin")
-                .put("admin_id", adminId);
+        ObjectNode body =
+                mapper.createObjectNode()
+                        .put("message_type", "close")
+                        .put("type", "admin")
+                        .put("admin_id", adminId);
         transport.exchange(ApiRequest.create("/conversations/" + conversationId + "/parts", body));
     }
 
     /** The tag's id; Intercom creates the tag or returns the existing one of that name. */
     public String tagId(String name) {
-        return transport.exchange(ApiRequest.idempotent("/tags", mapper.createObjectNode().put("name", name)))
-                .path("id").asString();
+        return transport
+                .exchange(
+                        ApiRequest.idempotent("/tags", mapper.createObjectNode().put("name", name)))
+                .path("id")
+                .asString();
     }
 
     public void tag(String conversationId, String tagId, String adminId) {
-        transport.exchange(ApiRequest.idempotent("/conversations/" + conversationId + "/tags",
-                mapper.createObjectNode().put("id", tagId).put("admin_id", adminId)));
+        transport.exchange(
+                ApiRequest.idempotent(
+                        "/conversations/" + conversationId + "/tags",
+                        mapper.createObjectNode().put("id", tagId).put("admin_id", adminId)));
     }
 
     public JsonNode conversation(String conversationId) {
         return transport.exchange(ApiRequest.get("/conversations/" + conversationId));
     }
 
-    /** Conversations of the contact created at exactly that second (search results lag behind creation). */
+    /**
+     * Conversations of the contact created at exactly that second (search results lag behind
+     * creation).
+     */
     public List<JsonNode> findConversations(String contactId, long createdAt) {
         ObjectNode body = mapper.createObjectNode();
         ObjectNode query = body.putObject("query").put("operator", "AND");
         ArrayNode conditions = query.putArray("value");
-        conditions.addObject().put("field", "contact_ids").put("operator", "=").put("value", contactId);
-        conditions.addObject().put("field", "created_at").put("operator", "=").put("value", createdAt);
+        conditions
+                .addObject()
+                .put("field", "contact_ids")
+                .put("operator", "=")
+                .put("value", contactId);
+        conditions
+                .addObject()
+                .put("field", "created_at")
+                .put("operator", "=")
+                .put("value", createdAt);
         body.putObject("pagination").put("per_page", 50);
         List<JsonNode> conversations = new ArrayList<>();
-        transport.exchange(ApiRequest.read("/conversations/search", body)).path("conversations").forEach(conversations::add);
+        transport
+                .exchange(ApiRequest.read("/conversations/search", body))
+                .path("conversations")
+                .forEach(conversations::add);
         return conversations;
     }
 

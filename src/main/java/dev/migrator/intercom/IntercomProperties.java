@@ -23,20 +23,37 @@ public record IntercomProperties(
         @NotNull @Valid RetryProperties retry,
         @NotNull Duration searchLag) {
 
-    /** {@code created_at} is honoured from 2.11 on; older versions would stamp every part with the import time. */
+    /**
+     * {@code created_at} is honoured from 2.11 on; older versions would stamp every part with the
+     * import time.
+     */
     static final String OLDEST_SUPPORTED_VERSION = "2.11";
-    private static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
+
+    private static final Set<String> LOOPBACK_HOSTS =
+            Set.of("localhost", "127.0.0.1", "[::1]", "::1");
 
     public IntercomProperties {
-        accessToken = accessToken == null ? null : accessToken.strip(); // a secret file's trailing newline
+        accessToken =
+                accessToken == null
+                        ? null
+                        : accessToken.strip(); // a secret file's trailing newline
         if (version != null && !version.isBlank() && !supported(version)) {
-            throw new IllegalArgumentException("intercom.version is '" + version + "', but the migrator needs "
-                    + OLDEST_SUPPORTED_VERSION + " or later (older versions ignore created_at)");
+            throw new IllegalArgumentException(
+                    "intercom.version is '"
+                            + version
+                            + "', but the migrator needs "
+                            + OLDEST_SUPPORTED_VERSION
+                            + " or later (older versions ignore created_at)");
         }
-        if (baseUrl != null && !"https".equals(baseUrl.getScheme())
-                && !("http".equals(baseUrl.getScheme()) && LOOPBACK_HOSTS.contains(String.valueOf(baseUrl.getHost())))) {
-            throw new IllegalArgumentException("intercom.base-url must be an https:// URL (plain http only to this machine), not '"
-                    + baseUrl + "'");
+        if (baseUrl != null
+                && !"https".equals(baseUrl.getScheme())
+                && !("http".equals(baseUrl.getScheme())
+                        && LOOPBACK_HOSTS.contains(String.valueOf(baseUrl.getHost())))) {
+            throw new IllegalArgumentException(
+                    "intercom.base-url must be an https:// URL (plain http only to this machine),"
+                            + " not '"
+                            + baseUrl
+                            + "'");
         }
     }
 
@@ -60,11 +77,20 @@ public record IntercomProperties(
 
     @Override
     public String toString() {
-        return "IntercomProperties[baseUrl=" + baseUrl + ", version=" + version + ", accessToken="
-                + (hasAccessToken() ? "(set)" : "(not set)") + ", requestsPerMinute=" + requestsPerMinute + "]";
+        return "IntercomProperties[baseUrl="
+                + baseUrl
+                + ", version="
+                + version
+                + ", accessToken="
+                + (hasAccessToken() ? "(set)" : "(not set)")
+                + ", requestsPerMinute="
+                + requestsPerMinute
+                + "]";
     }
 
     /** Retries of transient failures: exponential backoff with jitter. */
-    public record RetryProperties(@Min(1) int maxAttempts, @NotNull Duration initialBackoff, @NotNull Duration maxBackoff) {
-    }
+    public record RetryProperties(
+            @Min(1) int maxAttempts,
+            @NotNull Duration initialBackoff,
+            @NotNull Duration maxBackoff) {}
 }

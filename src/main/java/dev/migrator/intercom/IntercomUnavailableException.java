@@ -1,6 +1,8 @@
 package dev.migrator.intercom;
 
-/** Intercom cannot be used now (down, unreachable, token refused): the run stops and can be resumed. */
+/**
+ * Intercom cannot be used now (down, unreachable, token refused): the run stops and can be resumed.
+ */
 public class IntercomUnavailableException extends RuntimeException {
 
     public IntercomUnavailableException(String message) {

@@ -10,38 +10,56 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * One gate for every call to Intercom. A Resilience4j {@link RateLimiter} spreads calls at the
  * configured rate; every answer's {@code X-RateLimit-*} headers then win over it: a lower
- * per-window limit replaces the configured one at once, calls stop when the server's window has
- * no room left (counting those in flight), and a 429 holds everyone until the window resets.
+ * per-window limit replaces the configured one at once, calls stop when the server's window has no
+ * room left (counting those in flight), and a 429 holds everyone until the window resets.
  */
 public class RateGovernor {
 
     /** Intercom meters its limits per 10-second window. */
     static final Duration WINDOW = Duration.ofSeconds(10);
+
     /** Spreads the threads that wake at a reset, so they do not arrive at once. */
     static final int MAX_JITTER_MILLIS = 250;
-    /** A 429 whose reset is already past by our clock (skew, or no header) still waits this long. */
+
+    /**
+     * A 429 whose reset is already past by our clock (skew, or no header) still waits this long.
+     */
     static final long MIN_PAUSE_MILLIS = 1_000;
 
     private final RateLimiter limiter;
     private final Clock clock;
-    /** The server's window the latest answers speak of: its X-RateLimit-Reset, in the server's clock. */
+
+    /**
+     * The server's window the latest answers speak of: its X-RateLimit-Reset, in the server's
+     * clock.
+     */
     private long serverWindowResetAt;
-    /** When that window ends by our clock: its reset, but never more than a window after we heard of it. */
+
+    /**
+     * When that window ends by our clock: its reset, but never more than a window after we heard of
+     * it.
+     */
     private long windowEndsAt;
+
     private int serverRemaining = Integer.MAX_VALUE;
     private int inFlight;
     private long pausedUntil;
 
     public RateGovernor(int requestsPerMinute, Clock clock) {
         this.clock = clock;
-        this.limiter = RateLimiter.of("intercom", RateLimiterConfig.custom()
-                .limitRefreshPeriod(WINDOW)
-                .limitForPeriod(Math.max(1, requestsPerMinute / 6))
-                .timeoutDuration(Duration.ofMinutes(10))
-                .build());
+        this.limiter =
+                RateLimiter.of(
+                        "intercom",
+                        RateLimiterConfig.custom()
+                                .limitRefreshPeriod(WINDOW)
+                                .limitForPeriod(Math.max(1, requestsPerMinute / 6))
+                                .timeoutDuration(Duration.ofMinutes(10))
+                                .build());
     }
 
-    /** Blocks until a call may be sent; every acquire is followed by exactly one {@link #release}. */
+    /**
+     * Blocks until a call may be sent; every acquire is followed by exactly one {@link #release}.
+     */
     public void acquire() throws InterruptedException {
         synchronized (this) {
             for (long wait = millisUntilAdmitted(); wait > 0; wait = millisUntilAdmitted()) {
@@ -65,13 +83,15 @@ public class RateGovernor {
             long remaining = headers.firstValueAsLong("X-RateLimit-Remaining").orElse(-1);
             long limit = headers.firstValueAsLong("X-RateLimit-Limit").orElse(-1);
             if (resetAt > serverWindowResetAt) {
-                // A server clock ahead of ours would otherwise hold calls for as long as it is ahead.
+                // A server clock ahead of ours would otherwise hold calls for as long as it is
+                // ahead.
                 serverWindowResetAt = resetAt;
                 windowEndsAt = Math.min(resetAt, clock.millis() + WINDOW.toMillis());
                 serverRemaining = Integer.MAX_VALUE;
             }
             if (resetAt == serverWindowResetAt && remaining >= 0) {
-                serverRemaining = (int) Math.min(serverRemaining, remaining); // answers arrive out of order
+                serverRemaining =
+                        (int) Math.min(serverRemaining, remaining); // answers arrive out of order
             }
             if (limit > 0 && limit < limiter.getRateLimiterConfig().getLimitForPeriod()) {
                 limiter.changeLimitForPeriod((int) limit);
@@ -79,20 +99,29 @@ public class RateGovernor {
             if (status == 429) {
                 // Past the reset, never longer than a window: the server's clock may not be ours.
                 long now = clock.millis();
-                long until = Math.min(Math.max(resetAt, now + MIN_PAUSE_MILLIS), now + WINDOW.toMillis());
+                long until =
+                        Math.min(
+                                Math.max(resetAt, now + MIN_PAUSE_MILLIS), now + WINDOW.toMillis());
                 pausedUntil = Math.max(pausedUntil, until + jitter());
             }
         }
         notifyAll();
     }
 
-    /** How long a call asking now must wait before it may be sent (0: at once); what {@link #acquire} waits on. */
+    /**
+     * How long a call asking now must wait before it may be sent (0: at once); what {@link
+     * #acquire} waits on.
+     */
     synchronized long millisUntilAdmitted() {
         long now = clock.millis();
         if (now >= windowEndsAt) {
-            serverRemaining = Integer.MAX_VALUE; // a new server window: its room is unknown until an answer says
+            serverRemaining =
+                    Integer.MAX_VALUE; // a new server window: its room is unknown until an answer
+            // says
         }
-        long waitUntil = Math.max(pausedUntil, serverRemaining - inFlight <= 0 ? windowEndsAt + jitter() : 0);
+        long waitUntil =
+                Math.max(
+                        pausedUntil, serverRemaining - inFlight <= 0 ? windowEndsAt + jitter() : 0);
         return Math.max(0, waitUntil - now);
     }
 

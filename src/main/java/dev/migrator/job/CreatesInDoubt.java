@@ -21,7 +21,8 @@ public class CreatesInDoubt implements JobExecutionDecider {
     public FlowExecutionStatus decide(JobExecution jobExecution, StepExecution stepExecution) {
         long runId = jobExecution.getJobInstanceId();
         String target = jobExecution.getJobParameters().getString(MigrationParameters.TARGET);
-        long inDoubt = ledger.inDoubtCount(MigrationParameters.ledgerWorkspace(target, runId), runId);
+        long inDoubt =
+                ledger.inDoubtCount(MigrationParameters.ledgerWorkspace(target, runId), runId);
         return inDoubt > 0 ? new FlowExecutionStatus(SETTLE) : FlowExecutionStatus.COMPLETED;
     }
 }

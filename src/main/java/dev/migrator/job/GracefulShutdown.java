@@ -46,7 +46,10 @@ public class GracefulShutdown implements JobExecutionListener {
         }
     }
 
-    /** Waits up to {@code timeout} for a signal; true if one came. A watching command idles here between scans. */
+    /**
+     * Waits up to {@code timeout} for a signal; true if one came. A watching command idles here
+     * between scans.
+     */
     public boolean awaitSignal(Duration timeout) throws InterruptedException {
         return signalled.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -29,40 +29,86 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The migration job's parts, the runner that starts it, and the job-repository database that keeps it. */
+/**
+ * The migration job's parts, the runner that starts it, and the job-repository database that keeps
+ * it.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(MigrationProperties.class)
 public class MigrationJobConfiguration {
 
     @Bean
-    MigrationRunner migrationRunner(JobOperator jobOperator, JobRepository jobRepository, MigrationJobFactory jobs,
-                                    Preflight preflight, RunLeases runLeases, MigrationRunner.RunRecorder recorder,
-                                    Ledger ledger, MigrationProperties migration, CsvMappingProperties csvMapping) {
-        return new MigrationRunner(jobOperator, jobRepository, jobs, preflight, runLeases, recorder, ledger, migration,
+    MigrationRunner migrationRunner(
+            JobOperator jobOperator,
+            JobRepository jobRepository,
+            MigrationJobFactory jobs,
+            Preflight preflight,
+            RunLeases runLeases,
+            MigrationRunner.RunRecorder recorder,
+            Ledger ledger,
+            MigrationProperties migration,
+            CsvMappingProperties csvMapping) {
+        return new MigrationRunner(
+                jobOperator,
+                jobRepository,
+                jobs,
+                preflight,
+                runLeases,
+                recorder,
+                ledger,
+                migration,
                 csvMapping);
     }
 
     @Bean
-    MigrationJobFactory migrationJobFactory(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-                                            ExportReader exportReader, ConversationPlanner conversationPlanner,
-                                            CreatesInDoubt createsInDoubt, GracefulShutdown gracefulShutdown,
-                                            MigrationProperties migration, RunParts runParts,
-                                            ObjectProvider<ObservationRegistry> observations) {
-        return new MigrationJobFactory(jobRepository, transactionManager, exportReader, conversationPlanner,
-                createsInDoubt, gracefulShutdown, migration, runParts,
+    MigrationJobFactory migrationJobFactory(
+            JobRepository jobRepository,
+            PlatformTransactionManager transactionManager,
+            ExportReader exportReader,
+            ConversationPlanner conversationPlanner,
+            CreatesInDoubt createsInDoubt,
+            GracefulShutdown gracefulShutdown,
+            MigrationProperties migration,
+            RunParts runParts,
+            ObjectProvider<ObservationRegistry> observations) {
+        return new MigrationJobFactory(
+                jobRepository,
+                transactionManager,
+                exportReader,
+                conversationPlanner,
+                createsInDoubt,
+                gracefulShutdown,
+                migration,
+                runParts,
                 observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 
     @Bean
-    RunParts runParts(HttpTransport httpTransport, JsonMapper jsonMapper, Ledger ledger, IntercomProperties intercom,
-                      MigrationProperties migration, Clock clock, ExecutorService migrationWorkers,
-                      RunProgress runProgress) {
-        return new RunParts(httpTransport, jsonMapper, ledger, intercom, migration, clock, migrationWorkers,
+    RunParts runParts(
+            HttpTransport httpTransport,
+            JsonMapper jsonMapper,
+            Ledger ledger,
+            IntercomProperties intercom,
+            MigrationProperties migration,
+            Clock clock,
+            ExecutorService migrationWorkers,
+            RunProgress runProgress) {
+        return new RunParts(
+                httpTransport,
+                jsonMapper,
+                ledger,
+                intercom,
+                migration,
+                clock,
+                migrationWorkers,
                 runProgress);
     }
 
     @Bean
-    Preflight preflight(IntercomProperties intercom, MigrationProperties migration, IntercomApi liveIntercomApi) {
+    Preflight preflight(
+            IntercomProperties intercom,
+            MigrationProperties migration,
+            IntercomApi liveIntercomApi) {
         return new Preflight(intercom, migration, liveIntercomApi);
     }
 
@@ -79,12 +125,17 @@ public class MigrationJobConfiguration {
     /** Reads the run's inputs, as its job parameters name them. */
     @Bean
     @StepScope
-    ExportReader exportReader(@Value("#{jobParameters['" + MigrationParameters.INPUTS + "']}") String inputs,
-                              @Value("#{jobParameters['" + MigrationParameters.FORMATS + "']}") String formats,
-                              @Value("#{jobParameters['" + MigrationParameters.USERS + "']}") String users,
-                              CsvMappingProperties csvMapping, MigrationProperties migration) {
-        return new ExportReader(MigrationParameters.files(inputs, formats),
-                new ReadContext(users == null ? null : Path.of(users), csvMapping.layout(migration.timezone())));
+    ExportReader exportReader(
+            @Value("#{jobParameters['" + MigrationParameters.INPUTS + "']}") String inputs,
+            @Value("#{jobParameters['" + MigrationParameters.FORMATS + "']}") String formats,
+            @Value("#{jobParameters['" + MigrationParameters.USERS + "']}") String users,
+            CsvMappingProperties csvMapping,
+            MigrationProperties migration) {
+        return new ExportReader(
+                MigrationParameters.files(inputs, formats),
+                new ReadContext(
+                        users == null ? null : Path.of(users),
+                        csvMapping.layout(migration.timezone())));
     }
 
     @Bean
@@ -101,11 +152,13 @@ public class MigrationJobConfiguration {
     @Bean(destroyMethod = "shutdownNow")
     ExecutorService migrationWorkers(MigrationProperties migration) {
         AtomicInteger threads = new AtomicInteger();
-        return Executors.newFixedThreadPool(migration.concurrency(), task -> {
-            Thread thread = new Thread(task, "migrator-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        return Executors.newFixedThreadPool(
+                migration.concurrency(),
+                task -> {
+                    Thread thread = new Thread(task, "migrator-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
     }
 
     /** Heartbeats every 5 s; a lease unrefreshed for 30 s belongs to a process that is gone. */
@@ -116,16 +169,27 @@ public class MigrationJobConfiguration {
 
     /**
      * The job repository: {@code spring.datasource.*} when configured (PostgreSQL, say), else an H2
-     * file in the state directory. H2 needs that path absolute, so it is made here rather than in YAML.
-     * WRITE_DELAY=0: H2 otherwise keeps a second of commits in memory, and a {@code kill -9} would
-     * take ledger entries with it (the crash test caught a part sent twice that way).
+     * file in the state directory. H2 needs that path absolute, so it is made here rather than in
+     * YAML. WRITE_DELAY=0: H2 otherwise keeps a second of commits in memory, and a {@code kill -9}
+     * would take ledger entries with it (the crash test caught a part sent twice that way).
      */
     @Bean
-    JdbcConnectionDetails jobRepositoryDatabase(Environment environment, MigrationProperties migration) {
+    JdbcConnectionDetails jobRepositoryDatabase(
+            Environment environment, MigrationProperties migration) {
         String configuredUrl = environment.getProperty("spring.datasource.url");
-        String url = configuredUrl != null ? configuredUrl : "jdbc:h2:file:"
-                + migration.stateDir().toAbsolutePath().normalize().resolve("migrator") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
-        String username = environment.getProperty("spring.datasource.username", configuredUrl == null ? "sa" : null);
+        String url =
+                configuredUrl != null
+                        ? configuredUrl
+                        : "jdbc:h2:file:"
+                                + migration
+                                        .stateDir()
+                                        .toAbsolutePath()
+                                        .normalize()
+                                        .resolve("migrator")
+                                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+        String username =
+                environment.getProperty(
+                        "spring.datasource.username", configuredUrl == null ? "sa" : null);
         String password = environment.getProperty("spring.datasource.password", "");
         return new JdbcConnectionDetails() {
             @Override

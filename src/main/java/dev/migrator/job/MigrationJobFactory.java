@@ -15,9 +15,9 @@ import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * The migration job: a chunk-oriented migrate step (export reader, conversation planner,
- * Intercom writer), then, if creates are left in doubt, a settle step that finishes them. A run
- * is identified by its inputs, their checksums and the target workspace (see {@link
+ * The migration job: a chunk-oriented migrate step (export reader, conversation planner, Intercom
+ * writer), then, if creates are left in doubt, a settle step that finishes them. A run is
+ * identified by its inputs, their checksums and the target workspace (see {@link
  * MigrationParameters}), so the same command resumes the same run. The job is built for each run,
  * with the admin directory that run's preflight made.
  */
@@ -35,11 +35,20 @@ public class MigrationJobFactory {
     private final RunParts parts;
     private final ObservationRegistry observations;
 
-    /** @param observations Spring Batch's metrics go there when the metrics endpoint is on; else NOOP */
-    MigrationJobFactory(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-                        ExportReader exportReader, ConversationPlanner planner, CreatesInDoubt createsInDoubt,
-                        GracefulShutdown gracefulShutdown, MigrationProperties migration, RunParts parts,
-                        ObservationRegistry observations) {
+    /**
+     * @param observations Spring Batch's metrics go there when the metrics endpoint is on; else
+     *     NOOP
+     */
+    MigrationJobFactory(
+            JobRepository jobRepository,
+            PlatformTransactionManager transactionManager,
+            ExportReader exportReader,
+            ConversationPlanner planner,
+            CreatesInDoubt createsInDoubt,
+            GracefulShutdown gracefulShutdown,
+            MigrationProperties migration,
+            RunParts parts,
+            ObservationRegistry observations) {
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.exportReader = exportReader;
@@ -54,8 +63,12 @@ public class MigrationJobFactory {
     public Job migrationJob(AdminDirectory admins) {
         return new JobBuilder(JOB_NAME, jobRepository)
                 .start(chunkStep("migrate", new MigrationWriter(parts, admins, Mode.MIGRATE)))
-                .next(createsInDoubt).on(CreatesInDoubt.SETTLE).to(chunkStep("settle", new MigrationWriter(parts, admins, Mode.SETTLE)))
-                .from(createsInDoubt).on("*").end()
+                .next(createsInDoubt)
+                .on(CreatesInDoubt.SETTLE)
+                .to(chunkStep("settle", new MigrationWriter(parts, admins, Mode.SETTLE)))
+                .from(createsInDoubt)
+                .on("*")
+                .end()
                 .end()
                 .listener(gracefulShutdown)
                 .observationRegistry(observations)

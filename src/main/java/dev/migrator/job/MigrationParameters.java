@@ -1,8 +1,8 @@
 package dev.migrator.job;
 
-import dev.migrator.support.Sha256;
 import dev.migrator.source.format.ExportFile;
 import dev.migrator.source.input.InputFormat;
+import dev.migrator.support.Sha256;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +13,8 @@ import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 /**
  * The identifying parameters of a migration run: the input paths, their formats, their SHA-256
  * checksums and the target workspace; and, when the formats read them, the people file with its
- * checksum and the CSV mapping, since either changes what the inputs mean. The token is never among them.
+ * checksum and the CSV mapping, since either changes what the inputs mean. The token is never among
+ * them.
  */
 public final class MigrationParameters {
 
@@ -24,30 +25,49 @@ public final class MigrationParameters {
     public static final String USERS = "users";
     public static final String USERS_CHECKSUM = "users_sha256";
     public static final String CSV_MAPPING = "csv_mapping";
-    /** Not identifying: the command line that started or last continued the run, to show how to resume it. */
+
+    /**
+     * Not identifying: the command line that started or last continued the run, to show how to
+     * resume it.
+     */
     public static final String COMMAND = "command";
+
     static final String DRY_RUN_TARGET = "dry-run";
     private static final String SEPARATOR = "\n";
 
-    private MigrationParameters() {
-    }
+    private MigrationParameters() {}
 
     /**
-     * @param users         the people file and its checksum, or {@code null}
-     * @param csvMapping    the CSV mapping in a stable form, or {@code null} when no input is read through it
-     * @param command       the command line, shown by {@code status} as the way to resume
+     * @param users the people file and its checksum, or {@code null}
+     * @param csvMapping the CSV mapping in a stable form, or {@code null} when no input is read
+     *     through it
+     * @param command the command line, shown by {@code status} as the way to resume
      */
-    public static JobParameters of(List<ExportFile> files, List<String> checksums, String target, Checksummed users,
-                                   String csvMapping, String command) {
-        JobParametersBuilder builder = new JobParametersBuilder()
-                .addString(INPUTS, files.stream().map(f -> absolute(f.path()))
-                        .collect(Collectors.joining(SEPARATOR)))
-                .addString(FORMATS, files.stream().map(f -> f.format().cliName()).collect(Collectors.joining(SEPARATOR)))
-                .addString(CHECKSUMS, String.join(SEPARATOR, checksums))
-                .addString(TARGET, target)
-                .addString(COMMAND, command, false);
+    public static JobParameters of(
+            List<ExportFile> files,
+            List<String> checksums,
+            String target,
+            Checksummed users,
+            String csvMapping,
+            String command) {
+        JobParametersBuilder builder =
+                new JobParametersBuilder()
+                        .addString(
+                                INPUTS,
+                                files.stream()
+                                        .map(f -> absolute(f.path()))
+                                        .collect(Collectors.joining(SEPARATOR)))
+                        .addString(
+                                FORMATS,
+                                files.stream()
+                                        .map(f -> f.format().cliName())
+                                        .collect(Collectors.joining(SEPARATOR)))
+                        .addString(CHECKSUMS, String.join(SEPARATOR, checksums))
+                        .addString(TARGET, target)
+                        .addString(COMMAND, command, false);
         if (users != null) {
-            builder.addString(USERS, absolute(users.path())).addString(USERS_CHECKSUM, users.sha256());
+            builder.addString(USERS, absolute(users.path()))
+                    .addString(USERS_CHECKSUM, users.sha256());
         }
         if (csvMapping != null) {
             builder.addString(CSV_MAPPING, Sha256.of(csvMapping));
@@ -56,13 +76,14 @@ public final class MigrationParameters {
     }
 
     /** A file and the SHA-256 of its content. */
-    public record Checksummed(Path path, String sha256) {
-    }
+    public record Checksummed(Path path, String sha256) {}
 
     /** The people file of a run, or {@code null}. */
     public static Checksummed users(JobParameters parameters) {
         String users = parameters.getString(USERS);
-        return users == null ? null : new Checksummed(Path.of(users), parameters.getString(USERS_CHECKSUM));
+        return users == null
+                ? null
+                : new Checksummed(Path.of(users), parameters.getString(USERS_CHECKSUM));
     }
 
     private static String absolute(Path path) {
@@ -74,7 +95,10 @@ public final class MigrationParameters {
         String[] names = formats.split(SEPARATOR);
         List<ExportFile> files = new ArrayList<>(paths.length);
         for (int i = 0; i < paths.length; i++) {
-            files.add(new ExportFile(Path.of(paths[i]), InputFormat.fromCliName(names[i]).orElseThrow().format()));
+            files.add(
+                    new ExportFile(
+                            Path.of(paths[i]),
+                            InputFormat.fromCliName(names[i]).orElseThrow().format()));
         }
         return files;
     }
@@ -97,8 +121,11 @@ public final class MigrationParameters {
     }
 
     private static String runKey(JobParameters parameters) {
-        return Sha256.of(parameters.getIdentifyingParameters().stream()
-                .map(p -> p.name() + "=" + p.value()).sorted().collect(Collectors.joining("\u0000")));
+        return Sha256.of(
+                parameters.getIdentifyingParameters().stream()
+                        .map(p -> p.name() + "=" + p.value())
+                        .sorted()
+                        .collect(Collectors.joining("\u0000")));
     }
 
     public static boolean isDryRun(String target) {

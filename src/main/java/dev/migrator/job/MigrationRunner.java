@@ -29,15 +29,18 @@ import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 
 /**
- * Owns one run of the migration job, from the inputs to its outcome: detects their formats,
- * checks them and the workspace (the preflight), takes the workspace's lease, recovers a run
- * that a dead process left STARTED, starts or restarts the job, keeps the reason of a failure,
- * has the run's files written, and drops a finished dry run's bookkeeping. Commands print what
- * it tells them and turn its outcome into an exit code.
+ * Owns one run of the migration job, from the inputs to its outcome: detects their formats, checks
+ * them and the workspace (the preflight), takes the workspace's lease, recovers a run that a dead
+ * process left STARTED, starts or restarts the job, keeps the reason of a failure, has the run's
+ * files written, and drops a finished dry run's bookkeeping. Commands print what it tells them and
+ * turn its outcome into an exit code.
  */
 public class MigrationRunner {
 
-    /** Where a failed run keeps its root cause, for {@code status}: Spring Batch keeps only stack traces. */
+    /**
+     * Where a failed run keeps its root cause, for {@code status}: Spring Batch keeps only stack
+     * traces.
+     */
     public static final String LAST_ERROR = "migrator.lastError";
 
     private final JobOperator jobOperator;
@@ -50,9 +53,16 @@ public class MigrationRunner {
     private final MigrationProperties migration;
     private final CsvMappingProperties csvMapping;
 
-    public MigrationRunner(JobOperator jobOperator, JobRepository jobRepository, MigrationJobFactory jobs,
-                           Preflight preflight, RunLeases leases, RunRecorder recorder, Ledger ledger,
-                           MigrationProperties migration, CsvMappingProperties csvMapping) {
+    public MigrationRunner(
+            JobOperator jobOperator,
+            JobRepository jobRepository,
+            MigrationJobFactory jobs,
+            Preflight preflight,
+            RunLeases leases,
+            RunRecorder recorder,
+            Ledger ledger,
+            MigrationProperties migration,
+            CsvMappingProperties csvMapping) {
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.jobs = jobs;
@@ -68,10 +78,13 @@ public class MigrationRunner {
      * What to migrate: the input files, the format asked for ({@code null}: detect each file's),
      * the people file ({@code null}: none), and the command line that repeats this request.
      */
-    public record Request(List<Path> inputs, String format, Path users, boolean dryRun, String resumeCommand) {
-    }
+    public record Request(
+            List<Path> inputs, String format, Path users, boolean dryRun, String resumeCommand) {}
 
-    /** Writes a run's files (rejects, summary, report) once it has ended, while the runner still holds it. */
+    /**
+     * Writes a run's files (rejects, summary, report) once it has ended, while the runner still
+     * holds it.
+     */
     @FunctionalInterface
     public interface RunRecorder {
         void record(JobExecution execution);
@@ -90,59 +103,75 @@ public class MigrationRunner {
         void resuming(long runId);
 
         /** Runs the job while showing its progress over {@code records} records. */
-        JobExecution whileShowingProgress(long records, Callable<JobExecution> job) throws Exception;
+        JobExecution whileShowingProgress(long records, Callable<JobExecution> job)
+                throws Exception;
     }
 
     /** How a run ended, or why it did not start. */
     public sealed interface Outcome {
-        /** The job ran: COMPLETED, FAILED (with {@code failure}) or STOPPED; its files are written. */
-        record Ran(JobExecution execution, String failure) implements Outcome {
-        }
+        /**
+         * The job ran: COMPLETED, FAILED (with {@code failure}) or STOPPED; its files are written.
+         */
+        record Ran(JobExecution execution, String failure) implements Outcome {}
 
         /** These inputs were migrated by an earlier run: nothing was sent. */
-        record AlreadyDone(long runId, LocalDateTime finishedAt) implements Outcome {
-        }
+        record AlreadyDone(long runId, LocalDateTime finishedAt) implements Outcome {}
 
         /** Another live process holds this workspace's (or dry run's) lease. */
-        record Busy(Owner owner) implements Outcome {
-        }
+        record Busy(Owner owner) implements Outcome {}
 
         /** The job repository says the run is running in another process. */
-        record AlreadyRunning() implements Outcome {
-        }
+        record AlreadyRunning() implements Outcome {}
 
         /** {@code resume} found no unfinished run. */
-        record NothingToResume() implements Outcome {
-        }
+        record NothingToResume() implements Outcome {}
     }
 
     public Outcome migrate(Request request, Events events) throws Exception {
         CsvLayout layout = csvMapping.layout(migration.timezone());
         List<ExportFile> files = new ArrayList<>();
         for (Path input : request.inputs()) {
-            files.add(new ExportFile(input, formatOf(input, request.format(), layout, events).format()));
+            files.add(
+                    new ExportFile(
+                            input, formatOf(input, request.format(), layout, events).format()));
         }
         Path users = request.users();
-        List<String> needingUsers = files.stream().filter(f -> f.format().users() == Users.REQUIRED)
-                .map(f -> f.format().cliName()).distinct().toList();
+        List<String> needingUsers =
+                files.stream()
+                        .filter(f -> f.format().users() == Users.REQUIRED)
+                        .map(f -> f.format().cliName())
+                        .distinct()
+                        .toList();
         if (users == null && !needingUsers.isEmpty()) {
-            throw new UnusableInputException("--format " + needingUsers.get(0) + " needs --users FILE: the users export "
-                    + "that names each ticket's requester and comment authors");
+            throw new UnusableInputException(
+                    "--format "
+                            + needingUsers.get(0)
+                            + " needs --users FILE: the users export "
+                            + "that names each ticket's requester and comment authors");
         }
         if (users != null && files.stream().allMatch(f -> f.format().users() == Users.NONE)) {
-            throw new UnusableInputException("--users is read only with --format " + InputFormat.cliNamesReadingUsers());
+            throw new UnusableInputException(
+                    "--users is read only with --format " + InputFormat.cliNamesReadingUsers());
         }
-        return run(files, users == null ? null : new Checksummed(users, checksum(users)), request.dryRun(),
-                request.resumeCommand(), events);
+        return run(
+                files,
+                users == null ? null : new Checksummed(users, checksum(users)),
+                request.dryRun(),
+                request.resumeCommand(),
+                events);
     }
 
     /** Continues the latest run that did not finish, with the inputs it was started with. */
     public Outcome resume(String resumeCommand, Events events) throws Exception {
-        Optional<JobExecution> unfinished = jobRepository.getJobInstances(MigrationJobFactory.JOB_NAME, 0, 1000)
-                .stream()
-                .map(jobRepository::getLastJobExecution)
-                .filter(e -> e != null && e.getStatus() != BatchStatus.COMPLETED && e.getStatus() != BatchStatus.ABANDONED)
-                .findFirst();
+        Optional<JobExecution> unfinished =
+                jobRepository.getJobInstances(MigrationJobFactory.JOB_NAME, 0, 1000).stream()
+                        .map(jobRepository::getLastJobExecution)
+                        .filter(
+                                e ->
+                                        e != null
+                                                && e.getStatus() != BatchStatus.COMPLETED
+                                                && e.getStatus() != BatchStatus.ABANDONED)
+                        .findFirst();
         if (unfinished.isEmpty()) {
             return new Outcome.NothingToResume();
         }
@@ -157,30 +186,51 @@ public class MigrationRunner {
             requireUnchanged(users.path(), users.sha256(), unfinished.get());
         }
         events.resumingUnfinished(unfinished.get().getJobInstanceId());
-        return run(files, users, MigrationParameters.isDryRun(parameters.getString(MigrationParameters.TARGET)),
-                resumeCommand, events);
+        return run(
+                files,
+                users,
+                MigrationParameters.isDryRun(parameters.getString(MigrationParameters.TARGET)),
+                resumeCommand,
+                events);
     }
 
     private static void requireUnchanged(Path file, String sha256, JobExecution run) {
         if (!checksum(file).equals(sha256)) {
-            throw new UnusableInputException(file + " has changed since run " + run.getJobInstanceId()
-                    + " started; run migrate with it to start a new run");
+            throw new UnusableInputException(
+                    file
+                            + " has changed since run "
+                            + run.getJobInstanceId()
+                            + " started; run migrate with it to start a new run");
         }
     }
 
-    private Outcome run(List<ExportFile> files, Checksummed users, boolean dryRun, String resumeCommand, Events events)
+    private Outcome run(
+            List<ExportFile> files,
+            Checksummed users,
+            boolean dryRun,
+            String resumeCommand,
+            Events events)
             throws Exception {
         List<String> checksums = new ArrayList<>();
         for (ExportFile file : files) {
             checksums.add(checksum(file.path()));
         }
-        ReadContext context = new ReadContext(users == null ? null : users.path(), csvMapping.layout(migration.timezone()));
+        ReadContext context =
+                new ReadContext(
+                        users == null ? null : users.path(),
+                        csvMapping.layout(migration.timezone()));
         Preflight.Result checked = preflight.check(files, context, dryRun);
         events.checked(checked, files.size());
 
         boolean mapped = files.stream().anyMatch(f -> f.format() == InputFormat.CSV.format());
-        JobParameters parameters = MigrationParameters.of(files, checksums, checked.target(), users,
-                mapped ? csvMapping.fingerprint(migration.timezone()) : null, resumeCommand);
+        JobParameters parameters =
+                MigrationParameters.of(
+                        files,
+                        checksums,
+                        checked.target(),
+                        users,
+                        mapped ? csvMapping.fingerprint(migration.timezone()) : null,
+                        resumeCommand);
         String leaseKey = MigrationParameters.leaseKey(parameters);
         Optional<Owner> owner = leases.acquire(leaseKey);
         if (owner.isPresent()) {
@@ -193,8 +243,10 @@ public class MigrationRunner {
         }
     }
 
-    private Outcome start(JobParameters parameters, Preflight.Result checked, Events events) throws Exception {
-        JobExecution last = jobRepository.getLastJobExecution(MigrationJobFactory.JOB_NAME, parameters);
+    private Outcome start(JobParameters parameters, Preflight.Result checked, Events events)
+            throws Exception {
+        JobExecution last =
+                jobRepository.getLastJobExecution(MigrationJobFactory.JOB_NAME, parameters);
         if (last != null && last.getStatus() == BatchStatus.COMPLETED) {
             return alreadyDone(last);
         }
@@ -208,23 +260,37 @@ public class MigrationRunner {
         }
         JobExecution execution;
         try {
-            execution = events.whileShowingProgress(checked.conversations(),
-                    () -> jobOperator.start(jobs.migrationJob(checked.admins()), parameters));
+            execution =
+                    events.whileShowingProgress(
+                            checked.conversations(),
+                            () ->
+                                    jobOperator.start(
+                                            jobs.migrationJob(checked.admins()), parameters));
         } catch (JobInstanceAlreadyCompleteException e) {
-            return alreadyDone(jobRepository.getLastJobExecution(MigrationJobFactory.JOB_NAME, parameters));
+            return alreadyDone(
+                    jobRepository.getLastJobExecution(MigrationJobFactory.JOB_NAME, parameters));
         } catch (JobExecutionAlreadyRunningException e) {
             return new Outcome.AlreadyRunning();
         }
-        String failure = execution.getAllFailureExceptions().stream().findFirst().map(Throwables::rootMessage)
-                .orElse(null);
+        String failure =
+                execution.getAllFailureExceptions().stream()
+                        .findFirst()
+                        .map(Throwables::rootMessage)
+                        .orElse(null);
         if (execution.getStatus() == BatchStatus.FAILED) {
-            execution.getExecutionContext().putString(LAST_ERROR, failure == null ? "failed" : failure);
+            execution
+                    .getExecutionContext()
+                    .putString(LAST_ERROR, failure == null ? "failed" : failure);
             jobRepository.updateExecutionContext(execution);
         }
         recorder.record(execution);
-        if (MigrationParameters.isDryRun(checked.target()) && execution.getStatus() == BatchStatus.COMPLETED) {
-            // Its files keep the account; the ledger forgets it, so that it never passes for a migration.
-            ledger.forgetWorkspace(MigrationParameters.ledgerWorkspace(checked.target(), execution.getJobInstanceId()));
+        if (MigrationParameters.isDryRun(checked.target())
+                && execution.getStatus() == BatchStatus.COMPLETED) {
+            // Its files keep the account; the ledger forgets it, so that it never passes for a
+            // migration.
+            ledger.forgetWorkspace(
+                    MigrationParameters.ledgerWorkspace(
+                            checked.target(), execution.getJobInstanceId()));
         }
         return new Outcome.Ran(execution, failure);
     }
@@ -233,14 +299,30 @@ public class MigrationRunner {
         return new Outcome.AlreadyDone(last.getJobInstanceId(), last.getEndTime());
     }
 
-    private static InputFormat formatOf(Path input, String requested, CsvLayout layout, Events events) {
+    private static InputFormat formatOf(
+            Path input, String requested, CsvLayout layout, Events events) {
         if (requested != null) {
-            return InputFormat.fromCliName(requested).orElseThrow(() -> new UnusableInputException(
-                    "--format " + requested + " is not a format this version reads (" + InputFormat.cliNames() + ")"));
+            return InputFormat.fromCliName(requested)
+                    .orElseThrow(
+                            () ->
+                                    new UnusableInputException(
+                                            "--format "
+                                                    + requested
+                                                    + " is not a format this version reads ("
+                                                    + InputFormat.cliNames()
+                                                    + ")"));
         }
-        InputFormat detected = ExportInspector.detectFormat(input, layout).orElseThrow(() -> new UnusableInputException(
-                "--input " + input + ": cannot tell its format from its content; give --format ("
-                        + InputFormat.cliNames() + ")"));
+        InputFormat detected =
+                ExportInspector.detectFormat(input, layout)
+                        .orElseThrow(
+                                () ->
+                                        new UnusableInputException(
+                                                "--input "
+                                                        + input
+                                                        + ": cannot tell its format from its"
+                                                        + " content; give --format ("
+                                                        + InputFormat.cliNames()
+                                                        + ")"));
         events.formatDetected(input, detected);
         return detected;
     }

@@ -14,10 +14,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import org.springframework.core.task.SyncTaskExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.listener.StepExecutionListener;
@@ -26,15 +25,17 @@ import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStream;
 import org.springframework.batch.infrastructure.item.ItemWriter;
+import org.springframework.core.task.SyncTaskExecutor;
 
 /**
- * Sends a chunk's conversations concurrently (each conversation's own parts in order) and
- * returns only when every one has an outcome, so a committed chunk is really done. Rejects are
- * recorded on this thread, inside the chunk's transaction; a failure that stops the run is
- * thrown only after the other conversations of the chunk have finished. It learns its run (the
- * job instance and the target workspace) when its step starts.
+ * Sends a chunk's conversations concurrently (each conversation's own parts in order) and returns
+ * only when every one has an outcome, so a committed chunk is really done. Rejects are recorded on
+ * this thread, inside the chunk's transaction; a failure that stops the run is thrown only after
+ * the other conversations of the chunk have finished. It learns its run (the job instance and the
+ * target workspace) when its step starts.
  */
-public class MigrationWriter implements ItemWriter<MappedRecord>, ItemStream, StepExecutionListener {
+public class MigrationWriter
+        implements ItemWriter<MappedRecord>, ItemStream, StepExecutionListener {
 
     private static final Logger log = LoggerFactory.getLogger(MigrationWriter.class);
 
@@ -65,16 +66,30 @@ public class MigrationWriter implements ItemWriter<MappedRecord>, ItemStream, St
         this.progress = parts.progress();
     }
 
-    /** Sends through the real client, or for a dry run through a transport that writes the run's requests file. */
+    /**
+     * Sends through the real client, or for a dry run through a transport that writes the run's
+     * requests file.
+     */
     @Override
     public void beforeStep(StepExecution stepExecution) {
         runId = stepExecution.getJobExecution().getJobInstanceId();
-        String target = stepExecution.getJobExecution().getJobParameters().getString(MigrationParameters.TARGET);
+        String target =
+                stepExecution
+                        .getJobExecution()
+                        .getJobParameters()
+                        .getString(MigrationParameters.TARGET);
         boolean dryRun = MigrationParameters.isDryRun(target);
         transport = dryRun ? parts.dryRunTransport(runId) : parts.httpTransport();
-        // A dry run has no latency to hide; one conversation at a time keeps its requests file in reading order.
+        // A dry run has no latency to hide; one conversation at a time keeps its requests file in
+        // reading order.
         executor = dryRun ? new SyncTaskExecutor() : parts.workers();
-        migrator = parts.migrator(transport, admins, MigrationParameters.ledgerWorkspace(target, runId), runId, mode);
+        migrator =
+                parts.migrator(
+                        transport,
+                        admins,
+                        MigrationParameters.ledgerWorkspace(target, runId),
+                        runId,
+                        mode);
     }
 
     @Override
@@ -84,7 +99,8 @@ public class MigrationWriter implements ItemWriter<MappedRecord>, ItemStream, St
         Map<String, List<Planned>> bySource = new LinkedHashMap<>();
         for (MappedRecord item : chunk) {
             if (item instanceof Planned planned) {
-                bySource.computeIfAbsent(planned.conversation().sourceId(), k -> new ArrayList<>()).add(planned);
+                bySource.computeIfAbsent(planned.conversation().sourceId(), k -> new ArrayList<>())
+                        .add(planned);
             }
             if (settling) {
                 continue; // the migrate step has counted these records and recorded their rejects
@@ -103,8 +119,13 @@ public class MigrationWriter implements ItemWriter<MappedRecord>, ItemStream, St
         List<CompletableFuture<List<Outcome>>> futures = new ArrayList<>();
         List<List<Planned>> groups = new ArrayList<>(bySource.values());
         for (List<Planned> group : groups) {
-            futures.add(CompletableFuture.supplyAsync(
-                    () -> group.stream().map(p -> migrator.migrate(p.conversation())).toList(), executor));
+            futures.add(
+                    CompletableFuture.supplyAsync(
+                            () ->
+                                    group.stream()
+                                            .map(p -> migrator.migrate(p.conversation()))
+                                            .toList(),
+                            executor));
         }
         Exception failure = null;
         for (int i = 0; i < futures.size(); i++) {
@@ -112,7 +133,8 @@ public class MigrationWriter implements ItemWriter<MappedRecord>, ItemStream, St
                 List<Outcome> outcomes = futures.get(i).get();
                 for (int j = 0; j < outcomes.size(); j++) {
                     if (outcomes.get(j) instanceof Outcome.Refused refused) {
-                        rejects.add(new RejectedItem(groups.get(i).get(j).origin(), refused.reason()));
+                        rejects.add(
+                                new RejectedItem(groups.get(i).get(j).origin(), refused.reason()));
                     }
                 }
             } catch (ExecutionException e) {
@@ -126,7 +148,6 @@ public class MigrationWriter implements ItemWriter<MappedRecord>, ItemStream, St
         }
         ledger.recordRejects(runId, rejects);
     }
-
 
     @Override
     public void open(ExecutionContext context) {

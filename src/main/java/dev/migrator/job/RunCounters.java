@@ -4,8 +4,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 
 /**
- * A run's running totals that the ledger does not hold. They are saved in the step's execution context with every committed
- * chunk, so after a restart they continue from what was committed, not from what was attempted.
+ * A run's running totals that the ledger does not hold. They are saved in the step's execution
+ * context with every committed chunk, so after a restart they continue from what was committed, not
+ * from what was attempted.
  */
 public class RunCounters {
 

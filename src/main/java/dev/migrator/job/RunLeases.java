@@ -16,8 +16,8 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Which process owns a run, kept in the job repository so that it holds across machines sharing
- * one PostgreSQL. The owner refreshes its heartbeat while it runs; a run that a dead process left
+ * Which process owns a run, kept in the job repository so that it holds across machines sharing one
+ * PostgreSQL. The owner refreshes its heartbeat while it runs; a run that a dead process left
  * STARTED is taken over (and recovered) only once its owner is provably gone: a process of this
  * machine that no longer exists, or a heartbeat older than {@code staleAfter}.
  */
@@ -32,11 +32,13 @@ public class RunLeases implements AutoCloseable {
     private final String host;
     private final long pid;
     private final String token = UUID.randomUUID().toString();
-    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "migrator-heartbeat");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService heartbeat =
+            Executors.newSingleThreadScheduledExecutor(
+                    task -> {
+                        Thread thread = new Thread(task, "migrator-heartbeat");
+                        thread.setDaemon(true);
+                        return thread;
+                    });
     private ScheduledFuture<?> beating;
 
     public RunLeases(JdbcTemplate jdbc, Clock clock, Duration heartbeatEvery, Duration staleAfter) {
@@ -44,7 +46,13 @@ public class RunLeases implements AutoCloseable {
     }
 
     /** As the process {@code pid} of machine {@code host}: lets a test play several owners. */
-    RunLeases(JdbcTemplate jdbc, Clock clock, Duration heartbeatEvery, Duration staleAfter, String host, long pid) {
+    RunLeases(
+            JdbcTemplate jdbc,
+            Clock clock,
+            Duration heartbeatEvery,
+            Duration staleAfter,
+            String host,
+            long pid) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.heartbeatEvery = heartbeatEvery;
@@ -54,8 +62,7 @@ public class RunLeases implements AutoCloseable {
     }
 
     /** The process holding a lease. */
-    public record Owner(String host, long pid, String token, long heartbeatAt) {
-    }
+    public record Owner(String host, long pid, String token, long heartbeatAt) {}
 
     /** Takes the run's lease; returns the live owner instead when another process holds it. */
     public synchronized Optional<Owner> acquire(String runKey) {
@@ -64,10 +71,16 @@ public class RunLeases implements AutoCloseable {
             long now = clock.millis();
             if (current.isEmpty()) {
                 try {
-                    jdbc.update("""
-                                    INSERT INTO MIGRATOR_LEASE (RUN_KEY, OWNER_HOST, OWNER_PID, OWNER_TOKEN, HEARTBEAT_AT)
-                                    VALUES (?, ?, ?, ?, ?)""",
-                            runKey, host, pid, token, now);
+                    jdbc.update(
+                            """
+                            INSERT INTO MIGRATOR_LEASE (RUN_KEY, OWNER_HOST, OWNER_PID, OWNER_TOKEN, HEARTBEAT_AT)
+                            VALUES (?, ?, ?, ?, ?)\
+                            """,
+                            runKey,
+                            host,
+                            pid,
+                            token,
+                            now);
                     startHeartbeat(runKey);
                     return Optional.empty();
                 } catch (DuplicateKeyException e) {
@@ -78,10 +91,18 @@ public class RunLeases implements AutoCloseable {
             if (!owner.token().equals(token) && alive(owner, now)) {
                 return current;
             }
-            int taken = jdbc.update("""
+            int taken =
+                    jdbc.update(
+                            """
                             UPDATE MIGRATOR_LEASE SET OWNER_HOST = ?, OWNER_PID = ?, OWNER_TOKEN = ?, HEARTBEAT_AT = ?
-                            WHERE RUN_KEY = ? AND OWNER_TOKEN = ?""",
-                    host, pid, token, now, runKey, owner.token());
+                            WHERE RUN_KEY = ? AND OWNER_TOKEN = ?\
+                            """,
+                            host,
+                            pid,
+                            token,
+                            now,
+                            runKey,
+                            owner.token());
             if (taken == 1) {
                 startHeartbeat(runKey);
                 return Optional.empty();
@@ -95,16 +116,30 @@ public class RunLeases implements AutoCloseable {
             beating.cancel(false);
             beating = null;
         }
-        jdbc.update("DELETE FROM MIGRATOR_LEASE WHERE RUN_KEY = ? AND OWNER_TOKEN = ?", runKey, token);
+        jdbc.update(
+                "DELETE FROM MIGRATOR_LEASE WHERE RUN_KEY = ? AND OWNER_TOKEN = ?", runKey, token);
     }
 
     private Optional<Owner> owner(String runKey) {
-        return jdbc.query("SELECT OWNER_HOST, OWNER_PID, OWNER_TOKEN, HEARTBEAT_AT FROM MIGRATOR_LEASE WHERE RUN_KEY = ?",
-                (rs, i) -> new Owner(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getLong(4)), runKey)
-                .stream().findFirst();
+        return jdbc
+                .query(
+                        "SELECT OWNER_HOST, OWNER_PID, OWNER_TOKEN, HEARTBEAT_AT FROM"
+                                + " MIGRATOR_LEASE WHERE RUN_KEY = ?",
+                        (rs, i) ->
+                                new Owner(
+                                        rs.getString(1),
+                                        rs.getLong(2),
+                                        rs.getString(3),
+                                        rs.getLong(4)),
+                        runKey)
+                .stream()
+                .findFirst();
     }
 
-    /** A process of this machine is alive exactly when its pid is; another machine's, while it keeps beating. */
+    /**
+     * A process of this machine is alive exactly when its pid is; another machine's, while it keeps
+     * beating.
+     */
     private boolean alive(Owner owner, long now) {
         if (owner.host().equals(host)) {
             return ProcessHandle.of(owner.pid()).map(ProcessHandle::isAlive).orElse(false);
@@ -114,14 +149,23 @@ public class RunLeases implements AutoCloseable {
 
     private void startHeartbeat(String runKey) {
         long period = heartbeatEvery.toMillis();
-        beating = heartbeat.scheduleAtFixedRate(() -> beat(runKey), period, period, TimeUnit.MILLISECONDS);
+        beating =
+                heartbeat.scheduleAtFixedRate(
+                        () -> beat(runKey), period, period, TimeUnit.MILLISECONDS);
     }
 
-    /** One missed beat must not end the heartbeat (an uncaught exception would cancel it for good). */
+    /**
+     * One missed beat must not end the heartbeat (an uncaught exception would cancel it for good).
+     */
     private void beat(String runKey) {
         try {
-            int held = jdbc.update("UPDATE MIGRATOR_LEASE SET HEARTBEAT_AT = ? WHERE RUN_KEY = ? AND OWNER_TOKEN = ?",
-                    clock.millis(), runKey, token);
+            int held =
+                    jdbc.update(
+                            "UPDATE MIGRATOR_LEASE SET HEARTBEAT_AT = ? WHERE RUN_KEY = ? AND"
+                                    + " OWNER_TOKEN = ?",
+                            clock.millis(),
+                            runKey,
+                            token);
             if (held == 0) {
                 log.error("The lease of run key {} was taken over by another process", runKey);
             }

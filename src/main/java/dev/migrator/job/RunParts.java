@@ -14,20 +14,38 @@ import java.util.concurrent.ExecutorService;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What the writers of every run are made of. A dry run writes its requests file instead of
- * calling Intercom.
+ * What the writers of every run are made of. A dry run writes its requests file instead of calling
+ * Intercom.
  */
-record RunParts(HttpTransport httpTransport, JsonMapper jsonMapper, Ledger ledger, IntercomProperties intercom,
-                MigrationProperties migration, Clock clock, ExecutorService workers, RunProgress progress) {
+record RunParts(
+        HttpTransport httpTransport,
+        JsonMapper jsonMapper,
+        Ledger ledger,
+        IntercomProperties intercom,
+        MigrationProperties migration,
+        Clock clock,
+        ExecutorService workers,
+        RunProgress progress) {
 
     IntercomTransport dryRunTransport(long runId) {
         return new DryRunTransport(migration.runDir(runId).resolve("requests.jsonl"), jsonMapper);
     }
 
-    ConversationMigrator migrator(IntercomTransport transport, AdminDirectory admins, String workspace, long runId,
-                                  ConversationMigrator.Mode mode) {
-        return new ConversationMigrator(new IntercomApi(transport, jsonMapper), ledger, admins, workspace, runId,
-                inDoubtWindow(), clock, mode);
+    ConversationMigrator migrator(
+            IntercomTransport transport,
+            AdminDirectory admins,
+            String workspace,
+            long runId,
+            ConversationMigrator.Mode mode) {
+        return new ConversationMigrator(
+                new IntercomApi(transport, jsonMapper),
+                ledger,
+                admins,
+                workspace,
+                runId,
+                inDoubtWindow(),
+                clock,
+                mode);
     }
 
     /**

@@ -4,8 +4,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Where the running migration is, for the progress display: records written by committed or
- * committing chunks of the migrate step, and the calls they took. Live figures only; what a run
- * did is in the job repository and the ledger.
+ * committing chunks of the migrate step, and the calls they took. Live figures only; what a run did
+ * is in the job repository and the ledger.
  */
 public class RunProgress {
 
@@ -21,7 +21,10 @@ public class RunProgress {
         calls.set(0);
     }
 
-    /** The migrate step (re)starts with the records and calls its committed chunks already account for. */
+    /**
+     * The migrate step (re)starts with the records and calls its committed chunks already account
+     * for.
+     */
     void restart(long recordsDone, long callsMade) {
         records.set(recordsDone);
         calls.set(callsMade);

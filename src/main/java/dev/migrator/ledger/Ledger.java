@@ -11,10 +11,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Per workspace and source id, what has been sent to Intercom. The intent is recorded before
- * each create and the Intercom id after it, each in its own transaction, so that a crash
- * anywhere leaves a state that says exactly what to check and what to send.
- * Rejects, by contrast, are written in the chunk's transaction: they commit with the chunk.
+ * Per workspace and source id, what has been sent to Intercom. The intent is recorded before each
+ * create and the Intercom id after it, each in its own transaction, so that a crash anywhere leaves
+ * a state that says exactly what to check and what to send. Rejects, by contrast, are written in
+ * the chunk's transaction: they commit with the chunk.
  */
 public class Ledger {
 
@@ -26,173 +26,317 @@ public class Ledger {
         this.mapper = mapper;
     }
 
-    public enum ConversationState { CREATING, CREATED, COMPLETE }
-
-    public record ConversationEntry(String sourceId, ConversationState state, String contactId, String openingKey,
-                                    long createdAt, long attemptedAt, String intercomId, boolean closed, boolean tagged) {
+    public enum ConversationState {
+        CREATING,
+        CREATED,
+        COMPLETE
     }
 
-    public record Reject(String file, long line, String sourceId, String reason, String record) {
-    }
+    public record ConversationEntry(
+            String sourceId,
+            ConversationState state,
+            String contactId,
+            String openingKey,
+            long createdAt,
+            long attemptedAt,
+            String intercomId,
+            boolean closed,
+            boolean tagged) {}
+
+    public record Reject(String file, long line, String sourceId, String reason, String record) {}
 
     public Optional<String> contactId(String workspace, String contactKey) {
-        return jdbc.query("SELECT INTERCOM_ID FROM MIGRATOR_CONTACT WHERE WORKSPACE = ? AND CONTACT_KEY = ?",
-                (rs, i) -> rs.getString(1), workspace, contactKey).stream().findFirst();
+        return jdbc
+                .query(
+                        "SELECT INTERCOM_ID FROM MIGRATOR_CONTACT WHERE WORKSPACE = ? AND"
+                                + " CONTACT_KEY = ?",
+                        (rs, i) -> rs.getString(1),
+                        workspace,
+                        contactKey)
+                .stream()
+                .findFirst();
     }
 
     public void saveContact(String workspace, String contactKey, String intercomId) {
         try {
-            jdbc.update("INSERT INTO MIGRATOR_CONTACT (WORKSPACE, CONTACT_KEY, INTERCOM_ID) VALUES (?, ?, ?)",
-                    workspace, contactKey, intercomId);
+            jdbc.update(
+                    "INSERT INTO MIGRATOR_CONTACT (WORKSPACE, CONTACT_KEY, INTERCOM_ID) VALUES (?,"
+                            + " ?, ?)",
+                    workspace,
+                    contactKey,
+                    intercomId);
         } catch (DuplicateKeyException e) {
             // Another worker resolved the same contact first; Intercom gave both the same id.
         }
     }
 
     public Optional<ConversationEntry> conversation(String workspace, String sourceId) {
-        return jdbc.query("""
+        return jdbc
+                .query(
+                        """
                         SELECT SOURCE_ID, STATE, CONTACT_ID, OPENING_KEY, CREATED_AT, ATTEMPTED_AT, INTERCOM_ID, CLOSED,
                                TAGGED
-                        FROM MIGRATOR_CONVERSATION WHERE WORKSPACE = ? AND SOURCE_ID = ?""",
-                (rs, i) -> new ConversationEntry(rs.getString(1), ConversationState.valueOf(rs.getString(2)),
-                        rs.getString(3), rs.getString(4), rs.getLong(5), rs.getLong(6), rs.getString(7),
-                        rs.getBoolean(8), rs.getBoolean(9)),
-                workspace, sourceId).stream().findFirst();
+                        FROM MIGRATOR_CONVERSATION WHERE WORKSPACE = ? AND SOURCE_ID = ?\
+                        """,
+                        (rs, i) ->
+                                new ConversationEntry(
+                                        rs.getString(1),
+                                        ConversationState.valueOf(rs.getString(2)),
+                                        rs.getString(3),
+                                        rs.getString(4),
+                                        rs.getLong(5),
+                                        rs.getLong(6),
+                                        rs.getString(7),
+                                        rs.getBoolean(8),
+                                        rs.getBoolean(9)),
+                        workspace,
+                        sourceId)
+                .stream()
+                .findFirst();
     }
 
     /** Records the intent to create the conversation, just before the create is sent. */
-    public void conversationCreating(String workspace, String sourceId, String contactId, String openingKey,
-                                     long createdAt, long attemptedAt, long runId) {
-        int updated = jdbc.update("""
+    public void conversationCreating(
+            String workspace,
+            String sourceId,
+            String contactId,
+            String openingKey,
+            long createdAt,
+            long attemptedAt,
+            long runId) {
+        int updated =
+                jdbc.update(
+                        """
                         UPDATE MIGRATOR_CONVERSATION SET ATTEMPTED_AT = ?, CONTACT_ID = ?, RUN_ID = ?
-                        WHERE WORKSPACE = ? AND SOURCE_ID = ? AND STATE = 'CREATING'""",
-                attemptedAt, contactId, runId, workspace, sourceId);
+                        WHERE WORKSPACE = ? AND SOURCE_ID = ? AND STATE = 'CREATING'\
+                        """,
+                        attemptedAt,
+                        contactId,
+                        runId,
+                        workspace,
+                        sourceId);
         if (updated == 0) {
-            jdbc.update("""
-                            INSERT INTO MIGRATOR_CONVERSATION
-                            (WORKSPACE, SOURCE_ID, STATE, CONTACT_ID, OPENING_KEY, CREATED_AT, ATTEMPTED_AT, RUN_ID)
-                            VALUES (?, ?, 'CREATING', ?, ?, ?, ?, ?)""",
-                    workspace, sourceId, contactId, openingKey, createdAt, attemptedAt, runId);
+            jdbc.update(
+                    """
+                    INSERT INTO MIGRATOR_CONVERSATION
+                    (WORKSPACE, SOURCE_ID, STATE, CONTACT_ID, OPENING_KEY, CREATED_AT, ATTEMPTED_AT, RUN_ID)
+                    VALUES (?, ?, 'CREATING', ?, ?, ?, ?, ?)\
+                    """,
+                    workspace,
+                    sourceId,
+                    contactId,
+                    openingKey,
+                    createdAt,
+                    attemptedAt,
+                    runId);
         }
     }
 
     /** What the ledger says a workspace holds for one migrated conversation. */
-    public record MigratedConversation(String sourceId, String intercomId, long createdAt, boolean closed,
-                                       List<Long> partTimes) {
-    }
+    public record MigratedConversation(
+            String sourceId,
+            String intercomId,
+            long createdAt,
+            boolean closed,
+            List<Long> partTimes) {}
 
     /** Every conversation created in the workspace, with the times of the parts sent to it. */
     public void forEachMigrated(String workspace, Consumer<MigratedConversation> consumer) {
-        jdbc.query("""
-                        SELECT SOURCE_ID, INTERCOM_ID, CREATED_AT, CLOSED FROM MIGRATOR_CONVERSATION
-                        WHERE WORKSPACE = ? AND STATE IN ('CREATED', 'COMPLETE') ORDER BY SOURCE_ID""",
+        jdbc.query(
+                """
+                SELECT SOURCE_ID, INTERCOM_ID, CREATED_AT, CLOSED FROM MIGRATOR_CONVERSATION
+                WHERE WORKSPACE = ? AND STATE IN ('CREATED', 'COMPLETE') ORDER BY SOURCE_ID\
+                """,
                 rs -> {
                     String sourceId = rs.getString(1);
-                    consumer.accept(new MigratedConversation(sourceId, rs.getString(2), rs.getLong(3), rs.getBoolean(4),
-                            jdbc.queryForList("""
+                    consumer.accept(
+                            new MigratedConversation(
+                                    sourceId,
+                                    rs.getString(2),
+                                    rs.getLong(3),
+                                    rs.getBoolean(4),
+                                    jdbc.queryForList(
+                                            """
                                             SELECT CREATED_AT FROM MIGRATOR_PART
-                                            WHERE WORKSPACE = ? AND SOURCE_ID = ? AND STATE = 'SENT' ORDER BY CREATED_AT""",
-                                    Long.class, workspace, sourceId)));
+                                            WHERE WORKSPACE = ? AND SOURCE_ID = ? AND STATE = 'SENT' ORDER BY CREATED_AT\
+                                            """,
+                                            Long.class,
+                                            workspace,
+                                            sourceId)));
                 },
                 workspace);
     }
 
     /** A create Intercom refused (4xx) certainly did not happen: nothing is in doubt any more. */
     public void forgetConversationInDoubt(String workspace, String sourceId) {
-        jdbc.update("DELETE FROM MIGRATOR_CONVERSATION WHERE WORKSPACE = ? AND SOURCE_ID = ? AND STATE = 'CREATING'",
-                workspace, sourceId);
+        jdbc.update(
+                "DELETE FROM MIGRATOR_CONVERSATION WHERE WORKSPACE = ? AND SOURCE_ID = ? AND STATE"
+                        + " = 'CREATING'",
+                workspace,
+                sourceId);
     }
 
-    /** A create in doubt that this run defers, even if an earlier run sent it: this run's settle step settles it. */
+    /**
+     * A create in doubt that this run defers, even if an earlier run sent it: this run's settle
+     * step settles it.
+     */
     public void claimConversationInDoubt(String workspace, String sourceId, long runId) {
-        jdbc.update("UPDATE MIGRATOR_CONVERSATION SET RUN_ID = ? WHERE WORKSPACE = ? AND SOURCE_ID = ? AND STATE = 'CREATING'",
-                runId, workspace, sourceId);
+        jdbc.update(
+                "UPDATE MIGRATOR_CONVERSATION SET RUN_ID = ? WHERE WORKSPACE = ? AND SOURCE_ID = ?"
+                        + " AND STATE = 'CREATING'",
+                runId,
+                workspace,
+                sourceId);
     }
 
     public void conversationReopened(String workspace, String sourceId) {
-        jdbc.update("UPDATE MIGRATOR_CONVERSATION SET CLOSED = FALSE WHERE WORKSPACE = ? AND SOURCE_ID = ?",
-                workspace, sourceId);
+        jdbc.update(
+                "UPDATE MIGRATOR_CONVERSATION SET CLOSED = FALSE WHERE WORKSPACE = ? AND SOURCE_ID"
+                        + " = ?",
+                workspace,
+                sourceId);
     }
 
-    /** A part in doubt that this run defers, even if an earlier run sent it: this run's settle step settles it. */
+    /**
+     * A part in doubt that this run defers, even if an earlier run sent it: this run's settle step
+     * settles it.
+     */
     public void claimPartInDoubt(String workspace, String sourceId, String partKey, long runId) {
-        jdbc.update("""
-                        UPDATE MIGRATOR_PART SET RUN_ID = ?
-                        WHERE WORKSPACE = ? AND SOURCE_ID = ? AND PART_KEY = ? AND STATE = 'SENDING'""",
-                runId, workspace, sourceId, partKey);
+        jdbc.update(
+                """
+                UPDATE MIGRATOR_PART SET RUN_ID = ?
+                WHERE WORKSPACE = ? AND SOURCE_ID = ? AND PART_KEY = ? AND STATE = 'SENDING'\
+                """,
+                runId,
+                workspace,
+                sourceId,
+                partKey);
     }
 
-    /** Creates and parts this run left in doubt: a conversation create, or a reply, whose answer was lost. */
+    /**
+     * Creates and parts this run left in doubt: a conversation create, or a reply, whose answer was
+     * lost.
+     */
     public long inDoubtCount(String workspace, long runId) {
-        return count("SELECT COUNT(*) FROM MIGRATOR_CONVERSATION WHERE WORKSPACE = ? AND RUN_ID = ? AND STATE = 'CREATING'",
-                workspace, runId)
-                + count("SELECT COUNT(*) FROM MIGRATOR_PART WHERE WORKSPACE = ? AND RUN_ID = ? AND STATE = 'SENDING'",
-                workspace, runId);
+        return count(
+                        "SELECT COUNT(*) FROM MIGRATOR_CONVERSATION WHERE WORKSPACE = ? AND RUN_ID"
+                                + " = ? AND STATE = 'CREATING'",
+                        workspace,
+                        runId)
+                + count(
+                        "SELECT COUNT(*) FROM MIGRATOR_PART WHERE WORKSPACE = ? AND RUN_ID = ? AND"
+                                + " STATE = 'SENDING'",
+                        workspace,
+                        runId);
     }
 
-    public void conversationCreated(String workspace, String sourceId, String intercomId, long runId) {
-        jdbc.update("""
-                        UPDATE MIGRATOR_CONVERSATION SET STATE = 'CREATED', INTERCOM_ID = ?, RUN_ID = ?
-                        WHERE WORKSPACE = ? AND SOURCE_ID = ?""",
-                intercomId, runId, workspace, sourceId);
+    public void conversationCreated(
+            String workspace, String sourceId, String intercomId, long runId) {
+        jdbc.update(
+                """
+                UPDATE MIGRATOR_CONVERSATION SET STATE = 'CREATED', INTERCOM_ID = ?, RUN_ID = ?
+                WHERE WORKSPACE = ? AND SOURCE_ID = ?\
+                """,
+                intercomId,
+                runId,
+                workspace,
+                sourceId);
     }
 
     public void conversationClosed(String workspace, String sourceId) {
-        jdbc.update("UPDATE MIGRATOR_CONVERSATION SET CLOSED = TRUE WHERE WORKSPACE = ? AND SOURCE_ID = ?",
-                workspace, sourceId);
+        jdbc.update(
+                "UPDATE MIGRATOR_CONVERSATION SET CLOSED = TRUE WHERE WORKSPACE = ? AND SOURCE_ID ="
+                        + " ?",
+                workspace,
+                sourceId);
     }
 
     public void conversationTagged(String workspace, String sourceId) {
-        jdbc.update("UPDATE MIGRATOR_CONVERSATION SET TAGGED = TRUE WHERE WORKSPACE = ? AND SOURCE_ID = ?",
-                workspace, sourceId);
+        jdbc.update(
+                "UPDATE MIGRATOR_CONVERSATION SET TAGGED = TRUE WHERE WORKSPACE = ? AND SOURCE_ID ="
+                        + " ?",
+                workspace,
+                sourceId);
     }
 
-    /** Marks the conversation complete, and as migrated by this run when the run sent anything for it. */
+    /**
+     * Marks the conversation complete, and as migrated by this run when the run sent anything for
+     * it.
+     */
     public void conversationComplete(String workspace, String sourceId, Long runId) {
-        jdbc.update("""
-                        UPDATE MIGRATOR_CONVERSATION SET STATE = 'COMPLETE', RUN_ID = COALESCE(?, RUN_ID)
-                        WHERE WORKSPACE = ? AND SOURCE_ID = ?""",
-                runId, workspace, sourceId);
+        jdbc.update(
+                """
+                UPDATE MIGRATOR_CONVERSATION SET STATE = 'COMPLETE', RUN_ID = COALESCE(?, RUN_ID)
+                WHERE WORKSPACE = ? AND SOURCE_ID = ?\
+                """,
+                runId,
+                workspace,
+                sourceId);
     }
 
     /** Part keys of the conversation with their state: SENDING or SENT. */
     public Map<String, PartEntry> parts(String workspace, String sourceId) {
         Map<String, PartEntry> parts = new HashMap<>();
-        jdbc.query("SELECT PART_KEY, STATE, ATTEMPTED_AT FROM MIGRATOR_PART WHERE WORKSPACE = ? AND SOURCE_ID = ?",
+        jdbc.query(
+                "SELECT PART_KEY, STATE, ATTEMPTED_AT FROM MIGRATOR_PART WHERE WORKSPACE = ? AND"
+                        + " SOURCE_ID = ?",
                 rs -> {
-                    parts.put(rs.getString(1), new PartEntry(rs.getString(2).equals("SENT"), rs.getLong(3)));
+                    parts.put(
+                            rs.getString(1),
+                            new PartEntry(rs.getString(2).equals("SENT"), rs.getLong(3)));
                 },
-                workspace, sourceId);
+                workspace,
+                sourceId);
         return parts;
     }
 
-    public record PartEntry(boolean sent, long attemptedAt) {
-    }
+    public record PartEntry(boolean sent, long attemptedAt) {}
 
-    public void partSending(String workspace, String sourceId, String partKey, long createdAt, long attemptedAt) {
-        int updated = jdbc.update("""
+    public void partSending(
+            String workspace, String sourceId, String partKey, long createdAt, long attemptedAt) {
+        int updated =
+                jdbc.update(
+                        """
                         UPDATE MIGRATOR_PART SET ATTEMPTED_AT = ?
-                        WHERE WORKSPACE = ? AND SOURCE_ID = ? AND PART_KEY = ?""",
-                attemptedAt, workspace, sourceId, partKey);
+                        WHERE WORKSPACE = ? AND SOURCE_ID = ? AND PART_KEY = ?\
+                        """,
+                        attemptedAt,
+                        workspace,
+                        sourceId,
+                        partKey);
         if (updated == 0) {
-            jdbc.update("""
-                            INSERT INTO MIGRATOR_PART (WORKSPACE, SOURCE_ID, PART_KEY, STATE, CREATED_AT, ATTEMPTED_AT)
-                            VALUES (?, ?, ?, 'SENDING', ?, ?)""",
-                    workspace, sourceId, partKey, createdAt, attemptedAt);
+            jdbc.update(
+                    """
+                    INSERT INTO MIGRATOR_PART (WORKSPACE, SOURCE_ID, PART_KEY, STATE, CREATED_AT, ATTEMPTED_AT)
+                    VALUES (?, ?, ?, 'SENDING', ?, ?)\
+                    """,
+                    workspace,
+                    sourceId,
+                    partKey,
+                    createdAt,
+                    attemptedAt);
         }
     }
 
     public void partSent(String workspace, String sourceId, String partKey, long runId) {
-        jdbc.update("""
-                        UPDATE MIGRATOR_PART SET STATE = 'SENT', RUN_ID = ?
-                        WHERE WORKSPACE = ? AND SOURCE_ID = ? AND PART_KEY = ?""",
-                runId, workspace, sourceId, partKey);
+        jdbc.update(
+                """
+                UPDATE MIGRATOR_PART SET STATE = 'SENT', RUN_ID = ?
+                WHERE WORKSPACE = ? AND SOURCE_ID = ? AND PART_KEY = ?\
+                """,
+                runId,
+                workspace,
+                sourceId,
+                partKey);
     }
 
     /** Drops a part's entry: a close once the conversation is known closed. */
     public void forgetPart(String workspace, String sourceId, String partKey) {
-        jdbc.update("DELETE FROM MIGRATOR_PART WHERE WORKSPACE = ? AND SOURCE_ID = ? AND PART_KEY = ?",
-                workspace, sourceId, partKey);
+        jdbc.update(
+                "DELETE FROM MIGRATOR_PART WHERE WORKSPACE = ? AND SOURCE_ID = ? AND PART_KEY = ?",
+                workspace,
+                sourceId,
+                partKey);
     }
 
     /** Written on the chunk's thread, so in the chunk's transaction: exactly once per record. */
@@ -200,40 +344,66 @@ public class Ledger {
         if (rejects.isEmpty()) {
             return;
         }
-        jdbc.batchUpdate("""
-                        INSERT INTO MIGRATOR_REJECT (RUN_ID, FILE_NAME, LINE_NO, SOURCE_ID, REASON, RECORD)
-                        VALUES (?, ?, ?, ?, ?, ?)""",
-                rejects.stream().map(r -> new Object[] {runId, r.origin().file(), r.origin().line(),
-                        r.origin().sourceId(), r.reason(),
-                        r.origin().record() == null ? null : mapper.writeValueAsString(r.origin().record())}).toList());
+        jdbc.batchUpdate(
+                """
+                INSERT INTO MIGRATOR_REJECT (RUN_ID, FILE_NAME, LINE_NO, SOURCE_ID, REASON, RECORD)
+                VALUES (?, ?, ?, ?, ?, ?)\
+                """,
+                rejects.stream()
+                        .map(
+                                r ->
+                                        new Object[] {
+                                            runId,
+                                            r.origin().file(),
+                                            r.origin().line(),
+                                            r.origin().sourceId(),
+                                            r.reason(),
+                                            r.origin().record() == null
+                                                    ? null
+                                                    : mapper.writeValueAsString(r.origin().record())
+                                        })
+                        .toList());
     }
 
-    public record RejectedItem(RecordOrigin origin, String reason) {
-    }
+    public record RejectedItem(RecordOrigin origin, String reason) {}
 
     public void forEachReject(long runId, Consumer<Reject> consumer) {
-        jdbc.query("""
-                        SELECT FILE_NAME, LINE_NO, SOURCE_ID, REASON, RECORD FROM MIGRATOR_REJECT
-                        WHERE RUN_ID = ? ORDER BY FILE_NAME, LINE_NO""",
+        jdbc.query(
+                """
+                SELECT FILE_NAME, LINE_NO, SOURCE_ID, REASON, RECORD FROM MIGRATOR_REJECT
+                WHERE RUN_ID = ? ORDER BY FILE_NAME, LINE_NO\
+                """,
                 rs -> {
-                    consumer.accept(new Reject(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5)));
+                    consumer.accept(
+                            new Reject(
+                                    rs.getString(1),
+                                    rs.getLong(2),
+                                    rs.getString(3),
+                                    rs.getString(4),
+                                    rs.getString(5)));
                 },
                 runId);
     }
 
     /** A committed chunk's calls and records, at {@code atMillis}; in the chunk's transaction. */
     public void recordProgress(long runId, long atMillis, long calls, long records) {
-        jdbc.update("INSERT INTO MIGRATOR_PROGRESS (RUN_ID, AT_MILLIS, CALLS, RECORDS) VALUES (?, ?, ?, ?)",
-                runId, atMillis, calls, records);
+        jdbc.update(
+                "INSERT INTO MIGRATOR_PROGRESS (RUN_ID, AT_MILLIS, CALLS, RECORDS) VALUES (?, ?, ?,"
+                        + " ?)",
+                runId,
+                atMillis,
+                calls,
+                records);
     }
 
-    public record Progress(long atMillis, long calls, long records) {
-    }
+    public record Progress(long atMillis, long calls, long records) {}
 
     public List<Progress> progress(long runId) {
-        return jdbc.query("SELECT AT_MILLIS, CALLS, RECORDS FROM MIGRATOR_PROGRESS WHERE RUN_ID = ? ORDER BY AT_MILLIS",
-                (rs, row) -> new Progress(rs.getLong(1), rs.getLong(2), rs.getLong(3)), runId);
+        return jdbc.query(
+                "SELECT AT_MILLIS, CALLS, RECORDS FROM MIGRATOR_PROGRESS WHERE RUN_ID = ? ORDER BY"
+                        + " AT_MILLIS",
+                (rs, row) -> new Progress(rs.getLong(1), rs.getLong(2), rs.getLong(3)),
+                runId);
     }
 
     public long rejectCount(long runId) {
@@ -242,14 +412,20 @@ public class Ledger {
 
     /** Conversations this run sent anything for and finished. */
     public long migratedCount(String workspace, long runId) {
-        return count("SELECT COUNT(*) FROM MIGRATOR_CONVERSATION WHERE WORKSPACE = ? AND RUN_ID = ? AND STATE = 'COMPLETE'",
-                workspace, runId);
+        return count(
+                "SELECT COUNT(*) FROM MIGRATOR_CONVERSATION WHERE WORKSPACE = ? AND RUN_ID = ? AND"
+                        + " STATE = 'COMPLETE'",
+                workspace,
+                runId);
     }
 
     /** Parts after the opening one that this run sent. */
     public long repliesSentCount(String workspace, long runId) {
-        return count("SELECT COUNT(*) FROM MIGRATOR_PART WHERE WORKSPACE = ? AND RUN_ID = ? AND STATE = 'SENT'",
-                workspace, runId);
+        return count(
+                "SELECT COUNT(*) FROM MIGRATOR_PART WHERE WORKSPACE = ? AND RUN_ID = ? AND STATE ="
+                        + " 'SENT'",
+                workspace,
+                runId);
     }
 
     private long count(String sql, Object... args) {
@@ -257,7 +433,10 @@ public class Ledger {
         return count == null ? 0 : count;
     }
 
-    /** Drops a dry run's bookkeeping once it has finished: its placeholder ids mean nothing to a real run. */
+    /**
+     * Drops a dry run's bookkeeping once it has finished: its placeholder ids mean nothing to a
+     * real run.
+     */
     public void forgetWorkspace(String workspace) {
         jdbc.update("DELETE FROM MIGRATOR_PART WHERE WORKSPACE = ?", workspace);
         jdbc.update("DELETE FROM MIGRATOR_CONVERSATION WHERE WORKSPACE = ?", workspace);

@@ -23,8 +23,8 @@ import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -34,13 +34,14 @@ import org.apache.commons.lang3.StringUtils;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
 /**
- * Applies the mapping rules (listed in docs/mapping-rules.md) to one source conversation. Pure: no I/O,
- * so a record always maps the same way, on a first run and on a restart.
+ * Applies the mapping rules (listed in docs/mapping-rules.md) to one source conversation. Pure: no
+ * I/O, so a record always maps the same way, on a first run and on a restart.
  */
 public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRecord> {
 
     /** Intercom takes at most this many attachment URLs on one part. */
     static final int MAX_ATTACHMENTS = 10;
+
     private static final Pattern TAG_START = Pattern.compile("<(?=[A-Za-z/!?])");
     private static final Set<String> CLOSED_STATUSES = Set.of("closed", "solved");
 
@@ -80,26 +81,44 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
         for (int i = 0; i < source.messages().size(); i++) {
             PlannedPart part = part(source.messages().get(i), i, label, system.messageNoun());
             if (!keys.add(part.key())) {
-                throw new RejectedRecordException(label + ": " + system.messageNoun() + " id " + part.key()
-                        + " appears more than once");
+                throw new RejectedRecordException(
+                        label
+                                + ": "
+                                + system.messageNoun()
+                                + " id "
+                                + part.key()
+                                + " appears more than once");
             }
             parts.add(part);
         }
         List<String> warnings = new ArrayList<>();
-        List<PlannedPart> sorted = parts.stream().sorted(Comparator.comparingLong(PlannedPart::createdAt)).toList();
+        List<PlannedPart> sorted =
+                parts.stream().sorted(Comparator.comparingLong(PlannedPart::createdAt)).toList();
         if (!sorted.equals(parts)) {
-            warnings.add(label + ": " + system.messageNoun() + "s were out of time order in the export and were sorted by created_at");
+            warnings.add(
+                    label
+                            + ": "
+                            + system.messageNoun()
+                            + "s were out of time order in the export and were sorted by"
+                            + " created_at");
         }
         List<PlannedPart> ordered = new ArrayList<>(sorted);
         PlannedPart first = ordered.get(0);
         if (!first.byContact() || first.note()) {
-            // Intercom conversations open with a contact message; never put an agent's words in the customer's mouth.
+            // Intercom conversations open with a contact message; never put an agent's words in the
+            // customer's mouth.
             ordered.add(0, openingFor(first));
-            warnings.add(label + ": started by an agent; opened with a marker message from the contact");
+            warnings.add(
+                    label + ": started by an agent; opened with a marker message from the contact");
         }
-        return new PlannedConversation(system.ledgerKey(id), contact, trimToNull(source.subject()), List.copyOf(ordered),
+        return new PlannedConversation(
+                system.ledgerKey(id),
+                contact,
+                trimToNull(source.subject()),
+                List.copyOf(ordered),
                 Keywords.isIn(source.status(), CLOSED_STATUSES),
-                tags(source.tags()), List.copyOf(warnings));
+                tags(source.tags()),
+                List.copyOf(warnings));
     }
 
     private PlannedContact contact(SourceContact source, String label) {
@@ -109,10 +128,12 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
         String email = trimToNull(source.email());
         String externalId = trimToNull(source.externalId());
         if (email == null && externalId == null) {
-            throw new RejectedRecordException(label + ": the contact has neither an email nor an external_id");
+            throw new RejectedRecordException(
+                    label + ": the contact has neither an email nor an external_id");
         }
         if (email != null && !EmailAddresses.isAddress(email)) {
-            throw new RejectedRecordException(label + ": contact email '" + email + "' is not an email address");
+            throw new RejectedRecordException(
+                    label + ": contact email '" + email + "' is not an email address");
         }
         String role = trimToNull(source.role());
         ContactRole contactRole;
@@ -121,24 +142,34 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
         } else if (role.equalsIgnoreCase("lead")) {
             contactRole = ContactRole.LEAD;
         } else {
-            throw new RejectedRecordException(label + ": contact role '" + role + "' is neither user nor lead");
+            throw new RejectedRecordException(
+                    label + ": contact role '" + role + "' is neither user nor lead");
         }
-        return new PlannedContact(Keywords.normalize(email), externalId, trimToNull(source.name()), contactRole);
+        return new PlannedContact(
+                Keywords.normalize(email), externalId, trimToNull(source.name()), contactRole);
     }
 
     private PlannedPart part(SourceMessage message, int index, String label, String noun) {
         String messageId = trimToNull(message.id());
-        String name = label + ", " + noun + " " + (messageId != null ? messageId : "#" + (index + 1));
+        String name =
+                label + ", " + noun + " " + (messageId != null ? messageId : "#" + (index + 1));
         Author author = author(message.authorType(), name);
         if (message.internal() && author == Author.CONTACT) {
-            throw new RejectedRecordException(name + " is internal but written by the contact; only agents write notes");
+            throw new RejectedRecordException(
+                    name + " is internal but written by the contact; only agents write notes");
         }
         long createdAt = createdAt(message.createdAt(), name);
         List<String> urls = attachmentUrls(message.attachments(), name);
-        String body = message.body() == null ? "" : neutralizeTags(HtmlToText.toPlainText(message.body()).strip());
+        String body =
+                message.body() == null
+                        ? ""
+                        : neutralizeTags(HtmlToText.toPlainText(message.body()).strip());
         if (urls.size() > MAX_ATTACHMENTS) {
             List<String> overflow = urls.subList(MAX_ATTACHMENTS, urls.size());
-            body = (body.isEmpty() ? "" : body + "\n\n") + "More attachments:\n" + String.join("\n", overflow);
+            body =
+                    (body.isEmpty() ? "" : body + "\n\n")
+                            + "More attachments:\n"
+                            + String.join("\n", overflow);
             urls = urls.subList(0, MAX_ATTACHMENTS);
         }
         if (body.isEmpty()) {
@@ -147,15 +178,28 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
             }
             body = "(attachments only)";
         }
-        String agentEmail = author == Author.AGENT ? Keywords.normalize(trimToNull(message.authorEmail())) : null;
+        String agentEmail =
+                author == Author.AGENT
+                        ? Keywords.normalize(trimToNull(message.authorEmail()))
+                        : null;
         String agentName = author == Author.AGENT ? trimToNull(message.authorName()) : null;
-        String key = messageId != null ? messageId : contentKey(createdAt, author, agentEmail, body);
-        return new PlannedPart(key, author, agentEmail, agentName, message.internal(), body, createdAt, List.copyOf(urls));
+        String key =
+                messageId != null ? messageId : contentKey(createdAt, author, agentEmail, body);
+        return new PlannedPart(
+                key,
+                author,
+                agentEmail,
+                agentName,
+                message.internal(),
+                body,
+                createdAt,
+                List.copyOf(urls));
     }
 
     /**
-     * User text such as "&lt;which plan?&gt;" decodes to something that reads as a tag; a zero-width
-     * space after the '<' keeps it visibly the same while no HTML parser (Intercom's included) takes it for markup.
+     * User text such as "&lt;which plan?&gt;" decodes to something that reads as a tag; a
+     * zero-width space after the '<' keeps it visibly the same while no HTML parser (Intercom's
+     * included) takes it for markup.
      */
     static String neutralizeTags(String text) {
         return TAG_START.matcher(text).replaceAll("<\u200B");
@@ -165,8 +209,12 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
         return switch (StringUtils.defaultString(Keywords.normalize(type))) {
             case "contact" -> Author.CONTACT;
             case "agent" -> Author.AGENT;
-            case "" -> throw new RejectedRecordException(name + " has no author type (contact or agent)");
-            default -> throw new RejectedRecordException(name + ": author type '" + type + "' is neither contact nor agent");
+            case "" ->
+                    throw new RejectedRecordException(
+                            name + " has no author type (contact or agent)");
+            default ->
+                    throw new RejectedRecordException(
+                            name + ": author type '" + type + "' is neither contact nor agent");
         };
     }
 
@@ -194,7 +242,8 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
         for (String attachment : attachments) {
             String url = attachment.trim();
             if (!isWebUrl(url)) {
-                throw new RejectedRecordException(name + ": attachment '" + url + "' is not an http(s) URL");
+                throw new RejectedRecordException(
+                        name + ": attachment '" + url + "' is not an http(s) URL");
             }
             urls.add(url);
         }
@@ -213,19 +262,32 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
 
     private static PlannedPart openingFor(PlannedPart first) {
         // "Name (email)": angle brackets would read as a tag in Intercom.
-        String who = first.agentName() != null && first.agentEmail() != null
-                ? first.agentName() + " (" + first.agentEmail() + ")"
-                : first.agentEmail() != null ? first.agentEmail() : first.agentName() != null ? first.agentName() : "an agent";
-        return new PlannedPart(PlannedPart.START_MARKER + first.key(), Author.CONTACT, null, null, false,
-                "Conversation started by " + who + ".", first.createdAt(), List.of());
+        String who =
+                first.agentName() != null && first.agentEmail() != null
+                        ? first.agentName() + " (" + first.agentEmail() + ")"
+                        : first.agentEmail() != null
+                                ? first.agentEmail()
+                                : first.agentName() != null ? first.agentName() : "an agent";
+        return new PlannedPart(
+                PlannedPart.START_MARKER + first.key(),
+                Author.CONTACT,
+                null,
+                null,
+                false,
+                "Conversation started by " + who + ".",
+                first.createdAt(),
+                List.of());
     }
 
     private static List<String> tags(List<String> tags) {
         return tags.stream().map(String::trim).filter(t -> !t.isEmpty()).distinct().toList();
     }
 
-    private static String contentKey(long createdAt, Author author, String agentEmail, String body) {
-        byte[] content = (createdAt + "\n" + author + "\n" + agentEmail + "\n" + body).getBytes(StandardCharsets.UTF_8);
+    private static String contentKey(
+            long createdAt, Author author, String agentEmail, String body) {
+        byte[] content =
+                (createdAt + "\n" + author + "\n" + agentEmail + "\n" + body)
+                        .getBytes(StandardCharsets.UTF_8);
         return "sha256:" + HexFormat.of().formatHex(Sha256.digest().digest(content), 0, 16);
     }
 

@@ -14,30 +14,78 @@ import org.jsoup.parser.Tag;
 import org.jsoup.select.NodeFilter;
 
 /**
- * Turns a message body into the plain text Intercom expects (its API does not accept HTML).
- * Bodies without markup are kept as written, so "AT&T" or "a < b" survive untouched.
+ * Turns a message body into the plain text Intercom expects (its API does not accept HTML). Bodies
+ * without markup are kept as written, so "AT&T" or "a < b" survive untouched.
  */
 public final class HtmlToText {
 
-    /** Something shaped like a tag ({@code <p>}, {@code </div>}, {@code <br/>}, {@code <a href=…>}); group 1 is its name. */
+    /**
+     * Something shaped like a tag ({@code <p>}, {@code </div>}, {@code <br/>}, {@code <a href=…>});
+     * group 1 is its name.
+     */
     private static final Pattern TAG = Pattern.compile("</?([a-zA-Z][a-zA-Z0-9]*)(\\s[^<>]*)?/?>");
-    private static final Pattern COMMENT_OR_DOCTYPE = Pattern.compile("<!--|<!doctype", Pattern.CASE_INSENSITIVE);
+
+    private static final Pattern COMMENT_OR_DOCTYPE =
+            Pattern.compile("<!--|<!doctype", Pattern.CASE_INSENSITIVE);
     private static final Pattern WHITESPACE = Pattern.compile("[ \\t\\n\\r\\f]+");
     private static final Pattern TRAILING_SPACES = Pattern.compile("[ \\t]+\\n");
     private static final Pattern EXCESS_NEWLINES = Pattern.compile("\\n{3,}");
 
-    /** Content that is not prose, or that jsoup keeps as raw text (which may itself look like markup). */
-    private static final Set<String> SKIPPED = Set.of("script", "style", "template", "title", "textarea",
-            "xmp", "iframe", "noembed", "noframes", "plaintext", "svg", "math");
-    /** Elements set apart from their neighbours by a blank line. */
-    private static final Set<String> PARAGRAPHS = Set.of("p", "div", "h1", "h2", "h3", "h4", "h5", "h6",
-            "blockquote", "pre", "ul", "ol", "dl", "table", "section", "article", "header", "footer", "aside",
-            "nav", "main", "figure", "address", "hr", "form", "fieldset", "details");
-    /** Elements that start on a line of their own. */
-    private static final Set<String> LINES = Set.of("li", "tr", "dt", "dd", "caption", "figcaption", "summary");
+    /**
+     * Content that is not prose, or that jsoup keeps as raw text (which may itself look like
+     * markup).
+     */
+    private static final Set<String> SKIPPED =
+            Set.of(
+                    "script",
+                    "style",
+                    "template",
+                    "title",
+                    "textarea",
+                    "xmp",
+                    "iframe",
+                    "noembed",
+                    "noframes",
+                    "plaintext",
+                    "svg",
+                    "math");
 
-    private HtmlToText() {
-    }
+    /** Elements set apart from their neighbours by a blank line. */
+    private static final Set<String> PARAGRAPHS =
+            Set.of(
+                    "p",
+                    "div",
+                    "h1",
+                    "h2",
+                    "h3",
+                    "h4",
+                    "h5",
+                    "h6",
+                    "blockquote",
+                    "pre",
+                    "ul",
+                    "ol",
+                    "dl",
+                    "table",
+                    "section",
+                    "article",
+                    "header",
+                    "footer",
+                    "aside",
+                    "nav",
+                    "main",
+                    "figure",
+                    "address",
+                    "hr",
+                    "form",
+                    "fieldset",
+                    "details");
+
+    /** Elements that start on a line of their own. */
+    private static final Set<String> LINES =
+            Set.of("li", "tr", "dt", "dd", "caption", "figcaption", "summary");
+
+    private HtmlToText() {}
 
     public static String toPlainText(String body) {
         if (body == null) {
@@ -72,13 +120,21 @@ public final class HtmlToText {
     /** Walks the parsed document once, appending text and asking for line breaks between blocks. */
     private static final class Renderer implements NodeFilter {
         private final StringBuilder out = new StringBuilder();
+
         /** Newlines the next visible text must be preceded by (0, 1 or 2). */
         private int pendingBreaks;
-        /** Right after a list marker, so the item's own paragraphs do not push its text to the next line. */
+
+        /**
+         * Right after a list marker, so the item's own paragraphs do not push its text to the next
+         * line.
+         */
         private boolean afterMarker;
+
         private int preDepth;
+
         /** Per open list: the next number, or -1 for a bulleted list. */
         private final Deque<Integer> lists = new ArrayDeque<>();
+
         /** Per open link: where its text starts in {@link #out}. */
         private final Deque<Integer> links = new ArrayDeque<>();
 
@@ -112,8 +168,7 @@ public final class HtmlToText {
                 }
                 case "a" -> links.push(out.length());
                 case "img" -> appendImage(element);
-                default -> {
-                }
+                default -> {}
             }
             return FilterResult.CONTINUE;
         }
@@ -128,16 +183,17 @@ public final class HtmlToText {
                 case "pre" -> preDepth--;
                 case "ul", "ol" -> lists.pop();
                 case "a" -> appendLinkTarget(element, links.pop());
-                default -> {
-                }
+                default -> {}
             }
             breakBefore(name, element); // the same separation after the element as before it
             return FilterResult.CONTINUE;
         }
 
         private void breakBefore(String name, Element element) {
-            boolean nestedList = (name.equals("ul") || name.equals("ol")) && element.parent() != null
-                    && element.parent().closest("li") != null;
+            boolean nestedList =
+                    (name.equals("ul") || name.equals("ol"))
+                            && element.parent() != null
+                            && element.parent().closest("li") != null;
             if (PARAGRAPHS.contains(name) && !nestedList) {
                 requestBreaks(2);
             } else if (LINES.contains(name) || nestedList) {
@@ -186,7 +242,9 @@ public final class HtmlToText {
             }
         }
 
-        /** Links keep their address: "text (url)", or just the url when the text says nothing more. */
+        /**
+         * Links keep their address: "text (url)", or just the url when the text says nothing more.
+         */
         private void appendLinkTarget(Element link, int textStart) {
             String href = link.attr("href").trim();
             if (href.isEmpty()) {

@@ -7,9 +7,7 @@ public sealed interface MappedRecord {
 
     RecordOrigin origin();
 
-    record Planned(RecordOrigin origin, PlannedConversation conversation) implements MappedRecord {
-    }
+    record Planned(RecordOrigin origin, PlannedConversation conversation) implements MappedRecord {}
 
-    record Rejected(RecordOrigin origin, String reason) implements MappedRecord {
-    }
+    record Rejected(RecordOrigin origin, String reason) implements MappedRecord {}
 }

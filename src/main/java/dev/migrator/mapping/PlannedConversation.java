@@ -3,8 +3,8 @@ package dev.migrator.mapping;
 import java.util.List;
 
 /**
- * A conversation ready to send: validated, times in epoch seconds, bodies in plain text.
- * The first part opens the conversation and is always written by the contact.
+ * A conversation ready to send: validated, times in epoch seconds, bodies in plain text. The first
+ * part opens the conversation and is always written by the contact.
  */
 public record PlannedConversation(
         String sourceId,
@@ -23,11 +23,11 @@ public record PlannedConversation(
         return parts.subList(1, parts.size());
     }
 
-    public record PlannedContact(String email, String externalId, String name, ContactRole role) {
-    }
+    public record PlannedContact(String email, String externalId, String name, ContactRole role) {}
 
     public enum ContactRole {
-        USER, LEAD;
+        USER,
+        LEAD;
 
         public String apiName() {
             return name().toLowerCase(java.util.Locale.ROOT);

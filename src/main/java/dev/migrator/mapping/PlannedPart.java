@@ -3,8 +3,8 @@ package dev.migrator.mapping;
 import java.util.List;
 
 /**
- * One message of a conversation as it will be sent. {@code key} identifies it in the ledger:
- * the source message id, or a digest of its content when the export gives none.
+ * One message of a conversation as it will be sent. {@code key} identifies it in the ledger: the
+ * source message id, or a digest of its content when the export gives none.
  */
 public record PlannedPart(
         String key,
@@ -16,9 +16,15 @@ public record PlannedPart(
         long createdAt,
         List<String> attachmentUrls) {
 
-    public enum Author { CONTACT, AGENT }
+    public enum Author {
+        CONTACT,
+        AGENT
+    }
 
-    /** Key prefix of the marker that opens a conversation an agent started ("Conversation started by …"). */
+    /**
+     * Key prefix of the marker that opens a conversation an agent started ("Conversation started by
+     * …").
+     */
     static final String START_MARKER = "opening:";
 
     /** Whether this is the marker the planner puts before a conversation an agent started. */

@@ -9,12 +9,11 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * Where the Prometheus endpoint listens: {@code migration.metrics-port}, and {@code
- * migration.metrics-address}, this machine only unless set (the metrics name the workspace and
- * its figures; a container publishing the port sets {@code 0.0.0.0}).
+ * migration.metrics-address}, this machine only unless set (the metrics name the workspace and its
+ * figures; a container publishing the port sets {@code 0.0.0.0}).
  */
 @Validated
 @ConfigurationProperties("migration")
 public record MetricsProperties(
         @Min(1) @Max(65535) Integer metricsPort,
-        @DefaultValue("127.0.0.1") @NotBlank String metricsAddress) {
-}
+        @DefaultValue("127.0.0.1") @NotBlank String metricsAddress) {}

@@ -1,7 +1,7 @@
 package dev.migrator.report;
 
-import dev.migrator.job.MigrationProperties;
 import dev.migrator.job.MigrationParameters;
+import dev.migrator.job.MigrationProperties;
 import dev.migrator.job.MigrationRunner;
 import dev.migrator.job.RunCounters;
 import dev.migrator.ledger.Ledger;
@@ -49,7 +49,8 @@ public class RunReport implements MigrationRunner.RunRecorder {
             Path rejects = runDir.resolve("rejects.jsonl");
             writeRejects(runId, rejects);
             RunSummary summary = summarize(execution);
-            mapper.writerWithDefaultPrettyPrinter().writeValue(runDir.resolve("summary.json").toFile(), summary);
+            mapper.writerWithDefaultPrettyPrinter()
+                    .writeValue(runDir.resolve("summary.json").toFile(), summary);
             writeHtml(summary, htmlFile(runId));
             return summary;
         } catch (IOException e) {
@@ -65,7 +66,10 @@ public class RunReport implements MigrationRunner.RunRecorder {
         return migration.runDir(runId).resolve("report.html");
     }
 
-    /** The run's HTML report (totals, calls per second over time, rejects by reason), written to {@code file}. */
+    /**
+     * The run's HTML report (totals, calls per second over time, rejects by reason), written to
+     * {@code file}.
+     */
     public void writeHtml(RunSummary summary, Path file) throws IOException {
         HtmlReport.RejectTally rejects = new HtmlReport.RejectTally();
         ledger.forEachReject(summary.runId(), rejects);
@@ -73,27 +77,34 @@ public class RunReport implements MigrationRunner.RunRecorder {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        Files.writeString(file, HtmlReport.render(summary, ledger.progress(summary.runId()), rejects.groups()),
+        Files.writeString(
+                file,
+                HtmlReport.render(summary, ledger.progress(summary.runId()), rejects.groups()),
                 StandardCharsets.UTF_8);
     }
 
     private void writeRejects(long runId, Path file) throws IOException {
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             IOException[] failure = new IOException[1];
-            ledger.forEachReject(runId, reject -> {
-                ObjectNode line = mapper.createObjectNode()
-                        .put("file", reject.file())
-                        .put("line", reject.line())
-                        .put("source_id", reject.sourceId())
-                        .put("reason", reject.reason());
-                line.set("record", reject.record() == null ? null : mapper.readTree(reject.record()));
-                try {
-                    out.write(mapper.writeValueAsString(line));
-                    out.newLine();
-                } catch (IOException e) {
-                    failure[0] = e;
-                }
-            });
+            ledger.forEachReject(
+                    runId,
+                    reject -> {
+                        ObjectNode line =
+                                mapper.createObjectNode()
+                                        .put("file", reject.file())
+                                        .put("line", reject.line())
+                                        .put("source_id", reject.sourceId())
+                                        .put("reason", reject.reason());
+                        line.set(
+                                "record",
+                                reject.record() == null ? null : mapper.readTree(reject.record()));
+                        try {
+                            out.write(mapper.writeValueAsString(line));
+                            out.newLine();
+                        } catch (IOException e) {
+                            failure[0] = e;
+                        }
+                    });
             if (failure[0] != null) {
                 throw failure[0];
             }
@@ -107,8 +118,10 @@ public class RunReport implements MigrationRunner.RunRecorder {
     public RunSummary summarize(JobExecution execution) {
         long runId = execution.getJobInstanceId();
         Path written = summaryFile(runId);
-        if (MigrationParameters.isDryRun(execution.getJobParameters().getString(MigrationParameters.TARGET))
-                && execution.getStatus() == BatchStatus.COMPLETED && Files.exists(written)) {
+        if (MigrationParameters.isDryRun(
+                        execution.getJobParameters().getString(MigrationParameters.TARGET))
+                && execution.getStatus() == BatchStatus.COMPLETED
+                && Files.exists(written)) {
             return mapper.readValue(written.toFile(), RunSummary.class);
         }
         Path rejects = migration.runDir(runId).resolve("rejects.jsonl");
@@ -116,25 +129,48 @@ public class RunReport implements MigrationRunner.RunRecorder {
         String target = execution.getJobParameters().getString(MigrationParameters.TARGET);
         boolean dryRun = MigrationParameters.isDryRun(target);
         String workspace = MigrationParameters.ledgerWorkspace(target, runId);
-        ExecutionContext step = execution.getStepExecutions().stream().filter(s -> s.getStepName().equals("migrate"))
-                .map(StepExecution::getExecutionContext).findFirst().orElseGet(ExecutionContext::new);
-        long calls = execution.getStepExecutions().stream()
-                .mapToLong(s -> s.getExecutionContext().getLong(RunCounters.CALLS, 0)).sum();
+        ExecutionContext step =
+                execution.getStepExecutions().stream()
+                        .filter(s -> s.getStepName().equals("migrate"))
+                        .map(StepExecution::getExecutionContext)
+                        .findFirst()
+                        .orElseGet(ExecutionContext::new);
+        long calls =
+                execution.getStepExecutions().stream()
+                        .mapToLong(s -> s.getExecutionContext().getLong(RunCounters.CALLS, 0))
+                        .sum();
         long read = step.getLong(RunCounters.RECORDS, 0);
         long migrated = ledger.migratedCount(workspace, runId);
         long rejected = ledger.rejectCount(runId);
-        return new RunSummary(runId, execution.getStatus().name(), dryRun ? null : target, dryRun,
-                MigrationParameters.files(execution.getJobParameters()).stream().map(ExportFile::displayName).toList(),
-                text(execution.getStartTime()), text(execution.getEndTime()),
-                read, migrated, Math.max(0, read - migrated - rejected), rejected,
-                ledger.repliesSentCount(workspace, runId), calls,
+        return new RunSummary(
+                runId,
+                execution.getStatus().name(),
+                dryRun ? null : target,
+                dryRun,
+                MigrationParameters.files(execution.getJobParameters()).stream()
+                        .map(ExportFile::displayName)
+                        .toList(),
+                text(execution.getStartTime()),
+                text(execution.getEndTime()),
+                read,
+                migrated,
+                Math.max(0, read - migrated - rejected),
+                rejected,
+                ledger.repliesSentCount(workspace, runId),
+                calls,
                 migrated == 0 ? 0 : Math.round(100.0 * calls / migrated) / 100.0,
-                step.getLong(RunCounters.WARNINGS, 0), rejects.toString(), dryRun ? requests.toString() : null,
-                lastError(execution), finished(execution) ? null : execution.getJobParameters().getString(MigrationParameters.COMMAND));
+                step.getLong(RunCounters.WARNINGS, 0),
+                rejects.toString(),
+                dryRun ? requests.toString() : null,
+                lastError(execution),
+                finished(execution)
+                        ? null
+                        : execution.getJobParameters().getString(MigrationParameters.COMMAND));
     }
 
     private static boolean finished(JobExecution execution) {
-        return execution.getStatus() == BatchStatus.COMPLETED || execution.getStatus() == BatchStatus.ABANDONED;
+        return execution.getStatus() == BatchStatus.COMPLETED
+                || execution.getStatus() == BatchStatus.ABANDONED;
     }
 
     /** Why an unfinished run stopped, as the runner kept it. */
@@ -145,7 +181,9 @@ public class RunReport implements MigrationRunner.RunRecorder {
         if (execution.getStatus() != BatchStatus.FAILED) {
             return null;
         }
-        return execution.getExecutionContext().getString(MigrationRunner.LAST_ERROR, "failed (details in migrator.log)");
+        return execution
+                .getExecutionContext()
+                .getString(MigrationRunner.LAST_ERROR, "failed (details in migrator.log)");
     }
 
     private static String text(LocalDateTime time) {

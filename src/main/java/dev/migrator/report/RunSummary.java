@@ -28,5 +28,4 @@ public record RunSummary(
         String rejectsFile,
         String requestsFile,
         String lastError,
-        String resumeCommand) {
-}
+        String resumeCommand) {}

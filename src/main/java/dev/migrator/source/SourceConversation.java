@@ -2,7 +2,10 @@ package dev.migrator.source;
 
 import java.util.List;
 
-/** A conversation as the export describes it: values are kept as written, the processor interprets them. */
+/**
+ * A conversation as the export describes it: values are kept as written, the processor interprets
+ * them.
+ */
 public record SourceConversation(
         String id,
         String subject,
@@ -14,13 +17,18 @@ public record SourceConversation(
         SourceSystem system) {
 
     /** A conversation in the canonical format. */
-    public SourceConversation(String id, String subject, String createdAt, String status, List<String> tags,
-                              SourceContact contact, List<SourceMessage> messages) {
+    public SourceConversation(
+            String id,
+            String subject,
+            String createdAt,
+            String status,
+            List<String> tags,
+            SourceContact contact,
+            List<SourceMessage> messages) {
         this(id, subject, createdAt, status, tags, contact, messages, SourceSystem.CANONICAL);
     }
 
-    public record SourceContact(String email, String externalId, String name, String role) {
-    }
+    public record SourceContact(String email, String externalId, String name, String role) {}
 
     public record SourceMessage(
             String id,
@@ -30,6 +38,5 @@ public record SourceConversation(
             String body,
             String createdAt,
             List<String> attachments,
-            boolean internal) {
-    }
+            boolean internal) {}
 }

@@ -4,8 +4,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * One record read from an export: either a conversation or the reason it could not be read.
- * Unreadable records travel through the pipeline like good ones so that their reject is
- * committed with the chunk they belong to, exactly once.
+ * Unreadable records travel through the pipeline like good ones so that their reject is committed
+ * with the chunk they belong to, exactly once.
  */
 public record SourceRecord(RecordOrigin origin, SourceConversation conversation, String problem) {
 
@@ -22,6 +22,5 @@ public record SourceRecord(RecordOrigin origin, SourceConversation conversation,
     }
 
     /** Where a record came from, and its text as read, for the rejects file. */
-    public record RecordOrigin(String file, long line, String sourceId, JsonNode record) {
-    }
+    public record RecordOrigin(String file, long line, String sourceId, JsonNode record) {}
 }

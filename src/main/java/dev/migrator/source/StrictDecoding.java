@@ -16,12 +16,13 @@ import java.nio.charset.CodingErrorAction;
  */
 public final class StrictDecoding {
 
-    private StrictDecoding() {
-    }
+    private StrictDecoding() {}
 
     /** A decoder that fails on malformed input rather than replacing it. */
     public static CharsetDecoder decoder(Charset charset) {
-        return charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        return charset.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
     }
 
     /** Whether {@code failure} comes from bytes that do not decode. */
@@ -39,7 +40,10 @@ public final class StrictDecoding {
         return where + " is not " + charset.name() + " text";
     }
 
-    /** The line of the first byte sequence of {@code in} that does not decode, or 0 if every one does. */
+    /**
+     * The line of the first byte sequence of {@code in} that does not decode, or 0 if every one
+     * does.
+     */
     public static long firstUndecodableLine(InputStream in, Charset charset) throws IOException {
         CharsetDecoder decoder = decoder(charset);
         ByteBuffer bytes = ByteBuffer.allocate(8192);

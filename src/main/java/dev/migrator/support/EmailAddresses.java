@@ -7,8 +7,7 @@ public final class EmailAddresses {
 
     private static final Pattern ADDRESS = Pattern.compile("[^@\\s]+@[^@\\s]+");
 
-    private EmailAddresses() {
-    }
+    private EmailAddresses() {}
 
     public static boolean isAddress(String text) {
         return ADDRESS.matcher(text).matches();

@@ -1,7 +1,6 @@
 package dev.migrator.support;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,11 +10,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** SHA-256 in lower-case hex: of a file's bytes (is the export unchanged?) and of a text (a stable fingerprint). */
+/**
+ * SHA-256 in lower-case hex: of a file's bytes (is the export unchanged?) and of a text (a stable
+ * fingerprint).
+ */
 public final class Sha256 {
 
-    private Sha256() {
-    }
+    private Sha256() {}
 
     public static MessageDigest digest() {
         try {

@@ -3,8 +3,7 @@ package dev.migrator.support;
 /** What a failure says to a user: the message of its root cause, never null. */
 public final class Throwables {
 
-    private Throwables() {
-    }
+    private Throwables() {}
 
     /** The first line of the root cause's message, or its class name when it has none. */
     public static String rootMessage(Throwable failure) {

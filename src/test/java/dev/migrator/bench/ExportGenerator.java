@@ -19,53 +19,96 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes large exports for load tests, in constant memory: one conversation is generated and
- * written at a time. The same seed always gives the same file. Canonical JSON, JSON Lines or
- * CSV; or {@code zendesk}: tickets JSON Lines, with the users export written beside them as
- * {@code users.jsonl}.
+ * written at a time. The same seed always gives the same file. Canonical JSON, JSON Lines or CSV;
+ * or {@code zendesk}: tickets JSON Lines, with the users export written beside them as {@code
+ * users.jsonl}.
  *
  * <pre>ExportGenerator &lt;json|jsonl|csv|zendesk&gt; &lt;count&gt; &lt;outFile&gt; [seed]</pre>
  */
 public final class ExportGenerator {
 
-    static final List<String> CSV_HEADER = List.of("conversation_id", "conversation_created_at", "subject",
-            "status", "tags", "contact_email", "contact_external_id", "contact_name", "contact_role", "message_id",
-            "author_type", "author_email", "author_name", "internal", "created_at", "body", "attachments");
+    static final List<String> CSV_HEADER =
+            List.of(
+                    "conversation_id",
+                    "conversation_created_at",
+                    "subject",
+                    "status",
+                    "tags",
+                    "contact_email",
+                    "contact_external_id",
+                    "contact_name",
+                    "contact_role",
+                    "message_id",
+                    "author_type",
+                    "author_email",
+                    "author_name",
+                    "internal",
+                    "created_at",
+                    "body",
+                    "attachments");
 
     private static final int CONTACTS = 5000;
     private static final long START = Instant.parse("2019-01-01T00:00:00Z").getEpochSecond();
-    private static final String[][] AGENTS = {{"bob@acme.example", "Bob Stone"}, {"carol@acme.example", "Carol Diaz"}};
-    private static final String[] SUBJECTS = {"Refund request", "Cannot log in", "Shipping delay",
-            "Invoice copy", "Feature question", "Cancel my subscription", "Bug in export", "Pricing"};
-    private static final String[] TAGS = {"billing", "login", "shipping", "bug", "sales", "vip", "mobile"};
+    private static final String[][] AGENTS = {
+        {"bob@acme.example", "Bob Stone"}, {"carol@acme.example", "Carol Diaz"}
+    };
+    private static final String[] SUBJECTS = {
+        "Refund request",
+        "Cannot log in",
+        "Shipping delay",
+        "Invoice copy",
+        "Feature question",
+        "Cancel my subscription",
+        "Bug in export",
+        "Pricing"
+    };
+    private static final String[] TAGS = {
+        "billing", "login", "shipping", "bug", "sales", "vip", "mobile"
+    };
     private static final String[] CONTACT_BODIES = {
-            "Hi, order #%d has not arrived yet. Could you check?",
-            "Hello,\n\nthe \"Export\" button, on the reports page, does nothing (ticket %d).\n\nThanks",
-            "Thanks, that fixed it! Ref %d.",
-            "I was charged twice, $%d each time. Please refund one.",
+        "Hi, order #%d has not arrived yet. Could you check?",
+        "Hello,\n\nthe \"Export\" button, on the reports page, does nothing (ticket %d).\n\nThanks",
+        "Thanks, that fixed it! Ref %d.",
+        "I was charged twice, $%d each time. Please refund one.",
     };
     private static final String[] AGENT_BODIES = {
-            "<p>Hi,</p><p>Thanks for reaching out &amp; sorry for the wait.</p><ul><li>Sign out</li>"
-                    + "<li>Sign in again</li></ul><p>See <a href=\"https://help.acme.example/articles/%d\">this article</a>.</p>",
-            "<p>I&#39;ve refunded the duplicate charge (case %d). It takes 5&ndash;10 days.</p>",
-            "Your order %d ships tomorrow.",
-            "Escalated to engineering as issue %d.",
+        "<p>Hi,</p><p>Thanks for reaching out &amp; sorry for the wait.</p><ul><li>Sign"
+                + " out</li><li>Sign in again</li></ul><p>See <a"
+                + " href=\"https://help.acme.example/articles/%d\">this article</a>.</p>",
+        "<p>I&#39;ve refunded the duplicate charge (case %d). It takes 5&ndash;10 days.</p>",
+        "Your order %d ships tomorrow.",
+        "Escalated to engineering as issue %d.",
     };
 
-    private enum Format { JSON, JSONL, CSV, ZENDESK }
+    private enum Format {
+        JSON,
+        JSONL,
+        CSV,
+        ZENDESK
+    }
 
     /** Zendesk user ids: agents first, then the contacts. */
     private static final long FIRST_CONTACT_USER_ID = 1000;
 
-    record Contact(String email, String externalId, String name, String role) {
-    }
+    record Contact(String email, String externalId, String name, String role) {}
 
-    record Message(String id, boolean agent, String authorEmail, String authorName, boolean internal,
-            Object createdAt, String body, List<String> attachments) {
-    }
+    record Message(
+            String id,
+            boolean agent,
+            String authorEmail,
+            String authorName,
+            boolean internal,
+            Object createdAt,
+            String body,
+            List<String> attachments) {}
 
-    record Conversation(String id, String subject, String status, List<String> tags, Contact contact,
-            List<Message> messages) {
-    }
+    record Conversation(
+            String id,
+            String subject,
+            String status,
+            List<String> tags,
+            Contact contact,
+            List<Message> messages) {}
 
     private final Random random;
     private long clock = START;
@@ -77,14 +120,18 @@ public final class ExportGenerator {
 
     public static void main(String[] args) throws IOException {
         if (args.length < 3 || args.length > 4) {
-            System.err.println("usage: ExportGenerator <json|jsonl|csv|zendesk> <count> <outFile> [seed]");
+            System.err.println(
+                    "usage: ExportGenerator <json|jsonl|csv|zendesk> <count> <outFile> [seed]");
             System.exit(2);
         }
         long seed = args.length == 4 ? Long.parseLong(args[3]) : 1L;
         generate(args[0], Long.parseLong(args[1]), Path.of(args[2]), seed);
     }
 
-    /** Writes {@code count} conversations in {@code format} (json, jsonl, csv or zendesk) to {@code out}. */
+    /**
+     * Writes {@code count} conversations in {@code format} (json, jsonl, csv or zendesk) to {@code
+     * out}.
+     */
     public static void generate(String format, long count, Path out, long seed) throws IOException {
         ExportGenerator generator = new ExportGenerator(seed);
         switch (Format.valueOf(format.toUpperCase(Locale.ROOT))) {
@@ -104,8 +151,13 @@ public final class ExportGenerator {
                 writeZendeskUser(json, a + 1, AGENTS[a][0], null, AGENTS[a][1], "agent");
             }
             for (int k = 0; k < CONTACTS; k++) {
-                writeZendeskUser(json, FIRST_CONTACT_USER_ID + k, "customer-" + k + "@example.com", "u-" + k,
-                        "Customer " + k, "end-user");
+                writeZendeskUser(
+                        json,
+                        FIRST_CONTACT_USER_ID + k,
+                        "customer-" + k + "@example.com",
+                        "u-" + k,
+                        "Customer " + k,
+                        "end-user");
             }
             json.writeRaw("\n");
         }
@@ -118,8 +170,13 @@ public final class ExportGenerator {
         }
     }
 
-    private static void writeZendeskUser(JsonGenerator json, long id, String email, String externalId, String name,
-                                         String role) {
+    private static void writeZendeskUser(
+            JsonGenerator json,
+            long id,
+            String email,
+            String externalId,
+            String name,
+            String role) {
         json.writeStartObject();
         json.writeObjectPropertyStart("user");
         json.writeNumberProperty("id", id);
@@ -132,7 +189,8 @@ public final class ExportGenerator {
     }
 
     private static void writeZendeskTicket(JsonGenerator json, Conversation c) {
-        long requester = FIRST_CONTACT_USER_ID + Long.parseLong(c.contact().externalId().substring(2));
+        long requester =
+                FIRST_CONTACT_USER_ID + Long.parseLong(c.contact().externalId().substring(2));
         json.writeStartObject();
         json.writeObjectPropertyStart("ticket");
         json.writeNumberProperty("id", Long.parseLong(c.id().substring(2)));
@@ -146,7 +204,8 @@ public final class ExportGenerator {
             Message m = c.messages().get(i);
             json.writeStartObject();
             json.writeNumberProperty("id", Long.parseLong(c.id().substring(2)) * 10 + i);
-            json.writeNumberProperty("author_id", m.agent() ? agentUserId(m.authorEmail()) : requester);
+            json.writeNumberProperty(
+                    "author_id", m.agent() ? agentUserId(m.authorEmail()) : requester);
             json.writeStringProperty(m.agent() ? "html_body" : "plain_body", m.body());
             json.writeBooleanProperty("public", !m.internal());
             json.writeArrayPropertyStart("attachments");
@@ -184,7 +243,8 @@ public final class ExportGenerator {
 
     private void writeJson(long count, Path out, boolean array) throws IOException {
         JsonMapper mapper = JsonMapper.builder().build();
-        // Conversations are written as root values, one a line; for an array the brackets go around them.
+        // Conversations are written as root values, one a line; for an array the brackets go around
+        // them.
         MinimalPrettyPrinter onePerLine = new MinimalPrettyPrinter(array ? ",\n" : "\n");
         try (OutputStream stream = Files.newOutputStream(out);
                 JsonGenerator json = mapper.writer().with(onePerLine).createGenerator(stream)) {
@@ -251,18 +311,36 @@ public final class ExportGenerator {
     }
 
     private void writeCsv(long count, Path out) throws IOException {
-        CSVFormat format = CSVFormat.RFC4180.builder()
-                .setHeader(CSV_HEADER.toArray(String[]::new)).setRecordSeparator('\n').get();
+        CSVFormat format =
+                CSVFormat.RFC4180
+                        .builder()
+                        .setHeader(CSV_HEADER.toArray(String[]::new))
+                        .setRecordSeparator('\n')
+                        .get();
         try (Writer writer = Files.newBufferedWriter(out, StandardCharsets.UTF_8);
                 CSVPrinter csv = new CSVPrinter(writer, format)) {
             for (long n = 0; n < count; n++) {
                 Conversation c = nextConversation();
                 Contact contact = c.contact();
                 for (Message m : c.messages()) {
-                    csv.printRecord(c.id(), c.messages().get(0).createdAt(), c.subject(), c.status(),
-                            String.join("|", c.tags()), contact.email(), contact.externalId(), contact.name(),
-                            contact.role(), m.id(), m.agent() ? "agent" : "contact", m.authorEmail(),
-                            m.authorName(), m.internal(), m.createdAt(), m.body(), String.join("|", m.attachments()));
+                    csv.printRecord(
+                            c.id(),
+                            c.messages().get(0).createdAt(),
+                            c.subject(),
+                            c.status(),
+                            String.join("|", c.tags()),
+                            contact.email(),
+                            contact.externalId(),
+                            contact.name(),
+                            contact.role(),
+                            m.id(),
+                            m.agent() ? "agent" : "contact",
+                            m.authorEmail(),
+                            m.authorName(),
+                            m.internal(),
+                            m.createdAt(),
+                            m.body(),
+                            String.join("|", m.attachments()));
                 }
             }
         }
@@ -272,8 +350,12 @@ public final class ExportGenerator {
         long n = ++next;
         String id = "g-" + n;
         int k = (int) (n % CONTACTS);
-        Contact contact = new Contact("customer-" + k + "@example.com", "u-" + k, "Customer " + k,
-                k % 4 == 0 ? "lead" : "user");
+        Contact contact =
+                new Contact(
+                        "customer-" + k + "@example.com",
+                        "u-" + k,
+                        "Customer " + k,
+                        k % 4 == 0 ? "lead" : "user");
         List<String> tags = new ArrayList<>();
         for (int t = random.nextInt(3); t > 0; t--) {
             String tag = TAGS[random.nextInt(TAGS.length)];
@@ -293,15 +375,27 @@ public final class ExportGenerator {
             String[] author = agent ? AGENTS[random.nextInt(AGENTS.length)] : null;
             boolean internal = agent && random.nextInt(10) == 0;
             String[] bodies = agent ? AGENT_BODIES : CONTACT_BODIES;
-            String body = bodies[random.nextInt(bodies.length)].formatted(1000 + random.nextInt(90000));
-            messages.add(new Message(id + "-" + i, agent, agent ? author[0] : null, agent ? author[1] : null,
-                    internal, timestamp(time, i), body, attachments(id, i)));
+            String body =
+                    bodies[random.nextInt(bodies.length)].formatted(1000 + random.nextInt(90000));
+            messages.add(
+                    new Message(
+                            id + "-" + i,
+                            agent,
+                            agent ? author[0] : null,
+                            agent ? author[1] : null,
+                            internal,
+                            timestamp(time, i),
+                            body,
+                            attachments(id, i)));
             time += 1 + random.nextInt(3600);
         }
         return new Conversation(id, subject, status, tags, contact, messages);
     }
 
-    /** Rotates through the notations the readers accept: ISO with Z, epoch seconds, epoch milliseconds. */
+    /**
+     * Rotates through the notations the readers accept: ISO with Z, epoch seconds, epoch
+     * milliseconds.
+     */
     private Object timestamp(long epochSecond, int i) {
         return switch ((int) ((next + i) % 3)) {
             case 0 -> Instant.ofEpochSecond(epochSecond).toString();
@@ -310,12 +404,25 @@ public final class ExportGenerator {
         };
     }
 
-    /** One message in ten has 1–3 attachments; every 500th conversation opens with 12 (more than one part holds). */
+    /**
+     * One message in ten has 1–3 attachments; every 500th conversation opens with 12 (more than one
+     * part holds).
+     */
     private List<String> attachments(String conversationId, int message) {
-        int count = next % 500 == 0 && message == 1 ? 12 : random.nextInt(10) == 0 ? 1 + random.nextInt(3) : 0;
+        int count =
+                next % 500 == 0 && message == 1
+                        ? 12
+                        : random.nextInt(10) == 0 ? 1 + random.nextInt(3) : 0;
         List<String> urls = new ArrayList<>(count);
         for (int j = 1; j <= count; j++) {
-            urls.add("https://files.acme.example/" + conversationId + "/" + message + "-" + j + ".pdf");
+            urls.add(
+                    "https://files.acme.example/"
+                            + conversationId
+                            + "/"
+                            + message
+                            + "-"
+                            + j
+                            + ".pdf");
         }
         return urls;
     }

@@ -21,8 +21,8 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
-import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -30,8 +30,7 @@ class ExportGeneratorTest {
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void writesAJsonArray() throws IOException {
@@ -51,7 +50,11 @@ class ExportGeneratorTest {
 
         List<String> lines = Files.readAllLines(out);
         assertThat(lines).hasSize(50);
-        assertThat(lines).allSatisfy(line -> assertThat(MAPPER.readTree(line).get("messages").size()).isBetween(1, 6));
+        assertThat(lines)
+                .allSatisfy(
+                        line ->
+                                assertThat(MAPPER.readTree(line).get("messages").size())
+                                        .isBetween(1, 6));
     }
 
     @Test
@@ -74,8 +77,10 @@ class ExportGeneratorTest {
         Path tickets = dir.resolve("tickets.jsonl");
         ExportGenerator.generate("zendesk", 200, tickets, 7);
 
-        ExportReader reader = new ExportReader(List.of(new ExportFile(tickets, InputFormat.ZENDESK.format())),
-                new ReadContext(dir.resolve("users.jsonl"), null));
+        ExportReader reader =
+                new ExportReader(
+                        List.of(new ExportFile(tickets, InputFormat.ZENDESK.format())),
+                        new ReadContext(dir.resolve("users.jsonl"), null));
         ConversationPlanner planner = new ConversationPlanner(ZoneOffset.UTC, Clock.systemUTC());
         reader.open(new ExecutionContext());
         List<MappedRecord> mapped = new ArrayList<>();
@@ -83,8 +88,11 @@ class ExportGeneratorTest {
             mapped.add(planner.process(record));
         }
         reader.close();
-        assertThat(mapped).hasSize(200).allSatisfy(m -> assertThat(m).isInstanceOf(MappedRecord.Planned.class));
-        assertThat(((MappedRecord.Planned) mapped.get(0)).conversation().sourceId()).isEqualTo("zendesk:1");
+        assertThat(mapped)
+                .hasSize(200)
+                .allSatisfy(m -> assertThat(m).isInstanceOf(MappedRecord.Planned.class));
+        assertThat(((MappedRecord.Planned) mapped.get(0)).conversation().sourceId())
+                .isEqualTo("zendesk:1");
     }
 
     @Test

@@ -11,7 +11,8 @@ class LauncherTest {
 
     @Test
     void theLauncherNamedInTheEnvironmentWins() {
-        Launcher launcher = Launcher.detect(Map.of("MIGRATOR_LAUNCHER", "  docker compose run --rm migrator "));
+        Launcher launcher =
+                Launcher.detect(Map.of("MIGRATOR_LAUNCHER", "  docker compose run --rm migrator "));
 
         assertThat(launcher.commandLine(List.of("resume", "--state-dir", "/work/state")))
                 .isEqualTo("docker compose run --rm migrator resume --state-dir /work/state");
@@ -27,19 +28,27 @@ class LauncherTest {
     void outsideAJarTheLineNamesTheJarTheBuildMakes() {
         Launcher launcher = Launcher.detect(Map.of());
 
-        assertThat(launcher.commandLine(List.of("migrate", "--input", "samples/conversations.json")))
-                .isEqualTo("java -jar target/conversation-migrator.jar migrate --input samples/conversations.json");
+        assertThat(
+                        launcher.commandLine(
+                                List.of("migrate", "--input", "samples/conversations.json")))
+                .isEqualTo(
+                        "java -jar target/conversation-migrator.jar migrate --input"
+                                + " samples/conversations.json");
     }
 
     @Test
     void anArgumentWithASpaceIsQuotedForTheShell() {
-        assertThat(new Launcher("java -jar m.jar").commandLine(List.of("migrate", "--input", "my export.json")))
+        assertThat(
+                        new Launcher("java -jar m.jar")
+                                .commandLine(List.of("migrate", "--input", "my export.json")))
                 .isEqualTo("java -jar m.jar migrate --input 'my export.json'");
     }
 
     @Test
     void aQuoteInsideAnArgumentIsKeptByClosingAndReopeningTheQuotes() {
-        assertThat(new Launcher("java -jar m.jar").commandLine(List.of("--input", "ann's \"export\".json")))
+        assertThat(
+                        new Launcher("java -jar m.jar")
+                                .commandLine(List.of("--input", "ann's \"export\".json")))
                 .isEqualTo("java -jar m.jar --input 'ann'\\''s \"export\".json'");
     }
 

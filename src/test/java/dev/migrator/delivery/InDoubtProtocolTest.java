@@ -35,8 +35,10 @@ class InDoubtProtocolTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Duration WINDOW = Duration.ofMinutes(2);
     private static final String CONTACT_ID = "contact-1";
-    private static final Content OPENING = new Content("My printer is on fire", List.of(), 1_600_000_000L);
-    private static final Content REPLY = new Content("Have you tried water?", List.of(), 1_600_000_060L);
+    private static final Content OPENING =
+            new Content("My printer is on fire", List.of(), 1_600_000_000L);
+    private static final Content REPLY =
+            new Content("Have you tried water?", List.of(), 1_600_000_060L);
 
     private static final String CREATE = "POST /conversations";
     private static final String SEARCH = "POST /conversations/search";
@@ -47,11 +49,16 @@ class InDoubtProtocolTest {
     private final ScriptedTransport transport = new ScriptedTransport();
     private final IntercomApi api = new IntercomApi(transport, JSON);
     private final List<Long> waits = new ArrayList<>();
-    /** Moves the clock instead of sleeping, so the protocol's looks are spread over test time only. */
-    private final InDoubtProtocol.Waiter waiter = millis -> {
-        waits.add(millis);
-        clock.advance(Duration.ofMillis(millis));
-    };
+
+    /**
+     * Moves the clock instead of sleeping, so the protocol's looks are spread over test time only.
+     */
+    private final InDoubtProtocol.Waiter waiter =
+            millis -> {
+                waits.add(millis);
+                clock.advance(Duration.ofMillis(millis));
+            };
+
     private final AtomicInteger deferrals = new AtomicInteger();
 
     @Test
@@ -79,7 +86,9 @@ class InDoubtProtocolTest {
         assertThat(creates).hasSize(2);
         long lostAt = creates.get(0).atMillis();
         List<Received> searches = transport.received(SEARCH);
-        assertThat(searches).as("search is asked again while the clock advances").hasSizeGreaterThan(1);
+        assertThat(searches)
+                .as("search is asked again while the clock advances")
+                .hasSizeGreaterThan(1);
         assertThat(searches).extracting(Received::atMillis).isSorted().doesNotHaveDuplicates();
         assertThat(searches.get(searches.size() - 1).atMillis())
                 .as("'not found' is believed only from a look after the window")
@@ -92,7 +101,8 @@ class InDoubtProtocolTest {
         transport.script(CREATE, refused(422, "parameter_invalid", "Body is required"));
 
         assertThatThrownBy(() -> createConversation(settleStep()))
-                .isInstanceOfSatisfying(ApiErrorException.class, e -> assertThat(e.status()).isEqualTo(422));
+                .isInstanceOfSatisfying(
+                        ApiErrorException.class, e -> assertThat(e.status()).isEqualTo(422));
         assertThat(transport.received(CREATE)).hasSize(1);
         assertThat(transport.received(SEARCH)).isEmpty();
     }
@@ -105,7 +115,8 @@ class InDoubtProtocolTest {
         assertThatThrownBy(() -> createConversation(settleStep()))
                 .isInstanceOf(IntercomUnavailableException.class)
                 .hasMessageContaining("creating conversation source-1")
-                .hasMessageContaining("lost its answer " + InDoubtProtocol.MAX_LOST_ANSWERS + " times");
+                .hasMessageContaining(
+                        "lost its answer " + InDoubtProtocol.MAX_LOST_ANSWERS + " times");
         List<Received> creates = transport.received(CREATE);
         assertThat(creates).hasSize(InDoubtProtocol.MAX_LOST_ANSWERS);
         for (int i = 1; i < creates.size(); i++) {
@@ -119,8 +130,13 @@ class InDoubtProtocolTest {
     void aCreateFoundAfterItsLastAllowedLossIsUsedRatherThanStoppingTheRun() {
         transport.always(CREATE, lostAnswer());
         // Not there after any loss but the last: the last loss's lookup finds it at its first look.
-        transport.always(SEARCH, request -> json(transport.received(CREATE).size() < InDoubtProtocol.MAX_LOST_ANSWERS
-                ? searchResult() : searchResult("conv-late", OPENING.body())).answer(request));
+        transport.always(
+                SEARCH,
+                request ->
+                        json(transport.received(CREATE).size() < InDoubtProtocol.MAX_LOST_ANSWERS
+                                        ? searchResult()
+                                        : searchResult("conv-late", OPENING.body()))
+                                .answer(request));
 
         String id = createConversation(settleStep());
 
@@ -133,8 +149,11 @@ class InDoubtProtocolTest {
         transport.script(CREATE, lostAnswer());
         transport.always(SEARCH, json(searchResult()));
 
-        assertThatThrownBy(() -> createConversation(migrateStep())).isInstanceOf(SearchNotCaughtUp.class);
-        assertThat(deferrals).as("the deferral is recorded before the conversation is left").hasValue(1);
+        assertThatThrownBy(() -> createConversation(migrateStep()))
+                .isInstanceOf(SearchNotCaughtUp.class);
+        assertThat(deferrals)
+                .as("the deferral is recorded before the conversation is left")
+                .hasValue(1);
         assertThat(transport.received(CREATE)).hasSize(1);
         assertThat(transport.received(SEARCH)).hasSize(1);
         assertThat(waits).as("the migrate step never waits for search").isEmpty();
@@ -147,7 +166,8 @@ class InDoubtProtocolTest {
         long lostAt = clock.millis();
         clock.advance(WINDOW);
 
-        Optional<String> found = migrateStep.search(lostAt, this::findOpening, deferrals::incrementAndGet);
+        Optional<String> found =
+                migrateStep.search(lostAt, this::findOpening, deferrals::incrementAndGet);
 
         assertThat(found).isEmpty();
         assertThat(deferrals).hasValue(0);
@@ -157,7 +177,10 @@ class InDoubtProtocolTest {
     @Test
     void aCreateThatSearchShowsLateWithinTheWindowIsNotSentAgain() {
         transport.script(CREATE, lostAnswer());
-        transport.script(SEARCH, json(searchResult()), json(searchResult()),
+        transport.script(
+                SEARCH,
+                json(searchResult()),
+                json(searchResult()),
                 json(searchResult("conv-late", OPENING.body())));
 
         String id = createConversation(settleStep());
@@ -167,29 +190,39 @@ class InDoubtProtocolTest {
         long lostAt = transport.received(CREATE).get(0).atMillis();
         List<Received> searches = transport.received(SEARCH);
         assertThat(searches).hasSize(3);
-        assertThat(searches.get(2).atMillis()).as("found within the window").isLessThan(lostAt + WINDOW.toMillis());
+        assertThat(searches.get(2).atMillis())
+                .as("found within the window")
+                .isLessThan(lostAt + WINDOW.toMillis());
     }
 
     @Test
     void aLostReplyThatTheConversationShowsIsNotSentAgain() {
         transport.script(REPLY_TO_CONVERSATION, lostAnswer());
-        transport.script(READ_CONVERSATION, json("""
-                {"id":"conv-1","conversation_parts":{"conversation_parts":[
-                  {"body":"Have you tried water?","created_at":1600000060,"author":{"type":"user"}}]}}"""));
+        transport.script(
+                READ_CONVERSATION,
+                json(
+                        """
+                        {"id":"conv-1","conversation_parts":{"conversation_parts":[
+                          {"body":"Have you tried water?","created_at":1600000060,"author":{"type":"user"}}]}}\
+                        """));
 
-        boolean sent = settleStep().send("sending a reply",
-                () -> {
-                    api.replyAsContact("conv-1", CONTACT_ID, REPLY);
-                    return true;
-                },
-                () -> replyShown() ? Optional.of(false) : Optional.empty());
+        boolean sent =
+                settleStep()
+                        .send(
+                                "sending a reply",
+                                () -> {
+                                    api.replyAsContact("conv-1", CONTACT_ID, REPLY);
+                                    return true;
+                                },
+                                () -> replyShown() ? Optional.of(false) : Optional.empty());
 
         assertThat(sent).as("the lookup's answer: done by the earlier attempt").isFalse();
         assertThat(transport.received(REPLY_TO_CONVERSATION)).hasSize(1);
         assertThat(transport.received(READ_CONVERSATION)).hasSize(1);
     }
 
-    // ------------------------------------------------------------- the caller's side, as ConversationMigrator has it
+    // ------------------------------------------------------------- the caller's side, as
+    // ConversationMigrator has it
 
     private InDoubtProtocol settleStep() {
         return new InDoubtProtocol(WINDOW, clock, waiter, true);
@@ -200,10 +233,14 @@ class InDoubtProtocolTest {
     }
 
     private String createConversation(InDoubtProtocol protocol) {
-        return protocol.send("creating conversation source-1",
+        return protocol.send(
+                "creating conversation source-1",
                 () -> api.createConversation(CONTACT_ID, "user", "Printer", OPENING),
-                // The window counts from when the answer was lost, the latest the create can have happened.
-                () -> protocol.search(clock.millis(), this::findOpening, deferrals::incrementAndGet));
+                // The window counts from when the answer was lost, the latest the create can have
+                // happened.
+                () ->
+                        protocol.search(
+                                clock.millis(), this::findOpening, deferrals::incrementAndGet));
     }
 
     private Optional<String> findOpening() {
@@ -216,7 +253,8 @@ class InDoubtProtocolTest {
     }
 
     private boolean replyShown() {
-        for (JsonNode part : api.conversation("conv-1").path("conversation_parts").path("conversation_parts")) {
+        for (JsonNode part :
+                api.conversation("conv-1").path("conversation_parts").path("conversation_parts")) {
             if (part.path("created_at").asLong() == REPLY.createdAt()
                     && part.path("body").asString("").equals(REPLY.body())) {
                 return true;
@@ -234,9 +272,13 @@ class InDoubtProtocolTest {
     private static String searchResult(String... idsAndBodies) {
         StringBuilder conversations = new StringBuilder();
         for (int i = 0; i < idsAndBodies.length; i += 2) {
-            conversations.append(i == 0 ? "" : ",")
-                    .append("{\"id\":\"").append(idsAndBodies[i]).append("\",\"source\":{\"body\":\"")
-                    .append(idsAndBodies[i + 1]).append("\"}}");
+            conversations
+                    .append(i == 0 ? "" : ",")
+                    .append("{\"id\":\"")
+                    .append(idsAndBodies[i])
+                    .append("\",\"source\":{\"body\":\"")
+                    .append(idsAndBodies[i + 1])
+                    .append("\"}}");
         }
         return "{\"type\":\"conversation.list\",\"conversations\":[" + conversations + "]}";
     }
@@ -254,7 +296,8 @@ class InDoubtProtocolTest {
 
     private static Answer lostAnswer() {
         return request -> {
-            throw new OutcomeUnknownException(request, "no response (HttpTimeoutException: request timed out)");
+            throw new OutcomeUnknownException(
+                    request, "no response (HttpTimeoutException: request timed out)");
         };
     }
 
@@ -265,10 +308,12 @@ class InDoubtProtocolTest {
     }
 
     /** A request as the transport got it, with the test clock's time then. */
-    record Received(ApiRequest request, long atMillis) {
-    }
+    record Received(ApiRequest request, long atMillis) {}
 
-    /** Answers each route ("METHOD /path") from its script, then from its standing answer; records every request. */
+    /**
+     * Answers each route ("METHOD /path") from its script, then from its standing answer; records
+     * every request.
+     */
     private final class ScriptedTransport implements IntercomTransport {
         private final Map<String, Deque<Answer>> scripts = new HashMap<>();
         private final Map<String, Answer> standing = new HashMap<>();
@@ -291,7 +336,8 @@ class InDoubtProtocolTest {
             String route = route(request);
             received.add(new Received(request, clock.millis()));
             Deque<Answer> script = scripts.get(route);
-            Answer answer = script != null && !script.isEmpty() ? script.poll() : standing.get(route);
+            Answer answer =
+                    script != null && !script.isEmpty() ? script.poll() : standing.get(route);
             if (answer == null) {
                 throw new AssertionError("no answer scripted for " + route);
             }

@@ -6,8 +6,7 @@ import java.util.Map;
 /** The agents of the samples and of generated exports, made admins of the fake workspace. */
 final class Agents {
 
-    private Agents() {
-    }
+    private Agents() {}
 
     /** Admin ids by agent email. */
     static Map<String, String> addTo(FakeIntercom intercom) {

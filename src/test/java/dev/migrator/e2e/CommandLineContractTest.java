@@ -19,8 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class CommandLineContractTest {
 
-    @TempDir
-    Path workDir;
+    @TempDir Path workDir;
 
     private FakeIntercom intercom;
 
@@ -40,48 +39,64 @@ class CommandLineContractTest {
 
     @Test
     void unknownOptionIsUnusable() throws Exception {
-        assertUnusable(migrator("").run("migrate", "--input", "samples/conversations.json", "--bogus"), "--bogus");
+        assertUnusable(
+                migrator("").run("migrate", "--input", "samples/conversations.json", "--bogus"),
+                "--bogus");
     }
 
     @Test
     void missingInputFileIsUnusable() throws Exception {
-        assertUnusable(migrator("").run("migrate", "--input", "no/such.json"), "no/such.json: no such file");
+        assertUnusable(
+                migrator("").run("migrate", "--input", "no/such.json"),
+                "no/such.json: no such file");
     }
 
     @Test
     void unknownFormatIsUnusable() throws Exception {
-        assertUnusable(migrator("").run("migrate", "--input", "samples/conversations.json", "--format", "fax"),
+        assertUnusable(
+                migrator("")
+                        .run("migrate", "--input", "samples/conversations.json", "--format", "fax"),
                 "--format fax is not a format");
     }
 
     @Test
     void versionBelowTheOneThatKeepsTimestampsIsRefused() throws Exception {
-        assertUnusable(migrator("intercom.version: \"2.10\"").run("migrate", "--input", "samples/conversations.json"),
+        assertUnusable(
+                migrator("intercom.version: \"2.10\"")
+                        .run("migrate", "--input", "samples/conversations.json"),
                 "2.11 or later");
     }
 
     @Test
     void invalidNumberInConfigurationIsUnusable() throws Exception {
-        assertUnusable(migrator("migration.concurrency: 0").run("migrate", "--input", "samples/conversations.json"),
+        assertUnusable(
+                migrator("migration.concurrency: 0")
+                        .run("migrate", "--input", "samples/conversations.json"),
                 "migration.concurrency");
     }
 
     @Test
     void plainHttpToAnotherHostIsRefused() throws Exception {
-        MigratorProcess migrator = new MigratorProcess(workDir, "http://intercom.example", FakeIntercom.TOKEN, "");
-        assertUnusable(migrator.run("migrate", "--input", "samples/conversations.json"), "https://");
+        MigratorProcess migrator =
+                new MigratorProcess(workDir, "http://intercom.example", FakeIntercom.TOKEN, "");
+        assertUnusable(
+                migrator.run("migrate", "--input", "samples/conversations.json"), "https://");
     }
 
     @Test
     void missingTokenIsUnusable() throws Exception {
         MigratorProcess migrator = new MigratorProcess(workDir, intercom.baseUrl(), null, "");
-        assertUnusable(migrator.run("migrate", "--input", "samples/conversations.json"), "INTERCOM_ACCESS_TOKEN");
+        assertUnusable(
+                migrator.run("migrate", "--input", "samples/conversations.json"),
+                "INTERCOM_ACCESS_TOKEN");
     }
 
     @Test
     void refusedTokenIsUnusable() throws Exception {
-        MigratorProcess migrator = new MigratorProcess(workDir, intercom.baseUrl(), "wrong-token", "");
-        MigratorProcess.Result result = migrator.run("migrate", "--input", "samples/conversations.json");
+        MigratorProcess migrator =
+                new MigratorProcess(workDir, intercom.baseUrl(), "wrong-token", "");
+        MigratorProcess.Result result =
+                migrator.run("migrate", "--input", "samples/conversations.json");
         assertUnusable(result, "refused the access token");
         assertThat(result.all()).doesNotContain("wrong-token");
     }
@@ -90,7 +105,8 @@ class CommandLineContractTest {
     void agentsWithoutAdminAndNoDefaultStopTheRunBeforeAnythingIsSent() throws Exception {
         intercom.addAdmin("bob@acme.example", "Bob Stone");
 
-        MigratorProcess.Result result = migrator("").run("migrate", "--input", "samples/conversations.json");
+        MigratorProcess.Result result =
+                migrator("").run("migrate", "--input", "samples/conversations.json");
 
         assertUnusable(result, "carol@acme.example");
         assertThat(intercom.requests("POST /conversations")).isZero();
@@ -101,40 +117,67 @@ class CommandLineContractTest {
     void unreadableCsvHeaderIsUnusable() throws Exception {
         Path csv = workDir.resolve("bad.csv");
         Files.writeString(csv, "conversation_id,subject\nc-1,Hello\n");
-        assertUnusable(migrator("").run("migrate", "--input", csv.toString(), "--format", "conversations-csv"),
+        assertUnusable(
+                migrator("")
+                        .run("migrate", "--input", csv.toString(), "--format", "conversations-csv"),
                 "lacks the column(s) author_type, created_at, body");
     }
 
     @Test
     void zendeskWithoutItsUsersFileIsUnusable() throws Exception {
-        assertUnusable(migrator("").run("migrate", "--input", "samples/zendesk/tickets.jsonl", "--format", "zendesk"),
+        assertUnusable(
+                migrator("")
+                        .run(
+                                "migrate",
+                                "--input",
+                                "samples/zendesk/tickets.jsonl",
+                                "--format",
+                                "zendesk"),
                 "--format zendesk needs --users FILE");
     }
 
     @Test
     void usersFileWithAFormatThatDoesNotReadItIsUnusable() throws Exception {
-        assertUnusable(migrator("").run("migrate", "--input", "samples/conversations.json",
-                "--users", "samples/zendesk/users.jsonl"), "--users is read only with --format zendesk or freshdesk");
+        assertUnusable(
+                migrator("")
+                        .run(
+                                "migrate",
+                                "--input",
+                                "samples/conversations.json",
+                                "--users",
+                                "samples/zendesk/users.jsonl"),
+                "--users is read only with --format zendesk or freshdesk");
     }
 
     @Test
     void missingUsersFileIsUnusable() throws Exception {
-        assertUnusable(migrator("").run("migrate", "--input", "samples/zendesk/tickets.jsonl",
-                "--users", "no/users.jsonl"), "--users no/users.jsonl: no such file");
+        assertUnusable(
+                migrator("")
+                        .run(
+                                "migrate",
+                                "--input",
+                                "samples/zendesk/tickets.jsonl",
+                                "--users",
+                                "no/users.jsonl"),
+                "--users no/users.jsonl: no such file");
     }
 
     @Test
     void exportWhoseFormatCannotBeToldIsUnusable() throws Exception {
         Path unknown = workDir.resolve("export.json");
         Files.writeString(unknown, "[{\"ticket_number\": 1}]");
-        assertUnusable(migrator("").run("migrate", "--input", unknown.toString()), "cannot tell its format");
+        assertUnusable(
+                migrator("").run("migrate", "--input", unknown.toString()),
+                "cannot tell its format");
     }
 
     @Test
     void noArgumentsIsUnusable() throws Exception {
         MigratorProcess.Result result = migrator("").runExactly();
 
-        assertRefusedOnTheCommandLine(result, "error: no command given: use migrate, status, resume, report, verify or watch");
+        assertRefusedOnTheCommandLine(
+                result,
+                "error: no command given: use migrate, status, resume, report, verify or watch");
     }
 
     @ParameterizedTest
@@ -143,28 +186,38 @@ class CommandLineContractTest {
         MigratorProcess.Result result = migrator("").runExactly(help);
 
         assertThat(result.exitCode()).as(result.all()).isZero();
-        assertThat(result.out()).startsWith("Usage: conversation-migrator ")
+        assertThat(result.out())
+                .startsWith("Usage: conversation-migrator ")
                 .contains("migrate ", "status ", "resume ", "report ", "verify ", "watch ")
                 .contains("INTERCOM_ACCESS_TOKEN")
-                .contains("Exit codes:", "0   Finished", "1   Failed or stopped", "2   Unusable", "3   Finished, but");
+                .contains(
+                        "Exit codes:",
+                        "0   Finished",
+                        "1   Failed or stopped",
+                        "2   Unusable",
+                        "3   Finished, but");
         assertThat(result.err()).isEmpty();
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
-            "migrate, --help, --input=FILE", "migrate, -h, --dry-run",
-            "status, --help, --state-dir=DIR", "status, -h, --config=FILE",
-            "resume, --help, --state-dir=DIR", "resume, -h, --config=FILE",
-            "report, --help, --html=FILE", "report, -h, --html=FILE",
-            "verify, --help, --state-dir=DIR", "verify, -h, --config=FILE",
-            "watch, --help, --every=DURATION", "watch, -h, --inbox=DIR"})
-    void helpOnACommandPrintsItsUsageAndRunsNothing(String command, String help, String anOption) throws Exception {
+        "migrate, --help, --input=FILE", "migrate, -h, --dry-run",
+        "status, --help, --state-dir=DIR", "status, -h, --config=FILE",
+        "resume, --help, --state-dir=DIR", "resume, -h, --config=FILE",
+        "report, --help, --html=FILE", "report, -h, --html=FILE",
+        "verify, --help, --state-dir=DIR", "verify, -h, --config=FILE",
+        "watch, --help, --every=DURATION", "watch, -h, --inbox=DIR"
+    })
+    void helpOnACommandPrintsItsUsageAndRunsNothing(String command, String help, String anOption)
+            throws Exception {
         MigratorProcess migrator = migrator("");
 
-        MigratorProcess.Result result = migrator.runExactly(command, help, "--state-dir", migrator.stateDir().toString());
+        MigratorProcess.Result result =
+                migrator.runExactly(command, help, "--state-dir", migrator.stateDir().toString());
 
         assertThat(result.exitCode()).as(result.all()).isZero();
-        assertThat(result.out()).startsWith("Usage: conversation-migrator " + command + " ")
+        assertThat(result.out())
+                .startsWith("Usage: conversation-migrator " + command + " ")
                 .contains(anOption, "-h, --help");
         assertThat(result.err()).isEmpty();
         assertThat(migrator.stateDir()).as("nothing started").doesNotExist();
@@ -175,7 +228,9 @@ class CommandLineContractTest {
         MigratorProcess.Result result = migrator("").runExactly("help", "watch");
 
         assertThat(result.exitCode()).as(result.all()).isZero();
-        assertThat(result.out()).startsWith("Usage: conversation-migrator watch ").contains("--every=DURATION");
+        assertThat(result.out())
+                .startsWith("Usage: conversation-migrator watch ")
+                .contains("--every=DURATION");
     }
 
     @Test
@@ -196,55 +251,68 @@ class CommandLineContractTest {
 
     @Test
     void unknownCommandIsUnusable() throws Exception {
-        assertRefusedOnTheCommandLine(migrator("").runExactly("migrat"), "error: Unmatched argument at index 0: 'migrat'");
+        assertRefusedOnTheCommandLine(
+                migrator("").runExactly("migrat"),
+                "error: Unmatched argument at index 0: 'migrat'");
     }
 
     @Test
     void missingRequiredOptionIsUnusable() throws Exception {
-        assertRefusedOnTheCommandLine(migrator("").run("migrate"), "error: Missing required option: '--input=FILE'");
+        assertRefusedOnTheCommandLine(
+                migrator("").run("migrate"), "error: Missing required option: '--input=FILE'");
     }
 
     @Test
     void inputThatIsADirectoryIsUnusable() throws Exception {
-        assertRefusedOnTheCommandLine(migrator("").run("migrate", "--input", "samples"),
+        assertRefusedOnTheCommandLine(
+                migrator("").run("migrate", "--input", "samples"),
                 "error: --input samples: not a readable file");
     }
 
     @Test
     void missingConfigFileIsUnusable() throws Exception {
-        assertRefusedOnTheCommandLine(migrator("").run("status", "--config", "no/config.yml"),
+        assertRefusedOnTheCommandLine(
+                migrator("").run("status", "--config", "no/config.yml"),
                 "error: --config no/config.yml: no such file");
     }
 
     @Test
     void configThatIsADirectoryIsUnusable() throws Exception {
-        assertRefusedOnTheCommandLine(migrator("").run("verify", "--config", "samples"),
+        assertRefusedOnTheCommandLine(
+                migrator("").run("verify", "--config", "samples"),
                 "error: --config samples: not a readable file");
     }
 
     @Test
     void usersFileThatIsADirectoryIsUnusable() throws Exception {
-        assertRefusedOnTheCommandLine(migrator("").run("watch", "--inbox", workDir.toString(), "--users", "samples"),
+        assertRefusedOnTheCommandLine(
+                migrator("").run("watch", "--inbox", workDir.toString(), "--users", "samples"),
                 "error: --users samples: not a readable file");
     }
 
     @Test
     void missingInboxIsUnusable() throws Exception {
-        assertRefusedOnTheCommandLine(migrator("").run("watch", "--inbox", "no/inbox"),
+        assertRefusedOnTheCommandLine(
+                migrator("").run("watch", "--inbox", "no/inbox"),
                 "error: --inbox no/inbox: no such directory");
     }
 
     @Test
     void scanIntervalBelowASecondIsUnusable() throws Exception {
-        assertRefusedOnTheCommandLine(migrator("").run("watch", "--inbox", workDir.toString(), "--every", "500ms"),
+        assertRefusedOnTheCommandLine(
+                migrator("").run("watch", "--inbox", workDir.toString(), "--every", "500ms"),
                 "error: --every 500ms is shorter than a second");
     }
 
     /** Refused by the parser, before anything starts: the reason, then where the usage is. */
     private static void assertRefusedOnTheCommandLine(MigratorProcess.Result result, String error) {
         assertThat(result.exitCode()).as(result.all()).isEqualTo(2);
-        assertThat(result.err()).isEqualTo(error + System.lineSeparator() + "Run with --help for the usage."
-                + System.lineSeparator());
+        assertThat(result.err())
+                .isEqualTo(
+                        error
+                                + System.lineSeparator()
+                                + "Run with --help for the usage."
+                                + System.lineSeparator());
         assertThat(result.out()).isEmpty();
     }
 

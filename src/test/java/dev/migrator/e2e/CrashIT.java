@@ -21,19 +21,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The packaged jar, killed with {@code kill -9} at random points of a migration (the trigger is
- * the n-th request reaching Intercom, so a kill can land between a create and its answer) while
+ * The packaged jar, killed with {@code kill -9} at random points of a migration (the trigger is the
+ * n-th request reaching Intercom, so a kill can land between a create and its answer) while
  * Intercom loses answers, resets connections, fails with 5xx and 429s; the same command is run
- * again until it exits 0. Every conversation must then be in Intercom exactly once with exactly
- * its parts, in order, with their original times, and {@code verify} must agree.
+ * again until it exits 0. Every conversation must then be in Intercom exactly once with exactly its
+ * parts, in order, with their original times, and {@code verify} must agree.
  */
 class CrashIT {
 
     private static final int CONVERSATIONS = 300;
     private static final int KILLS = 5;
 
-    @TempDir
-    Path workDir;
+    @TempDir Path workDir;
 
     private FakeIntercom intercom;
     private Path export;
@@ -42,7 +41,10 @@ class CrashIT {
     void setUp() throws Exception {
         intercom = FakeIntercom.builder().seed(42).start();
         Agents.addTo(intercom);
-        intercom.lostResponseRate(0.04).connectionResetRate(0.02).serverErrorRate(0.02).tooManyRequestsRate(0.001);
+        intercom.lostResponseRate(0.04)
+                .connectionResetRate(0.02)
+                .serverErrorRate(0.02)
+                .tooManyRequestsRate(0.001);
         export = workDir.resolve("export.jsonl");
         ExportGenerator.generate("jsonl", CONVERSATIONS, export, 99);
     }
@@ -78,13 +80,18 @@ class CrashIT {
     @Test
     void aSecondProcessOnTheSameMigrationIsRefusedThroughThePostgresLease() throws Exception {
         try (LocalPostgres postgres = LocalPostgres.createDatabase("migrator_crash")) {
-            secondProcessIsRefused(config(postgres.config()), "This migration is already running: process");
+            secondProcessIsRefused(
+                    config(postgres.config()), "This migration is already running: process");
         }
     }
 
     private void secondProcessIsRefused(Path config, String message) throws Exception {
-        intercom.lostResponseRate(0).connectionResetRate(0).serverErrorRate(0).tooManyRequestsRate(0);
-        // Slow answers keep the first run in flight (over a minute for its ~2,900 calls) while the second starts.
+        intercom.lostResponseRate(0)
+                .connectionResetRate(0)
+                .serverErrorRate(0)
+                .tooManyRequestsRate(0);
+        // Slow answers keep the first run in flight (over a minute for its ~2,900 calls) while the
+        // second starts.
         intercom.latency(Duration.ofMillis(200), Duration.ZERO);
         Process first = start(config);
         CompletableFuture<Integer> midRun = intercom.whenRequestCount(20);
@@ -105,7 +112,10 @@ class CrashIT {
     @Test
     void sigtermStopsCleanlyAndTheSameCommandResumes() throws Exception {
         Path config = config("");
-        intercom.lostResponseRate(0).connectionResetRate(0).serverErrorRate(0).tooManyRequestsRate(0);
+        intercom.lostResponseRate(0)
+                .connectionResetRate(0)
+                .serverErrorRate(0)
+                .tooManyRequestsRate(0);
         Process process = start(config);
         CompletableFuture<Integer> midRun = intercom.whenRequestCount(300);
         CompletableFuture.anyOf(midRun, process.onExit()).get(3, TimeUnit.MINUTES);
@@ -132,7 +142,9 @@ class CrashIT {
             assertThat(runs++).as("runs needed to finish").isLessThan(25);
             Process process = start(config);
             if (kills < KILLS) {
-                CompletableFuture<Integer> trigger = intercom.whenRequestCount(intercom.requestCount() + 50 + random.nextInt(400));
+                CompletableFuture<Integer> trigger =
+                        intercom.whenRequestCount(
+                                intercom.requestCount() + 50 + random.nextInt(400));
                 CompletableFuture.anyOf(trigger, process.onExit()).get(3, TimeUnit.MINUTES);
                 if (trigger.isDone() && process.isAlive()) {
                     process.destroyForcibly(); // SIGKILL: no shutdown hook, no last words
@@ -150,22 +162,32 @@ class CrashIT {
         assertThat(kills).as("kills").isEqualTo(KILLS);
         ExactlyOnce.assertMigrated(intercom, export);
 
-        ProcessBuilder verifying = new ProcessBuilder(command(config, "verify")).redirectErrorStream(true)
-                .redirectOutput(workDir.resolve("verify.txt").toFile());
+        ProcessBuilder verifying =
+                new ProcessBuilder(command(config, "verify"))
+                        .redirectErrorStream(true)
+                        .redirectOutput(workDir.resolve("verify.txt").toFile());
         verifying.environment().put("INTERCOM_ACCESS_TOKEN", FakeIntercom.TOKEN);
         Process verify = verifying.start();
         assertThat(verify.waitFor(3, TimeUnit.MINUTES)).isTrue();
         assertThat(verify.exitValue()).as(Files.readString(workDir.resolve("verify.txt"))).isZero();
         assertThat(Files.readString(workDir.resolve("verify.txt"))).contains("0 difference(s)");
 
-        System.out.printf("Crash test (%s): %d conversations, %d runs, %d kills -9, faults injected %s, "
-                        + "%d requests, duplicates 0%n", variant, CONVERSATIONS, runs, kills, intercom.faultsInjected(),
+        System.out.printf(
+                "Crash test (%s): %d conversations, %d runs, %d kills -9, faults injected %s, "
+                        + "%d requests, duplicates 0%n",
+                variant,
+                CONVERSATIONS,
+                runs,
+                kills,
+                intercom.faultsInjected(),
                 intercom.requestCount());
     }
 
     private Path config(String extra) throws IOException {
         Path config = workDir.resolve("config.yml");
-        Files.writeString(config, """
+        Files.writeString(
+                config,
+                """
                 intercom.base-url: %s
                 intercom.timeout: 3s
                 intercom.search-lag: 3s
@@ -175,22 +197,37 @@ class CrashIT {
                 migration.chunk-size: 10
                 migration.concurrency: 8
                 %s
-                """.formatted(intercom.baseUrl(), extra));
+                """
+                        .formatted(intercom.baseUrl(), extra));
         return config;
     }
 
     private List<String> command(Path config, String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Path.of("target/conversation-migrator.jar").toAbsolutePath().toString()));
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-jar",
+                                Path.of("target/conversation-migrator.jar")
+                                        .toAbsolutePath()
+                                        .toString()));
         command.addAll(List.of(args));
-        command.addAll(List.of("--config", config.toString(), "--state-dir", workDir.resolve("state").toString()));
+        command.addAll(
+                List.of(
+                        "--config",
+                        config.toString(),
+                        "--state-dir",
+                        workDir.resolve("state").toString()));
         return command;
     }
 
     private Process start(Path config) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command(config, "migrate", "--input", export.toString()))
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("runs.txt").toFile()));
+        ProcessBuilder builder =
+                new ProcessBuilder(command(config, "migrate", "--input", export.toString()))
+                        .redirectErrorStream(true)
+                        .redirectOutput(
+                                ProcessBuilder.Redirect.appendTo(
+                                        workDir.resolve("runs.txt").toFile()));
         builder.environment().putAll(Map.of("INTERCOM_ACCESS_TOKEN", FakeIntercom.TOKEN));
         return builder.start();
     }
@@ -198,12 +235,19 @@ class CrashIT {
     /** What a stuck run was doing: its threads, its output and the end of its log. */
     private String diagnose(Process process) throws IOException, InterruptedException {
         Path jstack = Path.of(System.getProperty("java.home"), "bin", "jstack");
-        Process dump = new ProcessBuilder(jstack.toString(), Long.toString(process.pid())).redirectErrorStream(true).start();
+        Process dump =
+                new ProcessBuilder(jstack.toString(), Long.toString(process.pid()))
+                        .redirectErrorStream(true)
+                        .start();
         String threads = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         process.destroyForcibly();
         List<String> log = Files.readAllLines(workDir.resolve("state/migrator.log"));
-        String report = threads + "\n--- output ---\n" + output() + "\n--- log ---\n"
-                + String.join("\n", log.subList(Math.max(0, log.size() - 80), log.size()));
+        String report =
+                threads
+                        + "\n--- output ---\n"
+                        + output()
+                        + "\n--- log ---\n"
+                        + String.join("\n", log.subList(Math.max(0, log.size() - 80), log.size()));
         Files.createDirectories(Path.of("target/crash-diagnosis"));
         Files.writeString(Path.of("target/crash-diagnosis/run-" + process.pid() + ".txt"), report);
         return report.length() > 20_000 ? report.substring(report.length() - 20_000) : report;

@@ -15,8 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** A later export of a conversation already in Intercom adds only what is new, where it belongs. */
 class DeltaExportTest {
 
-    @TempDir
-    Path workDir;
+    @TempDir Path workDir;
 
     private FakeIntercom intercom;
     private MigratorProcess migrator;
@@ -41,18 +40,23 @@ class DeltaExportTest {
     @Test
     void case5_aKnownConversationNowStartedByAnAgentGetsNoMarker() throws Exception {
         Path monday = workDir.resolve("monday.jsonl");
-        Files.writeString(monday, """
+        Files.writeString(
+                monday,
+                """
                 {"id":"c-1","contact":{"email":"ann@example.org"},"messages":[\
                 {"id":"m-2","author":{"type":"contact"},"body":"My order is late","created_at":"2024-05-02T10:00:00Z"}]}
                 """);
         assertThat(migrator.run("migrate", "--input", monday.toString()).exitCode()).isZero();
         Path tuesday = workDir.resolve("tuesday.jsonl");
-        Files.writeString(tuesday, """
+        Files.writeString(
+                tuesday,
+                """
                 {"id":"c-1","contact":{"email":"ann@example.org"},"messages":[\
                 {"id":"m-1","author":{"type":"agent","email":"%s","name":"Bob"},"body":"Your order has shipped",\
                 "created_at":"2024-05-01T09:00:00Z"},\
                 {"id":"m-2","author":{"type":"contact"},"body":"My order is late","created_at":"2024-05-02T10:00:00Z"}]}
-                """.formatted("bob@acme.example"));
+                """
+                        .formatted("bob@acme.example"));
 
         MigratorProcess.Result result = migrator.run("migrate", "--input", tuesday.toString());
 
@@ -60,8 +64,13 @@ class DeltaExportTest {
         Conversation conversation = intercom.conversations().get(0);
         assertThat(intercom.conversations()).hasSize(1);
         assertThat(conversation.body()).isEqualTo("My order is late");
-        assertThat(conversation.parts()).extracting(Part::body).noneMatch(body -> body.contains("Conversation started by"));
-        assertThat(conversation.parts()).filteredOn(part -> part.body().equals("Your order has shipped"))
-                .singleElement().extracting(Part::authorType).isEqualTo("admin");
+        assertThat(conversation.parts())
+                .extracting(Part::body)
+                .noneMatch(body -> body.contains("Conversation started by"));
+        assertThat(conversation.parts())
+                .filteredOn(part -> part.body().equals("Your order has shipped"))
+                .singleElement()
+                .extracting(Part::authorType)
+                .isEqualTo("admin");
     }
 }

@@ -33,36 +33,47 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Issue 7, part 3: one generated export migrated through each kind of Intercom failure. Every case ends
- * with every conversation in Intercom exactly once with all its parts, no customer notified, the
- * contract's exit code (a fault that ends the run: 1, then 0 when the same command is run again), and
- * nothing unsafe in any request Intercom received.
+ * Issue 7, part 3: one generated export migrated through each kind of Intercom failure. Every case
+ * ends with every conversation in Intercom exactly once with all its parts, no customer notified,
+ * the contract's exit code (a fault that ends the run: 1, then 0 when the same command is run
+ * again), and nothing unsafe in any request Intercom received.
  */
 class FaultMatrixTest {
 
     private static final int CONVERSATIONS = 40;
     private static final long EXPORT_SEED = 23;
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    /** An opening or closing HTML tag: what a customer would see raw, or what Intercom would render. */
-    private static final Pattern HTML_TAG = Pattern.compile("</?[a-zA-Z][a-zA-Z0-9-]*(\\s[^<>]*)?/?>");
+
+    /**
+     * An opening or closing HTML tag: what a customer would see raw, or what Intercom would render.
+     */
+    private static final Pattern HTML_TAG =
+            Pattern.compile("</?[a-zA-Z][a-zA-Z0-9-]*(\\s[^<>]*)?/?>");
+
     /** Slower than the 1 s client timeout of the cases that use it. */
     private static final Duration BEYOND_TIMEOUT = Duration.ofMillis(2_500);
+
     private static final String SHORT_TIMEOUT = "intercom.timeout: 1s";
+
     /** The creates Intercom has no idempotency for: sent twice, they make two. */
-    private static final Set<String> CREATES = Set.of("POST /conversations", "POST /conversations/{id}/reply",
-            "POST /conversations/{id}/parts");
+    private static final Set<String> CREATES =
+            Set.of(
+                    "POST /conversations",
+                    "POST /conversations/{id}/reply",
+                    "POST /conversations/{id}/parts");
+
     /**
-     * Intercom's clock 20 s behind ours: every X-RateLimit-Reset is already past by our clock, so a 429
-     * costs the governor's minimum pause (about 1 s) instead of up to a 10-second window, which keeps the
-     * cases with 429s short. (A server clock that agrees with ours is RateLimitTest's.)
+     * Intercom's clock 20 s behind ours: every X-RateLimit-Reset is already past by our clock, so a
+     * 429 costs the governor's minimum pause (about 1 s) instead of up to a 10-second window, which
+     * keeps the cases with 429s short. (A server clock that agrees with ours is RateLimitTest's.)
      */
     private static final Duration SERVER_CLOCK_BEHIND = Duration.ofSeconds(-20);
+
     /** What a run stopped by a revoked token must say: what happened, and which setting to fix. */
     private static final List<String> TOKEN_MESSAGE =
             List.of("Intercom refused the access token", "INTERCOM_ACCESS_TOKEN");
 
-    @TempDir
-    Path workDir;
+    @TempDir Path workDir;
 
     private FakeIntercom intercom;
 
@@ -74,14 +85,22 @@ class FaultMatrixTest {
     }
 
     /**
-     * One row of the matrix. {@code serverClockOffset} sets FakeIntercom's clock against ours; {@code inject}
-     * sets the faults up before the first run; when {@code endsRun}, the first run must fail resumably
-     * (saying {@code failureMentions}) and {@code heal} ends the fault before the same command is run again.
-     * {@code expected} are the faults that must really have been injected.
+     * One row of the matrix. {@code serverClockOffset} sets FakeIntercom's clock against ours;
+     * {@code inject} sets the faults up before the first run; when {@code endsRun}, the first run
+     * must fail resumably (saying {@code failureMentions}) and {@code heal} ends the fault before
+     * the same command is run again. {@code expected} are the faults that must really have been
+     * injected.
      */
-    record Case(String name, long seed, Duration serverClockOffset, String config, Consumer<FakeIntercom> inject,
-                boolean endsRun,
-                Consumer<FakeIntercom> heal, Set<Fault> expected, List<String> failureMentions) {
+    record Case(
+            String name,
+            long seed,
+            Duration serverClockOffset,
+            String config,
+            Consumer<FakeIntercom> inject,
+            boolean endsRun,
+            Consumer<FakeIntercom> heal,
+            Set<Fault> expected,
+            List<String> failureMentions) {
         @Override
         public String toString() {
             return name;
@@ -90,71 +109,153 @@ class FaultMatrixTest {
 
     static Stream<Case> matrix() {
         return Stream.of(
-                new Case("5xx burst", 101, Duration.ZERO, SHORT_TIMEOUT, fake -> {
-                    // Mid-run, with every worker busy, twelve requests in a row answer 500/502/503.
-                    fake.whenRequestCount(60).thenRun(() -> fake.serverErrorRate(1.0));
-                    fake.whenRequestCount(72).thenRun(() -> fake.serverErrorRate(0));
-                }, false, fake -> { }, Set.of(Fault.SERVER_ERROR), List.of()),
-                new Case("connection resets", 102, Duration.ZERO, SHORT_TIMEOUT,
+                new Case(
+                        "5xx burst",
+                        101,
+                        Duration.ZERO,
+                        SHORT_TIMEOUT,
+                        fake -> {
+                            // Mid-run, with every worker busy, twelve requests in a row answer
+                            // 500/502/503.
+                            fake.whenRequestCount(60).thenRun(() -> fake.serverErrorRate(1.0));
+                            fake.whenRequestCount(72).thenRun(() -> fake.serverErrorRate(0));
+                        },
+                        false,
+                        fake -> {},
+                        Set.of(Fault.SERVER_ERROR),
+                        List.of()),
+                new Case(
+                        "connection resets",
+                        102,
+                        Duration.ZERO,
+                        SHORT_TIMEOUT,
                         fake -> fake.connectionResetRate(0.1),
-                        false, fake -> { }, Set.of(Fault.CONNECTION_RESET), List.of()),
-                new Case("lost responses after a successful create", 103, Duration.ZERO, SHORT_TIMEOUT,
+                        false,
+                        fake -> {},
+                        Set.of(Fault.CONNECTION_RESET),
+                        List.of()),
+                new Case(
+                        "lost responses after a successful create",
+                        103,
+                        Duration.ZERO,
+                        SHORT_TIMEOUT,
                         fake -> fake.lostResponseRate(0.2).searchLag(Duration.ofMillis(300)),
-                        false, fake -> { }, Set.of(Fault.LOST_RESPONSE), List.of()),
-                new Case("429 storm", 104, SERVER_CLOCK_BEHIND, "", fake -> {
-                    fake.whenRequestCount(60).thenRun(() -> fake.tooManyRequestsRate(1.0));
-                    fake.whenRequestCount(64).thenRun(() -> fake.tooManyRequestsRate(0));
-                }, false, fake -> { }, Set.of(Fault.TOO_MANY_REQUESTS), List.of()),
-                new Case("responses slower than the client timeout", 105, Duration.ZERO, SHORT_TIMEOUT,
+                        false,
+                        fake -> {},
+                        Set.of(Fault.LOST_RESPONSE),
+                        List.of()),
+                new Case(
+                        "429 storm",
+                        104,
+                        SERVER_CLOCK_BEHIND,
+                        "",
+                        fake -> {
+                            fake.whenRequestCount(60).thenRun(() -> fake.tooManyRequestsRate(1.0));
+                            fake.whenRequestCount(64).thenRun(() -> fake.tooManyRequestsRate(0));
+                        },
+                        false,
+                        fake -> {},
+                        Set.of(Fault.TOO_MANY_REQUESTS),
+                        List.of()),
+                new Case(
+                        "responses slower than the client timeout",
+                        105,
+                        Duration.ZERO,
+                        SHORT_TIMEOUT,
                         fake -> fake.slowResponses(0.05, BEYOND_TIMEOUT),
-                        false, fake -> { }, Set.of(Fault.SLOW_RESPONSE), List.of()),
-                new Case("token revoked mid-run", 106, Duration.ZERO, SHORT_TIMEOUT,
+                        false,
+                        fake -> {},
+                        Set.of(Fault.SLOW_RESPONSE),
+                        List.of()),
+                new Case(
+                        "token revoked mid-run",
+                        106,
+                        Duration.ZERO,
+                        SHORT_TIMEOUT,
                         fake -> fake.revokeTokenAfterRequests(120),
-                        true, FakeIntercom::restoreToken, Set.of(Fault.TOKEN_REVOKED), TOKEN_MESSAGE),
-                new Case("contact not visible right after creation", 107, Duration.ZERO, SHORT_TIMEOUT,
-                        fake -> fake.contactVisibilityDelay(Duration.ofMillis(200)).searchLag(Duration.ofMillis(300)),
-                        false, fake -> { }, Set.of(Fault.CONTACT_NOT_YET_VISIBLE), List.of()),
-                new Case("all at low rates, token revoked mid-run", 108, SERVER_CLOCK_BEHIND, SHORT_TIMEOUT, fake -> {
-                    fake.lostResponseRate(0.05).connectionResetRate(0.03).serverErrorRate(0.03)
-                            .tooManyRequestsRate(0.005).slowResponses(0.03, BEYOND_TIMEOUT)
-                            .contactVisibilityDelay(Duration.ofMillis(200)).searchLag(Duration.ofMillis(300))
-                            .revokeTokenAfterRequests(150);
-                    // And a few 429s in a row for sure (from the 250th request, in the resumed run; three, so that
-                    // a connection reset cannot swallow them all).
-                    fake.whenRequestCount(250).thenRun(() -> fake.tooManyRequestsRate(1.0));
-                    fake.whenRequestCount(253).thenRun(() -> fake.tooManyRequestsRate(0.005));
-                },
-                        true, FakeIntercom::restoreToken,
-                        Set.of(Fault.LOST_RESPONSE, Fault.CONNECTION_RESET, Fault.SERVER_ERROR, Fault.SLOW_RESPONSE,
-                                Fault.TOO_MANY_REQUESTS, Fault.TOKEN_REVOKED, Fault.CONTACT_NOT_YET_VISIBLE),
+                        true,
+                        FakeIntercom::restoreToken,
+                        Set.of(Fault.TOKEN_REVOKED),
+                        TOKEN_MESSAGE),
+                new Case(
+                        "contact not visible right after creation",
+                        107,
+                        Duration.ZERO,
+                        SHORT_TIMEOUT,
+                        fake ->
+                                fake.contactVisibilityDelay(Duration.ofMillis(200))
+                                        .searchLag(Duration.ofMillis(300)),
+                        false,
+                        fake -> {},
+                        Set.of(Fault.CONTACT_NOT_YET_VISIBLE),
+                        List.of()),
+                new Case(
+                        "all at low rates, token revoked mid-run",
+                        108,
+                        SERVER_CLOCK_BEHIND,
+                        SHORT_TIMEOUT,
+                        fake -> {
+                            fake.lostResponseRate(0.05)
+                                    .connectionResetRate(0.03)
+                                    .serverErrorRate(0.03)
+                                    .tooManyRequestsRate(0.005)
+                                    .slowResponses(0.03, BEYOND_TIMEOUT)
+                                    .contactVisibilityDelay(Duration.ofMillis(200))
+                                    .searchLag(Duration.ofMillis(300))
+                                    .revokeTokenAfterRequests(150);
+                            // And a few 429s in a row for sure (from the 250th request, in the
+                            // resumed run; three, so that
+                            // a connection reset cannot swallow them all).
+                            fake.whenRequestCount(250).thenRun(() -> fake.tooManyRequestsRate(1.0));
+                            fake.whenRequestCount(253)
+                                    .thenRun(() -> fake.tooManyRequestsRate(0.005));
+                        },
+                        true,
+                        FakeIntercom::restoreToken,
+                        Set.of(
+                                Fault.LOST_RESPONSE,
+                                Fault.CONNECTION_RESET,
+                                Fault.SERVER_ERROR,
+                                Fault.SLOW_RESPONSE,
+                                Fault.TOO_MANY_REQUESTS,
+                                Fault.TOKEN_REVOKED,
+                                Fault.CONTACT_NOT_YET_VISIBLE),
                         TOKEN_MESSAGE));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("matrix")
     void everyConversationArrivesExactlyOnce(Case c) throws Exception {
-        intercom = FakeIntercom.builder().seed(c.seed())
-                .clock(Clock.offset(Clock.systemUTC(), c.serverClockOffset())).start();
+        intercom =
+                FakeIntercom.builder()
+                        .seed(c.seed())
+                        .clock(Clock.offset(Clock.systemUTC(), c.serverClockOffset()))
+                        .start();
         Agents.addTo(intercom);
         Path export = workDir.resolve("export.jsonl");
         ExportGenerator.generate("jsonl", CONVERSATIONS, export, EXPORT_SEED);
-        MigratorProcess migrator = new MigratorProcess(workDir, intercom.baseUrl(), FakeIntercom.TOKEN, c.config());
+        MigratorProcess migrator =
+                new MigratorProcess(workDir, intercom.baseUrl(), FakeIntercom.TOKEN, c.config());
         c.inject().accept(intercom);
 
         MigratorProcess.Result first = migrator.run("migrate", "--input", export.toString());
 
         if (c.endsRun()) {
             assertThat(first.exitCode()).as("first run: " + first.all()).isEqualTo(1);
-            assertThat(first.err()).as(first.all())
+            assertThat(first.err())
+                    .as(first.all())
                     .contains(c.failureMentions())
                     .containsIgnoringCase("run the same command again")
                     .contains("migrate --input " + export);
             assertThat(first.all()).doesNotContain("\tat ").doesNotContain(FakeIntercom.TOKEN);
-            assertThat(intercom.conversations().size()).as("conversations before the fault ended the run")
+            assertThat(intercom.conversations().size())
+                    .as("conversations before the fault ended the run")
                     .isBetween(1, CONVERSATIONS - 1);
             if (c.expected().contains(Fault.TOKEN_REVOKED)) {
-                // Stopped at once: no more than the calls already in flight (concurrency 4) met the revoked token.
-                assertThat(intercom.faultsInjected(Fault.TOKEN_REVOKED)).as("401s before the run stopped")
+                // Stopped at once: no more than the calls already in flight (concurrency 4) met the
+                // revoked token.
+                assertThat(intercom.faultsInjected(Fault.TOKEN_REVOKED))
+                        .as("401s before the run stopped")
                         .isLessThanOrEqualTo(8);
             }
             c.heal().accept(intercom);
@@ -170,7 +271,8 @@ class FaultMatrixTest {
             assertThat(intercom.faultsInjected(fault)).as("%s injected", fault).isPositive();
             if (fault == Fault.LOST_RESPONSE || fault == Fault.SLOW_RESPONSE) {
                 // The hazard itself: a create that was done but whose answer never came in time.
-                assertThat(intercom.receivedRequests()).as("a create answered by %s", fault)
+                assertThat(intercom.receivedRequests())
+                        .as("a create answered by %s", fault)
                         .anyMatch(r -> r.fault() == fault && CREATES.contains(r.route()));
             }
         }
@@ -180,10 +282,11 @@ class FaultMatrixTest {
     }
 
     /**
-     * A create Intercom processes only after the client's timeout (a slow server that keeps working on an
-     * abandoned request): conversation creates, replies and closes alike. Exactly-once case 2: whatever
-     * lost its answer is looked for until the in-doubt window since the loss has passed (the migrate step
-     * defers the conversation, the settle step waits), so the held create is found, never sent twice.
+     * A create Intercom processes only after the client's timeout (a slow server that keeps working
+     * on an abandoned request): conversation creates, replies and closes alike. Exactly-once case
+     * 2: whatever lost its answer is looked for until the in-doubt window since the loss has passed
+     * (the migrate step defers the conversation, the settle step waits), so the held create is
+     * found, never sent twice.
      */
     @Test
     void aCreateProcessedAfterTheClientGaveUpIsNotDuplicated() throws Exception {
@@ -191,11 +294,14 @@ class FaultMatrixTest {
         Agents.addTo(intercom);
         Path export = workDir.resolve("export.jsonl");
         ExportGenerator.generate("jsonl", CONVERSATIONS, export, EXPORT_SEED);
-        MigratorProcess migrator = new MigratorProcess(workDir, intercom.baseUrl(), FakeIntercom.TOKEN, SHORT_TIMEOUT);
+        MigratorProcess migrator =
+                new MigratorProcess(workDir, intercom.baseUrl(), FakeIntercom.TOKEN, SHORT_TIMEOUT);
         intercom.lateCreates(0.05, BEYOND_TIMEOUT);
 
         MigratorProcess.Result result = migrator.run("migrate", "--input", export.toString());
-        assertThat(intercom.awaitLateCreates(Duration.ofSeconds(10))).as("held creates processed").isTrue();
+        assertThat(intercom.awaitLateCreates(Duration.ofSeconds(10)))
+                .as("held creates processed")
+                .isTrue();
 
         assertThat(result.exitCode()).as(result.all()).isZero();
         assertThat(intercom.faultsInjected(Fault.LATE_CREATE)).isPositive();
@@ -204,8 +310,9 @@ class FaultMatrixTest {
     }
 
     /**
-     * Over every request Intercom received (failed and dropped ones included): every attachment URL is
-     * http(s) with a host, and no body a customer sees (their own messages, admin comments) holds an HTML tag.
+     * Over every request Intercom received (failed and dropped ones included): every attachment URL
+     * is http(s) with a host, and no body a customer sees (their own messages, admin comments)
+     * holds an HTML tag.
      */
     static void assertNoUnsafeRequestLeft(FakeIntercom intercom) {
         int customerVisible = 0;
@@ -217,15 +324,18 @@ class FaultMatrixTest {
             JsonNode body = JSON.readTree(request.body());
             for (JsonNode url : body.path("attachment_urls")) {
                 attachments++;
-                assertThat(isHttpUrl(url.asString(""))).as("attachment URL %s in %s %s", url, request.method(),
-                        request.path()).isTrue();
+                assertThat(isHttpUrl(url.asString("")))
+                        .as("attachment URL %s in %s %s", url, request.method(), request.path())
+                        .isTrue();
             }
-            boolean visible = request.route().equals("POST /conversations")
-                    || request.route().equals("POST /conversations/{id}/reply")
-                    && "comment".equals(body.path("message_type").asString(""));
+            boolean visible =
+                    request.route().equals("POST /conversations")
+                            || request.route().equals("POST /conversations/{id}/reply")
+                                    && "comment".equals(body.path("message_type").asString(""));
             if (visible) {
                 customerVisible++;
-                assertThat(body.path("body").asString("")).as("customer-visible body sent to %s", request.path())
+                assertThat(body.path("body").asString(""))
+                        .as("customer-visible body sent to %s", request.path())
                         .doesNotContainPattern(HTML_TAG);
             }
         }
@@ -236,7 +346,8 @@ class FaultMatrixTest {
     private static boolean isHttpUrl(String url) {
         try {
             URI uri = new URI(url);
-            String scheme = Optional.ofNullable(uri.getScheme()).orElse("").toLowerCase(Locale.ROOT);
+            String scheme =
+                    Optional.ofNullable(uri.getScheme()).orElse("").toLowerCase(Locale.ROOT);
             return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null;
         } catch (Exception e) {
             return false;
@@ -244,10 +355,10 @@ class FaultMatrixTest {
     }
 
     /**
-     * Plain http is allowed to the loopback only (FakeIntercom): to any other host the token would cross
-     * the network in clear, so the run is refused before a single connection is made. (The message side of
-     * this is in {@link CommandLineContractTest#plainHttpToAnotherHostIsRefused()}; here a real listener on
-     * this machine's non-loopback address proves nothing reached it.)
+     * Plain http is allowed to the loopback only (FakeIntercom): to any other host the token would
+     * cross the network in clear, so the run is refused before a single connection is made. (The
+     * message side of this is in {@link CommandLineContractTest#plainHttpToAnotherHostIsRefused()};
+     * here a real listener on this machine's non-loopback address proves nothing reached it.)
      */
     @Test
     void plainHttpToANonLoopbackHostIsRefusedBeforeAnyRequest() throws Exception {
@@ -259,13 +370,15 @@ class FaultMatrixTest {
             Path export = workDir.resolve("export.jsonl");
             ExportGenerator.generate("jsonl", 3, export, EXPORT_SEED);
 
-            MigratorProcess.Result result = new MigratorProcess(workDir, baseUrl, FakeIntercom.TOKEN, "")
-                    .run("migrate", "--input", export.toString());
+            MigratorProcess.Result result =
+                    new MigratorProcess(workDir, baseUrl, FakeIntercom.TOKEN, "")
+                            .run("migrate", "--input", export.toString());
 
             assertThat(result.exitCode()).as(result.all()).isEqualTo(2);
             assertThat(result.err()).contains("https://");
             assertThat(result.all()).doesNotContain("\tat ").doesNotContain(FakeIntercom.TOKEN);
-            // A connection the client opened would wait in the backlog: accept() would return it at once.
+            // A connection the client opened would wait in the backlog: accept() would return it at
+            // once.
             listener.setSoTimeout(1);
             boolean connected;
             try {
@@ -284,7 +397,9 @@ class FaultMatrixTest {
                 continue;
             }
             for (InetAddress address : nic.inetAddresses().toList()) {
-                if (address instanceof Inet4Address && !address.isLoopbackAddress() && !address.isLinkLocalAddress()) {
+                if (address instanceof Inet4Address
+                        && !address.isLoopbackAddress()
+                        && !address.isLinkLocalAddress()) {
                     return address;
                 }
             }

@@ -23,9 +23,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The Freshdesk sample (tickets with embedded conversations, and contacts and agents as the
- * people file) migrated by the real application into a fake Intercom, checked ticket by
- * ticket against the source files.
+ * The Freshdesk sample (tickets with embedded conversations, and contacts and agents as the people
+ * file) migrated by the real application into a fake Intercom, checked ticket by ticket against the
+ * source files.
  */
 class FreshdeskPresetTest {
 
@@ -35,28 +35,38 @@ class FreshdeskPresetTest {
     private static final String BAD_TICKET = "1004";
     private static final Pattern HTML_TAG = Pattern.compile("<\\s*/?\\s*[a-zA-Z][^>]*>");
 
-    @TempDir
-    Path workDir;
+    @TempDir Path workDir;
 
     private FakeIntercom intercom;
     private Map<String, String> adminIds;
     private String defaultAdminId;
     private MigratorProcess migrator;
+
     /** The people file by Freshdesk id. */
     private final Map<String, JsonNode> people = new HashMap<>();
 
     /** What one Freshdesk message must be in Intercom. */
-    private record Expected(String id, long createdAt, boolean byContact, boolean note, String adminId, List<String> attachments) {
-    }
+    private record Expected(
+            String id,
+            long createdAt,
+            boolean byContact,
+            boolean note,
+            String adminId,
+            List<String> attachments) {}
 
     @BeforeEach
     void setUp() throws Exception {
         intercom = FakeIntercom.start();
         adminIds = Agents.addTo(intercom);
-        // Every agent is an admin; only the notes that non-agents wrote in private need the default admin.
+        // Every agent is an admin; only the notes that non-agents wrote in private need the default
+        // admin.
         defaultAdminId = intercom.addAdmin("migration@acme.example", "Migration");
-        migrator = new MigratorProcess(workDir, intercom.baseUrl(), FakeIntercom.TOKEN,
-                "  default-admin-id: \"" + defaultAdminId + "\"");
+        migrator =
+                new MigratorProcess(
+                        workDir,
+                        intercom.baseUrl(),
+                        FakeIntercom.TOKEN,
+                        "  default-admin-id: \"" + defaultAdminId + "\"");
         for (String line : Files.readAllLines(PEOPLE)) {
             JsonNode person = MAPPER.readTree(line);
             people.put(person.path("id").asString(), person);
@@ -69,9 +79,17 @@ class FreshdeskPresetTest {
     }
 
     @Test
-    void migratesEveryGoodTicketWithItsWholeThreadOnceAndRejectsTheOneWithoutEmailOrExternalId() throws Exception {
-        MigratorProcess.Result result = migrator.run("migrate", "--input", TICKETS.toString(), "--format", "freshdesk",
-                "--users", PEOPLE.toString());
+    void migratesEveryGoodTicketWithItsWholeThreadOnceAndRejectsTheOneWithoutEmailOrExternalId()
+            throws Exception {
+        MigratorProcess.Result result =
+                migrator.run(
+                        "migrate",
+                        "--input",
+                        TICKETS.toString(),
+                        "--format",
+                        "freshdesk",
+                        "--users",
+                        PEOPLE.toString());
 
         assertThat(result.exitCode()).as(result.all()).isEqualTo(3);
         List<JsonNode> tickets = MAPPER.readTree(TICKETS.toFile()).valueStream().toList();
@@ -82,34 +100,58 @@ class FreshdeskPresetTest {
             }
         }
         assertThat(intercom.conversations()).hasSize(tickets.size() - 1);
-        assertThat(intercom.contacts()).extracting(Contact::email).containsExactlyInAnyOrder(
-                "ann.lee@example.org", "priya@northwind.example", "mei.chen@example.com", null, "luis.ortega@example.net");
+        assertThat(intercom.contacts())
+                .extracting(Contact::email)
+                .containsExactlyInAnyOrder(
+                        "ann.lee@example.org",
+                        "priya@northwind.example",
+                        "mei.chen@example.com",
+                        null,
+                        "luis.ortega@example.net");
         assertThat(intercom.notifications()).as("customer notifications").isZero();
         assertThat(intercom.internalErrors()).isEmpty();
         checkBodies();
 
         List<String> rejects = Files.readAllLines(migrator.runDir(1).resolve("rejects.jsonl"));
-        assertThat(rejects).singleElement().satisfies(line -> {
-            JsonNode reject = MAPPER.readTree(line);
-            assertThat(reject.path("file").asString()).endsWith("tickets.json");
-            assertThat(reject.path("line").asLong()).isEqualTo(lineOfRecord("\"id\": 1004,"));
-            assertThat(reject.path("source_id").asString()).isEqualTo(BAD_TICKET);
-            assertThat(reject.path("reason").asString())
-                    .isEqualTo("ticket 1004: requester 43000210005 has neither an email nor an external id (unique_external_id)");
-        });
-        assertThat(Files.readString(migrator.runDir(1).resolve("summary.json"))).contains("\"conversations_migrated\" : 6");
+        assertThat(rejects)
+                .singleElement()
+                .satisfies(
+                        line -> {
+                            JsonNode reject = MAPPER.readTree(line);
+                            assertThat(reject.path("file").asString()).endsWith("tickets.json");
+                            assertThat(reject.path("line").asLong())
+                                    .isEqualTo(lineOfRecord("\"id\": 1004,"));
+                            assertThat(reject.path("source_id").asString()).isEqualTo(BAD_TICKET);
+                            assertThat(reject.path("reason").asString())
+                                    .isEqualTo(
+                                            "ticket 1004: requester 43000210005 has neither an"
+                                                + " email nor an external id (unique_external_id)");
+                        });
+        assertThat(Files.readString(migrator.runDir(1).resolve("summary.json")))
+                .contains("\"conversations_migrated\" : 6");
 
         Map<String, Integer> creates = creates();
-        MigratorProcess.Result again = migrator.run("migrate", "--input", TICKETS.toString(), "--format", "freshdesk",
-                "--users", PEOPLE.toString());
+        MigratorProcess.Result again =
+                migrator.run(
+                        "migrate",
+                        "--input",
+                        TICKETS.toString(),
+                        "--format",
+                        "freshdesk",
+                        "--users",
+                        PEOPLE.toString());
         assertThat(again.exitCode()).as(again.all()).isZero();
         assertThat(again.out()).contains("already migrated");
-        assertThat(creates()).as("requests that create something, after running the same command again").isEqualTo(creates);
+        assertThat(creates())
+                .as("requests that create something, after running the same command again")
+                .isEqualTo(creates);
     }
 
     @Test
     void detectsTheFreshdeskFormatFromTheContent() throws Exception {
-        MigratorProcess.Result result = migrator.run("migrate", "--input", TICKETS.toString(), "--users", PEOPLE.toString());
+        MigratorProcess.Result result =
+                migrator.run(
+                        "migrate", "--input", TICKETS.toString(), "--users", PEOPLE.toString());
 
         assertThat(result.out()).contains("Detected format freshdesk for " + TICKETS);
         assertThat(result.exitCode()).as(result.all()).isEqualTo(3);
@@ -118,72 +160,132 @@ class FreshdeskPresetTest {
 
     private void checkTicket(JsonNode ticket) {
         String id = ticket.path("id").asString();
-        JsonNode requester = ticket.has("requester") ? ticket.path("requester") : people.get(ticket.path("requester_id").asString());
+        JsonNode requester =
+                ticket.has("requester")
+                        ? ticket.path("requester")
+                        : people.get(ticket.path("requester_id").asString());
         String email = requester.path("email").asString(null);
         String externalId = requester.path("unique_external_id").asString(null);
-        Contact contact = intercom.contacts().stream()
-                .filter(c -> email != null ? email.equals(c.email()) : externalId.equals(c.externalId()))
-                .findFirst().orElseThrow(() -> new AssertionError("no contact for ticket " + id));
+        Contact contact =
+                intercom.contacts().stream()
+                        .filter(
+                                c ->
+                                        email != null
+                                                ? email.equals(c.email())
+                                                : externalId.equals(c.externalId()))
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError("no contact for ticket " + id));
         assertThat(contact.email()).as("ticket %s contact email", id).isEqualTo(email);
-        assertThat(contact.externalId()).as("ticket %s contact external id", id).isEqualTo(externalId);
-        assertThat(contact.name()).as("ticket %s contact name", id).isEqualTo(requester.path("name").asString());
+        assertThat(contact.externalId())
+                .as("ticket %s contact external id", id)
+                .isEqualTo(externalId);
+        assertThat(contact.name())
+                .as("ticket %s contact name", id)
+                .isEqualTo(requester.path("name").asString());
         assertThat(contact.role()).isEqualTo("user");
 
         List<Expected> expected = expectedMessages(ticket);
-        List<Conversation> found = intercom.conversationsOf(contact.id()).stream()
-                .filter(c -> c.createdAt().getEpochSecond() == expected.get(0).createdAt()).toList();
+        List<Conversation> found =
+                intercom.conversationsOf(contact.id()).stream()
+                        .filter(c -> c.createdAt().getEpochSecond() == expected.get(0).createdAt())
+                        .toList();
         assertThat(found).as("ticket %s created exactly once", id).hasSize(1);
         Conversation conversation = found.get(0);
         assertThat(conversation.subject()).isEqualTo(ticket.path("subject").asString());
         List<Expected> replies;
         Expected first = expected.get(0);
         if (first.byContact() && !first.note()) {
-            assertThat(conversation.body()).as("ticket %s opening", id).doesNotContainPattern(HTML_TAG).isNotBlank();
-            assertThat(conversation.attachments()).as("ticket %s opening attachments", id).isEqualTo(first.attachments());
+            assertThat(conversation.body())
+                    .as("ticket %s opening", id)
+                    .doesNotContainPattern(HTML_TAG)
+                    .isNotBlank();
+            assertThat(conversation.attachments())
+                    .as("ticket %s opening attachments", id)
+                    .isEqualTo(first.attachments());
             replies = expected.subList(1, expected.size());
         } else {
-            assertThat(conversation.body()).as("ticket %s opening", id).startsWith("Conversation started by ");
+            assertThat(conversation.body())
+                    .as("ticket %s opening", id)
+                    .startsWith("Conversation started by ");
             replies = expected;
         }
-        List<Part> parts = conversation.parts().stream().filter(p -> !p.partType().equals("close")).toList();
+        List<Part> parts =
+                conversation.parts().stream().filter(p -> !p.partType().equals("close")).toList();
         assertThat(parts).as("ticket %s parts", id).hasSize(replies.size());
         for (int i = 0; i < replies.size(); i++) {
             Expected want = replies.get(i);
             Part part = parts.get(i);
             String label = "ticket " + id + ", message " + want.id();
-            assertThat(part.createdAt().getEpochSecond()).as(label + " created_at").isEqualTo(want.createdAt());
-            assertThat(part.partType()).as(label + " kind").isEqualTo(want.note() ? "note" : "comment");
-            assertThat(part.authorType()).as(label + " author").isEqualTo(want.byContact() ? "user" : "admin");
+            assertThat(part.createdAt().getEpochSecond())
+                    .as(label + " created_at")
+                    .isEqualTo(want.createdAt());
+            assertThat(part.partType())
+                    .as(label + " kind")
+                    .isEqualTo(want.note() ? "note" : "comment");
+            assertThat(part.authorType())
+                    .as(label + " author")
+                    .isEqualTo(want.byContact() ? "user" : "admin");
             if (!want.byContact()) {
                 assertThat(part.authorId()).as(label + " admin").isEqualTo(want.adminId());
                 assertThat(part.skipNotifications()).as(label + " skip_notifications").isTrue();
             }
             assertThat(part.attachments()).as(label + " attachments").isEqualTo(want.attachments());
-            assertThat(part.body()).as(label + " body").doesNotContainPattern(HTML_TAG).isNotBlank();
+            assertThat(part.body())
+                    .as(label + " body")
+                    .doesNotContainPattern(HTML_TAG)
+                    .isNotBlank();
         }
         boolean closed = List.of(4, 5).contains(ticket.path("status").asInt());
         assertThat(conversation.isOpen()).as("ticket %s open", id).isEqualTo(!closed);
-        assertThat(conversation.tags()).as("ticket %s tags", id)
-                .containsExactlyInAnyOrderElementsOf(ticket.path("tags").valueStream().map(JsonNode::asString).toList());
+        assertThat(conversation.tags())
+                .as("ticket %s tags", id)
+                .containsExactlyInAnyOrderElementsOf(
+                        ticket.path("tags").valueStream().map(JsonNode::asString).toList());
     }
 
-    /** The rules of docs/formats/freshdesk.md, applied to the sample: description first, then the conversations. */
+    /**
+     * The rules of docs/formats/freshdesk.md, applied to the sample: description first, then the
+     * conversations.
+     */
     private List<Expected> expectedMessages(JsonNode ticket) {
         List<Expected> expected = new ArrayList<>();
         boolean outbound = ticket.path("source").asInt() == 10;
-        expected.add(new Expected("description", epoch(ticket), !outbound, false,
-                outbound ? adminOf(ticket.path("responder_id").asString()) : null, urls(ticket)));
+        expected.add(
+                new Expected(
+                        "description",
+                        epoch(ticket),
+                        !outbound,
+                        false,
+                        outbound ? adminOf(ticket.path("responder_id").asString()) : null,
+                        urls(ticket)));
         for (JsonNode conversation : ticket.path("conversations")) {
             JsonNode writer = people.get(conversation.path("user_id").asString());
             boolean agent = writer != null && writer.has("contact");
             boolean isPrivate = conversation.path("private").asBoolean();
-            boolean byContact = !isPrivate && (writer != null ? !agent : conversation.path("incoming").asBoolean());
-            String adminId = byContact ? null : agent ? adminOf(conversation.path("user_id").asString()) : defaultAdminId;
-            expected.add(new Expected(conversation.path("id").asString(), epoch(conversation), byContact, isPrivate, adminId,
-                    urls(conversation)));
+            boolean byContact =
+                    !isPrivate
+                            && (writer != null
+                                    ? !agent
+                                    : conversation.path("incoming").asBoolean());
+            String adminId =
+                    byContact
+                            ? null
+                            : agent
+                                    ? adminOf(conversation.path("user_id").asString())
+                                    : defaultAdminId;
+            expected.add(
+                    new Expected(
+                            conversation.path("id").asString(),
+                            epoch(conversation),
+                            byContact,
+                            isPrivate,
+                            adminId,
+                            urls(conversation)));
         }
         for (int i = 1; i < expected.size(); i++) {
-            assertThat(expected.get(i).createdAt()).as("the sample is in time order").isGreaterThanOrEqualTo(expected.get(i - 1).createdAt());
+            assertThat(expected.get(i).createdAt())
+                    .as("the sample is in time order")
+                    .isGreaterThanOrEqualTo(expected.get(i - 1).createdAt());
         }
         return expected;
     }
@@ -191,34 +293,50 @@ class FreshdeskPresetTest {
     /** The words the rules put in, checked on the parts that show them. */
     private void checkBodies() {
         Conversation refund = conversationOpenedAt("2023-03-06T09:14:22Z");
-        assertThat(refund.body()).contains("invoice #4471 on March 3rd \u2013 once on my Visa & once via PayPal");
-        assertThat(refund.parts().get(1).body()).contains("re_3MqP (https://dashboard.stripe.example/refunds/re_3MqP)");
+        assertThat(refund.body())
+                .contains("invoice #4471 on March 3rd \u2013 once on my Visa & once via PayPal");
+        assertThat(refund.parts().get(1).body())
+                .contains("re_3MqP (https://dashboard.stripe.example/refunds/re_3MqP)");
 
         Conversation outbound = conversationOpenedAt("2023-04-11T15:30:00Z");
-        assertThat(outbound.body()).isEqualTo("Conversation started by Carol Diaz (carol@acme.example).");
-        assertThat(outbound.parts().get(0).body()).contains("getting started guide (https://docs.acme.example/getting-started)");
+        assertThat(outbound.body())
+                .isEqualTo("Conversation started by Carol Diaz (carol@acme.example).");
+        assertThat(outbound.parts().get(0).body())
+                .contains("getting started guide (https://docs.acme.example/getting-started)");
 
         Conversation export = conversationOpenedAt("2023-06-19T13:45:10Z");
-        assertThat(export.parts().get(1).body()).startsWith("From Dave Kim (dave.kim@example.com):\n")
+        assertThat(export.parts().get(1).body())
+                .startsWith("From Dave Kim (dave.kim@example.com):\n")
                 .contains("about 48k rows");
         Part ccNote = export.parts().get(2);
-        assertThat(ccNote.body()).startsWith("Private comment from Dave Kim (dave.kim@example.com):\n");
+        assertThat(ccNote.body())
+                .startsWith("Private comment from Dave Kim (dave.kim@example.com):\n");
         assertThat(ccNote.authorId()).isEqualTo(defaultAdminId);
         assertThat(ccNote.partType()).isEqualTo("note");
 
         Conversation plainText = conversationOpenedAt("2023-05-24T10:12:40Z");
-        assertThat(plainText.body()).as("description_text, as written")
-                .isEqualTo("Is the <\u200BPro> plan's API limit per user or per workspace?\nAnd does it include webhooks & exports?");
-        assertThat(plainText.parts().get(1).body()).as("a requester's portal reply").startsWith("Perfect, that answers it.");
+        assertThat(plainText.body())
+                .as("description_text, as written")
+                .isEqualTo(
+                        "Is the <\u200BPro> plan's API limit per user or per workspace?\n"
+                                + "And does it include webhooks & exports?");
+        assertThat(plainText.parts().get(1).body())
+                .as("a requester's portal reply")
+                .startsWith("Perfect, that answers it.");
 
         Conversation lost = conversationOpenedAt("2023-09-14T18:22:05Z");
-        assertThat(lost.body()).contains("shows \"delivered\"").contains("[image: https://files.acme.example/freshdesk/inline/porch-9914.jpg]");
+        assertThat(lost.body())
+                .contains("shows \"delivered\"")
+                .contains("[image: https://files.acme.example/freshdesk/inline/porch-9914.jpg]");
         assertThat(lost.parts().get(1).body()).isEqualTo("(attachments only)");
     }
 
     private Conversation conversationOpenedAt(String time) {
         long at = Timestamps.toEpochSecond(time, ZoneOffset.UTC);
-        return intercom.conversations().stream().filter(c -> c.createdAt().getEpochSecond() == at).findFirst().orElseThrow();
+        return intercom.conversations().stream()
+                .filter(c -> c.createdAt().getEpochSecond() == at)
+                .findFirst()
+                .orElseThrow();
     }
 
     private String adminOf(String freshdeskAgentId) {
@@ -228,15 +346,23 @@ class FreshdeskPresetTest {
 
     private Map<String, Integer> creates() {
         Map<String, Integer> counts = new HashMap<>();
-        for (String route : List.of("POST /contacts", "POST /conversations", "POST /conversations/{id}/reply",
-                "POST /conversations/{id}/parts", "POST /conversations/{id}/tags", "POST /tags")) {
+        for (String route :
+                List.of(
+                        "POST /contacts",
+                        "POST /conversations",
+                        "POST /conversations/{id}/reply",
+                        "POST /conversations/{id}/parts",
+                        "POST /conversations/{id}/tags",
+                        "POST /tags")) {
             counts.put(route, intercom.requests(route));
         }
         assertThat(counts.get("POST /conversations")).isEqualTo(6);
         return counts;
     }
 
-    /** The line a record of the sample starts on: the line of its opening brace, just above its id. */
+    /**
+     * The line a record of the sample starts on: the line of its opening brace, just above its id.
+     */
     private static long lineOfRecord(String idLine) throws Exception {
         List<String> lines = Files.readAllLines(TICKETS);
         for (int i = 0; i < lines.size(); i++) {
@@ -249,7 +375,10 @@ class FreshdeskPresetTest {
     }
 
     private static List<String> urls(JsonNode node) {
-        return node.path("attachments").valueStream().map(a -> a.path("attachment_url").asString()).toList();
+        return node.path("attachments")
+                .valueStream()
+                .map(a -> a.path("attachment_url").asString())
+                .toList();
     }
 
     private static long epoch(JsonNode node) {

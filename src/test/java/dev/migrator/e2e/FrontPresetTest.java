@@ -26,8 +26,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The Front sample (conversations with their messages, newest first, and comments) migrated by
- * the real application into a fake Intercom, checked conversation by conversation against the source.
+ * The Front sample (conversations with their messages, newest first, and comments) migrated by the
+ * real application into a fake Intercom, checked conversation by conversation against the source.
  */
 class FrontPresetTest {
 
@@ -37,15 +37,20 @@ class FrontPresetTest {
     private static final Pattern HTML_TAG = Pattern.compile("<\\s*/?\\s*[a-zA-Z][^>]*>");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
 
-    @TempDir
-    Path workDir;
+    @TempDir Path workDir;
 
     private FakeIntercom intercom;
     private Map<String, String> adminIds;
     private MigratorProcess migrator;
 
     /** What one Front message or comment must be in Intercom. */
-    private record Expected(String id, BigDecimal time, boolean byContact, boolean note, String adminId, List<String> attachments) {
+    private record Expected(
+            String id,
+            BigDecimal time,
+            boolean byContact,
+            boolean note,
+            String adminId,
+            List<String> attachments) {
         long createdAt() {
             return Timestamps.toEpochSecond(time.toPlainString(), ZoneOffset.UTC);
         }
@@ -65,8 +70,10 @@ class FrontPresetTest {
     }
 
     @Test
-    void migratesEveryConversationWithAContactEmailWithItsMessagesAndCommentsOnce() throws Exception {
-        MigratorProcess.Result result = migrator.run("migrate", "--input", EXPORT.toString(), "--format", "front");
+    void migratesEveryConversationWithAContactEmailWithItsMessagesAndCommentsOnce()
+            throws Exception {
+        MigratorProcess.Result result =
+                migrator.run("migrate", "--input", EXPORT.toString(), "--format", "front");
 
         assertThat(result.exitCode()).as(result.all()).isEqualTo(3);
         List<JsonNode> conversations = MAPPER.readTree(EXPORT.toFile()).valueStream().toList();
@@ -77,30 +84,50 @@ class FrontPresetTest {
             }
         }
         assertThat(intercom.conversations()).hasSize(conversations.size() - 1);
-        assertThat(intercom.contacts()).extracting(Contact::email).containsExactlyInAnyOrder("ann.lee@example.org",
-                "priya@northwind.example", "mei.chen@example.com", "erin.park@example.net", "luis.ortega@example.net",
-                "jonas.weber@example.de");
+        assertThat(intercom.contacts())
+                .extracting(Contact::email)
+                .containsExactlyInAnyOrder(
+                        "ann.lee@example.org",
+                        "priya@northwind.example",
+                        "mei.chen@example.com",
+                        "erin.park@example.net",
+                        "luis.ortega@example.net",
+                        "jonas.weber@example.de");
         assertThat(intercom.contacts()).extracting(Contact::externalId).containsOnlyNulls();
         assertThat(intercom.notifications()).as("customer notifications").isZero();
         assertThat(intercom.internalErrors()).isEmpty();
         checkBodies();
 
         List<String> rejects = Files.readAllLines(migrator.runDir(1).resolve("rejects.jsonl"));
-        assertThat(rejects).singleElement().satisfies(line -> {
-            JsonNode reject = MAPPER.readTree(line);
-            assertThat(reject.path("file").asString()).endsWith("conversations.json");
-            assertThat(reject.path("line").asLong()).isEqualTo(lineOfRecord("\"id\": \"" + BAD_CONVERSATION + "\","));
-            assertThat(reject.path("source_id").asString()).isEqualTo(BAD_CONVERSATION);
-            assertThat(reject.path("reason").asString()).isEqualTo("conversation cnv_6p1k2e: no contact email "
-                    + "(recipient '+14155550199' is not an email address, and no inbound message is from an email address)");
-        });
-        assertThat(Files.readString(migrator.runDir(1).resolve("summary.json"))).contains("\"conversations_migrated\" : 6");
+        assertThat(rejects)
+                .singleElement()
+                .satisfies(
+                        line -> {
+                            JsonNode reject = MAPPER.readTree(line);
+                            assertThat(reject.path("file").asString())
+                                    .endsWith("conversations.json");
+                            assertThat(reject.path("line").asLong())
+                                    .isEqualTo(
+                                            lineOfRecord("\"id\": \"" + BAD_CONVERSATION + "\","));
+                            assertThat(reject.path("source_id").asString())
+                                    .isEqualTo(BAD_CONVERSATION);
+                            assertThat(reject.path("reason").asString())
+                                    .isEqualTo(
+                                            "conversation cnv_6p1k2e: no contact email (recipient"
+                                                + " '+14155550199' is not an email address, and no"
+                                                + " inbound message is from an email address)");
+                        });
+        assertThat(Files.readString(migrator.runDir(1).resolve("summary.json")))
+                .contains("\"conversations_migrated\" : 6");
 
         Map<String, Integer> creates = creates();
-        MigratorProcess.Result again = migrator.run("migrate", "--input", EXPORT.toString(), "--format", "front");
+        MigratorProcess.Result again =
+                migrator.run("migrate", "--input", EXPORT.toString(), "--format", "front");
         assertThat(again.exitCode()).as(again.all()).isZero();
         assertThat(again.out()).contains("already migrated");
-        assertThat(creates()).as("requests that create something, after running the same command again").isEqualTo(creates);
+        assertThat(creates())
+                .as("requests that create something, after running the same command again")
+                .isEqualTo(creates);
     }
 
     @Test
@@ -117,13 +144,20 @@ class FrontPresetTest {
         List<Expected> expected = expectedMessages(source);
         JsonNode person = contactOf(source, expected);
         String email = person.path("handle").asString().toLowerCase();
-        Contact contact = intercom.contacts().stream().filter(c -> email.equals(c.email())).findFirst()
-                .orElseThrow(() -> new AssertionError("no contact for " + id));
-        assertThat(contact.name()).as("%s contact name", id).isEqualTo(person.path("name").asString());
+        Contact contact =
+                intercom.contacts().stream()
+                        .filter(c -> email.equals(c.email()))
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError("no contact for " + id));
+        assertThat(contact.name())
+                .as("%s contact name", id)
+                .isEqualTo(person.path("name").asString());
         assertThat(contact.role()).isEqualTo("user");
 
-        List<Conversation> found = intercom.conversationsOf(contact.id()).stream()
-                .filter(c -> c.createdAt().getEpochSecond() == expected.get(0).createdAt()).toList();
+        List<Conversation> found =
+                intercom.conversationsOf(contact.id()).stream()
+                        .filter(c -> c.createdAt().getEpochSecond() == expected.get(0).createdAt())
+                        .toList();
         assertThat(found).as("%s created exactly once", id).hasSize(1);
         Conversation conversation = found.get(0);
         assertThat(conversation.subject()).isEqualTo(source.path("subject").asString());
@@ -131,24 +165,41 @@ class FrontPresetTest {
         List<Expected> replies;
         Expected first = expected.get(0);
         if (first.byContact()) {
-            assertThat(conversation.body()).as("%s opening", id).doesNotContainPattern(HTML_TAG).isNotBlank();
-            assertThat(conversation.attachments()).as("%s opening attachments", id).isEqualTo(first.attachments());
+            assertThat(conversation.body())
+                    .as("%s opening", id)
+                    .doesNotContainPattern(HTML_TAG)
+                    .isNotBlank();
+            assertThat(conversation.attachments())
+                    .as("%s opening attachments", id)
+                    .isEqualTo(first.attachments());
             replies = expected.subList(1, expected.size());
         } else {
-            assertThat(conversation.body()).as("%s opening", id).startsWith("Conversation started by ");
+            assertThat(conversation.body())
+                    .as("%s opening", id)
+                    .startsWith("Conversation started by ");
             replies = expected;
         }
-        List<Part> parts = conversation.parts().stream().filter(p -> !p.partType().equals("close")).toList();
+        List<Part> parts =
+                conversation.parts().stream().filter(p -> !p.partType().equals("close")).toList();
         assertThat(parts).as("%s parts", id).hasSize(replies.size());
         for (int i = 0; i < replies.size(); i++) {
             Expected want = replies.get(i);
             Part part = parts.get(i);
             String label = id + ", " + want.id();
-            assertThat(part.createdAt().getEpochSecond()).as(label + " created_at").isEqualTo(want.createdAt());
-            assertThat(part.partType()).as(label + " kind").isEqualTo(want.note() ? "note" : "comment");
-            assertThat(part.authorType()).as(label + " author").isEqualTo(want.byContact() ? "user" : "admin");
+            assertThat(part.createdAt().getEpochSecond())
+                    .as(label + " created_at")
+                    .isEqualTo(want.createdAt());
+            assertThat(part.partType())
+                    .as(label + " kind")
+                    .isEqualTo(want.note() ? "note" : "comment");
+            assertThat(part.authorType())
+                    .as(label + " author")
+                    .isEqualTo(want.byContact() ? "user" : "admin");
             if (!want.byContact()) {
-                assertThat(part.authorId()).as(label + " admin").isEqualTo(want.adminId()).isNotNull();
+                assertThat(part.authorId())
+                        .as(label + " admin")
+                        .isEqualTo(want.adminId())
+                        .isNotNull();
                 assertThat(part.skipNotifications()).as(label + " skip_notifications").isTrue();
             }
             assertThat(part.attachments()).as(label + " attachments").isEqualTo(want.attachments());
@@ -156,21 +207,43 @@ class FrontPresetTest {
         }
         boolean closed = Set.of("archived", "deleted").contains(source.path("status").asString());
         assertThat(conversation.isOpen()).as("%s open", id).isEqualTo(!closed);
-        assertThat(conversation.tags()).as("%s tags", id).containsExactlyInAnyOrderElementsOf(
-                source.path("tags").valueStream().map(t -> t.path("name").asString()).toList());
+        assertThat(conversation.tags())
+                .as("%s tags", id)
+                .containsExactlyInAnyOrderElementsOf(
+                        source.path("tags")
+                                .valueStream()
+                                .map(t -> t.path("name").asString())
+                                .toList());
     }
 
-    /** docs/formats/front.md's rules applied to the sample: messages and comments merged by their exact times. */
+    /**
+     * docs/formats/front.md's rules applied to the sample: messages and comments merged by their
+     * exact times.
+     */
     private List<Expected> expectedMessages(JsonNode source) {
         List<Expected> expected = new ArrayList<>();
         for (JsonNode message : source.path("messages")) {
             boolean inbound = message.path("is_inbound").asBoolean();
-            expected.add(new Expected(message.path("id").asString(), time(message.path("created_at")), inbound, false,
-                    inbound ? null : adminIds.get(message.path("author").path("email").asString()), urls(message)));
+            expected.add(
+                    new Expected(
+                            message.path("id").asString(),
+                            time(message.path("created_at")),
+                            inbound,
+                            false,
+                            inbound
+                                    ? null
+                                    : adminIds.get(message.path("author").path("email").asString()),
+                            urls(message)));
         }
         for (JsonNode comment : source.path("comments")) {
-            expected.add(new Expected(comment.path("id").asString(), time(comment.path("posted_at")), false, true,
-                    adminIds.get(comment.path("author").path("email").asString()), urls(comment)));
+            expected.add(
+                    new Expected(
+                            comment.path("id").asString(),
+                            time(comment.path("posted_at")),
+                            false,
+                            true,
+                            adminIds.get(comment.path("author").path("email").asString()),
+                            urls(comment)));
         }
         expected.sort(Comparator.comparing(Expected::time));
         return expected;
@@ -182,49 +255,81 @@ class FrontPresetTest {
         if (EMAIL.matcher(recipient.path("handle").asString()).matches()) {
             return recipient;
         }
-        String firstInbound = expected.stream().filter(Expected::byContact).findFirst().orElseThrow().id();
-        JsonNode message = source.path("messages").valueStream().filter(m -> m.path("id").asString().equals(firstInbound))
-                .findFirst().orElseThrow();
-        return message.path("recipients").valueStream().filter(r -> r.path("role").asString().equals("from"))
-                .findFirst().orElseThrow();
+        String firstInbound =
+                expected.stream().filter(Expected::byContact).findFirst().orElseThrow().id();
+        JsonNode message =
+                source.path("messages")
+                        .valueStream()
+                        .filter(m -> m.path("id").asString().equals(firstInbound))
+                        .findFirst()
+                        .orElseThrow();
+        return message.path("recipients")
+                .valueStream()
+                .filter(r -> r.path("role").asString().equals("from"))
+                .findFirst()
+                .orElseThrow();
     }
 
-    /** The words the rules put in, checked on the parts that show them ({@code <} before a letter gets a zero-width space). */
+    /**
+     * The words the rules put in, checked on the parts that show them ({@code <} before a letter
+     * gets a zero-width space).
+     */
     private void checkBodies() {
         Conversation login = conversationOpenedAt(1678872541);
         assertThat(login.body()).contains("I get \"Invalid credentials\" every time.");
-        assertThat(login.parts().get(0).body()).as("Carol's comment, plain text")
-                .isEqualTo("Locked after 5 failed attempts, see <\u200Bhttps://admin.acme.example/users/ann.lee> & unlock it there.");
-        assertThat(login.parts().get(1).body()).contains("I've unlocked it & sent you a new reset link")
+        assertThat(login.parts().get(0).body())
+                .as("Carol's comment, plain text")
+                .isEqualTo(
+                        "Locked after 5 failed attempts, see"
+                                + " <\u200Bhttps://admin.acme.example/users/ann.lee> & unlock it"
+                                + " there.");
+        assertThat(login.parts().get(1).body())
+                .contains("I've unlocked it & sent you a new reset link")
                 .contains("30 minutes \u2014 please");
 
         Conversation trial = conversationOpenedAt(1681290000);
-        assertThat(trial.body()).isEqualTo("Conversation started by Carol Diaz (carol@acme.example).");
+        assertThat(trial.body())
+                .isEqualTo("Conversation started by Carol Diaz (carol@acme.example).");
         assertThat(trial.parts().get(0).body()).contains("plans (https://acme.example/pricing)");
 
         Conversation export = conversationOpenedAt(1687182310);
-        assertThat(export.parts().get(2).body()).isEqualTo("Asked engineering to raise the limit to 100k.\nTicket: ENG-4410");
-        assertThat(export.parts().get(1).body()).startsWith("From Dave Kim (dave.kim@example.com):\n")
+        assertThat(export.parts().get(2).body())
+                .isEqualTo("Asked engineering to raise the limit to 100k.\nTicket: ENG-4410");
+        assertThat(export.parts().get(1).body())
+                .startsWith("From Dave Kim (dave.kim@example.com):\n")
                 .contains("about 48k rows");
 
         Conversation parcel = conversationOpenedAt(1694715725);
         assertThat(parcel.parts().get(1).body())
-                .isEqualTo("From Erin Park (+14155550134):\n\nStill nothing today. Can I pick it up at the depot?");
+                .isEqualTo(
+                        "From Erin Park (+14155550134):\n\n"
+                                + "Still nothing today. Can I pick it up at the depot?");
 
         Conversation unsubscribe = conversationOpenedAt(1700000000);
         assertThat(unsubscribe.body())
-                .isEqualTo("Please unsubscribe me from the newsletter <\u200Bjonas.weber@example.de>.\nThanks & regards");
+                .isEqualTo(
+                        "Please unsubscribe me from the newsletter"
+                                + " <\u200Bjonas.weber@example.de>.\n"
+                                + "Thanks & regards");
     }
 
     private Conversation conversationOpenedAt(long epochSecond) {
-        return intercom.conversations().stream().filter(c -> c.createdAt().getEpochSecond() == epochSecond)
-                .findFirst().orElseThrow(() -> new AssertionError("no conversation opened at " + epochSecond));
+        return intercom.conversations().stream()
+                .filter(c -> c.createdAt().getEpochSecond() == epochSecond)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no conversation opened at " + epochSecond));
     }
 
     private Map<String, Integer> creates() {
         Map<String, Integer> counts = new HashMap<>();
-        for (String route : List.of("POST /contacts", "POST /conversations", "POST /conversations/{id}/reply",
-                "POST /conversations/{id}/parts", "POST /conversations/{id}/tags", "POST /tags")) {
+        for (String route :
+                List.of(
+                        "POST /contacts",
+                        "POST /conversations",
+                        "POST /conversations/{id}/reply",
+                        "POST /conversations/{id}/parts",
+                        "POST /conversations/{id}/tags",
+                        "POST /tags")) {
             counts.put(route, intercom.requests(route));
         }
         assertThat(counts.get("POST /conversations")).isEqualTo(6);

@@ -31,67 +31,158 @@ class HelpScoutPresetTest {
     private static final String SAMPLE = "samples/helpscout/conversations.json";
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern HTML_TAG = Pattern.compile("<\\s*/?\\s*[a-zA-Z][^>]*>");
-    private static final List<String> CREATING_ROUTES = List.of("POST /contacts", "POST /conversations",
-            "POST /conversations/{id}/reply", "POST /conversations/{id}/parts", "POST /tags", "POST /conversations/{id}/tags");
+    private static final List<String> CREATING_ROUTES =
+            List.of(
+                    "POST /contacts",
+                    "POST /conversations",
+                    "POST /conversations/{id}/reply",
+                    "POST /conversations/{id}/parts",
+                    "POST /tags",
+                    "POST /conversations/{id}/tags");
 
     /** Who a part is by, as Intercom holds it. */
-    enum Kind { CONTACT, COMMENT, NOTE }
+    enum Kind {
+        CONTACT,
+        COMMENT,
+        NOTE
+    }
 
-    /** One expected part: the Help Scout thread it comes from, its kind, the admin's email for agents. */
-    record Expected(String threadId, Kind kind, String admin, String bodyContains, List<String> attachments) {
+    /**
+     * One expected part: the Help Scout thread it comes from, its kind, the admin's email for
+     * agents.
+     */
+    record Expected(
+            String threadId,
+            Kind kind,
+            String admin,
+            String bodyContains,
+            List<String> attachments) {
         static Expected contact(String threadId, String bodyContains, String... attachments) {
             return new Expected(threadId, Kind.CONTACT, null, bodyContains, List.of(attachments));
         }
 
-        static Expected comment(String threadId, String admin, String bodyContains, String... attachments) {
+        static Expected comment(
+                String threadId, String admin, String bodyContains, String... attachments) {
             return new Expected(threadId, Kind.COMMENT, admin, bodyContains, List.of(attachments));
         }
 
-        static Expected note(String threadId, String admin, String bodyContains, String... attachments) {
+        static Expected note(
+                String threadId, String admin, String bodyContains, String... attachments) {
             return new Expected(threadId, Kind.NOTE, admin, bodyContains, List.of(attachments));
         }
     }
 
     /** One expected conversation; {@code startedBy} names the agent when a marker opens it. */
-    record ExpectedConversation(String id, String email, String name, boolean closed, List<String> tags,
-                                String startedBy, List<Expected> parts) {
-    }
+    record ExpectedConversation(
+            String id,
+            String email,
+            String name,
+            boolean closed,
+            List<String> tags,
+            String startedBy,
+            List<Expected> parts) {}
 
-    private static final List<ExpectedConversation> EXPECTED = List.of(
-            new ExpectedConversation("3100001", "ines.moreau@example.org", "Inès Moreau", true, List.of("billing", "vat"), null,
-                    List.of(Expected.contact("9100001", "ours ends in 045",
-                                    "https://secure.helpscout.net/file/12001/9ab3c2d1/invoice-february.png"),
-                            Expected.comment("9100003", "bob@acme.example", "here is the corrected invoice",
-                                    "https://secure.helpscout.net/file/12003/5c1f0a9e/invoice-2023-0042.pdf"),
-                            Expected.contact("9100004", "Perfect, thank you!"))),
-            new ExpectedConversation("3100002", "tom.becker@example.com", "Tom Becker", false, List.of("onboarding"),
-                    "Conversation started by Carol Diaz (carol@acme.example).",
-                    List.of(Expected.comment("9200001", "carol@acme.example", "- Tuesday 10am"),
-                            Expected.contact("9200002", "Tuesday 10am works for me."))),
-            new ExpectedConversation("3100003", "aiko.tanaka@example.jp", "Aiko Tanaka", false, List.of("bug", "reports"), null,
-                    List.of(Expected.contact("9300001", "spins forever & nothing downloads"),
-                            Expected.comment("9300002", "carol@acme.example", "we're looking into it"),
-                            Expected.note("9300003", "bob@acme.example", "Reproduced on staging",
-                                    "https://api.helpscout.net/v2/conversations/3100003/attachments/13001/data"),
-                            Expected.comment("9300004", "bob@acme.example", "Called Aiko"),
-                            Expected.contact("9300005", "Any news on the export?"))),
-            new ExpectedConversation("3100004", "olivia.grant@example.co.uk", "Olivia Grant", true, List.of("shipping"), null,
-                    List.of(Expected.contact("9400001", "crushed corner"),
-                            Expected.contact("9400002", "From Raj Patel (raj.patel@example.co.uk):\n\nAdding photos",
-                                    "https://secure.helpscout.net/file/14001/77e0aa10/box2.jpg",
-                                    "https://secure.helpscout.net/file/14002/77e0aa11/box2-label.jpg"),
-                            Expected.comment("9400003", "bob@acme.example", "A replacement ships today"),
-                            Expected.note("9400005", "carol@acme.example", "Forwarded to the warehouse team"))),
-            new ExpectedConversation("3100005", "promo@giftcards.example", null, true, List.of(), null,
-                    List.of(Expected.contact("9500001", "here (https://giftcards.example/claim)"))),
-            new ExpectedConversation("3100007", "lea.dubois@example.fr", "Léa Dubois", true, List.of("chat", "pricing"), null,
-                    List.of(Expected.contact("9700001", "billed per seat"),
-                            Expected.comment("9700002", "carol@acme.example", "Happy to help"),
-                            Expected.comment("9700003", "carol@acme.example", "prorated to the day"),
-                            Expected.contact("9700004", "I'll upgrade then"))));
+    private static final List<ExpectedConversation> EXPECTED =
+            List.of(
+                    new ExpectedConversation(
+                            "3100001",
+                            "ines.moreau@example.org",
+                            "Inès Moreau",
+                            true,
+                            List.of("billing", "vat"),
+                            null,
+                            List.of(
+                                    Expected.contact(
+                                            "9100001",
+                                            "ours ends in 045",
+                                            "https://secure.helpscout.net/file/12001/9ab3c2d1/invoice-february.png"),
+                                    Expected.comment(
+                                            "9100003",
+                                            "bob@acme.example",
+                                            "here is the corrected invoice",
+                                            "https://secure.helpscout.net/file/12003/5c1f0a9e/invoice-2023-0042.pdf"),
+                                    Expected.contact("9100004", "Perfect, thank you!"))),
+                    new ExpectedConversation(
+                            "3100002",
+                            "tom.becker@example.com",
+                            "Tom Becker",
+                            false,
+                            List.of("onboarding"),
+                            "Conversation started by Carol Diaz (carol@acme.example).",
+                            List.of(
+                                    Expected.comment(
+                                            "9200001", "carol@acme.example", "- Tuesday 10am"),
+                                    Expected.contact("9200002", "Tuesday 10am works for me."))),
+                    new ExpectedConversation(
+                            "3100003",
+                            "aiko.tanaka@example.jp",
+                            "Aiko Tanaka",
+                            false,
+                            List.of("bug", "reports"),
+                            null,
+                            List.of(
+                                    Expected.contact(
+                                            "9300001", "spins forever & nothing downloads"),
+                                    Expected.comment(
+                                            "9300002",
+                                            "carol@acme.example",
+                                            "we're looking into it"),
+                                    Expected.note(
+                                            "9300003",
+                                            "bob@acme.example",
+                                            "Reproduced on staging",
+                                            "https://api.helpscout.net/v2/conversations/3100003/attachments/13001/data"),
+                                    Expected.comment("9300004", "bob@acme.example", "Called Aiko"),
+                                    Expected.contact("9300005", "Any news on the export?"))),
+                    new ExpectedConversation(
+                            "3100004",
+                            "olivia.grant@example.co.uk",
+                            "Olivia Grant",
+                            true,
+                            List.of("shipping"),
+                            null,
+                            List.of(
+                                    Expected.contact("9400001", "crushed corner"),
+                                    Expected.contact(
+                                            "9400002",
+                                            "From Raj Patel (raj.patel@example.co.uk):\n\n"
+                                                    + "Adding photos",
+                                            "https://secure.helpscout.net/file/14001/77e0aa10/box2.jpg",
+                                            "https://secure.helpscout.net/file/14002/77e0aa11/box2-label.jpg"),
+                                    Expected.comment(
+                                            "9400003",
+                                            "bob@acme.example",
+                                            "A replacement ships today"),
+                                    Expected.note(
+                                            "9400005",
+                                            "carol@acme.example",
+                                            "Forwarded to the warehouse team"))),
+                    new ExpectedConversation(
+                            "3100005",
+                            "promo@giftcards.example",
+                            null,
+                            true,
+                            List.of(),
+                            null,
+                            List.of(
+                                    Expected.contact(
+                                            "9500001", "here (https://giftcards.example/claim)"))),
+                    new ExpectedConversation(
+                            "3100007",
+                            "lea.dubois@example.fr",
+                            "Léa Dubois",
+                            true,
+                            List.of("chat", "pricing"),
+                            null,
+                            List.of(
+                                    Expected.contact("9700001", "billed per seat"),
+                                    Expected.comment(
+                                            "9700002", "carol@acme.example", "Happy to help"),
+                                    Expected.comment(
+                                            "9700003", "carol@acme.example", "prorated to the day"),
+                                    Expected.contact("9700004", "I'll upgrade then"))));
 
-    @TempDir
-    Path workDir;
+    @TempDir Path workDir;
 
     private FakeIntercom intercom;
     private Map<String, String> adminIds;
@@ -108,29 +199,43 @@ class HelpScoutPresetTest {
     }
 
     @Test
-    void migratesEveryGoodConversationWithItsThreadsInTimeOrderAndRejectsTheOneWithoutEmail() throws Exception {
-        MigratorProcess migrator = new MigratorProcess(workDir, intercom.baseUrl(), FakeIntercom.TOKEN, "");
+    void migratesEveryGoodConversationWithItsThreadsInTimeOrderAndRejectsTheOneWithoutEmail()
+            throws Exception {
+        MigratorProcess migrator =
+                new MigratorProcess(workDir, intercom.baseUrl(), FakeIntercom.TOKEN, "");
 
-        MigratorProcess.Result result = migrator.run("migrate", "--input", SAMPLE, "--format", "helpscout");
+        MigratorProcess.Result result =
+                migrator.run("migrate", "--input", SAMPLE, "--format", "helpscout");
 
         assertThat(result.exitCode()).as(result.all()).isEqualTo(3);
         checkIntercomHoldsTheSample();
 
         List<String> rejects = Files.readAllLines(migrator.runDir(1).resolve("rejects.jsonl"));
-        assertThat(rejects).singleElement().satisfies(line -> {
-            JsonNode reject = JSON.readTree(line);
-            assertThat(reject.path("file").asString()).endsWith(SAMPLE);
-            assertThat(reject.path("line").asLong()).isEqualTo(lineOfConversation("3100006"));
-            assertThat(reject.path("source_id").asString()).isEqualTo("3100006");
-            assertThat(reject.path("reason").asString()).isEqualTo("conversation 3100006: primary customer 7006 has no email");
-            assertThat(reject.path("record").path("number").asInt()).isEqualTo(1206);
-        });
-        // Only the planner's notice for the agent-started conversation: the threads were put in order by the preset.
+        assertThat(rejects)
+                .singleElement()
+                .satisfies(
+                        line -> {
+                            JsonNode reject = JSON.readTree(line);
+                            assertThat(reject.path("file").asString()).endsWith(SAMPLE);
+                            assertThat(reject.path("line").asLong())
+                                    .isEqualTo(lineOfConversation("3100006"));
+                            assertThat(reject.path("source_id").asString()).isEqualTo("3100006");
+                            assertThat(reject.path("reason").asString())
+                                    .isEqualTo(
+                                            "conversation 3100006: primary customer 7006 has no"
+                                                    + " email");
+                            assertThat(reject.path("record").path("number").asInt())
+                                    .isEqualTo(1206);
+                        });
+        // Only the planner's notice for the agent-started conversation: the threads were put in
+        // order by the preset.
         assertThat(Files.readString(migrator.runDir(1).resolve("summary.json")))
-                .contains("\"conversations_migrated\" : 6").contains("\"warnings\" : 1");
+                .contains("\"conversations_migrated\" : 6")
+                .contains("\"warnings\" : 1");
 
         Map<String, Integer> sent = creatingRequests();
-        MigratorProcess.Result again = migrator.run("migrate", "--input", SAMPLE, "--format", "helpscout");
+        MigratorProcess.Result again =
+                migrator.run("migrate", "--input", SAMPLE, "--format", "helpscout");
         assertThat(again.exitCode()).as(again.all()).isZero();
         assertThat(again.out()).contains("already migrated");
         assertThat(creatingRequests()).isEqualTo(sent);
@@ -139,7 +244,8 @@ class HelpScoutPresetTest {
 
     @Test
     void detectsTheFormatWhenNoneIsGiven() throws Exception {
-        MigratorProcess migrator = new MigratorProcess(workDir, intercom.baseUrl(), FakeIntercom.TOKEN, "");
+        MigratorProcess migrator =
+                new MigratorProcess(workDir, intercom.baseUrl(), FakeIntercom.TOKEN, "");
 
         MigratorProcess.Result result = migrator.run("migrate", "--input", SAMPLE);
 
@@ -155,12 +261,21 @@ class HelpScoutPresetTest {
         assertThat(intercom.notifications()).as("customer notifications").isZero();
         for (ExpectedConversation expected : EXPECTED) {
             String id = expected.id();
-            List<Contact> contacts = intercom.contacts().stream().filter(c -> expected.email().equals(c.email())).toList();
-            assertThat(contacts).as("%s contact", id).singleElement().satisfies(c -> {
-                assertThat(c.name()).as("%s contact name", id).isEqualTo(expected.name());
-                assertThat(c.role()).isEqualTo("user");
-                assertThat(c.externalId()).isNull();
-            });
+            List<Contact> contacts =
+                    intercom.contacts().stream()
+                            .filter(c -> expected.email().equals(c.email()))
+                            .toList();
+            assertThat(contacts)
+                    .as("%s contact", id)
+                    .singleElement()
+                    .satisfies(
+                            c -> {
+                                assertThat(c.name())
+                                        .as("%s contact name", id)
+                                        .isEqualTo(expected.name());
+                                assertThat(c.role()).isEqualTo("user");
+                                assertThat(c.externalId()).isNull();
+                            });
             String contactId = contacts.get(0).id();
             List<Conversation> found = intercom.conversationsOf(contactId);
             assertThat(found).as("%s created exactly once", id).hasSize(1);
@@ -168,7 +283,8 @@ class HelpScoutPresetTest {
             assertThat(conversation.subject()).as("%s subject", id).isEqualTo(subjectOf(id));
 
             List<Expected> parts = expected.parts();
-            assertThat(conversation.createdAt().getEpochSecond()).as("%s opening time", id)
+            assertThat(conversation.createdAt().getEpochSecond())
+                    .as("%s opening time", id)
                     .isEqualTo(threadTimes.get(parts.get(0).threadId()));
             List<Expected> replies;
             if (expected.startedBy() != null) {
@@ -176,35 +292,58 @@ class HelpScoutPresetTest {
                 assertThat(conversation.attachments()).isEmpty();
                 replies = parts;
             } else {
-                assertThat(conversation.body()).as("%s opening body", id).contains(parts.get(0).bodyContains())
+                assertThat(conversation.body())
+                        .as("%s opening body", id)
+                        .contains(parts.get(0).bodyContains())
                         .doesNotContainPattern(HTML_TAG);
-                assertThat(conversation.attachments()).as("%s opening attachments", id)
+                assertThat(conversation.attachments())
+                        .as("%s opening attachments", id)
                         .containsExactlyElementsOf(parts.get(0).attachments());
                 replies = parts.subList(1, parts.size());
             }
-            List<Part> sent = conversation.parts().stream().filter(p -> !p.partType().equals("close")).toList();
+            List<Part> sent =
+                    conversation.parts().stream()
+                            .filter(p -> !p.partType().equals("close"))
+                            .toList();
             assertThat(sent).as("%s parts", id).hasSize(replies.size());
             for (int i = 0; i < replies.size(); i++) {
                 Expected want = replies.get(i);
                 Part part = sent.get(i);
                 String label = id + " thread " + want.threadId();
-                assertThat(part.createdAt().getEpochSecond()).as(label + " created_at").isEqualTo(threadTimes.get(want.threadId()));
-                assertThat(part.partType()).as(label + " kind").isEqualTo(want.kind() == Kind.NOTE ? "note" : "comment");
+                assertThat(part.createdAt().getEpochSecond())
+                        .as(label + " created_at")
+                        .isEqualTo(threadTimes.get(want.threadId()));
+                assertThat(part.partType())
+                        .as(label + " kind")
+                        .isEqualTo(want.kind() == Kind.NOTE ? "note" : "comment");
                 if (want.kind() == Kind.CONTACT) {
                     assertThat(part.authorType()).as(label + " author").isEqualTo("user");
                     assertThat(part.authorId()).as(label + " contact").isEqualTo(contactId);
                 } else {
                     assertThat(part.authorType()).as(label + " author").isEqualTo("admin");
-                    assertThat(part.authorId()).as(label + " admin").isEqualTo(adminIds.get(want.admin()));
+                    assertThat(part.authorId())
+                            .as(label + " admin")
+                            .isEqualTo(adminIds.get(want.admin()));
                     assertThat(part.skipNotifications()).as(label + " skip_notifications").isTrue();
                 }
-                assertThat(part.body()).as(label + " body").contains(want.bodyContains()).doesNotContainPattern(HTML_TAG);
-                assertThat(part.attachments()).as(label + " attachments").containsExactlyElementsOf(want.attachments());
+                assertThat(part.body())
+                        .as(label + " body")
+                        .contains(want.bodyContains())
+                        .doesNotContainPattern(HTML_TAG);
+                assertThat(part.attachments())
+                        .as(label + " attachments")
+                        .containsExactlyElementsOf(want.attachments());
             }
             assertThat(conversation.isOpen()).as("%s open", id).isEqualTo(!expected.closed());
-            assertThat(conversation.parts().stream().filter(p -> p.partType().equals("close")).count())
-                    .as("%s closes", id).isEqualTo(expected.closed() ? 1 : 0);
-            assertThat(conversation.tags()).as("%s tags", id).containsExactlyInAnyOrderElementsOf(expected.tags());
+            assertThat(
+                            conversation.parts().stream()
+                                    .filter(p -> p.partType().equals("close"))
+                                    .count())
+                    .as("%s closes", id)
+                    .isEqualTo(expected.closed() ? 1 : 0);
+            assertThat(conversation.tags())
+                    .as("%s tags", id)
+                    .containsExactlyInAnyOrderElementsOf(expected.tags());
         }
     }
 
@@ -212,9 +351,16 @@ class HelpScoutPresetTest {
     private static Map<String, Long> threadTimes() throws Exception {
         Map<String, Long> times = new HashMap<>();
         for (JsonNode conversation : JSON.readTree(Path.of(SAMPLE).toFile())) {
-            JsonNode threads = conversation.path("_embedded").has("threads")
-                    ? conversation.path("_embedded").path("threads") : conversation.path("threads");
-            threads.forEach(t -> times.put(t.path("id").asString(), Instant.parse(t.path("createdAt").asString()).getEpochSecond()));
+            JsonNode threads =
+                    conversation.path("_embedded").has("threads")
+                            ? conversation.path("_embedded").path("threads")
+                            : conversation.path("threads");
+            threads.forEach(
+                    t ->
+                            times.put(
+                                    t.path("id").asString(),
+                                    Instant.parse(t.path("createdAt").asString())
+                                            .getEpochSecond()));
         }
         return times;
     }
@@ -228,11 +374,16 @@ class HelpScoutPresetTest {
         throw new AssertionError("no conversation " + id + " in " + SAMPLE);
     }
 
-    /** The line of the array element holding conversation {@code id}: the line of its opening brace. */
+    /**
+     * The line of the array element holding conversation {@code id}: the line of its opening brace.
+     */
     private static long lineOfConversation(String id) throws Exception {
         List<String> lines = Files.readAllLines(Path.of(SAMPLE));
-        int idLine = IntStream.range(0, lines.size()).filter(i -> lines.get(i).contains("\"id\": " + id + ",")).findFirst()
-                .orElseThrow();
+        int idLine =
+                IntStream.range(0, lines.size())
+                        .filter(i -> lines.get(i).contains("\"id\": " + id + ","))
+                        .findFirst()
+                        .orElseThrow();
         int brace = idLine;
         while (!lines.get(brace).trim().equals("{")) {
             brace--;

@@ -13,29 +13,39 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The HTML report written at the end of a run, and by {@code report --html}, says what summary.json says. */
+/**
+ * The HTML report written at the end of a run, and by {@code report --html}, says what summary.json
+ * says.
+ */
 class HtmlReportMatchesSummaryTest {
 
-    @TempDir
-    Path workDir;
+    @TempDir Path workDir;
 
     @Test
     void aCompletedRunsReportMatchesItsSummary() throws Exception {
         try (FakeIntercom intercom = FakeIntercom.start()) {
             Agents.addTo(intercom);
-            MigratorProcess migrator = new MigratorProcess(workDir, intercom.baseUrl(), FakeIntercom.TOKEN, "");
-            MigratorProcess.Result result = migrator.run("migrate", "--input", "samples/conversations.json");
+            MigratorProcess migrator =
+                    new MigratorProcess(workDir, intercom.baseUrl(), FakeIntercom.TOKEN, "");
+            MigratorProcess.Result result =
+                    migrator.run("migrate", "--input", "samples/conversations.json");
             assertThat(result.exitCode()).as(result.all()).isEqualTo(3);
             Path html = migrator.runDir(1).resolve("report.html");
             assertThat(result.out()).contains("report:   " + html);
 
-            JsonNode summary = JsonMapper.builder().build().readTree(migrator.runDir(1).resolve("summary.json").toFile());
+            JsonNode summary =
+                    JsonMapper.builder()
+                            .build()
+                            .readTree(migrator.runDir(1).resolve("summary.json").toFile());
             Document report = Jsoup.parse(html.toFile());
             for (Element figure : report.select("#totals td[data-field]")) {
                 String field = figure.attr("data-field");
-                JsonNode expected = summary.path(field.equals("records_read") ? "conversations_read" : field);
+                JsonNode expected =
+                        summary.path(field.equals("records_read") ? "conversations_read" : field);
                 assertThat(expected.isMissingNode()).as(field + " is in summary.json").isFalse();
-                assertThat(Double.parseDouble(figure.text())).as(field).isEqualTo(expected.asDouble());
+                assertThat(Double.parseDouble(figure.text()))
+                        .as(field)
+                        .isEqualTo(expected.asDouble());
             }
             assertThat(report.select("#totals td[data-field]")).hasSize(8);
             assertThat(report.select("h1").text()).isEqualTo("Run 1: COMPLETED");

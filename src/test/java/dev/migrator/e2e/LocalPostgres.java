@@ -7,8 +7,8 @@ import java.sql.Statement;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A database of a test's own on the local PostgreSQL (127.0.0.1:5432, user postgres, trust
- * auth), dropped when closed. Where there is none, the test is skipped and says why.
+ * A database of a test's own on the local PostgreSQL (127.0.0.1:5432, user postgres, trust auth),
+ * dropped when closed. Where there is none, the test is skipped and says why.
  */
 final class LocalPostgres implements AutoCloseable {
 
@@ -23,11 +23,13 @@ final class LocalPostgres implements AutoCloseable {
     static LocalPostgres createDatabase(String prefix) {
         String database = prefix + "_" + Long.toHexString(System.nanoTime());
         try (Connection admin = DriverManager.getConnection(SERVER + "test", "postgres", "");
-             Statement statement = admin.createStatement()) {
+                Statement statement = admin.createStatement()) {
             statement.execute("CREATE DATABASE " + database);
         } catch (SQLException e) {
-            Assumptions.abort("PostgreSQL is not reachable at 127.0.0.1:5432 as user postgres (" + e.getMessage()
-                    + "): the PostgreSQL variant is skipped");
+            Assumptions.abort(
+                    "PostgreSQL is not reachable at 127.0.0.1:5432 as user postgres ("
+                            + e.getMessage()
+                            + "): the PostgreSQL variant is skipped");
         }
         return new LocalPostgres(database);
     }
@@ -35,15 +37,16 @@ final class LocalPostgres implements AutoCloseable {
     /** The configuration lines that make the migrator use this database as its job repository. */
     String config() {
         return """
-                spring.datasource.url: %s%s
-                spring.datasource.username: postgres
-                """.formatted(SERVER, database);
+        spring.datasource.url: %s%s
+        spring.datasource.username: postgres
+        """
+                .formatted(SERVER, database);
     }
 
     @Override
     public void close() throws SQLException {
         try (Connection admin = DriverManager.getConnection(SERVER + "test", "postgres", "");
-             Statement statement = admin.createStatement()) {
+                Statement statement = admin.createStatement()) {
             statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         }
     }

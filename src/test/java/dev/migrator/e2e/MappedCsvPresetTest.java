@@ -32,8 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Another helpdesk's CSV ({@code samples/csv/helpdesk-export.csv}: semicolons, windows-1252,
- * day-first Paris times) migrated by the real application through the mapping of
- * {@code samples/csv/mapping.yml}, and checked row by row against the file.
+ * day-first Paris times) migrated by the real application through the mapping of {@code
+ * samples/csv/mapping.yml}, and checked row by row against the file.
  */
 class MappedCsvPresetTest {
 
@@ -41,14 +41,20 @@ class MappedCsvPresetTest {
     private static final String BAD_TICKET = "48231";
     private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
     private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
-    private static final DateTimeFormatter DAY_FIRST = DateTimeFormatter.ofPattern("dd/MM/yyyy HH:mm");
+    private static final DateTimeFormatter DAY_FIRST =
+            DateTimeFormatter.ofPattern("dd/MM/yyyy HH:mm");
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern HTML_TAG = Pattern.compile("<\\s*/?\\s*[a-zA-Z][^>]*>");
-    private static final List<String> CREATING_ROUTES = List.of("POST /contacts", "POST /conversations",
-            "POST /conversations/{id}/reply", "POST /conversations/{id}/parts", "POST /tags", "POST /conversations/{id}/tags");
+    private static final List<String> CREATING_ROUTES =
+            List.of(
+                    "POST /contacts",
+                    "POST /conversations",
+                    "POST /conversations/{id}/reply",
+                    "POST /conversations/{id}/parts",
+                    "POST /tags",
+                    "POST /conversations/{id}/tags");
 
-    @TempDir
-    Path workDir;
+    @TempDir Path workDir;
 
     private FakeIntercom intercom;
     private Map<String, String> adminIds;
@@ -73,10 +79,12 @@ class MappedCsvPresetTest {
     }
 
     @Test
-    void migratesEveryGoodTicketWithItsRowsAndRejectsTheRowWhoseDateDoesNotMatch() throws Exception {
+    void migratesEveryGoodTicketWithItsRowsAndRejectsTheRowWhoseDateDoesNotMatch()
+            throws Exception {
         MigratorProcess migrator = migrator(sampleMapping());
 
-        MigratorProcess.Result result = migrator.run("migrate", "--input", SAMPLE, "--format", "csv");
+        MigratorProcess.Result result =
+                migrator.run("migrate", "--input", SAMPLE, "--format", "csv");
 
         assertThat(result.exitCode()).as(result.all()).isEqualTo(3);
         Map<String, List<CSVRecord>> tickets = tickets();
@@ -88,18 +96,30 @@ class MappedCsvPresetTest {
         tickets.forEach(this::checkTicket);
 
         List<String> rejects = Files.readAllLines(migrator.runDir(1).resolve("rejects.jsonl"));
-        assertThat(rejects).singleElement().satisfies(line -> {
-            JsonNode reject = JSON.readTree(line);
-            assertThat(reject.path("file").asString()).endsWith(SAMPLE);
-            assertThat(reject.path("line").asLong()).isEqualTo(17);
-            assertThat(reject.path("source_id").asString()).isEqualTo(BAD_TICKET);
-            assertThat(reject.path("reason").asString()).isEqualTo("line 18: column 'Sent at' (created_at) "
-                    + "'2023-11-07 11:30' does not match mapping.date-format 'dd/MM/yyyy HH:mm'");
-            assertThat(reject.path("record").get(1).path("Customer name").asString()).isEqualTo("Ana Sousa");
-        });
+        assertThat(rejects)
+                .singleElement()
+                .satisfies(
+                        line -> {
+                            JsonNode reject = JSON.readTree(line);
+                            assertThat(reject.path("file").asString()).endsWith(SAMPLE);
+                            assertThat(reject.path("line").asLong()).isEqualTo(17);
+                            assertThat(reject.path("source_id").asString()).isEqualTo(BAD_TICKET);
+                            assertThat(reject.path("reason").asString())
+                                    .isEqualTo(
+                                            "line 18: column 'Sent at' (created_at) '2023-11-07"
+                                                    + " 11:30' does not match mapping.date-format"
+                                                    + " 'dd/MM/yyyy HH:mm'");
+                            assertThat(
+                                            reject.path("record")
+                                                    .get(1)
+                                                    .path("Customer name")
+                                                    .asString())
+                                    .isEqualTo("Ana Sousa");
+                        });
 
         Map<String, Integer> sent = creatingRequests();
-        MigratorProcess.Result again = migrator.run("migrate", "--input", SAMPLE, "--format", "csv");
+        MigratorProcess.Result again =
+                migrator.run("migrate", "--input", SAMPLE, "--format", "csv");
         assertThat(again.exitCode()).as(again.all()).isZero();
         assertThat(again.out()).contains("already migrated");
         assertThat(creatingRequests()).isEqualTo(sent);
@@ -117,27 +137,37 @@ class MappedCsvPresetTest {
     @Test
     void aMappingMistakeStopsEveryCommandWithOneLine() throws Exception {
         String mapping = sampleMapping();
-        assertUnusable(migrator(mapping.replace("    subject: Subject", "    topic: Subject"))
-                .run("migrate", "--input", SAMPLE, "--format", "csv"), "mapping.columns: topic is not a canonical field");
-        assertUnusable(migrator(mapping.replace("    created_at: Sent at", ""))
-                .run("migrate", "--input", SAMPLE, "--format", "csv"), "mapping.columns must name the column(s) holding created_at");
-        assertUnusable(migrator(mapping.replace("dd/MM/yyyy HH:mm", "dd/MM/yyyy hh:mm bb"))
-                .run("status"), "mapping.date-format 'dd/MM/yyyy hh:mm bb' is not a date pattern");
-        assertUnusable(migrator(mapping.replace("encoding: windows-1252", "encoding: cp-1252-typo"))
-                .run("migrate", "--input", SAMPLE, "--format", "csv"), "mapping.encoding 'cp-1252-typo' is not a character set");
+        assertUnusable(
+                migrator(mapping.replace("    subject: Subject", "    topic: Subject"))
+                        .run("migrate", "--input", SAMPLE, "--format", "csv"),
+                "mapping.columns: topic is not a canonical field");
+        assertUnusable(
+                migrator(mapping.replace("    created_at: Sent at", ""))
+                        .run("migrate", "--input", SAMPLE, "--format", "csv"),
+                "mapping.columns must name the column(s) holding created_at");
+        assertUnusable(
+                migrator(mapping.replace("dd/MM/yyyy HH:mm", "dd/MM/yyyy hh:mm bb")).run("status"),
+                "mapping.date-format 'dd/MM/yyyy hh:mm bb' is not a date pattern");
+        assertUnusable(
+                migrator(mapping.replace("encoding: windows-1252", "encoding: cp-1252-typo"))
+                        .run("migrate", "--input", SAMPLE, "--format", "csv"),
+                "mapping.encoding 'cp-1252-typo' is not a character set");
         assertThat(intercom.requests("POST /conversations")).isZero();
     }
 
     @Test
     void aFileThatDoesNotFitTheMappingStopsBeforeAnythingIsSent() throws Exception {
         String mapping = sampleMapping();
-        assertUnusable(migrator(mapping.replace("created_at: Sent at", "created_at: Sent on"))
-                .run("migrate", "--input", SAMPLE, "--format", "csv"),
+        assertUnusable(
+                migrator(mapping.replace("created_at: Sent at", "created_at: Sent on"))
+                        .run("migrate", "--input", SAMPLE, "--format", "csv"),
                 SAMPLE + ": the CSV header lacks the column(s) 'Sent on' (mapped to created_at)");
-        assertUnusable(migrator(mapping.replace("encoding: windows-1252", ""))
-                .run("migrate", "--input", SAMPLE, "--format", "csv"),
+        assertUnusable(
+                migrator(mapping.replace("encoding: windows-1252", ""))
+                        .run("migrate", "--input", SAMPLE, "--format", "csv"),
                 SAMPLE + ": line 2 is not UTF-8 text; set mapping.encoding");
-        assertUnusable(migrator("").run("migrate", "--input", SAMPLE, "--format", "csv"),
+        assertUnusable(
+                migrator("").run("migrate", "--input", SAMPLE, "--format", "csv"),
                 "--format csv reads a CSV through the mapping section of the configuration");
         assertThat(intercom.requests("POST /conversations")).isZero();
         assertThat(intercom.contacts()).isEmpty();
@@ -145,62 +175,100 @@ class MappedCsvPresetTest {
 
     private void checkTicket(String ticket, List<CSVRecord> rows) {
         CSVRecord head = rows.get(0);
-        List<Contact> contacts = intercom.contacts().stream()
-                .filter(c -> head.get("Customer email").equals(c.email())).toList();
-        assertThat(contacts).as("%s contact", ticket).singleElement().satisfies(c -> {
-            assertThat(c.name()).as("%s contact name", ticket).isEqualTo(head.get("Customer name"));
-            assertThat(c.role()).isEqualTo("user");
-        });
+        List<Contact> contacts =
+                intercom.contacts().stream()
+                        .filter(c -> head.get("Customer email").equals(c.email()))
+                        .toList();
+        assertThat(contacts)
+                .as("%s contact", ticket)
+                .singleElement()
+                .satisfies(
+                        c -> {
+                            assertThat(c.name())
+                                    .as("%s contact name", ticket)
+                                    .isEqualTo(head.get("Customer name"));
+                            assertThat(c.role()).isEqualTo("user");
+                        });
         String contactId = contacts.get(0).id();
         List<Conversation> found = intercom.conversationsOf(contactId);
         assertThat(found).as("%s created exactly once", ticket).hasSize(1);
         Conversation conversation = found.get(0);
         assertThat(conversation.subject()).as("%s subject", ticket).isEqualTo(head.get("Subject"));
-        assertThat(conversation.createdAt().getEpochSecond()).as("%s opening time", ticket).isEqualTo(paris(head));
+        assertThat(conversation.createdAt().getEpochSecond())
+                .as("%s opening time", ticket)
+                .isEqualTo(paris(head));
 
         List<CSVRecord> replies;
         boolean startedByAgent = head.get("Sender").equals("Agent");
         if (startedByAgent) {
-            assertThat(conversation.body()).as("%s marker", ticket).isEqualTo("Conversation started by "
-                    + head.get("Sender name") + " (" + head.get("Sender email") + ").");
+            assertThat(conversation.body())
+                    .as("%s marker", ticket)
+                    .isEqualTo(
+                            "Conversation started by "
+                                    + head.get("Sender name")
+                                    + " ("
+                                    + head.get("Sender email")
+                                    + ").");
             replies = rows;
         } else {
-            assertThat(conversation.body()).as("%s opening body", ticket).isEqualTo(head.get("Text"));
-            assertThat(conversation.attachments()).as("%s opening attachments", ticket).containsExactlyElementsOf(files(head));
+            assertThat(conversation.body())
+                    .as("%s opening body", ticket)
+                    .isEqualTo(head.get("Text"));
+            assertThat(conversation.attachments())
+                    .as("%s opening attachments", ticket)
+                    .containsExactlyElementsOf(files(head));
             replies = rows.subList(1, rows.size());
         }
-        List<Part> parts = conversation.parts().stream().filter(p -> !p.partType().equals("close")).toList();
+        List<Part> parts =
+                conversation.parts().stream().filter(p -> !p.partType().equals("close")).toList();
         assertThat(parts).as("%s parts", ticket).hasSize(replies.size());
         for (int i = 0; i < replies.size(); i++) {
             CSVRecord row = replies.get(i);
             Part part = parts.get(i);
             String label = ticket + " message " + row.get("Message ID");
-            assertThat(part.createdAt().getEpochSecond()).as(label + " created_at").isEqualTo(paris(row));
+            assertThat(part.createdAt().getEpochSecond())
+                    .as(label + " created_at")
+                    .isEqualTo(paris(row));
             boolean agent = row.get("Sender").equals("Agent");
             boolean note = row.get("Private").equals("yes");
             assertThat(part.partType()).as(label + " kind").isEqualTo(note ? "note" : "comment");
             if (agent) {
                 assertThat(part.authorType()).as(label + " author").isEqualTo("admin");
-                assertThat(part.authorId()).as(label + " admin").isEqualTo(adminIds.get(row.get("Sender email")));
+                assertThat(part.authorId())
+                        .as(label + " admin")
+                        .isEqualTo(adminIds.get(row.get("Sender email")));
                 assertThat(part.skipNotifications()).as(label + " skip_notifications").isTrue();
             } else {
                 assertThat(part.authorType()).as(label + " author").isEqualTo("user");
                 assertThat(part.authorId()).as(label + " contact").isEqualTo(contactId);
             }
-            assertThat(part.body()).as(label + " body").isEqualTo(row.get("Text")).doesNotContainPattern(HTML_TAG);
-            assertThat(part.attachments()).as(label + " attachments").containsExactlyElementsOf(files(row));
+            assertThat(part.body())
+                    .as(label + " body")
+                    .isEqualTo(row.get("Text"))
+                    .doesNotContainPattern(HTML_TAG);
+            assertThat(part.attachments())
+                    .as(label + " attachments")
+                    .containsExactlyElementsOf(files(row));
         }
         boolean closed = head.get("State").equals("Resolved");
         assertThat(conversation.isOpen()).as("%s open", ticket).isEqualTo(!closed);
-        assertThat(conversation.tags()).as("%s tags", ticket).containsExactlyInAnyOrderElementsOf(split(head.get("Labels")));
+        assertThat(conversation.tags())
+                .as("%s tags", ticket)
+                .containsExactlyInAnyOrderElementsOf(split(head.get("Labels")));
     }
 
     /** The sample's rows by ticket, in file order, read independently of the migrator. */
     private static Map<String, List<CSVRecord>> tickets() throws Exception {
         Map<String, List<CSVRecord>> tickets = new LinkedHashMap<>();
-        CSVFormat format = CSVFormat.RFC4180.builder().setDelimiter(';').setHeader().setSkipHeaderRecord(true).get();
+        CSVFormat format =
+                CSVFormat.RFC4180
+                        .builder()
+                        .setDelimiter(';')
+                        .setHeader()
+                        .setSkipHeaderRecord(true)
+                        .get();
         try (Reader reader = Files.newBufferedReader(Path.of(SAMPLE), WINDOWS_1252);
-             CSVParser parser = CSVParser.builder().setReader(reader).setFormat(format).get()) {
+                CSVParser parser = CSVParser.builder().setReader(reader).setFormat(format).get()) {
             for (CSVRecord row : parser) {
                 tickets.computeIfAbsent(row.get("Ticket ID"), k -> new ArrayList<>()).add(row);
             }
@@ -230,7 +298,9 @@ class MappedCsvPresetTest {
     private static void assertUnusable(MigratorProcess.Result result, String reason) {
         assertThat(result.exitCode()).as(result.all()).isEqualTo(2);
         assertThat(result.err()).contains(reason);
-        assertThat(result.err().lines().filter(l -> l.startsWith("error:")).count()).as(result.all()).isEqualTo(1);
+        assertThat(result.err().lines().filter(l -> l.startsWith("error:")).count())
+                .as(result.all())
+                .isEqualTo(1);
         assertThat(result.all()).doesNotContain("Exception").doesNotContain("\tat ");
     }
 }

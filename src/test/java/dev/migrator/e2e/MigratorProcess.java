@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs the real application (its whole Spring context, job repository and HTTP client) in this
- * JVM, as {@code java -jar} would, with a state directory and a config file of the test's own.
+ * Runs the real application (its whole Spring context, job repository and HTTP client) in this JVM,
+ * as {@code java -jar} would, with a state directory and a config file of the test's own.
  */
 final class MigratorProcess {
 
@@ -27,10 +27,13 @@ final class MigratorProcess {
     private final Path config;
     private final Map<String, String> environment;
 
-    MigratorProcess(Path workDir, String baseUrl, String token, String extraConfig) throws IOException {
+    MigratorProcess(Path workDir, String baseUrl, String token, String extraConfig)
+            throws IOException {
         this.stateDir = workDir.resolve("state");
         this.config = workDir.resolve("test-config.yml");
-        Files.writeString(config, """
+        Files.writeString(
+                config,
+                """
                 intercom:
                   base-url: %s
                   timeout: 5s
@@ -43,7 +46,8 @@ final class MigratorProcess {
                   chunk-size: 5
                   concurrency: 4
                 %s
-                """.formatted(baseUrl, extraConfig));
+                """
+                        .formatted(baseUrl, extraConfig));
         this.environment = token == null ? Map.of() : Map.of("INTERCOM_ACCESS_TOKEN", token);
     }
 
@@ -67,9 +71,15 @@ final class MigratorProcess {
     Result runExactly(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exitCode = ConversationMigratorApplication.run(args,
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                environment);
-        return new Result(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        int exitCode =
+                ConversationMigratorApplication.run(
+                        args,
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8),
+                        environment);
+        return new Result(
+                exitCode,
+                out.toString(StandardCharsets.UTF_8),
+                err.toString(StandardCharsets.UTF_8));
     }
 }

@@ -17,23 +17,30 @@ import org.junit.jupiter.api.io.TempDir;
 /** The packaged jar, run as users run it: {@code java -jar target/conversation-migrator.jar}. */
 class PackagedJarIT {
 
-    @TempDir
-    Path workDir;
+    @TempDir Path workDir;
 
-    record Outcome(int exitCode, String output) {
-    }
+    record Outcome(int exitCode, String output) {}
 
-    private Outcome runJar(java.util.Map<String, String> environment, String... args) throws IOException, InterruptedException {
-        return runJar(Path.of("target/conversation-migrator.jar").toAbsolutePath(), environment, args);
+    private Outcome runJar(java.util.Map<String, String> environment, String... args)
+            throws IOException, InterruptedException {
+        return runJar(
+                Path.of("target/conversation-migrator.jar").toAbsolutePath(), environment, args);
     }
 
     private Outcome runJar(Path jar, java.util.Map<String, String> environment, String... args)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString()));
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-jar",
+                                jar.toString()));
         command.addAll(List.of(args));
         Path output = workDir.resolve("output.txt");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(output.toFile());
         builder.environment().remove("INTERCOM_ACCESS_TOKEN");
         builder.environment().putAll(environment);
         Process process = builder.start();
@@ -45,14 +52,24 @@ class PackagedJarIT {
     void dryRunOfTheSamplesWritesTheRequestsItWouldSend() throws Exception {
         Path stateDir = workDir.resolve("state");
 
-        Outcome outcome = runJar(java.util.Map.of(), "migrate", "--input", "samples/conversations.json", "--dry-run",
-                "--state-dir", stateDir.toString());
+        Outcome outcome =
+                runJar(
+                        java.util.Map.of(),
+                        "migrate",
+                        "--input",
+                        "samples/conversations.json",
+                        "--dry-run",
+                        "--state-dir",
+                        stateDir.toString());
 
         assertThat(outcome.exitCode()).as(outcome.output()).isEqualTo(3);
-        assertThat(outcome.output()).contains("11 conversations migrated", "1 rejected").doesNotContain("Exception");
+        assertThat(outcome.output())
+                .contains("11 conversations migrated", "1 rejected")
+                .doesNotContain("Exception");
         List<String> requests = Files.readAllLines(stateDir.resolve("runs/1/requests.jsonl"));
         assertThat(requests).filteredOn(r -> r.contains("\"path\":\"/conversations\"")).hasSize(11);
-        assertThat(requests).allSatisfy(r -> assertThat(r).doesNotContain("skip_notifications\":false"));
+        assertThat(requests)
+                .allSatisfy(r -> assertThat(r).doesNotContain("skip_notifications\":false"));
         assertThat(Files.readString(stateDir.resolve("runs/1/rejects.jsonl"))).contains("c-1007");
     }
 
@@ -60,11 +77,21 @@ class PackagedJarIT {
     void dryRunOfTheZendeskSampleDetectsItsFormatAndReadsItsUsersFile() throws Exception {
         Path stateDir = workDir.resolve("state");
 
-        Outcome outcome = runJar(java.util.Map.of(), "migrate", "--input", "samples/zendesk/tickets.jsonl",
-                "--users", "samples/zendesk/users.jsonl", "--dry-run", "--state-dir", stateDir.toString());
+        Outcome outcome =
+                runJar(
+                        java.util.Map.of(),
+                        "migrate",
+                        "--input",
+                        "samples/zendesk/tickets.jsonl",
+                        "--users",
+                        "samples/zendesk/users.jsonl",
+                        "--dry-run",
+                        "--state-dir",
+                        stateDir.toString());
 
         assertThat(outcome.exitCode()).as(outcome.output()).isEqualTo(3);
-        assertThat(outcome.output()).contains("Detected format zendesk", "5 conversations migrated", "2 rejected")
+        assertThat(outcome.output())
+                .contains("Detected format zendesk", "5 conversations migrated", "2 rejected")
                 .doesNotContain("Exception");
         assertThat(Files.readAllLines(stateDir.resolve("runs/1/rejects.jsonl")))
                 .extracting(line -> line.substring(0, line.indexOf("\"reason\"")))
@@ -80,19 +107,35 @@ class PackagedJarIT {
             Path config = workDir.resolve("config.yml");
             Files.writeString(config, "intercom:\n  base-url: " + intercom.baseUrl() + "\n");
 
-            Outcome outcome = runJar(java.util.Map.of("INTERCOM_ACCESS_TOKEN", FakeIntercom.TOKEN), "migrate",
-                    "--input", "samples/conversations.csv", "--config", config.toString(),
-                    "--state-dir", workDir.resolve("state").toString());
+            Outcome outcome =
+                    runJar(
+                            java.util.Map.of("INTERCOM_ACCESS_TOKEN", FakeIntercom.TOKEN),
+                            "migrate",
+                            "--input",
+                            "samples/conversations.csv",
+                            "--config",
+                            config.toString(),
+                            "--state-dir",
+                            workDir.resolve("state").toString());
 
             assertThat(outcome.exitCode()).as(outcome.output()).isEqualTo(3);
             assertThat(intercom.conversations()).hasSize(11);
             assertThat(intercom.notifications()).isZero();
-            assertThat(outcome.output()).as("the preflight")
-                    .contains("Workspace: ", "(" + intercom.appId() + ") at " + intercom.baseUrl() + ", API version 2.16.")
-                    .contains("Agents: 2 named in the input, 2 matched to Intercom admins by email.")
+            assertThat(outcome.output())
+                    .as("the preflight")
+                    .contains(
+                            "Workspace: ",
+                            "("
+                                    + intercom.appId()
+                                    + ") at "
+                                    + intercom.baseUrl()
+                                    + ", API version 2.16.")
+                    .contains(
+                            "Agents: 2 named in the input, 2 matched to Intercom admins by email.")
                     .contains("workflows, auto-replies, bots");
             assertThat(outcome.output()).doesNotContain(FakeIntercom.TOKEN);
-            assertThat(Files.readString(workDir.resolve("state/migrator.log"))).doesNotContain(FakeIntercom.TOKEN);
+            assertThat(Files.readString(workDir.resolve("state/migrator.log")))
+                    .doesNotContain(FakeIntercom.TOKEN);
         }
     }
 
@@ -100,14 +143,16 @@ class PackagedJarIT {
     void versionIsTheOneInTheJarsManifest() throws Exception {
         String manifestVersion;
         try (JarFile jar = new JarFile("target/conversation-migrator.jar")) {
-            manifestVersion = jar.getManifest().getMainAttributes().getValue("Implementation-Version");
+            manifestVersion =
+                    jar.getManifest().getMainAttributes().getValue("Implementation-Version");
         }
 
         Outcome outcome = runJar(java.util.Map.of(), "--version");
 
         assertThat(outcome.exitCode()).as(outcome.output()).isZero();
         assertThat(manifestVersion).isNotBlank();
-        assertThat(outcome.output()).isEqualTo("conversation-migrator " + manifestVersion + System.lineSeparator());
+        assertThat(outcome.output())
+                .isEqualTo("conversation-migrator " + manifestVersion + System.lineSeparator());
     }
 
     @Test
@@ -119,14 +164,31 @@ class PackagedJarIT {
             Path config = failingIntercomConfig(intercom);
             Path stateDir = workDir.resolve("state");
 
-            Outcome outcome = runJar(jar, java.util.Map.of("INTERCOM_ACCESS_TOKEN", FakeIntercom.TOKEN), "migrate",
-                    "--input", "samples/conversations.json", "--config", config.toString(),
-                    "--state-dir", stateDir.toString());
+            Outcome outcome =
+                    runJar(
+                            jar,
+                            java.util.Map.of("INTERCOM_ACCESS_TOKEN", FakeIntercom.TOKEN),
+                            "migrate",
+                            "--input",
+                            "samples/conversations.json",
+                            "--config",
+                            config.toString(),
+                            "--state-dir",
+                            stateDir.toString());
 
             assertThat(outcome.exitCode()).as(outcome.output()).isEqualTo(1);
-            assertThat(lineAfter(outcome.output(), "Nothing committed is lost. To resume, run the same command again:"))
-                    .isEqualTo("  java -jar '" + jar + "' migrate --input samples/conversations.json --config " + config
-                            + " --state-dir " + stateDir);
+            assertThat(
+                            lineAfter(
+                                    outcome.output(),
+                                    "Nothing committed is lost. To resume, run the same command"
+                                            + " again:"))
+                    .isEqualTo(
+                            "  java -jar '"
+                                    + jar
+                                    + "' migrate --input samples/conversations.json --config "
+                                    + config
+                                    + " --state-dir "
+                                    + stateDir);
         }
     }
 
@@ -135,32 +197,51 @@ class PackagedJarIT {
         try (FakeIntercom intercom = FakeIntercom.start()) {
             Agents.addTo(intercom);
 
-            Outcome outcome = runJar(java.util.Map.of("INTERCOM_ACCESS_TOKEN", FakeIntercom.TOKEN,
-                            "MIGRATOR_LAUNCHER", "docker compose run --rm migrator"), "migrate",
-                    "--input", "samples/conversations.json", "--config", failingIntercomConfig(intercom).toString(),
-                    "--state-dir", workDir.resolve("state").toString());
+            Outcome outcome =
+                    runJar(
+                            java.util.Map.of(
+                                    "INTERCOM_ACCESS_TOKEN",
+                                    FakeIntercom.TOKEN,
+                                    "MIGRATOR_LAUNCHER",
+                                    "docker compose run --rm migrator"),
+                            "migrate",
+                            "--input",
+                            "samples/conversations.json",
+                            "--config",
+                            failingIntercomConfig(intercom).toString(),
+                            "--state-dir",
+                            workDir.resolve("state").toString());
 
             assertThat(outcome.exitCode()).as(outcome.output()).isEqualTo(1);
-            assertThat(lineAfter(outcome.output(), "Nothing committed is lost. To resume, run the same command again:"))
-                    .startsWith("  docker compose run --rm migrator migrate --input samples/conversations.json ");
+            assertThat(
+                            lineAfter(
+                                    outcome.output(),
+                                    "Nothing committed is lost. To resume, run the same command"
+                                            + " again:"))
+                    .startsWith(
+                            "  docker compose run --rm migrator migrate --input"
+                                    + " samples/conversations.json ");
         }
     }
 
     /**
-     * Intercom answers the preflight (GET /me and GET /admins), then goes down: the run starts and fails,
-     * after one quick retry of its first call.
+     * Intercom answers the preflight (GET /me and GET /admins), then goes down: the run starts and
+     * fails, after one quick retry of its first call.
      */
     private Path failingIntercomConfig(FakeIntercom intercom) throws IOException {
         intercom.goDownAfterRequests(2);
         Path config = workDir.resolve("config.yml");
-        Files.writeString(config, """
+        Files.writeString(
+                config,
+                """
                 intercom:
                   base-url: %s
                   retry:
                     max-attempts: 2
                     initial-backoff: 10ms
                     max-backoff: 20ms
-                """.formatted(intercom.baseUrl()));
+                """
+                        .formatted(intercom.baseUrl()));
         return config;
     }
 

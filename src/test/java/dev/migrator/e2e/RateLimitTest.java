@@ -12,11 +12,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Concurrency and Intercom's rate limits: order kept, the server's limit obeyed, 429 storms survived. */
+/**
+ * Concurrency and Intercom's rate limits: order kept, the server's limit obeyed, 429 storms
+ * survived.
+ */
 class RateLimitTest {
 
-    @TempDir
-    Path workDir;
+    @TempDir Path workDir;
 
     private FakeIntercom intercom;
     private Path export;
@@ -35,7 +37,8 @@ class RateLimitTest {
 
     private MigratorProcess.Result migrate(int conversations, String config) throws Exception {
         ExportGenerator.generate("jsonl", conversations, export, 17);
-        MigratorProcess migrator = new MigratorProcess(workDir, intercom.baseUrl(), FakeIntercom.TOKEN, config);
+        MigratorProcess migrator =
+                new MigratorProcess(workDir, intercom.baseUrl(), FakeIntercom.TOKEN, config);
         return migrator.run("migrate", "--input", export.toString());
     }
 

@@ -23,8 +23,7 @@ class ReRunAndVerifyTest {
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
-    @TempDir
-    Path workDir;
+    @TempDir Path workDir;
 
     private FakeIntercom intercom;
     private MigratorProcess migrator;
@@ -51,7 +50,8 @@ class ReRunAndVerifyTest {
         for (int i = 0; i < 20; i++) {
             JsonNode conversation = MAPPER.readTree(lines.get(i));
             if (i == 5) {
-                // An earlier message than the one the conversation was opened with: sent as a reply, the opening kept.
+                // An earlier message than the one the conversation was opened with: sent as a
+                // reply, the opening kept.
                 ObjectNode earlier = ((ArrayNode) conversation.path("messages")).insertObject(0);
                 earlier.put("id", "earlier-5");
                 earlier.putObject("author").put("type", "contact");
@@ -81,28 +81,54 @@ class ReRunAndVerifyTest {
 
         assertThat(again.exitCode()).as(again.all()).isZero();
         assertThat(intercom.requests("POST /conversations") - conversationsBefore).isEqualTo(2);
-        int newConversationReplies = lines.subList(20, 22).stream()
-                .mapToInt(l -> MAPPER.readTree(l).path("messages").size() - 1).sum();
+        int newConversationReplies =
+                lines.subList(20, 22).stream()
+                        .mapToInt(l -> MAPPER.readTree(l).path("messages").size() - 1)
+                        .sum();
         assertThat(intercom.requests("POST /conversations/{id}/reply") - repliesBefore)
                 .isEqualTo(3 + 1 + newConversationReplies);
         assertThat(intercom.conversations()).hasSize(22);
-        assertThat(intercom.conversations()).filteredOn(c -> c.parts().stream()
-                        .anyMatch(p -> "Before all that, a question".equals(p.body())))
+        assertThat(intercom.conversations())
+                .filteredOn(
+                        c ->
+                                c.parts().stream()
+                                        .anyMatch(
+                                                p ->
+                                                        "Before all that, a question"
+                                                                .equals(p.body())))
                 .singleElement()
-                .satisfies(c -> assertThat(c.parts()).extracting(FakeIntercom.Part::body).doesNotContain(c.body()));
+                .satisfies(
+                        c ->
+                                assertThat(c.parts())
+                                        .extracting(FakeIntercom.Part::body)
+                                        .doesNotContain(c.body()));
         for (int i = 0; i < 3; i++) {
             String body = "One more question, " + i;
-            assertThat(intercom.conversations()).filteredOn(c -> c.parts().stream().anyMatch(p -> body.equals(p.body())))
+            assertThat(intercom.conversations())
+                    .filteredOn(c -> c.parts().stream().anyMatch(p -> body.equals(p.body())))
                     .singleElement()
-                    .satisfies(c -> assertThat(c.parts().stream().filter(p -> !p.partType().equals("close"))
-                            .reduce((a, b) -> b).orElseThrow().body()).isEqualTo(body));
+                    .satisfies(
+                            c ->
+                                    assertThat(
+                                                    c.parts().stream()
+                                                            .filter(
+                                                                    p ->
+                                                                            !p.partType()
+                                                                                    .equals(
+                                                                                            "close"))
+                                                            .reduce((a, b) -> b)
+                                                            .orElseThrow()
+                                                            .body())
+                                            .isEqualTo(body));
         }
 
         int before = intercom.requestCount();
         MigratorProcess.Result finished = migrator.run("migrate", "--input", second.toString());
         assertThat(finished.exitCode()).isZero();
         assertThat(finished.out()).contains("already migrated");
-        assertThat(intercom.requestCount() - before).as("only the preflight's GET /me and GET /admins").isEqualTo(2);
+        assertThat(intercom.requestCount() - before)
+                .as("only the preflight's GET /me and GET /admins")
+                .isEqualTo(2);
     }
 
     @Test
@@ -116,8 +142,12 @@ class ReRunAndVerifyTest {
         assertThat(clean.exitCode()).as(clean.all()).isZero();
         assertThat(clean.out()).contains("Checked 30 conversations", "0 difference(s)");
 
-        Conversation damaged = intercom.conversations().stream().filter(c -> !c.parts().isEmpty())
-                .filter(c -> c.parts().get(0).partType().equals("comment")).findFirst().orElseThrow();
+        Conversation damaged =
+                intercom.conversations().stream()
+                        .filter(c -> !c.parts().isEmpty())
+                        .filter(c -> c.parts().get(0).partType().equals("comment"))
+                        .findFirst()
+                        .orElseThrow();
         intercom.removePart(damaged.id(), 0);
 
         MigratorProcess.Result found = migrator.run("verify");
@@ -135,11 +165,13 @@ class ReRunAndVerifyTest {
         ExportGenerator.generate("jsonl", 5, export, 2);
         assertThat(migrator.run("migrate", "--input", export.toString()).exitCode()).isZero();
 
-        intercom.revokeTokenAfterRequests(1); // GET /me passes; the conversations' checks are refused
+        intercom.revokeTokenAfterRequests(
+                1); // GET /me passes; the conversations' checks are refused
         MigratorProcess.Result refused = migrator.run("verify");
 
         assertThat(refused.exitCode()).as(refused.all()).isEqualTo(2);
-        assertThat(refused.err()).contains("error: Intercom refused the access token")
+        assertThat(refused.err())
+                .contains("error: Intercom refused the access token")
                 .doesNotContain("CompletionException", "\tat ");
 
         intercom.restoreToken();
@@ -147,7 +179,8 @@ class ReRunAndVerifyTest {
         MigratorProcess.Result down = migrator.run("verify");
 
         assertThat(down.exitCode()).as(down.all()).isEqualTo(1);
-        assertThat(down.err()).contains("error: Intercom did not answer", "Run the same command again")
+        assertThat(down.err())
+                .contains("error: Intercom did not answer", "Run the same command again")
                 .doesNotContain("CompletionException", "\tat ");
     }
 }

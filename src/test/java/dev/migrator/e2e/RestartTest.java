@@ -21,8 +21,7 @@ class RestartTest {
 
     private static final int CONVERSATIONS = 60;
 
-    @TempDir
-    Path workDir;
+    @TempDir Path workDir;
 
     private FakeIntercom intercom;
     private Path export;
@@ -43,15 +42,24 @@ class RestartTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"H2", "PostgreSQL"})
     void resumesAfterIntercomWentDownMidRun(String jobRepository) throws Exception {
-        try (LocalPostgres postgres = jobRepository.equals("PostgreSQL") ? LocalPostgres.createDatabase("migrator_restart") : null) {
-            MigratorProcess migrator = new MigratorProcess(workDir, intercom.baseUrl(), FakeIntercom.TOKEN,
-                    postgres == null ? "" : postgres.config());
+        try (LocalPostgres postgres =
+                jobRepository.equals("PostgreSQL")
+                        ? LocalPostgres.createDatabase("migrator_restart")
+                        : null) {
+            MigratorProcess migrator =
+                    new MigratorProcess(
+                            workDir,
+                            intercom.baseUrl(),
+                            FakeIntercom.TOKEN,
+                            postgres == null ? "" : postgres.config());
             intercom.goDownAfterRequests(150);
 
             MigratorProcess.Result failed = migrator.run("migrate", "--input", export.toString());
 
             assertThat(failed.exitCode()).as(failed.all()).isEqualTo(1);
-            assertThat(failed.err()).contains("run the same command again").contains("migrate --input");
+            assertThat(failed.err())
+                    .contains("run the same command again")
+                    .contains("migrate --input");
             assertThat(intercom.conversations().size()).isBetween(1, CONVERSATIONS - 1);
 
             intercom.comeBack();
@@ -65,7 +73,8 @@ class RestartTest {
 
     @Test
     void statusSaysWhyARunFailedAndHowToResumeItAndResumeFinishesIt() throws Exception {
-        MigratorProcess migrator = new MigratorProcess(workDir, intercom.baseUrl(), FakeIntercom.TOKEN, "");
+        MigratorProcess migrator =
+                new MigratorProcess(workDir, intercom.baseUrl(), FakeIntercom.TOKEN, "");
         intercom.goDownAfterRequests(150);
         MigratorProcess.Result failed = migrator.run("migrate", "--input", export.toString());
         assertThat(failed.exitCode()).as(failed.all()).isEqualTo(1);
@@ -73,11 +82,25 @@ class RestartTest {
         MigratorProcess.Result status = migrator.run("status");
 
         assertThat(status.exitCode()).as(status.all()).isZero();
-        assertThat(status.out()).containsPattern("run 1 +FAILED +workspace " + intercom.appId() + " +" + export.toAbsolutePath())
+        assertThat(status.out())
+                .containsPattern(
+                        "run 1 +FAILED +workspace "
+                                + intercom.appId()
+                                + " +"
+                                + export.toAbsolutePath())
                 .containsPattern("read \\d+, migrated \\d+, rejected 0")
-                .contains("last error: " + failed.err().lines().filter(l -> l.startsWith("The run failed: ")).findFirst()
-                        .orElseThrow().substring("The run failed: ".length()).replaceFirst("\\.$", ""))
-                .contains("to resume:  java -jar target/conversation-migrator.jar migrate --input " + export)
+                .contains(
+                        "last error: "
+                                + failed.err()
+                                        .lines()
+                                        .filter(l -> l.startsWith("The run failed: "))
+                                        .findFirst()
+                                        .orElseThrow()
+                                        .substring("The run failed: ".length())
+                                        .replaceFirst("\\.$", ""))
+                .contains(
+                        "to resume:  java -jar target/conversation-migrator.jar migrate --input "
+                                + export)
                 .contains("resume --state-dir " + migrator.stateDir().toAbsolutePath());
         assertThat(status.all()).doesNotContain("\tat ");
 
@@ -87,12 +110,15 @@ class RestartTest {
         assertThat(resumed.exitCode()).as(resumed.all()).isZero();
         assertThat(resumed.out()).contains("Resuming run 1");
         ExactlyOnce.assertMigrated(intercom, export);
-        assertThat(migrator.run("status").out()).containsPattern("run 1 +COMPLETED").doesNotContain("last error");
+        assertThat(migrator.run("status").out())
+                .containsPattern("run 1 +COMPLETED")
+                .doesNotContain("last error");
     }
 
     @Test
     void neverResendsACreateWhoseAnswerWasLostWithoutCheckingFirst() throws Exception {
-        MigratorProcess migrator = new MigratorProcess(workDir, intercom.baseUrl(), FakeIntercom.TOKEN, "");
+        MigratorProcess migrator =
+                new MigratorProcess(workDir, intercom.baseUrl(), FakeIntercom.TOKEN, "");
         intercom.seed(11).lostResponseRate(0.15).connectionResetRate(0.05).serverErrorRate(0.05);
 
         MigratorProcess.Result result = migrator.run("migrate", "--input", export.toString());

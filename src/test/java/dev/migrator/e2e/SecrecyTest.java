@@ -19,16 +19,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The access token, after a real migration, a refused token and a run that stopped with an
- * error: in no console line, no log line, no table of the job repository and no report. And
- * the state directory, whose rejects hold customer data, is its owner's only.
+ * The access token, after a real migration, a refused token and a run that stopped with an error:
+ * in no console line, no log line, no table of the job repository and no report. And the state
+ * directory, whose rejects hold customer data, is its owner's only.
  */
 class SecrecyTest {
 
     private static final String TOKEN = "dG9rOjE2ZGQ0-secret-token-that-must-never-leak";
 
-    @TempDir
-    Path workDir;
+    @TempDir Path workDir;
 
     @Test
     void theTokenIsWrittenNowhere() throws Exception {
@@ -36,7 +35,8 @@ class SecrecyTest {
         try (FakeIntercom intercom = FakeIntercom.start(TOKEN)) {
             Agents.addTo(intercom);
             MigratorProcess migrator = new MigratorProcess(workDir, intercom.baseUrl(), TOKEN, "");
-            MigratorProcess.Result migrated = migrator.run("migrate", "--input", "samples/conversations.json");
+            MigratorProcess.Result migrated =
+                    migrator.run("migrate", "--input", "samples/conversations.json");
             assertThat(migrated.exitCode()).as(migrated.all()).isEqualTo(3);
             console.append(migrated.all());
 
@@ -51,15 +51,29 @@ class SecrecyTest {
             for (String command : List.of("status", "report", "verify")) {
                 console.append(migrator.run(command).all());
             }
-            MigratorProcess refused = new MigratorProcess(Files.createDirectories(workDir.resolve("other")), intercom.baseUrl(), TOKEN + "-revoked", "");
+            MigratorProcess refused =
+                    new MigratorProcess(
+                            Files.createDirectories(workDir.resolve("other")),
+                            intercom.baseUrl(),
+                            TOKEN + "-revoked",
+                            "");
             console.append(refused.run("migrate", "--input", "samples/conversations.json").all());
             assertThat(console).doesNotContain(TOKEN);
 
             for (Path stateDir : List.of(migrator.stateDir(), refused.stateDir())) {
-                assertThat(textFilesIn(stateDir)).as("log, summaries, rejects and requests").isNotEmpty()
-                        .allSatisfy(file -> assertThat(Files.readString(file, StandardCharsets.ISO_8859_1))
-                                .as(file.toString()).doesNotContain(TOKEN));
-                assertThat(databaseScript(stateDir)).as("every table of the job repository").doesNotContain(TOKEN);
+                assertThat(textFilesIn(stateDir))
+                        .as("log, summaries, rejects and requests")
+                        .isNotEmpty()
+                        .allSatisfy(
+                                file ->
+                                        assertThat(
+                                                        Files.readString(
+                                                                file, StandardCharsets.ISO_8859_1))
+                                                .as(file.toString())
+                                                .doesNotContain(TOKEN));
+                assertThat(databaseScript(stateDir))
+                        .as("every table of the job repository")
+                        .doesNotContain(TOKEN);
             }
         }
     }
@@ -68,15 +82,21 @@ class SecrecyTest {
     void theStateDirectoryIsReadableByItsOwnerOnly() throws Exception {
         MigratorProcess migrator = new MigratorProcess(workDir, "http://127.0.0.1:9", null, "");
 
-        MigratorProcess.Result result = migrator.run("migrate", "--input", "samples/conversations.json", "--dry-run");
+        MigratorProcess.Result result =
+                migrator.run("migrate", "--input", "samples/conversations.json", "--dry-run");
 
         assertThat(result.exitCode()).as(result.all()).isEqualTo(3);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(migrator.stateDir()))).isEqualTo("rwx------");
+        assertThat(
+                        PosixFilePermissions.toString(
+                                Files.getPosixFilePermissions(migrator.stateDir())))
+                .isEqualTo("rwx------");
     }
 
     private static List<Path> textFilesIn(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().endsWith(".db")).toList();
+            return files.filter(Files::isRegularFile)
+                    .filter(f -> !f.getFileName().toString().endsWith(".db"))
+                    .toList();
         }
     }
 
@@ -87,7 +107,9 @@ class SecrecyTest {
             return "";
         }
         StringBuilder script = new StringBuilder();
-        try (Connection connection = DriverManager.getConnection("jdbc:h2:file:" + database.toAbsolutePath(), "sa", "");
+        try (Connection connection =
+                        DriverManager.getConnection(
+                                "jdbc:h2:file:" + database.toAbsolutePath(), "sa", "");
                 Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("SCRIPT")) {
             while (rows.next()) {

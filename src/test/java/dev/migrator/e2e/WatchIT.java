@@ -17,14 +17,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Scheduled imports with the packaged jar: {@code watch} takes three exports dropped into its
- * inbox one after the other, two of them overlapping, migrates each once and files it under
- * done/; a file it cannot read goes to failed/ with its reason; SIGTERM stops it.
+ * Scheduled imports with the packaged jar: {@code watch} takes three exports dropped into its inbox
+ * one after the other, two of them overlapping, migrates each once and files it under done/; a file
+ * it cannot read goes to failed/ with its reason; SIGTERM stops it.
  */
 class WatchIT {
 
-    @TempDir
-    Path workDir;
+    @TempDir Path workDir;
 
     @Test
     void everyConversationOfThreeOverlappingExportsExistsOnce() throws Exception {
@@ -32,7 +31,7 @@ class WatchIT {
         ExportGenerator.generate("jsonl", 40, all, 13);
         List<String> lines = Files.readAllLines(all);
         Path first = write("monday.jsonl", lines.subList(0, 20));
-        Path second = write("tuesday.jsonl", lines.subList(10, 30));   // overlaps monday's last ten
+        Path second = write("tuesday.jsonl", lines.subList(10, 30)); // overlaps monday's last ten
         Path third = write("wednesday.jsonl", lines.subList(30, 40));
         Path broken = workDir.resolve("notes.txt");
         Files.writeString(broken, "not an export\n");
@@ -43,31 +42,58 @@ class WatchIT {
             Path config = workDir.resolve("config.yml");
             Files.writeString(config, "intercom:\n  base-url: " + intercom.baseUrl() + "\n");
             Path output = workDir.resolve("watch.log");
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar", Path.of("target/conversation-migrator.jar").toAbsolutePath().toString(),
-                    "watch", "--inbox", inbox.toString(), "--every", "1s", "--config", config.toString(),
-                    "--state-dir", workDir.resolve("state").toString()));
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+            List<String> command =
+                    new ArrayList<>(
+                            List.of(
+                                    Path.of(System.getProperty("java.home"), "bin", "java")
+                                            .toString(),
+                                    "-jar",
+                                    Path.of("target/conversation-migrator.jar")
+                                            .toAbsolutePath()
+                                            .toString(),
+                                    "watch",
+                                    "--inbox",
+                                    inbox.toString(),
+                                    "--every",
+                                    "1s",
+                                    "--config",
+                                    config.toString(),
+                                    "--state-dir",
+                                    workDir.resolve("state").toString()));
+            ProcessBuilder builder =
+                    new ProcessBuilder(command)
+                            .redirectErrorStream(true)
+                            .redirectOutput(output.toFile());
             builder.environment().put("INTERCOM_ACCESS_TOKEN", FakeIntercom.TOKEN);
             Process watcher = builder.start();
             try {
                 for (Path export : List.of(first, second, third, broken)) {
-                    Files.move(export, inbox.resolve(export.getFileName()), StandardCopyOption.ATOMIC_MOVE);
-                    Path filed = inbox.resolve(export == broken ? "failed" : "done").resolve(export.getFileName());
+                    Files.move(
+                            export,
+                            inbox.resolve(export.getFileName()),
+                            StandardCopyOption.ATOMIC_MOVE);
+                    Path filed =
+                            inbox.resolve(export == broken ? "failed" : "done")
+                                    .resolve(export.getFileName());
                     awaitUntil(() -> Files.exists(filed), watcher, output);
                 }
             } finally {
                 watcher.destroy(); // SIGTERM
-                assertThat(watcher.waitFor(1, TimeUnit.MINUTES)).as("the watcher stops on SIGTERM").isTrue();
+                assertThat(watcher.waitFor(1, TimeUnit.MINUTES))
+                        .as("the watcher stops on SIGTERM")
+                        .isTrue();
             }
 
             String log = Files.readString(output, StandardCharsets.UTF_8);
             assertThat(watcher.exitValue()).as(log).isZero();
             assertThat(log).contains("Stopped watching").doesNotContain("Exception");
             ExactlyOnce.assertMigrated(intercom, all);
-            assertThat(Files.readString(inbox.resolve("failed/notes.txt.reason.txt"))).contains("cannot tell its format");
+            assertThat(Files.readString(inbox.resolve("failed/notes.txt.reason.txt")))
+                    .contains("cannot tell its format");
             try (var left = Files.list(inbox)) {
-                assertThat(left.filter(Files::isRegularFile)).as("nothing left in the inbox").isEmpty();
+                assertThat(left.filter(Files::isRegularFile))
+                        .as("nothing left in the inbox")
+                        .isEmpty();
             }
         }
     }
@@ -76,12 +102,17 @@ class WatchIT {
         return Files.write(workDir.resolve(name), lines);
     }
 
-    /** Polls for what the watcher does, failing with its output if it exits or takes more than two minutes. */
-    private static void awaitUntil(BooleanSupplier condition, Process watcher, Path output) throws Exception {
+    /**
+     * Polls for what the watcher does, failing with its output if it exits or takes more than two
+     * minutes.
+     */
+    private static void awaitUntil(BooleanSupplier condition, Process watcher, Path output)
+            throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (!condition.getAsBoolean()) {
             if (!watcher.isAlive() || System.nanoTime() > deadline) {
-                throw new AssertionError("the watcher did not file the export:\n" + Files.readString(output));
+                throw new AssertionError(
+                        "the watcher did not file the export:\n" + Files.readString(output));
             }
             watcher.waitFor(100, TimeUnit.MILLISECONDS);
         }

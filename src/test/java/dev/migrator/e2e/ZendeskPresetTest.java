@@ -34,8 +34,7 @@ class ZendeskPresetTest {
     private static final Pattern HTML_TAG = Pattern.compile("<\\s*/?\\s*[a-zA-Z][^>]*>");
     private static final Set<String> REJECTED = Set.of("105", "107");
 
-    @TempDir
-    Path workDir;
+    @TempDir Path workDir;
 
     private FakeIntercom intercom;
     private Map<String, String> adminIds;
@@ -47,8 +46,12 @@ class ZendeskPresetTest {
         intercom = FakeIntercom.start();
         adminIds = Agents.addTo(intercom);
         defaultAdminId = intercom.addAdmin("migration@acme.example", "Migration");
-        migrator = new MigratorProcess(workDir, intercom.baseUrl(), FakeIntercom.TOKEN,
-                "  default-admin-id: \"" + defaultAdminId + "\"");
+        migrator =
+                new MigratorProcess(
+                        workDir,
+                        intercom.baseUrl(),
+                        FakeIntercom.TOKEN,
+                        "  default-admin-id: \"" + defaultAdminId + "\"");
     }
 
     @AfterEach
@@ -58,8 +61,15 @@ class ZendeskPresetTest {
 
     @Test
     void migratesEveryGoodTicketWithEveryCommentAndExplainsTheRejects() throws IOException {
-        MigratorProcess.Result result = migrator.run("migrate", "--input", TICKETS.toString(), "--format", "zendesk",
-                "--users", USERS.toString());
+        MigratorProcess.Result result =
+                migrator.run(
+                        "migrate",
+                        "--input",
+                        TICKETS.toString(),
+                        "--format",
+                        "zendesk",
+                        "--users",
+                        USERS.toString());
 
         assertThat(result.exitCode()).as(result.all()).isEqualTo(3);
         Map<String, JsonNode> users = new HashMap<>();
@@ -67,7 +77,8 @@ class ZendeskPresetTest {
             JsonNode bare = user.has("user") ? user.get("user") : user;
             users.put(bare.path("id").asString(), bare);
         }
-        List<JsonNode> tickets = lines(TICKETS).stream().map(t -> t.has("ticket") ? t.get("ticket") : t).toList();
+        List<JsonNode> tickets =
+                lines(TICKETS).stream().map(t -> t.has("ticket") ? t.get("ticket") : t).toList();
         for (JsonNode ticket : tickets) {
             if (!REJECTED.contains(ticket.path("id").asString())) {
                 checkTicket(ticket, users);
@@ -77,17 +88,30 @@ class ZendeskPresetTest {
         assertThat(intercom.notifications()).as("customer notifications").isZero();
 
         List<JsonNode> rejects = lines(migrator.runDir(1).resolve("rejects.jsonl"));
-        assertThat(rejects).extracting(r -> r.path("source_id").asString()).containsExactly("105", "107");
+        assertThat(rejects)
+                .extracting(r -> r.path("source_id").asString())
+                .containsExactly("105", "107");
         assertThat(rejects.get(0).path("file").asString()).endsWith("tickets.jsonl");
         assertThat(rejects.get(0).path("line").asLong()).isEqualTo(5);
         assertThat(rejects.get(0).path("reason").asString())
-                .isEqualTo("ticket 105: requester 9004 has neither an email nor an external_id in the users file");
+                .isEqualTo(
+                        "ticket 105: requester 9004 has neither an email nor an external_id in the"
+                                + " users file");
         assertThat(rejects.get(1).path("line").asLong()).isEqualTo(7);
         assertThat(rejects.get(1).path("reason").asString())
-                .isEqualTo("ticket 107: requester 9999 is not in the users file " + USERS.toAbsolutePath());
+                .isEqualTo(
+                        "ticket 107: requester 9999 is not in the users file "
+                                + USERS.toAbsolutePath());
 
-        MigratorProcess.Result again = migrator.run("migrate", "--input", TICKETS.toString(), "--format", "zendesk",
-                "--users", USERS.toString());
+        MigratorProcess.Result again =
+                migrator.run(
+                        "migrate",
+                        "--input",
+                        TICKETS.toString(),
+                        "--format",
+                        "zendesk",
+                        "--users",
+                        USERS.toString());
         assertThat(again.exitCode()).as(again.all()).isZero();
         assertThat(again.out()).contains("already migrated");
         assertThat(intercom.conversations()).hasSize(tickets.size() - REJECTED.size());
@@ -95,51 +119,82 @@ class ZendeskPresetTest {
 
     @Test
     void readsTheAgentStartedAndCarbonCopiedTicketsByTheDocumentedRules() {
-        MigratorProcess.Result result = migrator.run("migrate", "--input", TICKETS.toString(), "--users", USERS.toString());
+        MigratorProcess.Result result =
+                migrator.run("migrate", "--input", TICKETS.toString(), "--users", USERS.toString());
         assertThat(result.exitCode()).as(result.all()).isEqualTo(3);
         assertThat(result.out()).contains("Detected format zendesk");
 
         Conversation outbound = conversationOpenedAt("2021-09-01T14:00:00Z");
-        assertThat(outbound.body()).isEqualTo("Conversation started by Carol Diaz (carol@acme.example).");
-        assertThat(outbound.parts().get(0).authorId()).isEqualTo(adminIds.get("carol@acme.example"));
-        assertThat(outbound.parts().get(0).body()).contains("Your order #A-5521 has shipped & should arrive by Friday");
+        assertThat(outbound.body())
+                .isEqualTo("Conversation started by Carol Diaz (carol@acme.example).");
+        assertThat(outbound.parts().get(0).authorId())
+                .isEqualTo(adminIds.get("carol@acme.example"));
+        assertThat(outbound.parts().get(0).body())
+                .contains("Your order #A-5521 has shipped & should arrive by Friday");
 
         Conversation withCc = conversationOpenedAt("2021-11-08T09:00:00Z");
         Part ccPublic = withCc.parts().get(0);
         assertThat(ccPublic.authorType()).isEqualTo("user");
         assertThat(ccPublic.partType()).isEqualTo("comment");
-        assertThat(ccPublic.body()).startsWith("From Dave Lin (dave.lin@example.com):")
+        assertThat(ccPublic.body())
+                .startsWith("From Dave Lin (dave.lin@example.com):")
                 .contains("12 Harbour St, Leith <\u200BEH6 6LQ>");
         Part ccPrivate = withCc.parts().get(1);
         assertThat(ccPrivate.partType()).isEqualTo("note");
         assertThat(ccPrivate.authorId()).isEqualTo(defaultAdminId);
-        assertThat(ccPrivate.body()).startsWith("Private comment from Dave Lin (dave.lin@example.com):")
+        assertThat(ccPrivate.body())
+                .startsWith("Private comment from Dave Lin (dave.lin@example.com):")
                 .contains("please also fix last month's invoice");
     }
 
     private void checkTicket(JsonNode ticket, Map<String, JsonNode> users) {
         String id = ticket.path("id").asString();
         JsonNode requester = users.get(ticket.path("requester_id").asString());
-        FakeIntercom.Contact contact = intercom.contacts().stream()
-                .filter(c -> requester.path("email").asString().equals(c.email())).findFirst().orElseThrow();
-        assertThat(contact.name()).as("ticket %s contact name", id).isEqualTo(requester.path("name").asString());
-        assertThat(contact.externalId()).as("ticket %s contact external id", id)
-                .isEqualTo(requester.path("external_id").isNull() ? null : requester.path("external_id").asString());
+        FakeIntercom.Contact contact =
+                intercom.contacts().stream()
+                        .filter(c -> requester.path("email").asString().equals(c.email()))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(contact.name())
+                .as("ticket %s contact name", id)
+                .isEqualTo(requester.path("name").asString());
+        assertThat(contact.externalId())
+                .as("ticket %s contact external id", id)
+                .isEqualTo(
+                        requester.path("external_id").isNull()
+                                ? null
+                                : requester.path("external_id").asString());
 
         List<JsonNode> comments = new ArrayList<>();
         ticket.path("comments").forEach(comments::add);
-        boolean startedByRequester = comments.get(0).path("author_id").asString().equals(requester.path("id").asString());
-        List<Conversation> found = intercom.conversationsOf(contact.id()).stream()
-                .filter(c -> c.createdAt().equals(Instant.parse(comments.get(0).path("created_at").asString()))).toList();
+        boolean startedByRequester =
+                comments.get(0)
+                        .path("author_id")
+                        .asString()
+                        .equals(requester.path("id").asString());
+        List<Conversation> found =
+                intercom.conversationsOf(contact.id()).stream()
+                        .filter(
+                                c ->
+                                        c.createdAt()
+                                                .equals(
+                                                        Instant.parse(
+                                                                comments.get(0)
+                                                                        .path("created_at")
+                                                                        .asString())))
+                        .toList();
         assertThat(found).as("ticket %s created exactly once", id).hasSize(1);
         Conversation conversation = found.get(0);
         assertThat(conversation.subject()).isEqualTo(ticket.path("subject").asString());
-        List<JsonNode> replies = startedByRequester ? comments.subList(1, comments.size()) : comments;
+        List<JsonNode> replies =
+                startedByRequester ? comments.subList(1, comments.size()) : comments;
         if (startedByRequester) {
-            assertThat(conversation.attachments()).as("ticket %s opening attachments", id)
+            assertThat(conversation.attachments())
+                    .as("ticket %s opening attachments", id)
                     .containsExactlyElementsOf(attachmentUrls(comments.get(0)));
         }
-        List<Part> parts = conversation.parts().stream().filter(p -> !p.partType().equals("close")).toList();
+        List<Part> parts =
+                conversation.parts().stream().filter(p -> !p.partType().equals("close")).toList();
         assertThat(parts).as("ticket %s parts", id).hasSize(replies.size());
         for (int i = 0; i < replies.size(); i++) {
             JsonNode comment = replies.get(i);
@@ -148,33 +203,58 @@ class ZendeskPresetTest {
             JsonNode author = users.get(comment.path("author_id").asString());
             boolean agent = Set.of("agent", "admin").contains(author.path("role").asString());
             boolean isPublic = comment.path("public").asBoolean(true);
-            assertThat(part.createdAt()).as(label + " created_at").isEqualTo(Instant.parse(comment.path("created_at").asString()));
-            assertThat(part.partType()).as(label + " kind").isEqualTo(isPublic ? "comment" : "note");
+            assertThat(part.createdAt())
+                    .as(label + " created_at")
+                    .isEqualTo(Instant.parse(comment.path("created_at").asString()));
+            assertThat(part.partType())
+                    .as(label + " kind")
+                    .isEqualTo(isPublic ? "comment" : "note");
             if (agent) {
-                assertThat(part.authorId()).as(label + " author").isEqualTo(adminIds.get(author.path("email").asString()));
+                assertThat(part.authorId())
+                        .as(label + " author")
+                        .isEqualTo(adminIds.get(author.path("email").asString()));
             } else {
-                assertThat(part.authorType()).as(label + " author").isEqualTo(isPublic ? "user" : "admin");
+                assertThat(part.authorType())
+                        .as(label + " author")
+                        .isEqualTo(isPublic ? "user" : "admin");
             }
-            assertThat(part.body()).as(label + " body").doesNotContainPattern(HTML_TAG).isNotBlank();
-            assertThat(part.attachments()).as(label + " attachments").containsExactlyElementsOf(attachmentUrls(comment));
-            assertThat(part.skipNotifications()).as(label + " notifies nobody").isNotEqualTo(Boolean.FALSE);
+            assertThat(part.body())
+                    .as(label + " body")
+                    .doesNotContainPattern(HTML_TAG)
+                    .isNotBlank();
+            assertThat(part.attachments())
+                    .as(label + " attachments")
+                    .containsExactlyElementsOf(attachmentUrls(comment));
+            assertThat(part.skipNotifications())
+                    .as(label + " notifies nobody")
+                    .isNotEqualTo(Boolean.FALSE);
         }
         boolean closed = Set.of("solved", "closed").contains(ticket.path("status").asString());
         assertThat(conversation.isOpen()).as("ticket %s open", id).isEqualTo(!closed);
-        assertThat(conversation.tags()).as("ticket %s tags", id)
-                .containsExactlyInAnyOrderElementsOf(ticket.path("tags").valueStream().map(JsonNode::asString).toList());
+        assertThat(conversation.tags())
+                .as("ticket %s tags", id)
+                .containsExactlyInAnyOrderElementsOf(
+                        ticket.path("tags").valueStream().map(JsonNode::asString).toList());
     }
 
     private Conversation conversationOpenedAt(String time) {
-        return intercom.conversations().stream().filter(c -> c.createdAt().equals(Instant.parse(time)))
-                .findFirst().orElseThrow();
+        return intercom.conversations().stream()
+                .filter(c -> c.createdAt().equals(Instant.parse(time)))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static List<String> attachmentUrls(JsonNode comment) {
-        return comment.path("attachments").valueStream().map(a -> a.path("content_url").asString()).toList();
+        return comment.path("attachments")
+                .valueStream()
+                .map(a -> a.path("content_url").asString())
+                .toList();
     }
 
     private static List<JsonNode> lines(Path file) throws IOException {
-        return Files.readAllLines(file).stream().filter(l -> !l.isBlank()).map(MAPPER::readTree).toList();
+        return Files.readAllLines(file).stream()
+                .filter(l -> !l.isBlank())
+                .map(MAPPER::readTree)
+                .toList();
     }
 }

@@ -15,14 +15,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the governor decides, read from {@link RateGovernor#millisUntilAdmitted()} under a clock
- * the test moves: no test waits. A wait may carry up to {@code MAX_JITTER_MILLIS} of random
- * spread, so a held call is checked to wait at least until the reset and at most that much more.
+ * What the governor decides, read from {@link RateGovernor#millisUntilAdmitted()} under a clock the
+ * test moves: no test waits. A wait may carry up to {@code MAX_JITTER_MILLIS} of random spread, so
+ * a held call is checked to wait at least until the reset and at most that much more.
  */
 class RateGovernorTest {
 
     /** 600 a minute: 100 per 10-second window, more than any test here asks for. */
     private static final int REQUESTS_PER_MINUTE = 600;
+
     private static final Instant START = Instant.parse("2024-05-01T12:00:07Z");
 
     private final ManualClock clock = new ManualClock(START);
@@ -145,14 +146,16 @@ class RateGovernorTest {
     @Test
     void aTooManyRequestsAnswerNeverPausesLongerThanAWindow() throws InterruptedException {
         admit();
-        // A server clock far ahead of ours; room left, so that only the 429's own pause is measured.
+        // A server clock far ahead of ours; room left, so that only the 429's own pause is
+        // measured.
         releaseWith(rateLimit(100, 60, resetIn(60)), 429);
 
         assertHeldUntil(clock.millis() + WINDOW.toMillis());
     }
 
     @Test
-    void aTooManyRequestsAnswerFromAServerClockAheadHoldsNoLongerThanAWindow() throws InterruptedException {
+    void aTooManyRequestsAnswerFromAServerClockAheadHoldsNoLongerThanAWindow()
+            throws InterruptedException {
         admit();
         releaseWith(rateLimit(100, 0, resetIn(60)), 429); // as Intercom sends a 429: no room left
 
@@ -177,7 +180,8 @@ class RateGovernorTest {
      */
     private void assertHeldUntil(long heldUntil) {
         long now = clock.millis();
-        assertThat(governor.millisUntilAdmitted()).isBetween(heldUntil - now, heldUntil - now + MAX_JITTER_MILLIS - 1);
+        assertThat(governor.millisUntilAdmitted())
+                .isBetween(heldUntil - now, heldUntil - now + MAX_JITTER_MILLIS - 1);
 
         clock.set(Instant.ofEpochMilli(heldUntil - 1));
         assertThat(governor.millisUntilAdmitted()).as("one millisecond before").isGreaterThan(0);
@@ -186,7 +190,10 @@ class RateGovernorTest {
         assertThat(governor.millisUntilAdmitted()).isZero();
     }
 
-    /** Acquires only what is admitted at once: under a clock that stands still, a held acquire would never return. */
+    /**
+     * Acquires only what is admitted at once: under a clock that stands still, a held acquire would
+     * never return.
+     */
     private void admit() throws InterruptedException {
         assertThat(governor.millisUntilAdmitted()).as("admitted at once").isZero();
         governor.acquire();

@@ -68,19 +68,24 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The migration job step by step, in the style of spring-batch-samples' functional tests: the
  * application's own Spring context (no CLI command run at startup), its H2 job repository in a
- * temporary state directory, and FakeIntercom on 127.0.0.1. Each test builds the job as a run
- * does ({@link MigrationJobFactory#migrationJob} with the preflight's admin directory and
- * {@link MigrationParameters#of} parameters) and hands it to {@link JobOperatorTestUtils}.
+ * temporary state directory, and FakeIntercom on 127.0.0.1. Each test builds the job as a run does
+ * ({@link MigrationJobFactory#migrationJob} with the preflight's admin directory and {@link
+ * MigrationParameters#of} parameters) and hands it to {@link JobOperatorTestUtils}.
  *
  * <p>The tests share one context, one fake workspace and one ledger: each writes its own export,
  * with conversation ids and contacts of its own, so each is its own run with its own conversations.
- * Faults are injected at exact points of a run by listeners added to the job's steps (no sleeps,
- * no request counting).
+ * Faults are injected at exact points of a run by listeners added to the job's steps (no sleeps, no
+ * request counting).
  */
 @SpringBatchTest
-@SpringBootTest(classes = {ConversationMigratorApplication.class, MigrationJobFunctionalTests.WithoutCommand.class},
+@SpringBootTest(
+        classes = {
+            ConversationMigratorApplication.class,
+            MigrationJobFunctionalTests.WithoutCommand.class
+        },
         webEnvironment = SpringBootTest.WebEnvironment.NONE)
-// Closed after the class, so that its H2 database is closed before the temporary state directory is deleted.
+// Closed after the class, so that its H2 database is closed before the temporary state directory is
+// deleted.
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class MigrationJobFunctionalTests {
 
@@ -90,28 +95,21 @@ class MigrationJobFunctionalTests {
     private static final Instant FIRST_OPENED = Instant.parse("2021-03-04T10:15:00Z");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    @TempDir
-    static Path stateDir;
+    @TempDir static Path stateDir;
 
     private static FakeIntercom intercom;
 
-    @Autowired
-    private JobOperatorTestUtils jobOperatorTestUtils;
+    @Autowired private JobOperatorTestUtils jobOperatorTestUtils;
 
-    @Autowired
-    private MigrationJobFactory jobs;
+    @Autowired private MigrationJobFactory jobs;
 
-    @Autowired
-    private Preflight preflight;
+    @Autowired private Preflight preflight;
 
-    @Autowired
-    private Ledger ledger;
+    @Autowired private Ledger ledger;
 
-    @Autowired
-    private CsvMappingProperties csvMapping;
+    @Autowired private CsvMappingProperties csvMapping;
 
-    @Autowired
-    private MigrationProperties migration;
+    @Autowired private MigrationProperties migration;
 
     @BeforeAll
     static void startIntercom() {
@@ -166,7 +164,8 @@ class MigrationJobFunctionalTests {
         @Bean
         static BeanFactoryPostProcessor noCommandAtStartup() {
             return beanFactory -> {
-                String[] runners = beanFactory.getBeanNamesForType(CommandRunner.class, true, false);
+                String[] runners =
+                        beanFactory.getBeanNamesForType(CommandRunner.class, true, false);
                 assertThat(runners).as("the CommandRunner bean").hasSize(1);
                 ((BeanDefinitionRegistry) beanFactory).removeBeanDefinition(runners[0]);
             };
@@ -179,13 +178,15 @@ class MigrationJobFunctionalTests {
         Run run = prepare(export);
         jobOperatorTestUtils.setJob(run.job());
 
-        JobExecution execution = jobOperatorTestUtils.startStep("migrate", run.parameters(), new ExecutionContext());
+        JobExecution execution =
+                jobOperatorTestUtils.startStep("migrate", run.parameters(), new ExecutionContext());
 
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         StepExecution migrate = Steps.of(execution, "migrate");
         assertThat(migrate.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         assertThat(migrate.getReadCount()).as("read").isEqualTo(7);
-        // The bad record is not filtered nor skipped: it goes to the writer, which records its reject.
+        // The bad record is not filtered nor skipped: it goes to the writer, which records its
+        // reject.
         assertThat(migrate.getWriteCount()).as("written").isEqualTo(7);
         assertThat(migrate.getFilterCount()).as("filtered").isZero();
         assertThat(migrate.getSkipCount()).as("skipped").isZero();
@@ -204,7 +205,8 @@ class MigrationJobFunctionalTests {
         JobExecution execution = jobOperatorTestUtils.startJob(run.parameters());
 
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-        assertThat(execution.getExitStatus().getExitCode()).isEqualTo(ExitStatus.COMPLETED.getExitCode());
+        assertThat(execution.getExitStatus().getExitCode())
+                .isEqualTo(ExitStatus.COMPLETED.getExitCode());
         assertThat(stepNames(execution)).as("steps run").containsExactly("migrate");
         StepExecution migrate = Steps.of(execution, "migrate");
         assertThat(migrate.getReadCount()).isEqualTo(6);
@@ -212,14 +214,17 @@ class MigrationJobFunctionalTests {
         // Two full chunks: the read that finds the end commits no third, empty one.
         assertThat(migrate.getCommitCount()).as("commits: ceil(6 / %d)", CHUNK_SIZE).isEqualTo(2);
         assertThat(migrate.getRollbackCount()).isZero();
-        assertThat(ledger.inDoubtCount(run.target(), execution.getJobInstanceId())).as("left in doubt").isZero();
+        assertThat(ledger.inDoubtCount(run.target(), execution.getJobInstanceId()))
+                .as("left in doubt")
+                .isZero();
         assertMigratedOnce(export);
     }
 
     @Test
     void aCreateWhoseAnswerWasLostWhileSearchLagsIsFinishedByTheSettleStepOnce() throws Exception {
         Export export = export("c", 5, -1);
-        // The contacts exist in Intercom already, so the only creates of a chunk are its conversations.
+        // The contacts exist in Intercom already, so the only creates of a chunk are its
+        // conversations.
         export.good().forEach(c -> intercom.addContact("user", c.email(), null, c.id()));
         int createsBefore = intercom.requests("POST /conversations");
         int lostBefore = intercom.faultsInjected(Fault.LOST_RESPONSE);
@@ -227,14 +232,21 @@ class MigrationJobFunctionalTests {
         // Search lags far behind: the migrate step cannot confirm a lost create and defers it.
         intercom.searchLag(Duration.ofHours(1));
         // Every create of the second chunk (conversations 4 and 5) is done, but its answer is lost.
-        aroundChunk(run.job(), "migrate", 2, () -> intercom.lostResponseRate(1.0), () -> intercom.lostResponseRate(0));
+        aroundChunk(
+                run.job(),
+                "migrate",
+                2,
+                () -> intercom.lostResponseRate(1.0),
+                () -> intercom.lostResponseRate(0));
         // By the time the settle step runs, search has caught up.
         beforeStep(run.job(), "settle", () -> intercom.searchLag(Duration.ZERO));
         jobOperatorTestUtils.setJob(run.job());
 
         JobExecution execution = jobOperatorTestUtils.startJob(run.parameters());
 
-        assertThat(intercom.faultsInjected(Fault.LOST_RESPONSE) - lostBefore).as("answers lost").isEqualTo(2);
+        assertThat(intercom.faultsInjected(Fault.LOST_RESPONSE) - lostBefore)
+                .as("answers lost")
+                .isEqualTo(2);
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         assertThat(stepNames(execution)).as("steps run").containsExactly("migrate", "settle");
         StepExecution migrate = Steps.of(execution, "migrate");
@@ -248,8 +260,11 @@ class MigrationJobFunctionalTests {
         assertThat(settle.getReadCount()).isEqualTo(5);
         assertThat(settle.getWriteCount()).isEqualTo(5);
         assertThat(settle.getCommitCount()).isEqualTo(2);
-        assertThat(ledger.inDoubtCount(run.target(), execution.getJobInstanceId())).as("left in doubt").isZero();
-        assertThat(intercom.requests("POST /conversations") - createsBefore).as("conversation creates sent")
+        assertThat(ledger.inDoubtCount(run.target(), execution.getJobInstanceId()))
+                .as("left in doubt")
+                .isZero();
+        assertThat(intercom.requests("POST /conversations") - createsBefore)
+                .as("conversation creates sent")
                 .isEqualTo(5);
         assertMigratedOnce(export);
     }
@@ -258,37 +273,49 @@ class MigrationJobFunctionalTests {
     void aRestartAfterIntercomWentDownResumesAfterTheLastCommittedChunk() throws Exception {
         Export export = export("d", 7, -1);
         Run run = prepare(export);
-        // Intercom goes down as soon as the first chunk is written, before the second one sends anything.
-        aroundChunk(run.job(), "migrate", 1, () -> { }, intercom::goDown);
+        // Intercom goes down as soon as the first chunk is written, before the second one sends
+        // anything.
+        aroundChunk(run.job(), "migrate", 1, () -> {}, intercom::goDown);
         jobOperatorTestUtils.setJob(run.job());
 
         JobExecution failed = jobOperatorTestUtils.startJob(run.parameters());
 
         assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
         // Spring Batch 6 wraps the writer's exception in a FatalStepExecutionException.
-        assertThat(failed.getAllFailureExceptions()).as("why the run failed")
-                .anyMatch(e -> Stream.iterate(e, Objects::nonNull, Throwable::getCause)
-                        .anyMatch(IntercomUnavailableException.class::isInstance));
+        assertThat(failed.getAllFailureExceptions())
+                .as("why the run failed")
+                .anyMatch(
+                        e ->
+                                Stream.iterate(e, Objects::nonNull, Throwable::getCause)
+                                        .anyMatch(IntercomUnavailableException.class::isInstance));
         assertThat(stepNames(failed)).containsExactly("migrate");
         StepExecution firstMigrate = Steps.of(failed, "migrate");
         assertThat(firstMigrate.getStatus()).isEqualTo(BatchStatus.FAILED);
-        assertThat(firstMigrate.getReadCount()).as("read, the failed chunk's included").isEqualTo(6);
+        assertThat(firstMigrate.getReadCount())
+                .as("read, the failed chunk's included")
+                .isEqualTo(6);
         assertThat(firstMigrate.getWriteCount()).as("written").isEqualTo(3);
         assertThat(firstMigrate.getCommitCount()).as("commits").isEqualTo(1);
         assertThat(firstMigrate.getRollbackCount()).as("rollbacks").isEqualTo(1);
-        assertThat(conversationsOf(export)).as("conversations in Intercom after the failure").hasSize(3);
+        assertThat(conversationsOf(export))
+                .as("conversations in Intercom after the failure")
+                .hasSize(3);
 
         intercom.comeBack();
         // A new run of the same inputs builds its job again, as the runner does.
         jobOperatorTestUtils.setJob(jobs.migrationJob(run.admins()));
         JobExecution resumed = jobOperatorTestUtils.startJob(run.parameters());
 
-        assertThat(resumed.getJobInstanceId()).as("the same run").isEqualTo(failed.getJobInstanceId());
+        assertThat(resumed.getJobInstanceId())
+                .as("the same run")
+                .isEqualTo(failed.getJobInstanceId());
         assertThat(resumed.getId()).isNotEqualTo(failed.getId());
         assertThat(resumed.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         assertThat(stepNames(resumed)).containsExactly("migrate");
         StepExecution secondMigrate = Steps.of(resumed, "migrate");
-        assertThat(secondMigrate.getReadCount()).as("read: the records after the committed chunk").isEqualTo(4);
+        assertThat(secondMigrate.getReadCount())
+                .as("read: the records after the committed chunk")
+                .isEqualTo(4);
         assertThat(secondMigrate.getWriteCount()).isEqualTo(4);
         assertThat(secondMigrate.getCommitCount()).isEqualTo(2);
         assertThat(secondMigrate.getRollbackCount()).isZero();
@@ -297,53 +324,77 @@ class MigrationJobFunctionalTests {
 
     // ------------------------------------------------------------------ runs
 
-    /** A run as the runner prepares one: the preflight's admins and target, then the job and its parameters. */
-    private record Run(Job job, JobParameters parameters, AdminDirectory admins, String target) {
-    }
+    /**
+     * A run as the runner prepares one: the preflight's admins and target, then the job and its
+     * parameters.
+     */
+    private record Run(Job job, JobParameters parameters, AdminDirectory admins, String target) {}
 
     private Run prepare(Export export) throws Exception {
-        List<ExportFile> files = List.of(new ExportFile(export.path(), InputFormat.CONVERSATIONS.format()));
-        Preflight.Result checked = preflight.check(files,
-                new ReadContext(null, csvMapping.layout(migration.timezone())), false);
-        JobParameters parameters = MigrationParameters.of(files, List.of(Sha256.ofFile(export.path())),
-                checked.target(), null, null, "migrate --input " + export.path());
-        return new Run(jobs.migrationJob(checked.admins()), parameters, checked.admins(), checked.target());
+        List<ExportFile> files =
+                List.of(new ExportFile(export.path(), InputFormat.CONVERSATIONS.format()));
+        Preflight.Result checked =
+                preflight.check(
+                        files,
+                        new ReadContext(null, csvMapping.layout(migration.timezone())),
+                        false);
+        JobParameters parameters =
+                MigrationParameters.of(
+                        files,
+                        List.of(Sha256.ofFile(export.path())),
+                        checked.target(),
+                        null,
+                        null,
+                        "migrate --input " + export.path());
+        return new Run(
+                jobs.migrationJob(checked.admins()),
+                parameters,
+                checked.admins(),
+                checked.target());
     }
 
-    /** Runs {@code before} before the {@code n}th chunk of a step is written, {@code after} once written or failed. */
+    /**
+     * Runs {@code before} before the {@code n}th chunk of a step is written, {@code after} once
+     * written or failed.
+     */
     @SuppressWarnings("unchecked")
-    private static void aroundChunk(Job job, String stepName, int n, Runnable before, Runnable after) {
+    private static void aroundChunk(
+            Job job, String stepName, int n, Runnable before, Runnable after) {
         AtomicInteger chunks = new AtomicInteger();
-        ((ChunkOrientedStep<SourceRecord, MappedRecord>) stepOf(job, stepName)).registerItemWriteListener(
-                new ItemWriteListener<>() {
-                    @Override
-                    public void beforeWrite(Chunk<? extends MappedRecord> items) {
-                        if (chunks.incrementAndGet() == n) {
-                            before.run();
-                        }
-                    }
+        ((ChunkOrientedStep<SourceRecord, MappedRecord>) stepOf(job, stepName))
+                .registerItemWriteListener(
+                        new ItemWriteListener<>() {
+                            @Override
+                            public void beforeWrite(Chunk<? extends MappedRecord> items) {
+                                if (chunks.incrementAndGet() == n) {
+                                    before.run();
+                                }
+                            }
 
-                    @Override
-                    public void afterWrite(Chunk<? extends MappedRecord> items) {
-                        if (chunks.get() == n) {
-                            after.run();
-                        }
-                    }
+                            @Override
+                            public void afterWrite(Chunk<? extends MappedRecord> items) {
+                                if (chunks.get() == n) {
+                                    after.run();
+                                }
+                            }
 
-                    @Override
-                    public void onWriteError(Exception exception, Chunk<? extends MappedRecord> items) {
-                        afterWrite(items);
-                    }
-                });
+                            @Override
+                            public void onWriteError(
+                                    Exception exception, Chunk<? extends MappedRecord> items) {
+                                afterWrite(items);
+                            }
+                        });
     }
 
     private static void beforeStep(Job job, String stepName, Runnable action) {
-        ((AbstractStep) stepOf(job, stepName)).registerStepExecutionListener(new StepExecutionListener() {
-            @Override
-            public void beforeStep(StepExecution stepExecution) {
-                action.run();
-            }
-        });
+        ((AbstractStep) stepOf(job, stepName))
+                .registerStepExecutionListener(
+                        new StepExecutionListener() {
+                            @Override
+                            public void beforeStep(StepExecution stepExecution) {
+                                action.run();
+                            }
+                        });
     }
 
     private static Step stepOf(Job job, String stepName) {
@@ -351,16 +402,24 @@ class MigrationJobFunctionalTests {
     }
 
     /**
-     * Step executions of a job execution. (Outside the test class: @SpringBatchTest's step-scope listener
-     * would take a method of the test class that returns a StepExecution for its factory of them.)
+     * Step executions of a job execution. (Outside the test class: @SpringBatchTest's step-scope
+     * listener would take a method of the test class that returns a StepExecution for its factory
+     * of them.)
      */
     private static final class Steps {
-        private Steps() {
-        }
+        private Steps() {}
 
         static StepExecution of(JobExecution execution, String name) {
-            return execution.getStepExecutions().stream().filter(s -> s.getStepName().equals(name)).findFirst()
-                    .orElseThrow(() -> new AssertionError("no " + name + " step execution in " + stepNames(execution)));
+            return execution.getStepExecutions().stream()
+                    .filter(s -> s.getStepName().equals(name))
+                    .findFirst()
+                    .orElseThrow(
+                            () ->
+                                    new AssertionError(
+                                            "no "
+                                                    + name
+                                                    + " step execution in "
+                                                    + stepNames(execution)));
         }
     }
 
@@ -370,32 +429,46 @@ class MigrationJobFunctionalTests {
 
     // ------------------------------------------------------------------ exports and Intercom
 
-    /** One good conversation of an export: its own contact, an opening, an agent's answer, the customer's thanks. */
+    /**
+     * One good conversation of an export: its own contact, an opening, an agent's answer, the
+     * customer's thanks.
+     */
     private record Source(String id, String email, Instant openedAt, boolean closed) {
         List<Long> replyTimes() {
             return List.of(openedAt.getEpochSecond() + 60, openedAt.getEpochSecond() + 120);
         }
     }
 
-    private record Export(Path path, List<Source> good) {
-    }
+    private record Export(Path path, List<Source> good) {}
 
     /**
      * A canonical JSON export of {@code records} conversations whose ids start with {@code prefix};
-     * the one at {@code badIndex} (none when negative) has a contact with neither email nor external id.
+     * the one at {@code badIndex} (none when negative) has a contact with neither email nor
+     * external id.
      */
     private static Export export(String prefix, int records, int badIndex) throws Exception {
         ArrayNode array = JSON.createArrayNode();
         List<Source> good = new ArrayList<>();
         for (int i = 0; i < records; i++) {
             String id = prefix + "-" + (i + 1);
-            Source source = new Source(id, id + "@customers.example", FIRST_OPENED.plusSeconds(i * DAY), i % 2 == 0);
+            Source source =
+                    new Source(
+                            id,
+                            id + "@customers.example",
+                            FIRST_OPENED.plusSeconds(i * DAY),
+                            i % 2 == 0);
             ObjectNode conversation = array.addObject();
-            conversation.put("id", id).put("subject", "Question " + id)
+            conversation
+                    .put("id", id)
+                    .put("subject", "Question " + id)
                     .put("created_at", source.openedAt().toString())
                     .put("status", source.closed() ? "closed" : "open");
             conversation.putArray("tags").add("billing");
-            ObjectNode contact = conversation.putObject("contact").put("name", "Customer " + id).put("role", "user");
+            ObjectNode contact =
+                    conversation
+                            .putObject("contact")
+                            .put("name", "Customer " + id)
+                            .put("role", "user");
             if (i == badIndex) {
                 contact.put("email", "");
             } else {
@@ -405,8 +478,20 @@ class MigrationJobFunctionalTests {
             ArrayNode messages = conversation.putArray("messages");
             Instant opened = source.openedAt();
             message(messages, id + "-m1", "contact", null, "Hello, about " + id + "?", opened);
-            message(messages, id + "-m2", "agent", AGENT, "<p>Answer to " + id + ".</p>", opened.plusSeconds(60));
-            message(messages, id + "-m3", "contact", null, "Thanks for " + id + "!", opened.plusSeconds(120));
+            message(
+                    messages,
+                    id + "-m2",
+                    "agent",
+                    AGENT,
+                    "<p>Answer to " + id + ".</p>",
+                    opened.plusSeconds(60));
+            message(
+                    messages,
+                    id + "-m3",
+                    "contact",
+                    null,
+                    "Thanks for " + id + "!",
+                    opened.plusSeconds(120));
         }
         Path path = stateDir.resolve("exports").resolve(prefix + ".json");
         Files.createDirectories(path.getParent());
@@ -414,8 +499,13 @@ class MigrationJobFunctionalTests {
         return new Export(path, List.copyOf(good));
     }
 
-    private static void message(ArrayNode messages, String id, String authorType, String email, String body,
-                                Instant createdAt) {
+    private static void message(
+            ArrayNode messages,
+            String id,
+            String authorType,
+            String email,
+            String body,
+            Instant createdAt) {
         ObjectNode message = messages.addObject().put("id", id);
         ObjectNode author = message.putObject("author").put("type", authorType);
         if (email != null) {
@@ -424,17 +514,28 @@ class MigrationJobFunctionalTests {
         message.put("body", body).put("created_at", createdAt.toString());
     }
 
-    /** Every good conversation of the export is in Intercom once, with its replies in order, closed if it was. */
+    /**
+     * Every good conversation of the export is in Intercom once, with its replies in order, closed
+     * if it was.
+     */
     private static void assertMigratedOnce(Export export) {
         for (Source source : export.good()) {
             List<Conversation> conversations = conversationsOf(source);
             assertThat(conversations).as("conversation %s in Intercom", source.id()).hasSize(1);
             Conversation conversation = conversations.get(0);
-            assertThat(conversation.createdAt()).as("%s opened at", source.id()).isEqualTo(source.openedAt());
-            assertThat(conversation.parts().stream().filter(p -> !p.partType().equals("close"))
-                    .map(p -> p.createdAt().getEpochSecond()).toList())
-                    .as("replies of %s, in order, at their times", source.id()).isEqualTo(source.replyTimes());
-            assertThat(conversation.isOpen()).as("%s open", source.id()).isEqualTo(!source.closed());
+            assertThat(conversation.createdAt())
+                    .as("%s opened at", source.id())
+                    .isEqualTo(source.openedAt());
+            assertThat(
+                            conversation.parts().stream()
+                                    .filter(p -> !p.partType().equals("close"))
+                                    .map(p -> p.createdAt().getEpochSecond())
+                                    .toList())
+                    .as("replies of %s, in order, at their times", source.id())
+                    .isEqualTo(source.replyTimes());
+            assertThat(conversation.isOpen())
+                    .as("%s open", source.id())
+                    .isEqualTo(!source.closed());
             assertThat(conversation.tags()).as("%s tags", source.id()).containsExactly("billing");
         }
         assertThat(intercom.notifications()).as("customers notified").isZero();
@@ -442,8 +543,10 @@ class MigrationJobFunctionalTests {
     }
 
     private static List<Conversation> conversationsOf(Source source) {
-        return intercom.contacts().stream().filter(c -> source.email().equals(c.email()))
-                .flatMap(c -> intercom.conversationsOf(c.id()).stream()).toList();
+        return intercom.contacts().stream()
+                .filter(c -> source.email().equals(c.email()))
+                .flatMap(c -> intercom.conversationsOf(c.id()).stream())
+                .toList();
     }
 
     private static List<Conversation> conversationsOf(Export export) {

@@ -17,17 +17,23 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
- * Run leases in an in-memory H2 made by the project's own migrations, with owners played by
- * several {@link RunLeases} of made-up machines and processes, and a clock the test moves.
+ * Run leases in an in-memory H2 made by the project's own migrations, with owners played by several
+ * {@link RunLeases} of made-up machines and processes, and a clock the test moves.
  */
 class RunLeasesTest {
 
     private static final String RUN = "workspace-abc";
     private static final Duration STALE_AFTER = Duration.ofSeconds(30);
-    /** Never comes round during a test: heartbeats here are the clock's doing, not the background thread's. */
+
+    /**
+     * Never comes round during a test: heartbeats here are the clock's doing, not the background
+     * thread's.
+     */
     private static final Duration HEARTBEAT_EVERY = Duration.ofDays(1);
+
     /** Above any Linux pid_max, so no process of this machine has it. */
     private static final long GONE_PID = Integer.MAX_VALUE;
+
     private static final Instant START = Instant.parse("2024-05-01T12:00:00Z");
 
     private final ManualClock clock = new ManualClock(START);
@@ -46,11 +52,13 @@ class RunLeasesTest {
 
         assertThat(a.acquire(RUN)).isEmpty();
 
-        assertThat(ownerSeenBy(owner("host-b", 202))).satisfies(owner -> {
-            assertThat(owner.host()).isEqualTo("host-a");
-            assertThat(owner.pid()).isEqualTo(101);
-            assertThat(owner.heartbeatAt()).isEqualTo(START.toEpochMilli());
-        });
+        assertThat(ownerSeenBy(owner("host-b", 202)))
+                .satisfies(
+                        owner -> {
+                            assertThat(owner.host()).isEqualTo("host-a");
+                            assertThat(owner.pid()).isEqualTo(101);
+                            assertThat(owner.heartbeatAt()).isEqualTo(START.toEpochMilli());
+                        });
     }
 
     @Test
@@ -113,7 +121,9 @@ class RunLeasesTest {
 
         assertThat(a.acquire(RUN)).isEmpty();
 
-        clock.advance(Duration.ofSeconds(20)); // stale counted from the first acquire, fresh from the second
+        clock.advance(
+                Duration.ofSeconds(
+                        20)); // stale counted from the first acquire, fresh from the second
         Optional<Owner> refused = b.acquire(RUN);
         assertThat(refused).map(Owner::host).contains("host-a");
         assertThat(refused).map(Owner::heartbeatAt).contains(START.plusSeconds(20).toEpochMilli());
@@ -125,7 +135,9 @@ class RunLeasesTest {
         RunLeases successor = owner("this-host", ProcessHandle.current().pid());
         dead.acquire(RUN);
 
-        assertThat(successor.acquire(RUN)).as("its heartbeat is fresh, but its process is gone").isEmpty();
+        assertThat(successor.acquire(RUN))
+                .as("its heartbeat is fresh, but its process is gone")
+                .isEmpty();
     }
 
     @Test
@@ -135,7 +147,9 @@ class RunLeasesTest {
         live.acquire(RUN);
         clock.advance(Duration.ofHours(1));
 
-        assertThat(other.acquire(RUN)).as("a stuck process of this machine is not presumed dead").isPresent();
+        assertThat(other.acquire(RUN))
+                .as("a stuck process of this machine is not presumed dead")
+                .isPresent();
     }
 
     @Test
@@ -162,8 +176,9 @@ class RunLeasesTest {
 
     private static JdbcTemplate migratedDatabase() {
         // Kept open between connections until SHUTDOWN; a name of its own per test.
-        DriverManagerDataSource dataSource = new DriverManagerDataSource(
-                "jdbc:h2:mem:leases-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+        DriverManagerDataSource dataSource =
+                new DriverManagerDataSource(
+                        "jdbc:h2:mem:leases-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
         Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")

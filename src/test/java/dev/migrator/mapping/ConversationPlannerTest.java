@@ -21,26 +21,38 @@ import org.junit.jupiter.api.Test;
 
 class ConversationPlannerTest {
 
-    private static final Clock NOW = Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC);
-    private final ConversationPlanner planner = new ConversationPlanner(ZoneId.of("Europe/Paris"), NOW);
+    private static final Clock NOW =
+            Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC);
+    private final ConversationPlanner planner =
+            new ConversationPlanner(ZoneId.of("Europe/Paris"), NOW);
 
-    private static final SourceContact ANN = new SourceContact("Ann@Example.org", "u-1", "Ann", "user");
+    private static final SourceContact ANN =
+            new SourceContact("Ann@Example.org", "u-1", "Ann", "user");
 
     private static SourceMessage contact(String id, String createdAt, String body) {
         return new SourceMessage(id, "contact", null, null, body, createdAt, List.of(), false);
     }
 
     private static SourceMessage agent(String id, String createdAt, String body, boolean internal) {
-        return new SourceMessage(id, "agent", "Bob@Acme.example", "Bob", body, createdAt, List.of(), internal);
+        return new SourceMessage(
+                id, "agent", "Bob@Acme.example", "Bob", body, createdAt, List.of(), internal);
     }
 
-    private static SourceConversation conversation(SourceContact contact, String status, SourceMessage... messages) {
-        return new SourceConversation("c-1", "Subject", null, status, List.of(" billing ", "billing", ""), contact,
+    private static SourceConversation conversation(
+            SourceContact contact, String status, SourceMessage... messages) {
+        return new SourceConversation(
+                "c-1",
+                "Subject",
+                null,
+                status,
+                List.of(" billing ", "billing", ""),
+                contact,
                 List.of(messages));
     }
 
     private MappedRecord process(SourceConversation conversation) {
-        return planner.process(SourceRecord.of(new RecordOrigin("f.json", 3, "c-1", null), conversation));
+        return planner.process(
+                SourceRecord.of(new RecordOrigin("f.json", 3, "c-1", null), conversation));
     }
 
     private PlannedConversation planned(SourceConversation conversation) {
@@ -57,19 +69,34 @@ class ConversationPlannerTest {
 
     @Test
     void mapsTimesAuthorsNotesCloseAndTags() {
-        PlannedConversation planned = planned(conversation(ANN, "Solved",
-                contact("m-1", "2021-03-04T10:15:00Z", "<p>Hello &amp; welcome</p>"),
-                agent("m-2", "1614853200", "Reply", false),
-                agent("m-3", "1614853260000", "Note", true),
-                contact("m-4", "2021-03-04 12:00:00", "Thanks")));
+        PlannedConversation planned =
+                planned(
+                        conversation(
+                                ANN,
+                                "Solved",
+                                contact(
+                                        "m-1",
+                                        "2021-03-04T10:15:00Z",
+                                        "<p>Hello &amp; welcome</p>"),
+                                agent("m-2", "1614853200", "Reply", false),
+                                agent("m-3", "1614853260000", "Note", true),
+                                contact("m-4", "2021-03-04 12:00:00", "Thanks")));
 
         assertThat(planned.contact().email()).isEqualTo("ann@example.org");
-        assertThat(planned.parts()).extracting(PlannedPart::createdAt)
-                .containsExactly(1614852900L, 1614853200L, 1614853260L, 1614855600L); // the last one read in Paris
+        assertThat(planned.parts())
+                .extracting(PlannedPart::createdAt)
+                .containsExactly(
+                        1614852900L,
+                        1614853200L,
+                        1614853260L,
+                        1614855600L); // the last one read in Paris
         assertThat(planned.opening().body()).isEqualTo("Hello & welcome");
-        assertThat(planned.parts()).extracting(PlannedPart::author)
+        assertThat(planned.parts())
+                .extracting(PlannedPart::author)
                 .containsExactly(Author.CONTACT, Author.AGENT, Author.AGENT, Author.CONTACT);
-        assertThat(planned.parts()).extracting(PlannedPart::note).containsExactly(false, false, true, false);
+        assertThat(planned.parts())
+                .extracting(PlannedPart::note)
+                .containsExactly(false, false, true, false);
         assertThat(planned.parts().get(1).agentEmail()).isEqualTo("bob@acme.example");
         assertThat(planned.close()).isTrue();
         assertThat(planned.tags()).containsExactly("billing");
@@ -78,9 +105,13 @@ class ConversationPlannerTest {
 
     @Test
     void sortsMessagesByTimeAndWarns() {
-        PlannedConversation planned = planned(conversation(ANN, "open",
-                contact("m-2", "2021-03-04T11:00:00Z", "second"),
-                contact("m-1", "2021-03-04T10:00:00Z", "first")));
+        PlannedConversation planned =
+                planned(
+                        conversation(
+                                ANN,
+                                "open",
+                                contact("m-2", "2021-03-04T11:00:00Z", "second"),
+                                contact("m-1", "2021-03-04T10:00:00Z", "first")));
 
         assertThat(planned.parts()).extracting(PlannedPart::key).containsExactly("m-1", "m-2");
         assertThat(planned.warnings()).singleElement().asString().contains("out of time order");
@@ -89,12 +120,21 @@ class ConversationPlannerTest {
 
     @Test
     void agentStartedConversationOpensWithAMarkerNeverWithTheAgentsWords() {
-        PlannedConversation planned = planned(conversation(ANN, "open",
-                agent("m-1", "2021-03-04T10:00:00Z", "We noticed a problem with your order", false),
-                contact("m-2", "2021-03-04T11:00:00Z", "Oh no")));
+        PlannedConversation planned =
+                planned(
+                        conversation(
+                                ANN,
+                                "open",
+                                agent(
+                                        "m-1",
+                                        "2021-03-04T10:00:00Z",
+                                        "We noticed a problem with your order",
+                                        false),
+                                contact("m-2", "2021-03-04T11:00:00Z", "Oh no")));
 
         assertThat(planned.opening().byContact()).isTrue();
-        assertThat(planned.opening().body()).isEqualTo("Conversation started by Bob (bob@acme.example).")
+        assertThat(planned.opening().body())
+                .isEqualTo("Conversation started by Bob (bob@acme.example).")
                 .doesNotContain("problem");
         assertThat(planned.opening().createdAt()).isEqualTo(planned.parts().get(1).createdAt());
         assertThat(planned.replies()).extracting(PlannedPart::key).containsExactly("m-1", "m-2");
@@ -102,72 +142,181 @@ class ConversationPlannerTest {
 
     @Test
     void keepsTenAttachmentsOnThePartAndListsTheRestInTheBody() {
-        List<String> urls = IntStream.rangeClosed(1, 12).mapToObj(i -> "https://files.example/" + i).toList();
-        PlannedConversation planned = planned(conversation(ANN, "open",
-                new SourceMessage("m-1", "contact", null, null, "See files", "2021-01-01T00:00:00Z", urls, false)));
+        List<String> urls =
+                IntStream.rangeClosed(1, 12).mapToObj(i -> "https://files.example/" + i).toList();
+        PlannedConversation planned =
+                planned(
+                        conversation(
+                                ANN,
+                                "open",
+                                new SourceMessage(
+                                        "m-1",
+                                        "contact",
+                                        null,
+                                        null,
+                                        "See files",
+                                        "2021-01-01T00:00:00Z",
+                                        urls,
+                                        false)));
 
-        assertThat(planned.opening().attachmentUrls()).containsExactlyElementsOf(urls.subList(0, 10));
-        assertThat(planned.opening().body()).contains("https://files.example/11", "https://files.example/12")
+        assertThat(planned.opening().attachmentUrls())
+                .containsExactlyElementsOf(urls.subList(0, 10));
+        assertThat(planned.opening().body())
+                .contains("https://files.example/11", "https://files.example/12")
                 .doesNotContain("https://files.example/10\n");
     }
 
     @Test
     void namesEveryRejectReason() {
-        assertThat(rejection(new SourceConversation(" ", null, null, null, List.of(), ANN, List.of())))
+        assertThat(
+                        rejection(
+                                new SourceConversation(
+                                        " ", null, null, null, List.of(), ANN, List.of())))
                 .isEqualTo("the conversation has no id");
-        assertThat(rejection(conversation(null, "open", contact("m-1", "2021-01-01T00:00:00Z", "x"))))
+        assertThat(
+                        rejection(
+                                conversation(
+                                        null, "open", contact("m-1", "2021-01-01T00:00:00Z", "x"))))
                 .isEqualTo("conversation c-1 has no contact");
-        assertThat(rejection(conversation(new SourceContact(null, " ", "Ann", null), "open",
-                contact("m-1", "2021-01-01T00:00:00Z", "x"))))
+        assertThat(
+                        rejection(
+                                conversation(
+                                        new SourceContact(null, " ", "Ann", null),
+                                        "open",
+                                        contact("m-1", "2021-01-01T00:00:00Z", "x"))))
                 .isEqualTo("conversation c-1: the contact has neither an email nor an external_id");
-        assertThat(rejection(conversation(new SourceContact("not-an-email", null, null, null), "open",
-                contact("m-1", "2021-01-01T00:00:00Z", "x")))).contains("is not an email address");
-        assertThat(rejection(conversation(new SourceContact("a@b.c", null, null, "admin"), "open",
-                contact("m-1", "2021-01-01T00:00:00Z", "x")))).contains("role 'admin' is neither user nor lead");
-        assertThat(rejection(conversation(ANN, "open"))).isEqualTo("conversation c-1 has no messages");
+        assertThat(
+                        rejection(
+                                conversation(
+                                        new SourceContact("not-an-email", null, null, null),
+                                        "open",
+                                        contact("m-1", "2021-01-01T00:00:00Z", "x"))))
+                .contains("is not an email address");
+        assertThat(
+                        rejection(
+                                conversation(
+                                        new SourceContact("a@b.c", null, null, "admin"),
+                                        "open",
+                                        contact("m-1", "2021-01-01T00:00:00Z", "x"))))
+                .contains("role 'admin' is neither user nor lead");
+        assertThat(rejection(conversation(ANN, "open")))
+                .isEqualTo("conversation c-1 has no messages");
         assertThat(rejection(conversation(ANN, "open", contact("m-1", null, "x"))))
                 .isEqualTo("conversation c-1, message m-1 has no created_at");
         assertThat(rejection(conversation(ANN, "open", contact("m-1", "yesterday", "x"))))
                 .startsWith("conversation c-1, message m-1: 'yesterday' is not a timestamp");
-        assertThat(rejection(conversation(ANN, "open", contact("m-1", "2030-01-01T00:00:00Z", "x"))))
+        assertThat(
+                        rejection(
+                                conversation(
+                                        ANN, "open", contact("m-1", "2030-01-01T00:00:00Z", "x"))))
                 .contains("is in the future");
-        assertThat(rejection(conversation(ANN, "open", contact("m-1", "-5", "x")))).contains("before 1970");
-        assertThat(rejection(conversation(ANN, "open", contact("m-1", "2021-01-01T00:00:00Z", " <p> </p> "))))
+        assertThat(rejection(conversation(ANN, "open", contact("m-1", "-5", "x"))))
+                .contains("before 1970");
+        assertThat(
+                        rejection(
+                                conversation(
+                                        ANN,
+                                        "open",
+                                        contact("m-1", "2021-01-01T00:00:00Z", " <p> </p> "))))
                 .contains("empty body and no attachments");
-        assertThat(rejection(conversation(ANN, "open", new SourceMessage("m-1", "contact", null, null, "x",
-                "2021-01-01T00:00:00Z", List.of("javascript:alert(1)"), false))))
+        assertThat(
+                        rejection(
+                                conversation(
+                                        ANN,
+                                        "open",
+                                        new SourceMessage(
+                                                "m-1",
+                                                "contact",
+                                                null,
+                                                null,
+                                                "x",
+                                                "2021-01-01T00:00:00Z",
+                                                List.of("javascript:alert(1)"),
+                                                false))))
                 .contains("attachment 'javascript:alert(1)' is not an http(s) URL");
-        assertThat(rejection(conversation(ANN, "open", new SourceMessage("m-1", "bot", null, null, "x",
-                "2021-01-01T00:00:00Z", List.of(), false)))).contains("author type 'bot' is neither contact nor agent");
-        assertThat(rejection(conversation(ANN, "open", new SourceMessage("m-1", "contact", null, null, "x",
-                "2021-01-01T00:00:00Z", List.of(), true)))).contains("internal but written by the contact");
-        assertThat(rejection(conversation(ANN, "open", contact("m-1", "2021-01-01T00:00:00Z", "a"),
-                contact("m-1", "2021-01-02T00:00:00Z", "b")))).contains("message id m-1 appears more than once");
+        assertThat(
+                        rejection(
+                                conversation(
+                                        ANN,
+                                        "open",
+                                        new SourceMessage(
+                                                "m-1",
+                                                "bot",
+                                                null,
+                                                null,
+                                                "x",
+                                                "2021-01-01T00:00:00Z",
+                                                List.of(),
+                                                false))))
+                .contains("author type 'bot' is neither contact nor agent");
+        assertThat(
+                        rejection(
+                                conversation(
+                                        ANN,
+                                        "open",
+                                        new SourceMessage(
+                                                "m-1",
+                                                "contact",
+                                                null,
+                                                null,
+                                                "x",
+                                                "2021-01-01T00:00:00Z",
+                                                List.of(),
+                                                true))))
+                .contains("internal but written by the contact");
+        assertThat(
+                        rejection(
+                                conversation(
+                                        ANN,
+                                        "open",
+                                        contact("m-1", "2021-01-01T00:00:00Z", "a"),
+                                        contact("m-1", "2021-01-02T00:00:00Z", "b"))))
+                .contains("message id m-1 appears more than once");
     }
 
     @Test
     void unreadableRecordsKeepTheirReason() {
-        MappedRecord record = planner.process(SourceRecord.unreadable(new RecordOrigin("f.csv", 9, null, null), "bad quotes"));
-        assertThat(record).isEqualTo(new Rejected(new RecordOrigin("f.csv", 9, null, null), "bad quotes"));
+        MappedRecord record =
+                planner.process(
+                        SourceRecord.unreadable(
+                                new RecordOrigin("f.csv", 9, null, null), "bad quotes"));
+        assertThat(record)
+                .isEqualTo(new Rejected(new RecordOrigin("f.csv", 9, null, null), "bad quotes"));
     }
 
     @Test
     void messagesWithoutIdsGetStableContentKeys() {
-        List<SourceMessage> messages = new ArrayList<>(List.of(contact(null, "2021-01-01T00:00:00Z", "a"),
-                contact(null, "2021-01-01T00:01:00Z", "b")));
-        PlannedConversation first = planned(new SourceConversation("c-1", null, null, null, List.of(), ANN, messages));
-        PlannedConversation again = planned(new SourceConversation("c-1", null, null, null, List.of(), ANN, messages));
+        List<SourceMessage> messages =
+                new ArrayList<>(
+                        List.of(
+                                contact(null, "2021-01-01T00:00:00Z", "a"),
+                                contact(null, "2021-01-01T00:01:00Z", "b")));
+        PlannedConversation first =
+                planned(new SourceConversation("c-1", null, null, null, List.of(), ANN, messages));
+        PlannedConversation again =
+                planned(new SourceConversation("c-1", null, null, null, List.of(), ANN, messages));
 
-        assertThat(first.parts()).extracting(PlannedPart::key).allMatch(k -> k.startsWith("sha256:")).doesNotHaveDuplicates();
+        assertThat(first.parts())
+                .extracting(PlannedPart::key)
+                .allMatch(k -> k.startsWith("sha256:"))
+                .doesNotHaveDuplicates();
         assertThat(first.parts()).isEqualTo(again.parts());
     }
 
     @Test
     void userTextThatReadsLikeATagCannotBeTakenForMarkup() {
-        PlannedConversation planned = planned(conversation(ANN, "open",
-                contact("m-1", "2021-01-01T00:00:00Z", "<p>Ask &lt;which plan?&gt; or a <b>bold</b> one</p>")));
+        PlannedConversation planned =
+                planned(
+                        conversation(
+                                ANN,
+                                "open",
+                                contact(
+                                        "m-1",
+                                        "2021-01-01T00:00:00Z",
+                                        "<p>Ask &lt;which plan?&gt; or a <b>bold</b> one</p>")));
 
-        assertThat(planned.opening().body()).isEqualTo("Ask <\u200Bwhich plan?> or a bold one")
+        assertThat(planned.opening().body())
+                .isEqualTo("Ask <\u200Bwhich plan?> or a bold one")
                 .doesNotContainPattern("<\\s*/?\\s*[a-zA-Z][^>]*>");
     }
 }

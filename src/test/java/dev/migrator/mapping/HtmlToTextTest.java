@@ -10,15 +10,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HtmlToTextTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "AT&T",
-            "a < b and c > d",
-            "Hi Bob,\n\n  thanks, \"great\" & quick!",
-            "List<String> is a generic type",
-            "Reply to Ann <ann@example.org>",
-            "I <3 this &amp; that",
-            "日本語のテキスト",
-    })
+    @ValueSource(
+            strings = {
+                "AT&T",
+                "a < b and c > d",
+                "Hi Bob,\n\n  thanks, \"great\" & quick!",
+                "List<String> is a generic type",
+                "Reply to Ann <ann@example.org>",
+                "I <3 this &amp; that",
+                "日本語のテキスト",
+            })
     void leavesTextWithoutMarkupAsWritten(String body) {
         assertThat(toPlainText(body)).isEqualTo(body);
     }
@@ -37,13 +38,17 @@ class HtmlToTextTest {
 
     @Test
     void separatesParagraphsDivsAndHeadingsByABlankLine() {
-        assertThat(toPlainText("<h1>Refund</h1><p>First   paragraph\n wraps.</p><div>A div</div>text<hr>end"))
+        assertThat(
+                        toPlainText(
+                                "<h1>Refund</h1><p>First   paragraph\n"
+                                        + " wraps.</p><div>A div</div>text<hr>end"))
                 .isEqualTo("Refund\n\nFirst paragraph wraps.\n\nA div\n\ntext\n\nend");
     }
 
     @Test
     void turnsLineBreaksIntoNewlines() {
-        assertThat(toPlainText("<p>Kind regards,<br>Bob<br/>Acme</p>")).isEqualTo("Kind regards,\nBob\nAcme");
+        assertThat(toPlainText("<p>Kind regards,<br>Bob<br/>Acme</p>"))
+                .isEqualTo("Kind regards,\nBob\nAcme");
         assertThat(toPlainText("one<br><br>two")).isEqualTo("one\n\ntwo");
     }
 
@@ -55,21 +60,25 @@ class HtmlToTextTest {
 
     @Test
     void writesBulletedAndNumberedListsWithNesting() {
-        String html = "<p>Steps:</p><ol><li>Open settings</li><li>Pick a plan<ul><li>Pro</li><li>Team"
-                + "<ol start=\"7\"><li>seven</li><li>eight</li></ol></li></ul></li><li>Save</li></ol><p>Done.</p>";
+        String html =
+                "<p>Steps:</p><ol><li>Open settings</li><li>Pick a plan<ul><li>Pro</li><li>Team<ol"
+                    + " start=\"7\"><li>seven</li><li>eight</li></ol></li></ul></li><li>Save</li></ol><p>Done.</p>";
 
-        assertThat(toPlainText(html)).isEqualTo("""
-                Steps:
+        assertThat(toPlainText(html))
+                .isEqualTo(
+                        """
+                        Steps:
 
-                1. Open settings
-                2. Pick a plan
-                  - Pro
-                  - Team
-                    7. seven
-                    8. eight
-                3. Save
+                        1. Open settings
+                        2. Pick a plan
+                          - Pro
+                          - Team
+                            7. seven
+                            8. eight
+                        3. Save
 
-                Done.""");
+                        Done.\
+                        """);
     }
 
     @Test
@@ -80,22 +89,27 @@ class HtmlToTextTest {
 
     @Test
     void separatesTableCellsAndRows() {
-        String html = "<table><tr><th>Plan</th><th>Price </th></tr><tr><td>Pro</td><td>$10</td></tr></table><p>x</p>";
+        String html =
+                "<table><tr><th>Plan</th><th>Price"
+                        + " </th></tr><tr><td>Pro</td><td>$10</td></tr></table><p>x</p>";
 
         assertThat(toPlainText(html)).isEqualTo("Plan | Price\nPro | $10\n\nx");
     }
 
     @Test
     void keepsEveryLinkAddress() {
-        String html = "<p>See <a href=\"https://help.acme.example/refunds\">the guide</a>, "
-                + "<a href=\"https://acme.example/\">https://acme.example/</a>, "
-                + "<a href=\"mailto:help@acme.example\">help@acme.example</a>, "
-                + "<a href=\"mailto:help@acme.example\">write to us</a> or "
-                + "<a href=\"https://acme.example/empty\"></a>.</p>";
+        String html =
+                "<p>See <a href=\"https://help.acme.example/refunds\">the guide</a>, "
+                        + "<a href=\"https://acme.example/\">https://acme.example/</a>, "
+                        + "<a href=\"mailto:help@acme.example\">help@acme.example</a>, "
+                        + "<a href=\"mailto:help@acme.example\">write to us</a> or "
+                        + "<a href=\"https://acme.example/empty\"></a>.</p>";
 
-        assertThat(toPlainText(html)).isEqualTo("See the guide (https://help.acme.example/refunds), "
-                + "https://acme.example/, help@acme.example, write to us (mailto:help@acme.example) or "
-                + "https://acme.example/empty.");
+        assertThat(toPlainText(html))
+                .isEqualTo(
+                        "See the guide (https://help.acme.example/refunds), https://acme.example/,"
+                                + " help@acme.example, write to us (mailto:help@acme.example) or "
+                                + "https://acme.example/empty.");
     }
 
     @Test
@@ -105,17 +119,26 @@ class HtmlToTextTest {
 
     @Test
     void writesImagesAsTheirAddress() {
-        String html = "<p>Screenshot: <img src=\"https://files.acme.example/s.png\" alt=\"error\"></p>"
-                + "<a href=\"https://acme.example/\"><img src=\"https://files.acme.example/logo.png\"></a>"
-                + "<p><img src=\"data:image/png;base64,iVBORw0KGgo=\"></p>";
+        String html =
+                "<p>Screenshot: <img src=\"https://files.acme.example/s.png\" alt=\"error\"></p><a"
+                        + " href=\"https://acme.example/\"><img"
+                        + " src=\"https://files.acme.example/logo.png\"></a><p><img"
+                        + " src=\"data:image/png;base64,iVBORw0KGgo=\"></p>";
 
-        assertThat(toPlainText(html)).isEqualTo("Screenshot: [image: https://files.acme.example/s.png]\n\n"
-                + "[image: https://files.acme.example/logo.png] (https://acme.example/)\n\n[image]");
+        assertThat(toPlainText(html))
+                .isEqualTo(
+                        "Screenshot: [image: https://files.acme.example/s.png]\n\n"
+                                + "[image: https://files.acme.example/logo.png]"
+                                + " (https://acme.example/)\n\n"
+                                + "[image]");
     }
 
     @Test
     void decodesEntitiesAndKeepsEscapedMarkupAsText() {
-        assertThat(toPlainText("<p>AT&amp;T &lt;script&gt;alert(1)&lt;/script&gt; &amp;nbsp; &eacute;t&eacute; &#128512;</p>"))
+        assertThat(
+                        toPlainText(
+                                "<p>AT&amp;T &lt;script&gt;alert(1)&lt;/script&gt; &amp;nbsp;"
+                                        + " &eacute;t&eacute; &#128512;</p>"))
                 .isEqualTo("AT&T <script>alert(1)</script> &nbsp; été 😀");
     }
 
@@ -126,16 +149,21 @@ class HtmlToTextTest {
 
     @Test
     void dropsScriptsStylesAndOtherNonProse() {
-        String html = "<html><head><title>Mail</title><style>p { color: red }</style></head><body>"
-                + "<script>var a = '<b>x</b>';</script><p>Visible</p><template><p>hidden</p></template>"
-                + "<textarea><b>raw</b></textarea><iframe><p>frame</p></iframe></body></html>";
+        String html =
+                "<html><head><title>Mail</title><style>p { color: red"
+                    + " }</style></head><body><script>var a ="
+                    + " '<b>x</b>';</script><p>Visible</p><template><p>hidden</p></template>"
+                    + "<textarea><b>raw</b></textarea><iframe><p>frame</p></iframe></body></html>";
 
         assertThat(toPlainText(html)).isEqualTo("Visible");
     }
 
     @Test
     void preservesWhitespaceInPre() {
-        assertThat(toPlainText("<p>Log:</p><pre>  at Foo.bar()\n    at Baz.qux()</pre><p>Thanks</p>"))
+        assertThat(
+                        toPlainText(
+                                "<p>Log:</p><pre>  at Foo.bar()\n"
+                                        + "    at Baz.qux()</pre><p>Thanks</p>"))
                 .isEqualTo("Log:\n\n  at Foo.bar()\n    at Baz.qux()\n\nThanks");
     }
 
@@ -147,19 +175,20 @@ class HtmlToTextTest {
 
     @Test
     void joinsInlineElementsWithSingleSpaces() {
-        assertThat(toPlainText("<p>  Hello <b>Ann</b> <i>and</i>\n\t<span>Bob</span>  </p>")).isEqualTo("Hello Ann and Bob");
+        assertThat(toPlainText("<p>  Hello <b>Ann</b> <i>and</i>\n\t<span>Bob</span>  </p>"))
+                .isEqualTo("Hello Ann and Bob");
     }
 
     @Test
     void neverLetsMarkupThrough() {
         String[] bodies = {
-                "<div><p>a<b>b</div>c</i>",
-                "<p>unclosed <a href=\"https://x.example\">link",
-                "<svg><![CDATA[<b>cdata</b>]]></svg><p>after</p>",
-                "<xmp><i>x</i></xmp><noembed><b>y</b></noembed><p>z</p>",
-                "<p>x</p><plaintext><b>everything after</b>",
-                "<<p>>double<</p>>",
-                "<p>a</p><!-- <b>commented</b> --><p>b</p>",
+            "<div><p>a<b>b</div>c</i>",
+            "<p>unclosed <a href=\"https://x.example\">link",
+            "<svg><![CDATA[<b>cdata</b>]]></svg><p>after</p>",
+            "<xmp><i>x</i></xmp><noembed><b>y</b></noembed><p>z</p>",
+            "<p>x</p><plaintext><b>everything after</b>",
+            "<<p>>double<</p>>",
+            "<p>a</p><!-- <b>commented</b> --><p>b</p>",
         };
         for (String body : bodies) {
             assertThat(toPlainText(body)).as(body).doesNotContainPattern("<[a-zA-Z/!]");

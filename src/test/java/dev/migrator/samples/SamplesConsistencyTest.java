@@ -18,14 +18,32 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The three sample files describe the same twelve conversations, compared as canonical CSV rows. */
+/**
+ * The three sample files describe the same twelve conversations, compared as canonical CSV rows.
+ */
 class SamplesConsistencyTest {
 
     private static final Path SAMPLES = Path.of("samples");
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
-    private static final List<String> HEADER = List.of("conversation_id", "conversation_created_at", "subject",
-            "status", "tags", "contact_email", "contact_external_id", "contact_name", "contact_role", "message_id",
-            "author_type", "author_email", "author_name", "internal", "created_at", "body", "attachments");
+    private static final List<String> HEADER =
+            List.of(
+                    "conversation_id",
+                    "conversation_created_at",
+                    "subject",
+                    "status",
+                    "tags",
+                    "contact_email",
+                    "contact_external_id",
+                    "contact_name",
+                    "contact_role",
+                    "message_id",
+                    "author_type",
+                    "author_email",
+                    "author_name",
+                    "internal",
+                    "created_at",
+                    "body",
+                    "attachments");
     private static final int CONVERSATION_ID = 0;
     private static final int CONTACT_EMAIL = 5;
     private static final int CONTACT_EXTERNAL_ID = 6;
@@ -35,7 +53,8 @@ class SamplesConsistencyTest {
     @Test
     void jsonJsonLinesAndCsvHoldTheSameConversations() throws IOException {
         List<List<String>> json = new ArrayList<>();
-        MAPPER.readTree(SAMPLES.resolve("conversations.json").toFile()).forEach(c -> json.addAll(rows(c)));
+        MAPPER.readTree(SAMPLES.resolve("conversations.json").toFile())
+                .forEach(c -> json.addAll(rows(c)));
         List<List<String>> jsonLines = new ArrayList<>();
         for (String line : Files.readAllLines(SAMPLES.resolve("conversations.jsonl"))) {
             jsonLines.addAll(rows(MAPPER.readTree(line)));
@@ -50,9 +69,17 @@ class SamplesConsistencyTest {
         List<List<String>> rows = csvRows();
 
         assertThat(rows.stream().map(r -> r.get(CONVERSATION_ID)).distinct())
-                .containsExactlyElementsOf(IntStream.rangeClosed(1001, 1012).mapToObj(n -> "c-" + n).toList());
-        assertThat(rows.stream().filter(r -> r.get(CONTACT_EMAIL).isEmpty() && r.get(CONTACT_EXTERNAL_ID).isEmpty())
-                .map(r -> r.get(CONVERSATION_ID)).distinct()).containsExactly("c-1007");
+                .containsExactlyElementsOf(
+                        IntStream.rangeClosed(1001, 1012).mapToObj(n -> "c-" + n).toList());
+        assertThat(
+                        rows.stream()
+                                .filter(
+                                        r ->
+                                                r.get(CONTACT_EMAIL).isEmpty()
+                                                        && r.get(CONTACT_EXTERNAL_ID).isEmpty())
+                                .map(r -> r.get(CONVERSATION_ID))
+                                .distinct())
+                .containsExactly("c-1007");
         assertThat(rows.stream().map(r -> r.get(AUTHOR_EMAIL)).filter(e -> !e.isEmpty()).distinct())
                 .containsExactlyInAnyOrder("bob@acme.example", "carol@acme.example");
     }
@@ -62,7 +89,8 @@ class SamplesConsistencyTest {
         long from = 1_546_300_800L; // 2019-01-01T00:00:00Z
         long until = 1_735_689_600L; // 2025-01-01T00:00:00Z
         for (List<String> row : csvRows()) {
-            assertThat(Timestamps.toEpochSecond(row.get(CREATED_AT), ZoneOffset.UTC)).as(row.get(CREATED_AT))
+            assertThat(Timestamps.toEpochSecond(row.get(CREATED_AT), ZoneOffset.UTC))
+                    .as(row.get(CREATED_AT))
                     .isBetween(from, until - 1);
         }
     }
@@ -73,12 +101,25 @@ class SamplesConsistencyTest {
         List<List<String>> rows = new ArrayList<>();
         for (JsonNode message : conversation.path("messages")) {
             JsonNode author = message.path("author");
-            rows.add(List.of(text(conversation, "id"), text(conversation, "created_at"), text(conversation, "subject"),
-                    text(conversation, "status"), joined(conversation.path("tags")), text(contact, "email"),
-                    text(contact, "external_id"), text(contact, "name"), text(contact, "role"), text(message, "id"),
-                    text(author, "type"), text(author, "email"), text(author, "name"),
-                    String.valueOf(message.path("internal").asBoolean(false)), text(message, "created_at"),
-                    text(message, "body"), joined(message.path("attachments"))));
+            rows.add(
+                    List.of(
+                            text(conversation, "id"),
+                            text(conversation, "created_at"),
+                            text(conversation, "subject"),
+                            text(conversation, "status"),
+                            joined(conversation.path("tags")),
+                            text(contact, "email"),
+                            text(contact, "external_id"),
+                            text(contact, "name"),
+                            text(contact, "role"),
+                            text(message, "id"),
+                            text(author, "type"),
+                            text(author, "email"),
+                            text(author, "name"),
+                            String.valueOf(message.path("internal").asBoolean(false)),
+                            text(message, "created_at"),
+                            text(message, "body"),
+                            joined(message.path("attachments"))));
         }
         return rows;
     }
@@ -92,7 +133,9 @@ class SamplesConsistencyTest {
             for (CSVRecord record : parser) {
                 List<String> row = new ArrayList<>(record.toList());
                 // An empty internal column means false.
-                row.set(HEADER.indexOf("internal"), String.valueOf(Boolean.parseBoolean(record.get("internal"))));
+                row.set(
+                        HEADER.indexOf("internal"),
+                        String.valueOf(Boolean.parseBoolean(record.get("internal"))));
                 rows.add(row);
             }
             return rows;

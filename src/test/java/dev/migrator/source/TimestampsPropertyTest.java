@@ -19,16 +19,21 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * Every notation of one instant that {@link Timestamps#toEpochSecond} accepts reads as the same epoch second
- * (fractions dropped toward the earlier second).
+ * Every notation of one instant that {@link Timestamps#toEpochSecond} accepts reads as the same
+ * epoch second (fractions dropped toward the earlier second).
  */
 class TimestampsPropertyTest {
 
     private static final long NOW = Instant.now().getEpochSecond();
+
     /** Offsets real exports carry, the odd ones included, and the extremes Java allows. */
-    private static final List<String> NAMED_OFFSETS = List.of("+00:00", "+01:00", "+02:00", "-05:00", "+05:30",
-            "+05:45", "-03:30", "-09:30", "+08:45", "+12:45", "+13:00", "+14:00", "-12:00", "-18:00", "+18:00");
-    private static final List<ZoneId> ZONES = ZoneId.getAvailableZoneIds().stream().sorted().map(ZoneId::of).toList();
+    private static final List<String> NAMED_OFFSETS =
+            List.of(
+                    "+00:00", "+01:00", "+02:00", "-05:00", "+05:30", "+05:45", "-03:30", "-09:30",
+                    "+08:45", "+12:45", "+13:00", "+14:00", "-12:00", "-18:00", "+18:00");
+
+    private static final List<ZoneId> ZONES =
+            ZoneId.getAvailableZoneIds().stream().sorted().map(ZoneId::of).toList();
 
     /** An instant between 1970 and now, to the millisecond. */
     record Moment(long epochSecond, int millis) {
@@ -39,14 +44,17 @@ class TimestampsPropertyTest {
 
     @Provide
     Arbitrary<Moment> moments() {
-        return Combinators.combine(Arbitraries.longs().between(0, NOW), Arbitraries.integers().between(0, 999))
+        return Combinators.combine(
+                        Arbitraries.longs().between(0, NOW), Arbitraries.integers().between(0, 999))
                 .as(Moment::new);
     }
 
     @Provide
     Arbitrary<ZoneOffset> offsets() {
-        Arbitrary<ZoneOffset> quarterHours = Arbitraries.integers().between(-18 * 4, 18 * 4)
-                .map(q -> ZoneOffset.ofTotalSeconds(q * 15 * 60));
+        Arbitrary<ZoneOffset> quarterHours =
+                Arbitraries.integers()
+                        .between(-18 * 4, 18 * 4)
+                        .map(q -> ZoneOffset.ofTotalSeconds(q * 15 * 60));
         return Arbitraries.oneOf(Arbitraries.of(NAMED_OFFSETS).map(ZoneOffset::of), quarterHours);
     }
 
@@ -56,16 +64,27 @@ class TimestampsPropertyTest {
     }
 
     @Property
-    void isoWithZ(@ForAll("moments") Moment moment, @ForAll boolean space, @ForAll boolean dropZeroSeconds) {
+    void isoWithZ(
+            @ForAll("moments") Moment moment,
+            @ForAll boolean space,
+            @ForAll boolean dropZeroSeconds) {
         String raw = local(moment, ZoneOffset.UTC, space, dropZeroSeconds) + "Z";
-        assertThat(Timestamps.toEpochSecond(raw, ZoneId.of("Europe/Paris"))).as(raw).isEqualTo(moment.epochSecond());
+        assertThat(Timestamps.toEpochSecond(raw, ZoneId.of("Europe/Paris")))
+                .as(raw)
+                .isEqualTo(moment.epochSecond());
     }
 
     @Property
-    void isoWithAnOffset(@ForAll("moments") Moment moment, @ForAll("offsets") ZoneOffset offset,
-                         @ForAll boolean space, @ForAll boolean dropZeroSeconds, @ForAll("offsetStyles") int style) {
+    void isoWithAnOffset(
+            @ForAll("moments") Moment moment,
+            @ForAll("offsets") ZoneOffset offset,
+            @ForAll boolean space,
+            @ForAll boolean dropZeroSeconds,
+            @ForAll("offsetStyles") int style) {
         String raw = local(moment, offset, space, dropZeroSeconds) + offsetText(offset, style);
-        assertThat(Timestamps.toEpochSecond(raw, ZoneId.of("Pacific/Chatham"))).as(raw).isEqualTo(moment.epochSecond());
+        assertThat(Timestamps.toEpochSecond(raw, ZoneId.of("Pacific/Chatham")))
+                .as(raw)
+                .isEqualTo(moment.epochSecond());
     }
 
     @Provide
@@ -74,43 +93,62 @@ class TimestampsPropertyTest {
     }
 
     /**
-     * A local date-time read in the configured zone. Written from a real instant it cannot fall in a gap;
-     * when it occurs twice (clocks going back) the documented rule is that it means the earlier occurrence.
+     * A local date-time read in the configured zone. Written from a real instant it cannot fall in
+     * a gap; when it occurs twice (clocks going back) the documented rule is that it means the
+     * earlier occurrence.
      */
     @Property
-    void isoLocalReadInTheZone(@ForAll("moments") Moment moment, @ForAll("zones") ZoneId zone,
-                               @ForAll boolean space, @ForAll boolean dropZeroSeconds) {
+    void isoLocalReadInTheZone(
+            @ForAll("moments") Moment moment,
+            @ForAll("zones") ZoneId zone,
+            @ForAll boolean space,
+            @ForAll boolean dropZeroSeconds) {
         LocalDateTime local = LocalDateTime.ofInstant(moment.instant(), zone);
         String raw = format(local, space, dropZeroSeconds);
         List<ZoneOffset> valid = zone.getRules().getValidOffsets(local);
-        long expected = valid.size() == 1
-                ? moment.epochSecond()
-                : valid.stream().mapToLong(local::toEpochSecond).min().orElseThrow(); // the earlier occurrence
-        assertThat(Timestamps.toEpochSecond(raw, zone)).as(raw + " in " + zone + " " + valid).isEqualTo(expected);
+        long expected =
+                valid.size() == 1
+                        ? moment.epochSecond()
+                        : valid.stream()
+                                .mapToLong(local::toEpochSecond)
+                                .min()
+                                .orElseThrow(); // the earlier occurrence
+        assertThat(Timestamps.toEpochSecond(raw, zone))
+                .as(raw + " in " + zone + " " + valid)
+                .isEqualTo(expected);
     }
 
-    /** The documented gap rule: a local time the clocks skip is moved forward by the length of the gap. */
+    /**
+     * The documented gap rule: a local time the clocks skip is moved forward by the length of the
+     * gap.
+     */
     @Property
-    void localTimeInADaylightSavingGapMovesForwardByTheGap(@ForAll("zones") ZoneId zone,
-                                                          @ForAll("moments") Moment moment) {
+    void localTimeInADaylightSavingGapMovesForwardByTheGap(
+            @ForAll("zones") ZoneId zone, @ForAll("moments") Moment moment) {
         ZoneOffsetTransition gap = nextTransition(zone, moment, true);
         Assume.that(gap != null);
         long length = gap.getDuration().getSeconds();
-        LocalDateTime skipped = gap.getDateTimeBefore().plusSeconds(Math.floorMod(moment.epochSecond(), length));
+        LocalDateTime skipped =
+                gap.getDateTimeBefore().plusSeconds(Math.floorMod(moment.epochSecond(), length));
         String raw = format(skipped, false, false);
-        assertThat(Timestamps.toEpochSecond(raw, zone)).as(raw + " in " + zone)
+        assertThat(Timestamps.toEpochSecond(raw, zone))
+                .as(raw + " in " + zone)
                 .isEqualTo(skipped.plusSeconds(length).atZone(zone).toEpochSecond())
                 .isEqualTo(skipped.toEpochSecond(gap.getOffsetBefore()));
     }
 
-    /** The documented overlap rule: a local time that occurs twice (clocks going back) means its earlier occurrence. */
+    /**
+     * The documented overlap rule: a local time that occurs twice (clocks going back) means its
+     * earlier occurrence.
+     */
     @Property
-    void localTimeThatOccursTwiceMeansTheEarlierOccurrence(@ForAll("zones") ZoneId zone,
-                                                          @ForAll("moments") Moment moment) {
+    void localTimeThatOccursTwiceMeansTheEarlierOccurrence(
+            @ForAll("zones") ZoneId zone, @ForAll("moments") Moment moment) {
         ZoneOffsetTransition overlap = nextTransition(zone, moment, false);
         Assume.that(overlap != null);
         long length = -overlap.getDuration().getSeconds();
-        LocalDateTime twice = overlap.getDateTimeAfter().plusSeconds(Math.floorMod(moment.epochSecond(), length));
+        LocalDateTime twice =
+                overlap.getDateTimeAfter().plusSeconds(Math.floorMod(moment.epochSecond(), length));
         String raw = format(twice, moment.millis() % 2 == 0, false);
         long earlier = twice.toEpochSecond(overlap.getOffsetBefore());
         assertThat(earlier).isLessThan(twice.toEpochSecond(overlap.getOffsetAfter()));
@@ -131,22 +169,30 @@ class TimestampsPropertyTest {
 
     @Property
     void epochSecondsAsANumber(@ForAll("moments") Moment moment, @ForAll boolean withFraction) {
-        String raw = withFraction
-                ? BigDecimal.valueOf(moment.epochSecond()).add(BigDecimal.valueOf(moment.millis(), 3)).toPlainString()
-                : Long.toString(moment.epochSecond());
-        assertThat(Timestamps.toEpochSecond(raw, ZoneId.of("UTC"))).as(raw).isEqualTo(moment.epochSecond());
+        String raw =
+                withFraction
+                        ? BigDecimal.valueOf(moment.epochSecond())
+                                .add(BigDecimal.valueOf(moment.millis(), 3))
+                                .toPlainString()
+                        : Long.toString(moment.epochSecond());
+        assertThat(Timestamps.toEpochSecond(raw, ZoneId.of("UTC")))
+                .as(raw)
+                .isEqualTo(moment.epochSecond());
     }
 
     /** Jackson renders a fractional JSON number such as 1614852900.5 as "1.6148529005E9". */
     @Property
     void epochSecondsAsJacksonRendersAFractionalNumber(@ForAll("moments") Moment moment) {
         String raw = Double.toString(moment.epochSecond() + moment.millis() / 1000.0);
-        assertThat(Timestamps.toEpochSecond(raw, ZoneId.of("UTC"))).as(raw).isEqualTo(moment.epochSecond());
+        assertThat(Timestamps.toEpochSecond(raw, ZoneId.of("UTC")))
+                .as(raw)
+                .isEqualTo(moment.epochSecond());
     }
 
     /**
      * Milliseconds are told from seconds by magnitude: from {@link Timestamps#MILLIS_THRESHOLD}
-     * (1973-03-03T09:46:40Z in milliseconds) on. Below it a number is read as seconds, as documented.
+     * (1973-03-03T09:46:40Z in milliseconds) on. Below it a number is read as seconds, as
+     * documented.
      */
     @Property
     void epochMilliseconds(@ForAll("moments") Moment moment) {
@@ -156,15 +202,20 @@ class TimestampsPropertyTest {
         assertThat(Timestamps.toEpochSecond(raw, ZoneId.of("UTC"))).as(raw).isEqualTo(expected);
     }
 
-    private static String local(Moment moment, ZoneOffset offset, boolean space, boolean dropZeroSeconds) {
+    private static String local(
+            Moment moment, ZoneOffset offset, boolean space, boolean dropZeroSeconds) {
         return format(LocalDateTime.ofInstant(moment.instant(), offset), space, dropZeroSeconds);
     }
 
-    /** ISO local date-time: fraction only when there is one; "HH:mm" when asked and the seconds are zero. */
+    /**
+     * ISO local date-time: fraction only when there is one; "HH:mm" when asked and the seconds are
+     * zero.
+     */
     private static String format(LocalDateTime local, boolean space, boolean dropZeroSeconds) {
-        String text = dropZeroSeconds && local.getSecond() == 0 && local.getNano() == 0
-                ? local.format(DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm"))
-                : local.format(DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+        String text =
+                dropZeroSeconds && local.getSecond() == 0 && local.getNano() == 0
+                        ? local.format(DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm"))
+                        : local.format(DateTimeFormatter.ISO_LOCAL_DATE_TIME);
         return space ? text.replace('T', ' ') : text;
     }
 
@@ -176,7 +227,10 @@ class TimestampsPropertyTest {
         int minutes = Math.abs(total) / 60 % 60;
         return switch (style) {
             case 1 -> String.format("%s%02d%02d", sign, hours, minutes);
-            case 2 -> minutes == 0 ? String.format("%s%02d", sign, hours) : String.format("%s%02d:%02d", sign, hours, minutes);
+            case 2 ->
+                    minutes == 0
+                            ? String.format("%s%02d", sign, hours)
+                            : String.format("%s%02d:%02d", sign, hours, minutes);
             default -> String.format("%s%02d:%02d", sign, hours, minutes);
         };
     }

@@ -18,24 +18,25 @@ class TimestampsTest {
     private static final long INSTANT = Instant.parse("2021-03-04T10:15:00Z").getEpochSecond();
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "2021-03-04T10:15:00Z",
-            "2021-03-04T10:15Z",
-            "2021-03-04 10:15:00Z",
-            "2021-03-04T10:15:00.999Z",
-            "2021-03-04T12:15:00.123+02:00",
-            "2021-03-04T12:15:00+0200",
-            "2021-03-04T05:15:00-05",
-            "2021-03-04 19:15:00+09:00",
-            "2021-03-04T11:15:00",
-            "2021-03-04 11:15",
-            "1614852900",
-            "1614852900.5",
-            "1.6148529005E9",
-            "1614852900000",
-            "1614852900999",
-            "  1614852900  ",
-    })
+    @ValueSource(
+            strings = {
+                "2021-03-04T10:15:00Z",
+                "2021-03-04T10:15Z",
+                "2021-03-04 10:15:00Z",
+                "2021-03-04T10:15:00.999Z",
+                "2021-03-04T12:15:00.123+02:00",
+                "2021-03-04T12:15:00+0200",
+                "2021-03-04T05:15:00-05",
+                "2021-03-04 19:15:00+09:00",
+                "2021-03-04T11:15:00",
+                "2021-03-04 11:15",
+                "1614852900",
+                "1614852900.5",
+                "1.6148529005E9",
+                "1614852900000",
+                "1614852900999",
+                "  1614852900  ",
+            })
     void readsTheSameInstantInEveryNotation(String raw) {
         assertThat(toEpochSecond(raw, PARIS)).isEqualTo(INSTANT);
     }
@@ -43,19 +44,22 @@ class TimestampsTest {
     @Test
     void readsLocalTimesInTheGivenZone() {
         assertThat(toEpochSecond("2021-03-04T10:15:00", ZoneOffset.UTC)).isEqualTo(INSTANT);
-        assertThat(toEpochSecond("2021-03-04T19:15:00", ZoneId.of("Asia/Tokyo"))).isEqualTo(INSTANT);
+        assertThat(toEpochSecond("2021-03-04T19:15:00", ZoneId.of("Asia/Tokyo")))
+                .isEqualTo(INSTANT);
     }
 
     @Test
     void ignoresTheZoneWhenTheValueCarriesAnOffset() {
-        assertThat(toEpochSecond("2021-03-04T10:15:00Z", ZoneId.of("Asia/Tokyo"))).isEqualTo(INSTANT);
+        assertThat(toEpochSecond("2021-03-04T10:15:00Z", ZoneId.of("Asia/Tokyo")))
+                .isEqualTo(INSTANT);
     }
 
     @Test
     void readsADateAsTheStartOfThatDayInTheZone() {
         assertThat(toEpochSecond("2021-03-04", PARIS)).isEqualTo(epoch("2021-03-03T23:00:00Z"));
         // São Paulo's clocks jumped from 00:00 to 01:00 that day: the day started at 01:00.
-        assertThat(toEpochSecond("2018-11-04", ZoneId.of("America/Sao_Paulo"))).isEqualTo(epoch("2018-11-04T03:00:00Z"));
+        assertThat(toEpochSecond("2018-11-04", ZoneId.of("America/Sao_Paulo")))
+                .isEqualTo(epoch("2018-11-04T03:00:00Z"));
     }
 
     @Test
@@ -69,7 +73,8 @@ class TimestampsTest {
     @Test
     void readsALocalTimeThatOccursTwiceAsItsEarlierOccurrence() {
         // In Paris 02:30 happened twice on 2021-10-31, first in CEST (+02:00), then in CET.
-        assertThat(toEpochSecond("2021-10-31T02:30:00", PARIS)).isEqualTo(epoch("2021-10-31T00:30:00Z"));
+        assertThat(toEpochSecond("2021-10-31T02:30:00", PARIS))
+                .isEqualTo(epoch("2021-10-31T00:30:00Z"));
     }
 
     @Test
@@ -92,17 +97,37 @@ class TimestampsTest {
 
     @Test
     void explainsWhatItExpected() {
-        assertThatIllegalArgumentException().isThrownBy(() -> toEpochSecond("2021-13-01", PARIS))
-                .withMessage("'2021-13-01' is not a timestamp (expected ISO-8601 or epoch seconds/milliseconds)");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> toEpochSecond("2021-13-01", PARIS))
+                .withMessage(
+                        "'2021-13-01' is not a timestamp (expected ISO-8601 or epoch"
+                                + " seconds/milliseconds)");
     }
 
     @ParameterizedTest
     @NullSource
-    @ValueSource(strings = {"", "   ", "yesterday", "2021-13-01", "2021-02-30", "2021-03-04T24:30:00",
-            "2021-03-04T10:15:00+25:00", "2021-03-04T10:15:00 Europe/Paris", "10:15:00", "04/03/2021",
-            "1614852900abc", "0x10", "1,5", "+1614852900", "1e999", "99999999999999999999999999"})
+    @ValueSource(
+            strings = {
+                "",
+                "   ",
+                "yesterday",
+                "2021-13-01",
+                "2021-02-30",
+                "2021-03-04T24:30:00",
+                "2021-03-04T10:15:00+25:00",
+                "2021-03-04T10:15:00 Europe/Paris",
+                "10:15:00",
+                "04/03/2021",
+                "1614852900abc",
+                "0x10",
+                "1,5",
+                "+1614852900",
+                "1e999",
+                "99999999999999999999999999"
+            })
     void rejectsAnythingElse(String raw) {
-        assertThatIllegalArgumentException().isThrownBy(() -> toEpochSecond(raw, PARIS))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> toEpochSecond(raw, PARIS))
                 .withMessageContaining("is not a timestamp");
     }
 

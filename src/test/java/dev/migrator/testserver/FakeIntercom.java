@@ -37,9 +37,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import javax.net.ServerSocketFactory;
-
 import okhttp3.mockwebserver.Dispatcher;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
@@ -55,26 +53,32 @@ import tools.jackson.databind.node.ObjectNode;
  * Stateful, thread-safe fake of the Intercom REST API (2.16 semantics) for tests, served by a
  * {@link MockWebServer} on 127.0.0.1 and a random port.
  *
- * <p>It implements the endpoints the migrator uses, with Intercom's error envelope, version
- * gating, rate-limit headers and search lag, plus deterministic fault injection (seeded
- * {@link Random}) for the failure modes that matter to an exactly-once migration: lost
- * responses after the work was done, resets and 5xx before it was done, 429s and outages.
+ * <p>It implements the endpoints the migrator uses, with Intercom's error envelope, version gating,
+ * rate-limit headers and search lag, plus deterministic fault injection (seeded {@link Random}) for
+ * the failure modes that matter to an exactly-once migration: lost responses after the work was
+ * done, resets and 5xx before it was done, 429s and outages.
  *
- * <p>Every mutable field is guarded by {@link #lock}; snapshots handed to tests are immutable records.
+ * <p>Every mutable field is guarded by {@link #lock}; snapshots handed to tests are immutable
+ * records.
  */
 public final class FakeIntercom implements AutoCloseable {
 
     public static final String TOKEN = "test-token";
     public static final String DEFAULT_APP_ID = "fakeapp1";
-    /** Version applied when a request carries no Intercom-Version header (the workspace default). */
+
+    /**
+     * Version applied when a request carries no Intercom-Version header (the workspace default).
+     */
     public static final String DEFAULT_VERSION = "2.9";
+
     public static final int DEFAULT_RATE_LIMIT_PER_WINDOW = 1666;
     public static final Duration RATE_LIMIT_WINDOW = Duration.ofSeconds(10);
     public static final String ME_EMAIL = "me@fake.example";
     public static final String ME_NAME = "Token Owner";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    // MockWebServer logs a warning for every connection the fake drops on purpose; keep test output readable.
+    // MockWebServer logs a warning for every connection the fake drops on purpose; keep test output
+    // readable.
     // (Held in a field: java.util.logging forgets the level of loggers nobody references.)
     private static final Logger MOCK_WEB_SERVER_LOG = quietLogger(MockWebServer.class.getName());
     private static final int MAX_ATTACHMENTS = 10;
@@ -84,30 +88,42 @@ public final class FakeIntercom implements AutoCloseable {
     // ------------------------------------------------------------------ public snapshot model
 
     public enum Fault {
-        DOWN, CONNECTION_RESET, SERVER_ERROR, TOO_MANY_REQUESTS, LOST_RESPONSE,
-        /** Answered, work done, but only after {@link #slowResponses}' delay: later than a client's timeout. */
+        DOWN,
+        CONNECTION_RESET,
+        SERVER_ERROR,
+        TOO_MANY_REQUESTS,
+        LOST_RESPONSE,
+        /**
+         * Answered, work done, but only after {@link #slowResponses}' delay: later than a client's
+         * timeout.
+         */
         SLOW_RESPONSE,
         /** 401 because the token was revoked ({@link #revokeTokenAfterRequests}). */
         TOKEN_REVOKED,
         /** 404 "User Not Found" for a contact younger than {@link #contactVisibilityDelay}. */
         CONTACT_NOT_YET_VISIBLE,
-        /** A create held before it is processed ({@link #lateCreates}): done after the client gave up. */
+        /**
+         * A create held before it is processed ({@link #lateCreates}): done after the client gave
+         * up.
+         */
         LATE_CREATE
     }
 
     /**
-     * One request as it reached the server (dropped and refused ones included): {@code route} is the
-     * route key like {@code "POST /conversations/{id}/reply"}, {@code body} the raw text ("" when none),
-     * {@code fault} the fault injected into it (null when none).
+     * One request as it reached the server (dropped and refused ones included): {@code route} is
+     * the route key like {@code "POST /conversations/{id}/reply"}, {@code body} the raw text (""
+     * when none), {@code fault} the fault injected into it (null when none).
      */
-    public record ReceivedRequest(String method, String path, String route, String body, Fault fault) {
+    public record ReceivedRequest(
+            String method, String path, String route, String body, Fault fault) {
         ReceivedRequest withFault(Fault injected) {
             return new ReceivedRequest(method, path, route, body, injected);
         }
     }
 
     public enum State {
-        OPEN, CLOSED;
+        OPEN,
+        CLOSED;
 
         String json() {
             return name().toLowerCase(Locale.ROOT);
@@ -116,26 +132,53 @@ public final class FakeIntercom implements AutoCloseable {
 
     public record Admin(String id, String name, String email) {}
 
-    public record Contact(String id, String role, String email, String externalId, String name, Instant createdAt) {}
+    public record Contact(
+            String id,
+            String role,
+            String email,
+            String externalId,
+            String name,
+            Instant createdAt) {}
 
     public record Tag(String id, String name) {}
 
     /**
-     * One conversation part. {@code skipNotifications} is the flag exactly as sent (null when absent);
-     * {@code notifiedCustomer} says whether the fake counted it as a customer notification.
+     * One conversation part. {@code skipNotifications} is the flag exactly as sent (null when
+     * absent); {@code notifiedCustomer} says whether the fake counted it as a customer
+     * notification.
      */
-    public record Part(String id, String partType, String authorType, String authorId, String body,
-                       Instant createdAt, List<String> attachments, Boolean skipNotifications,
-                       boolean notifiedCustomer) {
+    public record Part(
+            String id,
+            String partType,
+            String authorType,
+            String authorId,
+            String body,
+            Instant createdAt,
+            List<String> attachments,
+            Boolean skipNotifications,
+            boolean notifiedCustomer) {
         public Part {
             attachments = List.copyOf(attachments);
         }
     }
 
-    /** A conversation; {@code subject}, {@code body} and {@code attachments} belong to its source message. */
-    public record Conversation(String id, String messageId, String contactId, String authorType,
-                               Instant createdAt, Instant updatedAt, String subject, String body,
-                               List<String> attachments, State state, List<String> tags, List<Part> parts) {
+    /**
+     * A conversation; {@code subject}, {@code body} and {@code attachments} belong to its source
+     * message.
+     */
+    public record Conversation(
+            String id,
+            String messageId,
+            String contactId,
+            String authorType,
+            Instant createdAt,
+            Instant updatedAt,
+            String subject,
+            String body,
+            List<String> attachments,
+            State state,
+            List<String> tags,
+            List<Part> parts) {
         public Conversation {
             attachments = List.copyOf(attachments);
             tags = List.copyOf(tags);
@@ -149,8 +192,19 @@ public final class FakeIntercom implements AutoCloseable {
         Conversation withPart(Part part, State newState, Instant now) {
             List<Part> more = new ArrayList<>(parts);
             more.add(part);
-            return new Conversation(id, messageId, contactId, authorType, createdAt, now, subject, body,
-                    attachments, newState, tags, more);
+            return new Conversation(
+                    id,
+                    messageId,
+                    contactId,
+                    authorType,
+                    createdAt,
+                    now,
+                    subject,
+                    body,
+                    attachments,
+                    newState,
+                    tags,
+                    more);
         }
 
         Conversation withTag(String tagName, Instant now) {
@@ -159,15 +213,37 @@ public final class FakeIntercom implements AutoCloseable {
             }
             List<String> more = new ArrayList<>(tags);
             more.add(tagName);
-            return new Conversation(id, messageId, contactId, authorType, createdAt, now, subject, body,
-                    attachments, state, more, parts);
+            return new Conversation(
+                    id,
+                    messageId,
+                    contactId,
+                    authorType,
+                    createdAt,
+                    now,
+                    subject,
+                    body,
+                    attachments,
+                    state,
+                    more,
+                    parts);
         }
 
         Conversation withoutPart(int index) {
             List<Part> fewer = new ArrayList<>(parts);
             fewer.remove(index);
-            return new Conversation(id, messageId, contactId, authorType, createdAt, updatedAt, subject, body,
-                    attachments, state, tags, fewer);
+            return new Conversation(
+                    id,
+                    messageId,
+                    contactId,
+                    authorType,
+                    createdAt,
+                    updatedAt,
+                    subject,
+                    body,
+                    attachments,
+                    state,
+                    tags,
+                    fewer);
         }
     }
 
@@ -201,18 +277,19 @@ public final class FakeIntercom implements AutoCloseable {
         this.faults = new Faults(new Random(builder.seed));
         this.rateLimiter = new RateLimiter(builder.rateLimitPerWindow);
         this.meAdminId = store.addAdmin(ME_NAME, ME_EMAIL);
-        this.routes = List.of(
-                Route.of("GET", "/me", false, this::me),
-                Route.of("GET", "/admins", false, this::listAdmins),
-                Route.of("POST", "/contacts/search", false, this::searchContacts),
-                Route.of("POST", "/contacts", true, this::createContact),
-                Route.of("POST", "/conversations/search", false, this::searchConversations),
-                Route.of("POST", "/conversations", true, this::createConversation),
-                Route.of("GET", "/conversations/{id}", false, this::getConversation),
-                Route.of("POST", "/conversations/{id}/reply", true, this::reply),
-                Route.of("POST", "/conversations/{id}/parts", true, this::changeState),
-                Route.of("POST", "/conversations/{id}/tags", true, this::tagConversation),
-                Route.of("POST", "/tags", true, this::createTag));
+        this.routes =
+                List.of(
+                        Route.of("GET", "/me", false, this::me),
+                        Route.of("GET", "/admins", false, this::listAdmins),
+                        Route.of("POST", "/contacts/search", false, this::searchContacts),
+                        Route.of("POST", "/contacts", true, this::createContact),
+                        Route.of("POST", "/conversations/search", false, this::searchConversations),
+                        Route.of("POST", "/conversations", true, this::createConversation),
+                        Route.of("GET", "/conversations/{id}", false, this::getConversation),
+                        Route.of("POST", "/conversations/{id}/reply", true, this::reply),
+                        Route.of("POST", "/conversations/{id}/parts", true, this::changeState),
+                        Route.of("POST", "/conversations/{id}/tags", true, this::tagConversation),
+                        Route.of("POST", "/tags", true, this::createTag));
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -236,8 +313,7 @@ public final class FakeIntercom implements AutoCloseable {
         private int rateLimitPerWindow = DEFAULT_RATE_LIMIT_PER_WINDOW;
         private long seed = 42L;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder token(String token) {
             this.token = Objects.requireNonNull(token);
@@ -302,7 +378,8 @@ public final class FakeIntercom implements AutoCloseable {
         }
     }
 
-    // ------------------------------------------------------------------ configuration and fault injection
+    // ------------------------------------------------------------------ configuration and fault
+    // injection
 
     public FakeIntercom lostResponseRate(double rate) {
         synchronized (lock) {
@@ -334,8 +411,8 @@ public final class FakeIntercom implements AutoCloseable {
 
     /**
      * Answers this share of requests only after {@code delay} (meant to be longer than the client's
-     * timeout); the request itself is processed at once, so a slow answer to a create is a lost answer
-     * whose work was done.
+     * timeout); the request itself is processed at once, so a slow answer to a create is a lost
+     * answer whose work was done.
      */
     public FakeIntercom slowResponses(double rate, Duration delay) {
         synchronized (lock) {
@@ -346,10 +423,10 @@ public final class FakeIntercom implements AutoCloseable {
     }
 
     /**
-     * Holds this share of creates (the writes whose answer can be lost) for {@code delay} before processing
-     * them: with a delay longer than the client's timeout, the client gives up first and the create still
-     * happens afterwards, as when a server keeps working on a request its client abandoned.
-     * {@link #awaitLateCreates} waits until every held create was processed.
+     * Holds this share of creates (the writes whose answer can be lost) for {@code delay} before
+     * processing them: with a delay longer than the client's timeout, the client gives up first and
+     * the create still happens afterwards, as when a server keeps working on a request its client
+     * abandoned. {@link #awaitLateCreates} waits until every held create was processed.
      */
     public FakeIntercom lateCreates(double rate, Duration delay) {
         synchronized (lock) {
@@ -359,7 +436,10 @@ public final class FakeIntercom implements AutoCloseable {
         return this;
     }
 
-    /** Blocks until no create is held by {@link #lateCreates} any more (at most {@code max}); true when none is. */
+    /**
+     * Blocks until no create is held by {@link #lateCreates} any more (at most {@code max}); true
+     * when none is.
+     */
     public boolean awaitLateCreates(Duration max) throws InterruptedException {
         long deadline = System.nanoTime() + max.toNanos();
         synchronized (lock) {
@@ -374,7 +454,10 @@ public final class FakeIntercom implements AutoCloseable {
         }
     }
 
-    /** Serves the next {@code n} requests normally, then answers 401 to every one until {@link #restoreToken()}. */
+    /**
+     * Serves the next {@code n} requests normally, then answers 401 to every one until {@link
+     * #restoreToken()}.
+     */
     public FakeIntercom revokeTokenAfterRequests(int n) {
         if (n < 0) {
             throw new IllegalArgumentException("n must be >= 0");
@@ -444,7 +527,10 @@ public final class FakeIntercom implements AutoCloseable {
         }
     }
 
-    /** Contacts and conversations stay invisible to the search endpoints for this long after creation. */
+    /**
+     * Contacts and conversations stay invisible to the search endpoints for this long after
+     * creation.
+     */
     public FakeIntercom searchLag(Duration lag) {
         synchronized (lock) {
             searchLag = requireNonNegative(lag);
@@ -452,7 +538,10 @@ public final class FakeIntercom implements AutoCloseable {
         return this;
     }
 
-    /** POST /conversations and contact replies answer "User Not Found" for contacts younger than this. */
+    /**
+     * POST /conversations and contact replies answer "User Not Found" for contacts younger than
+     * this.
+     */
     public FakeIntercom contactVisibilityDelay(Duration delay) {
         synchronized (lock) {
             contactVisibilityDelay = requireNonNegative(delay);
@@ -475,7 +564,9 @@ public final class FakeIntercom implements AutoCloseable {
         }
     }
 
-    /** Adds a pre-existing contact: visible to search and conversations at once, regardless of lag. */
+    /**
+     * Adds a pre-existing contact: visible to search and conversations at once, regardless of lag.
+     */
     public String addContact(String role, String email, String externalId, String name) {
         synchronized (lock) {
             Contact contact = store.newContact(role, email, externalId, name, nowSeconds());
@@ -511,7 +602,9 @@ public final class FakeIntercom implements AutoCloseable {
 
     public List<Conversation> conversationsOf(String contactId) {
         synchronized (lock) {
-            return store.conversations.values().stream().filter(c -> c.contactId().equals(contactId)).toList();
+            return store.conversations.values().stream()
+                    .filter(c -> c.contactId().equals(contactId))
+                    .toList();
         }
     }
 
@@ -563,7 +656,10 @@ public final class FakeIntercom implements AutoCloseable {
         return reached;
     }
 
-    /** Every answer takes {@code mean} plus or minus up to {@code jitter}, like a real API across a network. */
+    /**
+     * Every answer takes {@code mean} plus or minus up to {@code jitter}, like a real API across a
+     * network.
+     */
     public FakeIntercom latency(Duration mean, Duration jitter) {
         synchronized (lock) {
             latency = mean;
@@ -572,7 +668,10 @@ public final class FakeIntercom implements AutoCloseable {
         return this;
     }
 
-    /** Requests per route, keyed like {@code "POST /conversations/{id}/reply"} (unknown paths: method and raw path). */
+    /**
+     * Requests per route, keyed like {@code "POST /conversations/{id}/reply"} (unknown paths:
+     * method and raw path).
+     */
     public int requests(String routeKey) {
         synchronized (lock) {
             return counters.byRoute.getOrDefault(routeKey, 0);
@@ -591,7 +690,10 @@ public final class FakeIntercom implements AutoCloseable {
         }
     }
 
-    /** Every request that reached the server, in arrival order, with its body: to check what the client sends. */
+    /**
+     * Every request that reached the server, in arrival order, with its body: to check what the
+     * client sends.
+     */
     public List<ReceivedRequest> receivedRequests() {
         synchronized (lock) {
             return List.copyOf(received);
@@ -639,9 +741,10 @@ public final class FakeIntercom implements AutoCloseable {
         }
 
         /**
-         * MockWebServer consults peek() when it accepts a connection; DISCONNECT_AT_START there closes
-         * the socket before anything is read, so new connections fail like a dead host while down.
-         * (It is connection-level only, which is why per-request drops use DISCONNECT_AFTER_REQUEST.)
+         * MockWebServer consults peek() when it accepts a connection; DISCONNECT_AT_START there
+         * closes the socket before anything is read, so new connections fail like a dead host while
+         * down. (It is connection-level only, which is why per-request drops use
+         * DISCONNECT_AFTER_REQUEST.)
          */
         @Override
         public MockResponse peek() {
@@ -651,13 +754,17 @@ public final class FakeIntercom implements AutoCloseable {
     }
 
     /**
-     * Sleeps (outside the lock, on this connection's thread) before a create chosen by {@link #lateCreates};
-     * true when it did, and the caller then counts the create as no longer held once it was processed.
+     * Sleeps (outside the lock, on this connection's thread) before a create chosen by {@link
+     * #lateCreates}; true when it did, and the caller then counts the create as no longer held once
+     * it was processed.
      */
     private boolean holdLateCreate(RecordedRequest request) {
         String path = pathOf(request);
-        boolean create = routes.stream().map(route -> route.match(request.getMethod(), path))
-                .flatMap(Optional::stream).anyMatch(m -> m.route().creates());
+        boolean create =
+                routes.stream()
+                        .map(route -> route.match(request.getMethod(), path))
+                        .flatMap(Optional::stream)
+                        .anyMatch(m -> m.route().creates());
         long delay;
         synchronized (lock) {
             if (!create || !faults.roll(faults.lateCreate)) {
@@ -675,7 +782,9 @@ public final class FakeIntercom implements AutoCloseable {
         return true;
     }
 
-    /** MockWebServer queues every request for takeRequest(); nobody takes them, so keep memory flat. */
+    /**
+     * MockWebServer queues every request for takeRequest(); nobody takes them, so keep memory flat.
+     */
     private void discardRecordedRequests() {
         try {
             while (server.takeRequest(0, TimeUnit.MILLISECONDS) != null) {
@@ -689,11 +798,13 @@ public final class FakeIntercom implements AutoCloseable {
     private MockResponse serve(RecordedRequest request) {
         synchronized (lock) {
             String path = pathOf(request);
-            Optional<RouteMatch> match = routes.stream()
-                    .map(route -> route.match(request.getMethod(), path))
-                    .flatMap(Optional::stream)
-                    .findFirst();
-            String routeKey = match.map(m -> m.route().key()).orElse(request.getMethod() + " " + path);
+            Optional<RouteMatch> match =
+                    routes.stream()
+                            .map(route -> route.match(request.getMethod(), path))
+                            .flatMap(Optional::stream)
+                            .findFirst();
+            String routeKey =
+                    match.map(m -> m.route().key()).orElse(request.getMethod() + " " + path);
             counters.request(routeKey);
             String bodyText = request.getBody().readString(StandardCharsets.UTF_8);
             int index = received.size();
@@ -710,10 +821,15 @@ public final class FakeIntercom implements AutoCloseable {
     }
 
     /** Serves one request; called holding {@link #lock}. */
-    private MockResponse answer(RecordedRequest request, Optional<RouteMatch> match, String bodyText) {
+    private MockResponse answer(
+            RecordedRequest request, Optional<RouteMatch> match, String bodyText) {
         countDownToRevocation();
-        requestWatchers.entrySet().removeIf(watcher -> watcher.getValue() <= counters.requests
-                && watcher.getKey().complete(counters.requests));
+        requestWatchers
+                .entrySet()
+                .removeIf(
+                        watcher ->
+                                watcher.getValue() <= counters.requests
+                                        && watcher.getKey().complete(counters.requests));
 
         // Dropped before processing: the client cannot tell whether anything happened; nothing did.
         if (faults.down) {
@@ -729,13 +845,16 @@ public final class FakeIntercom implements AutoCloseable {
         if (reply.status() == 429) {
             counters.rateLimited++;
         }
-        boolean createdSomething = reply.isSuccess() && match.map(m -> m.route().creates()).orElse(false);
+        boolean createdSomething =
+                reply.isSuccess() && match.map(m -> m.route().creates()).orElse(false);
         if (createdSomething && faults.roll(faults.lostResponse)) {
-            // The work above is committed; only the answer is lost (MockWebServer dispatches before closing).
+            // The work above is committed; only the answer is lost (MockWebServer dispatches before
+            // closing).
             return drop(Fault.LOST_RESPONSE);
         }
         if (faults.roll(faults.slowResponse)) {
-            // Processed already; the answer leaves only after the delay (MockWebServer sleeps outside the lock).
+            // Processed already; the answer leaves only after the delay (MockWebServer sleeps
+            // outside the lock).
             counters.fault(Fault.SLOW_RESPONSE);
             return reply.toMockResponse(window)
                     .setHeadersDelay(faults.slowResponseDelay.toMillis(), TimeUnit.MILLISECONDS);
@@ -743,13 +862,23 @@ public final class FakeIntercom implements AutoCloseable {
         return reply.toMockResponse(window).setHeadersDelay(latencyMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** How long this answer takes: the configured latency, spread uniformly over plus or minus the jitter. */
+    /**
+     * How long this answer takes: the configured latency, spread uniformly over plus or minus the
+     * jitter.
+     */
     private long latencyMillis() {
         long jitter = latencyJitter.toMillis();
-        return Math.max(0, latency.toMillis() + (jitter == 0 ? 0 : faults.random.nextLong(-jitter, jitter + 1)));
+        return Math.max(
+                0,
+                latency.toMillis()
+                        + (jitter == 0 ? 0 : faults.random.nextLong(-jitter, jitter + 1)));
     }
 
-    private Reply respond(RecordedRequest request, String bodyText, Optional<RouteMatch> match, RateWindow window) {
+    private Reply respond(
+            RecordedRequest request,
+            String bodyText,
+            Optional<RouteMatch> match,
+            RateWindow window) {
         if (window.exceeded()) {
             return ApiError.rateLimitExceeded().reply();
         }
@@ -777,11 +906,12 @@ public final class FakeIntercom implements AutoCloseable {
     private Reply injectedServerError() {
         int[] statuses = {500, 502, 503};
         int status = statuses[faults.random.nextInt(statuses.length)];
-        String code = switch (status) {
-            case 502 -> "bad_gateway";
-            case 503 -> "service_unavailable";
-            default -> "server_error";
-        };
+        String code =
+                switch (status) {
+                    case 502 -> "bad_gateway";
+                    case 503 -> "service_unavailable";
+                    default -> "server_error";
+                };
         return new ApiError(status, code, "Injected server error", null).reply();
     }
 
@@ -815,13 +945,22 @@ public final class FakeIntercom implements AutoCloseable {
             throw new ApiError(401, "unauthorized", "Access Token Invalid", null);
         }
         if (!acceptsJson(request.getHeader("Accept"))) {
-            throw new ApiError(406, "media_type_not_acceptable",
-                    "The Accept header should send a media type of application/json", null);
+            throw new ApiError(
+                    406,
+                    "media_type_not_acceptable",
+                    "The Accept header should send a media type of application/json",
+                    null);
         }
         String header = request.getHeader("Intercom-Version");
         String requested = header == null ? DEFAULT_VERSION : header.trim();
-        return ApiVersion.parse(requested).orElseThrow(() -> new ApiError(400, "intercom_version_invalid",
-                "The requested version could not be found: " + requested, "Intercom-Version"));
+        return ApiVersion.parse(requested)
+                .orElseThrow(
+                        () ->
+                                new ApiError(
+                                        400,
+                                        "intercom_version_invalid",
+                                        "The requested version could not be found: " + requested,
+                                        "Intercom-Version"));
     }
 
     private static boolean acceptsJson(String accept) {
@@ -830,8 +969,11 @@ public final class FakeIntercom implements AutoCloseable {
         }
         return Arrays.stream(accept.split(","))
                 .map(range -> range.split(";")[0].trim().toLowerCase(Locale.ROOT))
-                .anyMatch(range -> range.equals("application/json") || range.equals("application/*")
-                        || range.equals("*/*"));
+                .anyMatch(
+                        range ->
+                                range.equals("application/json")
+                                        || range.equals("application/*")
+                                        || range.equals("*/*"));
     }
 
     private static JsonNode parseBody(String text) {
@@ -885,24 +1027,34 @@ public final class FakeIntercom implements AutoCloseable {
         if (isBlank(email) && isBlank(externalId)) {
             throw ApiError.invalid("email", "email or external_id is required");
         }
-        Optional<Contact> existing = store.contacts.values().stream()
-                .filter(c -> sameIgnoringCase(c.email(), email) || sameExactly(c.externalId(), externalId))
-                .findFirst();
+        Optional<Contact> existing =
+                store.contacts.values().stream()
+                        .filter(
+                                c ->
+                                        sameIgnoringCase(c.email(), email)
+                                                || sameExactly(c.externalId(), externalId))
+                        .findFirst();
         if (existing.isPresent()) {
-            throw new ApiError(409, "conflict",
-                    "A contact matching those details already exists with id=" + existing.get().id(), null);
+            throw new ApiError(
+                    409,
+                    "conflict",
+                    "A contact matching those details already exists with id="
+                            + existing.get().id(),
+                    null);
         }
-        Contact contact = store.newContact(role, email, externalId, text(body, "name"), nowSeconds());
+        Contact contact =
+                store.newContact(role, email, externalId, text(body, "name"), nowSeconds());
         store.contactStoredAt.put(contact.id(), clock.instant());
         return contactJson(contact);
     }
 
     private JsonNode searchContacts(Call call) {
         Predicate<Contact> query = Query.compile(requiredQuery(call.body()), CONTACT_FIELDS);
-        List<Contact> hits = store.contacts.values().stream()
-                .filter(c -> searchable(store.contactStoredAt.get(c.id())))
-                .filter(query)
-                .toList();
+        List<Contact> hits =
+                store.contacts.values().stream()
+                        .filter(c -> searchable(store.contactStoredAt.get(c.id())))
+                        .filter(query)
+                        .toList();
         Page<Contact> page = Page.of(hits, call.body().get("pagination"), 50);
         ObjectNode node = object("list");
         ArrayNode data = node.putArray("data");
@@ -916,7 +1068,8 @@ public final class FakeIntercom implements AutoCloseable {
         JsonNode body = call.body();
         JsonNode from = body.path("from");
         String fromType = text(from, "type");
-        if (!List.of("user", "lead", "contact").contains(Objects.requireNonNullElse(fromType, ""))) {
+        if (!List.of("user", "lead", "contact")
+                .contains(Objects.requireNonNullElse(fromType, ""))) {
             throw ApiError.invalid("from", "from.type must be user, lead or contact");
         }
         String contactId = identifier(from, "id");
@@ -928,9 +1081,20 @@ public final class FakeIntercom implements AutoCloseable {
         List<String> attachments = attachmentUrls(body);
         Instant createdAt = partTime(body, call.version());
 
-        Conversation conversation = new Conversation(store.nextConversationId(), store.nextMessageId(),
-                contact.id(), contact.role(), createdAt, nowSeconds(), text(body, "subject"), text,
-                attachments, State.OPEN, List.of(), List.of());
+        Conversation conversation =
+                new Conversation(
+                        store.nextConversationId(),
+                        store.nextMessageId(),
+                        contact.id(),
+                        contact.role(),
+                        createdAt,
+                        nowSeconds(),
+                        text(body, "subject"),
+                        text,
+                        attachments,
+                        State.OPEN,
+                        List.of(),
+                        List.of());
         store.conversations.put(conversation.id(), conversation);
         store.conversationStoredAt.put(conversation.id(), clock.instant());
 
@@ -952,11 +1116,12 @@ public final class FakeIntercom implements AutoCloseable {
         JsonNode body = call.body();
         String messageType = Objects.requireNonNullElse(text(body, "message_type"), "");
         String type = Objects.requireNonNullElse(text(body, "type"), "");
-        Part part = switch (type) {
-            case "user" -> contactReply(body, messageType, call.version());
-            case "admin" -> adminReply(body, messageType, call.version());
-            default -> throw ApiError.invalid("type", "type must be user or admin");
-        };
+        Part part =
+                switch (type) {
+                    case "user" -> contactReply(body, messageType, call.version());
+                    case "admin" -> adminReply(body, messageType, call.version());
+                    default -> throw ApiError.invalid("type", "type must be user or admin");
+                };
         // A customer writing into a closed conversation reopens it, as in Intercom.
         State state = type.equals("user") ? State.OPEN : conversation.state();
         Conversation updated = conversation.withPart(part, state, nowSeconds());
@@ -966,27 +1131,46 @@ public final class FakeIntercom implements AutoCloseable {
 
     private Part contactReply(JsonNode body, String messageType, ApiVersion version) {
         if (!messageType.equals("comment")) {
-            throw ApiError.invalid("message_type", "message_type must be comment for a contact reply");
+            throw ApiError.invalid(
+                    "message_type", "message_type must be comment for a contact reply");
         }
         String contactId = identifier(body, "intercom_user_id");
         if (isBlank(contactId)) {
             throw ApiError.missing("intercom_user_id");
         }
         Contact contact = visibleContact(contactId);
-        return new Part(store.nextPartId(), "comment", contact.role(), contact.id(), requiredBody(body),
-                partTime(body, version), attachmentUrls(body), null, false);
+        return new Part(
+                store.nextPartId(),
+                "comment",
+                contact.role(),
+                contact.id(),
+                requiredBody(body),
+                partTime(body, version),
+                attachmentUrls(body),
+                null,
+                false);
     }
 
     private Part adminReply(JsonNode body, String messageType, ApiVersion version) {
         if (!messageType.equals("comment") && !messageType.equals("note")) {
-            throw ApiError.invalid("message_type", "message_type must be comment or note for an admin reply");
+            throw ApiError.invalid(
+                    "message_type", "message_type must be comment or note for an admin reply");
         }
         Admin admin = existingAdmin(body);
         Boolean skipNotifications = optionalBoolean(body, "skip_notifications");
         boolean skipHonoured = version.atLeast(2, 15) && Boolean.TRUE.equals(skipNotifications);
         boolean notifies = messageType.equals("comment") && !skipHonoured;
-        Part part = new Part(store.nextPartId(), messageType, "admin", admin.id(), requiredBody(body),
-                partTime(body, version), attachmentUrls(body), skipNotifications, notifies);
+        Part part =
+                new Part(
+                        store.nextPartId(),
+                        messageType,
+                        "admin",
+                        admin.id(),
+                        requiredBody(body),
+                        partTime(body, version),
+                        attachmentUrls(body),
+                        skipNotifications,
+                        notifies);
         if (notifies) {
             counters.notifications++;
         }
@@ -997,17 +1181,29 @@ public final class FakeIntercom implements AutoCloseable {
         Conversation conversation = existingConversation(call.param(0));
         JsonNode body = call.body();
         String messageType = Objects.requireNonNullElse(text(body, "message_type"), "");
-        State state = switch (messageType) {
-            case "close" -> State.CLOSED;
-            case "open" -> State.OPEN;
-            default -> throw ApiError.invalid("message_type", "message_type must be close or open");
-        };
+        State state =
+                switch (messageType) {
+                    case "close" -> State.CLOSED;
+                    case "open" -> State.OPEN;
+                    default ->
+                            throw ApiError.invalid(
+                                    "message_type", "message_type must be close or open");
+                };
         if (!"admin".equals(text(body, "type"))) {
             throw ApiError.invalid("type", "type must be admin");
         }
         Admin admin = existingAdmin(body);
-        Part part = new Part(store.nextPartId(), messageType, "admin", admin.id(), text(body, "body"),
-                nowSeconds(), List.of(), null, false);
+        Part part =
+                new Part(
+                        store.nextPartId(),
+                        messageType,
+                        "admin",
+                        admin.id(),
+                        text(body, "body"),
+                        nowSeconds(),
+                        List.of(),
+                        null,
+                        false);
         Conversation updated = conversation.withPart(part, state, nowSeconds());
         store.conversations.put(updated.id(), updated);
         return conversationJson(updated);
@@ -1028,18 +1224,24 @@ public final class FakeIntercom implements AutoCloseable {
             throw ApiError.missing("id");
         }
         existingAdmin(call.body());
-        Tag tag = store.tagsByName.values().stream().filter(t -> t.id().equals(tagId)).findFirst()
-                .orElseThrow(() -> new ApiError(404, "tag_not_found", "Tag not found", "id"));
+        Tag tag =
+                store.tagsByName.values().stream()
+                        .filter(t -> t.id().equals(tagId))
+                        .findFirst()
+                        .orElseThrow(
+                                () -> new ApiError(404, "tag_not_found", "Tag not found", "id"));
         store.conversations.put(conversation.id(), conversation.withTag(tag.name(), nowSeconds()));
         return tagJson(tag);
     }
 
     private JsonNode searchConversations(Call call) {
-        Predicate<Conversation> query = Query.compile(requiredQuery(call.body()), conversationFields());
-        List<Conversation> hits = store.conversations.values().stream()
-                .filter(c -> searchable(store.conversationStoredAt.get(c.id())))
-                .filter(query)
-                .toList();
+        Predicate<Conversation> query =
+                Query.compile(requiredQuery(call.body()), conversationFields());
+        List<Conversation> hits =
+                store.conversations.values().stream()
+                        .filter(c -> searchable(store.conversationStoredAt.get(c.id())))
+                        .filter(query)
+                        .toList();
         Page<Conversation> page = Page.of(hits, call.body().get("pagination"), 20);
         ObjectNode node = object("conversation.list");
         ArrayNode conversations = node.putArray("conversations");
@@ -1129,12 +1331,15 @@ public final class FakeIntercom implements AutoCloseable {
             throw ApiError.invalid("attachment_urls", "attachment_urls must be an array");
         }
         if (urls.size() > MAX_ATTACHMENTS) {
-            throw ApiError.invalid("attachment_urls", "A maximum of " + MAX_ATTACHMENTS + " attachment_urls is allowed");
+            throw ApiError.invalid(
+                    "attachment_urls",
+                    "A maximum of " + MAX_ATTACHMENTS + " attachment_urls is allowed");
         }
         List<String> result = new ArrayList<>();
         for (JsonNode url : urls) {
             if (!url.isString() || !isHttpUrl(url.stringValue())) {
-                throw ApiError.invalid("attachment_urls", "Attachment URL must be an http(s) URL: " + url);
+                throw ApiError.invalid(
+                        "attachment_urls", "Attachment URL must be an http(s) URL: " + url);
             }
             result.add(url.stringValue());
         }
@@ -1144,7 +1349,8 @@ public final class FakeIntercom implements AutoCloseable {
     private static boolean isHttpUrl(String url) {
         try {
             URI uri = new URI(url);
-            String scheme = Objects.requireNonNullElse(uri.getScheme(), "").toLowerCase(Locale.ROOT);
+            String scheme =
+                    Objects.requireNonNullElse(uri.getScheme(), "").toLowerCase(Locale.ROOT);
             return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null;
         } catch (URISyntaxException e) {
             return false;
@@ -1303,13 +1509,14 @@ public final class FakeIntercom implements AutoCloseable {
 
     // ------------------------------------------------------------------ search
 
-    private static final Map<String, Query.Field<Contact>> CONTACT_FIELDS = Map.of(
-            "id", Query.Field.string(Contact::id),
-            "email", Query.Field.string(Contact::email),
-            "external_id", Query.Field.string(Contact::externalId),
-            "role", Query.Field.string(Contact::role),
-            "name", Query.Field.string(Contact::name),
-            "created_at", Query.Field.number(c -> c.createdAt().getEpochSecond()));
+    private static final Map<String, Query.Field<Contact>> CONTACT_FIELDS =
+            Map.of(
+                    "id", Query.Field.string(Contact::id),
+                    "email", Query.Field.string(Contact::email),
+                    "external_id", Query.Field.string(Contact::externalId),
+                    "role", Query.Field.string(Contact::role),
+                    "name", Query.Field.string(Contact::name),
+                    "created_at", Query.Field.number(c -> c.createdAt().getEpochSecond()));
 
     private Map<String, Query.Field<Conversation>> conversationFields() {
         Map<String, Query.Field<Conversation>> fields = new HashMap<>();
@@ -1323,17 +1530,32 @@ public final class FakeIntercom implements AutoCloseable {
         fields.put("source.body", Query.Field.text(Conversation::body));
         fields.put("source.author.id", Query.Field.string(Conversation::contactId));
         fields.put("source.author.type", Query.Field.string(Conversation::authorType));
-        fields.put("tag_ids", new Query.Field<>(Query.Kind.STRING,
-                c -> c.tags().stream().map(name -> (Object) store.tagsByName.get(name).id()).toList()));
+        fields.put(
+                "tag_ids",
+                new Query.Field<>(
+                        Query.Kind.STRING,
+                        c ->
+                                c.tags().stream()
+                                        .map(name -> (Object) store.tagsByName.get(name).id())
+                                        .toList()));
         return fields;
     }
 
-    /** Compiles Intercom search queries (single filters and nested AND/OR groups) into predicates. */
+    /**
+     * Compiles Intercom search queries (single filters and nested AND/OR groups) into predicates.
+     */
     private static final class Query {
 
-        enum Kind { STRING, NUMBER, TEXT }
+        enum Kind {
+            STRING,
+            NUMBER,
+            TEXT
+        }
 
-        /** A searchable field; TEXT is a string whose "=" matches single words, like Intercom's source.body. */
+        /**
+         * A searchable field; TEXT is a string whose "=" matches single words, like Intercom's
+         * source.body.
+         */
         record Field<T>(Kind kind, Function<T, List<Object>> values) {
             static <T> Field<T> string(Function<T, String> getter) {
                 return new Field<>(Kind.STRING, t -> listOf(getter.apply(t)));
@@ -1365,11 +1587,13 @@ public final class FakeIntercom implements AutoCloseable {
             if (field == null) {
                 throw ApiError.invalid("query", "Unsupported search field: " + name);
             }
-            Predicate<List<Object>> condition = condition(operator, field.kind(), query.get("value"));
+            Predicate<List<Object>> condition =
+                    condition(operator, field.kind(), query.get("value"));
             return t -> condition.test(field.values().apply(t));
         }
 
-        private static <T> Predicate<T> group(String operator, JsonNode members, Map<String, Field<T>> fields) {
+        private static <T> Predicate<T> group(
+                String operator, JsonNode members, Map<String, Field<T>> fields) {
             if (members == null || !members.isArray() || members.isEmpty()) {
                 throw ApiError.invalid("query", operator + " needs a non-empty array of filters");
             }
@@ -1380,13 +1604,15 @@ public final class FakeIntercom implements AutoCloseable {
                     : t -> filters.stream().anyMatch(f -> f.test(t));
         }
 
-        private static Predicate<List<Object>> condition(String operator, Kind kind, JsonNode value) {
+        private static Predicate<List<Object>> condition(
+                String operator, Kind kind, JsonNode value) {
             return switch (operator) {
                 case "=" -> equalTo(kind, value);
                 case "!=" -> equalTo(kind, value).negate();
                 case "IN" -> in(kind, value);
                 case "NIN" -> in(kind, value).negate();
-                // The 2.16 reference documents ">" and "<" as inclusive ("greater (or equal) than").
+                // The 2.16 reference documents ">" and "<" as inclusive ("greater (or equal)
+                // than").
                 case ">" -> compare(kind, value, (actual, wanted) -> actual >= wanted);
                 case "<" -> compare(kind, value, (actual, wanted) -> actual <= wanted);
                 case "~" -> strings(kind, value, String::contains);
@@ -1408,8 +1634,12 @@ public final class FakeIntercom implements AutoCloseable {
             }
             List<Object> wanted = new ArrayList<>();
             value.forEach(v -> wanted.add(scalar(kind, v)));
-            return values -> values.stream()
-                    .anyMatch(actual -> wanted.stream().anyMatch(w -> matchesEqual(kind, actual, w)));
+            return values ->
+                    values.stream()
+                            .anyMatch(
+                                    actual ->
+                                            wanted.stream()
+                                                    .anyMatch(w -> matchesEqual(kind, actual, w)));
         }
 
         private static boolean matchesEqual(Kind kind, Object actual, Object wanted) {
@@ -1424,24 +1654,29 @@ public final class FakeIntercom implements AutoCloseable {
             boolean test(long actual, long wanted);
         }
 
-        private static Predicate<List<Object>> compare(Kind kind, JsonNode value, LongComparison comparison) {
+        private static Predicate<List<Object>> compare(
+                Kind kind, JsonNode value, LongComparison comparison) {
             if (kind != Kind.NUMBER) {
                 throw ApiError.invalid("query", "> and < only apply to numbers and dates");
             }
             long wanted = (Long) scalar(kind, value);
-            return values -> values.stream().anyMatch(actual -> comparison.test((Long) actual, wanted));
+            return values ->
+                    values.stream().anyMatch(actual -> comparison.test((Long) actual, wanted));
         }
 
         private interface StringMatch {
             boolean test(String actual, String wanted);
         }
 
-        private static Predicate<List<Object>> strings(Kind kind, JsonNode value, StringMatch match) {
+        private static Predicate<List<Object>> strings(
+                Kind kind, JsonNode value, StringMatch match) {
             if (kind == Kind.NUMBER) {
-                throw ApiError.invalid("query", "String operators do not apply to numbers and dates");
+                throw ApiError.invalid(
+                        "query", "String operators do not apply to numbers and dates");
             }
             String wanted = (String) scalar(kind, value);
-            return values -> values.stream().anyMatch(actual -> match.test(normalise(actual), wanted));
+            return values ->
+                    values.stream().anyMatch(actual -> match.test(normalise(actual), wanted));
         }
 
         /** Query values must match the field's type; strings compare case-insensitively. */
@@ -1451,7 +1686,8 @@ public final class FakeIntercom implements AutoCloseable {
             }
             if (kind == Kind.NUMBER) {
                 if (!value.isIntegralNumber()) {
-                    throw ApiError.invalid("query", "This field needs an integer (UNIX timestamp) value");
+                    throw ApiError.invalid(
+                            "query", "This field needs an integer (UNIX timestamp) value");
                 }
                 return value.longValue();
             }
@@ -1464,8 +1700,11 @@ public final class FakeIntercom implements AutoCloseable {
         }
     }
 
-    /** Cursor pagination in Intercom's shape; the cursor is an opaque encoding of the next offset. */
-    private record Page<T>(List<T> items, int page, int perPage, int totalPages, String nextCursor) {
+    /**
+     * Cursor pagination in Intercom's shape; the cursor is an opaque encoding of the next offset.
+     */
+    private record Page<T>(
+            List<T> items, int page, int perPage, int totalPages, String nextCursor) {
 
         static <T> Page<T> of(List<T> all, JsonNode pagination, int defaultPerPage) {
             int perPage = defaultPerPage;
@@ -1473,8 +1712,11 @@ public final class FakeIntercom implements AutoCloseable {
             if (pagination != null && pagination.isObject()) {
                 JsonNode size = pagination.get("per_page");
                 if (size != null && !size.isNull()) {
-                    if (!size.isIntegralNumber() || size.intValue() < 1 || size.intValue() > MAX_PER_PAGE) {
-                        throw ApiError.invalid("per_page", "per_page must be between 1 and " + MAX_PER_PAGE);
+                    if (!size.isIntegralNumber()
+                            || size.intValue() < 1
+                            || size.intValue() > MAX_PER_PAGE) {
+                        throw ApiError.invalid(
+                                "per_page", "per_page must be between 1 and " + MAX_PER_PAGE);
                     }
                     perPage = size.intValue();
                 }
@@ -1504,13 +1746,15 @@ public final class FakeIntercom implements AutoCloseable {
         }
 
         private static String encodeCursor(int offset) {
-            return Base64.getUrlEncoder().withoutPadding()
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
                     .encodeToString(("offset:" + offset).getBytes(StandardCharsets.UTF_8));
         }
 
         private static int decodeCursor(String cursor) {
             try {
-                String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+                String decoded =
+                        new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
                 if (decoded.startsWith("offset:")) {
                     return Integer.parseInt(decoded.substring("offset:".length()));
                 }
@@ -1529,7 +1773,8 @@ public final class FakeIntercom implements AutoCloseable {
         final Map<String, Contact> contacts = new LinkedHashMap<>();
         final Map<String, Conversation> conversations = new LinkedHashMap<>();
         final Map<String, Tag> tagsByName = new LinkedHashMap<>();
-        // When a record entered the fake (Instant.MIN = seeded, always visible). Search lag and contact
+        // When a record entered the fake (Instant.MIN = seeded, always visible). Search lag and
+        // contact
         // visibility are measured from here, not from a back-dated created_at.
         final Map<String, Instant> contactStoredAt = new HashMap<>();
         final Map<String, Instant> conversationStoredAt = new HashMap<>();
@@ -1547,9 +1792,16 @@ public final class FakeIntercom implements AutoCloseable {
             return admin.id();
         }
 
-        Contact newContact(String role, String email, String externalId, String name, Instant createdAt) {
-            Contact contact = new Contact(String.format("6762f0f3%016x", ++contactSeq), role, email, externalId,
-                    name, createdAt);
+        Contact newContact(
+                String role, String email, String externalId, String name, Instant createdAt) {
+            Contact contact =
+                    new Contact(
+                            String.format("6762f0f3%016x", ++contactSeq),
+                            role,
+                            email,
+                            externalId,
+                            name,
+                            createdAt);
             contacts.put(contact.id(), contact);
             return contact;
         }
@@ -1591,7 +1843,9 @@ public final class FakeIntercom implements AutoCloseable {
             this.random = random;
         }
 
-        /** Draws only for enabled faults, so enabling one does not shift the sequence of another. */
+        /**
+         * Draws only for enabled faults, so enabling one does not shift the sequence of another.
+         */
         boolean roll(double rate) {
             return rate > 0 && random.nextDouble() < rate;
         }
@@ -1601,8 +1855,10 @@ public final class FakeIntercom implements AutoCloseable {
         int requests;
         int notifications;
         int rateLimited;
+
         /** The fault injected into the request being served. */
         Fault lastFault;
+
         final Map<String, Integer> byRoute = new HashMap<>();
         final Map<Fault, Integer> faults = new EnumMap<>(Fault.class);
 
@@ -1617,7 +1873,9 @@ public final class FakeIntercom implements AutoCloseable {
         }
     }
 
-    /** Fixed windows aligned to the clock's 10-second boundaries, like Intercom's per-window limit. */
+    /**
+     * Fixed windows aligned to the clock's 10-second boundaries, like Intercom's per-window limit.
+     */
     private static final class RateLimiter {
         int limit;
         private long windowStartMillis = Long.MIN_VALUE;
@@ -1635,7 +1893,8 @@ public final class FakeIntercom implements AutoCloseable {
                 used = 0;
             }
             used++;
-            return new RateWindow(limit, Math.max(0, limit - used), (start + windowMillis) / 1000, used > limit);
+            return new RateWindow(
+                    limit, Math.max(0, limit - used), (start + windowMillis) / 1000, used > limit);
         }
     }
 
@@ -1653,8 +1912,11 @@ public final class FakeIntercom implements AutoCloseable {
             if (!m.matches()) {
                 return Optional.empty();
             }
-            ApiVersion version = new ApiVersion(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
-            boolean known = version.major() == 1 && version.minor() <= 4 || version.major() == 2 && version.minor() <= 16;
+            ApiVersion version =
+                    new ApiVersion(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+            boolean known =
+                    version.major() == 1 && version.minor() <= 4
+                            || version.major() == 2 && version.minor() <= 16;
             return known ? Optional.of(version) : Optional.empty();
         }
 
@@ -1669,11 +1931,16 @@ public final class FakeIntercom implements AutoCloseable {
         }
     }
 
-    private record Route(String method, Pattern pattern, String key, boolean creates,
-                         Function<Call, JsonNode> handler) {
+    private record Route(
+            String method,
+            Pattern pattern,
+            String key,
+            boolean creates,
+            Function<Call, JsonNode> handler) {
 
         /** {@code creates} marks writes whose response can be "lost" after the work was done. */
-        static Route of(String method, String template, boolean creates, Function<Call, JsonNode> handler) {
+        static Route of(
+                String method, String template, boolean creates, Function<Call, JsonNode> handler) {
             Pattern pattern = Pattern.compile(template.replace("{id}", "([^/]+)"));
             return new Route(method, pattern, method + " " + template, creates, handler);
         }
@@ -1773,8 +2040,9 @@ public final class FakeIntercom implements AutoCloseable {
     }
 
     /**
-     * MockWebServer writes a response's head and body separately; with Nagle's algorithm on, the body
-     * then waits for the client's delayed ACK (~40 ms per request on Linux). TCP_NODELAY avoids that.
+     * MockWebServer writes a response's head and body separately; with Nagle's algorithm on, the
+     * body then waits for the client's delayed ACK (~40 ms per request on Linux). TCP_NODELAY
+     * avoids that.
      */
     private static final class NoDelayServerSocketFactory extends ServerSocketFactory {
         @Override
@@ -1800,7 +2068,8 @@ public final class FakeIntercom implements AutoCloseable {
         }
 
         @Override
-        public ServerSocket createServerSocket(int port, int backlog, InetAddress address) throws IOException {
+        public ServerSocket createServerSocket(int port, int backlog, InetAddress address)
+                throws IOException {
             throw new UnsupportedOperationException("MockWebServer binds unbound sockets");
         }
     }

@@ -3,6 +3,11 @@ package dev.migrator.testserver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.migrator.testserver.FakeIntercom.Conversation;
+import dev.migrator.testserver.FakeIntercom.Fault;
+import dev.migrator.testserver.FakeIntercom.ManualClock;
+import dev.migrator.testserver.FakeIntercom.Part;
+import dev.migrator.testserver.FakeIntercom.State;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,16 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import dev.migrator.testserver.FakeIntercom.Conversation;
-import dev.migrator.testserver.FakeIntercom.Fault;
-import dev.migrator.testserver.FakeIntercom.ManualClock;
-import dev.migrator.testserver.FakeIntercom.Part;
-import dev.migrator.testserver.FakeIntercom.State;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,13 +32,15 @@ class FakeIntercomTest {
 
     /** Seven seconds into a 10-second rate-limit window. */
     private static final Instant T0 = Instant.parse("2024-05-01T12:00:07Z");
+
     private static final long HISTORIC = 1_600_000_000L;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    private final HttpClient http =
+            HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
     private final ManualClock clock = new ManualClock(T0);
     private FakeIntercom fake;
 
@@ -60,7 +60,8 @@ class FakeIntercomTest {
     @Test
     void rejectsMissingOrWrongToken() throws Exception {
         Reply wrong = send(request("GET", "/me", null).setHeader("Authorization", "Bearer nope"));
-        Reply missing = send(HttpRequest.newBuilder(uri("/me")).header("Accept", "application/json"));
+        Reply missing =
+                send(HttpRequest.newBuilder(uri("/me")).header("Accept", "application/json"));
 
         for (Reply reply : List.of(wrong, missing)) {
             assertThat(reply.status()).isEqualTo(401);
@@ -73,9 +74,13 @@ class FakeIntercomTest {
 
     @Test
     void requiresJsonAcceptHeader() throws Exception {
-        Reply noAccept = send(HttpRequest.newBuilder(uri("/me")).header("Authorization", "Bearer " + FakeIntercom.TOKEN));
+        Reply noAccept =
+                send(
+                        HttpRequest.newBuilder(uri("/me"))
+                                .header("Authorization", "Bearer " + FakeIntercom.TOKEN));
         Reply xml = send(request("GET", "/me", null).setHeader("Accept", "application/xml"));
-        Reply wildcard = send(request("GET", "/me", null).setHeader("Accept", "text/html, */*;q=0.1"));
+        Reply wildcard =
+                send(request("GET", "/me", null).setHeader("Accept", "text/html, */*;q=0.1"));
 
         assertThat(noAccept.status()).isEqualTo(406);
         assertThat(xml.status()).isEqualTo(406);
@@ -85,7 +90,8 @@ class FakeIntercomTest {
     @Test
     void rejectsUnknownIntercomVersion() throws Exception {
         Reply unknown = send(request("GET", "/me", null).setHeader("Intercom-Version", "2.17"));
-        Reply unstable = send(request("GET", "/me", null).setHeader("Intercom-Version", "Unstable"));
+        Reply unstable =
+                send(request("GET", "/me", null).setHeader("Intercom-Version", "Unstable"));
 
         assertThat(unknown.status()).isEqualTo(400);
         assertThat(unknown.errorCode()).isEqualTo("intercom_version_invalid");
@@ -125,28 +131,58 @@ class FakeIntercomTest {
         Map<String, Object> body = conversationBody(contact, "Hello", HISTORIC);
 
         String old = post("/conversations", body, "2.10").json().path("conversation_id").asString();
-        String defaulted = post("/conversations", body, "2.9").json().path("conversation_id").asString();
-        String current = post("/conversations", body, "2.11").json().path("conversation_id").asString();
-        post("/conversations/" + current + "/reply", Map.of("message_type", "comment", "type", "user",
-                "intercom_user_id", contact, "body", "Later", "created_at", HISTORIC + 60), "2.11");
-        post("/conversations/" + old + "/reply", Map.of("message_type", "comment", "type", "user",
-                "intercom_user_id", contact, "body", "Later", "created_at", HISTORIC + 60), "2.10");
+        String defaulted =
+                post("/conversations", body, "2.9").json().path("conversation_id").asString();
+        String current =
+                post("/conversations", body, "2.11").json().path("conversation_id").asString();
+        post(
+                "/conversations/" + current + "/reply",
+                Map.of(
+                        "message_type",
+                        "comment",
+                        "type",
+                        "user",
+                        "intercom_user_id",
+                        contact,
+                        "body",
+                        "Later",
+                        "created_at",
+                        HISTORIC + 60),
+                "2.11");
+        post(
+                "/conversations/" + old + "/reply",
+                Map.of(
+                        "message_type",
+                        "comment",
+                        "type",
+                        "user",
+                        "intercom_user_id",
+                        contact,
+                        "body",
+                        "Later",
+                        "created_at",
+                        HISTORIC + 60),
+                "2.10");
 
         assertThat(conversation(old).createdAt()).isEqualTo(T0);
         assertThat(conversation(defaulted).createdAt()).isEqualTo(T0);
         assertThat(conversation(current).createdAt()).isEqualTo(Instant.ofEpochSecond(HISTORIC));
-        assertThat(conversation(current).parts().get(0).createdAt()).isEqualTo(Instant.ofEpochSecond(HISTORIC + 60));
+        assertThat(conversation(current).parts().get(0).createdAt())
+                .isEqualTo(Instant.ofEpochSecond(HISTORIC + 60));
         assertThat(conversation(old).parts().get(0).createdAt()).isEqualTo(T0);
     }
 
     @Test
     void missingVersionHeaderMeansWorkspaceDefault2_9() throws Exception {
         String contact = fake.addContact("user", "ann@example.com", null, "Ann");
-        HttpRequest.Builder noVersion = HttpRequest.newBuilder(uri("/conversations"))
-                .header("Authorization", "Bearer " + FakeIntercom.TOKEN)
-                .header("Accept", "application/json")
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json(conversationBody(contact, "Hi", HISTORIC))));
+        HttpRequest.Builder noVersion =
+                HttpRequest.newBuilder(uri("/conversations"))
+                        .header("Authorization", "Bearer " + FakeIntercom.TOKEN)
+                        .header("Accept", "application/json")
+                        .header("Content-Type", "application/json")
+                        .POST(
+                                HttpRequest.BodyPublishers.ofString(
+                                        json(conversationBody(contact, "Hi", HISTORIC))));
 
         Reply reply = send(noVersion);
 
@@ -165,16 +201,31 @@ class FakeIntercomTest {
 
         List<Part> parts = conversation(id).parts();
         assertThat(fake.notifications()).isEqualTo(2);
-        assertThat(parts).extracting(Part::skipNotifications).containsExactly(true, true, null, null);
-        assertThat(parts).extracting(Part::notifiedCustomer).containsExactly(true, false, true, false);
+        assertThat(parts)
+                .extracting(Part::skipNotifications)
+                .containsExactly(true, true, null, null);
+        assertThat(parts)
+                .extracting(Part::notifiedCustomer)
+                .containsExactly(true, false, true, false);
     }
 
     // ------------------------------------------------------------------ contacts and search
 
     @Test
     void creatingAnExistingContactConflicts() throws Exception {
-        String id = post("/contacts", Map.of("role", "user", "email", "bob@example.com", "external_id", "b-1"))
-                .json().path("id").asString();
+        String id =
+                post(
+                                "/contacts",
+                                Map.of(
+                                        "role",
+                                        "user",
+                                        "email",
+                                        "bob@example.com",
+                                        "external_id",
+                                        "b-1"))
+                        .json()
+                        .path("id")
+                        .asString();
 
         Reply sameEmail = post("/contacts", Map.of("role", "user", "email", "BOB@example.com"));
         Reply sameExternalId = post("/contacts", Map.of("role", "lead", "external_id", "b-1"));
@@ -184,7 +235,8 @@ class FakeIntercomTest {
         for (Reply conflict : List.of(sameEmail, sameExternalId)) {
             assertThat(conflict.status()).isEqualTo(409);
             assertThat(conflict.errorCode()).isEqualTo("conflict");
-            assertThat(conflict.errorMessage()).isEqualTo("A contact matching those details already exists with id=" + id);
+            assertThat(conflict.errorMessage())
+                    .isEqualTo("A contact matching those details already exists with id=" + id);
         }
         assertThat(noIdentity.status()).isEqualTo(400);
         assertThat(fake.contacts()).hasSize(1);
@@ -193,9 +245,16 @@ class FakeIntercomTest {
     @Test
     void searchDoesNotSeeRecordsYoungerThanTheSearchLag() throws Exception {
         fake.searchLag(Duration.ofSeconds(30));
-        String contact = post("/contacts", Map.of("role", "user", "email", "cy@example.com")).json().path("id").asString();
-        String conversation = post("/conversations", conversationBody(contact, "Hi", null)).json()
-                .path("conversation_id").asString();
+        String contact =
+                post("/contacts", Map.of("role", "user", "email", "cy@example.com"))
+                        .json()
+                        .path("id")
+                        .asString();
+        String conversation =
+                post("/conversations", conversationBody(contact, "Hi", null))
+                        .json()
+                        .path("conversation_id")
+                        .asString();
         Map<String, Object> byEmail = Map.of("query", filter("email", "=", "cy@example.com"));
         Map<String, Object> byContact = Map.of("query", filter("contact_ids", "=", contact));
 
@@ -211,7 +270,8 @@ class FakeIntercomTest {
         assertThat(recreate.status()).as("creation sees what search does not").isEqualTo(409);
         assertThat(contactsAfter.path("data").get(0).path("id").asString()).isEqualTo(contact);
         assertThat(contactsAfter.path("pages").path("per_page").asInt()).isEqualTo(50);
-        assertThat(conversationsAfter.path("conversations").get(0).path("id").asString()).isEqualTo(conversation);
+        assertThat(conversationsAfter.path("conversations").get(0).path("id").asString())
+                .isEqualTo(conversation);
     }
 
     @Test
@@ -222,23 +282,48 @@ class FakeIntercomTest {
         String second = createConversation(ann, "legacy ticket 2 marker-b", HISTORIC + 100);
         String third = createConversation(bob, "legacy ticket 3 marker-a", HISTORIC + 200);
 
-        Map<String, Object> annSince = Map.of("query", Map.of("operator", "AND", "value", List.of(
-                filter("contact_ids", "=", ann), filter("created_at", ">", HISTORIC + 100))));
-        Map<String, Object> markerA = Map.of("query", Map.of("operator", "OR", "value", List.of(
-                filter("source.body", "=", "marker-a"), filter("id", "=", "nope"))));
-        Map<String, Object> wholeBodyEquals = Map.of("query", filter("source.body", "=", "legacy ticket 1 marker-a"));
+        Map<String, Object> annSince =
+                Map.of(
+                        "query",
+                        Map.of(
+                                "operator",
+                                "AND",
+                                "value",
+                                List.of(
+                                        filter("contact_ids", "=", ann),
+                                        filter("created_at", ">", HISTORIC + 100))));
+        Map<String, Object> markerA =
+                Map.of(
+                        "query",
+                        Map.of(
+                                "operator",
+                                "OR",
+                                "value",
+                                List.of(
+                                        filter("source.body", "=", "marker-a"),
+                                        filter("id", "=", "nope"))));
+        Map<String, Object> wholeBodyEquals =
+                Map.of("query", filter("source.body", "=", "legacy ticket 1 marker-a"));
         Map<String, Object> contains = Map.of("query", filter("source.body", "~", "ticket 2"));
 
         assertThat(conversationIds(annSince)).containsExactly(second);
         assertThat(conversationIds(markerA)).containsExactly(first, third);
-        assertThat(conversationIds(wholeBodyEquals)).as("= on source.body matches single words").isEmpty();
+        assertThat(conversationIds(wholeBodyEquals))
+                .as("= on source.body matches single words")
+                .isEmpty();
         assertThat(conversationIds(contains)).containsExactly(second);
 
-        Map<String, Object> all = new LinkedHashMap<>(Map.of("query", filter("created_at", ">", 0)));
+        Map<String, Object> all =
+                new LinkedHashMap<>(Map.of("query", filter("created_at", ">", 0)));
         all.put("pagination", Map.of("per_page", 2));
         JsonNode page1 = post("/conversations/search", all).json();
-        all.put("pagination", Map.of("per_page", 2, "starting_after",
-                page1.path("pages").path("next").path("starting_after").asString()));
+        all.put(
+                "pagination",
+                Map.of(
+                        "per_page",
+                        2,
+                        "starting_after",
+                        page1.path("pages").path("next").path("starting_after").asString()));
         JsonNode page2 = post("/conversations/search", all).json();
 
         assertThat(page1.path("total_count").asInt()).isEqualTo(3);
@@ -254,22 +339,48 @@ class FakeIntercomTest {
     void conversationLifecycleIsReflectedInModelAndSnapshots() throws Exception {
         String agent = fake.addAdmin("agent@fake.example", "Agent");
         String contact = fake.addContact("lead", "lee@example.com", "ext-7", "Lee");
-        Map<String, Object> create = new LinkedHashMap<>(conversationBody(contact, "Printer on fire", HISTORIC));
+        Map<String, Object> create =
+                new LinkedHashMap<>(conversationBody(contact, "Printer on fire", HISTORIC));
         create.put("subject", "Help");
         create.put("attachment_urls", List.of("https://files.example/fire.png"));
 
         JsonNode message = post("/conversations", create).json();
         String id = message.path("conversation_id").asString();
-        post("/conversations/" + id + "/reply", Map.of("message_type", "comment", "type", "user",
-                "intercom_user_id", contact, "body", "Still burning", "created_at", HISTORIC + 10));
-        post("/conversations/" + id + "/reply", Map.of("message_type", "note", "type", "admin",
-                "admin_id", Long.parseLong(agent), "body", "Call the fire brigade", "created_at", HISTORIC + 20,
-                "attachment_urls", List.of("http://files.example/a.txt")));
+        post(
+                "/conversations/" + id + "/reply",
+                Map.of(
+                        "message_type",
+                        "comment",
+                        "type",
+                        "user",
+                        "intercom_user_id",
+                        contact,
+                        "body",
+                        "Still burning",
+                        "created_at",
+                        HISTORIC + 10));
+        post(
+                "/conversations/" + id + "/reply",
+                Map.of(
+                        "message_type",
+                        "note",
+                        "type",
+                        "admin",
+                        "admin_id",
+                        Long.parseLong(agent),
+                        "body",
+                        "Call the fire brigade",
+                        "created_at",
+                        HISTORIC + 20,
+                        "attachment_urls",
+                        List.of("http://files.example/a.txt")));
         String tagId = post("/tags", Map.of("name", "migrated")).json().path("id").asString();
         post("/conversations/" + id + "/tags", Map.of("id", tagId, "admin_id", agent));
         post("/conversations/" + id + "/tags", Map.of("id", tagId, "admin_id", agent));
-        Reply closed = post("/conversations/" + id + "/parts", Map.of("message_type", "close", "type", "admin",
-                "admin_id", agent));
+        Reply closed =
+                post(
+                        "/conversations/" + id + "/parts",
+                        Map.of("message_type", "close", "type", "admin", "admin_id", agent));
         JsonNode model = get("/conversations/" + id).json();
 
         assertThat(message.path("type").asString()).isEqualTo("user_message");
@@ -282,21 +393,26 @@ class FakeIntercomTest {
         assertThat(model.path("source").path("subject").asString()).isEqualTo("Help");
         assertThat(model.path("source").path("attachments").get(0).path("url").asString())
                 .isEqualTo("https://files.example/fire.png");
-        assertThat(model.path("contacts").path("contacts").get(0).path("id").asString()).isEqualTo(contact);
+        assertThat(model.path("contacts").path("contacts").get(0).path("id").asString())
+                .isEqualTo(contact);
         assertThat(each(model.path("tags").path("tags"), "name")).containsExactly("migrated");
         JsonNode parts = model.path("conversation_parts");
         assertThat(parts.path("total_count").asInt()).isEqualTo(3);
         assertThat(each(parts.path("conversation_parts"), "part_type"))
                 .containsExactly("comment", "note", "close");
-        assertThat(parts.path("conversation_parts").get(1).path("author").path("id").asString()).isEqualTo(agent);
+        assertThat(parts.path("conversation_parts").get(1).path("author").path("id").asString())
+                .isEqualTo(agent);
 
         Conversation snapshot = conversation(id);
         assertThat(snapshot.state()).isEqualTo(State.CLOSED);
         assertThat(snapshot.subject()).isEqualTo("Help");
         assertThat(snapshot.body()).isEqualTo("Printer on fire");
         assertThat(snapshot.tags()).containsExactly("migrated");
-        assertThat(snapshot.parts()).extracting(Part::authorType).containsExactly("lead", "admin", "admin");
-        assertThat(snapshot.parts().get(1).attachments()).containsExactly("http://files.example/a.txt");
+        assertThat(snapshot.parts())
+                .extracting(Part::authorType)
+                .containsExactly("lead", "admin", "admin");
+        assertThat(snapshot.parts().get(1).attachments())
+                .containsExactly("http://files.example/a.txt");
         assertThat(fake.conversationsOf(contact)).extracting(Conversation::id).containsExactly(id);
         assertThat(fake.notifications()).isZero();
     }
@@ -304,11 +420,21 @@ class FakeIntercomTest {
     @Test
     void contactReplyReopensAClosedConversation() throws Exception {
         String id = startConversation();
-        post("/conversations/" + id + "/parts", Map.of("message_type", "close", "type", "admin",
-                "admin_id", fake.meAdminId()));
+        post(
+                "/conversations/" + id + "/parts",
+                Map.of("message_type", "close", "type", "admin", "admin_id", fake.meAdminId()));
 
-        post("/conversations/" + id + "/reply", Map.of("message_type", "comment", "type", "user",
-                "intercom_user_id", conversation(id).contactId(), "body", "One more thing"));
+        post(
+                "/conversations/" + id + "/reply",
+                Map.of(
+                        "message_type",
+                        "comment",
+                        "type",
+                        "user",
+                        "intercom_user_id",
+                        conversation(id).contactId(),
+                        "body",
+                        "One more thing"));
 
         assertThat(conversation(id).state()).isEqualTo(State.OPEN);
     }
@@ -317,24 +443,62 @@ class FakeIntercomTest {
     void rejectsInvalidConversationsAndReplies() throws Exception {
         String contact = fake.addContact("user", "ann@example.com", null, "Ann");
         Map<String, Object> tooMany = new LinkedHashMap<>(conversationBody(contact, "Hi", null));
-        tooMany.put("attachment_urls", IntStream.range(0, 11).mapToObj(i -> "https://f.example/" + i).toList());
+        tooMany.put(
+                "attachment_urls",
+                IntStream.range(0, 11).mapToObj(i -> "https://f.example/" + i).toList());
         Map<String, Object> ftp = new LinkedHashMap<>(conversationBody(contact, "Hi", null));
         ftp.put("attachment_urls", List.of("ftp://f.example/x"));
 
-        assertThat(post("/conversations", conversationBody(contact, "  ", null)).status()).isEqualTo(400);
+        assertThat(post("/conversations", conversationBody(contact, "  ", null)).status())
+                .isEqualTo(400);
         assertThat(post("/conversations", tooMany).status()).isEqualTo(400);
         assertThat(post("/conversations", ftp).status()).isEqualTo(400);
-        Reply unknownUser = post("/conversations", conversationBody("0123456789abcdef01234567", "Hi", null));
+        Reply unknownUser =
+                post("/conversations", conversationBody("0123456789abcdef01234567", "Hi", null));
         assertThat(unknownUser.status()).isEqualTo(404);
         assertThat(unknownUser.errorMessage()).isEqualTo("User Not Found");
 
         String id = createConversation(contact, "Hi", null);
-        assertThat(post("/conversations/999999/reply", Map.of("message_type", "comment", "type", "user",
-                "intercom_user_id", contact, "body", "x")).status()).isEqualTo(404);
-        assertThat(post("/conversations/" + id + "/reply", Map.of("message_type", "comment", "type", "admin",
-                "admin_id", "42", "body", "x")).status()).isEqualTo(404);
-        assertThat(post("/conversations/" + id + "/reply", Map.of("message_type", "comment", "type", "admin",
-                "body", "x")).status()).isEqualTo(400);
+        assertThat(
+                        post(
+                                        "/conversations/999999/reply",
+                                        Map.of(
+                                                "message_type",
+                                                "comment",
+                                                "type",
+                                                "user",
+                                                "intercom_user_id",
+                                                contact,
+                                                "body",
+                                                "x"))
+                                .status())
+                .isEqualTo(404);
+        assertThat(
+                        post(
+                                        "/conversations/" + id + "/reply",
+                                        Map.of(
+                                                "message_type",
+                                                "comment",
+                                                "type",
+                                                "admin",
+                                                "admin_id",
+                                                "42",
+                                                "body",
+                                                "x"))
+                                .status())
+                .isEqualTo(404);
+        assertThat(
+                        post(
+                                        "/conversations/" + id + "/reply",
+                                        Map.of(
+                                                "message_type",
+                                                "comment",
+                                                "type",
+                                                "admin",
+                                                "body",
+                                                "x"))
+                                .status())
+                .isEqualTo(400);
         assertThat(fake.conversations()).hasSize(1);
         assertThat(conversation(id).parts()).isEmpty();
     }
@@ -342,7 +506,11 @@ class FakeIntercomTest {
     @Test
     void newContactsAreNotFoundUntilTheVisibilityDelayPassed() throws Exception {
         fake.contactVisibilityDelay(Duration.ofSeconds(5));
-        String contact = post("/contacts", Map.of("role", "user", "email", "new@example.com")).json().path("id").asString();
+        String contact =
+                post("/contacts", Map.of("role", "user", "email", "new@example.com"))
+                        .json()
+                        .path("id")
+                        .asString();
 
         Reply tooEarly = post("/conversations", conversationBody(contact, "Hi", null));
         clock.advance(Duration.ofSeconds(5));
@@ -363,7 +531,13 @@ class FakeIntercomTest {
         fake.removePart(id, 0);
 
         assertThat(conversation(id).parts()).extracting(Part::partType).containsExactly("comment");
-        assertThat(get("/conversations/" + id).json().path("conversation_parts").path("total_count").asInt()).isEqualTo(1);
+        assertThat(
+                        get("/conversations/" + id)
+                                .json()
+                                .path("conversation_parts")
+                                .path("total_count")
+                                .asInt())
+                .isEqualTo(1);
     }
 
     // ------------------------------------------------------------------ rate limiting
@@ -378,19 +552,24 @@ class FakeIntercomTest {
         clock.advance(Duration.ofSeconds(3));
         Reply nextWindow = post("/tags", Map.of("name", "in-time"));
 
-        assertThat(withinWindow).allSatisfy(reply -> {
-            assertThat(reply.status()).isEqualTo(200);
-            assertThat(reply.header("X-RateLimit-Limit")).isEqualTo("3");
-            assertThat(reply.header("X-RateLimit-Reset")).isEqualTo(String.valueOf(windowEnd));
-        });
-        assertThat(withinWindow).extracting(reply -> reply.header("X-RateLimit-Remaining"))
+        assertThat(withinWindow)
+                .allSatisfy(
+                        reply -> {
+                            assertThat(reply.status()).isEqualTo(200);
+                            assertThat(reply.header("X-RateLimit-Limit")).isEqualTo("3");
+                            assertThat(reply.header("X-RateLimit-Reset"))
+                                    .isEqualTo(String.valueOf(windowEnd));
+                        });
+        assertThat(withinWindow)
+                .extracting(reply -> reply.header("X-RateLimit-Remaining"))
                 .containsExactly("2", "1", "0");
         assertThat(overflow.status()).isEqualTo(429);
         assertThat(overflow.errorCode()).isEqualTo("rate_limit_exceeded");
         assertThat(overflow.header("X-RateLimit-Remaining")).isEqualTo("0");
         assertThat(nextWindow.status()).isEqualTo(200);
         assertThat(nextWindow.header("X-RateLimit-Remaining")).isEqualTo("2");
-        assertThat(nextWindow.header("X-RateLimit-Reset")).isEqualTo(String.valueOf(windowEnd + 10));
+        assertThat(nextWindow.header("X-RateLimit-Reset"))
+                .isEqualTo(String.valueOf(windowEnd + 10));
         assertThat(fake.tags()).extracting(FakeIntercom.Tag::name).containsExactly("in-time");
         assertThat(fake.rateLimited()).isEqualTo(1);
     }
@@ -402,14 +581,21 @@ class FakeIntercomTest {
         String contact = fake.addContact("user", "ann@example.com", null, "Ann");
         fake.lostResponseRate(1.0);
 
-        assertThatThrownBy(() -> post("/conversations", conversationBody(contact, "Did this arrive?", null)))
+        assertThatThrownBy(
+                        () ->
+                                post(
+                                        "/conversations",
+                                        conversationBody(contact, "Did this arrive?", null)))
                 .isInstanceOf(IOException.class);
 
         fake.lostResponseRate(0);
-        assertThat(fake.conversations()).extracting(Conversation::body).containsExactly("Did this arrive?");
+        assertThat(fake.conversations())
+                .extracting(Conversation::body)
+                .containsExactly("Did this arrive?");
         assertThat(fake.faultsInjected(Fault.LOST_RESPONSE)).isEqualTo(1);
         assertThat(fake.requests("POST /conversations")).isEqualTo(1);
-        assertThat(get("/conversations/" + fake.conversations().get(0).id()).status()).isEqualTo(200);
+        assertThat(get("/conversations/" + fake.conversations().get(0).id()).status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -417,14 +603,19 @@ class FakeIntercomTest {
         fake.lostResponseRate(1.0);
 
         assertThat(get("/me").status()).isEqualTo(200);
-        assertThat(post("/contacts/search", Map.of("query", filter("email", "=", "x@example.com"))).status())
+        assertThat(
+                        post(
+                                        "/contacts/search",
+                                        Map.of("query", filter("email", "=", "x@example.com")))
+                                .status())
                 .isEqualTo(200);
     }
 
     @Test
     void connectionResetAndServerErrorsDoNothing() throws Exception {
         fake.connectionResetRate(1.0);
-        assertThatThrownBy(() -> post("/tags", Map.of("name", "reset"))).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> post("/tags", Map.of("name", "reset")))
+                .isInstanceOf(IOException.class);
         fake.connectionResetRate(0).serverErrorRate(1.0);
         Reply serverError = post("/tags", Map.of("name", "broken"));
         fake.serverErrorRate(0).tooManyRequestsRate(1.0);
@@ -435,8 +626,10 @@ class FakeIntercomTest {
         assertThat(throttled.status()).isEqualTo(429);
         assertThat(throttled.errorCode()).isEqualTo("rate_limit_exceeded");
         assertThat(fake.tags()).isEmpty();
-        assertThat(fake.faultsInjected()).containsEntry(Fault.CONNECTION_RESET, 1)
-                .containsEntry(Fault.SERVER_ERROR, 1).containsEntry(Fault.TOO_MANY_REQUESTS, 1);
+        assertThat(fake.faultsInjected())
+                .containsEntry(Fault.CONNECTION_RESET, 1)
+                .containsEntry(Fault.SERVER_ERROR, 1)
+                .containsEntry(Fault.TOO_MANY_REQUESTS, 1);
         assertThat(fake.rateLimited()).isEqualTo(1);
         assertThat(fake.requests("POST /tags")).isEqualTo(3);
     }
@@ -446,7 +639,8 @@ class FakeIntercomTest {
         assertThat(get("/me").status()).isEqualTo(200);
 
         fake.goDown();
-        assertThatThrownBy(() -> post("/tags", Map.of("name", "while-down"))).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> post("/tags", Map.of("name", "while-down")))
+                .isInstanceOf(IOException.class);
         assertThatThrownBy(() -> get("/me")).isInstanceOf(IOException.class);
         assertThat(fake.tags()).isEmpty();
         assertThat(fake.faultsInjected(Fault.DOWN)).isGreaterThanOrEqualTo(2);
@@ -461,7 +655,8 @@ class FakeIntercomTest {
 
         assertThat(post("/tags", Map.of("name", "one")).status()).isEqualTo(200);
         assertThat(post("/tags", Map.of("name", "two")).status()).isEqualTo(200);
-        assertThatThrownBy(() -> post("/tags", Map.of("name", "three"))).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> post("/tags", Map.of("name", "three")))
+                .isInstanceOf(IOException.class);
 
         assertThat(fake.isDown()).isTrue();
         assertThat(fake.tags()).extracting(FakeIntercom.Tag::name).containsExactly("one", "two");
@@ -472,12 +667,16 @@ class FakeIntercomTest {
         String contact = fake.addContact("user", "slow@example.com", null, "Slow");
         fake.slowResponses(1.0, Duration.ofMillis(1500));
 
-        HttpRequest.Builder create = request("POST", "/conversations", conversationBody(contact, "Too slow?", null))
-                .timeout(Duration.ofMillis(200));
-        assertThatThrownBy(() -> send(create)).isInstanceOf(java.net.http.HttpTimeoutException.class);
+        HttpRequest.Builder create =
+                request("POST", "/conversations", conversationBody(contact, "Too slow?", null))
+                        .timeout(Duration.ofMillis(200));
+        assertThatThrownBy(() -> send(create))
+                .isInstanceOf(java.net.http.HttpTimeoutException.class);
 
         fake.slowResponses(0, Duration.ZERO);
-        assertThat(fake.conversations()).extracting(Conversation::body).containsExactly("Too slow?");
+        assertThat(fake.conversations())
+                .extracting(Conversation::body)
+                .containsExactly("Too slow?");
         assertThat(fake.faultsInjected(Fault.SLOW_RESPONSE)).isEqualTo(1);
         assertThat(get("/me").status()).isEqualTo(200);
     }
@@ -487,13 +686,17 @@ class FakeIntercomTest {
         String contact = fake.addContact("user", "late@example.com", null, "Late");
         fake.lateCreates(1.0, Duration.ofMillis(800));
 
-        HttpRequest.Builder create = request("POST", "/conversations", conversationBody(contact, "Still coming", null))
-                .timeout(Duration.ofMillis(200));
-        assertThatThrownBy(() -> send(create)).isInstanceOf(java.net.http.HttpTimeoutException.class);
+        HttpRequest.Builder create =
+                request("POST", "/conversations", conversationBody(contact, "Still coming", null))
+                        .timeout(Duration.ofMillis(200));
+        assertThatThrownBy(() -> send(create))
+                .isInstanceOf(java.net.http.HttpTimeoutException.class);
         assertThat(fake.awaitLateCreates(Duration.ofSeconds(5))).isTrue();
 
         fake.lateCreates(0, Duration.ZERO);
-        assertThat(fake.conversations()).extracting(Conversation::body).containsExactly("Still coming");
+        assertThat(fake.conversations())
+                .extracting(Conversation::body)
+                .containsExactly("Still coming");
         assertThat(fake.faultsInjected(Fault.LATE_CREATE)).isEqualTo(1);
         assertThat(get("/me").status()).isEqualTo(200);
     }
@@ -522,15 +725,19 @@ class FakeIntercomTest {
     void receivedRequestsKeepEveryBodyIncludingDroppedOnes() throws Exception {
         assertThat(post("/tags", Map.of("name", "kept")).status()).isEqualTo(200);
         fake.connectionResetRate(1.0);
-        assertThatThrownBy(() -> post("/tags", Map.of("name", "dropped"))).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> post("/tags", Map.of("name", "dropped")))
+                .isInstanceOf(IOException.class);
         fake.connectionResetRate(0);
         get("/me");
 
-        assertThat(fake.receivedRequests()).extracting(FakeIntercom.ReceivedRequest::route)
+        assertThat(fake.receivedRequests())
+                .extracting(FakeIntercom.ReceivedRequest::route)
                 .containsExactly("POST /tags", "POST /tags", "GET /me");
-        assertThat(fake.receivedRequests()).extracting(r -> JSON.readTree(r.body()).path("name").asString(""))
+        assertThat(fake.receivedRequests())
+                .extracting(r -> JSON.readTree(r.body()).path("name").asString(""))
                 .containsExactly("kept", "dropped", "");
-        assertThat(fake.receivedRequests()).extracting(FakeIntercom.ReceivedRequest::fault)
+        assertThat(fake.receivedRequests())
+                .extracting(FakeIntercom.ReceivedRequest::fault)
                 .containsExactly(null, Fault.CONNECTION_RESET, null);
     }
 
@@ -546,8 +753,12 @@ class FakeIntercomTest {
     void concurrentCreatesAreAllRecordedWithDistinctIds() {
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            HttpRequest request = request("POST", "/contacts", Map.of("role", "user", "email", "c" + i + "@example.com"))
-                    .build();
+            HttpRequest request =
+                    request(
+                                    "POST",
+                                    "/contacts",
+                                    Map.of("role", "user", "email", "c" + i + "@example.com"))
+                            .build();
             calls.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
         }
 
@@ -571,23 +782,36 @@ class FakeIntercomTest {
     }
 
     private String startConversation() throws Exception {
-        String contact = fake.addContact("user", "c" + fake.contacts().size() + "@example.com", null, "C");
+        String contact =
+                fake.addContact("user", "c" + fake.contacts().size() + "@example.com", null, "C");
         return createConversation(contact, "Hello", null);
     }
 
-    private String createConversation(String contactId, String body, Long createdAt) throws Exception {
+    private String createConversation(String contactId, String body, Long createdAt)
+            throws Exception {
         Reply reply = post("/conversations", conversationBody(contactId, body, createdAt));
         assertThat(reply.status()).isEqualTo(200);
         return reply.json().path("conversation_id").asString();
     }
 
-    private void adminReply(String conversationId, String messageType, Boolean skip, String version) throws Exception {
-        Map<String, Object> body = new LinkedHashMap<>(Map.of("message_type", messageType, "type", "admin",
-                "admin_id", fake.meAdminId(), "body", "Admin " + messageType));
+    private void adminReply(String conversationId, String messageType, Boolean skip, String version)
+            throws Exception {
+        Map<String, Object> body =
+                new LinkedHashMap<>(
+                        Map.of(
+                                "message_type",
+                                messageType,
+                                "type",
+                                "admin",
+                                "admin_id",
+                                fake.meAdminId(),
+                                "body",
+                                "Admin " + messageType));
         if (skip != null) {
             body.put("skip_notifications", skip);
         }
-        assertThat(post("/conversations/" + conversationId + "/reply", body, version).status()).isEqualTo(200);
+        assertThat(post("/conversations/" + conversationId + "/reply", body, version).status())
+                .isEqualTo(200);
     }
 
     private List<String> conversationIds(Map<String, Object> search) throws Exception {
@@ -603,7 +827,8 @@ class FakeIntercomTest {
         return fake.conversation(id).orElseThrow();
     }
 
-    private static Map<String, Object> conversationBody(String contactId, String body, Long createdAt) {
+    private static Map<String, Object> conversationBody(
+            String contactId, String body, Long createdAt) {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("from", Map.of("type", "user", "id", contactId));
         map.put("body", body);
@@ -630,9 +855,10 @@ class FakeIntercomTest {
     }
 
     private HttpRequest.Builder request(String method, String path, Map<String, ?> body) {
-        HttpRequest.BodyPublisher publisher = body == null
-                ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(json(body));
+        HttpRequest.BodyPublisher publisher =
+                body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json(body));
         return HttpRequest.newBuilder(uri(path))
                 .timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer " + FakeIntercom.TOKEN)
@@ -647,7 +873,8 @@ class FakeIntercomTest {
     }
 
     private Reply send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         return new Reply(response.statusCode(), JSON.readTree(response.body()), response.headers());
     }
 

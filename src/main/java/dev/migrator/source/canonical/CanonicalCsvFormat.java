@@ -13,14 +13,30 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** The migrator's own CSV format, one row per message (docs/formats/canonical-csv.md), {@code --format conversations-csv}. */
+/**
+ * The migrator's own CSV format, one row per message (docs/formats/canonical-csv.md), {@code
+ * --format conversations-csv}.
+ */
 public final class CanonicalCsvFormat extends ExportFormat {
 
-    /** Its columns are the canonical fields; "closed" and "solved" close a conversation, other statuses pass on as written. */
-    static final CsvLayout LAYOUT = new CsvLayout(
-            CsvLayout.FIELDS.stream().collect(Collectors.toMap(Function.identity(), Function.identity())),
-            ',', StandardCharsets.UTF_8, null, null, null, Set.of("contact"), Set.of("agent"), Set.of("true"),
-            Set.of("closed", "solved"), true);
+    /**
+     * Its columns are the canonical fields; "closed" and "solved" close a conversation, other
+     * statuses pass on as written.
+     */
+    static final CsvLayout LAYOUT =
+            new CsvLayout(
+                    CsvLayout.FIELDS.stream()
+                            .collect(Collectors.toMap(Function.identity(), Function.identity())),
+                    ',',
+                    StandardCharsets.UTF_8,
+                    null,
+                    null,
+                    null,
+                    Set.of("contact"),
+                    Set.of("agent"),
+                    Set.of("true"),
+                    Set.of("closed", "solved"),
+                    true);
 
     public CanonicalCsvFormat() {
         super("conversations-csv", SourceSystem.CANONICAL, Users.NONE);
@@ -28,7 +44,9 @@ public final class CanonicalCsvFormat extends ExportFormat {
 
     @Override
     public boolean recognisesCsv(Path path, String firstLine, CsvLayout layout) {
-        return firstLine != null && firstLine.contains("conversation_id") && firstLine.contains("author_type")
+        return firstLine != null
+                && firstLine.contains("conversation_id")
+                && firstLine.contains("author_type")
                 && firstLine.contains(",");
     }
 

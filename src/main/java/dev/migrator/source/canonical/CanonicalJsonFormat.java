@@ -26,6 +26,7 @@ public final class CanonicalJsonFormat extends ExportFormat {
 
     @Override
     public RecordParser open(ExportFile file, ReadContext context) {
-        return JsonRecordParser.open(file.path(), file.displayName(), JsonConversationMapper.INSTANCE);
+        return JsonRecordParser.open(
+                file.path(), file.displayName(), JsonConversationMapper.INSTANCE);
     }
 }

@@ -32,30 +32,53 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * {@code --format csv}. Checked when the configuration is read, so that a mistake stops every
  * command (exit code 2, one line saying which key and why) before anything is sent.
  *
- * @param columns        canonical field name (as in the canonical CSV header) to the header name that holds it
- * @param delimiter      one character, or {@code \t} written out for a tab; {@code ,} by default
- * @param encoding       the file's character set, such as {@code windows-1252}; UTF-8 by default
- * @param dateFormat     a {@link DateTimeFormatter} pattern such as {@code dd/MM/yyyy HH:mm}; ISO-8601 or epoch when unset
- * @param timezone       the zone of times without an offset; {@code migration.timezone} when unset
- * @param contactAuthors values of the author_type column that mean the customer ({@code contact} by default)
- * @param agentAuthors   values that mean an agent ({@code agent} by default)
+ * @param columns canonical field name (as in the canonical CSV header) to the header name that
+ *     holds it
+ * @param delimiter one character, or {@code \t} written out for a tab; {@code ,} by default
+ * @param encoding the file's character set, such as {@code windows-1252}; UTF-8 by default
+ * @param dateFormat a {@link DateTimeFormatter} pattern such as {@code dd/MM/yyyy HH:mm}; ISO-8601
+ *     or epoch when unset
+ * @param timezone the zone of times without an offset; {@code migration.timezone} when unset
+ * @param contactAuthors values of the author_type column that mean the customer ({@code contact} by
+ *     default)
+ * @param agentAuthors values that mean an agent ({@code agent} by default)
  * @param internalValues values of the internal column that mean a note ({@code true} by default)
- * @param closedStatuses values of the status column that mean closed ({@code closed}, {@code solved} by default)
+ * @param closedStatuses values of the status column that mean closed ({@code closed}, {@code
+ *     solved} by default)
  */
 @ConfigurationProperties("mapping")
-public record CsvMappingProperties(Map<String, String> columns, String delimiter, String encoding, String dateFormat,
-                                   ZoneId timezone, List<String> contactAuthors, List<String> agentAuthors,
-                                   List<String> internalValues, List<String> closedStatuses) {
+public record CsvMappingProperties(
+        Map<String, String> columns,
+        String delimiter,
+        String encoding,
+        String dateFormat,
+        ZoneId timezone,
+        List<String> contactAuthors,
+        List<String> agentAuthors,
+        List<String> internalValues,
+        List<String> closedStatuses) {
 
-    /** The reference instant formatted and parsed back to check that a date pattern gives a date. */
-    private static final ZonedDateTime PROBE = ZonedDateTime.of(2021, 3, 4, 10, 15, 30, 0, ZoneId.of("Europe/Paris"));
+    /**
+     * The reference instant formatted and parsed back to check that a date pattern gives a date.
+     */
+    private static final ZonedDateTime PROBE =
+            ZonedDateTime.of(2021, 3, 4, 10, 15, 30, 0, ZoneId.of("Europe/Paris"));
 
     public CsvMappingProperties {
-        if ((columns == null || columns.isEmpty()) && (delimiter != null || encoding != null || dateFormat != null
-                || timezone != null || contactAuthors != null || agentAuthors != null || internalValues != null
-                || closedStatuses != null)) {
-            throw new IllegalArgumentException("the mapping section has no mapping.columns: name the column that holds "
-                    + "each field (at least " + String.join(", ", CsvLayout.REQUIRED) + "); see docs/formats/any-csv.md");
+        if ((columns == null || columns.isEmpty())
+                && (delimiter != null
+                        || encoding != null
+                        || dateFormat != null
+                        || timezone != null
+                        || contactAuthors != null
+                        || agentAuthors != null
+                        || internalValues != null
+                        || closedStatuses != null)) {
+            throw new IllegalArgumentException(
+                    "the mapping section has no mapping.columns: name the column that holds "
+                            + "each field (at least "
+                            + String.join(", ", CsvLayout.REQUIRED)
+                            + "); see docs/formats/any-csv.md");
         }
         columns = canonicalNames(columns == null ? Map.of() : columns);
         delimiter = delimiter == null ? "," : delimiter;
@@ -70,17 +93,24 @@ public record CsvMappingProperties(Map<String, String> columns, String delimiter
             dateFormatter(dateFormat);
         }
         Set<String> agents = Set.copyOf(agentAuthors.stream().map(Keywords::normalize).toList());
-        List<String> both = contactAuthors.stream().map(Keywords::normalize).filter(agents::contains).toList();
+        List<String> both =
+                contactAuthors.stream().map(Keywords::normalize).filter(agents::contains).toList();
         if (!both.isEmpty()) {
-            throw new IllegalArgumentException("mapping.contact-authors and mapping.agent-authors both hold "
-                    + String.join(", ", both) + ": a value must mean one or the other");
+            throw new IllegalArgumentException(
+                    "mapping.contact-authors and mapping.agent-authors both hold "
+                            + String.join(", ", both)
+                            + ": a value must mean one or the other");
         }
         if (!columns.isEmpty()) {
             Map<String, String> mapped = columns;
-            List<String> missing = CsvLayout.REQUIRED.stream().filter(field -> !mapped.containsKey(field)).toList();
+            List<String> missing =
+                    CsvLayout.REQUIRED.stream()
+                            .filter(field -> !mapped.containsKey(field))
+                            .toList();
             if (!missing.isEmpty()) {
-                throw new IllegalArgumentException("mapping.columns must name the column(s) holding "
-                        + String.join(", ", missing));
+                throw new IllegalArgumentException(
+                        "mapping.columns must name the column(s) holding "
+                                + String.join(", ", missing));
             }
         }
     }
@@ -90,17 +120,36 @@ public record CsvMappingProperties(Map<String, String> columns, String delimiter
         if (columns.isEmpty()) {
             return null;
         }
-        return new CsvLayout(columns, delimiterChar(delimiter), charset(encoding),
-                dateFormat == null ? null : dateFormatter(dateFormat), dateFormat,
-                timezone != null ? timezone : defaultTimezone, Set.copyOf(contactAuthors), Set.copyOf(agentAuthors),
-                Set.copyOf(internalValues), Set.copyOf(closedStatuses), false);
+        return new CsvLayout(
+                columns,
+                delimiterChar(delimiter),
+                charset(encoding),
+                dateFormat == null ? null : dateFormatter(dateFormat),
+                dateFormat,
+                timezone != null ? timezone : defaultTimezone,
+                Set.copyOf(contactAuthors),
+                Set.copyOf(agentAuthors),
+                Set.copyOf(internalValues),
+                Set.copyOf(closedStatuses),
+                false);
     }
 
-    /** The whole section in a stable form: a changed mapping reads the same file differently, so it is a new run. */
+    /**
+     * The whole section in a stable form: a changed mapping reads the same file differently, so it
+     * is a new run.
+     */
     public String fingerprint(ZoneId defaultTimezone) {
-        return String.join("\n", new TreeMap<>(columns).toString(), delimiter, charset(encoding).name(),
-                String.valueOf(dateFormat), String.valueOf(timezone != null ? timezone : defaultTimezone), sorted(contactAuthors), sorted(agentAuthors),
-                sorted(internalValues), sorted(closedStatuses));
+        return String.join(
+                "\n",
+                new TreeMap<>(columns).toString(),
+                delimiter,
+                charset(encoding).name(),
+                String.valueOf(dateFormat),
+                String.valueOf(timezone != null ? timezone : defaultTimezone),
+                sorted(contactAuthors),
+                sorted(agentAuthors),
+                sorted(internalValues),
+                sorted(closedStatuses));
     }
 
     private static String sorted(List<String> values) {
@@ -118,25 +167,41 @@ public record CsvMappingProperties(Map<String, String> columns, String delimiter
         CsvLayout.FIELDS.forEach(field -> byLooseName.put(loose(field), field));
         Map<String, String> named = new LinkedHashMap<>();
         List<String> unknown = new ArrayList<>();
-        columns.forEach((key, header) -> {
-            String field = byLooseName.get(loose(key));
-            if (field == null) {
-                unknown.add(key);
-                return;
-            }
-            if (StringUtils.isBlank(header)) {
-                throw new IllegalArgumentException("mapping.columns." + field + " names no column: give the header of the "
-                        + "column that holds " + field + ", or leave the key out");
-            }
-            if (named.put(field, header) != null) {
-                throw new IllegalArgumentException("mapping.columns names " + field + " twice (as " + key
-                        + " and in another spelling): keep one");
-            }
-        });
+        columns.forEach(
+                (key, header) -> {
+                    String field = byLooseName.get(loose(key));
+                    if (field == null) {
+                        unknown.add(key);
+                        return;
+                    }
+                    if (StringUtils.isBlank(header)) {
+                        throw new IllegalArgumentException(
+                                "mapping.columns."
+                                        + field
+                                        + " names no column: give the header of the "
+                                        + "column that holds "
+                                        + field
+                                        + ", or leave the key out");
+                    }
+                    if (named.put(field, header) != null) {
+                        throw new IllegalArgumentException(
+                                "mapping.columns names "
+                                        + field
+                                        + " twice (as "
+                                        + key
+                                        + " and in another spelling): keep one");
+                    }
+                });
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("mapping.columns: " + String.join(", ", unknown)
-                    + (unknown.size() == 1 ? " is not a canonical field" : " are not canonical fields")
-                    + " (the fields are " + String.join(", ", CsvLayout.FIELDS) + ")");
+            throw new IllegalArgumentException(
+                    "mapping.columns: "
+                            + String.join(", ", unknown)
+                            + (unknown.size() == 1
+                                    ? " is not a canonical field"
+                                    : " are not canonical fields")
+                            + " (the fields are "
+                            + String.join(", ", CsvLayout.FIELDS)
+                            + ")");
         }
         return Map.copyOf(named);
     }
@@ -149,10 +214,15 @@ public record CsvMappingProperties(Map<String, String> columns, String delimiter
         if (configured == null) {
             return defaults;
         }
-        List<String> values = configured.stream().filter(StringUtils::isNotBlank).map(String::trim).toList();
+        List<String> values =
+                configured.stream().filter(StringUtils::isNotBlank).map(String::trim).toList();
         if (values.isEmpty()) {
-            throw new IllegalArgumentException("mapping." + key + " is empty: list at least one value (default: "
-                    + String.join(", ", defaults) + ")");
+            throw new IllegalArgumentException(
+                    "mapping."
+                            + key
+                            + " is empty: list at least one value (default: "
+                            + String.join(", ", defaults)
+                            + ")");
         }
         return values;
     }
@@ -176,12 +246,15 @@ public record CsvMappingProperties(Map<String, String> columns, String delimiter
             return '\t';
         }
         if (delimiter.length() != 1) {
-            throw new IllegalArgumentException("mapping.delimiter must be one character (or \\t for a tab), not '"
-                    + delimiter + "'");
+            throw new IllegalArgumentException(
+                    "mapping.delimiter must be one character (or \\t for a tab), not '"
+                            + delimiter
+                            + "'");
         }
         char c = delimiter.charAt(0);
         if (c == '"' || c == '\r' || c == '\n') {
-            throw new IllegalArgumentException("mapping.delimiter cannot be a quote or a line break");
+            throw new IllegalArgumentException(
+                    "mapping.delimiter cannot be a quote or a line break");
         }
         return c;
     }
@@ -190,31 +263,52 @@ public record CsvMappingProperties(Map<String, String> columns, String delimiter
         try {
             return Charset.forName(encoding);
         } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
-            throw new IllegalArgumentException("mapping.encoding '" + encoding + "' is not a character set this Java "
-                    + "knows (for example UTF-8, windows-1252, ISO-8859-1, UTF-16)");
+            throw new IllegalArgumentException(
+                    "mapping.encoding '"
+                            + encoding
+                            + "' is not a character set this Java "
+                            + "knows (for example UTF-8, windows-1252, ISO-8859-1, UTF-16)");
         }
     }
 
     /**
      * A strict formatter: 31/02/2023 is refused rather than read as 28/02/2023. {@code yyyy} works
-     * as people write it (the era defaults to ours); letters match in any case ({@code pm}, {@code PM}).
+     * as people write it (the era defaults to ours); letters match in any case ({@code pm}, {@code
+     * PM}).
      */
     private static DateTimeFormatter dateFormatter(String pattern) {
         DateTimeFormatter formatter;
         try {
-            formatter = new DateTimeFormatterBuilder().parseCaseInsensitive().appendPattern(pattern)
-                    .parseDefaulting(ChronoField.ERA, 1).toFormatter(Locale.ROOT)
-                    .withChronology(IsoChronology.INSTANCE).withResolverStyle(ResolverStyle.STRICT);
+            formatter =
+                    new DateTimeFormatterBuilder()
+                            .parseCaseInsensitive()
+                            .appendPattern(pattern)
+                            .parseDefaulting(ChronoField.ERA, 1)
+                            .toFormatter(Locale.ROOT)
+                            .withChronology(IsoChronology.INSTANCE)
+                            .withResolverStyle(ResolverStyle.STRICT);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("mapping.date-format '" + pattern + "' is not a date pattern: " + e.getMessage()
-                    + " (letters as in Java's DateTimeFormatter, for example dd/MM/yyyy HH:mm)");
+            throw new IllegalArgumentException(
+                    "mapping.date-format '"
+                            + pattern
+                            + "' is not a date pattern: "
+                            + e.getMessage()
+                            + " (letters as in Java's DateTimeFormatter, for example dd/MM/yyyy"
+                            + " HH:mm)");
         }
         try {
-            formatter.parseBest(formatter.format(PROBE), ZonedDateTime::from, OffsetDateTime::from, LocalDateTime::from,
+            formatter.parseBest(
+                    formatter.format(PROBE),
+                    ZonedDateTime::from,
+                    OffsetDateTime::from,
+                    LocalDateTime::from,
                     LocalDate::from);
         } catch (DateTimeException e) {
-            throw new IllegalArgumentException("mapping.date-format '" + pattern + "' does not give a date: it needs at "
-                    + "least the year, month and day (for example dd/MM/yyyy HH:mm)");
+            throw new IllegalArgumentException(
+                    "mapping.date-format '"
+                            + pattern
+                            + "' does not give a date: it needs at "
+                            + "least the year, month and day (for example dd/MM/yyyy HH:mm)");
         }
         return formatter;
     }

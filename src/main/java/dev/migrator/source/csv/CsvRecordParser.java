@@ -1,8 +1,8 @@
 package dev.migrator.source.csv;
 
 import dev.migrator.source.RecordParser;
-import dev.migrator.source.SourceRecord.RecordOrigin;
 import dev.migrator.source.SourceRecord;
+import dev.migrator.source.SourceRecord.RecordOrigin;
 import dev.migrator.source.StrictDecoding;
 import dev.migrator.source.UnusableInputException;
 import dev.migrator.source.csv.CsvRows.Row;
@@ -15,14 +15,14 @@ import java.util.List;
 import org.apache.commons.io.IOUtils;
 
 /**
- * A CSV export, one row per message, read through a {@link CsvLayout}. Consecutive rows with
- * the same conversation id are grouped into one record, so a conversation is never split
- * between chunks; one whose rows are not contiguous is rejected, every group of it (see
- * {@link ScatteredConversations}).
+ * A CSV export, one row per message, read through a {@link CsvLayout}. Consecutive rows with the
+ * same conversation id are grouped into one record, so a conversation is never split between
+ * chunks; one whose rows are not contiguous is rejected, every group of it (see {@link
+ * ScatteredConversations}).
  *
- * <p>The file is decoded strictly in the layout's encoding: a byte that is not text in it stops
- * the run before anything is sent (the preflight reads every record), naming the line, rather
- * than putting replacement characters in customers' names.
+ * <p>The file is decoded strictly in the layout's encoding: a byte that is not text in it stops the
+ * run before anything is sent (the preflight reads every record), naming the line, rather than
+ * putting replacement characters in customers' names.
  */
 public final class CsvRecordParser implements RecordParser {
 
@@ -32,6 +32,7 @@ public final class CsvRecordParser implements RecordParser {
     private final CsvRowMapper mapper;
     private Row pending;
     private boolean broken;
+
     /** A malformed row's reject, returned after the conversation read before it. */
     private SourceRecord malformed;
 
@@ -42,7 +43,9 @@ public final class CsvRecordParser implements RecordParser {
         this.mapper = mapper;
     }
 
-    /** @param name the file's name in messages and rejects: the path as the user gave it */
+    /**
+     * @param name the file's name in messages and rejects: the path as the user gave it
+     */
     public static RecordParser open(Path path, String name, CsvLayout layout) {
         CsvFile file = new CsvFile(path, name);
         CsvRows rows = CsvRows.open(file, layout);
@@ -52,8 +55,15 @@ public final class CsvRecordParser implements RecordParser {
             IOUtils.closeQuietly(rows);
             throw e;
         }
-        return new CsvRecordParser(file, layout, rows,
-                new CsvRowMapper(file, layout, rows.headerNames(), ScatteredConversations.find(file, layout)));
+        return new CsvRecordParser(
+                file,
+                layout,
+                rows,
+                new CsvRowMapper(
+                        file,
+                        layout,
+                        rows.headerNames(),
+                        ScatteredConversations.find(file, layout)));
     }
 
     @Override
@@ -90,7 +100,8 @@ public final class CsvRecordParser implements RecordParser {
             if (StrictDecoding.isDecodingFailure(e)) {
                 throw CsvRows.notInEncoding(file, layout);
             }
-            // Commons CSV cannot resynchronise after a malformed field (an unbalanced quote, say). The rows
+            // Commons CSV cannot resynchronise after a malformed field (an unbalanced quote, say).
+            // The rows
             // read before it are a whole conversation still: it goes first, the reject after it.
             SourceRecord reject = malformedFrom(file, rows.lineReached(), e);
             if (group.isEmpty()) {
@@ -103,8 +114,11 @@ public final class CsvRecordParser implements RecordParser {
 
     /** The reject of the rest of a file from the line where its CSV stops making sense. */
     static SourceRecord malformedFrom(CsvFile file, long line, RuntimeException failure) {
-        return SourceRecord.unreadable(new RecordOrigin(file.displayName(), line, null, null),
-                "malformed CSV from this line on (" + Throwables.rootMessage(failure) + "); the rest of the file cannot be read");
+        return SourceRecord.unreadable(
+                new RecordOrigin(file.displayName(), line, null, null),
+                "malformed CSV from this line on ("
+                        + Throwables.rootMessage(failure)
+                        + "); the rest of the file cannot be read");
     }
 
     @Override

@@ -1,11 +1,11 @@
 package dev.migrator.source.csv;
 
 import dev.migrator.source.InvalidRecordException;
+import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.SourceContact;
 import dev.migrator.source.SourceConversation.SourceMessage;
-import dev.migrator.source.SourceConversation;
-import dev.migrator.source.SourceRecord.RecordOrigin;
 import dev.migrator.source.SourceRecord;
+import dev.migrator.source.SourceRecord.RecordOrigin;
 import dev.migrator.source.Timestamps;
 import dev.migrator.source.csv.CsvRows.Row;
 import dev.migrator.support.Keywords;
@@ -28,7 +28,10 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Reads the rows of one conversation of a CSV export, through the layout's columns and values, as a record. */
+/**
+ * Reads the rows of one conversation of a CSV export, through the layout's columns and values, as a
+ * record.
+ */
 final class CsvRowMapper {
 
     private static final Pattern LIST_SEPARATOR = Pattern.compile("\\|");
@@ -38,7 +41,11 @@ final class CsvRowMapper {
     private final List<String> headerNames;
     private final ScatteredConversations scattered;
 
-    CsvRowMapper(CsvFile file, CsvLayout layout, List<String> headerNames, ScatteredConversations scattered) {
+    CsvRowMapper(
+            CsvFile file,
+            CsvLayout layout,
+            List<String> headerNames,
+            ScatteredConversations scattered) {
         this.file = file;
         this.layout = layout;
         this.headerNames = headerNames;
@@ -50,11 +57,18 @@ final class CsvRowMapper {
         ArrayNode raw = JsonNodeFactory.instance.arrayNode();
         group.forEach(row -> raw.add(rowAsJson(row.record())));
         long line = group.get(0).line();
-        RecordOrigin origin = new RecordOrigin(file.displayName(), line, id.isEmpty() ? null : id, raw);
+        RecordOrigin origin =
+                new RecordOrigin(file.displayName(), line, id.isEmpty() ? null : id, raw);
         for (Row row : group) {
             if (row.record().size() != headerNames.size()) {
-                return SourceRecord.unreadable(origin, "line " + row.line() + " has " + row.record().size()
-                        + " fields but the header has " + headerNames.size());
+                return SourceRecord.unreadable(
+                        origin,
+                        "line "
+                                + row.line()
+                                + " has "
+                                + row.record().size()
+                                + " fields but the header has "
+                                + headerNames.size());
             }
         }
         String scatteredProblem = scattered.problem(id);
@@ -65,28 +79,42 @@ final class CsvRowMapper {
             List<SourceMessage> messages = new ArrayList<>(group.size());
             for (Row row : group) {
                 CSVRecord r = row.record();
-                messages.add(new SourceMessage(
-                        value(r, "message_id"),
-                        authorType(value(r, "author_type"), row.line()),
-                        value(r, "author_email"),
-                        value(r, "author_name"),
-                        value(r, "body"),
-                        timestamp(r, "created_at", row.line()),
-                        split(value(r, "attachments")),
-                        Keywords.isIn(value(r, "internal"), layout.internalValues())));
+                messages.add(
+                        new SourceMessage(
+                                value(r, "message_id"),
+                                authorType(value(r, "author_type"), row.line()),
+                                value(r, "author_email"),
+                                value(r, "author_name"),
+                                value(r, "body"),
+                                timestamp(r, "created_at", row.line()),
+                                split(value(r, "attachments")),
+                                Keywords.isIn(value(r, "internal"), layout.internalValues())));
             }
             CSVRecord head = group.get(0).record();
-            SourceContact contact = new SourceContact(value(head, "contact_email"), value(head, "contact_external_id"),
-                    value(head, "contact_name"), value(head, "contact_role"));
-            return SourceRecord.of(origin, new SourceConversation(id, value(head, "subject"),
-                    conversationTime(head, line), status(value(head, "status")), split(value(head, "tags")),
-                    contact, messages));
+            SourceContact contact =
+                    new SourceContact(
+                            value(head, "contact_email"),
+                            value(head, "contact_external_id"),
+                            value(head, "contact_name"),
+                            value(head, "contact_role"));
+            return SourceRecord.of(
+                    origin,
+                    new SourceConversation(
+                            id,
+                            value(head, "subject"),
+                            conversationTime(head, line),
+                            status(value(head, "status")),
+                            split(value(head, "tags")),
+                            contact,
+                            messages));
         } catch (InvalidRecordException e) {
             return SourceRecord.unreadable(origin, e.getMessage());
         }
     }
 
-    /** The canonical values pass on as written; a mapping's lists are the whole truth for its CSV. */
+    /**
+     * The canonical values pass on as written; a mapping's lists are the whole truth for its CSV.
+     */
     private String authorType(String value, long line) {
         if (value == null) {
             return null;
@@ -100,9 +128,17 @@ final class CsvRowMapper {
         if (layout.canonical()) {
             return value;
         }
-        throw new InvalidRecordException("line " + line + ": " + layout.describe("author_type") + " '" + value
-                + "' is in neither mapping.contact-authors " + sortedList(layout.contactAuthors())
-                + " nor mapping.agent-authors " + sortedList(layout.agentAuthors()));
+        throw new InvalidRecordException(
+                "line "
+                        + line
+                        + ": "
+                        + layout.describe("author_type")
+                        + " '"
+                        + value
+                        + "' is in neither mapping.contact-authors "
+                        + sortedList(layout.contactAuthors())
+                        + " nor mapping.agent-authors "
+                        + sortedList(layout.agentAuthors()));
     }
 
     /**
@@ -116,7 +152,10 @@ final class CsvRowMapper {
         return layout.canonical() || value == null ? value : "open";
     }
 
-    /** The conversation-level time is not used (Intercom's is the first message's): one that does not read is kept as written. */
+    /**
+     * The conversation-level time is not used (Intercom's is the first message's): one that does
+     * not read is kept as written.
+     */
     private String conversationTime(CSVRecord record, long line) {
         try {
             return timestamp(record, "conversation_created_at", line);
@@ -125,18 +164,28 @@ final class CsvRowMapper {
         }
     }
 
-    /** A time column, read with the mapping's date format or zone when it has them, else left to the planner. */
+    /**
+     * A time column, read with the mapping's date format or zone when it has them, else left to the
+     * planner.
+     */
     private String timestamp(CSVRecord record, String field, long line) {
         String value = value(record, field);
-        if (StringUtils.isBlank(value) || (layout.dateFormat() == null && layout.timezone() == null)) {
+        if (StringUtils.isBlank(value)
+                || (layout.dateFormat() == null && layout.timezone() == null)) {
             return value;
         }
         try {
             if (layout.dateFormat() == null) {
                 return Long.toString(Timestamps.toEpochSecond(value, layout.timezone()));
             }
-            TemporalAccessor parsed = layout.dateFormat().parseBest(value.trim(), ZonedDateTime::from,
-                    OffsetDateTime::from, LocalDateTime::from, LocalDate::from);
+            TemporalAccessor parsed =
+                    layout.dateFormat()
+                            .parseBest(
+                                    value.trim(),
+                                    ZonedDateTime::from,
+                                    OffsetDateTime::from,
+                                    LocalDateTime::from,
+                                    LocalDate::from);
             ZoneId zone = layout.timezone();
             Instant instant;
             if (parsed instanceof ZonedDateTime zoned) {
@@ -144,23 +193,36 @@ final class CsvRowMapper {
             } else if (parsed instanceof OffsetDateTime offset) {
                 instant = offset.toInstant();
             } else if (parsed instanceof LocalDateTime local) {
-                // A time in a daylight-saving gap moves forward by the gap; a repeated one is its first occurrence.
+                // A time in a daylight-saving gap moves forward by the gap; a repeated one is its
+                // first occurrence.
                 instant = local.atZone(zone).toInstant();
             } else {
                 instant = ((LocalDate) parsed).atStartOfDay(zone).toInstant();
             }
             return Long.toString(instant.getEpochSecond());
         } catch (DateTimeException | IllegalArgumentException e) {
-            throw new InvalidRecordException("line " + line + ": " + layout.describe(field) + " '" + value + "' does not match "
-                    + (layout.datePattern() != null ? "mapping.date-format '" + layout.datePattern() + "'"
-                    : "ISO-8601 or epoch seconds/milliseconds (set mapping.date-format for other notations)"));
+            throw new InvalidRecordException(
+                    "line "
+                            + line
+                            + ": "
+                            + layout.describe(field)
+                            + " '"
+                            + value
+                            + "' does not match "
+                            + (layout.datePattern() != null
+                                    ? "mapping.date-format '" + layout.datePattern() + "'"
+                                    : "ISO-8601 or epoch seconds/milliseconds (set"
+                                            + " mapping.date-format for other notations)"));
         }
     }
 
     private ObjectNode rowAsJson(CSVRecord record) {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         for (int i = 0; i < record.size(); i++) {
-            node.put(i < headerNames.size() && !headerNames.get(i).isEmpty() ? headerNames.get(i) : "column " + (i + 1),
+            node.put(
+                    i < headerNames.size() && !headerNames.get(i).isEmpty()
+                            ? headerNames.get(i)
+                            : "column " + (i + 1),
                     record.get(i));
         }
         return node;
@@ -178,6 +240,9 @@ final class CsvRowMapper {
         if (StringUtils.isBlank(joined)) {
             return List.of();
         }
-        return Arrays.stream(LIST_SEPARATOR.split(joined)).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(LIST_SEPARATOR.split(joined))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 }

@@ -21,20 +21,21 @@ import org.apache.commons.io.input.BOMInputStream;
 import org.apache.commons.lang3.StringUtils;
 
 /**
- * The rows of a CSV export after its header, in the layout's delimiter and, strictly, its
- * encoding. Blank rows (an empty line, or delimiters only) are skipped; each row comes with the
- * line it starts on, so that a reject names the line an editor shows.
+ * The rows of a CSV export after its header, in the layout's delimiter and, strictly, its encoding.
+ * Blank rows (an empty line, or delimiters only) are skipped; each row comes with the line it
+ * starts on, so that a reject names the line an editor shows.
  */
 final class CsvRows implements Closeable {
 
     /** A row and the line it starts on. */
-    record Row(CSVRecord record, long line) {
-    }
+    record Row(CSVRecord record, long line) {}
 
     private final CSVParser parser;
     private final Iterator<CSVRecord> records;
+
     /** Blank lines before the header, which the CSV parser does not count. */
     private final long skippedLines;
+
     private long lineReached;
 
     private CsvRows(CSVParser parser, long skippedLines) {
@@ -45,24 +46,41 @@ final class CsvRows implements Closeable {
 
     /** The file positioned after its header; its header is not checked yet. */
     static CsvRows open(CsvFile file, CsvLayout layout) {
-        CSVFormat format = CSVFormat.RFC4180.builder().setDelimiter(layout.delimiter())
-                .setHeader().setSkipHeaderRecord(true)
-                // Blank lines come through as records (and are skipped here) so that line numbers stay true.
-                .setIgnoreEmptyLines(false)
-                // A trailing delimiter after the last header is common in spreadsheet exports.
-                .setAllowMissingColumnNames(true)
-                .get();
+        CSVFormat format =
+                CSVFormat.RFC4180
+                        .builder()
+                        .setDelimiter(layout.delimiter())
+                        .setHeader()
+                        .setSkipHeaderRecord(true)
+                        // Blank lines come through as records (and are skipped here) so that line
+                        // numbers stay true.
+                        .setIgnoreEmptyLines(false)
+                        // A trailing delimiter after the last header is common in spreadsheet
+                        // exports.
+                        .setAllowMissingColumnNames(true)
+                        .get();
         PushbackReader reader = null;
         try {
-            reader = new PushbackReader(new InputStreamReader(bomless(file), StrictDecoding.decoder(layout.encoding())), 1);
+            reader =
+                    new PushbackReader(
+                            new InputStreamReader(
+                                    bomless(file), StrictDecoding.decoder(layout.encoding())),
+                            1);
             long skipped = skipLeadingBlankLines(reader);
-            return new CsvRows(CSVParser.builder().setReader(reader).setFormat(format).get(), skipped);
-        } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+            return new CsvRows(
+                    CSVParser.builder().setReader(reader).setFormat(format).get(), skipped);
+        } catch (IOException
+                | UncheckedIOException
+                | IllegalArgumentException
+                | IllegalStateException e) {
             IOUtils.closeQuietly(reader);
             if (StrictDecoding.isDecodingFailure(e)) {
                 throw notInEncoding(file, layout);
             }
-            throw new UnusableInputException(file.displayName() + ": cannot read the CSV header: " + Throwables.rootMessage(e));
+            throw new UnusableInputException(
+                    file.displayName()
+                            + ": cannot read the CSV header: "
+                            + Throwables.rootMessage(e));
         }
     }
 
@@ -77,7 +95,8 @@ final class CsvRows implements Closeable {
     /**
      * The next row that is not blank, or {@code null} at the end of the file.
      *
-     * @throws UncheckedIOException or {@link IllegalStateException} where the CSV is malformed or does not decode
+     * @throws UncheckedIOException or {@link IllegalStateException} where the CSV is malformed or
+     *     does not decode
      */
     Row next() {
         while (true) {
@@ -102,7 +121,10 @@ final class CsvRows implements Closeable {
         parser.close();
     }
 
-    /** The file is not text in the layout's encoding: unusable as configured, whichever record the byte is in. */
+    /**
+     * The file is not text in the layout's encoding: unusable as configured, whichever record the
+     * byte is in.
+     */
     static UnusableInputException notInEncoding(CsvFile file, CsvLayout layout) {
         long line;
         try (InputStream in = bomless(file)) {
@@ -110,11 +132,16 @@ final class CsvRows implements Closeable {
         } catch (IOException e) {
             line = 0;
         }
-        return new UnusableInputException(StrictDecoding.notText(file.displayName() + (line > 0 ? ": line " + line : ""),
-                layout.encoding()) + (layout.canonical()
-                ? "; the canonical CSV is UTF-8: convert the file (for example iconv -f windows-1252 -t utf-8)"
-                : "; set mapping.encoding to the file's character set (often windows-1252 or ISO-8859-1 for exports "
-                + "from Windows tools, UTF-16 for some spreadsheet exports)"));
+        return new UnusableInputException(
+                StrictDecoding.notText(
+                                file.displayName() + (line > 0 ? ": line " + line : ""),
+                                layout.encoding())
+                        + (layout.canonical()
+                                ? "; the canonical CSV is UTF-8: convert the file (for example"
+                                        + " iconv -f windows-1252 -t utf-8)"
+                                : "; set mapping.encoding to the file's character set (often"
+                                        + " windows-1252 or ISO-8859-1 for exports from Windows"
+                                        + " tools, UTF-16 for some spreadsheet exports)"));
     }
 
     private static InputStream bomless(CsvFile file) throws IOException {

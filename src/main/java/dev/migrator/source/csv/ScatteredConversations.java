@@ -18,7 +18,11 @@ import java.util.stream.Collectors;
 final class ScatteredConversations {
 
     private final CsvLayout layout;
-    /** Conversation ids whose rows are in more than one place, with the line each group of rows starts on. */
+
+    /**
+     * Conversation ids whose rows are in more than one place, with the line each group of rows
+     * starts on.
+     */
     private final Map<String, List<Long>> starts;
 
     private ScatteredConversations(CsvLayout layout, Map<String, List<Long>> starts) {
@@ -26,7 +30,10 @@ final class ScatteredConversations {
         this.starts = starts;
     }
 
-    /** A file that cannot be read to its end is left to the main pass, which meets the same problem and says what it is. */
+    /**
+     * A file that cannot be read to its end is left to the main pass, which meets the same problem
+     * and says what it is.
+     */
     static ScatteredConversations find(CsvFile file, CsvLayout layout) {
         Map<String, Long> firstLine = new HashMap<>();
         Map<String, List<Long>> scattered = new HashMap<>();
@@ -49,7 +56,9 @@ final class ScatteredConversations {
                 }
                 Long first = firstLine.putIfAbsent(id, row.line());
                 if (first != null) {
-                    scattered.computeIfAbsent(id, k -> new ArrayList<>(List.of(first))).add(row.line());
+                    scattered
+                            .computeIfAbsent(id, k -> new ArrayList<>(List.of(first)))
+                            .add(row.line());
                 }
             }
         } catch (IOException | UncheckedIOException | IllegalStateException e) {
@@ -64,9 +73,14 @@ final class ScatteredConversations {
         if (lines == null) {
             return null;
         }
-        return "the rows of conversation " + id + " are not contiguous: they are in " + lines.size()
-                + " places, starting at lines " + lines.stream().map(String::valueOf).collect(Collectors.joining(", "))
-                + "; none of them is migrated. Sort the file by its " + layout.describe("conversation_id")
+        return "the rows of conversation "
+                + id
+                + " are not contiguous: they are in "
+                + lines.size()
+                + " places, starting at lines "
+                + lines.stream().map(String::valueOf).collect(Collectors.joining(", "))
+                + "; none of them is migrated. Sort the file by its "
+                + layout.describe("conversation_id")
                 + " (keeping each conversation's rows in order) and run it again";
     }
 }

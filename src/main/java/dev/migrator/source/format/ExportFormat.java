@@ -15,13 +15,20 @@ import tools.jackson.databind.JsonNode;
 public abstract class ExportFormat {
 
     /** Whether the format reads a people file given with {@code --users}. */
-    public enum Users { NONE, OPTIONAL, REQUIRED }
+    public enum Users {
+        NONE,
+        OPTIONAL,
+        REQUIRED
+    }
 
     private final String cliName;
     private final SourceSystem system;
     private final Users users;
 
-    /** @param system the helpdesk its conversations come from; {@link SourceSystem#CANONICAL} for the migrator's own formats */
+    /**
+     * @param system the helpdesk its conversations come from; {@link SourceSystem#CANONICAL} for
+     *     the migrator's own formats
+     */
     protected ExportFormat(String cliName, SourceSystem system, Users users) {
         this.cliName = cliName;
         this.system = system;

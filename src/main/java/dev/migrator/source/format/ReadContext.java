@@ -11,8 +11,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * What reading an export takes besides the file: the people file ({@code --users}) some presets
- * look requesters and authors up in, and the column mapping of a generic CSV. The people file
- * is read once per reading context.
+ * look requesters and authors up in, and the column mapping of a generic CSV. The people file is
+ * read once per reading context.
  */
 public final class ReadContext {
 
@@ -20,7 +20,10 @@ public final class ReadContext {
     private final CsvLayout csvLayout;
     private final Map<ExportFormat, People> people = new ConcurrentHashMap<>();
 
-    /** @param users the people file, or {@code null}; @param csvLayout the configured CSV mapping, or {@code null} */
+    /**
+     * @param users the people file, or {@code null}; @param csvLayout the configured CSV mapping,
+     *     or {@code null}
+     */
     public ReadContext(Path users, CsvLayout csvLayout) {
         this.users = users;
         this.csvLayout = csvLayout;
@@ -28,8 +31,10 @@ public final class ReadContext {
 
     public CsvLayout csvLayout() {
         if (csvLayout == null) {
-            throw new UnusableInputException("--format csv reads a CSV through the mapping section of the configuration "
-                    + "(migration-config.yml or --config), and there is none; see docs/formats/any-csv.md");
+            throw new UnusableInputException(
+                    "--format csv reads a CSV through the mapping section of the configuration"
+                            + " (migration-config.yml or --config), and there is none; see"
+                            + " docs/formats/any-csv.md");
         }
         return csvLayout;
     }

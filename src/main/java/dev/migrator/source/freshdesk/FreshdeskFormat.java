@@ -11,8 +11,8 @@ import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Freshdesk's v2 API tickets with their conversations, {@code --format freshdesk}, optionally
- * read with the contacts and agents ({@code --users}) that name requesters and writers.
+ * Freshdesk's v2 API tickets with their conversations, {@code --format freshdesk}, optionally read
+ * with the contacts and agents ({@code --users}) that name requesters and writers.
  */
 public final class FreshdeskFormat extends ExportFormat {
 
@@ -25,12 +25,17 @@ public final class FreshdeskFormat extends ExportFormat {
 
     @Override
     public boolean recognisesJson(JsonNode record) {
-        return record.has("description_text") || (record.has("requester_id") && record.has("conversations"));
+        return record.has("description_text")
+                || (record.has("requester_id") && record.has("conversations"));
     }
 
     @Override
     public RecordParser open(ExportFile file, ReadContext context) {
-        return JsonRecordParser.open(file.path(), file.displayName(), new FreshdeskTicketMapper(context.people(file.format(), FreshdeskTicketMapper::person)));
+        return JsonRecordParser.open(
+                file.path(),
+                file.displayName(),
+                new FreshdeskTicketMapper(
+                        context.people(file.format(), FreshdeskTicketMapper::person)));
     }
 
     /** A ticket's status as the planner reads it: closed when resolved or closed, else open. */

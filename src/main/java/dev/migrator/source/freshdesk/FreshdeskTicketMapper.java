@@ -27,27 +27,32 @@ import tools.jackson.databind.JsonNode;
 /**
  * Freshdesk's v2 API tickets, one JSON array or JSON Lines, each with its {@code conversations}
  * embedded (the shape of {@code GET /api/v2/tickets/{id}?include=conversations,requester}, with all
- * the pages of {@code GET /api/v2/tickets/{id}/conversations}: the include gives only ten), and optionally the contacts and agents ({@code --users}) that name requesters and writers.
- * The ticket's description is its first message. docs/formats/freshdesk.md lists the
- * mapping field by field.
+ * the pages of {@code GET /api/v2/tickets/{id}/conversations}: the include gives only ten), and
+ * optionally the contacts and agents ({@code --users}) that name requesters and writers. The
+ * ticket's description is its first message. docs/formats/freshdesk.md lists the mapping field by
+ * field.
  */
 final class FreshdeskTicketMapper implements JsonRecordMapper {
 
     /** The id of the message made of the ticket's description (conversation ids are numbers). */
     static final String DESCRIPTION_ID = "description";
+
     /** {@code source} of a ticket an agent started by email: its description is the agent's. */
     private static final String OUTBOUND_EMAIL = "10";
 
     private final People people;
 
-    /** @param people the contacts and agents of {@code --users}, or {@code null} when none was given */
+    /**
+     * @param people the contacts and agents of {@code --users}, or {@code null} when none was given
+     */
     FreshdeskTicketMapper(People people) {
         this.people = people;
     }
 
     /**
-     * One record of the people file: a contact ({@code {"id","name","email","unique_external_id",…}})
-     * or an agent ({@code {"id","contact":{"name","email",…},…}}, the shape of the agents API).
+     * One record of the people file: a contact ({@code
+     * {"id","name","email","unique_external_id",…}}) or an agent ({@code
+     * {"id","contact":{"name","email",…},…}}, the shape of the agents API).
      */
     static Person person(JsonNode node) {
         if (!node.isObject()) {
@@ -56,11 +61,19 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
         String id = text(node, "id", "id");
         JsonNode agentContact = object(node, "contact", "contact");
         if (agentContact != null) {
-            return new Person(id, text(agentContact, "email", "contact.email"), null,
-                    text(agentContact, "name", "contact.name"), true);
+            return new Person(
+                    id,
+                    text(agentContact, "email", "contact.email"),
+                    null,
+                    text(agentContact, "name", "contact.name"),
+                    true);
         }
-        return new Person(id, text(node, "email", "email"), text(node, "unique_external_id", "unique_external_id"),
-                text(node, "name", "name"), false);
+        return new Person(
+                id,
+                text(node, "email", "email"),
+                text(node, "unique_external_id", "unique_external_id"),
+                text(node, "name", "name"),
+                false);
     }
 
     @Override
@@ -71,12 +84,17 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
         String requesterId = text(ticket, "requester_id", "requester_id");
         Person requester = requester(ticket, label, requesterId);
         if (StringUtils.isBlank(requester.email()) && StringUtils.isBlank(requester.externalId())) {
-            throw new InvalidRecordException(label + ": requester " + (requesterId != null ? requesterId : requester.id())
-                    + " has neither an email nor an external id (unique_external_id)");
+            throw new InvalidRecordException(
+                    label
+                            + ": requester "
+                            + (requesterId != null ? requesterId : requester.id())
+                            + " has neither an email nor an external id (unique_external_id)");
         }
         if (ticket.get("conversations") == null) {
-            throw new InvalidRecordException(label + " has no conversations field: export the tickets with their "
-                    + "conversations (GET /api/v2/tickets/{id}/conversations)");
+            throw new InvalidRecordException(
+                    label
+                            + " has no conversations field: export the tickets with their "
+                            + "conversations (GET /api/v2/tickets/{id}/conversations)");
         }
         List<SourceMessage> messages = new ArrayList<>();
         description(ticket).ifPresent(messages::add);
@@ -85,10 +103,16 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
             messages.add(message(conversations.get(i), "conversations[" + i + "]", requester));
         }
         String status = FreshdeskFormat.status(text(ticket, "status", "status"));
-        return new SourceConversation(id, text(ticket, "subject", "subject"), text(ticket, "created_at", "created_at"),
-                status, strings(ticket, "tags", "tags"),
-                new SourceContact(requester.email(), requester.externalId(), requester.name(), "user"),
-                messages, SourceSystem.FRESHDESK);
+        return new SourceConversation(
+                id,
+                text(ticket, "subject", "subject"),
+                text(ticket, "created_at", "created_at"),
+                status,
+                strings(ticket, "tags", "tags"),
+                new SourceContact(
+                        requester.email(), requester.externalId(), requester.name(), "user"),
+                messages,
+                SourceSystem.FRESHDESK);
     }
 
     /**
@@ -100,30 +124,48 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
         Optional<Person> listed = people == null ? Optional.empty() : people.find(requesterId);
         if (embedded != null) {
             String embeddedId = text(embedded, "id", "requester.id");
-            Person inline = new Person(embeddedId != null ? embeddedId : requesterId, text(embedded, "email", "requester.email"),
-                    text(embedded, "unique_external_id", "requester.unique_external_id"), text(embedded, "name", "requester.name"),
-                    false);
-            return listed.map(p -> new Person(inline.id(), StringUtils.defaultIfBlank(inline.email(), p.email()),
-                    StringUtils.defaultIfBlank(inline.externalId(), p.externalId()),
-                    StringUtils.defaultIfBlank(inline.name(), p.name()), p.agent()))
+            Person inline =
+                    new Person(
+                            embeddedId != null ? embeddedId : requesterId,
+                            text(embedded, "email", "requester.email"),
+                            text(embedded, "unique_external_id", "requester.unique_external_id"),
+                            text(embedded, "name", "requester.name"),
+                            false);
+            return listed.map(
+                            p ->
+                                    new Person(
+                                            inline.id(),
+                                            StringUtils.defaultIfBlank(inline.email(), p.email()),
+                                            StringUtils.defaultIfBlank(
+                                                    inline.externalId(), p.externalId()),
+                                            StringUtils.defaultIfBlank(inline.name(), p.name()),
+                                            p.agent()))
                     .orElse(inline);
         }
         if (people == null) {
-            throw new InvalidRecordException(label + ": requester " + (requesterId != null ? requesterId : "(none)")
-                    + " is not embedded in the ticket and no --users file was given: export the tickets with "
-                    + "include=requester, or give the contacts with --users");
+            throw new InvalidRecordException(
+                    label
+                            + ": requester "
+                            + (requesterId != null ? requesterId : "(none)")
+                            + " is not embedded in the ticket and no --users file was given: export"
+                            + " the tickets with include=requester, or give the contacts with"
+                            + " --users");
         }
-        return listed.orElseThrow(() -> new InvalidRecordException(label + ": " + people.missing("requester", requesterId)));
+        return listed.orElseThrow(
+                () ->
+                        new InvalidRecordException(
+                                label + ": " + people.missing("requester", requesterId)));
     }
 
     /**
-     * The description as the ticket's first message: the requester's words, or the responder's
-     * when an agent started the ticket by email ({@code source} 10). A description with nothing in
-     * it (no text, no image, no attachment) is no message.
+     * The description as the ticket's first message: the requester's words, or the responder's when
+     * an agent started the ticket by email ({@code source} 10). A description with nothing in it
+     * (no text, no image, no attachment) is no message.
      */
     private Optional<SourceMessage> description(JsonNode ticket) {
         String body = MessageBodies.htmlOrPlain(ticket, "", "description", "description_text");
-        List<String> attachments = JsonFields.textOfEach(ticket, "attachments", "attachment_url", "attachments");
+        List<String> attachments =
+                JsonFields.textOfEach(ticket, "attachments", "attachment_url", "attachments");
         if (isEmpty(body) && attachments.isEmpty()) {
             return Optional.empty();
         }
@@ -132,10 +174,27 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
         if (OUTBOUND_EMAIL.equals(source == null ? null : source.trim())) {
             String responderId = text(ticket, "responder_id", "responder_id");
             Person responder = find(responderId).filter(Person::agent).orElse(null);
-            return Optional.of(new SourceMessage(DESCRIPTION_ID, "agent", responder == null ? null : responder.email(),
-                    responder == null ? null : responder.name(), body, createdAt, attachments, false));
+            return Optional.of(
+                    new SourceMessage(
+                            DESCRIPTION_ID,
+                            "agent",
+                            responder == null ? null : responder.email(),
+                            responder == null ? null : responder.name(),
+                            body,
+                            createdAt,
+                            attachments,
+                            false));
         }
-        return Optional.of(new SourceMessage(DESCRIPTION_ID, "contact", null, null, body, createdAt, attachments, false));
+        return Optional.of(
+                new SourceMessage(
+                        DESCRIPTION_ID,
+                        "contact",
+                        null,
+                        null,
+                        body,
+                        createdAt,
+                        attachments,
+                        false));
     }
 
     private SourceMessage message(JsonNode conversation, String path, Person requester) {
@@ -146,36 +205,70 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
         boolean incoming = bool(conversation, "incoming", path + ".incoming", false);
         boolean isPrivate = bool(conversation, "private", path + ".private", false);
         String body = MessageBodies.htmlOrPlain(conversation, path + ".", "body", "body_text");
-        List<String> attachments = JsonFields.textOfEach(conversation, "attachments", "attachment_url", path + ".attachments");
+        List<String> attachments =
+                JsonFields.textOfEach(
+                        conversation, "attachments", "attachment_url", path + ".attachments");
         String createdAt = text(conversation, "created_at", path + ".created_at");
         Optional<Person> writer = find(userId);
 
         if (isPrivate) {
-            // Private content is never shown to the customer: always a note; only an agent writes it in their own name.
+            // Private content is never shown to the customer: always a note; only an agent writes
+            // it in their own name.
             if (writer.isPresent() && writer.get().agent()) {
-                return new SourceMessage(messageId, "agent", writer.get().email(), writer.get().name(), body, createdAt,
-                        attachments, true);
+                return new SourceMessage(
+                        messageId,
+                        "agent",
+                        writer.get().email(),
+                        writer.get().name(),
+                        body,
+                        createdAt,
+                        attachments,
+                        true);
             }
-            return new SourceMessage(messageId, "agent", null, null,
-                    MessageBodies.attributed("Private comment from", who(writer, userId, fromEmail), body), createdAt, attachments, true);
+            return new SourceMessage(
+                    messageId,
+                    "agent",
+                    null,
+                    null,
+                    MessageBodies.attributed(
+                            "Private comment from", who(writer, userId, fromEmail), body),
+                    createdAt,
+                    attachments,
+                    true);
         }
         if (writer.isPresent() ? !writer.get().agent() : incoming) {
-            // A customer's words: the writer's role decides when the people file knows them, else the incoming flag.
-            String words = isRequester(userId, fromEmail, requester) ? body
-                    : MessageBodies.attributed("From", who(writer, userId, fromEmail), body);
-            return new SourceMessage(messageId, "contact", null, null, words, createdAt, attachments, false);
+            // A customer's words: the writer's role decides when the people file knows them, else
+            // the incoming flag.
+            String words =
+                    isRequester(userId, fromEmail, requester)
+                            ? body
+                            : MessageBodies.attributed(
+                                    "From", who(writer, userId, fromEmail), body);
+            return new SourceMessage(
+                    messageId, "contact", null, null, words, createdAt, attachments, false);
         }
-        // An agent's public reply; an agent the people file does not know is written by the default admin.
+        // An agent's public reply; an agent the people file does not know is written by the default
+        // admin.
         Person agent = writer.orElse(null);
-        return new SourceMessage(messageId, "agent", agent == null ? null : agent.email(), agent == null ? null : agent.name(),
-                body, createdAt, attachments, false);
+        return new SourceMessage(
+                messageId,
+                "agent",
+                agent == null ? null : agent.email(),
+                agent == null ? null : agent.name(),
+                body,
+                createdAt,
+                attachments,
+                false);
     }
 
     private Optional<Person> find(String id) {
         return people == null ? Optional.empty() : people.find(id);
     }
 
-    /** Whether an incoming message is the requester's: by user id, else by sender address, else assumed. */
+    /**
+     * Whether an incoming message is the requester's: by user id, else by sender address, else
+     * assumed.
+     */
     private static boolean isRequester(String userId, String fromEmail, Person requester) {
         if (userId != null) {
             return userId.equals(requester.id());
@@ -186,15 +279,24 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
         return true;
     }
 
-    /** "Name (email)" of whoever wrote a message, from the people file, else from its sender address, else its id. */
+    /**
+     * "Name (email)" of whoever wrote a message, from the people file, else from its sender
+     * address, else its id.
+     */
     private static String who(Optional<Person> writer, String userId, String fromEmail) {
         String name = writer.map(Person::name).orElse(null);
         String email = writer.map(Person::email).orElse(null);
-        String fallback = StringUtils.isNotBlank(fromEmail) ? fromEmail.trim() : userId != null ? "user " + userId : "an unknown user";
+        String fallback =
+                StringUtils.isNotBlank(fromEmail)
+                        ? fromEmail.trim()
+                        : userId != null ? "user " + userId : "an unknown user";
         return MessageBodies.who(name, email, fallback);
     }
 
-    /** The address in a sender such as {@code "Ann Lee <ann@example.org>"}, or the sender as written. */
+    /**
+     * The address in a sender such as {@code "Ann Lee <ann@example.org>"}, or the sender as
+     * written.
+     */
     private static String addressOf(String sender) {
         int open = sender.lastIndexOf('<');
         int close = sender.lastIndexOf('>');

@@ -26,17 +26,19 @@ import tools.jackson.databind.JsonNode;
 /**
  * Front's API conversations, one JSON array or JSON Lines, each with its {@code messages} and
  * {@code comments} (internal discussion) embedded. Front lists messages newest first and keeps
- * comments apart, so the two are merged here in time order (to the fraction of a second, which
- * the planner's whole seconds would lose). docs/formats/front.md lists the mapping field by field.
+ * comments apart, so the two are merged here in time order (to the fraction of a second, which the
+ * planner's whole seconds would lose). docs/formats/front.md lists the mapping field by field.
  */
 final class FrontConversationMapper implements JsonRecordMapper {
 
     static final FrontConversationMapper INSTANCE = new FrontConversationMapper();
 
-    private FrontConversationMapper() {
-    }
+    private FrontConversationMapper() {}
 
-    /** A recipient of a message or of the conversation: an address in some channel, with a role (from, to, cc, bcc). */
+    /**
+     * A recipient of a message or of the conversation: an address in some channel, with a role
+     * (from, to, cc, bcc).
+     */
     private record Handle(String handle, String name) {
         /** The planner's test: a phone number or a social handle is not an email address. */
         boolean isEmail() {
@@ -49,8 +51,7 @@ final class FrontConversationMapper implements JsonRecordMapper {
     }
 
     /** One message or comment before the merge: its time as written and as a number for sorting. */
-    private record Dated(SourceMessage message, BigDecimal time) {
-    }
+    private record Dated(SourceMessage message, BigDecimal time) {}
 
     @Override
     public SourceConversation toConversation(JsonNode node) {
@@ -58,8 +59,10 @@ final class FrontConversationMapper implements JsonRecordMapper {
         String id = text(node, "id", "id");
         String label = "conversation " + id;
         if (node.get("messages") == null) {
-            throw new InvalidRecordException(label + " has no messages field: export the conversations with their messages "
-                    + "(GET /conversations/{id}/messages)");
+            throw new InvalidRecordException(
+                    label
+                            + " has no messages field: export the conversations with their messages"
+                            + " (GET /conversations/{id}/messages)");
         }
         List<JsonNode> messageNodes = array(node, "messages", "messages");
         List<JsonNode> commentNodes = array(node, "comments", "comments");
@@ -79,13 +82,20 @@ final class FrontConversationMapper implements JsonRecordMapper {
             dated.add(new Dated(comment, sortKey(comment.createdAt())));
         }
         if (dated.stream().allMatch(d -> d.time() != null)) {
-            dated.sort(Comparator.comparing(Dated::time)); // stable: equal times keep the export's order
+            dated.sort(
+                    Comparator.comparing(
+                            Dated::time)); // stable: equal times keep the export's order
         }
         String status = FrontFormat.status(text(node, "status", "status"));
-        return new SourceConversation(id, text(node, "subject", "subject"), text(node, "created_at", "created_at"),
-                status, textsOf(node, "tags", "name", "tags"),
+        return new SourceConversation(
+                id,
+                text(node, "subject", "subject"),
+                text(node, "created_at", "created_at"),
+                status,
+                textsOf(node, "tags", "name", "tags"),
                 new SourceContact(contact.handle().trim(), null, contact.name(), "user"),
-                dated.stream().map(Dated::message).toList(), SourceSystem.FRONT);
+                dated.stream().map(Dated::message).toList(),
+                SourceSystem.FRONT);
     }
 
     /**
@@ -94,8 +104,12 @@ final class FrontConversationMapper implements JsonRecordMapper {
      */
     private static Handle contact(JsonNode conversation, List<JsonNode> messages, String label) {
         JsonNode recipient = object(conversation, "recipient", "recipient");
-        Handle named = recipient == null ? null
-                : new Handle(text(recipient, "handle", "recipient.handle"), text(recipient, "name", "recipient.name"));
+        Handle named =
+                recipient == null
+                        ? null
+                        : new Handle(
+                                text(recipient, "handle", "recipient.handle"),
+                                text(recipient, "name", "recipient.name"));
         if (named != null && named.isEmail()) {
             return named;
         }
@@ -109,8 +123,12 @@ final class FrontConversationMapper implements JsonRecordMapper {
             }
             Handle from = sender(message, path);
             BigDecimal time = sortKey(text(message, "created_at", path + ".created_at"));
-            if (from != null && from.isEmail() && (earliest == null
-                    || (time != null && (earliestTime == null || time.compareTo(earliestTime) < 0)))) {
+            if (from != null
+                    && from.isEmail()
+                    && (earliest == null
+                            || (time != null
+                                    && (earliestTime == null
+                                            || time.compareTo(earliestTime) < 0)))) {
                 earliest = from;
                 earliestTime = time;
             }
@@ -118,9 +136,15 @@ final class FrontConversationMapper implements JsonRecordMapper {
         if (earliest != null) {
             return earliest;
         }
-        String given = named == null || named.handle() == null ? "none" : "'" + named.handle() + "' is not an email address";
-        throw new InvalidRecordException(label + ": no contact email (recipient " + given
-                + ", and no inbound message is from an email address)");
+        String given =
+                named == null || named.handle() == null
+                        ? "none"
+                        : "'" + named.handle() + "' is not an email address";
+        throw new InvalidRecordException(
+                label
+                        + ": no contact email (recipient "
+                        + given
+                        + ", and no inbound message is from an email address)");
     }
 
     private static SourceMessage message(JsonNode message, String path, Handle contact) {
@@ -133,33 +157,56 @@ final class FrontConversationMapper implements JsonRecordMapper {
         JsonNode author = object(message, "author", path + ".author");
         if (inbound) {
             Handle from = sender(message, path);
-            boolean byContact = from == null || from.handle() == null
-                    || from.handle().trim().equalsIgnoreCase(contact.handle().trim());
-            return new SourceMessage(messageId, "contact", null, null, byContact ? body : MessageBodies.attributed("From", from.who(), body),
-                    createdAt, attachments, false);
+            boolean byContact =
+                    from == null
+                            || from.handle() == null
+                            || from.handle().trim().equalsIgnoreCase(contact.handle().trim());
+            return new SourceMessage(
+                    messageId,
+                    "contact",
+                    null,
+                    null,
+                    byContact ? body : MessageBodies.attributed("From", from.who(), body),
+                    createdAt,
+                    attachments,
+                    false);
         }
         String email = author == null ? null : text(author, "email", path + ".author.email");
         String name = author == null ? null : teammateName(author, path + ".author");
         if (draft) {
             // Never sent: kept, but only where the customer does not see it.
-            return new SourceMessage(messageId, "agent", email, name, MessageBodies.attributed("Draft, never sent", null, body),
-                    createdAt, attachments, true);
+            return new SourceMessage(
+                    messageId,
+                    "agent",
+                    email,
+                    name,
+                    MessageBodies.attributed("Draft, never sent", null, body),
+                    createdAt,
+                    attachments,
+                    true);
         }
-        return new SourceMessage(messageId, "agent", email, name, body, createdAt, attachments, false);
+        return new SourceMessage(
+                messageId, "agent", email, name, body, createdAt, attachments, false);
     }
 
-    /** A comment of the internal discussion: a note by its teammate. Front comment bodies are plain text. */
+    /**
+     * A comment of the internal discussion: a note by its teammate. Front comment bodies are plain
+     * text.
+     */
     private static SourceMessage comment(JsonNode comment, String path) {
         JsonFields.requireObject(comment, path);
         JsonNode author = object(comment, "author", path + ".author");
         String text = text(comment, "body", path + ".body");
         String postedAt = text(comment, "posted_at", path + ".posted_at");
-        return new SourceMessage(text(comment, "id", path + ".id"), "agent",
+        return new SourceMessage(
+                text(comment, "id", path + ".id"),
+                "agent",
                 author == null ? null : text(author, "email", path + ".author.email"),
                 author == null ? null : teammateName(author, path + ".author"),
                 MessageBodies.preformatted(text),
                 postedAt != null ? postedAt : text(comment, "created_at", path + ".created_at"),
-                attachments(comment, path), true);
+                attachments(comment, path),
+                true);
     }
 
     /** The {@code from} recipient of a message, or {@code null} when it names none. */
@@ -171,7 +218,9 @@ final class FrontConversationMapper implements JsonRecordMapper {
             String role = text(recipients.get(i), "role", at + ".role");
             if ("from".equalsIgnoreCase(role == null ? null : role.trim())) {
                 String handle = text(recipients.get(i), "handle", at + ".handle");
-                return StringUtils.isBlank(handle) ? null : new Handle(handle, text(recipients.get(i), "name", at + ".name"));
+                return StringUtils.isBlank(handle)
+                        ? null
+                        : new Handle(handle, text(recipients.get(i), "name", at + ".name"));
             }
         }
         return null;
@@ -181,7 +230,9 @@ final class FrontConversationMapper implements JsonRecordMapper {
     private static String teammateName(JsonNode teammate, String path) {
         String first = text(teammate, "first_name", path + ".first_name");
         String last = text(teammate, "last_name", path + ".last_name");
-        String full = ((first == null ? "" : first.trim()) + " " + (last == null ? "" : last.trim())).trim();
+        String full =
+                ((first == null ? "" : first.trim()) + " " + (last == null ? "" : last.trim()))
+                        .trim();
         return full.isEmpty() ? text(teammate, "username", path + ".username") : full;
     }
 
@@ -189,7 +240,10 @@ final class FrontConversationMapper implements JsonRecordMapper {
         return JsonFields.textOfEach(node, "attachments", "url", path + ".attachments");
     }
 
-    /** An epoch time (seconds, fractional, or milliseconds) as a number to sort by; {@code null} when it is not one. */
+    /**
+     * An epoch time (seconds, fractional, or milliseconds) as a number to sort by; {@code null}
+     * when it is not one.
+     */
     private static BigDecimal sortKey(String time) {
         return Timestamps.epochSeconds(StringUtils.trim(time));
     }

@@ -21,15 +21,19 @@ public final class FrontFormat extends ExportFormat {
 
     @Override
     public boolean recognisesJson(JsonNode record) {
-        return record.path("messages").path(0).has("is_inbound") || record.path("id").asString("").startsWith("cnv_");
+        return record.path("messages").path(0).has("is_inbound")
+                || record.path("id").asString("").startsWith("cnv_");
     }
 
     @Override
     public RecordParser open(ExportFile file, ReadContext context) {
-        return JsonRecordParser.open(file.path(), file.displayName(), FrontConversationMapper.INSTANCE);
+        return JsonRecordParser.open(
+                file.path(), file.displayName(), FrontConversationMapper.INSTANCE);
     }
 
-    /** A conversation's status as the planner reads it: closed when archived or deleted, else open. */
+    /**
+     * A conversation's status as the planner reads it: closed when archived or deleted, else open.
+     */
     static String status(String written) {
         return Keywords.isIn(written, CLOSED_STATUSES) ? "closed" : "open";
     }

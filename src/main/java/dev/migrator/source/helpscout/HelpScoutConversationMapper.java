@@ -24,9 +24,9 @@ import org.apache.commons.lang3.StringUtils;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Help Scout's Mailbox API v2 conversations, each with its threads embedded
- * ({@code GET /v2/conversations?embed=threads}): one JSON array or JSON Lines. The threads may
- * sit in {@code _embedded.threads}, as the API returns them, or in a plain {@code threads} array.
+ * Help Scout's Mailbox API v2 conversations, each with its threads embedded ({@code GET
+ * /v2/conversations?embed=threads}): one JSON array or JSON Lines. The threads may sit in {@code
+ * _embedded.threads}, as the API returns them, or in a plain {@code threads} array.
  * docs/formats/helpscout.md lists the mapping field by field.
  *
  * <p>The API lists threads newest first; they are put in time order here (by {@code createdAt},
@@ -40,27 +40,32 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
 
     /** Thread states that never reached the conversation as the customer saw it. */
     private static final Set<String> UNPUBLISHED_STATES = Set.of("draft", "hidden", "underreview");
+
     private static final Set<String> AGENT_TYPES = Set.of("user", "system_user");
 
-    private HelpScoutConversationMapper() {
-    }
+    private HelpScoutConversationMapper() {}
 
     @Override
     public SourceConversation toConversation(JsonNode node) {
         JsonFields.requireRecord(node, "conversation");
         if (node.path("_embedded").has("conversations")) {
-            throw new InvalidRecordException("this is a page of the conversations list, not a conversation: "
-                    + "export the elements of its _embedded.conversations, one per line or in one array");
+            throw new InvalidRecordException(
+                    "this is a page of the conversations list, not a conversation: export the"
+                        + " elements of its _embedded.conversations, one per line or in one array");
         }
         String id = text(node, "id", "id");
         String label = "conversation " + (id != null ? id : "(without id)");
-        Someone primary = person(object(node, "primaryCustomer", "primaryCustomer"), "primaryCustomer");
+        Someone primary =
+                person(object(node, "primaryCustomer", "primaryCustomer"), "primaryCustomer");
         if (primary == null) {
             throw new InvalidRecordException(label + " has no primaryCustomer");
         }
         if (StringUtils.isBlank(primary.email())) {
-            throw new InvalidRecordException(label + ": primary customer " + (primary.id() != null ? primary.id() : "(without id)")
-                    + " has no email");
+            throw new InvalidRecordException(
+                    label
+                            + ": primary customer "
+                            + (primary.id() != null ? primary.id() : "(without id)")
+                            + " has no email");
         }
 
         JsonNode embedded = object(node, "_embedded", "_embedded");
@@ -70,43 +75,57 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
             threadsPath = "_embedded.threads";
             threads = array(embedded, "threads", threadsPath);
         } else if (node.get("threads") != null && !node.get("threads").isNumber()) {
-            // (the API's own "threads" field is a count; an array there holds the threads themselves)
+            // (the API's own "threads" field is a count; an array there holds the threads
+            // themselves)
             threadsPath = "threads";
             threads = array(node, "threads", threadsPath);
         } else {
-            throw new InvalidRecordException(label + " has no threads: export the conversations with their threads "
-                    + "(GET /v2/conversations/{id}?embed=threads)");
+            throw new InvalidRecordException(
+                    label
+                            + " has no threads: export the conversations with their threads "
+                            + "(GET /v2/conversations/{id}?embed=threads)");
         }
 
         List<KeptThread> kept = new ArrayList<>();
         for (int i = 0; i < threads.size(); i++) {
-            KeptThread thread = thread(threads.get(i), threadsPath + "[" + i + "]", i, label, primary);
+            KeptThread thread =
+                    thread(threads.get(i), threadsPath + "[" + i + "]", i, label, primary);
             if (thread != null) {
                 kept.add(thread);
             }
         }
         if (kept.isEmpty() && !threads.isEmpty()) {
-            throw new InvalidRecordException(label + " has no published thread to migrate (" + threads.size()
-                    + " line item(s), draft(s) or hidden thread(s) only)");
+            throw new InvalidRecordException(
+                    label
+                            + " has no published thread to migrate ("
+                            + threads.size()
+                            + " line item(s), draft(s) or hidden thread(s) only)");
         }
         kept.sort(chronological(kept));
 
         String status = HelpScoutFormat.status(text(node, "status", "status"));
-        return new SourceConversation(id, text(node, "subject", "subject"), text(node, "createdAt", "createdAt"),
-                status, textsOf(node, "tags", "tag", "tags"),
+        return new SourceConversation(
+                id,
+                text(node, "subject", "subject"),
+                text(node, "createdAt", "createdAt"),
+                status,
+                textsOf(node, "tags", "tag", "tags"),
                 new SourceContact(primary.email(), null, primary.name(), "user"),
-                kept.stream().map(KeptThread::message).toList(), SourceSystem.HELPSCOUT);
+                kept.stream().map(KeptThread::message).toList(),
+                SourceSystem.HELPSCOUT);
     }
 
     /** A thread kept for migration, with what puts it in time order. */
-    private record KeptThread(SourceMessage message, Long epochSecond, Long numericId, int index) {
-    }
+    private record KeptThread(SourceMessage message, Long epochSecond, Long numericId, int index) {}
 
-    /** A person as Help Scout embeds them ({@code primaryCustomer}, {@code createdBy}, {@code customer}): customers and users alike. */
-    private record Someone(String id, String type, String email, String name) {
-    }
+    /**
+     * A person as Help Scout embeds them ({@code primaryCustomer}, {@code createdBy}, {@code
+     * customer}): customers and users alike.
+     */
+    private record Someone(String id, String type, String email, String name) {}
 
-    private KeptThread thread(JsonNode thread, String path, int index, String label, Someone primary) {
+    private KeptThread thread(
+            JsonNode thread, String path, int index, String label, Someone primary) {
         JsonFields.requireObject(thread, path);
         String threadId = text(thread, "id", path + ".id");
         String name = label + ", thread " + (threadId != null ? threadId : "#" + (index + 1));
@@ -115,52 +134,108 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
         if ("lineitem".equals(type) || (state != null && UNPUBLISHED_STATES.contains(state))) {
             return null;
         }
-        Someone createdBy = person(object(thread, "createdBy", path + ".createdBy"), path + ".createdBy");
+        Someone createdBy =
+                person(object(thread, "createdBy", path + ".createdBy"), path + ".createdBy");
         String body = text(thread, "body", path + ".body");
         String createdAt = text(thread, "createdAt", path + ".createdAt");
         List<String> attachments = attachments(thread, path, name);
         SourceMessage message;
         switch (type == null ? "" : type) {
             case "customer" -> {
-                // Typed in by an agent on the customer's behalf, the words are still the customer's: the thread's customer.
-                Someone speaker = createdBy != null && "customer".equals(createdBy.type()) ? createdBy
-                        : person(object(thread, "customer", path + ".customer"), path + ".customer");
+                // Typed in by an agent on the customer's behalf, the words are still the
+                // customer's: the thread's customer.
+                Someone speaker =
+                        createdBy != null && "customer".equals(createdBy.type())
+                                ? createdBy
+                                : person(
+                                        object(thread, "customer", path + ".customer"),
+                                        path + ".customer");
                 message = fromCustomer(threadId, speaker, primary, body, createdAt, attachments);
             }
-            case "message", "reply" -> message = fromAgent(threadId, createdBy, body, createdAt, attachments, false);
-            case "note", "forwardparent", "forwardchild" -> message = createdBy != null && "customer".equals(createdBy.type())
-                    // Only agents write notes in Intercom: the default admin writes it, naming who wrote it.
-                    ? new SourceMessage(threadId, "agent", null, null, MessageBodies.attributed("Note from", who(createdBy), body),
-                            createdAt, attachments, true)
-                    : fromAgent(threadId, createdBy, body, createdAt, attachments, true);
+            case "message", "reply" ->
+                    message = fromAgent(threadId, createdBy, body, createdAt, attachments, false);
+            case "note", "forwardparent", "forwardchild" ->
+                    message =
+                            createdBy != null && "customer".equals(createdBy.type())
+                                    // Only agents write notes in Intercom: the default admin writes
+                                    // it, naming who wrote it.
+                                    ? new SourceMessage(
+                                            threadId,
+                                            "agent",
+                                            null,
+                                            null,
+                                            MessageBodies.attributed(
+                                                    "Note from", who(createdBy), body),
+                                            createdAt,
+                                            attachments,
+                                            true)
+                                    : fromAgent(
+                                            threadId,
+                                            createdBy,
+                                            body,
+                                            createdAt,
+                                            attachments,
+                                            true);
             case "phone", "chat" -> {
                 String by = createdBy == null ? null : createdBy.type();
                 if ("customer".equals(by)) {
-                    message = fromCustomer(threadId, createdBy, primary, body, createdAt, attachments);
+                    message =
+                            fromCustomer(
+                                    threadId, createdBy, primary, body, createdAt, attachments);
                 } else if (by != null && AGENT_TYPES.contains(by)) {
                     message = fromAgent(threadId, createdBy, body, createdAt, attachments, false);
                 } else {
-                    throw new InvalidRecordException(name + ": a " + type + " thread needs createdBy.type customer or user"
-                            + (by == null ? ", and it has none" : ", not '" + by + "'"));
+                    throw new InvalidRecordException(
+                            name
+                                    + ": a "
+                                    + type
+                                    + " thread needs createdBy.type customer or user"
+                                    + (by == null ? ", and it has none" : ", not '" + by + "'"));
                 }
             }
             case "" -> throw new InvalidRecordException(name + " has no type");
-            default -> throw new InvalidRecordException(name + ": thread type '" + type + "' is not one this preset reads "
-                    + "(customer, message, reply, note, phone, chat, forwardparent, forwardchild, lineitem)");
+            default ->
+                    throw new InvalidRecordException(
+                            name
+                                    + ": thread type '"
+                                    + type
+                                    + "' is not one this preset reads (customer, message, reply,"
+                                    + " note, phone, chat, forwardparent, forwardchild, lineitem)");
         }
         return new KeptThread(message, epochSecond(createdAt), number(threadId), index);
     }
 
-    private static SourceMessage fromCustomer(String threadId, Someone speaker, Someone primary, String body,
-                                              String createdAt, List<String> attachments) {
-        String words = speaker == null || samePerson(speaker, primary) ? body : MessageBodies.attributed("From", who(speaker), body);
-        return new SourceMessage(threadId, "contact", null, null, words, createdAt, attachments, false);
+    private static SourceMessage fromCustomer(
+            String threadId,
+            Someone speaker,
+            Someone primary,
+            String body,
+            String createdAt,
+            List<String> attachments) {
+        String words =
+                speaker == null || samePerson(speaker, primary)
+                        ? body
+                        : MessageBodies.attributed("From", who(speaker), body);
+        return new SourceMessage(
+                threadId, "contact", null, null, words, createdAt, attachments, false);
     }
 
-    private static SourceMessage fromAgent(String threadId, Someone user, String body, String createdAt,
-                                           List<String> attachments, boolean note) {
-        return new SourceMessage(threadId, "agent", user == null ? null : user.email(), user == null ? null : user.name(),
-                body, createdAt, attachments, note);
+    private static SourceMessage fromAgent(
+            String threadId,
+            Someone user,
+            String body,
+            String createdAt,
+            List<String> attachments,
+            boolean note) {
+        return new SourceMessage(
+                threadId,
+                "agent",
+                user == null ? null : user.email(),
+                user == null ? null : user.name(),
+                body,
+                createdAt,
+                attachments,
+                note);
     }
 
     /** The web link of each attachment (it opens without an API token), else its data link. */
@@ -183,8 +258,12 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
             JsonNode links = object(file, "_links", filePath + "._links");
             String url = null;
             for (String rel : List.of("web", "data")) {
-                JsonNode link = links == null ? null : object(links, rel, filePath + "._links." + rel);
-                String href = link == null ? null : text(link, "href", filePath + "._links." + rel + ".href");
+                JsonNode link =
+                        links == null ? null : object(links, rel, filePath + "._links." + rel);
+                String href =
+                        link == null
+                                ? null
+                                : text(link, "href", filePath + "._links." + rel + ".href");
                 if (StringUtils.isNotBlank(href)) {
                     url = href;
                     break;
@@ -192,8 +271,12 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
             }
             if (url == null) {
                 String filename = text(file, "filename", filePath + ".filename");
-                throw new InvalidRecordException(name + ": attachment " + (filename != null ? "'" + filename + "'" : "#" + (i + 1))
-                        + " has no link (_links.web.href or _links.data.href) to migrate it from");
+                throw new InvalidRecordException(
+                        name
+                                + ": attachment "
+                                + (filename != null ? "'" + filename + "'" : "#" + (i + 1))
+                                + " has no link (_links.web.href or _links.data.href) to migrate it"
+                                + " from");
             }
             urls.add(url);
         }
@@ -206,28 +289,41 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
         }
         String first = text(person, "first", path + ".first");
         String last = text(person, "last", path + ".last");
-        String name = String.join(" ", StringUtils.isBlank(first) ? "" : first.trim(),
-                StringUtils.isBlank(last) ? "" : last.trim()).trim();
-        return new Someone(text(person, "id", path + ".id"), Keywords.normalize(text(person, "type", path + ".type")),
-                text(person, "email", path + ".email"), name.isEmpty() ? null : name);
+        String name =
+                String.join(
+                                " ",
+                                StringUtils.isBlank(first) ? "" : first.trim(),
+                                StringUtils.isBlank(last) ? "" : last.trim())
+                        .trim();
+        return new Someone(
+                text(person, "id", path + ".id"),
+                Keywords.normalize(text(person, "type", path + ".type")),
+                text(person, "email", path + ".email"),
+                name.isEmpty() ? null : name);
     }
 
     private static boolean samePerson(Someone a, Someone b) {
         if (a.id() != null && b.id() != null) {
             return a.id().equals(b.id());
         }
-        return a.email() != null && b.email() != null && a.email().trim().equalsIgnoreCase(b.email().trim());
+        return a.email() != null
+                && b.email() != null
+                && a.email().trim().equalsIgnoreCase(b.email().trim());
     }
 
     /**
      * Time order, as the customer lived it: by {@code createdAt}, then by thread id (increasing in
-     * Help Scout) when every kept thread has a numeric one, else newest-first listing reversed.
-     * A thread whose time cannot be read is left where it is sorted last; the planner rejects it by name.
+     * Help Scout) when every kept thread has a numeric one, else newest-first listing reversed. A
+     * thread whose time cannot be read is left where it is sorted last; the planner rejects it by
+     * name.
      */
     private static Comparator<KeptThread> chronological(List<KeptThread> threads) {
         boolean numericIds = threads.stream().allMatch(t -> t.numericId() != null);
-        Comparator<KeptThread> byTime = Comparator.comparing(KeptThread::epochSecond, Comparator.nullsLast(Comparator.naturalOrder()));
-        return numericIds ? byTime.thenComparing(KeptThread::numericId)
+        Comparator<KeptThread> byTime =
+                Comparator.comparing(
+                        KeptThread::epochSecond, Comparator.nullsLast(Comparator.naturalOrder()));
+        return numericIds
+                ? byTime.thenComparing(KeptThread::numericId)
                 : byTime.thenComparing(KeptThread::index, Comparator.reverseOrder());
     }
 
@@ -248,7 +344,9 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
     }
 
     private static String who(Someone person) {
-        return MessageBodies.who(person.name(), person.email(),
+        return MessageBodies.who(
+                person.name(),
+                person.email(),
                 "customer " + (person.id() != null ? person.id() : "(unnamed)"));
     }
 }

@@ -21,15 +21,20 @@ public final class HelpScoutFormat extends ExportFormat {
 
     @Override
     public boolean recognisesJson(JsonNode record) {
-        return record.has("primaryCustomer") || record.path("_embedded").has("threads") || record.has("threads");
+        return record.has("primaryCustomer")
+                || record.path("_embedded").has("threads")
+                || record.has("threads");
     }
 
     @Override
     public RecordParser open(ExportFile file, ReadContext context) {
-        return JsonRecordParser.open(file.path(), file.displayName(), HelpScoutConversationMapper.INSTANCE);
+        return JsonRecordParser.open(
+                file.path(), file.displayName(), HelpScoutConversationMapper.INSTANCE);
     }
 
-    /** A conversation's status as the planner reads it: closed when closed or spam, else as written. */
+    /**
+     * A conversation's status as the planner reads it: closed when closed or spam, else as written.
+     */
     static String status(String written) {
         return Keywords.isIn(written, CLOSED_STATUSES) ? "closed" : written;
     }

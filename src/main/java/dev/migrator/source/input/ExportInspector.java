@@ -19,12 +19,11 @@ import tools.jackson.databind.JsonNode;
 /** Looks at an input file before the run, to tell its format when none is given. */
 public final class ExportInspector {
 
-    private ExportInspector() {
-    }
+    private ExportInspector() {}
 
     /**
-     * The format a file's content shows, if any: a JSON export by the fields of its first record,
-     * a CSV by its header (the canonical one, or the columns of the configured mapping).
+     * The format a file's content shows, if any: a JSON export by the fields of its first record, a
+     * CSV by its header (the canonical one, or the columns of the configured mapping).
      *
      * @param csvLayout the configured CSV mapping, or {@code null}
      */
@@ -38,7 +37,8 @@ public final class ExportInspector {
             }
             head = new String(buffer, 0, read).replace("\uFEFF", "").stripLeading();
         } catch (IOException e) {
-            // Not UTF-8 (a mapped CSV may be in another encoding) or unreadable: only a mapped CSV remains possible.
+            // Not UTF-8 (a mapped CSV may be in another encoding) or unreadable: only a mapped CSV
+            // remains possible.
             head = null;
         }
         if (head != null && (head.startsWith("[") || head.startsWith("{"))) {
@@ -57,15 +57,21 @@ public final class ExportInspector {
         }
     }
 
-    /** A record wrapped as {@code {"ticket": {…}}} (Zendesk's API shape) is judged by the ticket inside. */
+    /**
+     * A record wrapped as {@code {"ticket": {…}}} (Zendesk's API shape) is judged by the ticket
+     * inside.
+     */
     private static Optional<InputFormat> jsonFormatOf(JsonNode record) {
-        JsonNode node = record.has("ticket") && record.get("ticket").isObject() ? record.get("ticket") : record;
+        JsonNode node =
+                record.has("ticket") && record.get("ticket").isObject()
+                        ? record.get("ticket")
+                        : record;
         return firstRecognising(format -> format.recognisesJson(node));
     }
 
     /**
-     * Each helpdesk's records have fields no other one has; the migrator's own formats, whose fields
-     * a helpdesk's may share, are asked last.
+     * Each helpdesk's records have fields no other one has; the migrator's own formats, whose
+     * fields a helpdesk's may share, are asked last.
      */
     private static Optional<InputFormat> firstRecognising(Predicate<ExportFormat> recognises) {
         return Arrays.stream(InputFormat.values())

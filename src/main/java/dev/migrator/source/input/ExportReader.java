@@ -9,9 +9,9 @@ import java.util.List;
 import org.springframework.batch.infrastructure.item.support.AbstractItemCountingItemStreamItemReader;
 
 /**
- * Reads every input file in the order given, as one stream of records. Restartable: the item
- * count is saved with each committed chunk, and a restart re-parses up to it, so the next
- * record read is the first one not yet committed.
+ * Reads every input file in the order given, as one stream of records. Restartable: the item count
+ * is saved with each committed chunk, and a restart re-parses up to it, so the next record read is
+ * the first one not yet committed.
  */
 public class ExportReader extends AbstractItemCountingItemStreamItemReader<SourceRecord> {
 
@@ -41,7 +41,10 @@ public class ExportReader extends AbstractItemCountingItemStreamItemReader<Sourc
             }
             current.close();
             fileIndex++;
-            current = fileIndex < files.size() ? InputFormat.open(files.get(fileIndex), context) : null;
+            current =
+                    fileIndex < files.size()
+                            ? InputFormat.open(files.get(fileIndex), context)
+                            : null;
         }
         return null;
     }

@@ -5,8 +5,8 @@ import dev.migrator.source.canonical.CanonicalCsvFormat;
 import dev.migrator.source.canonical.CanonicalJsonFormat;
 import dev.migrator.source.canonical.MappedCsvFormat;
 import dev.migrator.source.format.ExportFile;
-import dev.migrator.source.format.ExportFormat.Users;
 import dev.migrator.source.format.ExportFormat;
+import dev.migrator.source.format.ExportFormat.Users;
 import dev.migrator.source.format.ReadContext;
 import dev.migrator.source.freshdesk.FreshdeskFormat;
 import dev.migrator.source.front.FrontFormat;
@@ -63,7 +63,9 @@ public enum InputFormat {
 
     /** The formats that read a people file, as a message names them: "zendesk or freshdesk". */
     public static String cliNamesReadingUsers() {
-        return Arrays.stream(values()).filter(f -> f.users() != Users.NONE).map(InputFormat::cliName)
+        return Arrays.stream(values())
+                .filter(f -> f.users() != Users.NONE)
+                .map(InputFormat::cliName)
                 .collect(Collectors.joining(" or "));
     }
 }

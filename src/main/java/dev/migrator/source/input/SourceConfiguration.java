@@ -7,5 +7,4 @@ import org.springframework.context.annotation.Configuration;
 /** The readers' one setting: the column mapping of a generic CSV ({@code mapping:}). */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(CsvMappingProperties.class)
-public class SourceConfiguration {
-}
+public class SourceConfiguration {}

@@ -6,9 +6,9 @@ import static dev.migrator.source.json.JsonFields.object;
 import static dev.migrator.source.json.JsonFields.strings;
 import static dev.migrator.source.json.JsonFields.text;
 
+import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.SourceContact;
 import dev.migrator.source.SourceConversation.SourceMessage;
-import dev.migrator.source.SourceConversation;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -18,8 +18,7 @@ public final class JsonConversationMapper implements JsonRecordMapper {
 
     public static final JsonConversationMapper INSTANCE = new JsonConversationMapper();
 
-    private JsonConversationMapper() {
-    }
+    private JsonConversationMapper() {}
 
     @Override
     public SourceConversation toConversation(JsonNode node) {

@@ -6,13 +6,12 @@ import java.util.List;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Typed reads of JSON fields for the export mappers: a field of the wrong JSON type is an
- * {@link InvalidRecordException} naming its path, never a silent default.
+ * Typed reads of JSON fields for the export mappers: a field of the wrong JSON type is an {@link
+ * InvalidRecordException} naming its path, never a silent default.
  */
 public final class JsonFields {
 
-    private JsonFields() {
-    }
+    private JsonFields() {}
 
     /** A string or number field as text; {@code null} when absent or null. */
     public static String text(JsonNode parent, String field, String path) {
@@ -23,7 +22,8 @@ public final class JsonFields {
         if (value.isString() || value.isNumber()) {
             return value.asString();
         }
-        throw new InvalidRecordException("field '" + path + "' must be a string or a number, not " + kind(value));
+        throw new InvalidRecordException(
+                "field '" + path + "' must be a string or a number, not " + kind(value));
     }
 
     /** A boolean field; {@code absent} when absent or null. */
@@ -33,7 +33,8 @@ public final class JsonFields {
             return absent;
         }
         if (!value.isBoolean()) {
-            throw new InvalidRecordException("field '" + path + "' must be true or false, not " + kind(value));
+            throw new InvalidRecordException(
+                    "field '" + path + "' must be true or false, not " + kind(value));
         }
         return value.asBoolean();
     }
@@ -55,7 +56,8 @@ public final class JsonFields {
             return List.of();
         }
         if (!value.isArray()) {
-            throw new InvalidRecordException("field '" + path + "' must be an array, not " + kind(value));
+            throw new InvalidRecordException(
+                    "field '" + path + "' must be an array, not " + kind(value));
         }
         List<JsonNode> items = new ArrayList<>(value.size());
         value.forEach(items::add);
@@ -67,25 +69,38 @@ public final class JsonFields {
         List<String> values = new ArrayList<>();
         for (JsonNode item : array(parent, field, path)) {
             if (!item.isString()) {
-                throw new InvalidRecordException("field '" + path + "' must hold strings, not " + kind(item));
+                throw new InvalidRecordException(
+                        "field '" + path + "' must hold strings, not " + kind(item));
             }
             values.add(item.asString());
         }
         return values;
     }
 
-    /** Each string of an array, or the string or number {@code field} of each object in it, such as the names of tag objects. */
-    public static List<String> textsOf(JsonNode parent, String arrayField, String field, String path) {
+    /**
+     * Each string of an array, or the string or number {@code field} of each object in it, such as
+     * the names of tag objects.
+     */
+    public static List<String> textsOf(
+            JsonNode parent, String arrayField, String field, String path) {
         return textOfEach(parent, arrayField, field, path, true);
     }
 
-    /** The string or number {@code field} of each object in an array, such as the URLs of attachment objects. */
-    public static List<String> textOfEach(JsonNode parent, String arrayField, String field, String path) {
+    /**
+     * The string or number {@code field} of each object in an array, such as the URLs of attachment
+     * objects.
+     */
+    public static List<String> textOfEach(
+            JsonNode parent, String arrayField, String field, String path) {
         return textOfEach(parent, arrayField, field, path, false);
     }
 
-    /** Objects without {@code field} are skipped; strings are taken as they are when {@code stringsToo}. */
-    private static List<String> textOfEach(JsonNode parent, String arrayField, String field, String path, boolean stringsToo) {
+    /**
+     * Objects without {@code field} are skipped; strings are taken as they are when {@code
+     * stringsToo}.
+     */
+    private static List<String> textOfEach(
+            JsonNode parent, String arrayField, String field, String path, boolean stringsToo) {
         List<String> values = new ArrayList<>();
         List<JsonNode> items = array(parent, arrayField, path);
         for (int i = 0; i < items.size(); i++) {
@@ -106,13 +121,15 @@ public final class JsonFields {
     /** A record is an object: {@code noun} says of what ("ticket"), for the reject. */
     public static void requireRecord(JsonNode node, String noun) {
         if (!node.isObject()) {
-            throw new InvalidRecordException("expected a JSON object for the " + noun + ", found " + kind(node));
+            throw new InvalidRecordException(
+                    "expected a JSON object for the " + noun + ", found " + kind(node));
         }
     }
 
     public static void requireObject(JsonNode node, String path) {
         if (!node.isObject()) {
-            throw new InvalidRecordException("field '" + path + "' must be an object, not " + kind(node));
+            throw new InvalidRecordException(
+                    "field '" + path + "' must be an object, not " + kind(node));
         }
     }
 

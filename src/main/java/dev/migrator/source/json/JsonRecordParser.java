@@ -2,14 +2,17 @@ package dev.migrator.source.json;
 
 import dev.migrator.source.InvalidRecordException;
 import dev.migrator.source.RecordParser;
-import dev.migrator.source.SourceRecord.RecordOrigin;
 import dev.migrator.source.SourceRecord;
+import dev.migrator.source.SourceRecord.RecordOrigin;
 import dev.migrator.source.json.JsonValues.Value;
 import java.io.IOException;
 import java.nio.file.Path;
 import tools.jackson.databind.JsonNode;
 
-/** A JSON export, canonical or a helpdesk's own: each value of the file is one conversation, read by a {@link JsonRecordMapper}. */
+/**
+ * A JSON export, canonical or a helpdesk's own: each value of the file is one conversation, read by
+ * a {@link JsonRecordMapper}.
+ */
 public final class JsonRecordParser implements RecordParser {
 
     private final String name;
@@ -22,7 +25,9 @@ public final class JsonRecordParser implements RecordParser {
         this.mapper = mapper;
     }
 
-    /** @param name the file's name in messages and rejects: the path as the user gave it */
+    /**
+     * @param name the file's name in messages and rejects: the path as the user gave it
+     */
     public static RecordParser open(Path path, String name, JsonRecordMapper mapper) {
         return new JsonRecordParser(name, JsonValues.open(path, name), mapper);
     }
@@ -34,8 +39,8 @@ public final class JsonRecordParser implements RecordParser {
             return null;
         }
         if (!value.readable()) {
-            return SourceRecord.unreadable(new RecordOrigin(name, value.line(), null, value.node()),
-                    value.problem());
+            return SourceRecord.unreadable(
+                    new RecordOrigin(name, value.line(), null, value.node()), value.problem());
         }
         JsonNode node = value.node();
         RecordOrigin origin = new RecordOrigin(name, value.line(), mapper.idOf(node), node);

@@ -21,15 +21,18 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.StringNode;
 
 /**
- * Streams the values of a JSON file: either the elements of one top-level array or one value
- * per line (JSON Lines), told apart by the first character. Arrays are read element by element
- * with Jackson's streaming parser, so memory stays constant whatever the file size.
+ * Streams the values of a JSON file: either the elements of one top-level array or one value per
+ * line (JSON Lines), told apart by the first character. Arrays are read element by element with
+ * Jackson's streaming parser, so memory stays constant whatever the file size.
  */
 public abstract sealed class JsonValues implements Closeable {
 
     public static final JsonMapper MAPPER = JsonMapper.builder().build();
 
-    /** One value and the line it starts on, or why the text there is not JSON ({@code node} is then the raw text, if any). */
+    /**
+     * One value and the line it starts on, or why the text there is not JSON ({@code node} is then
+     * the raw text, if any).
+     */
     public record Value(JsonNode node, long line, String problem) {
         public boolean readable() {
             return problem == null;
@@ -53,16 +56,25 @@ public abstract sealed class JsonValues implements Closeable {
             if (first >= 0) {
                 in.unread(first);
             }
-            return first == '[' ? new ArrayValues(displayName, in, skippedLines) : new LineValues(displayName, in, skippedLines);
+            return first == '['
+                    ? new ArrayValues(displayName, in, skippedLines)
+                    : new LineValues(displayName, in, skippedLines);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + displayName, e);
         }
     }
 
-    /** Skips a UTF-8 byte-order mark and leading white space; returns the lines skipped, to keep line numbers true. */
+    /**
+     * Skips a UTF-8 byte-order mark and leading white space; returns the lines skipped, to keep
+     * line numbers true.
+     */
     private static long skipToFirstSignificantByte(PushbackInputStream in) throws IOException {
         byte[] bom = in.readNBytes(3);
-        boolean hasBom = bom.length == 3 && (bom[0] & 0xFF) == 0xEF && (bom[1] & 0xFF) == 0xBB && (bom[2] & 0xFF) == 0xBF;
+        boolean hasBom =
+                bom.length == 3
+                        && (bom[0] & 0xFF) == 0xEF
+                        && (bom[1] & 0xFF) == 0xBB
+                        && (bom[2] & 0xFF) == 0xBF;
         if (!hasBom) {
             in.unread(bom);
         }
@@ -80,12 +92,16 @@ public abstract sealed class JsonValues implements Closeable {
         return lines;
     }
 
-    /** Jackson adds where a structure started as "[Source: REDACTED …; byte offset: #UNKNOWN]", which helps no one. */
+    /**
+     * Jackson adds where a structure started as "[Source: REDACTED …; byte offset: #UNKNOWN]",
+     * which helps no one.
+     */
     private static String withoutSource(String message) {
         return message == null ? "" : START_MARKER.matcher(message).replaceAll("");
     }
 
-    private static final Pattern START_MARKER = Pattern.compile("\\s*\\(start marker at \\[Source: [^\\]]*\\]\\)");
+    private static final Pattern START_MARKER =
+            Pattern.compile("\\s*\\(start marker at \\[Source: [^\\]]*\\]\\)");
 
     private static final class ArrayValues extends JsonValues {
         private final JsonParser parser;
@@ -116,9 +132,14 @@ public abstract sealed class JsonValues implements Closeable {
             } catch (JacksonException e) {
                 // A syntax error leaves no reliable place to resume inside the array.
                 finished = true;
-                long errorLine = e.getLocation() == null ? line : skippedLines + e.getLocation().getLineNr();
-                return new Value(null, errorLine, "invalid JSON (" + withoutSource(e.getOriginalMessage())
-                        + "); the rest of the file after this point cannot be read");
+                long errorLine =
+                        e.getLocation() == null ? line : skippedLines + e.getLocation().getLineNr();
+                return new Value(
+                        null,
+                        errorLine,
+                        "invalid JSON ("
+                                + withoutSource(e.getOriginalMessage())
+                                + "); the rest of the file after this point cannot be read");
             }
         }
 
@@ -129,8 +150,9 @@ public abstract sealed class JsonValues implements Closeable {
     }
 
     /**
-     * One value a line. Lines are split as bytes and each is decoded strictly, so a line that is not
-     * UTF-8 is rejected on its own (a decoding reader would turn its bytes into U+FFFD and send them).
+     * One value a line. Lines are split as bytes and each is decoded strictly, so a line that is
+     * not UTF-8 is rejected on its own (a decoding reader would turn its bytes into U+FFFD and send
+     * them).
      */
     private static final class LineValues extends JsonValues {
         private final InputStream in;
@@ -159,22 +181,33 @@ public abstract sealed class JsonValues implements Closeable {
                 } while (isBlank(length));
                 String text;
                 try {
-                    text = StrictDecoding.decoder(StandardCharsets.UTF_8).decode(ByteBuffer.wrap(line, 0, length)).toString();
+                    text =
+                            StrictDecoding.decoder(StandardCharsets.UTF_8)
+                                    .decode(ByteBuffer.wrap(line, 0, length))
+                                    .toString();
                 } catch (CharacterCodingException e) {
-                    return new Value(StringNode.valueOf(new String(line, 0, length, StandardCharsets.UTF_8)), lineNumber,
+                    return new Value(
+                            StringNode.valueOf(new String(line, 0, length, StandardCharsets.UTF_8)),
+                            lineNumber,
                             StrictDecoding.notText("line " + lineNumber, StandardCharsets.UTF_8));
                 }
                 try {
                     return new Value(MAPPER.readTree(text), lineNumber, null);
                 } catch (JacksonException e) {
-                    return new Value(StringNode.valueOf(text), lineNumber, "invalid JSON: " + withoutSource(e.getOriginalMessage()));
+                    return new Value(
+                            StringNode.valueOf(text),
+                            lineNumber,
+                            "invalid JSON: " + withoutSource(e.getOriginalMessage()));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + displayName, e);
             }
         }
 
-        /** Reads the next line's bytes into {@code line}, without its line ending; -1 at the end of the file. */
+        /**
+         * Reads the next line's bytes into {@code line}, without its line ending; -1 at the end of
+         * the file.
+         */
         private int readLine() throws IOException {
             int length = 0;
             boolean any = false;

@@ -4,11 +4,13 @@ import org.apache.commons.lang3.StringUtils;
 import org.jsoup.nodes.Entities;
 import tools.jackson.databind.JsonNode;
 
-/** A helpdesk's message bodies as the presets pass them on, the same way for every helpdesk: which field to read, and the HTML built around it. */
+/**
+ * A helpdesk's message bodies as the presets pass them on, the same way for every helpdesk: which
+ * field to read, and the HTML built around it.
+ */
 public final class MessageBodies {
 
-    private MessageBodies() {
-    }
+    private MessageBodies() {}
 
     /**
      * Someone else's words in a conversation, named at the top ("From NAME (EMAIL):") so that they
@@ -16,21 +18,25 @@ public final class MessageBodies {
      * {@code <email>} for a tag and break it up.
      */
     public static String attributed(String lead, String who, String body) {
-        return "<p>" + Entities.escape(lead + (who == null ? "" : " " + who) + ":") + "</p>" + (body == null ? "" : body);
+        return "<p>"
+                + Entities.escape(lead + (who == null ? "" : " " + who) + ":")
+                + "</p>"
+                + (body == null ? "" : body);
     }
 
     /** "Name (email)", or whichever of them is known, else {@code fallback}. */
     public static String who(String name, String email, String fallback) {
         boolean hasName = StringUtils.isNotBlank(name);
         boolean hasEmail = StringUtils.isNotBlank(email);
-        return hasName && hasEmail ? name.trim() + " (" + email.trim() + ")"
+        return hasName && hasEmail
+                ? name.trim() + " (" + email.trim() + ")"
                 : hasEmail ? email.trim() : hasName ? name.trim() : fallback;
     }
 
     /**
      * Plain text as HTML that reads back exactly: escaped, and inside {@code <pre>} so that the
-     * planner takes it for HTML (decoding the escapes) and keeps its line breaks and spaces.
-     * {@code null} when there is no text.
+     * planner takes it for HTML (decoding the escapes) and keeps its line breaks and spaces. {@code
+     * null} when there is no text.
      */
     public static String preformatted(String text) {
         return StringUtils.isBlank(text) ? null : "<pre>" + Entities.escape(text) + "</pre>";
@@ -42,7 +48,8 @@ public final class MessageBodies {
      * order and no further than needed, so that a field of the wrong type after the one used is no
      * problem. {@code pathPrefix} leads the fields' paths in reject reasons.
      */
-    public static String htmlOrPlain(JsonNode node, String pathPrefix, String htmlField, String... plainFields) {
+    public static String htmlOrPlain(
+            JsonNode node, String pathPrefix, String htmlField, String... plainFields) {
         String html = JsonFields.text(node, htmlField, pathPrefix + htmlField);
         if (StringUtils.isNotBlank(html)) {
             return html;

@@ -11,30 +11,33 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The people file that goes with some exports ({@code --users}: Zendesk users, Freshdesk
- * contacts and agents), held in memory by id: tickets name their requester and authors by id
- * only. A record of it that cannot be read is counted, so that a ticket needing that person
- * is rejected with a reason that says so.
+ * The people file that goes with some exports ({@code --users}: Zendesk users, Freshdesk contacts
+ * and agents), held in memory by id: tickets name their requester and authors by id only. A record
+ * of it that cannot be read is counted, so that a ticket needing that person is rejected with a
+ * reason that says so.
  */
 public final class People {
 
     /** A person as the helpdesk knows them; {@code agent} for its staff, false for customers. */
-    public record Person(String id, String email, String externalId, String name, boolean agent) {
-    }
+    public record Person(String id, String email, String externalId, String name, boolean agent) {}
 
     private final String fileName;
     private final Map<String, Person> byId;
     private final long unreadable;
     private final long firstUnreadableLine;
 
-    private People(String fileName, Map<String, Person> byId, long unreadable, long firstUnreadableLine) {
+    private People(
+            String fileName, Map<String, Person> byId, long unreadable, long firstUnreadableLine) {
         this.fileName = fileName;
         this.byId = byId;
         this.unreadable = unreadable;
         this.firstUnreadableLine = firstUnreadableLine;
     }
 
-    /** Reads every value of {@code file} with {@code reader}, which returns {@code null} for values that are not people. */
+    /**
+     * Reads every value of {@code file} with {@code reader}, which returns {@code null} for values
+     * that are not people.
+     */
     public static People load(Path file, Function<tools.jackson.databind.JsonNode, Person> reader) {
         Map<String, Person> byId = new HashMap<>();
         long unreadable = 0;
@@ -51,7 +54,8 @@ public final class People {
                 }
                 if (person == null || person.id() == null) {
                     unreadable++;
-                    firstUnreadableLine = firstUnreadableLine == 0 ? value.line() : firstUnreadableLine;
+                    firstUnreadableLine =
+                            firstUnreadableLine == 0 ? value.line() : firstUnreadableLine;
                     continue;
                 }
                 byId.put(person.id(), person);
@@ -66,12 +70,25 @@ public final class People {
         return id == null ? Optional.empty() : Optional.ofNullable(byId.get(id));
     }
 
-    /** The reason to give when {@code find} came back empty: "456 is not in the users file users.json", and why it may not be. */
+    /**
+     * The reason to give when {@code find} came back empty: "456 is not in the users file
+     * users.json", and why it may not be.
+     */
     public String missing(String role, String id) {
         if (id == null) {
             return role + " is not given";
         }
-        return role + " " + id + " is not in the users file " + fileName + (unreadable == 0 ? ""
-                : " (" + unreadable + " of its records could not be read, the first at line " + firstUnreadableLine + ")");
+        return role
+                + " "
+                + id
+                + " is not in the users file "
+                + fileName
+                + (unreadable == 0
+                        ? ""
+                        : " ("
+                                + unreadable
+                                + " of its records could not be read, the first at line "
+                                + firstUnreadableLine
+                                + ")");
     }
 }

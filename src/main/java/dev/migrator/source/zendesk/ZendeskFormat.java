@@ -26,6 +26,10 @@ public final class ZendeskFormat extends ExportFormat {
 
     @Override
     public RecordParser open(ExportFile file, ReadContext context) {
-        return JsonRecordParser.open(file.path(), file.displayName(), new ZendeskTicketMapper(context.people(file.format(), ZendeskTicketMapper::person)));
+        return JsonRecordParser.open(
+                file.path(),
+                file.displayName(),
+                new ZendeskTicketMapper(
+                        context.people(file.format(), ZendeskTicketMapper::person)));
     }
 }

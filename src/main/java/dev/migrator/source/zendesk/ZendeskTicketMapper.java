@@ -23,9 +23,9 @@ import org.apache.commons.lang3.StringUtils;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Zendesk's JSON export: one ticket per line ({@code {"ticket":{…}}} or the bare ticket) with
- * its {@code comments}, and the users export ({@code --users}) that names requesters and
- * authors. docs/formats/zendesk.md lists the mapping field by field.
+ * Zendesk's JSON export: one ticket per line ({@code {"ticket":{…}}} or the bare ticket) with its
+ * {@code comments}, and the users export ({@code --users}) that names requesters and authors.
+ * docs/formats/zendesk.md lists the mapping field by field.
  */
 final class ZendeskTicketMapper implements JsonRecordMapper {
 
@@ -44,8 +44,12 @@ final class ZendeskTicketMapper implements JsonRecordMapper {
             return null;
         }
         String role = text(user, "role", "role");
-        return new Person(text(user, "id", "id"), text(user, "email", "email"), text(user, "external_id", "external_id"),
-                text(user, "name", "name"), role != null && AGENT_ROLES.contains(role.toLowerCase(Locale.ROOT)));
+        return new Person(
+                text(user, "id", "id"),
+                text(user, "email", "email"),
+                text(user, "external_id", "external_id"),
+                text(user, "name", "name"),
+                role != null && AGENT_ROLES.contains(role.toLowerCase(Locale.ROOT)));
     }
 
     @Override
@@ -60,14 +64,24 @@ final class ZendeskTicketMapper implements JsonRecordMapper {
         String id = text(ticket, "id", "id");
         String label = "ticket " + id;
         String requesterId = text(ticket, "requester_id", "requester_id");
-        Person requester = users.find(requesterId).orElseThrow(() ->
-                new InvalidRecordException(label + ": " + users.missing("requester", requesterId)));
+        Person requester =
+                users.find(requesterId)
+                        .orElseThrow(
+                                () ->
+                                        new InvalidRecordException(
+                                                label
+                                                        + ": "
+                                                        + users.missing("requester", requesterId)));
         if (StringUtils.isBlank(requester.email()) && StringUtils.isBlank(requester.externalId())) {
-            throw new InvalidRecordException(label + ": requester " + requesterId
-                    + " has neither an email nor an external_id in the users file");
+            throw new InvalidRecordException(
+                    label
+                            + ": requester "
+                            + requesterId
+                            + " has neither an email nor an external_id in the users file");
         }
         if (ticket.get("comments") == null) {
-            throw new InvalidRecordException(label + " has no comments field: export the tickets with their comments");
+            throw new InvalidRecordException(
+                    label + " has no comments field: export the tickets with their comments");
         }
         List<JsonNode> comments = array(ticket, "comments", "comments");
         List<SourceMessage> messages = new ArrayList<>(comments.size());
@@ -75,32 +89,68 @@ final class ZendeskTicketMapper implements JsonRecordMapper {
             messages.add(message(comments.get(i), "comments[" + i + "]", label, requesterId));
         }
         String status = text(ticket, "status", "status");
-        return new SourceConversation(id, text(ticket, "subject", "subject"), text(ticket, "created_at", "created_at"),
-                status, strings(ticket, "tags", "tags"),
-                new SourceContact(requester.email(), requester.externalId(), requester.name(), "user"),
-                messages, SourceSystem.ZENDESK);
+        return new SourceConversation(
+                id,
+                text(ticket, "subject", "subject"),
+                text(ticket, "created_at", "created_at"),
+                status,
+                strings(ticket, "tags", "tags"),
+                new SourceContact(
+                        requester.email(), requester.externalId(), requester.name(), "user"),
+                messages,
+                SourceSystem.ZENDESK);
     }
 
     private SourceMessage message(JsonNode comment, String path, String label, String requesterId) {
         JsonFields.requireObject(comment, path);
         String commentId = text(comment, "id", path + ".id");
         String authorId = text(comment, "author_id", path + ".author_id");
-        Person author = users.find(authorId).orElseThrow(() -> new InvalidRecordException(label + ", comment "
-                + (commentId != null ? commentId : path) + ": " + users.missing("author", authorId)));
+        Person author =
+                users.find(authorId)
+                        .orElseThrow(
+                                () ->
+                                        new InvalidRecordException(
+                                                label
+                                                        + ", comment "
+                                                        + (commentId != null ? commentId : path)
+                                                        + ": "
+                                                        + users.missing("author", authorId)));
         boolean isPublic = bool(comment, "public", path + ".public", true);
-        String body = MessageBodies.htmlOrPlain(comment, path + ".", "html_body", "plain_body", "body");
-        List<String> attachments = JsonFields.textOfEach(comment, "attachments", "content_url", path + ".attachments");
+        String body =
+                MessageBodies.htmlOrPlain(comment, path + ".", "html_body", "plain_body", "body");
+        List<String> attachments =
+                JsonFields.textOfEach(comment, "attachments", "content_url", path + ".attachments");
         String createdAt = text(comment, "created_at", path + ".created_at");
         if (author.agent()) {
-            return new SourceMessage(commentId, "agent", author.email(), author.name(), body, createdAt, attachments, !isPublic);
+            return new SourceMessage(
+                    commentId,
+                    "agent",
+                    author.email(),
+                    author.name(),
+                    body,
+                    createdAt,
+                    attachments,
+                    !isPublic);
         }
         if (!isPublic) {
-            // An end user's private comment (a CC's reply, typically) stays private: a note, by the default admin.
-            return new SourceMessage(commentId, "agent", null, null, MessageBodies.attributed("Private comment from", who(author), body),
-                    createdAt, attachments, true);
+            // An end user's private comment (a CC's reply, typically) stays private: a note, by the
+            // default admin.
+            return new SourceMessage(
+                    commentId,
+                    "agent",
+                    null,
+                    null,
+                    MessageBodies.attributed("Private comment from", who(author), body),
+                    createdAt,
+                    attachments,
+                    true);
         }
-        String words = authorId.equals(requesterId) ? body : MessageBodies.attributed("From", who(author), body);
-        return new SourceMessage(commentId, "contact", null, null, words, createdAt, attachments, false);
+        String words =
+                authorId.equals(requesterId)
+                        ? body
+                        : MessageBodies.attributed("From", who(author), body);
+        return new SourceMessage(
+                commentId, "contact", null, null, words, createdAt, attachments, false);
     }
 
     private static String who(Person person) {

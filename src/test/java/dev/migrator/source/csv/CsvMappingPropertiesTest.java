@@ -23,7 +23,8 @@ import org.springframework.core.io.ByteArrayResource;
 /** The {@code mapping} section as Spring Boot's YAML loader and binder deliver it. */
 class CsvMappingPropertiesTest {
 
-    private static final String REQUIRED = """
+    private static final String REQUIRED =
+            """
             mapping:
               columns:
                 conversation_id: Ticket ID
@@ -34,9 +35,13 @@ class CsvMappingPropertiesTest {
 
     private static CsvMappingProperties bind(String yaml) {
         try {
-            List<PropertySource<?>> sources = new YamlPropertySourceLoader().load("test",
-                    new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)));
-            return new Binder(ConfigurationPropertySources.from(sources)).bindOrCreate("mapping", CsvMappingProperties.class);
+            List<PropertySource<?>> sources =
+                    new YamlPropertySourceLoader()
+                            .load(
+                                    "test",
+                                    new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)));
+            return new Binder(ConfigurationPropertySources.from(sources))
+                    .bindOrCreate("mapping", CsvMappingProperties.class);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -55,28 +60,59 @@ class CsvMappingPropertiesTest {
 
     @Test
     void yamlKeepsUnderscoresInColumnKeysAndSpacesInHeaderNames() {
-        CsvMappingProperties mapping = bind(REQUIRED + """
-                    contact-email: Customer email
-                    "[contact_name]": Customer name
-                    messageId: Message ID
-                """);
+        CsvMappingProperties mapping =
+                bind(
+                        REQUIRED
+                                + """
+                                    contact-email: Customer email
+                                    "[contact_name]": Customer name
+                                    messageId: Message ID
+                                """);
 
-        assertThat(mapping.columns()).containsExactlyInAnyOrderEntriesOf(Map.of("conversation_id", "Ticket ID",
-                "author_type", "Sender", "created_at", "Sent at", "body", "Text", "contact_email", "Customer email",
-                "contact_name", "Customer name", "message_id", "Message ID"));
+        assertThat(mapping.columns())
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of(
+                                "conversation_id",
+                                "Ticket ID",
+                                "author_type",
+                                "Sender",
+                                "created_at",
+                                "Sent at",
+                                "body",
+                                "Text",
+                                "contact_email",
+                                "Customer email",
+                                "contact_name",
+                                "Customer name",
+                                "message_id",
+                                "Message ID"));
     }
 
     @Test
     void environmentVariablesNameColumnsToo() {
         MutablePropertySources sources = new MutablePropertySources();
-        sources.addLast(new SystemEnvironmentPropertySource("systemEnvironment", Map.of(
-                "MAPPING_COLUMNS_CONVERSATION_ID", "Ticket ID", "MAPPING_COLUMNS_AUTHOR_TYPE", "Sender",
-                "MAPPING_COLUMNS_CREATED_AT", "Sent at", "MAPPING_COLUMNS_BODY", "Text", "MAPPING_DELIMITER", ";")));
+        sources.addLast(
+                new SystemEnvironmentPropertySource(
+                        "systemEnvironment",
+                        Map.of(
+                                "MAPPING_COLUMNS_CONVERSATION_ID",
+                                "Ticket ID",
+                                "MAPPING_COLUMNS_AUTHOR_TYPE",
+                                "Sender",
+                                "MAPPING_COLUMNS_CREATED_AT",
+                                "Sent at",
+                                "MAPPING_COLUMNS_BODY",
+                                "Text",
+                                "MAPPING_DELIMITER",
+                                ";")));
 
-        CsvMappingProperties mapping = new Binder(ConfigurationPropertySources.from(sources))
-                .bindOrCreate("mapping", CsvMappingProperties.class);
+        CsvMappingProperties mapping =
+                new Binder(ConfigurationPropertySources.from(sources))
+                        .bindOrCreate("mapping", CsvMappingProperties.class);
 
-        assertThat(mapping.columns()).containsEntry("conversation_id", "Ticket ID").containsEntry("created_at", "Sent at");
+        assertThat(mapping.columns())
+                .containsEntry("conversation_id", "Ticket ID")
+                .containsEntry("created_at", "Sent at");
         assertThat(mapping.layout(ZoneOffset.UTC).delimiter()).isEqualTo(';');
     }
 
@@ -102,15 +138,18 @@ class CsvMappingPropertiesTest {
 
     @Test
     void listsAsYamlListsOrCommaSeparatedAndValuesInAnyCase() {
-        CsvLayout layout = bind(REQUIRED + """
-                  contact-authors: Customer, End user
-                  agent-authors: [Agent, " Staff "]
-                  internal-values: ["Yes", Private]
-                  closed-statuses: [Resolved]
-                  encoding: windows-1252
-                  timezone: Europe/Paris
-                  date-format: dd/MM/yyyy HH:mm
-                """).layout(ZoneOffset.UTC);
+        CsvLayout layout =
+                bind(REQUIRED
+                                + """
+                                  contact-authors: Customer, End user
+                                  agent-authors: [Agent, " Staff "]
+                                  internal-values: ["Yes", Private]
+                                  closed-statuses: [Resolved]
+                                  encoding: windows-1252
+                                  timezone: Europe/Paris
+                                  date-format: dd/MM/yyyy HH:mm
+                                """)
+                        .layout(ZoneOffset.UTC);
 
         assertThat(layout.contactAuthors()).containsExactlyInAnyOrder("customer", "end user");
         assertThat(layout.agentAuthors()).containsExactlyInAnyOrder("agent", "staff");
@@ -123,33 +162,57 @@ class CsvMappingPropertiesTest {
 
     @Test
     void unquotedYesInYamlArrivesAsTrueAndStillMeansYes() {
-        assertThat(bind(REQUIRED + "  internal-values: [yes]\n").layout(ZoneOffset.UTC).internalValues())
+        assertThat(
+                        bind(REQUIRED + "  internal-values: [yes]\n")
+                                .layout(ZoneOffset.UTC)
+                                .internalValues())
                 .isEqualTo(Set.of("true", "yes", "on"));
     }
 
     @Test
     void everyMistakeIsNamed() {
-        assertThat(problem(REQUIRED + "    bogus: X\n    ticket_subject: Y\n")).isEqualTo(
-                "mapping.columns: bogus, ticket_subject are not canonical fields (the fields are conversation_id, "
-                        + "conversation_created_at, subject, status, tags, contact_email, contact_external_id, contact_name, "
-                        + "contact_role, message_id, author_type, author_email, author_name, internal, created_at, body, attachments)");
+        assertThat(problem(REQUIRED + "    bogus: X\n    ticket_subject: Y\n"))
+                .isEqualTo(
+                        "mapping.columns: bogus, ticket_subject are not canonical fields (the"
+                            + " fields are conversation_id, conversation_created_at, subject,"
+                            + " status, tags, contact_email, contact_external_id, contact_name,"
+                            + " contact_role, message_id, author_type, author_email, author_name,"
+                            + " internal, created_at, body, attachments)");
         assertThat(problem("mapping:\n  columns:\n    conversation_id: A\n    author_type: B\n"))
                 .isEqualTo("mapping.columns must name the column(s) holding created_at, body");
         assertThat(problem("mapping:\n  delimiter: \";\"\n  colums:\n    conversation_id: A\n"))
-                .startsWith("the mapping section has no mapping.columns: name the column that holds each field");
-        assertThat(problem(REQUIRED + "    subject: \" \"\n")).startsWith("mapping.columns.subject names no column");
-        assertThat(problem(REQUIRED + "    conversation-id: Other\n")).startsWith("mapping.columns names conversation_id twice");
-        assertThat(problem(REQUIRED + "  date-format: dd/MM/yyyy bb\n")).isEqualTo("mapping.date-format 'dd/MM/yyyy bb' is "
-                + "not a date pattern: Unknown pattern letter: b (letters as in Java's DateTimeFormatter, for example dd/MM/yyyy HH:mm)");
-        assertThat(problem(REQUIRED + "  date-format: HH:mm\n")).isEqualTo("mapping.date-format 'HH:mm' does not give a "
-                + "date: it needs at least the year, month and day (for example dd/MM/yyyy HH:mm)");
-        assertThat(problem(REQUIRED + "  encoding: latin-9000\n")).startsWith("mapping.encoding 'latin-9000' is not a character set");
+                .startsWith(
+                        "the mapping section has no mapping.columns: name the column that holds"
+                                + " each field");
+        assertThat(problem(REQUIRED + "    subject: \" \"\n"))
+                .startsWith("mapping.columns.subject names no column");
+        assertThat(problem(REQUIRED + "    conversation-id: Other\n"))
+                .startsWith("mapping.columns names conversation_id twice");
+        assertThat(problem(REQUIRED + "  date-format: dd/MM/yyyy bb\n"))
+                .isEqualTo(
+                        "mapping.date-format 'dd/MM/yyyy bb' is not a date pattern: Unknown pattern"
+                                + " letter: b (letters as in Java's DateTimeFormatter, for example"
+                                + " dd/MM/yyyy HH:mm)");
+        assertThat(problem(REQUIRED + "  date-format: HH:mm\n"))
+                .isEqualTo(
+                        "mapping.date-format 'HH:mm' does not give a date: it needs at least the"
+                                + " year, month and day (for example dd/MM/yyyy HH:mm)");
+        assertThat(problem(REQUIRED + "  encoding: latin-9000\n"))
+                .startsWith("mapping.encoding 'latin-9000' is not a character set");
         assertThat(problem(REQUIRED + "  delimiter: \";;\"\n"))
                 .isEqualTo("mapping.delimiter must be one character (or \\t for a tab), not ';;'");
-        assertThat(problem(REQUIRED + "  delimiter: '\"'\n")).isEqualTo("mapping.delimiter cannot be a quote or a line break");
-        assertThat(problem(REQUIRED + "  agent-authors: [\" \"]\n")).startsWith("mapping.agent-authors is empty");
-        assertThat(problem(REQUIRED + "  contact-authors: [User]\n  agent-authors: [user, Agent]\n"))
-                .isEqualTo("mapping.contact-authors and mapping.agent-authors both hold user: a value must mean one or the other");
+        assertThat(problem(REQUIRED + "  delimiter: '\"'\n"))
+                .isEqualTo("mapping.delimiter cannot be a quote or a line break");
+        assertThat(problem(REQUIRED + "  agent-authors: [\" \"]\n"))
+                .startsWith("mapping.agent-authors is empty");
+        assertThat(
+                        problem(
+                                REQUIRED
+                                        + "  contact-authors: [User]\n"
+                                        + "  agent-authors: [user, Agent]\n"))
+                .isEqualTo(
+                        "mapping.contact-authors and mapping.agent-authors both hold user: a value"
+                                + " must mean one or the other");
         assertThat(problem(REQUIRED + "  timezone: Mars/Olympus\n")).contains("Mars/Olympus");
     }
 
@@ -158,12 +221,24 @@ class CsvMappingPropertiesTest {
         String base = bind(REQUIRED).fingerprint(java.time.ZoneOffset.UTC);
 
         assertThat(bind(REQUIRED).fingerprint(java.time.ZoneOffset.UTC)).isEqualTo(base);
-        assertThat(bind(REQUIRED + "  delimiter: \";\"\n").fingerprint(java.time.ZoneOffset.UTC)).isNotEqualTo(base);
-        assertThat(bind(REQUIRED + "  date-format: dd/MM/yyyy\n").fingerprint(java.time.ZoneOffset.UTC)).isNotEqualTo(base);
-        assertThat(bind(REQUIRED + "  encoding: windows-1252\n").fingerprint(java.time.ZoneOffset.UTC)).isNotEqualTo(base);
-        assertThat(bind(REQUIRED.replace("Sent at", "Date")).fingerprint(java.time.ZoneOffset.UTC)).isNotEqualTo(base);
-        assertThat(bind(REQUIRED + "  closed-statuses: [Done]\n").fingerprint(java.time.ZoneOffset.UTC)).isNotEqualTo(base);
-        assertThat(bind(REQUIRED).fingerprint(java.time.ZoneId.of("Europe/Paris"))).as("the zone times are read in")
+        assertThat(bind(REQUIRED + "  delimiter: \";\"\n").fingerprint(java.time.ZoneOffset.UTC))
+                .isNotEqualTo(base);
+        assertThat(
+                        bind(REQUIRED + "  date-format: dd/MM/yyyy\n")
+                                .fingerprint(java.time.ZoneOffset.UTC))
+                .isNotEqualTo(base);
+        assertThat(
+                        bind(REQUIRED + "  encoding: windows-1252\n")
+                                .fingerprint(java.time.ZoneOffset.UTC))
+                .isNotEqualTo(base);
+        assertThat(bind(REQUIRED.replace("Sent at", "Date")).fingerprint(java.time.ZoneOffset.UTC))
+                .isNotEqualTo(base);
+        assertThat(
+                        bind(REQUIRED + "  closed-statuses: [Done]\n")
+                                .fingerprint(java.time.ZoneOffset.UTC))
+                .isNotEqualTo(base);
+        assertThat(bind(REQUIRED).fingerprint(java.time.ZoneId.of("Europe/Paris")))
+                .as("the zone times are read in")
                 .isNotEqualTo(base);
     }
 }

@@ -14,10 +14,13 @@ class CsvRecordParserTest {
     void aFailureWithoutAMessageStillGivesAReadableReason() {
         CsvFile file = new CsvFile(Path.of("export.csv"), "export.csv");
 
-        SourceRecord reject = CsvRecordParser.malformedFrom(file, 7, new UncheckedIOException(new IOException()));
+        SourceRecord reject =
+                CsvRecordParser.malformedFrom(file, 7, new UncheckedIOException(new IOException()));
 
         assertThat(reject.origin().line()).isEqualTo(7);
         assertThat(reject.problem())
-                .isEqualTo("malformed CSV from this line on (IOException); the rest of the file cannot be read");
+                .isEqualTo(
+                        "malformed CSV from this line on (IOException); the rest of the file cannot"
+                                + " be read");
     }
 }

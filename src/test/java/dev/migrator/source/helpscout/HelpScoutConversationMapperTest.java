@@ -8,8 +8,8 @@ import dev.migrator.mapping.MappedRecord;
 import dev.migrator.mapping.PlannedConversation;
 import dev.migrator.mapping.PlannedPart;
 import dev.migrator.source.InvalidRecordException;
-import dev.migrator.source.SourceConversation.SourceMessage;
 import dev.migrator.source.SourceConversation;
+import dev.migrator.source.SourceConversation.SourceMessage;
 import dev.migrator.source.SourceRecord;
 import dev.migrator.source.SourceSystem;
 import dev.migrator.source.format.ExportFile;
@@ -33,13 +33,16 @@ import tools.jackson.databind.JsonNode;
 class HelpScoutConversationMapperTest {
 
     private static final HelpScoutConversationMapper MAPPER = HelpScoutConversationMapper.INSTANCE;
-    private static final String ANN = """
-            {"id": 7001, "type": "customer", "first": "Ann", "last": "Lee", "email": "ann@example.org"}""";
-    private static final String BOB = """
-            {"id": 501, "type": "user", "first": "Bob", "last": "Stone", "email": "bob@acme.example"}""";
+    private static final String ANN =
+            """
+            {"id": 7001, "type": "customer", "first": "Ann", "last": "Lee", "email": "ann@example.org"}\
+            """;
+    private static final String BOB =
+            """
+            {"id": 501, "type": "user", "first": "Bob", "last": "Stone", "email": "bob@acme.example"}\
+            """;
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private static JsonNode json(String text) {
         return JsonValues.MAPPER.readTree(text);
@@ -47,15 +50,21 @@ class HelpScoutConversationMapperTest {
 
     /** A conversation with Ann as its primary customer and these threads in _embedded.threads. */
     private static JsonNode conversation(String... threads) {
-        return json("""
+        return json(
+                """
                 {"id": 123, "number": 45, "subject": "Help", "status": "active", "createdAt": "2023-01-01T10:00:00Z",
-                 "primaryCustomer": %s, "_embedded": {"threads": [%s]}}""".formatted(ANN, String.join(",", threads)));
+                 "primaryCustomer": %s, "_embedded": {"threads": [%s]}}\
+                """
+                        .formatted(ANN, String.join(",", threads)));
     }
 
-    private static String thread(long id, String type, String createdBy, String createdAt, String body) {
+    private static String thread(
+            long id, String type, String createdBy, String createdAt, String body) {
         return """
-                {"id": %d, "type": "%s", "state": "published", "createdBy": %s, "createdAt": "%s", "body": %s}"""
-                .formatted(id, type, createdBy, createdAt, JsonValues.MAPPER.writeValueAsString(body));
+        {"id": %d, "type": "%s", "state": "published", "createdBy": %s, "createdAt": "%s", "body": %s}\
+        """
+                .formatted(
+                        id, type, createdBy, createdAt, JsonValues.MAPPER.writeValueAsString(body));
     }
 
     private static String reason(JsonNode node) {
@@ -69,26 +78,30 @@ class HelpScoutConversationMapperTest {
 
     @Test
     void readsAConversationWithItsThreadsNewestFirstIntoTimeOrder() {
-        JsonNode node = json("""
-                {"id": 3100001, "number": 1201, "threads": 4, "subject": "Wrong VAT", "status": "closed",
-                 "createdAt": "2023-03-05T16:02:11Z",
-                 "tags": [{"id": 11, "color": "#929499", "tag": "billing"}, {"id": 12, "tag": "vat"}],
-                 "primaryCustomer": {"id": 7001, "first": "Inès", "last": "Moreau", "email": "ines@example.org"},
-                 "_embedded": {"threads": [
-                   {"id": 4, "type": "lineitem", "state": "published", "action": {"text": "Marked as Closed"},
-                    "createdBy": %2$s, "createdAt": "2023-03-06T09:30:00Z"},
-                   {"id": 3, "type": "message", "state": "published", "body": "<p>Corrected invoice attached</p>",
-                    "createdBy": %2$s, "createdAt": "2023-03-06T08:55:00Z",
-                    "_embedded": {"attachments": [{"filename": "invoice.pdf", "_links": {
-                      "data": {"href": "https://api.helpscout.net/v2/conversations/3100001/attachments/1/data"},
-                      "web": {"href": "https://secure.helpscout.net/file/1/ab/invoice.pdf"}}}]}},
-                   {"id": 2, "type": "note", "state": "published", "body": "Checking with finance",
-                    "createdBy": %2$s, "createdAt": "2023-03-05T17:00:00Z",
-                    "_embedded": {"attachments": [{"filename": "log.txt", "_links": {
-                      "data": {"href": "https://api.helpscout.net/v2/conversations/3100001/attachments/2/data"}}}]}},
-                   {"id": 1, "type": "customer", "state": "published", "body": "<div>Wrong VAT number</div>",
-                    "createdBy": {"id": 7001, "type": "customer", "email": "ines@example.org"},
-                    "createdAt": "2023-03-05T16:02:11Z"}]}}""".formatted(ANN, BOB));
+        JsonNode node =
+                json(
+                        """
+                        {"id": 3100001, "number": 1201, "threads": 4, "subject": "Wrong VAT", "status": "closed",
+                         "createdAt": "2023-03-05T16:02:11Z",
+                         "tags": [{"id": 11, "color": "#929499", "tag": "billing"}, {"id": 12, "tag": "vat"}],
+                         "primaryCustomer": {"id": 7001, "first": "Inès", "last": "Moreau", "email": "ines@example.org"},
+                         "_embedded": {"threads": [
+                           {"id": 4, "type": "lineitem", "state": "published", "action": {"text": "Marked as Closed"},
+                            "createdBy": %2$s, "createdAt": "2023-03-06T09:30:00Z"},
+                           {"id": 3, "type": "message", "state": "published", "body": "<p>Corrected invoice attached</p>",
+                            "createdBy": %2$s, "createdAt": "2023-03-06T08:55:00Z",
+                            "_embedded": {"attachments": [{"filename": "invoice.pdf", "_links": {
+                              "data": {"href": "https://api.helpscout.net/v2/conversations/3100001/attachments/1/data"},
+                              "web": {"href": "https://secure.helpscout.net/file/1/ab/invoice.pdf"}}}]}},
+                           {"id": 2, "type": "note", "state": "published", "body": "Checking with finance",
+                            "createdBy": %2$s, "createdAt": "2023-03-05T17:00:00Z",
+                            "_embedded": {"attachments": [{"filename": "log.txt", "_links": {
+                              "data": {"href": "https://api.helpscout.net/v2/conversations/3100001/attachments/2/data"}}}]}},
+                           {"id": 1, "type": "customer", "state": "published", "body": "<div>Wrong VAT number</div>",
+                            "createdBy": {"id": 7001, "type": "customer", "email": "ines@example.org"},
+                            "createdAt": "2023-03-05T16:02:11Z"}]}}\
+                        """
+                                .formatted(ANN, BOB));
 
         SourceConversation conversation = MAPPER.toConversation(node);
 
@@ -97,42 +110,86 @@ class HelpScoutConversationMapperTest {
         assertThat(conversation.subject()).isEqualTo("Wrong VAT");
         assertThat(conversation.status()).isEqualTo("closed");
         assertThat(conversation.tags()).containsExactly("billing", "vat");
-        assertThat(conversation.contact()).isEqualTo(
-                new SourceConversation.SourceContact("ines@example.org", null, "Inès Moreau", "user"));
-        assertThat(conversation.messages()).extracting(SourceMessage::id).containsExactly("1", "2", "3");
-        assertThat(conversation.messages().get(0)).isEqualTo(new SourceMessage("1", "contact", null, null,
-                "<div>Wrong VAT number</div>", "2023-03-05T16:02:11Z", List.of(), false));
-        assertThat(conversation.messages().get(1)).isEqualTo(new SourceMessage("2", "agent", "bob@acme.example",
-                "Bob Stone", "Checking with finance", "2023-03-05T17:00:00Z",
-                List.of("https://api.helpscout.net/v2/conversations/3100001/attachments/2/data"), true));
-        assertThat(conversation.messages().get(2)).isEqualTo(new SourceMessage("3", "agent", "bob@acme.example",
-                "Bob Stone", "<p>Corrected invoice attached</p>", "2023-03-06T08:55:00Z",
-                List.of("https://secure.helpscout.net/file/1/ab/invoice.pdf"), false));
+        assertThat(conversation.contact())
+                .isEqualTo(
+                        new SourceConversation.SourceContact(
+                                "ines@example.org", null, "Inès Moreau", "user"));
+        assertThat(conversation.messages())
+                .extracting(SourceMessage::id)
+                .containsExactly("1", "2", "3");
+        assertThat(conversation.messages().get(0))
+                .isEqualTo(
+                        new SourceMessage(
+                                "1",
+                                "contact",
+                                null,
+                                null,
+                                "<div>Wrong VAT number</div>",
+                                "2023-03-05T16:02:11Z",
+                                List.of(),
+                                false));
+        assertThat(conversation.messages().get(1))
+                .isEqualTo(
+                        new SourceMessage(
+                                "2",
+                                "agent",
+                                "bob@acme.example",
+                                "Bob Stone",
+                                "Checking with finance",
+                                "2023-03-05T17:00:00Z",
+                                List.of(
+                                        "https://api.helpscout.net/v2/conversations/3100001/attachments/2/data"),
+                                true));
+        assertThat(conversation.messages().get(2))
+                .isEqualTo(
+                        new SourceMessage(
+                                "3",
+                                "agent",
+                                "bob@acme.example",
+                                "Bob Stone",
+                                "<p>Corrected invoice attached</p>",
+                                "2023-03-06T08:55:00Z",
+                                List.of("https://secure.helpscout.net/file/1/ab/invoice.pdf"),
+                                false));
     }
 
     @Test
     void acceptsAPlainThreadsArrayAndTagsAsStrings() {
-        JsonNode node = json("""
-                {"id": 9, "status": "pending", "tags": ["chat", "pricing"], "primaryCustomer": %s,
-                 "threads": [%s]}""".formatted(ANN, thread(1, "chat", ANN, "2023-01-01T10:00:00Z", "Hi")));
+        JsonNode node =
+                json(
+                        """
+                        {"id": 9, "status": "pending", "tags": ["chat", "pricing"], "primaryCustomer": %s,
+                         "threads": [%s]}\
+                        """
+                                .formatted(
+                                        ANN, thread(1, "chat", ANN, "2023-01-01T10:00:00Z", "Hi")));
 
         SourceConversation conversation = MAPPER.toConversation(node);
 
         assertThat(conversation.tags()).containsExactly("chat", "pricing");
         assertThat(conversation.status()).isEqualTo("pending");
-        assertThat(conversation.messages()).singleElement().satisfies(m -> {
-            assertThat(m.authorType()).isEqualTo("contact");
-            assertThat(m.body()).isEqualTo("Hi");
-        });
+        assertThat(conversation.messages())
+                .singleElement()
+                .satisfies(
+                        m -> {
+                            assertThat(m.authorType()).isEqualTo("contact");
+                            assertThat(m.body()).isEqualTo("Hi");
+                        });
     }
 
     @Test
     void aThreadCountWithoutEmbeddedThreadsSaysHowToExport() {
-        JsonNode node = json("""
-                {"id": 123, "threads": 4, "primaryCustomer": %s, "_embedded": {"tags": []}}""".formatted(ANN));
+        JsonNode node =
+                json(
+                        """
+                        {"id": 123, "threads": 4, "primaryCustomer": %s, "_embedded": {"tags": []}}\
+                        """
+                                .formatted(ANN));
 
-        assertThat(reason(node)).isEqualTo("conversation 123 has no threads: export the conversations with their "
-                + "threads (GET /v2/conversations/{id}?embed=threads)");
+        assertThat(reason(node))
+                .isEqualTo(
+                        "conversation 123 has no threads: export the conversations with their "
+                                + "threads (GET /v2/conversations/{id}?embed=threads)");
     }
 
     @Test
@@ -151,31 +208,73 @@ class HelpScoutConversationMapperTest {
 
     @Test
     void aPrimaryCustomerWithoutEmailIsRejectedNamingBothIds() {
-        JsonNode node = json("""
-                {"id": 123, "primaryCustomer": {"id": 456, "first": "Walk-in"}, "_embedded": {"threads": []}}""");
+        JsonNode node =
+                json(
+                        """
+                        {"id": 123, "primaryCustomer": {"id": 456, "first": "Walk-in"}, "_embedded": {"threads": []}}\
+                        """);
         assertThat(reason(node)).isEqualTo("conversation 123: primary customer 456 has no email");
 
-        JsonNode none = json("""
-                {"id": 123, "_embedded": {"threads": []}}""");
+        JsonNode none =
+                json(
+                        """
+                        {"id": 123, "_embedded": {"threads": []}}\
+                        """);
         assertThat(reason(none)).isEqualTo("conversation 123 has no primaryCustomer");
     }
 
     @Test
     void mapsEachThreadTypeToItsAuthorAndKind() {
         String customer = "{\"id\": 7001, \"type\": \"customer\", \"email\": \"ann@example.org\"}";
-        SourceConversation conversation = MAPPER.toConversation(conversation(
-                thread(10, "forwardchild", BOB, "2023-01-01T10:10:00Z", "fwd child"),
-                thread(9, "forwardparent", BOB, "2023-01-01T10:09:00Z", "fwd parent"),
-                thread(8, "chat", BOB, "2023-01-01T10:08:00Z", "agent chat"),
-                thread(7, "chat", customer, "2023-01-01T10:07:00Z", "customer chat"),
-                thread(6, "phone", BOB, "2023-01-01T10:06:00Z", "agent call log"),
-                thread(5, "phone", customer, "2023-01-01T10:05:00Z", "customer voicemail"),
-                thread(4, "note", BOB, "2023-01-01T10:04:00Z", "note"),
-                thread(3, "reply", BOB, "2023-01-01T10:03:00Z", "reply"),
-                thread(2, "message", BOB, "2023-01-01T10:02:00Z", "message"),
-                thread(1, "customer", customer, "2023-01-01T10:01:00Z", "customer")));
+        SourceConversation conversation =
+                MAPPER.toConversation(
+                        conversation(
+                                thread(
+                                        10,
+                                        "forwardchild",
+                                        BOB,
+                                        "2023-01-01T10:10:00Z",
+                                        "fwd child"),
+                                thread(
+                                        9,
+                                        "forwardparent",
+                                        BOB,
+                                        "2023-01-01T10:09:00Z",
+                                        "fwd parent"),
+                                thread(8, "chat", BOB, "2023-01-01T10:08:00Z", "agent chat"),
+                                thread(
+                                        7,
+                                        "chat",
+                                        customer,
+                                        "2023-01-01T10:07:00Z",
+                                        "customer chat"),
+                                thread(6, "phone", BOB, "2023-01-01T10:06:00Z", "agent call log"),
+                                thread(
+                                        5,
+                                        "phone",
+                                        customer,
+                                        "2023-01-01T10:05:00Z",
+                                        "customer voicemail"),
+                                thread(4, "note", BOB, "2023-01-01T10:04:00Z", "note"),
+                                thread(3, "reply", BOB, "2023-01-01T10:03:00Z", "reply"),
+                                thread(2, "message", BOB, "2023-01-01T10:02:00Z", "message"),
+                                thread(
+                                        1,
+                                        "customer",
+                                        customer,
+                                        "2023-01-01T10:01:00Z",
+                                        "customer")));
 
-        assertThat(conversation.messages()).extracting(m -> m.id() + ":" + m.authorType() + ":" + m.internal() + ":" + m.authorEmail())
+        assertThat(conversation.messages())
+                .extracting(
+                        m ->
+                                m.id()
+                                        + ":"
+                                        + m.authorType()
+                                        + ":"
+                                        + m.internal()
+                                        + ":"
+                                        + m.authorEmail())
                 .containsExactly(
                         "1:contact:false:null",
                         "2:agent:false:bob@acme.example",
@@ -191,35 +290,63 @@ class HelpScoutConversationMapperTest {
 
     @Test
     void lineItemsDraftsHiddenThreadsAndThreadsUnderReviewAreNotMigrated() {
-        SourceConversation conversation = MAPPER.toConversation(conversation(
-                "{\"id\": 5, \"type\": \"message\", \"state\": \"draft\", \"createdBy\": " + BOB
-                        + ", \"createdAt\": \"2023-01-01T10:05:00Z\", \"body\": \"draft\"}",
-                "{\"id\": 4, \"type\": \"note\", \"state\": \"hidden\", \"createdBy\": " + BOB
-                        + ", \"createdAt\": \"2023-01-01T10:04:00Z\", \"body\": \"hidden\"}",
-                "{\"id\": 3, \"type\": \"message\", \"state\": \"underReview\", \"createdBy\": " + BOB
-                        + ", \"createdAt\": \"2023-01-01T10:03:00Z\", \"body\": \"held\"}",
-                "{\"id\": 2, \"type\": \"lineitem\", \"action\": {\"text\": \"Assigned to Bob\"}, \"createdBy\": " + BOB
-                        + ", \"createdAt\": \"2023-01-01T10:02:00Z\"}",
-                thread(1, "customer", ANN, "2023-01-01T10:01:00Z", "hello")));
+        SourceConversation conversation =
+                MAPPER.toConversation(
+                        conversation(
+                                "{\"id\": 5, \"type\": \"message\", \"state\": \"draft\","
+                                        + " \"createdBy\": "
+                                        + BOB
+                                        + ", \"createdAt\": \"2023-01-01T10:05:00Z\", \"body\":"
+                                        + " \"draft\"}",
+                                "{\"id\": 4, \"type\": \"note\", \"state\": \"hidden\","
+                                        + " \"createdBy\": "
+                                        + BOB
+                                        + ", \"createdAt\": \"2023-01-01T10:04:00Z\", \"body\":"
+                                        + " \"hidden\"}",
+                                "{\"id\": 3, \"type\": \"message\", \"state\": \"underReview\","
+                                        + " \"createdBy\": "
+                                        + BOB
+                                        + ", \"createdAt\": \"2023-01-01T10:03:00Z\", \"body\":"
+                                        + " \"held\"}",
+                                "{\"id\": 2, \"type\": \"lineitem\", \"action\": {\"text\":"
+                                        + " \"Assigned to Bob\"}, \"createdBy\": "
+                                        + BOB
+                                        + ", \"createdAt\": \"2023-01-01T10:02:00Z\"}",
+                                thread(1, "customer", ANN, "2023-01-01T10:01:00Z", "hello")));
 
         assertThat(conversation.messages()).extracting(SourceMessage::id).containsExactly("1");
     }
 
     @Test
     void aConversationOfDraftsOnlyIsRejected() {
-        JsonNode node = conversation("{\"id\": 5, \"type\": \"message\", \"state\": \"draft\", \"createdBy\": " + BOB
-                + ", \"createdAt\": \"2023-01-01T10:05:00Z\", \"body\": \"draft\"}");
+        JsonNode node =
+                conversation(
+                        "{\"id\": 5, \"type\": \"message\", \"state\": \"draft\", \"createdBy\": "
+                                + BOB
+                                + ", \"createdAt\": \"2023-01-01T10:05:00Z\", \"body\":"
+                                + " \"draft\"}");
 
-        assertThat(reason(node)).isEqualTo(
-                "conversation 123 has no published thread to migrate (1 line item(s), draft(s) or hidden thread(s) only)");
+        assertThat(reason(node))
+                .isEqualTo(
+                        "conversation 123 has no published thread to migrate (1 line item(s),"
+                                + " draft(s) or hidden thread(s) only)");
     }
 
     @Test
     void anotherCustomersThreadIsAttributedToThem() {
-        String raj = "{\"id\": 7014, \"type\": \"customer\", \"first\": \"Raj\", \"last\": \"<Patel>\", \"email\": \"raj@example.org\"}";
-        SourceConversation conversation = MAPPER.toConversation(conversation(
-                thread(2, "customer", raj, "2023-01-01T10:02:00Z", "<p>Same here</p>"),
-                thread(1, "customer", ANN, "2023-01-01T10:01:00Z", "hello")));
+        String raj =
+                "{\"id\": 7014, \"type\": \"customer\", \"first\": \"Raj\", \"last\": \"<Patel>\","
+                        + " \"email\": \"raj@example.org\"}";
+        SourceConversation conversation =
+                MAPPER.toConversation(
+                        conversation(
+                                thread(
+                                        2,
+                                        "customer",
+                                        raj,
+                                        "2023-01-01T10:02:00Z",
+                                        "<p>Same here</p>"),
+                                thread(1, "customer", ANN, "2023-01-01T10:01:00Z", "hello")));
 
         assertThat(conversation.messages().get(0).body()).isEqualTo("hello");
         assertThat(conversation.messages().get(1).authorType()).isEqualTo("contact");
@@ -229,9 +356,13 @@ class HelpScoutConversationMapperTest {
 
     @Test
     void aCustomerThreadTypedInByAnAgentIsTheThreadCustomersWords() {
-        JsonNode node = conversation("""
-                {"id": 1, "type": "customer", "createdBy": %s, "customer": %s, "createdAt": "2023-01-01T10:01:00Z",
-                 "body": "Called in: needs a refund"}""".formatted(BOB, ANN));
+        JsonNode node =
+                conversation(
+                        """
+                        {"id": 1, "type": "customer", "createdBy": %s, "customer": %s, "createdAt": "2023-01-01T10:01:00Z",
+                         "body": "Called in: needs a refund"}\
+                        """
+                                .formatted(BOB, ANN));
 
         SourceMessage message = MAPPER.toConversation(node).messages().get(0);
 
@@ -241,101 +372,216 @@ class HelpScoutConversationMapperTest {
 
     @Test
     void aNoteWrittenByACustomerStaysANoteByTheDefaultAdminNamingThem() {
-        String ann = "{\"id\": 7001, \"type\": \"customer\", \"first\": \"Ann\", \"last\": \"Lee\", \"email\": \"ann@example.org\"}";
-        SourceConversation conversation = MAPPER.toConversation(conversation(
-                thread(2, "note", ann, "2023-01-01T10:02:00Z", "<p>for the record</p>"),
-                thread(1, "customer", ann, "2023-01-01T10:01:00Z", "hello")));
+        String ann =
+                "{\"id\": 7001, \"type\": \"customer\", \"first\": \"Ann\", \"last\": \"Lee\","
+                        + " \"email\": \"ann@example.org\"}";
+        SourceConversation conversation =
+                MAPPER.toConversation(
+                        conversation(
+                                thread(
+                                        2,
+                                        "note",
+                                        ann,
+                                        "2023-01-01T10:02:00Z",
+                                        "<p>for the record</p>"),
+                                thread(1, "customer", ann, "2023-01-01T10:01:00Z", "hello")));
 
-        assertThat(conversation.messages().get(1)).isEqualTo(new SourceMessage("2", "agent", null, null,
-                "<p>Note from Ann Lee (ann@example.org):</p><p>for the record</p>", "2023-01-01T10:02:00Z",
-                List.of(), true));
+        assertThat(conversation.messages().get(1))
+                .isEqualTo(
+                        new SourceMessage(
+                                "2",
+                                "agent",
+                                null,
+                                null,
+                                "<p>Note from Ann Lee (ann@example.org):</p><p>for the record</p>",
+                                "2023-01-01T10:02:00Z",
+                                List.of(),
+                                true));
     }
 
     @Test
     void threadsOfTheSameSecondGoInThreadIdOrder() {
-        SourceConversation conversation = MAPPER.toConversation(conversation(
-                thread(30, "customer", ANN, "2023-01-01T10:02:00Z", "c"),
-                thread(21, "message", BOB, "2023-01-01T10:01:00Z", "b2"),
-                thread(20, "message", BOB, "2023-01-01T10:01:00Z", "b1"),
-                thread(10, "customer", ANN, "2023-01-01T10:00:00Z", "a")));
+        SourceConversation conversation =
+                MAPPER.toConversation(
+                        conversation(
+                                thread(30, "customer", ANN, "2023-01-01T10:02:00Z", "c"),
+                                thread(21, "message", BOB, "2023-01-01T10:01:00Z", "b2"),
+                                thread(20, "message", BOB, "2023-01-01T10:01:00Z", "b1"),
+                                thread(10, "customer", ANN, "2023-01-01T10:00:00Z", "a")));
 
-        assertThat(conversation.messages()).extracting(SourceMessage::body).containsExactly("a", "b1", "b2", "c");
+        assertThat(conversation.messages())
+                .extracting(SourceMessage::body)
+                .containsExactly("a", "b1", "b2", "c");
     }
 
     @Test
     void unreadableThreadsAreRejectedNamingHelpScoutsIds() {
-        assertThat(reason(conversation("{\"id\": 456, \"type\": \"phone\", \"createdAt\": \"2023-01-01T10:00:00Z\", \"body\": \"x\"}")))
-                .isEqualTo("conversation 123, thread 456: a phone thread needs createdBy.type customer or user, and it has none");
-        assertThat(reason(conversation(thread(456, "chat", "{\"id\": 1, \"type\": \"team\"}", "2023-01-01T10:00:00Z", "x"))))
-                .isEqualTo("conversation 123, thread 456: a chat thread needs createdBy.type customer or user, not 'team'");
+        assertThat(
+                        reason(
+                                conversation(
+                                        "{\"id\": 456, \"type\": \"phone\", \"createdAt\":"
+                                                + " \"2023-01-01T10:00:00Z\", \"body\": \"x\"}")))
+                .isEqualTo(
+                        "conversation 123, thread 456: a phone thread needs createdBy.type customer"
+                                + " or user, and it has none");
+        assertThat(
+                        reason(
+                                conversation(
+                                        thread(
+                                                456,
+                                                "chat",
+                                                "{\"id\": 1, \"type\": \"team\"}",
+                                                "2023-01-01T10:00:00Z",
+                                                "x"))))
+                .isEqualTo(
+                        "conversation 123, thread 456: a chat thread needs createdBy.type customer"
+                                + " or user, not 'team'");
         assertThat(reason(conversation(thread(456, "fax", BOB, "2023-01-01T10:00:00Z", "x"))))
-                .startsWith("conversation 123, thread 456: thread type 'fax' is not one this preset reads");
-        assertThat(reason(conversation("{\"id\": 456, \"createdAt\": \"2023-01-01T10:00:00Z\", \"body\": \"x\"}")))
+                .startsWith(
+                        "conversation 123, thread 456: thread type 'fax' is not one this preset"
+                                + " reads");
+        assertThat(
+                        reason(
+                                conversation(
+                                        "{\"id\": 456, \"createdAt\": \"2023-01-01T10:00:00Z\","
+                                                + " \"body\": \"x\"}")))
                 .isEqualTo("conversation 123, thread 456 has no type");
-        assertThat(reason(conversation("""
-                {"id": 456, "type": "customer", "createdBy": %s, "createdAt": "2023-01-01T10:00:00Z", "body": "x",
-                 "_embedded": {"attachments": [{"filename": "a.png", "_links": {}}]}}""".formatted(ANN))))
-                .isEqualTo("conversation 123, thread 456: attachment 'a.png' has no link (_links.web.href or "
-                        + "_links.data.href) to migrate it from");
+        assertThat(
+                        reason(
+                                conversation(
+                                        """
+                                        {"id": 456, "type": "customer", "createdBy": %s, "createdAt": "2023-01-01T10:00:00Z", "body": "x",
+                                         "_embedded": {"attachments": [{"filename": "a.png", "_links": {}}]}}\
+                                        """
+                                                .formatted(ANN))))
+                .isEqualTo(
+                        "conversation 123, thread 456: attachment 'a.png' has no link"
+                                + " (_links.web.href or _links.data.href) to migrate it from");
     }
 
     @Test
     void jsonTypeErrorsNameTheFieldPath() {
-        assertThat(reason(json("{\"id\": 1, \"primaryCustomer\": \"ann@example.org\", \"threads\": []}")))
+        assertThat(
+                        reason(
+                                json(
+                                        "{\"id\": 1, \"primaryCustomer\": \"ann@example.org\","
+                                                + " \"threads\": []}")))
                 .isEqualTo("field 'primaryCustomer' must be an object, not a string");
-        assertThat(reason(json("{\"id\": 1, \"primaryCustomer\": " + ANN + ", \"_embedded\": {\"threads\": {}}}")))
+        assertThat(
+                        reason(
+                                json(
+                                        "{\"id\": 1, \"primaryCustomer\": "
+                                                + ANN
+                                                + ", \"_embedded\": {\"threads\": {}}}")))
                 .isEqualTo("field '_embedded.threads' must be an array, not an object");
-        assertThat(reason(conversation(thread(1, "customer", ANN, "2023-01-01T10:00:00Z", "x"), "\"text\"")))
+        assertThat(
+                        reason(
+                                conversation(
+                                        thread(1, "customer", ANN, "2023-01-01T10:00:00Z", "x"),
+                                        "\"text\"")))
                 .isEqualTo("field '_embedded.threads[1]' must be an object, not a string");
-        assertThat(reason(conversation("{\"id\": 1, \"type\": \"customer\", \"createdBy\": " + ANN
-                + ", \"createdAt\": \"2023-01-01T10:00:00Z\", \"body\": {\"html\": \"x\"}}")))
-                .isEqualTo("field '_embedded.threads[0].body' must be a string or a number, not an object");
-        assertThat(reason(conversation("{\"id\": 1, \"type\": \"customer\", \"createdBy\": " + ANN
-                + ", \"createdAt\": \"2023-01-01T10:00:00Z\", \"body\": \"x\", \"_embedded\": {\"attachments\": "
-                + "[{\"_links\": {\"web\": \"https://x.example/a\"}}]}}")))
-                .isEqualTo("field '_embedded.threads[0]._embedded.attachments[0]._links.web' must be an object, not a string");
-        assertThat(reason(json("{\"id\": 1, \"primaryCustomer\": " + ANN + ", \"tags\": [true], \"threads\": []}")))
+        assertThat(
+                        reason(
+                                conversation(
+                                        "{\"id\": 1, \"type\": \"customer\", \"createdBy\": "
+                                                + ANN
+                                                + ", \"createdAt\": \"2023-01-01T10:00:00Z\","
+                                                + " \"body\": {\"html\": \"x\"}}")))
+                .isEqualTo(
+                        "field '_embedded.threads[0].body' must be a string or a number, not an"
+                                + " object");
+        assertThat(
+                        reason(
+                                conversation(
+                                        "{\"id\": 1, \"type\": \"customer\", \"createdBy\": "
+                                                + ANN
+                                                + ", \"createdAt\": \"2023-01-01T10:00:00Z\","
+                                                + " \"body\": \"x\", \"_embedded\":"
+                                                + " {\"attachments\": [{\"_links\": {\"web\":"
+                                                + " \"https://x.example/a\"}}]}}")))
+                .isEqualTo(
+                        "field '_embedded.threads[0]._embedded.attachments[0]._links.web' must be"
+                                + " an object, not a string");
+        assertThat(
+                        reason(
+                                json(
+                                        "{\"id\": 1, \"primaryCustomer\": "
+                                                + ANN
+                                                + ", \"tags\": [true], \"threads\": []}")))
                 .isEqualTo("field 'tags[0]' must be an object, not a boolean");
-        assertThat(reason(json("[1, 2]"))).isEqualTo("expected a JSON object for the conversation, found an array");
+        assertThat(reason(json("[1, 2]")))
+                .isEqualTo("expected a JSON object for the conversation, found an array");
     }
 
     @Test
     void aPageOfTheConversationsListIsNotTakenForAConversation() {
-        assertThat(reason(json("{\"_embedded\": {\"conversations\": []}, \"page\": {\"size\": 25}}")))
+        assertThat(
+                        reason(
+                                json(
+                                        "{\"_embedded\": {\"conversations\": []}, \"page\":"
+                                                + " {\"size\": 25}}")))
                 .startsWith("this is a page of the conversations list");
     }
 
     @Test
     void theSamplePlansWithoutOrderWarningsAndRejectsOnlyItsBadRecord() throws Exception {
-        ConversationPlanner planner = new ConversationPlanner(ZoneOffset.UTC,
-                Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC));
+        ConversationPlanner planner =
+                new ConversationPlanner(
+                        ZoneOffset.UTC,
+                        Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC));
         List<MappedRecord> mapped = new ArrayList<>();
         for (SourceRecord record : readAll(Path.of("samples/helpscout/conversations.json"))) {
             mapped.add(planner.process(record));
         }
 
         assertThat(mapped).hasSize(7);
-        List<MappedRecord.Rejected> rejected = mapped.stream().filter(MappedRecord.Rejected.class::isInstance)
-                .map(MappedRecord.Rejected.class::cast).toList();
-        assertThat(rejected).singleElement().satisfies(r -> {
-            assertThat(r.origin().sourceId()).isEqualTo("3100006");
-            assertThat(r.reason()).isEqualTo("conversation 3100006: primary customer 7006 has no email");
-        });
-        List<PlannedConversation> planned = mapped.stream().filter(MappedRecord.Planned.class::isInstance)
-                .map(m -> ((MappedRecord.Planned) m).conversation()).toList();
-        assertThat(planned).flatExtracting(PlannedConversation::warnings)
-                .containsExactly("conversation 3100002: started by an agent; opened with a marker message from the contact");
-        assertThat(planned).extracting(PlannedConversation::sourceId).allMatch(id -> id.startsWith("helpscout:"));
-        PlannedConversation chat = planned.stream().filter(c -> c.sourceId().equals("helpscout:3100007")).findFirst().orElseThrow();
-        assertThat(chat.parts()).extracting(PlannedPart::key).containsExactly("9700001", "9700002", "9700003", "9700004");
+        List<MappedRecord.Rejected> rejected =
+                mapped.stream()
+                        .filter(MappedRecord.Rejected.class::isInstance)
+                        .map(MappedRecord.Rejected.class::cast)
+                        .toList();
+        assertThat(rejected)
+                .singleElement()
+                .satisfies(
+                        r -> {
+                            assertThat(r.origin().sourceId()).isEqualTo("3100006");
+                            assertThat(r.reason())
+                                    .isEqualTo(
+                                            "conversation 3100006: primary customer 7006 has no"
+                                                    + " email");
+                        });
+        List<PlannedConversation> planned =
+                mapped.stream()
+                        .filter(MappedRecord.Planned.class::isInstance)
+                        .map(m -> ((MappedRecord.Planned) m).conversation())
+                        .toList();
+        assertThat(planned)
+                .flatExtracting(PlannedConversation::warnings)
+                .containsExactly(
+                        "conversation 3100002: started by an agent; opened with a marker message"
+                                + " from the contact");
+        assertThat(planned)
+                .extracting(PlannedConversation::sourceId)
+                .allMatch(id -> id.startsWith("helpscout:"));
+        PlannedConversation chat =
+                planned.stream()
+                        .filter(c -> c.sourceId().equals("helpscout:3100007"))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(chat.parts())
+                .extracting(PlannedPart::key)
+                .containsExactly("9700001", "9700002", "9700003", "9700004");
     }
 
     @Test
     void readsJsonLinesThroughTheExportReaderWithLinesAndIdsForRejects() throws Exception {
         Path file = dir.resolve("helpscout.jsonl");
-        Files.writeString(file, conversation(thread(1, "customer", ANN, "2023-01-01T10:00:00Z", "hi")).toString() + "\n\n"
-                + "{\"id\": 124, \"primaryCustomer\": {\"id\": 9}, \"threads\": []}\n"
-                + "{\"id\": 125, broken\n");
+        Files.writeString(
+                file,
+                conversation(thread(1, "customer", ANN, "2023-01-01T10:00:00Z", "hi")).toString()
+                        + "\n\n"
+                        + "{\"id\": 124, \"primaryCustomer\": {\"id\": 9}, \"threads\": []}\n"
+                        + "{\"id\": 125, broken\n");
 
         List<SourceRecord> records = readAll(file);
 
@@ -343,19 +589,25 @@ class HelpScoutConversationMapperTest {
         assertThat(records.get(0).conversation().id()).isEqualTo("123");
         assertThat(records.get(1).origin().line()).isEqualTo(3);
         assertThat(records.get(1).origin().sourceId()).isEqualTo("124");
-        assertThat(records.get(1).problem()).isEqualTo("conversation 124: primary customer 9 has no email");
+        assertThat(records.get(1).problem())
+                .isEqualTo("conversation 124: primary customer 9 has no email");
         assertThat(records.get(2).origin().line()).isEqualTo(4);
         assertThat(records.get(2).problem()).startsWith("invalid JSON");
     }
 
     @Test
     void theSampleIsDetectedAsHelpScout() {
-        assertThat(ExportInspector.detectFormat(Path.of("samples/helpscout/conversations.json"), null))
+        assertThat(
+                        ExportInspector.detectFormat(
+                                Path.of("samples/helpscout/conversations.json"), null))
                 .contains(InputFormat.HELPSCOUT);
     }
 
     private static List<SourceRecord> readAll(Path file) throws Exception {
-        ExportReader reader = new ExportReader(List.of(new ExportFile(file, InputFormat.HELPSCOUT.format())), new ReadContext(null, null));
+        ExportReader reader =
+                new ExportReader(
+                        List.of(new ExportFile(file, InputFormat.HELPSCOUT.format())),
+                        new ReadContext(null, null));
         reader.open(new ExecutionContext());
         List<SourceRecord> records = new ArrayList<>();
         for (SourceRecord r = reader.read(); r != null; r = reader.read()) {
@@ -367,8 +619,12 @@ class HelpScoutConversationMapperTest {
 
     @Test
     void aMissingThreadListIsNotMistakenForAnEmptyOne() {
-        assertThatThrownBy(() -> MAPPER.toConversation(json("{\"id\": 1, \"primaryCustomer\": " + ANN + "}")))
-                .hasMessage("conversation 1 has no threads: export the conversations with their threads "
-                        + "(GET /v2/conversations/{id}?embed=threads)");
+        assertThatThrownBy(
+                        () ->
+                                MAPPER.toConversation(
+                                        json("{\"id\": 1, \"primaryCustomer\": " + ANN + "}")))
+                .hasMessage(
+                        "conversation 1 has no threads: export the conversations with their threads"
+                                + " (GET /v2/conversations/{id}?embed=threads)");
     }
 }

@@ -18,23 +18,31 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class ExportInspectorTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "[{\"id\":\"c-1\",\"contact\":{\"email\":\"a@b.c\"},\"messages\":[]}]                      | conversations",
-            "{\"ticket\":{\"id\":1,\"requester_id\":2,\"comments\":[]}}                                | zendesk",
-            "{\"id\":1,\"requester_id\":2,\"via\":{\"channel\":\"email\"},\"comments\":[]}              | zendesk",
-            "[{\"id\":1,\"requester_id\":2,\"description_text\":\"x\",\"conversations\":[]}]           | freshdesk",
-            "[{\"id\":1,\"primaryCustomer\":{\"id\":2},\"_embedded\":{\"threads\":[]}}]               | helpscout",
-            "{\"id\":\"cnv_1\",\"messages\":[{\"id\":\"msg_1\",\"is_inbound\":true}]}                  | front",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "[{\"id\":\"c-1\",\"contact\":{\"email\":\"a@b.c\"},\"messages\":[]}]              "
+                        + "        | conversations",
+                "{\"ticket\":{\"id\":1,\"requester_id\":2,\"comments\":[]}}                        "
+                        + "        | zendesk",
+                "{\"id\":1,\"requester_id\":2,\"via\":{\"channel\":\"email\"},\"comments\":[]}     "
+                        + "         | zendesk",
+                "[{\"id\":1,\"requester_id\":2,\"description_text\":\"x\",\"conversations\":[]}]   "
+                        + "        | freshdesk",
+                "[{\"id\":1,\"primaryCustomer\":{\"id\":2},\"_embedded\":{\"threads\":[]}}]        "
+                        + "       | helpscout",
+                "{\"id\":\"cnv_1\",\"messages\":[{\"id\":\"msg_1\",\"is_inbound\":true}]}          "
+                        + "        | front",
+            })
     void tellsJsonExportsApartByTheirFirstRecord(String content, String format) throws IOException {
         Path file = dir.resolve("export.json");
         Files.writeString(file, "\uFEFF\n" + content + "\n");
 
-        assertThat(ExportInspector.detectFormat(file, null).map(InputFormat::cliName)).contains(format);
+        assertThat(ExportInspector.detectFormat(file, null).map(InputFormat::cliName))
+                .contains(format);
     }
 
     @Test
@@ -50,16 +58,38 @@ class ExportInspectorTest {
         Path canonical = dir.resolve("canonical.csv");
         Files.writeString(canonical, String.join(",", CsvLayout.FIELDS) + "\n");
         Path other = dir.resolve("other.csv");
-        Files.writeString(other, "Ticket;Sender;Sent at;Text;Agent name\n1;Customer;01/02/2021 10:00;Hé;\n",
+        Files.writeString(
+                other,
+                "Ticket;Sender;Sent at;Text;Agent name\n1;Customer;01/02/2021 10:00;Hé;\n",
                 Charset.forName("windows-1252"));
-        CsvLayout layout = new CsvLayout(Map.of("conversation_id", "Ticket", "author_type", "Sender",
-                "created_at", "Sent at", "body", "Text"), ';', Charset.forName("windows-1252"), null, null, null,
-                Set.of(), Set.of(), Set.of(), Set.of(), false);
+        CsvLayout layout =
+                new CsvLayout(
+                        Map.of(
+                                "conversation_id",
+                                "Ticket",
+                                "author_type",
+                                "Sender",
+                                "created_at",
+                                "Sent at",
+                                "body",
+                                "Text"),
+                        ';',
+                        Charset.forName("windows-1252"),
+                        null,
+                        null,
+                        null,
+                        Set.of(),
+                        Set.of(),
+                        Set.of(),
+                        Set.of(),
+                        false);
 
-        assertThat(ExportInspector.detectFormat(canonical, null)).contains(InputFormat.CONVERSATIONS_CSV);
+        assertThat(ExportInspector.detectFormat(canonical, null))
+                .contains(InputFormat.CONVERSATIONS_CSV);
         assertThat(ExportInspector.detectFormat(other, layout)).contains(InputFormat.CSV);
         assertThat(ExportInspector.detectFormat(other, null)).isEmpty();
-        assertThat(ExportInspector.detectFormat(canonical, layout)).contains(InputFormat.CONVERSATIONS_CSV);
+        assertThat(ExportInspector.detectFormat(canonical, layout))
+                .contains(InputFormat.CONVERSATIONS_CSV);
     }
 
     @Test

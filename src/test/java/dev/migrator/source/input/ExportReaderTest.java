@@ -20,14 +20,13 @@ class ExportReaderTest {
 
     private static final ReadContext NO_EXTRAS = new ReadContext(null, null);
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
-    private static final String CSV_HEADER = "conversation_id,conversation_created_at,subject,status,tags,contact_email,"
-            + "contact_external_id,contact_name,contact_role,message_id,author_type,author_email,author_name,internal,"
-            + "created_at,body,attachments\n";
+    private static final String CSV_HEADER =
+            "conversation_id,conversation_created_at,subject,status,tags,contact_email,contact_external_id,contact_name,contact_role,message_id,author_type,author_email,author_name,internal,created_at,body,attachments\n";
 
-    private List<SourceRecord> readAll(ExportReader reader, ExecutionContext context) throws Exception {
+    private List<SourceRecord> readAll(ExportReader reader, ExecutionContext context)
+            throws Exception {
         reader.open(context);
         List<SourceRecord> records = new ArrayList<>();
         for (SourceRecord r = reader.read(); r != null; r = reader.read()) {
@@ -40,7 +39,9 @@ class ExportReaderTest {
     @Test
     void readsAJsonArrayWithLineNumbersAndTypeErrorsAsRejects() throws Exception {
         Path file = dir.resolve("a.json");
-        Files.writeString(file, """
+        Files.writeString(
+                file,
+                """
                 \uFEFF
                 [
                   {"id": "c-1", "contact": {"email": "a@b.c"}, "messages": [{"id": 1, "body": "hi", "created_at": 1600000000}]},
@@ -49,15 +50,21 @@ class ExportReaderTest {
                 ]
                 """);
 
-        List<SourceRecord> records = readAll(new ExportReader(List.of(new ExportFile(file, InputFormat.CONVERSATIONS.format())), NO_EXTRAS),
-                new ExecutionContext());
+        List<SourceRecord> records =
+                readAll(
+                        new ExportReader(
+                                List.of(new ExportFile(file, InputFormat.CONVERSATIONS.format())),
+                                NO_EXTRAS),
+                        new ExecutionContext());
 
         assertThat(records).hasSize(3);
         assertThat(records.get(0).conversation().messages().get(0).id()).isEqualTo("1");
-        assertThat(records.get(0).conversation().messages().get(0).createdAt()).isEqualTo("1600000000");
+        assertThat(records.get(0).conversation().messages().get(0).createdAt())
+                .isEqualTo("1600000000");
         assertThat(records.get(1).origin().line()).isEqualTo(4);
         assertThat(records.get(1).origin().sourceId()).isEqualTo("c-2");
-        assertThat(records.get(1).problem()).isEqualTo("field 'messages' must be an array, not a string");
+        assertThat(records.get(1).problem())
+                .isEqualTo("field 'messages' must be an array, not a string");
         assertThat(records.get(2).conversation().tags()).containsExactly("x", "y");
     }
 
@@ -66,8 +73,12 @@ class ExportReaderTest {
         Path file = dir.resolve("a.jsonl");
         Files.writeString(file, "\n\n{\"id\":\"c-1\"}\n\n{\"id\": broken\n{\"id\":\"c-3\"}\n");
 
-        List<SourceRecord> records = readAll(new ExportReader(List.of(new ExportFile(file, InputFormat.CONVERSATIONS.format())), NO_EXTRAS),
-                new ExecutionContext());
+        List<SourceRecord> records =
+                readAll(
+                        new ExportReader(
+                                List.of(new ExportFile(file, InputFormat.CONVERSATIONS.format())),
+                                NO_EXTRAS),
+                        new ExecutionContext());
 
         assertThat(records).extracting(r -> r.origin().line()).containsExactly(3L, 5L, 6L);
         assertThat(records.get(1).problem()).startsWith("invalid JSON");
@@ -77,14 +88,23 @@ class ExportReaderTest {
     @Test
     void groupsContiguousCsvRowsIntoOneConversation() throws Exception {
         Path file = dir.resolve("a.csv");
-        Files.writeString(file, CSV_HEADER
-                + "c-1,,Hi,closed,a|b,ann@x.org,u-1,Ann,user,m-1,contact,,,,2021-01-01T00:00:00Z,\"Hello,\nworld\",https://f/1|https://f/2\n"
-                + "c-1,,,,,,,,,m-2,agent,bob@acme.example,Bob,true,2021-01-01T00:05:00Z,Note,\n"
-                + "c-2,,,,,bo@x.org,,,,m-1,contact,,,,2021-01-02T00:00:00Z,Only one,\n"
-                + "c-3,,,,,too,few,fields\n");
+        Files.writeString(
+                file,
+                CSV_HEADER
+                        + "c-1,,Hi,closed,a|b,ann@x.org,u-1,Ann,user,m-1,contact,,,,2021-01-01T00:00:00Z,\"Hello,\n"
+                        + "world\",https://f/1|https://f/2\n"
+                        + "c-1,,,,,,,,,m-2,agent,bob@acme.example,Bob,true,2021-01-01T00:05:00Z,Note,\n"
+                        + "c-2,,,,,bo@x.org,,,,m-1,contact,,,,2021-01-02T00:00:00Z,Only one,\n"
+                        + "c-3,,,,,too,few,fields\n");
 
-        List<SourceRecord> records = readAll(new ExportReader(List.of(new ExportFile(file, InputFormat.CONVERSATIONS_CSV.format())), NO_EXTRAS),
-                new ExecutionContext());
+        List<SourceRecord> records =
+                readAll(
+                        new ExportReader(
+                                List.of(
+                                        new ExportFile(
+                                                file, InputFormat.CONVERSATIONS_CSV.format())),
+                                NO_EXTRAS),
+                        new ExecutionContext());
 
         assertThat(records).hasSize(3);
         SourceConversation first = records.get(0).conversation();
@@ -92,7 +112,8 @@ class ExportReaderTest {
         assertThat(first.tags()).containsExactly("a", "b");
         assertThat(first.messages()).hasSize(2);
         assertThat(first.messages().get(0).body()).isEqualTo("Hello,\nworld");
-        assertThat(first.messages().get(0).attachments()).containsExactly("https://f/1", "https://f/2");
+        assertThat(first.messages().get(0).attachments())
+                .containsExactly("https://f/1", "https://f/2");
         assertThat(first.messages().get(1).internal()).isTrue();
         assertThat(records.get(1).origin().line()).isEqualTo(5);
         assertThat(records.get(2).origin().line()).isEqualTo(6);
@@ -104,12 +125,16 @@ class ExportReaderTest {
         Path one = dir.resolve("one.jsonl");
         Path two = dir.resolve("two.csv");
         Files.writeString(one, "{\"id\":\"c-1\"}\n{\"id\":\"c-2\"}\n");
-        Files.writeString(two, CSV_HEADER
-                + "c-3,,,,,a@x.org,,,,m-1,contact,,,,2021-01-01T00:00:00Z,x,\n"
-                + "c-3,,,,,a@x.org,,,,m-2,contact,,,,2021-01-01T00:01:00Z,y,\n"
-                + "c-4,,,,,a@x.org,,,,m-1,contact,,,,2021-01-01T00:00:00Z,z,\n");
-        List<ExportFile> files = List.of(new ExportFile(one, InputFormat.CONVERSATIONS.format()),
-                new ExportFile(two, InputFormat.CONVERSATIONS_CSV.format()));
+        Files.writeString(
+                two,
+                CSV_HEADER
+                        + "c-3,,,,,a@x.org,,,,m-1,contact,,,,2021-01-01T00:00:00Z,x,\n"
+                        + "c-3,,,,,a@x.org,,,,m-2,contact,,,,2021-01-01T00:01:00Z,y,\n"
+                        + "c-4,,,,,a@x.org,,,,m-1,contact,,,,2021-01-01T00:00:00Z,z,\n");
+        List<ExportFile> files =
+                List.of(
+                        new ExportFile(one, InputFormat.CONVERSATIONS.format()),
+                        new ExportFile(two, InputFormat.CONVERSATIONS_CSV.format()));
 
         ExportReader first = new ExportReader(files, NO_EXTRAS);
         ExecutionContext context = new ExecutionContext();
@@ -130,7 +155,12 @@ class ExportReaderTest {
         Path file = dir.resolve("bad.csv");
         Files.writeString(file, "conversation_id,body\nc-1,x\n");
 
-        assertThatThrownBy(() -> InputFormat.open(new ExportFile(file, InputFormat.CONVERSATIONS_CSV.format()), NO_EXTRAS))
+        assertThatThrownBy(
+                        () ->
+                                InputFormat.open(
+                                        new ExportFile(
+                                                file, InputFormat.CONVERSATIONS_CSV.format()),
+                                        NO_EXTRAS))
                 .isInstanceOf(UnusableInputException.class)
                 .hasMessageContaining("lacks the column(s) author_type, created_at");
     }

@@ -15,14 +15,16 @@ class MessageBodiesTest {
     void theHtmlBodyIsTakenAsWrittenAndTheFieldsAfterItAreNotRead() {
         JsonNode message = json("{\"html\":\"<p>Hi</p>\",\"plain\":{\"not\":\"text\"}}");
 
-        assertThat(MessageBodies.htmlOrPlain(message, "messages[0].", "html", "plain")).isEqualTo("<p>Hi</p>");
+        assertThat(MessageBodies.htmlOrPlain(message, "messages[0].", "html", "plain"))
+                .isEqualTo("<p>Hi</p>");
     }
 
     @Test
     void elseTheFirstPlainTextWithContentIsPreformatted() {
         JsonNode message = json("{\"html\":\" \",\"plain\":\"\",\"body\":\"a < b\"}");
 
-        assertThat(MessageBodies.htmlOrPlain(message, "", "html", "plain", "body")).isEqualTo("<pre>a &lt; b</pre>");
+        assertThat(MessageBodies.htmlOrPlain(message, "", "html", "plain", "body"))
+                .isEqualTo("<pre>a &lt; b</pre>");
         assertThat(MessageBodies.htmlOrPlain(json("{}"), "", "html", "plain")).isNull();
     }
 }

@@ -3,8 +3,8 @@ package dev.migrator.source.zendesk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.migrator.source.SourceConversation.SourceMessage;
 import dev.migrator.source.SourceConversation;
+import dev.migrator.source.SourceConversation.SourceMessage;
 import dev.migrator.source.SourceSystem;
 import dev.migrator.source.json.JsonValues;
 import dev.migrator.source.json.People;
@@ -18,8 +18,7 @@ import tools.jackson.databind.JsonNode;
 
 class ZendeskTicketMapperTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private Path usersFile;
     private ZendeskTicketMapper mapper;
@@ -27,7 +26,9 @@ class ZendeskTicketMapperTest {
     @BeforeEach
     void users() throws IOException {
         usersFile = dir.resolve("users.jsonl");
-        Files.writeString(usersFile, """
+        Files.writeString(
+                usersFile,
+                """
                 {"user":{"id":1,"name":"Ann","email":"ann@example.org","external_id":"u-1","role":"end-user"}}
                 {"id":2,"name":"Bob","email":"bob@acme.example","role":"agent"}
                 {"user":{"id":3,"name":"Cc Person","email":"cc@example.org","role":"end-user"}}
@@ -43,14 +44,17 @@ class ZendeskTicketMapperTest {
 
     @Test
     void readsAWrappedTicketWithItsRequesterCommentsAndAttachments() {
-        SourceConversation ticket = mapper.toConversation(json("""
-                {"ticket":{"id":10,"subject":"Hi","status":"solved","tags":["a"],"requester_id":1,
-                 "created_at":"2021-01-01T00:00:00Z","comments":[
-                  {"id":100,"author_id":1,"html_body":"<p>Help</p>","plain_body":"Help","public":true,
-                   "created_at":"2021-01-01T00:00:00Z",
-                   "attachments":[{"content_url":"https://z.example/a.png","inline":true}]},
-                  {"id":101,"author_id":2,"plain_body":"a < b\\nok","public":false,"created_at":"2021-01-01T01:00:00Z"}]}}
-                """));
+        SourceConversation ticket =
+                mapper.toConversation(
+                        json(
+                                """
+                                {"ticket":{"id":10,"subject":"Hi","status":"solved","tags":["a"],"requester_id":1,
+                                 "created_at":"2021-01-01T00:00:00Z","comments":[
+                                  {"id":100,"author_id":1,"html_body":"<p>Help</p>","plain_body":"Help","public":true,
+                                   "created_at":"2021-01-01T00:00:00Z",
+                                   "attachments":[{"content_url":"https://z.example/a.png","inline":true}]},
+                                  {"id":101,"author_id":2,"plain_body":"a < b\\nok","public":false,"created_at":"2021-01-01T01:00:00Z"}]}}
+                                """));
 
         assertThat(ticket.system()).isEqualTo(SourceSystem.ZENDESK);
         assertThat(ticket.id()).isEqualTo("10");
@@ -65,19 +69,24 @@ class ZendeskTicketMapperTest {
         assertThat(note.authorType()).isEqualTo("agent");
         assertThat(note.authorEmail()).isEqualTo("bob@acme.example");
         assertThat(note.internal()).isTrue();
-        assertThat(note.body()).as("plain text is escaped, so it is not read as HTML").isEqualTo("<pre>a &lt; b\nok</pre>");
+        assertThat(note.body())
+                .as("plain text is escaped, so it is not read as HTML")
+                .isEqualTo("<pre>a &lt; b\nok</pre>");
         assertThat(mapper.idOf(json("{\"ticket\":{\"id\":10}}"))).isEqualTo("10");
     }
 
     @Test
     void anotherEndUsersCommentIsAttributedAndTheirPrivateCommentStaysANote() {
-        SourceConversation ticket = mapper.toConversation(json("""
-                {"id":11,"requester_id":1,"comments":[
-                  {"id":1,"author_id":1,"body":"Hi","created_at":"2021-01-01T00:00:00Z"},
-                  {"id":2,"author_id":3,"body":"Me too","public":true,"created_at":"2021-01-01T00:01:00Z"},
-                  {"id":3,"author_id":3,"body":"Secret","public":false,"created_at":"2021-01-01T00:02:00Z"},
-                  {"id":4,"author_id":1,"body":"Private by the requester","public":false,"created_at":"2021-01-01T00:03:00Z"}]}
-                """));
+        SourceConversation ticket =
+                mapper.toConversation(
+                        json(
+                                """
+                                {"id":11,"requester_id":1,"comments":[
+                                  {"id":1,"author_id":1,"body":"Hi","created_at":"2021-01-01T00:00:00Z"},
+                                  {"id":2,"author_id":3,"body":"Me too","public":true,"created_at":"2021-01-01T00:01:00Z"},
+                                  {"id":3,"author_id":3,"body":"Secret","public":false,"created_at":"2021-01-01T00:02:00Z"},
+                                  {"id":4,"author_id":1,"body":"Private by the requester","public":false,"created_at":"2021-01-01T00:03:00Z"}]}
+                                """));
 
         SourceMessage cc = ticket.messages().get(1);
         assertThat(cc.authorType()).isEqualTo("contact");
@@ -86,24 +95,49 @@ class ZendeskTicketMapperTest {
         assertThat(ccPrivate.authorType()).isEqualTo("agent");
         assertThat(ccPrivate.authorEmail()).as("written by the default admin").isNull();
         assertThat(ccPrivate.internal()).isTrue();
-        assertThat(ccPrivate.body()).isEqualTo("<p>Private comment from Cc Person (cc@example.org):</p><pre>Secret</pre>");
-        assertThat(ticket.messages().get(3).internal()).as("private stays private, whoever wrote it").isTrue();
+        assertThat(ccPrivate.body())
+                .isEqualTo(
+                        "<p>Private comment from Cc Person (cc@example.org):</p><pre>Secret</pre>");
+        assertThat(ticket.messages().get(3).internal())
+                .as("private stays private, whoever wrote it")
+                .isTrue();
     }
 
     @Test
     void rejectsNameTheTicketCommentAndUserIds() {
         String users = usersFile.toString();
-        assertThatThrownBy(() -> mapper.toConversation(json("{\"id\":12,\"requester_id\":99,\"comments\":[]}")))
-                .hasMessage("ticket 12: requester 99 is not in the users file " + users
-                        + " (1 of its records could not be read, the first at line 4)");
-        assertThatThrownBy(() -> mapper.toConversation(json("{\"id\":13,\"requester_id\":5,\"comments\":[]}")))
-                .hasMessage("ticket 13: requester 5 has neither an email nor an external_id in the users file");
-        assertThatThrownBy(() -> mapper.toConversation(json("""
-                {"id":14,"requester_id":1,"comments":[{"id":140,"author_id":77,"body":"x","created_at":"2021-01-01T00:00:00Z"}]}
-                """))).hasMessageStartingWith("ticket 14, comment 140: author 77 is not in the users file");
+        assertThatThrownBy(
+                        () ->
+                                mapper.toConversation(
+                                        json("{\"id\":12,\"requester_id\":99,\"comments\":[]}")))
+                .hasMessage(
+                        "ticket 12: requester 99 is not in the users file "
+                                + users
+                                + " (1 of its records could not be read, the first at line 4)");
+        assertThatThrownBy(
+                        () ->
+                                mapper.toConversation(
+                                        json("{\"id\":13,\"requester_id\":5,\"comments\":[]}")))
+                .hasMessage(
+                        "ticket 13: requester 5 has neither an email nor an external_id in the"
+                                + " users file");
+        assertThatThrownBy(
+                        () ->
+                                mapper.toConversation(
+                                        json(
+                                                """
+                                                {"id":14,"requester_id":1,"comments":[{"id":140,"author_id":77,"body":"x","created_at":"2021-01-01T00:00:00Z"}]}
+                                                """)))
+                .hasMessageStartingWith(
+                        "ticket 14, comment 140: author 77 is not in the users file");
         assertThatThrownBy(() -> mapper.toConversation(json("{\"id\":15,\"requester_id\":1}")))
-                .hasMessage("ticket 15 has no comments field: export the tickets with their comments");
-        assertThatThrownBy(() -> mapper.toConversation(json("{\"id\":16,\"requester_id\":1,\"comments\":[{\"public\":\"yes\",\"author_id\":1}]}")))
+                .hasMessage(
+                        "ticket 15 has no comments field: export the tickets with their comments");
+        assertThatThrownBy(
+                        () ->
+                                mapper.toConversation(
+                                        json(
+                                                "{\"id\":16,\"requester_id\":1,\"comments\":[{\"public\":\"yes\",\"author_id\":1}]}")))
                 .hasMessage("field 'comments[0].public' must be true or false, not a string");
         assertThatThrownBy(() -> mapper.toConversation(json("{\"id\":17}")))
                 .hasMessage("ticket 17: requester is not given");
