@@ -115,7 +115,7 @@ public final class CommandLineParser {
                 names = "--state-dir",
                 paramLabel = "DIR",
                 description =
-                        "The directory of the job repository, log, lock and run outputs (default"
+                        "The directory of the job repository, log and run outputs (default"
                                 + " .migrator, or migration.state-dir of the configuration).")
         Path stateDir;
     }
