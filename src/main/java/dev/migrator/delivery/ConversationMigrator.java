@@ -46,9 +46,10 @@ public class ConversationMigrator {
     private final Map<String, String> tagIds = new ConcurrentHashMap<>();
 
     /**
-     * MIGRATE never waits for Intercom's search to catch up: a create in doubt that search cannot
+     * MIGRATE never waits for Intercom to catch up: a create or reply in doubt that it cannot
      * confirm yet is deferred, and the other conversations go on. SETTLE comes after, for the
-     * deferred ones only, and waits out the search lag before deciding a create did not happen.
+     * deferred records only, and waits out the in-doubt window before deciding a request in doubt
+     * did not happen.
      */
     public enum Mode {
         MIGRATE,
@@ -120,12 +121,6 @@ public class ConversationMigrator {
         try {
             Optional<ConversationEntry> entry = ledger.conversation(workspace, id);
             Map<String, PartEntry> parts = ledger.parts(workspace, id);
-            boolean inDoubt =
-                    entry.map(e -> e.state() == ConversationState.CREATING).orElse(false)
-                            || parts.values().stream().anyMatch(part -> !part.sent());
-            if (mode == Mode.SETTLE && !inDoubt) {
-                return new Outcome.AlreadyMigrated();
-            }
             if (entry.isPresent()
                     && !contacts.isKnownAs(conversation.contact(), entry.get().contactId())) {
                 // Another customer's record under a known id: appending it would put their words in

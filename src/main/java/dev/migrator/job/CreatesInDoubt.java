@@ -6,7 +6,10 @@ import org.springframework.batch.core.job.flow.FlowExecutionStatus;
 import org.springframework.batch.core.job.flow.JobExecutionDecider;
 import org.springframework.batch.core.step.StepExecution;
 
-/** After the migrate step: settle the run's creates still in doubt, if any, else finish. */
+/**
+ * After the migrate step: settle the records it deferred (a create or a reply in doubt that
+ * Intercom could not confirm yet), if any, else finish.
+ */
 public class CreatesInDoubt implements JobExecutionDecider {
 
     static final String SETTLE = "SETTLE";
@@ -19,10 +22,8 @@ public class CreatesInDoubt implements JobExecutionDecider {
 
     @Override
     public FlowExecutionStatus decide(JobExecution jobExecution, StepExecution stepExecution) {
-        long runId = jobExecution.getJobInstanceId();
-        String target = jobExecution.getJobParameters().getString(MigrationParameters.TARGET);
-        long inDoubt =
-                ledger.inDoubtCount(MigrationParameters.ledgerWorkspace(target, runId), runId);
-        return inDoubt > 0 ? new FlowExecutionStatus(SETTLE) : FlowExecutionStatus.COMPLETED;
+        return ledger.deferred(jobExecution.getJobInstanceId()).isEmpty()
+                ? FlowExecutionStatus.COMPLETED
+                : new FlowExecutionStatus(SETTLE);
     }
 }

@@ -5,6 +5,7 @@ import dev.migrator.delivery.ConversationMigrator;
 import dev.migrator.delivery.ConversationMigrator.Outcome;
 import dev.migrator.intercom.IntercomTransport;
 import dev.migrator.ledger.Ledger;
+import dev.migrator.ledger.Ledger.Place;
 import dev.migrator.ledger.Ledger.RejectedItem;
 import dev.migrator.mapping.MappedRecord;
 import dev.migrator.mapping.MappedRecord.Planned;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -50,6 +52,10 @@ public class MigrationWriter
     private long runId;
     private Executor executor;
     private IntercomTransport transport;
+
+    /** In the settle step: the records the migrate step deferred, by their place in the inputs. */
+    private Set<Place> deferred = Set.of();
+
     private final RunCounters counters = new RunCounters();
     private long callsAtOpen;
     private long callsBefore;
@@ -83,6 +89,9 @@ public class MigrationWriter
         // A dry run has no latency to hide; one conversation at a time keeps its requests file in
         // reading order.
         executor = dryRun ? new SyncTaskExecutor() : parts.workers();
+        if (settling) {
+            deferred = ledger.deferred(runId);
+        }
         migrator =
                 parts.migrator(
                         transport,
@@ -98,6 +107,9 @@ public class MigrationWriter
         // Records with the same source id go to one worker, in file order, never side by side.
         Map<String, List<Planned>> bySource = new LinkedHashMap<>();
         for (MappedRecord item : chunk) {
+            if (settling && !wasDeferred(item)) {
+                continue; // the settle step finishes the records the migrate step deferred, only
+            }
             if (item instanceof Planned planned) {
                 bySource.computeIfAbsent(planned.conversation().sourceId(), k -> new ArrayList<>())
                         .add(planned);
@@ -128,14 +140,19 @@ public class MigrationWriter
                             executor));
         }
         Exception failure = null;
+        List<Place> deferredNow = new ArrayList<>();
+        List<Place> settledNow = new ArrayList<>();
         for (int i = 0; i < futures.size(); i++) {
             try {
                 List<Outcome> outcomes = futures.get(i).get();
                 for (int j = 0; j < outcomes.size(); j++) {
+                    Place place = Place.of(groups.get(i).get(j).origin());
                     if (outcomes.get(j) instanceof Outcome.Refused refused) {
                         rejects.add(
                                 new RejectedItem(groups.get(i).get(j).origin(), refused.reason()));
                     }
+                    (outcomes.get(j) instanceof Outcome.Deferred ? deferredNow : settledNow)
+                            .add(place);
                 }
             } catch (ExecutionException e) {
                 if (failure == null) {
@@ -147,6 +164,15 @@ public class MigrationWriter
             throw failure;
         }
         ledger.recordRejects(runId, rejects);
+        if (settling) {
+            ledger.forgetDeferred(runId, settledNow);
+        } else {
+            ledger.recordDeferred(runId, deferredNow);
+        }
+    }
+
+    private boolean wasDeferred(MappedRecord item) {
+        return item instanceof Planned planned && deferred.contains(Place.of(planned.origin()));
     }
 
     @Override

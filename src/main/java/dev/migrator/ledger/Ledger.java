@@ -2,9 +2,11 @@ package dev.migrator.ledger;
 
 import dev.migrator.source.SourceRecord.RecordOrigin;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -366,6 +368,43 @@ public class Ledger {
     }
 
     public record RejectedItem(RecordOrigin origin, String reason) {}
+
+    /** Where a record is in the run's inputs: its file (as given) and line. */
+    public record Place(String file, long line) {
+        public static Place of(RecordOrigin origin) {
+            return new Place(origin.file(), origin.line());
+        }
+    }
+
+    /**
+     * Records the migrate step deferred; on its chunk's thread, so in the chunk's transaction. A
+     * restarted chunk defers its records again: each is kept once.
+     */
+    public void recordDeferred(long runId, List<Place> places) {
+        forgetDeferred(runId, places);
+        jdbc.batchUpdate(
+                "INSERT INTO MIGRATOR_DEFERRED (RUN_ID, FILE_NAME, LINE_NO) VALUES (?, ?, ?)",
+                places.stream().map(p -> new Object[] {runId, p.file(), p.line()}).toList());
+    }
+
+    /** Deferred records the settle step has finished. */
+    public void forgetDeferred(long runId, List<Place> places) {
+        jdbc.batchUpdate(
+                "DELETE FROM MIGRATOR_DEFERRED WHERE RUN_ID = ? AND FILE_NAME = ? AND LINE_NO = ?",
+                places.stream().map(p -> new Object[] {runId, p.file(), p.line()}).toList());
+    }
+
+    /** The records of the run the settle step still has to finish. */
+    public Set<Place> deferred(long runId) {
+        Set<Place> places = new HashSet<>();
+        jdbc.query(
+                "SELECT FILE_NAME, LINE_NO FROM MIGRATOR_DEFERRED WHERE RUN_ID = ?",
+                rs -> {
+                    places.add(new Place(rs.getString(1), rs.getLong(2)));
+                },
+                runId);
+        return places;
+    }
 
     public void forEachReject(long runId, Consumer<Reject> consumer) {
         jdbc.query(
