@@ -158,16 +158,6 @@ class HelpScoutPresetTest {
                                             "carol@acme.example",
                                             "Forwarded to the warehouse team"))),
                     new ExpectedConversation(
-                            "3100005",
-                            "promo@giftcards.example",
-                            null,
-                            true,
-                            List.of(),
-                            null,
-                            List.of(
-                                    Expected.contact(
-                                            "9500001", "here (https://giftcards.example/claim)"))),
-                    new ExpectedConversation(
                             "3100007",
                             "lea.dubois@example.fr",
                             "Léa Dubois",
@@ -199,8 +189,9 @@ class HelpScoutPresetTest {
     }
 
     @Test
-    void migratesEveryGoodConversationWithItsThreadsInTimeOrderAndRejectsTheOneWithoutEmail()
-            throws Exception {
+    void
+            migratesEveryGoodConversationWithItsThreadsInTimeOrderAndRejectsTheSpamAndTheOneWithoutEmail()
+                    throws Exception {
         MigratorProcess migrator =
                 new MigratorProcess(workDir, intercom.baseUrl(), FakeIntercom.TOKEN, "");
 
@@ -211,7 +202,19 @@ class HelpScoutPresetTest {
         checkIntercomHoldsTheSample();
 
         List<String> rejects = Files.readAllLines(migrator.runDir(1).resolve("rejects.jsonl"));
-        assertThat(rejects)
+        assertThat(rejects).hasSize(2);
+        // Case 11 of issue 12: the spam conversation is a reject, and nothing of it reaches
+        // Intercom, not even a search for its customer.
+        JsonNode spam = JSON.readTree(rejects.get(0));
+        assertThat(spam.path("line").asLong()).isEqualTo(lineOfConversation("3100005"));
+        assertThat(spam.path("source_id").asString()).isEqualTo("3100005");
+        assertThat(spam.path("reason").asString())
+                .isEqualTo(
+                        "conversation 3100005: marked as spam in Help Scout (status \"spam\");"
+                                + " not migrated");
+        assertThat(intercom.receivedRequests())
+                .noneMatch(r -> r.body() != null && r.body().contains("giftcards.example"));
+        assertThat(rejects.subList(1, 2))
                 .singleElement()
                 .satisfies(
                         line -> {
@@ -230,7 +233,7 @@ class HelpScoutPresetTest {
         // Only the planner's notice for the agent-started conversation: the threads were put in
         // order by the preset.
         assertThat(Files.readString(migrator.runDir(1).resolve("summary.json")))
-                .contains("\"conversations_migrated\" : 6")
+                .contains("\"conversations_migrated\" : 5")
                 .contains("\"warnings\" : 1");
 
         Map<String, Integer> sent = creatingRequests();

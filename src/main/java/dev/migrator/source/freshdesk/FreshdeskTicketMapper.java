@@ -81,6 +81,15 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
         JsonFields.requireRecord(ticket, "ticket");
         String id = text(ticket, "id", "id");
         String label = "ticket " + id;
+        // Deleted (in Freshdesk's trash) and spam tickets are never migrated, and that is said
+        // before anything else is looked at (case 11 of issue 12).
+        if (bool(ticket, "deleted", "deleted", false)) {
+            throw new InvalidRecordException(
+                    label + ": deleted in Freshdesk (deleted: true); not migrated");
+        }
+        if (bool(ticket, "spam", "spam", false)) {
+            throw new InvalidRecordException(label + ": marked as spam in Freshdesk; not migrated");
+        }
         String requesterId = text(ticket, "requester_id", "requester_id");
         Person requester = requester(ticket, label, requesterId);
         if (StringUtils.isBlank(requester.email()) && StringUtils.isBlank(requester.externalId())) {

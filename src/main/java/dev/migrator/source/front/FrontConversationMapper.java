@@ -16,10 +16,12 @@ import dev.migrator.source.json.JsonFields;
 import dev.migrator.source.json.JsonRecordMapper;
 import dev.migrator.source.json.MessageBodies;
 import dev.migrator.support.EmailAddresses;
+import dev.migrator.support.Keywords;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import org.apache.commons.lang3.StringUtils;
 import tools.jackson.databind.JsonNode;
 
@@ -32,6 +34,12 @@ import tools.jackson.databind.JsonNode;
 final class FrontConversationMapper implements JsonRecordMapper {
 
     static final FrontConversationMapper INSTANCE = new FrontConversationMapper();
+
+    /** The status of a conversation in Front's trash: never migrated. */
+    private static final String DELETED = "deleted";
+
+    /** The status of a conversation in Front's spam folder: never migrated. */
+    private static final String SPAM = "spam";
 
     private FrontConversationMapper() {}
 
@@ -58,6 +66,17 @@ final class FrontConversationMapper implements JsonRecordMapper {
         JsonFields.requireRecord(node, "conversation");
         String id = text(node, "id", "id");
         String label = "conversation " + id;
+        // Deleted and spam conversations are never migrated, and that is said before anything else
+        // is looked at (case 11 of issue 12).
+        String written = text(node, "status", "status");
+        if (Keywords.isIn(written, Set.of(DELETED))) {
+            throw new InvalidRecordException(
+                    label + ": deleted in Front (status \"" + written + "\"); not migrated");
+        }
+        if (Keywords.isIn(written, Set.of(SPAM))) {
+            throw new InvalidRecordException(
+                    label + ": marked as spam in Front (status \"" + written + "\"); not migrated");
+        }
         if (node.get("messages") == null) {
             throw new InvalidRecordException(
                     label
@@ -86,7 +105,7 @@ final class FrontConversationMapper implements JsonRecordMapper {
                     Comparator.comparing(
                             Dated::time)); // stable: equal times keep the export's order
         }
-        String status = FrontFormat.status(text(node, "status", "status"));
+        String status = FrontFormat.status(written);
         return new SourceConversation(
                 id,
                 text(node, "subject", "subject"),

@@ -13,7 +13,7 @@ import tools.jackson.databind.JsonNode;
 /** Front's API conversations with their messages and comments, {@code --format front}. */
 public final class FrontFormat extends ExportFormat {
 
-    private static final Set<String> CLOSED_STATUSES = Set.of("archived", "deleted");
+    private static final Set<String> CLOSED_STATUSES = Set.of("archived");
 
     public FrontFormat() {
         super("front", SourceSystem.FRONT, Users.NONE);
@@ -32,7 +32,8 @@ public final class FrontFormat extends ExportFormat {
     }
 
     /**
-     * A conversation's status as the planner reads it: closed when archived or deleted, else open.
+     * A conversation's status as the planner reads it: closed when archived, else open (a deleted
+     * or spam conversation never gets this far: it is rejected).
      */
     static String status(String written) {
         return Keywords.isIn(written, CLOSED_STATUSES) ? "closed" : "open";

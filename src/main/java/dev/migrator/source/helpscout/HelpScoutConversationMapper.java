@@ -41,6 +41,12 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
     /** Thread states that never reached the conversation as the customer saw it. */
     private static final Set<String> UNPUBLISHED_STATES = Set.of("draft", "hidden", "underreview");
 
+    /** The status of a conversation in the spam folder: never migrated. */
+    private static final String SPAM = "spam";
+
+    /** The state of a conversation in the trash: never migrated. */
+    private static final String DELETED = "deleted";
+
     private static final Set<String> AGENT_TYPES = Set.of("user", "system_user");
 
     private HelpScoutConversationMapper() {}
@@ -55,6 +61,21 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
         }
         String id = text(node, "id", "id");
         String label = "conversation " + (id != null ? id : "(without id)");
+        // Spam and deleted conversations are never migrated, and that is said before anything else
+        // is looked at (case 11 of issue 12).
+        String status = text(node, "status", "status");
+        if (Keywords.isIn(status, Set.of(SPAM))) {
+            throw new InvalidRecordException(
+                    label
+                            + ": marked as spam in Help Scout (status \""
+                            + status
+                            + "\"); not migrated");
+        }
+        String state = text(node, "state", "state");
+        if (Keywords.isIn(state, Set.of(DELETED))) {
+            throw new InvalidRecordException(
+                    label + ": deleted in Help Scout (state \"" + state + "\"); not migrated");
+        }
         Someone primary =
                 person(object(node, "primaryCustomer", "primaryCustomer"), "primaryCustomer");
         if (primary == null) {
@@ -103,12 +124,11 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
         }
         kept.sort(chronological(kept));
 
-        String status = HelpScoutFormat.status(text(node, "status", "status"));
         return new SourceConversation(
                 id,
                 text(node, "subject", "subject"),
                 text(node, "createdAt", "createdAt"),
-                status,
+                HelpScoutFormat.status(status),
                 textsOf(node, "tags", "tag", "tags"),
                 new SourceContact(primary.email(), null, primary.name(), "user"),
                 kept.stream().map(KeptThread::message).toList(),

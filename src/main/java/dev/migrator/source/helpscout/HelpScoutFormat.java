@@ -13,7 +13,7 @@ import tools.jackson.databind.JsonNode;
 /** Help Scout's Mailbox API v2 conversations with their threads, {@code --format helpscout}. */
 public final class HelpScoutFormat extends ExportFormat {
 
-    private static final Set<String> CLOSED_STATUSES = Set.of("closed", "spam");
+    private static final Set<String> CLOSED_STATUSES = Set.of("closed");
 
     public HelpScoutFormat() {
         super("helpscout", SourceSystem.HELPSCOUT, Users.NONE);
@@ -33,7 +33,8 @@ public final class HelpScoutFormat extends ExportFormat {
     }
 
     /**
-     * A conversation's status as the planner reads it: closed when closed or spam, else as written.
+     * A conversation's status as the planner reads it: closed when closed, else as written (a spam
+     * conversation never gets this far: it is rejected).
      */
     static String status(String written) {
         return Keywords.isIn(written, CLOSED_STATUSES) ? "closed" : written;

@@ -15,6 +15,7 @@ import dev.migrator.source.json.JsonRecordMapper;
 import dev.migrator.source.json.MessageBodies;
 import dev.migrator.source.json.People;
 import dev.migrator.source.json.People.Person;
+import dev.migrator.support.Keywords;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +31,12 @@ import tools.jackson.databind.JsonNode;
 final class ZendeskTicketMapper implements JsonRecordMapper {
 
     private static final Set<String> AGENT_ROLES = Set.of("agent", "admin");
+
+    /**
+     * The status of a deleted ticket, which a ticket export holds unless told to exclude them: it
+     * is never migrated.
+     */
+    private static final String DELETED = "deleted";
 
     private final People users;
 
@@ -63,6 +70,12 @@ final class ZendeskTicketMapper implements JsonRecordMapper {
         JsonFields.requireRecord(ticket, "ticket");
         String id = text(ticket, "id", "id");
         String label = "ticket " + id;
+        String status = text(ticket, "status", "status");
+        if (Keywords.isIn(status, Set.of(DELETED))) {
+            // Never migrated, and said before anything else is looked at (case 11 of issue 12).
+            throw new InvalidRecordException(
+                    label + ": deleted in Zendesk (status \"" + status + "\"); not migrated");
+        }
         String requesterId = text(ticket, "requester_id", "requester_id");
         Person requester =
                 users.find(requesterId)
@@ -88,7 +101,6 @@ final class ZendeskTicketMapper implements JsonRecordMapper {
         for (int i = 0; i < comments.size(); i++) {
             messages.add(message(comments.get(i), "comments[" + i + "]", label, requesterId));
         }
-        String status = text(ticket, "status", "status");
         return new SourceConversation(
                 id,
                 text(ticket, "subject", "subject"),

@@ -373,4 +373,33 @@ class FreshdeskTicketMapperTest {
         assertThatThrownBy(() -> map("[1]"))
                 .hasMessage("expected a JSON object for the ticket, found an array");
     }
+
+    /**
+     * Case 11 of issue 12, records that must never be migrated. Freshdesk's API v2 ticket, as its
+     * SDK reference describes it
+     * (developers.freshworks.com/freshdesk-sdk/docs/GetAllTicketResponse.html), carries two Boolean
+     * properties for this: {@code spam} and {@code deleted} (a deleted ticket sits in Freshdesk's
+     * trash, from where it can be restored).
+     */
+    @Test
+    void case11_aDeletedOrSpamTicketIsRejectedAndNotMigrated() {
+        assertThatThrownBy(() -> map(ticket(",\"spam\":true,\"deleted\":false", "")))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessage("ticket 1: marked as spam in Freshdesk; not migrated");
+        assertThatThrownBy(() -> map(ticket(",\"spam\":false,\"deleted\":true", "")))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessage("ticket 1: deleted in Freshdesk (deleted: true); not migrated");
+        assertThatThrownBy(
+                        () ->
+                                map(
+                                        ticket(",\"deleted\":true", "")
+                                                .replace(
+                                                        "\"requester_id\":201",
+                                                        "\"requester_id\":456")))
+                .as("said before anything else is looked at: the requester")
+                .hasMessage("ticket 1: deleted in Freshdesk (deleted: true); not migrated");
+        assertThat(map(ticket(",\"spam\":false,\"deleted\":false", "")).id())
+                .as("false, like absent, is a ticket to migrate")
+                .isEqualTo("1");
+    }
 }

@@ -85,9 +85,9 @@ class FrontConversationMapperTest {
     }
 
     @Test
-    void archivedAndDeletedAreClosedTheRestOpen() {
+    void archivedIsClosedTheRestOpen() {
         String base = conversation(ANN, inbound("msg_1", 1678872541, ANN, "Hi"), "");
-        assertThat(map(base.replace("archived", "deleted")).status()).isEqualTo("closed");
+        assertThat(map(base).status()).isEqualTo("closed");
         assertThat(map(base.replace("archived", "assigned")).status()).isEqualTo("open");
         assertThat(map(base.replace("archived", "unassigned")).status()).isEqualTo("open");
     }
@@ -371,5 +371,30 @@ class FrontConversationMapperTest {
                 .hasMessageStartingWith("conversation cnv_2 has no messages field");
         assertThatThrownBy(() -> map("\"cnv\""))
                 .hasMessage("expected a JSON object for the conversation, found a string");
+    }
+
+    /**
+     * Case 11 of issue 12, records that must never be migrated. Front's Core API gives a
+     * conversation's {@code status} as one of archived, unassigned, deleted, assigned (the
+     * ConversationResponseStatus of the API's OpenAPI description, as generated in the front-api
+     * crate: docs.rs/front-api/0.0.1/front_api/types/enum.ConversationResponseStatus.html). Front's
+     * spam folder is read as {@code "spam"} too, should an export write it.
+     */
+    @Test
+    void case11_aDeletedOrSpamConversationIsRejectedAndNotMigrated() {
+        String base = conversation(ANN, inbound("msg_1", 1678872541, ANN, "Hi"), "");
+        assertThatThrownBy(() -> map(base.replace("archived", "deleted")))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessage(
+                        "conversation cnv_1: deleted in Front (status \"deleted\"); not migrated");
+        assertThatThrownBy(() -> map(base.replace("archived", "spam")))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessage(
+                        "conversation cnv_1: marked as spam in Front (status \"spam\"); not"
+                                + " migrated");
+        assertThatThrownBy(() -> map("{\"id\":\"cnv_2\",\"status\":\"Deleted\"}"))
+                .as("said before anything else is looked at: the messages, the contact")
+                .hasMessage(
+                        "conversation cnv_2: deleted in Front (status \"Deleted\"); not migrated");
     }
 }

@@ -193,8 +193,8 @@ class HelpScoutConversationMapperTest {
     }
 
     @Test
-    void closedAndSpamCloseActiveAndPendingStayOpen() {
-        for (String status : List.of("closed", "spam", "Spam")) {
+    void closedClosesActiveAndPendingStayOpen() {
+        for (String status : List.of("closed", "Closed")) {
             JsonNode node = conversation(thread(1, "customer", ANN, "2023-01-01T10:00:00Z", "x"));
             ((tools.jackson.databind.node.ObjectNode) node).put("status", status);
             assertThat(MAPPER.toConversation(node).status()).as(status).isEqualTo("closed");
@@ -524,7 +524,7 @@ class HelpScoutConversationMapperTest {
     }
 
     @Test
-    void theSamplePlansWithoutOrderWarningsAndRejectsOnlyItsBadRecord() throws Exception {
+    void theSamplePlansWithoutOrderWarningsAndRejectsItsSpamAndItsBadRecord() throws Exception {
         ConversationPlanner planner =
                 new ConversationPlanner(
                         ZoneOffset.UTC,
@@ -541,15 +541,11 @@ class HelpScoutConversationMapperTest {
                         .map(MappedRecord.Rejected.class::cast)
                         .toList();
         assertThat(rejected)
-                .singleElement()
-                .satisfies(
-                        r -> {
-                            assertThat(r.origin().sourceId()).isEqualTo("3100006");
-                            assertThat(r.reason())
-                                    .isEqualTo(
-                                            "conversation 3100006: primary customer 7006 has no"
-                                                    + " email");
-                        });
+                .extracting(r -> r.origin().sourceId() + ": " + r.reason())
+                .containsExactly(
+                        "3100005: conversation 3100005: marked as spam in Help Scout (status"
+                                + " \"spam\"); not migrated",
+                        "3100006: conversation 3100006: primary customer 7006 has no email");
         List<PlannedConversation> planned =
                 mapped.stream()
                         .filter(MappedRecord.Planned.class::isInstance)
@@ -626,5 +622,40 @@ class HelpScoutConversationMapperTest {
                 .hasMessage(
                         "conversation 1 has no threads: export the conversations with their threads"
                                 + " (GET /v2/conversations/{id}?embed=threads)");
+    }
+
+    /**
+     * Case 11 of issue 12, records that must never be migrated. Help Scout's Conversation object
+     * (developer.helpscout.com/webhooks/objects/conversation) lists the statuses "active, pending,
+     * closed, spam"; a conversation's {@code state} (draft, published, deleted in the Mailbox API
+     * 2.0) says {@code deleted} once it is in the trash.
+     */
+    @Test
+    void case11_aSpamOrDeletedConversationIsRejectedAndNotMigrated() {
+        for (String status : List.of("spam", "Spam")) {
+            JsonNode node = conversation(thread(1, "customer", ANN, "2023-01-01T10:00:00Z", "x"));
+            ((tools.jackson.databind.node.ObjectNode) node).put("status", status);
+            assertThat(reason(node))
+                    .isEqualTo(
+                            "conversation 123: marked as spam in Help Scout (status \""
+                                    + status
+                                    + "\"); not migrated");
+        }
+        JsonNode deleted = conversation(thread(1, "customer", ANN, "2023-01-01T10:00:00Z", "x"));
+        ((tools.jackson.databind.node.ObjectNode) deleted).put("state", "deleted");
+        assertThat(reason(deleted))
+                .isEqualTo(
+                        "conversation 123: deleted in Help Scout (state \"deleted\"); not"
+                                + " migrated");
+        JsonNode nothingElse =
+                json(
+                        """
+                        {"id": 124, "status": "spam", "primaryCustomer": {"id": 9}}\
+                        """);
+        assertThat(reason(nothingElse))
+                .as("said before anything else is looked at: the customer, the threads")
+                .isEqualTo(
+                        "conversation 124: marked as spam in Help Scout (status \"spam\"); not"
+                                + " migrated");
     }
 }

@@ -3,6 +3,7 @@ package dev.migrator.source.zendesk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.migrator.source.InvalidRecordException;
 import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.SourceMessage;
 import dev.migrator.source.SourceSystem;
@@ -141,5 +142,34 @@ class ZendeskTicketMapperTest {
                 .hasMessage("field 'comments[0].public' must be true or false, not a string");
         assertThatThrownBy(() -> mapper.toConversation(json("{\"id\":17}")))
                 .hasMessage("ticket 17: requester is not given");
+    }
+
+    /**
+     * Case 11 of issue 12, records that must never be migrated. Zendesk's Incremental Exports
+     * reference
+     * (developer.zendesk.com/api-reference/ticketing/ticket-management/incremental_exports/) lists
+     * "Excluding deleted tickets" among its topics: a ticket export holds the deleted tickets
+     * unless told otherwise, and such a ticket's {@code status} is {@code "deleted"}.
+     */
+    @Test
+    void case11_aDeletedTicketIsRejectedAndNotMigrated() {
+        assertThatThrownBy(
+                        () ->
+                                mapper.toConversation(
+                                        json(
+                                                """
+                                                {"ticket":{"id":123,"status":"deleted","requester_id":1,"comments":[
+                                                  {"id":1,"author_id":1,"body":"Hi","created_at":"2021-01-01T00:00:00Z"}]}}
+                                                """)))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessage("ticket 123: deleted in Zendesk (status \"deleted\"); not migrated");
+        assertThatThrownBy(
+                        () ->
+                                mapper.toConversation(
+                                        json(
+                                                "{\"id\":124,\"status\":\""
+                                                        + " Deleted\",\"requester_id\":99}")))
+                .as("said before anything else is looked at: the requester, the comments")
+                .hasMessage("ticket 124: deleted in Zendesk (status \" Deleted\"); not migrated");
     }
 }
