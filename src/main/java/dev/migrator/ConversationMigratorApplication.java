@@ -6,6 +6,7 @@ import dev.migrator.cli.ExitCode;
 import dev.migrator.cli.Invocation;
 import dev.migrator.cli.Launcher;
 import dev.migrator.cli.StartupFailure;
+import dev.migrator.cli.StateDirectory;
 import dev.migrator.cli.UsageException;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -58,6 +59,7 @@ public class ConversationMigratorApplication {
         // A stop on SIGTERM is the job's own shutdown hook's work; closing the database under it
         // would lose that.
         application.setRegisterShutdownHook(false);
+        application.addListeners(new StateDirectory());
         application.addInitializers(
                 context -> {
                     context.getBeanFactory().registerSingleton("invocation", invocation);

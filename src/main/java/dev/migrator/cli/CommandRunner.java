@@ -8,9 +8,6 @@ import dev.migrator.job.MigrationRunner;
 import dev.migrator.job.Preflight.PreflightException;
 import dev.migrator.source.UnusableInputException;
 import dev.migrator.support.Throwables;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.attribute.PosixFilePermissions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -61,7 +58,6 @@ public class CommandRunner implements ApplicationRunner, ExitCodeGenerator {
     public void run(ApplicationArguments arguments) {
         gracefulShutdown.arm();
         try {
-            keepStateDirPrivate();
             exitCode =
                     switch (invocation.command()) {
                         case MIGRATE ->
@@ -111,14 +107,5 @@ public class CommandRunner implements ApplicationRunner, ExitCodeGenerator {
     @Override
     public int getExitCode() {
         return exitCode.code();
-    }
-
-    /** Rejects hold customer data: only the owner may read the state directory. */
-    private void keepStateDirPrivate() throws IOException {
-        Files.createDirectories(migration.stateDir());
-        if (Files.getFileStore(migration.stateDir()).supportsFileAttributeView("posix")) {
-            Files.setPosixFilePermissions(
-                    migration.stateDir(), PosixFilePermissions.fromString("rwx------"));
-        }
     }
 }

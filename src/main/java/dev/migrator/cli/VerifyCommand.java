@@ -5,6 +5,7 @@ import dev.migrator.intercom.IntercomApi;
 import dev.migrator.job.MigrationProperties;
 import dev.migrator.ledger.Ledger;
 import dev.migrator.ledger.Ledger.MigratedConversation;
+import dev.migrator.support.OwnerOnly;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -61,7 +62,8 @@ public class VerifyCommand {
         String workspace = api.me().appId();
         Path report = migration.stateDir().resolve("verify.jsonl");
         Tally tally = new Tally();
-        try (BufferedWriter out = Files.newBufferedWriter(report, StandardCharsets.UTF_8)) {
+        try (BufferedWriter out =
+                Files.newBufferedWriter(OwnerOnly.file(report), StandardCharsets.UTF_8)) {
             List<MigratedConversation> batch = new ArrayList<>(BATCH);
             ledger.forEachMigrated(
                     workspace,

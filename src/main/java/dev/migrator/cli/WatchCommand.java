@@ -6,9 +6,13 @@ import dev.migrator.job.MigrationRunner;
 import dev.migrator.job.Preflight.PreflightException;
 import dev.migrator.source.UnusableInputException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -16,6 +20,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -50,19 +55,29 @@ public class WatchCommand {
     }
 
     /**
-     * A file's size and modification time: unchanged between two scans means its writer has
-     * finished.
+     * A file's size, modification time and identity (its link not followed): unchanged between two
+     * scans means its writer has finished.
      */
-    private record Snapshot(long size, FileTime modified) {
-        static Snapshot of(Path file) throws IOException {
-            return new Snapshot(Files.size(file), Files.getLastModifiedTime(file));
+    private record Snapshot(long size, FileTime modified, Object fileKey) {
+        static Snapshot of(BasicFileAttributes attributes) {
+            return new Snapshot(
+                    attributes.size(), attributes.lastModifiedTime(), attributes.fileKey());
         }
+    }
+
+    /**
+     * What the watcher remembers from one scan to the next: the exports it saw, and the entries it
+     * has said it skips (so that it says so once).
+     */
+    static final class Scans {
+        private Map<Path, Snapshot> previous = new HashMap<>();
+        private final Map<Path, String> skipped = new HashMap<>();
     }
 
     public ExitCode watch(Invocation invocation) throws Exception {
         Path inbox = invocation.inbox();
-        Path done = Files.createDirectories(inbox.resolve("done"));
-        Path failed = Files.createDirectories(inbox.resolve("failed"));
+        Files.createDirectories(inbox.resolve("done"));
+        Files.createDirectories(inbox.resolve("failed"));
         console.say(
                 "Watching "
                         + inbox
@@ -70,28 +85,70 @@ public class WatchCommand {
                         + invocation.every().toSeconds()
                         + " s: each new export is migrated "
                         + "once, then moved to done/ or failed/. Ctrl-C or SIGTERM stops.");
-        Map<Path, Snapshot> previousScan = new HashMap<>();
+        Scans scans = new Scans();
         while (true) {
-            Map<Path, Snapshot> scan = new HashMap<>();
-            for (Path file : exports(inbox)) {
-                Snapshot now = Snapshot.of(file);
-                scan.put(file, now);
-                if (!now.equals(previousScan.get(file))) {
-                    continue; // new, or still being written: taken at the next scan if it stays the
-                    // same
-                }
-                ExitCode exitCode = migrate(file, invocation, done, failed);
-                scan.remove(file);
-                if (shutdown.signalled()) {
-                    return exitCode == ExitCode.FAILED ? ExitCode.FAILED : ExitCode.OK;
-                }
+            Optional<ExitCode> stopped = scan(invocation, scans);
+            if (stopped.isPresent()) {
+                return stopped.get();
             }
-            previousScan = scan;
             if (shutdown.awaitSignal(invocation.every())) {
                 console.say("Stopped watching " + inbox + ".");
                 return ExitCode.OK;
             }
         }
+    }
+
+    /**
+     * One scan of the inbox: migrates each export unchanged since the previous scan. A scan that
+     * cannot read the inbox, or a file that vanishes or cannot be read, is reported and the watch
+     * goes on; only a signal during a run ends it, with that run's exit code.
+     */
+    Optional<ExitCode> scan(Invocation invocation, Scans scans) throws Exception {
+        Path inbox = invocation.inbox();
+        Map<Path, Snapshot> scan = new HashMap<>();
+        try {
+            Path done = inbox.resolve("done");
+            Path failed = inbox.resolve("failed");
+            for (Path file : exports(inbox, scans.skipped)) {
+                try {
+                    BasicFileAttributes attributes = regularFile(file);
+                    if (attributes == null) {
+                        continue; // replaced by a link or a directory since the listing: said next
+                        // scan
+                    }
+                    Snapshot now = Snapshot.of(attributes);
+                    scan.put(file, now);
+                    if (!now.equals(scans.previous.get(file))) {
+                        continue; // new, or still being written: taken at the next scan if it
+                        // stays the same
+                    }
+                    ExitCode exitCode = migrate(file, invocation, done, failed);
+                    scan.remove(file);
+                    if (shutdown.signalled()) {
+                        return Optional.of(
+                                exitCode == ExitCode.FAILED ? ExitCode.FAILED : ExitCode.OK);
+                    }
+                } catch (IOException | UncheckedIOException e) {
+                    scan.remove(file);
+                    console.problem(
+                            "Inbox: "
+                                    + file.getFileName()
+                                    + " could not be taken ("
+                                    + describe(e)
+                                    + "); it is tried again at the next scan if it is still"
+                                    + " there.");
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            console.problem(
+                    "Inbox: the scan of "
+                            + inbox
+                            + " failed ("
+                            + describe(e)
+                            + "); the next scan tries again.");
+        }
+        scans.previous = scan;
+        return Optional.empty();
     }
 
     private ExitCode migrate(Path file, Invocation watch, Path done, Path failed) throws Exception {
@@ -140,34 +197,83 @@ public class WatchCommand {
     }
 
     /**
-     * The files of the inbox in the order they arrived; hidden and partial ({@code .tmp}, {@code
-     * .part}) ones are skipped.
+     * The regular files of the inbox in the order they arrived; hidden and partial ({@code .tmp},
+     * {@code .part}) ones are left alone, and anything else that is not a regular file (a symbolic
+     * link, a directory other than done/ and failed/, a device) is skipped and said once in {@code
+     * skipped}.
      */
-    private static List<Path> exports(Path inbox) throws IOException {
+    private List<Path> exports(Path inbox, Map<Path, String> skipped) throws IOException {
+        List<Path> exports = new ArrayList<>();
+        Map<Path, String> skippedNow = new HashMap<>();
         try (Stream<Path> files = Files.list(inbox)) {
-            List<Path> exports =
-                    new ArrayList<>(
-                            files.filter(Files::isRegularFile)
-                                    .filter(
-                                            file -> {
-                                                String name = file.getFileName().toString();
-                                                return !name.startsWith(".")
-                                                        && !name.endsWith(".tmp")
-                                                        && !name.endsWith(".part");
-                                            })
-                                    .toList());
-            exports.sort(
-                    Comparator.comparing(
-                                    (Path file) -> {
-                                        try {
-                                            return Files.getLastModifiedTime(file);
-                                        } catch (IOException e) {
-                                            return FileTime.fromMillis(Long.MAX_VALUE);
-                                        }
-                                    })
-                            .thenComparing(Path::getFileName));
-            return exports;
+            for (Path file : (Iterable<Path>) files::iterator) {
+                String name = file.getFileName().toString();
+                if (name.startsWith(".")
+                        || name.endsWith(".tmp")
+                        || name.endsWith(".part")
+                        || name.equals("done")
+                        || name.equals("failed")) {
+                    continue;
+                }
+                BasicFileAttributes attributes;
+                try {
+                    attributes =
+                            Files.readAttributes(
+                                    file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (NoSuchFileException e) {
+                    continue; // gone since the listing
+                }
+                String why = whyNotAnExport(attributes);
+                if (why == null) {
+                    exports.add(file);
+                } else {
+                    skippedNow.put(file, why);
+                    if (!why.equals(skipped.get(file))) {
+                        console.problem("Inbox: " + name + " skipped: " + why + ".");
+                    }
+                }
+            }
         }
+        skipped.clear();
+        skipped.putAll(skippedNow);
+        exports.sort(
+                Comparator.comparing(
+                                (Path file) -> {
+                                    try {
+                                        return Files.getLastModifiedTime(
+                                                file, LinkOption.NOFOLLOW_LINKS);
+                                    } catch (IOException e) {
+                                        return FileTime.fromMillis(Long.MAX_VALUE);
+                                    }
+                                })
+                        .thenComparing(Path::getFileName));
+        return exports;
+    }
+
+    /** Why an entry of the inbox is not an export the watcher takes; null if it is one. */
+    private static String whyNotAnExport(BasicFileAttributes attributes) {
+        if (attributes.isSymbolicLink()) {
+            return "a symbolic link (only regular files in the inbox are migrated)";
+        }
+        if (attributes.isDirectory()) {
+            return "a directory (only regular files in the inbox are migrated)";
+        }
+        if (!attributes.isRegularFile()) {
+            return "not a regular file (only regular files in the inbox are migrated)";
+        }
+        return null;
+    }
+
+    /** The file's attributes, its link not followed, if it is still a regular file; else null. */
+    private static BasicFileAttributes regularFile(Path file) throws IOException {
+        BasicFileAttributes attributes =
+                Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        return attributes.isRegularFile() ? attributes : null;
+    }
+
+    private static String describe(Exception e) {
+        Throwable cause = e instanceof UncheckedIOException ? e.getCause() : e;
+        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
     }
 
     /**
@@ -175,6 +281,7 @@ public class WatchCommand {
      * already there.
      */
     private Path moveInto(Path directory, Path file) throws IOException {
+        Files.createDirectories(directory); // again, if it was taken away since the watch began
         Path target = directory.resolve(file.getFileName());
         if (Files.exists(target)) {
             target = directory.resolve(clock.millis() + "-" + file.getFileName());

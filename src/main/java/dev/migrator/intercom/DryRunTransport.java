@@ -1,5 +1,6 @@
 package dev.migrator.intercom;
 
+import dev.migrator.support.OwnerOnly;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,7 +31,7 @@ public class DryRunTransport implements IntercomTransport, AutoCloseable {
             Files.createDirectories(requestsFile.getParent());
             this.out =
                     Files.newBufferedWriter(
-                            requestsFile,
+                            OwnerOnly.file(requestsFile),
                             StandardCharsets.UTF_8,
                             StandardOpenOption.CREATE,
                             StandardOpenOption.APPEND);

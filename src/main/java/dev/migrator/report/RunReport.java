@@ -6,6 +6,7 @@ import dev.migrator.job.MigrationRunner;
 import dev.migrator.job.RunCounters;
 import dev.migrator.ledger.Ledger;
 import dev.migrator.source.format.ExportFile;
+import dev.migrator.support.OwnerOnly;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,7 +51,7 @@ public class RunReport implements MigrationRunner.RunRecorder {
             writeRejects(runId, rejects);
             RunSummary summary = summarize(execution);
             mapper.writerWithDefaultPrettyPrinter()
-                    .writeValue(runDir.resolve("summary.json").toFile(), summary);
+                    .writeValue(OwnerOnly.file(runDir.resolve("summary.json")).toFile(), summary);
             writeHtml(summary, htmlFile(runId));
             return summary;
         } catch (IOException e) {
@@ -78,13 +79,14 @@ public class RunReport implements MigrationRunner.RunRecorder {
             Files.createDirectories(parent);
         }
         Files.writeString(
-                file,
+                OwnerOnly.file(file),
                 HtmlReport.render(summary, ledger.progress(summary.runId()), rejects.groups()),
                 StandardCharsets.UTF_8);
     }
 
     private void writeRejects(long runId, Path file) throws IOException {
-        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        try (BufferedWriter out =
+                Files.newBufferedWriter(OwnerOnly.file(file), StandardCharsets.UTF_8)) {
             IOException[] failure = new IOException[1];
             ledger.forEachReject(
                     runId,

@@ -1,11 +1,13 @@
 package dev.migrator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.migrator.bench.ExportGenerator;
 import dev.migrator.testserver.FakeIntercom;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -80,6 +82,7 @@ class SecrecyTest {
 
     @Test
     void theStateDirectoryIsReadableByItsOwnerOnly() throws Exception {
+        assumePosix();
         MigratorProcess migrator = new MigratorProcess(workDir, "http://127.0.0.1:9", null, "");
 
         MigratorProcess.Result result =
@@ -90,6 +93,62 @@ class SecrecyTest {
                         PosixFilePermissions.toString(
                                 Files.getPosixFilePermissions(migrator.stateDir())))
                 .isEqualTo("rwx------");
+    }
+
+    @Test
+    void theStateDirectoryIsOwnerOnlyFromTheStart() throws Exception {
+        assumePosix();
+        // A configuration refused once the log is open: the command itself never runs.
+        MigratorProcess migrator =
+                new MigratorProcess(
+                        workDir, "http://127.0.0.1:9", null, "  timezone: Nowhere/Atlantis");
+
+        MigratorProcess.Result result =
+                migrator.run("migrate", "--input", "samples/conversations.json", "--dry-run");
+
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(2);
+        assertThat(migrator.stateDir().resolve("migrator.log")).exists();
+        assertThat(
+                        PosixFilePermissions.toString(
+                                Files.getPosixFilePermissions(migrator.stateDir())))
+                .as("made owner-only before the log and the database are in it")
+                .isEqualTo("rwx------");
+    }
+
+    @Test
+    void theReportsAreReadableByTheirOwnerOnly() throws Exception {
+        assumePosix();
+        MigratorProcess migrator = new MigratorProcess(workDir, "http://127.0.0.1:9", null, "");
+        MigratorProcess.Result migrated =
+                migrator.run("migrate", "--input", "samples/conversations.json", "--dry-run");
+        assertThat(migrated.exitCode()).as(migrated.all()).isEqualTo(3);
+        Path html = workDir.resolve("shared").resolve("report.html");
+
+        MigratorProcess.Result reported = migrator.run("report", "--html", html.toString());
+
+        assertThat(reported.exitCode()).as(reported.all()).isZero();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(html)))
+                .as("report --html FILE, outside the state directory")
+                .isEqualTo("rw-------");
+        try (Stream<Path> files = Files.walk(migrator.stateDir().resolve("runs"))) {
+            assertThat(files.filter(Files::isRegularFile).toList())
+                    .as("the run files")
+                    .isNotEmpty()
+                    .allSatisfy(
+                            file ->
+                                    assertThat(
+                                                    PosixFilePermissions.toString(
+                                                            Files.getPosixFilePermissions(file)))
+                                            .as(file.toString())
+                                            .isEqualTo("rw-------"));
+        }
+    }
+
+    private static void assumePosix() {
+        assumeTrue(
+                FileSystems.getDefault().supportedFileAttributeViews().contains("posix"),
+                "POSIX file permissions are not supported on this file system: owner-only"
+                        + " permissions cannot be checked here");
     }
 
     private static List<Path> textFilesIn(Path dir) throws IOException {
