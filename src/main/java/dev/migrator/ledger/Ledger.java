@@ -57,7 +57,12 @@ public class Ledger {
                 .findFirst();
     }
 
-    public void saveContact(String workspace, String contactKey, String intercomId) {
+    /**
+     * Saves the contact's Intercom id under {@code contactKey} unless the key already has one, then
+     * reads it back: the id the ledger holds, which every worker uses from then on. When two
+     * workers resolve the same contact at once, the first to save wins and the other takes its id.
+     */
+    public String saveContact(String workspace, String contactKey, String intercomId) {
         try {
             jdbc.update(
                     "INSERT INTO MIGRATOR_CONTACT (WORKSPACE, CONTACT_KEY, INTERCOM_ID) VALUES (?,"
@@ -66,8 +71,13 @@ public class Ledger {
                     contactKey,
                     intercomId);
         } catch (DuplicateKeyException e) {
-            // Another worker resolved the same contact first; Intercom gave both the same id.
+            // Another worker saved this key first: its id is the one to keep.
         }
+        return contactId(workspace, contactKey)
+                .orElseThrow(
+                        () ->
+                                new IllegalStateException(
+                                        "contact " + contactKey + " vanished from the ledger"));
     }
 
     public Optional<ConversationEntry> conversation(String workspace, String sourceId) {
