@@ -177,6 +177,19 @@ public class Ledger {
                 workspace);
     }
 
+    /** The source conversation that holds this Intercom conversation, if any. */
+    public Optional<String> holderOf(String workspace, String intercomId) {
+        return jdbc
+                .query(
+                        "SELECT SOURCE_ID FROM MIGRATOR_CONVERSATION WHERE WORKSPACE = ? AND"
+                                + " INTERCOM_ID = ?",
+                        (rs, i) -> rs.getString(1),
+                        workspace,
+                        intercomId)
+                .stream()
+                .findFirst();
+    }
+
     /** A create Intercom refused (4xx) certainly did not happen: nothing is in doubt any more. */
     public void forgetConversationInDoubt(String workspace, String sourceId) {
         jdbc.update(
@@ -240,6 +253,13 @@ public class Ledger {
                         runId);
     }
 
+    /**
+     * Records the conversation's Intercom id.
+     *
+     * @throws DuplicateKeyException when another source conversation already holds that id: the
+     *     unique index on (WORKSPACE, INTERCOM_ID) gives each Intercom conversation to one source
+     *     conversation only
+     */
     public void conversationCreated(
             String workspace, String sourceId, String intercomId, long runId) {
         jdbc.update(
