@@ -1,6 +1,7 @@
 package dev.migrator.delivery;
 
 import dev.migrator.intercom.IntercomApi;
+import dev.migrator.intercom.IntercomApi.FoundContact;
 import dev.migrator.ledger.Ledger;
 import dev.migrator.mapping.PlannedConversation.PlannedContact;
 import java.util.ArrayList;
@@ -32,23 +33,67 @@ public class ContactResolver {
                 return known.get();
             }
         }
-        Optional<String> found =
+        String foundBy = "email:" + contact.email();
+        Optional<FoundContact> found =
                 contact.email() != null
                         ? api.findContact("email", contact.email())
                         : Optional.empty();
         if (found.isEmpty() && contact.externalId() != null) {
+            foundBy = "external_id:" + contact.externalId();
             found = api.findContact("external_id", contact.externalId());
         }
-        String id =
-                found.orElseGet(
-                        () ->
-                                api.createContact(
-                                        contact.role().apiName(),
-                                        contact.email(),
-                                        contact.externalId(),
-                                        contact.name()));
-        keys.forEach(key -> ledger.saveContact(workspace, key, id));
+        String candidate;
+        List<String> identifying;
+        if (found.isPresent()) {
+            candidate = found.get().id();
+            identifying = identifyingKeys(contact, found.get(), foundBy);
+        } else {
+            candidate =
+                    api.createContact(
+                            contact.role().apiName(),
+                            contact.email(),
+                            contact.externalId(),
+                            contact.name());
+            identifying = keys; // created with both: it carries both
+        }
+        // Insert if absent, then read back: when two workers resolve the same contact at once, the
+        // first to save wins and both go on with its id. The loser saves nothing more: what it
+        // knows
+        // is about its own candidate, not about the winner.
+        String id = null;
+        for (String key : identifying) {
+            String held = ledger.saveContact(workspace, key, candidate);
+            if (id == null) {
+                id = held;
+            }
+            if (!held.equals(candidate)) {
+                break;
+            }
+        }
         return id;
+    }
+
+    /**
+     * The record's keys that really identify the contact search found: the one it was found by, and
+     * the other only when the found contact carries the same value. A contact found by email whose
+     * external id differs (or is missing) does not take the record's external id, which may be
+     * another Intercom contact's; likewise for an email.
+     */
+    private static List<String> identifyingKeys(
+            PlannedContact contact, FoundContact found, String foundBy) {
+        List<String> keys = new ArrayList<>(2);
+        keys.add(foundBy); // search matched on it, whatever its answer spells
+        if (foundBy.startsWith("email:")
+                && contact.externalId() != null
+                && contact.externalId().equals(found.externalId())) {
+            keys.add("external_id:" + contact.externalId());
+        }
+        if (foundBy.startsWith("external_id:")
+                && contact.email() != null
+                && contact.email().equalsIgnoreCase(found.email())) {
+            keys.add("email:" + contact.email());
+        }
+        return keys;
     }
 
     /**

@@ -13,10 +13,14 @@ import dev.migrator.mapping.PlannedConversation;
 import dev.migrator.mapping.PlannedPart;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.springframework.dao.DuplicateKeyException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -224,6 +228,31 @@ public class ConversationMigrator {
             return new Outcome.Refused("conversation " + id + ": " + e.getMessage());
         } catch (SearchNotCaughtUp e) {
             return new Outcome.Deferred();
+        } catch (AmbiguousAdoption e) {
+            return new Outcome.Refused(
+                    "conversation "
+                            + id
+                            + ": its create's answer was lost, and Intercom holds "
+                            + e.candidates.size()
+                            + " conversations that may be it ("
+                            + String.join(", ", e.candidates)
+                            + ": same contact, same created_at second, same text, none held by"
+                            + " another source conversation); which one is its own is ambiguous,"
+                            + " so none is adopted and it is not created again. Check these"
+                            + " conversations in Intercom");
+        }
+    }
+
+    /**
+     * After the in-doubt window, search still shows several conversations this one's lost create
+     * may have made, none held by another source conversation: adopting one would be a guess.
+     */
+    static final class AmbiguousAdoption extends RuntimeException {
+        final List<String> candidates;
+
+        AmbiguousAdoption(List<String> candidates) {
+            super(null, null, false, false);
+            this.candidates = candidates;
         }
     }
 
@@ -288,7 +317,23 @@ public class ConversationMigrator {
                                             return awaitConversation(
                                                     sourceId, contactId, opening, inDoubtSince[0]);
                                         }));
-        ledger.conversationCreated(workspace, sourceId, intercomId, runId);
+        try {
+            ledger.conversationCreated(workspace, sourceId, intercomId, runId);
+        } catch (DuplicateKeyException e) {
+            // Between the create and this line, another source conversation with the same contact,
+            // time and text lost its own create's answer and adopted this one. Its own create, if
+            // it
+            // happened, is then this one's: this conversation is in doubt from now on.
+            ledger.conversationCreating(
+                    workspace,
+                    sourceId,
+                    contactId,
+                    opening.key(),
+                    opening.createdAt(),
+                    clock.millis(),
+                    runId);
+            return open(conversation, contactId, ledger.conversation(workspace, sourceId));
+        }
         return intercomId;
     }
 
@@ -318,27 +363,70 @@ public class ConversationMigrator {
 
     /**
      * Looks for a conversation an unanswered create may have made, until the in-doubt window has
-     * passed.
+     * passed, and adopts it. A conversation another source conversation holds is never adopted (one
+     * email sent to two support addresses gives two source conversations with the same contact,
+     * time and text). When several conversations no other source conversation holds match, which
+     * one is this one's cannot be told: the migrate step defers, and the settle step looks again
+     * until the window has passed, then refuses the conversation ({@link AmbiguousAdoption}) rather
+     * than guess.
      */
     private Optional<String> awaitConversation(
             String sourceId, String contactId, PlannedPart opening, long attemptedAt) {
-        return inDoubt.search(
-                attemptedAt,
-                () -> {
-                    for (JsonNode candidate :
-                            api.findConversations(contactId, opening.createdAt())) {
-                        if (sameText(
-                                candidate.path("source").path("body").asString(""),
-                                opening.body())) {
-                            return Optional.of(candidate.path("id").asString());
-                        }
-                    }
-                    return Optional.empty();
-                },
-                () ->
-                        ledger.claimConversationInDoubt(
-                                workspace, sourceId,
-                                runId)); // so that this run's settle step sees it
+        AtomicReference<List<String>> ambiguous = new AtomicReference<>(List.of());
+        // So that this run's settle step sees it.
+        Runnable claim = () -> ledger.claimConversationInDoubt(workspace, sourceId, runId);
+        Optional<String> found =
+                inDoubt.search(
+                        attemptedAt,
+                        () -> adoptMatching(sourceId, contactId, opening, ambiguous),
+                        claim);
+        if (found.isEmpty() && !ambiguous.get().isEmpty()) {
+            if (mode == Mode.MIGRATE) {
+                claim.run();
+                throw new SearchNotCaughtUp();
+            }
+            throw new AmbiguousAdoption(ambiguous.get());
+        }
+        return found;
+    }
+
+    /**
+     * One look: adopts the only matching conversation that no other source conversation holds, if
+     * there is exactly one; else sets {@code ambiguous} to the candidates when there are several.
+     */
+    private Optional<String> adoptMatching(
+            String sourceId,
+            String contactId,
+            PlannedPart opening,
+            AtomicReference<List<String>> ambiguous) {
+        Set<String> matching = new LinkedHashSet<>();
+        for (JsonNode candidate : api.findConversations(contactId, opening.createdAt())) {
+            if (sameText(candidate.path("source").path("body").asString(""), opening.body())) {
+                matching.add(candidate.path("id").asString());
+            }
+        }
+        while (true) {
+            List<String> free =
+                    matching.stream()
+                            .filter(
+                                    candidate ->
+                                            ledger.holderOf(workspace, candidate)
+                                                    .map(sourceId::equals)
+                                                    .orElse(true))
+                            .toList();
+            ambiguous.set(free.size() > 1 ? free : List.of());
+            if (free.size() != 1) {
+                return Optional.empty();
+            }
+            try {
+                // The unique index makes the check and the adoption one: of two workers adopting
+                // the same conversation at once, one fails here and looks at the rest again.
+                ledger.conversationCreated(workspace, sourceId, free.get(0), runId);
+                return Optional.of(free.get(0));
+            } catch (DuplicateKeyException e) {
+                matching.remove(free.get(0));
+            }
+        }
     }
 
     /**

@@ -49,12 +49,23 @@ public class IntercomApi {
         return admins;
     }
 
-    public Optional<String> findContact(String field, String value) {
+    /** A contact search found: its id and the keys it really carries (either may be null). */
+    public record FoundContact(String id, String email, String externalId) {}
+
+    public Optional<FoundContact> findContact(String field, String value) {
         ObjectNode query = mapper.createObjectNode();
         query.putObject("query").put("field", field).put("operator", "=").put("value", value);
         JsonNode found =
                 transport.exchange(ApiRequest.read("/contacts/search", query)).path("data");
-        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0).path("id").asString());
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        JsonNode contact = found.get(0);
+        return Optional.of(
+                new FoundContact(
+                        contact.path("id").asString(),
+                        contact.path("email").asString(null),
+                        contact.path("external_id").asString(null)));
     }
 
     /**

@@ -59,7 +59,12 @@ public class Ledger {
                 .findFirst();
     }
 
-    public void saveContact(String workspace, String contactKey, String intercomId) {
+    /**
+     * Saves the contact's Intercom id under {@code contactKey} unless the key already has one, then
+     * reads it back: the id the ledger holds, which every worker uses from then on. When two
+     * workers resolve the same contact at once, the first to save wins and the other takes its id.
+     */
+    public String saveContact(String workspace, String contactKey, String intercomId) {
         try {
             jdbc.update(
                     "INSERT INTO MIGRATOR_CONTACT (WORKSPACE, CONTACT_KEY, INTERCOM_ID) VALUES (?,"
@@ -68,8 +73,13 @@ public class Ledger {
                     contactKey,
                     intercomId);
         } catch (DuplicateKeyException e) {
-            // Another worker resolved the same contact first; Intercom gave both the same id.
+            // Another worker saved this key first: its id is the one to keep.
         }
+        return contactId(workspace, contactKey)
+                .orElseThrow(
+                        () ->
+                                new IllegalStateException(
+                                        "contact " + contactKey + " vanished from the ledger"));
     }
 
     public Optional<ConversationEntry> conversation(String workspace, String sourceId) {
@@ -169,6 +179,19 @@ public class Ledger {
                 workspace);
     }
 
+    /** The source conversation that holds this Intercom conversation, if any. */
+    public Optional<String> holderOf(String workspace, String intercomId) {
+        return jdbc
+                .query(
+                        "SELECT SOURCE_ID FROM MIGRATOR_CONVERSATION WHERE WORKSPACE = ? AND"
+                                + " INTERCOM_ID = ?",
+                        (rs, i) -> rs.getString(1),
+                        workspace,
+                        intercomId)
+                .stream()
+                .findFirst();
+    }
+
     /** A create Intercom refused (4xx) certainly did not happen: nothing is in doubt any more. */
     public void forgetConversationInDoubt(String workspace, String sourceId) {
         jdbc.update(
@@ -232,6 +255,13 @@ public class Ledger {
                         runId);
     }
 
+    /**
+     * Records the conversation's Intercom id.
+     *
+     * @throws DuplicateKeyException when another source conversation already holds that id: the
+     *     unique index on (WORKSPACE, INTERCOM_ID) gives each Intercom conversation to one source
+     *     conversation only
+     */
     public void conversationCreated(
             String workspace, String sourceId, String intercomId, long runId) {
         jdbc.update(
