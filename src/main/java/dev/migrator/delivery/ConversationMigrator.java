@@ -274,67 +274,58 @@ public class ConversationMigrator {
                         ? awaitConversation(
                                 sourceId, contactId, opening, pending.get().attemptedAt())
                         : Optional.empty();
-        long[] inDoubtSince = new long[1];
-        Runnable recordIntent =
-                () ->
-                        ledger.conversationCreating(
-                                workspace,
-                                sourceId,
-                                contactId,
-                                opening.key(),
-                                opening.createdAt(),
-                                clock.millis(),
-                                runId);
         String intercomId =
                 found.orElseGet(
                         () ->
                                 inDoubt.send(
                                         "creating conversation " + sourceId,
+                                        () -> create(conversation, contactId),
                                         () -> {
-                                            try {
-                                                return createWhenContactVisible(
-                                                        conversation, contactId, recordIntent);
-                                            } catch (ApiErrorException e) {
-                                                ledger.forgetConversationInDoubt(
-                                                        workspace,
-                                                        sourceId); // refused: it certainly was not
-                                                // created
-                                                throw e;
-                                            }
-                                        },
-                                        () -> {
-                                            // Search lag counts from when the answer was lost, the
+                                            // The window counts from when the answer was lost, the
                                             // latest the create can have happened.
-                                            inDoubtSince[0] = clock.millis();
-                                            ledger.conversationCreating(
-                                                    workspace,
-                                                    sourceId,
-                                                    contactId,
-                                                    opening.key(),
-                                                    opening.createdAt(),
-                                                    inDoubtSince[0],
-                                                    runId);
+                                            long lostAt = clock.millis();
+                                            recordCreating(conversation, contactId, lostAt);
                                             return awaitConversation(
-                                                    sourceId, contactId, opening, inDoubtSince[0]);
+                                                    sourceId, contactId, opening, lostAt);
                                         }));
         try {
             ledger.conversationCreated(workspace, sourceId, intercomId, runId);
         } catch (DuplicateKeyException e) {
-            // Between the create and this line, another source conversation with the same contact,
-            // time and text lost its own create's answer and adopted this one. Its own create, if
-            // it
-            // happened, is then this one's: this conversation is in doubt from now on.
-            ledger.conversationCreating(
-                    workspace,
-                    sourceId,
-                    contactId,
-                    opening.key(),
-                    opening.createdAt(),
-                    clock.millis(),
-                    runId);
+            // Between the create and this line, another source conversation with the same
+            // contact, time and text lost its own create's answer and adopted this one. Its own
+            // create, if it happened, is then this one's: this conversation is in doubt from now.
+            recordCreating(conversation, contactId, clock.millis());
             return open(conversation, contactId, ledger.conversation(workspace, sourceId));
         }
         return intercomId;
+    }
+
+    /** Sends the create; a refusal means it certainly did not happen: nothing is in doubt. */
+    private String create(PlannedConversation conversation, String contactId) {
+        try {
+            return createWhenContactVisible(
+                    conversation,
+                    contactId,
+                    () -> recordCreating(conversation, contactId, clock.millis()));
+        } catch (ApiErrorException e) {
+            ledger.forgetConversationInDoubt(workspace, conversation.sourceId());
+            throw e;
+        }
+    }
+
+    /**
+     * Records the create's intent, or the moment its answer was lost: the in-doubt window counts
+     * from the latest of them.
+     */
+    private void recordCreating(PlannedConversation conversation, String contactId, long at) {
+        ledger.conversationCreating(
+                workspace,
+                conversation.sourceId(),
+                contactId,
+                conversation.opening().key(),
+                conversation.opening().createdAt(),
+                at,
+                runId);
     }
 
     /**
