@@ -1,6 +1,11 @@
 package dev.migrator.ledger;
 
 import dev.migrator.source.SourceRecord.RecordOrigin;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -9,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -152,31 +158,71 @@ public class Ledger {
             boolean closed,
             List<Long> partTimes) {}
 
-    /** Every conversation created in the workspace, with the times of the parts sent to it. */
+    /** Rows fetched at a time when streaming the ledger: bounded memory whatever its size. */
+    private static final int FETCH_SIZE = 1_000;
+
+    /**
+     * Every conversation created in the workspace, with the times of the parts sent to it, in one
+     * streamed query. PostgreSQL's driver reads a whole result into memory unless the statement has
+     * a fetch size and runs outside auto-commit: both are set here, for this read only.
+     */
     public void forEachMigrated(String workspace, Consumer<MigratedConversation> consumer) {
-        jdbc.query(
-                """
-                SELECT SOURCE_ID, INTERCOM_ID, CREATED_AT, CLOSED FROM MIGRATOR_CONVERSATION
-                WHERE WORKSPACE = ? AND STATE IN ('CREATED', 'COMPLETE') ORDER BY SOURCE_ID\
-                """,
-                rs -> {
-                    String sourceId = rs.getString(1);
-                    consumer.accept(
-                            new MigratedConversation(
-                                    sourceId,
-                                    rs.getString(2),
-                                    rs.getLong(3),
-                                    rs.getBoolean(4),
-                                    jdbc.queryForList(
+        jdbc.execute(
+                (ConnectionCallback<Void>)
+                        connection -> {
+                            boolean autoCommit = connection.getAutoCommit();
+                            connection.setAutoCommit(false);
+                            try (PreparedStatement query =
+                                    connection.prepareStatement(
                                             """
-                                            SELECT CREATED_AT FROM MIGRATOR_PART
-                                            WHERE WORKSPACE = ? AND SOURCE_ID = ? AND STATE = 'SENT' ORDER BY CREATED_AT\
-                                            """,
-                                            Long.class,
-                                            workspace,
-                                            sourceId)));
-                },
-                workspace);
+                                            SELECT c.SOURCE_ID, c.INTERCOM_ID, c.CREATED_AT, c.CLOSED, p.CREATED_AT
+                                            FROM MIGRATOR_CONVERSATION c
+                                            LEFT JOIN MIGRATOR_PART p ON p.WORKSPACE = c.WORKSPACE
+                                                AND p.SOURCE_ID = c.SOURCE_ID AND p.STATE = 'SENT'
+                                            WHERE c.WORKSPACE = ? AND c.STATE IN ('CREATED', 'COMPLETE')
+                                            ORDER BY c.SOURCE_ID, p.CREATED_AT\
+                                            """)) {
+                                query.setFetchSize(FETCH_SIZE);
+                                query.setString(1, workspace);
+                                try (ResultSet rs = query.executeQuery()) {
+                                    streamMigrated(rs, consumer);
+                                }
+                            } finally {
+                                connection.rollback(); // read only: nothing to keep
+                                connection.setAutoCommit(autoCommit);
+                            }
+                            return null;
+                        });
+    }
+
+    /** Groups the joined rows, ordered by source id, into one conversation each. */
+    private static void streamMigrated(ResultSet rs, Consumer<MigratedConversation> consumer)
+            throws SQLException {
+        MigratedConversation current = null;
+        List<Long> partTimes = new ArrayList<>();
+        while (rs.next()) {
+            String sourceId = rs.getString(1);
+            if (current == null || !current.sourceId().equals(sourceId)) {
+                if (current != null) {
+                    consumer.accept(current);
+                }
+                partTimes = new ArrayList<>();
+                current =
+                        new MigratedConversation(
+                                sourceId,
+                                rs.getString(2),
+                                rs.getLong(3),
+                                rs.getBoolean(4),
+                                Collections.unmodifiableList(partTimes));
+            }
+            long partTime = rs.getLong(5);
+            if (!rs.wasNull()) {
+                partTimes.add(partTime);
+            }
+        }
+        if (current != null) {
+            consumer.accept(current);
+        }
     }
 
     /** The source conversation that holds this Intercom conversation, if any. */

@@ -28,7 +28,19 @@ public final class HtmlToText {
     private static final Pattern COMMENT_OR_DOCTYPE =
             Pattern.compile("<!--|<!doctype", Pattern.CASE_INSENSITIVE);
     private static final Pattern WHITESPACE = Pattern.compile("[ \\t\\n\\r\\f]+");
-    private static final Pattern TRAILING_SPACES = Pattern.compile("[ \\t]+\\n");
+
+    /**
+     * Spaces before a line break. The look-behind lets a long run of spaces (deep list indentation)
+     * be tried once, from its start, rather than from each of its spaces: linear, not quadratic.
+     */
+    private static final Pattern TRAILING_SPACES = Pattern.compile("(?<![ \\t])[ \\t]+\\n");
+
+    /**
+     * Lists nested deeper than this are indented as this level: the text stays readable, and its
+     * size grows with the number of items, not with their square.
+     */
+    private static final int MAX_INDENTED_LEVEL = 10;
+
     private static final Pattern EXCESS_NEWLINES = Pattern.compile("\\n{3,}");
 
     /**
@@ -135,6 +147,9 @@ public final class HtmlToText {
         /** Per open list: the next number, or -1 for a bulleted list. */
         private final Deque<Integer> lists = new ArrayDeque<>();
 
+        /** List items open around the current node: a list inside one is a nested list. */
+        private int openItems;
+
         /** Per open link: where its text starts in {@link #out}. */
         private final Deque<Integer> links = new ArrayDeque<>();
 
@@ -160,7 +175,10 @@ public final class HtmlToText {
                 case "pre" -> preDepth++;
                 case "ul" -> lists.push(-1);
                 case "ol" -> lists.push(startNumber(element));
-                case "li" -> appendMarker();
+                case "li" -> {
+                    openItems++;
+                    appendMarker();
+                }
                 case "td", "th" -> {
                     if (element.elementSiblingIndex() > 0) {
                         appendText(" | ");
@@ -182,6 +200,7 @@ public final class HtmlToText {
             switch (name) {
                 case "pre" -> preDepth--;
                 case "ul", "ol" -> lists.pop();
+                case "li" -> openItems--;
                 case "a" -> appendLinkTarget(element, links.pop());
                 default -> {}
             }
@@ -190,10 +209,8 @@ public final class HtmlToText {
         }
 
         private void breakBefore(String name, Element element) {
-            boolean nestedList =
-                    (name.equals("ul") || name.equals("ol"))
-                            && element.parent() != null
-                            && element.parent().closest("li") != null;
+            // A count, not a walk up the ancestors: each walk would cost the nesting depth.
+            boolean nestedList = (name.equals("ul") || name.equals("ol")) && openItems > 0;
             if (PARAGRAPHS.contains(name) && !nestedList) {
                 requestBreaks(2);
             } else if (LINES.contains(name) || nestedList) {
@@ -220,7 +237,7 @@ public final class HtmlToText {
         }
 
         private void appendMarker() {
-            int level = Math.max(lists.size(), 1);
+            int level = Math.min(Math.max(lists.size(), 1), MAX_INDENTED_LEVEL);
             String indent = "  ".repeat(level - 1);
             Integer next = lists.peek();
             if (next == null || next < 0) {

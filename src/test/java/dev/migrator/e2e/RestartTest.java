@@ -68,6 +68,10 @@ class RestartTest {
             assertThat(resumed.exitCode()).as(resumed.all()).isZero();
             assertThat(resumed.out()).contains("Resuming run 1");
             ExactlyOnce.assertMigrated(intercom, export);
+            // verify streams the ledger (on PostgreSQL, outside auto-commit with a fetch size)
+            MigratorProcess.Result verified = migrator.run("verify");
+            assertThat(verified.exitCode()).as(verified.all()).isZero();
+            assertThat(verified.out()).contains("Checked " + CONVERSATIONS + " conversations");
         }
     }
 

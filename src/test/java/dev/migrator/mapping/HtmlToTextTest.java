@@ -3,6 +3,7 @@ package dev.migrator.mapping;
 import static dev.migrator.mapping.HtmlToText.toPlainText;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -79,6 +80,24 @@ class HtmlToTextTest {
 
                         Done.\
                         """);
+    }
+
+    /**
+     * Issue 12: 64k nested lists took 11.6 s, the indentation alone growing with the square of the
+     * depth. Deeper than ten levels, items keep the tenth level's indentation, so the text grows
+     * with the number of items (docs/performance.md has the timings).
+     */
+    @Test
+    void indentsListsNestedDeeperThanTenLevelsAsTheTenth() {
+        int depth = 2_000;
+        String html = "<ul><li>item".repeat(depth) + "</li></ul>".repeat(depth);
+
+        List<String> lines = toPlainText(html).lines().toList();
+
+        assertThat(lines).hasSize(depth);
+        assertThat(lines.get(1)).isEqualTo("  - item");
+        assertThat(lines.get(9)).isEqualTo(" ".repeat(18) + "- item");
+        assertThat(lines.subList(9, depth)).containsOnly(" ".repeat(18) + "- item");
     }
 
     @Test
