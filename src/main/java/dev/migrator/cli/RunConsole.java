@@ -65,7 +65,7 @@ public class RunConsole implements MigrationRunner.Events {
             return ExitCode.FAILED;
         }
         if (outcome instanceof Outcome.TakenOver takenOver) {
-            takenOver(takenOver.lost());
+            takenOver(takenOver.lost(), resumeCommand);
             return ExitCode.FAILED;
         }
         if (outcome instanceof Outcome.AlreadyRunning) {
@@ -76,8 +76,11 @@ public class RunConsole implements MigrationRunner.Events {
         return ExitCode.OK;
     }
 
-    /** No stack trace, and no "run it again" while another process may be running it. */
-    private void takenOver(RunLeases.LeaseLost lost) {
+    /**
+     * Who took the run over, or why the lease is lost; and the command that resumes, for once no
+     * other process runs it.
+     */
+    private void takenOver(RunLeases.LeaseLost lost, String resumeCommand) {
         String lease = lost.duration().toSeconds() + " s";
         console.problem(
                 lost.successor()
@@ -93,15 +96,14 @@ public class RunConsole implements MigrationRunner.Events {
                                                 + lease
                                                 + ").")
                         .orElse(
-                                "Stopped: this process could not confirm its lease on the run for"
-                                        + " "
-                                        + lease
-                                        + " (it was paused, or cut off from the job repository),"
+                                "Stopped: this process lost its lease on the run ("
+                                        + lost.why()
+                                        + "; it was paused, or cut off from the job repository),"
                                         + " so another process may take the run over."));
         console.problem(
-                "Nothing was sent after that. `status` shows where the run stands; run the same"
-                        + " command again only once no other process is running it (it is refused"
-                        + " while one is).");
+                "Nothing was sent after that. `status` shows where the run stands; if it is not"
+                        + " finished once no other process runs it, the same command resumes it:");
+        console.problem("  " + resumeCommand);
     }
 
     private ExitCode ran(Outcome.Ran ran, String resumeCommand) {

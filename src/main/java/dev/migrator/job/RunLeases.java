@@ -165,11 +165,32 @@ public class RunLeases implements AutoCloseable {
     public static final class LeaseLost extends RuntimeException {
         private final transient Owner successor;
         private final Duration duration;
+        private final String why;
 
         LeaseLost(String runKey, Owner successor, Duration duration, String why) {
-            super("the lease of run key " + runKey + " is lost: " + why, null, false, false);
+            super(
+                    "the lease of run key "
+                            + runKey
+                            + " is lost: "
+                            + why
+                            + (successor == null
+                                    ? ""
+                                    : "; process "
+                                            + successor.pid()
+                                            + " on "
+                                            + successor.host()
+                                            + " took the run over"),
+                    null,
+                    false,
+                    false);
             this.successor = successor;
             this.duration = duration;
+            this.why = why;
+        }
+
+        /** How this process found it lost, as "it was not refreshed for longer than 30 s". */
+        public String why() {
+            return why;
         }
 
         /** The process that holds the run now (or held it after this one); empty if none yet. */
@@ -443,19 +464,7 @@ public class RunLeases implements AutoCloseable {
             } catch (RuntimeException e) {
                 successor = null; // the job repository does not answer: who took over is unknown
             }
-            lost =
-                    new LeaseLost(
-                            runKey,
-                            successor,
-                            duration,
-                            successor == null
-                                    ? why
-                                    : why
-                                            + "; process "
-                                            + successor.pid()
-                                            + " on "
-                                            + successor.host()
-                                            + " took the run over");
+            lost = new LeaseLost(runKey, successor, duration, why);
             log.error("Stopping: {}", lost.getMessage());
             stopBeating();
         }
