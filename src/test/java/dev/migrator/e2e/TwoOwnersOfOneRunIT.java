@@ -86,12 +86,12 @@ class TwoOwnersOfOneRunIT {
                                 "took this run over",
                                 "Nothing was sent after that")
                         .doesNotContain("Exception", "\tat ");
+                ExactlyOnce.assertMigrated(intercom, export);
                 assertThat(intercom.requestCount())
                         .as(
                                 "requests after the first process resumed (it was waiting on %s)",
                                 pausedIn)
                         .isEqualTo(requestsOfBoth);
-                ExactlyOnce.assertMigrated(intercom, export);
                 System.out.printf(
                         "Two owners: first paused on its request %d (%s), the second took over"
                                 + " and finished; %d requests in all, none after the first"
