@@ -95,8 +95,11 @@ class TwoOwnersOfOneRunIT {
                 System.out.printf(
                         "Two owners: first paused on its request %d (%s), the second took over"
                                 + " and finished; %d requests in all, none after the first"
-                                + " resumed, duplicates 0%n",
-                        PAUSED_AT_REQUEST, pausedIn, requestsOfBoth);
+                                + " resumed, duplicates 0. The first said:%n%s%n",
+                        PAUSED_AT_REQUEST,
+                        pausedIn,
+                        requestsOfBoth,
+                        said.substring(said.indexOf("Stopped:")));
             } finally {
                 if (first.isAlive()) {
                     signal("CONT", first);
