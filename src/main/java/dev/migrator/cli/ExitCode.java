@@ -14,9 +14,10 @@ public enum ExitCode {
     OK(0, "Finished; every record migrated (or nothing was left to migrate)."),
 
     /**
-     * Failed or stopped part-way (Intercom down, token revoked mid-run, Ctrl-C or SIGTERM), or the
-     * migration is already running in another process. Nothing committed is lost: the message gives
-     * the command that resumes.
+     * Failed or stopped part-way (Intercom down, token revoked mid-run, Ctrl-C or SIGTERM, or taken
+     * over by another process while this one was paused past its lease), or the migration is
+     * already running in another process. Nothing committed is lost: the message gives the command
+     * that resumes.
      */
     FAILED(1, "Failed or stopped; resumable: the message gives the exact command."),
 

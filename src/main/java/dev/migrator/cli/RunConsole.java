@@ -5,6 +5,7 @@ import dev.migrator.job.MigrationProperties;
 import dev.migrator.job.MigrationRunner;
 import dev.migrator.job.MigrationRunner.Outcome;
 import dev.migrator.job.Preflight;
+import dev.migrator.job.RunLeases;
 import dev.migrator.report.RunReport;
 import dev.migrator.report.RunSummary;
 import dev.migrator.source.input.InputFormat;
@@ -63,12 +64,46 @@ public class RunConsole implements MigrationRunner.Events {
                             + " and run this command again.");
             return ExitCode.FAILED;
         }
+        if (outcome instanceof Outcome.TakenOver takenOver) {
+            takenOver(takenOver.lost(), resumeCommand);
+            return ExitCode.FAILED;
+        }
         if (outcome instanceof Outcome.AlreadyRunning) {
             console.problem("This run is already running in another process.");
             return ExitCode.FAILED;
         }
         console.say("Nothing to resume: every run in " + migration.stateDir() + " has finished.");
         return ExitCode.OK;
+    }
+
+    /**
+     * Who took the run over, or why the lease is lost; and the command that resumes, for once no
+     * other process runs it.
+     */
+    private void takenOver(RunLeases.LeaseLost lost, String resumeCommand) {
+        String lease = lost.duration().toSeconds() + " s";
+        console.problem(
+                lost.successor()
+                        .map(
+                                owner ->
+                                        "Stopped: process "
+                                                + owner.pid()
+                                                + " on "
+                                                + owner.host()
+                                                + " took this run over while this process was"
+                                                + " paused or cut off from the job repository for"
+                                                + " longer than its lease ("
+                                                + lease
+                                                + ").")
+                        .orElse(
+                                "Stopped: this process lost its lease on the run ("
+                                        + lost.why()
+                                        + "; it was paused, or cut off from the job repository),"
+                                        + " so another process may take the run over."));
+        console.problem(
+                "Nothing was sent after that. `status` shows where the run stands; if it is not"
+                        + " finished once no other process runs it, the same command resumes it:");
+        console.problem("  " + resumeCommand);
     }
 
     private ExitCode ran(Outcome.Ran ran, String resumeCommand) {

@@ -69,12 +69,34 @@ public class HttpTransport implements IntercomTransport {
 
     @Override
     public JsonNode exchange(ApiRequest request) {
+        return exchange(request, SendPermit.ALWAYS);
+    }
+
+    /**
+     * This transport, each call of which leaves only once {@code permit} allows it: a run's
+     * requests, which stop the moment the run's lease is lost.
+     */
+    public IntercomTransport permittedBy(SendPermit permit) {
+        return new IntercomTransport() {
+            @Override
+            public JsonNode exchange(ApiRequest request) {
+                return HttpTransport.this.exchange(request, permit);
+            }
+
+            @Override
+            public long callCount() {
+                return HttpTransport.this.callCount();
+            }
+        };
+    }
+
+    private JsonNode exchange(ApiRequest request, SendPermit permit) {
         if (!properties.hasAccessToken()) {
             throw new AccessDeniedException(
                     "no Intercom access token: set the environment variable INTERCOM_ACCESS_TOKEN");
         }
         try {
-            return retry.executeSupplier(() -> sendUntilNotRateLimited(request));
+            return retry.executeSupplier(() -> sendUntilNotRateLimited(request, permit));
         } catch (TransientFailure e) {
             throw new IntercomUnavailableException(
                     "Intercom did not answer "
@@ -109,9 +131,9 @@ public class HttpTransport implements IntercomTransport {
         return rateLimitWaits.get();
     }
 
-    private JsonNode sendUntilNotRateLimited(ApiRequest request) {
+    private JsonNode sendUntilNotRateLimited(ApiRequest request, SendPermit permit) {
         for (int waits = 0; ; waits++) {
-            HttpResponse<String> response = send(request);
+            HttpResponse<String> response = send(request, permit);
             int status = response.statusCode();
             if (status == 429) {
                 // The governor now holds every call until the window resets; this one is sent again
@@ -148,7 +170,7 @@ public class HttpTransport implements IntercomTransport {
         }
     }
 
-    private HttpResponse<String> send(ApiRequest request) {
+    private HttpResponse<String> send(ApiRequest request, SendPermit permit) {
         HttpRequest httpRequest;
         try {
             httpRequest = newRequest(request);
@@ -162,6 +184,7 @@ public class HttpTransport implements IntercomTransport {
         try {
             governor.acquire();
             admitted = true;
+            permit.check(); // last, after any wait: the latest moment before the call leaves
             calls.incrementAndGet();
             response = client.send(httpRequest, HttpResponse.BodyHandlers.ofString());
             return response;

@@ -11,7 +11,6 @@ import dev.migrator.source.input.ExportReader;
 import io.micrometer.observation.ObservationRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -92,7 +91,8 @@ public class MigrationJobConfiguration {
             MigrationProperties migration,
             Clock clock,
             ExecutorService migrationWorkers,
-            RunProgress runProgress) {
+            RunProgress runProgress,
+            RunLeases runLeases) {
         return new RunParts(
                 httpTransport,
                 jsonMapper,
@@ -101,7 +101,8 @@ public class MigrationJobConfiguration {
                 migration,
                 clock,
                 migrationWorkers,
-                runProgress);
+                runProgress,
+                runLeases);
     }
 
     @Bean
@@ -161,10 +162,13 @@ public class MigrationJobConfiguration {
                 });
     }
 
-    /** Heartbeats every 5 s; a lease unrefreshed for 30 s belongs to a process that is gone. */
+    /**
+     * A lease lasts {@code migration.lease-duration} (30 s) after its last heartbeat, which comes
+     * every sixth of it.
+     */
     @Bean
-    RunLeases runLeases(JdbcTemplate jdbcTemplate, Clock clock) {
-        return new RunLeases(jdbcTemplate, clock, Duration.ofSeconds(5), Duration.ofSeconds(30));
+    RunLeases runLeases(JdbcTemplate jdbcTemplate, MigrationProperties migration, Clock clock) {
+        return new RunLeases(jdbcTemplate, migration.leaseDuration(), clock);
     }
 
     /**

@@ -4,13 +4,16 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZoneId;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
 /**
  * How the migration runs: where its state lives, who authors unmatched agents' parts, the zone of
- * times without an offset, and how wide it goes.
+ * times without an offset, how wide it goes, and how long a run's lease outlives its owner's last
+ * heartbeat ({@code lease-duration}, see {@link RunLeases}).
  */
 @Validated
 @ConfigurationProperties("migration")
@@ -19,7 +22,8 @@ public record MigrationProperties(
         String defaultAdminId,
         @NotNull ZoneId timezone,
         @Min(1) @Max(1000) int chunkSize,
-        @Min(1) @Max(64) int concurrency) {
+        @Min(1) @Max(64) int concurrency,
+        @NotNull @DurationMin(seconds = 1) Duration leaseDuration) {
 
     public boolean hasDefaultAdmin() {
         return defaultAdminId != null && !defaultAdminId.isBlank();

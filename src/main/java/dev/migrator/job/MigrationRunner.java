@@ -1,6 +1,7 @@
 package dev.migrator.job;
 
 import dev.migrator.job.MigrationParameters.Checksummed;
+import dev.migrator.job.RunLeases.LeaseLost;
 import dev.migrator.job.RunLeases.Owner;
 import dev.migrator.ledger.Ledger;
 import dev.migrator.source.UnusableInputException;
@@ -120,6 +121,13 @@ public class MigrationRunner {
         /** Another live process holds this workspace's (or dry run's) lease. */
         record Busy(Owner owner) implements Outcome {}
 
+        /**
+         * The run's lease was lost part-way (this process was paused, or cut off from the job
+         * repository, past it): the run stopped sending at once, and its files are left to the
+         * process that took it over.
+         */
+        record TakenOver(LeaseLost lost) implements Outcome {}
+
         /** The job repository says the run is running in another process. */
         record AlreadyRunning() implements Outcome {}
 
@@ -236,14 +244,25 @@ public class MigrationRunner {
         if (owner.isPresent()) {
             return new Outcome.Busy(owner.get());
         }
+        RunLeases.Lease lease = leases.held(leaseKey);
         try {
-            return start(parameters, checked, events);
+            return start(parameters, checked, events, lease);
+        } catch (Exception e) {
+            // Past the loss, the job repository is the new owner's: whatever failed here is moot.
+            if (lease.loss().isPresent()) {
+                return new Outcome.TakenOver(lease.loss().get());
+            }
+            throw e;
         } finally {
             leases.release(leaseKey);
         }
     }
 
-    private Outcome start(JobParameters parameters, Preflight.Result checked, Events events)
+    private Outcome start(
+            JobParameters parameters,
+            Preflight.Result checked,
+            Events events,
+            RunLeases.Lease lease)
             throws Exception {
         JobExecution last =
                 jobRepository.getLastJobExecution(MigrationJobFactory.JOB_NAME, parameters);
@@ -271,6 +290,10 @@ public class MigrationRunner {
                     jobRepository.getLastJobExecution(MigrationJobFactory.JOB_NAME, parameters));
         } catch (JobExecutionAlreadyRunningException e) {
             return new Outcome.AlreadyRunning();
+        }
+        if (lease.loss().isPresent()) {
+            // The run's files and last error are the new owner's to write.
+            return new Outcome.TakenOver(lease.loss().get());
         }
         String failure =
                 execution.getAllFailureExceptions().stream()

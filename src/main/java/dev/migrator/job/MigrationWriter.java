@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.Chunk;
@@ -74,18 +75,16 @@ public class MigrationWriter
 
     /**
      * Sends through the real client, or for a dry run through a transport that writes the run's
-     * requests file.
+     * requests file; either way under the run's lease, which the runner took.
      */
     @Override
     public void beforeStep(StepExecution stepExecution) {
         runId = stepExecution.getJobExecution().getJobInstanceId();
-        String target =
-                stepExecution
-                        .getJobExecution()
-                        .getJobParameters()
-                        .getString(MigrationParameters.TARGET);
+        JobParameters parameters = stepExecution.getJobExecution().getJobParameters();
+        String target = parameters.getString(MigrationParameters.TARGET);
         boolean dryRun = MigrationParameters.isDryRun(target);
-        transport = dryRun ? parts.dryRunTransport(runId) : parts.httpTransport();
+        RunLeases.Lease lease = parts.leases().held(MigrationParameters.leaseKey(parameters));
+        transport = dryRun ? parts.dryRunTransport(runId) : parts.liveTransport(lease);
         // A dry run has no latency to hide; one conversation at a time keeps its requests file in
         // reading order.
         executor = dryRun ? new SyncTaskExecutor() : parts.workers();
@@ -98,7 +97,8 @@ public class MigrationWriter
                         admins,
                         MigrationParameters.ledgerWorkspace(target, runId),
                         runId,
-                        mode);
+                        mode,
+                        lease);
     }
 
     @Override

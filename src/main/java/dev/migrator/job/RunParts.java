@@ -15,7 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What the writers of every run are made of. A dry run writes its requests file instead of calling
- * Intercom.
+ * Intercom. A run sends, and writes its intents to the ledger, only while it holds its lease.
  */
 record RunParts(
         HttpTransport httpTransport,
@@ -25,21 +25,29 @@ record RunParts(
         MigrationProperties migration,
         Clock clock,
         ExecutorService workers,
-        RunProgress progress) {
+        RunProgress progress,
+        RunLeases leases) {
 
     IntercomTransport dryRunTransport(long runId) {
         return new DryRunTransport(migration.runDir(runId).resolve("requests.jsonl"), jsonMapper);
     }
 
+    /** Intercom, each call leaving only while the run's lease holds. */
+    IntercomTransport liveTransport(RunLeases.Lease lease) {
+        return httpTransport.permittedBy(lease);
+    }
+
+    /** The run's migrator, on the ledger's view fenced with the run's lease. */
     ConversationMigrator migrator(
             IntercomTransport transport,
             AdminDirectory admins,
             String workspace,
             long runId,
-            ConversationMigrator.Mode mode) {
+            ConversationMigrator.Mode mode,
+            RunLeases.Lease lease) {
         return new ConversationMigrator(
                 new IntercomApi(transport, jsonMapper),
-                ledger,
+                ledger.fencedBy(lease),
                 admins,
                 workspace,
                 runId,

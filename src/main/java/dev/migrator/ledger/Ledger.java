@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,9 +30,28 @@ public class Ledger {
     private final JdbcTemplate jdbc;
     private final JsonMapper mapper;
 
+    /** Null for the ledger itself; a run's view is fenced with the run's lease. */
+    private final Fence fence;
+
     public Ledger(JdbcTemplate jdbc, JsonMapper mapper) {
+        this(jdbc, mapper, null);
+    }
+
+    private Ledger(JdbcTemplate jdbc, JsonMapper mapper, Fence fence) {
         this.jdbc = jdbc;
         this.mapper = mapper;
+        this.fence = fence;
+    }
+
+    /**
+     * The view of the ledger a run's owner sends with: its intents ({@link #conversationCreating},
+     * {@link #partSending}) and the Intercom ids it records ({@link #conversationCreated}, which
+     * must never move back a conversation the run's new owner has finished) take effect only while
+     * {@code fence} holds, checked in the same statement; otherwise they throw {@link
+     * Fence#refused()}. Everything else is the ledger's own.
+     */
+    public Ledger fencedBy(Fence fence) {
+        return new Ledger(jdbc, mapper, fence);
     }
 
     public enum ConversationState {
@@ -123,7 +143,7 @@ public class Ledger {
             long attemptedAt,
             long runId) {
         int updated =
-                jdbc.update(
+                updateFenced(
                         """
                         UPDATE MIGRATOR_CONVERSATION SET ATTEMPTED_AT = ?, CONTACT_ID = ?, RUN_ID = ?
                         WHERE WORKSPACE = ? AND SOURCE_ID = ? AND STATE = 'CREATING'\
@@ -134,12 +154,10 @@ public class Ledger {
                         workspace,
                         sourceId);
         if (updated == 0) {
-            jdbc.update(
-                    """
-                    INSERT INTO MIGRATOR_CONVERSATION
-                    (WORKSPACE, SOURCE_ID, STATE, CONTACT_ID, OPENING_KEY, CREATED_AT, ATTEMPTED_AT, RUN_ID)
-                    VALUES (?, ?, 'CREATING', ?, ?, ?, ?, ?)\
-                    """,
+            insertFenced(
+                    "MIGRATOR_CONVERSATION (WORKSPACE, SOURCE_ID, STATE, CONTACT_ID, OPENING_KEY,"
+                            + " CREATED_AT, ATTEMPTED_AT, RUN_ID)",
+                    "?, ?, 'CREATING', ?, ?, ?, ?, ?",
                     workspace,
                     sourceId,
                     contactId,
@@ -310,15 +328,19 @@ public class Ledger {
      */
     public void conversationCreated(
             String workspace, String sourceId, String intercomId, long runId) {
-        jdbc.update(
-                """
-                UPDATE MIGRATOR_CONVERSATION SET STATE = 'CREATED', INTERCOM_ID = ?, RUN_ID = ?
-                WHERE WORKSPACE = ? AND SOURCE_ID = ?\
-                """,
-                intercomId,
-                runId,
-                workspace,
-                sourceId);
+        int updated =
+                updateFenced(
+                        """
+                        UPDATE MIGRATOR_CONVERSATION SET STATE = 'CREATED', INTERCOM_ID = ?, RUN_ID = ?
+                        WHERE WORKSPACE = ? AND SOURCE_ID = ?\
+                        """,
+                        intercomId,
+                        runId,
+                        workspace,
+                        sourceId);
+        if (updated == 0 && fence != null) {
+            throw fence.refused(); // its intent, written before the create, holds the row
+        }
     }
 
     public void conversationClosed(String workspace, String sourceId) {
@@ -373,7 +395,7 @@ public class Ledger {
     public void partSending(
             String workspace, String sourceId, String partKey, long createdAt, long attemptedAt) {
         int updated =
-                jdbc.update(
+                updateFenced(
                         """
                         UPDATE MIGRATOR_PART SET ATTEMPTED_AT = ?
                         WHERE WORKSPACE = ? AND SOURCE_ID = ? AND PART_KEY = ?\
@@ -383,17 +405,59 @@ public class Ledger {
                         sourceId,
                         partKey);
         if (updated == 0) {
-            jdbc.update(
-                    """
-                    INSERT INTO MIGRATOR_PART (WORKSPACE, SOURCE_ID, PART_KEY, STATE, CREATED_AT, ATTEMPTED_AT)
-                    VALUES (?, ?, ?, 'SENDING', ?, ?)\
-                    """,
+            insertFenced(
+                    "MIGRATOR_PART (WORKSPACE, SOURCE_ID, PART_KEY, STATE, CREATED_AT,"
+                            + " ATTEMPTED_AT)",
+                    "?, ?, ?, 'SENDING', ?, ?",
                     workspace,
                     sourceId,
                     partKey,
                     createdAt,
                     attemptedAt);
         }
+    }
+
+    /**
+     * An UPDATE whose WHERE clause ends the statement, taking effect only while the fence holds.
+     */
+    private int updateFenced(String update, Object... args) {
+        if (fence == null) {
+            return jdbc.update(update, args);
+        }
+        return jdbc.update(
+                update + " AND EXISTS (SELECT 1 FROM MIGRATOR_LEASE WHERE " + Fence.HELD + ")",
+                withFence(args));
+    }
+
+    /**
+     * Inserts one row, or throws {@link Fence#refused()} when the fence does not hold. Fenced, the
+     * values are selected from the held lease's row: none when it is not held.
+     */
+    private void insertFenced(String tableAndColumns, String values, Object... args) {
+        if (fence == null) {
+            jdbc.update("INSERT INTO " + tableAndColumns + " VALUES (" + values + ")", args);
+            return;
+        }
+        int inserted =
+                jdbc.update(
+                        "INSERT INTO "
+                                + tableAndColumns
+                                + " SELECT "
+                                + values
+                                + " FROM MIGRATOR_LEASE WHERE "
+                                + Fence.HELD,
+                        withFence(args));
+        if (inserted == 0) {
+            throw fence.refused();
+        }
+    }
+
+    private Object[] withFence(Object[] args) {
+        Object[] all = Arrays.copyOf(args, args.length + 3);
+        all[args.length] = fence.runKey();
+        all[args.length + 1] = fence.ownerToken();
+        all[args.length + 2] = fence.durationMillis();
+        return all;
     }
 
     public void partSent(String workspace, String sourceId, String partKey, long runId) {

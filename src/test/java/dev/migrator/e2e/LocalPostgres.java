@@ -34,6 +34,11 @@ final class LocalPostgres implements AutoCloseable {
         return new LocalPostgres(database);
     }
 
+    /** For a test that looks into the job repository itself (user postgres, no password). */
+    String jdbcUrl() {
+        return SERVER + database;
+    }
+
     /** The configuration lines that make the migrator use this database as its job repository. */
     String config() {
         return """

@@ -111,6 +111,8 @@ class MigrationJobFunctionalTests {
 
     @Autowired private MigrationProperties migration;
 
+    @Autowired private RunLeases runLeases;
+
     @BeforeAll
     static void startIntercom() {
         intercom = FakeIntercom.start();
@@ -346,6 +348,8 @@ class MigrationJobFunctionalTests {
                         null,
                         null,
                         "migrate --input " + export.path());
+        // As the runner does before it starts a run: the run sends only under its lease.
+        assertThat(runLeases.acquire(MigrationParameters.leaseKey(parameters))).isEmpty();
         return new Run(
                 jobs.migrationJob(checked.admins()),
                 parameters,
