@@ -10,7 +10,8 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * How the migration runs: where its state lives, who authors unmatched agents' parts, the zone of
- * times without an offset, and how wide it goes.
+ * times without an offset, how wide it goes, and the conversation attribute that receives each
+ * conversation's source key ({@code sourceAttribute}, optional).
  */
 @Validated
 @ConfigurationProperties("migration")
@@ -19,10 +20,16 @@ public record MigrationProperties(
         String defaultAdminId,
         @NotNull ZoneId timezone,
         @Min(1) @Max(1000) int chunkSize,
-        @Min(1) @Max(64) int concurrency) {
+        @Min(1) @Max(64) int concurrency,
+        String sourceAttribute) {
 
     public boolean hasDefaultAdmin() {
         return defaultAdminId != null && !defaultAdminId.isBlank();
+    }
+
+    /** The source attribute's name, or {@code null} when none is set. */
+    public String sourceAttributeName() {
+        return sourceAttribute == null || sourceAttribute.isBlank() ? null : sourceAttribute.trim();
     }
 
     public Path runDir(long runId) {

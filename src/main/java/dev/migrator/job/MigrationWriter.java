@@ -98,7 +98,9 @@ public class MigrationWriter
                         admins,
                         MigrationParameters.ledgerWorkspace(target, runId),
                         runId,
-                        mode);
+                        mode,
+                        MigrationParameters.adoptsExisting(
+                                stepExecution.getJobExecution().getJobParameters()));
     }
 
     @Override

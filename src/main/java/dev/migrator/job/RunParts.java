@@ -2,6 +2,7 @@ package dev.migrator.job;
 
 import dev.migrator.delivery.AdminDirectory;
 import dev.migrator.delivery.ConversationMigrator;
+import dev.migrator.delivery.DeliveryOptions;
 import dev.migrator.intercom.DryRunTransport;
 import dev.migrator.intercom.HttpTransport;
 import dev.migrator.intercom.IntercomApi;
@@ -36,7 +37,8 @@ record RunParts(
             AdminDirectory admins,
             String workspace,
             long runId,
-            ConversationMigrator.Mode mode) {
+            ConversationMigrator.Mode mode,
+            boolean adoptExisting) {
         return new ConversationMigrator(
                 new IntercomApi(transport, jsonMapper),
                 ledger,
@@ -45,7 +47,8 @@ record RunParts(
                 runId,
                 inDoubtWindow(),
                 clock,
-                mode);
+                mode,
+                new DeliveryOptions(migration.sourceAttributeName(), adoptExisting));
     }
 
     /**

@@ -337,6 +337,7 @@ class MigrationJobFunctionalTests {
                 preflight.check(
                         files,
                         new ReadContext(null, csvMapping.layout(migration.timezone())),
+                        false,
                         false);
         JobParameters parameters =
                 MigrationParameters.of(
