@@ -247,6 +247,17 @@ public class IntercomApi {
         return conversations;
     }
 
+    /** Whether the workspace holds any conversation at all (as far as search shows yet). */
+    public boolean holdsConversations() {
+        ObjectNode body = mapper.createObjectNode();
+        body.putObject("query").put("field", "created_at").put("operator", ">").put("value", 0);
+        body.putObject("pagination").put("per_page", 1);
+        return !transport
+                .exchange(ApiRequest.read("/conversations/search", body))
+                .path("conversations")
+                .isEmpty();
+    }
+
     /** Conversations whose custom attribute {@code attribute} is exactly {@code value}. */
     public List<JsonNode> findConversationsByAttribute(String attribute, String value) {
         ObjectNode body = mapper.createObjectNode();

@@ -137,7 +137,9 @@ public class Preflight {
                                 AdminDirectory.of(admins, defaultAdmin, workspace.adminId()),
                                 0,
                                 AgentTally.NONE));
-        if (!adoptExisting && !ledger.knowsConversationsOf(checked.target())) {
+        if (!adoptExisting
+                && !ledger.knowsConversationsOf(checked.target())
+                && liveApi.holdsConversations()) {
             requireNotMigratedElsewhere(files, context, checked);
         }
         return checked;
