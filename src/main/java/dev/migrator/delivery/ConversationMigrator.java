@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -190,50 +191,14 @@ public class ConversationMigrator {
                 ledger.conversationReopened(workspace, id);
                 closedBefore = false;
             }
-            // Fetched once, at the first part the ledger does not know, if any.
-            IntercomConversation inIntercom = null;
-            List<PlannedPart> older = new ArrayList<>();
-            for (PlannedPart part : later) {
-                PartEntry known = parts.get(part.key());
-                if (known != null && known.sent()) {
-                    continue;
-                }
-                if (known == null && metBefore) {
-                    if (inIntercom == null) {
-                        inIntercom = lookups.conversation(intercomId);
-                    }
-                    if (inIntercom.holds(part, authorOf(part, contactId))) {
-                        // Sent by a run whose ledger, or whose key for this part, was another.
-                        ledger.partFound(workspace, id, part.key(), part.createdAt());
-                        continue;
-                    }
-                    if (part.createdAt() < inIntercom.latestMessageAt()) {
-                        older.add(part);
-                    }
-                }
-                if (reply(id, intercomId, contactId, part, known)) {
-                    sent++;
-                }
-                ledger.partSent(workspace, id, part.key(), runId);
-            }
-            if (!older.isEmpty()) {
-                log.warn(
-                        "Warning: conversation {} ({} in Intercom): {} message(s) older than its"
-                                + " latest one there ({}) were added after it, so Intercom shows"
-                                + " them out of time order: {}",
-                        id,
-                        intercomId,
-                        older.size(),
-                        Instant.ofEpochSecond(inIntercom.latestMessageAt()),
-                        older.stream().map(PlannedPart::key).toList());
-            }
+            sent += sendLater(conversation, intercomId, contactId, later, parts, metBefore);
             // A conversation met before may have been closed just before a crash, or reopened by a
-            // new
-            // reply: ask Intercom rather than close it twice or leave it open.
+            // new reply: ask Intercom rather than close it twice or leave it open.
             PartEntry pendingClose = parts.get(CLOSE_KEY);
+            boolean createdNow = entry.isEmpty() && adopted.isEmpty();
             boolean closedNow =
                     conversation.close()
-                            && ((entry.isEmpty() && !metBefore)
+                            && (createdNow
                                     || (!closedBefore
                                             && !closedInIntercom(id, intercomId, pendingClose)));
             if (closedNow) {
@@ -301,6 +266,74 @@ public class ConversationMigrator {
             this.candidates = candidates;
             this.alike = alike;
         }
+    }
+
+    /**
+     * Sends the parts after the opening in order, each unless the ledger says it is sent; returns
+     * how many were sent. For a conversation that was in Intercom before this run ({@code
+     * metBefore}), a part the ledger does not know is first looked for there (one {@code GET} for
+     * all of them), and recorded, not sent, when found: as the opening, or as a part; adding one
+     * older than the conversation's latest message is logged, since Intercom shows parts in the
+     * order they are added.
+     */
+    private int sendLater(
+            PlannedConversation conversation,
+            String intercomId,
+            String contactId,
+            List<PlannedPart> later,
+            Map<String, PartEntry> parts,
+            boolean metBefore) {
+        String sourceId = conversation.sourceId();
+        int sent = 0;
+        IntercomConversation inIntercom = null;
+        List<String> older = new ArrayList<>();
+        for (PlannedPart part : later) {
+            PartEntry known = parts.get(part.key());
+            if (known != null && known.sent()) {
+                continue;
+            }
+            if (known == null && metBefore) {
+                if (inIntercom == null) {
+                    inIntercom = lookups.conversation(intercomId);
+                }
+                // Sent under another ledger, or under another key for the same message.
+                String author = authorOf(part, contactId);
+                if (inIntercom.opensWith(part, author)) {
+                    ledger.conversationOpenedWith(workspace, sourceId, part.key());
+                    continue;
+                }
+                if (inIntercom.hasPart(part, author)) {
+                    ledger.partFound(
+                            workspace,
+                            sourceId,
+                            part.key(),
+                            part.createdAt(),
+                            conversation.parts().stream()
+                                    .map(PlannedPart::key)
+                                    .collect(Collectors.toSet()));
+                    continue;
+                }
+                if (part.createdAt() < inIntercom.latestMessageAt()) {
+                    older.add(part.key());
+                }
+            }
+            if (reply(sourceId, intercomId, contactId, part, known)) {
+                sent++;
+            }
+            ledger.partSent(workspace, sourceId, part.key(), runId);
+        }
+        if (!older.isEmpty()) {
+            log.warn(
+                    "Warning: conversation {} ({} in Intercom): {} message(s) older than its latest"
+                            + " one there ({}) added after it, so Intercom shows them out of time"
+                            + " order: {}",
+                    sourceId,
+                    intercomId,
+                    older.size(),
+                    Instant.ofEpochSecond(inIntercom.latestMessageAt()),
+                    older);
+        }
+        return sent;
     }
 
     /** Every part but the opening a conversation already in Intercom was created from. */
@@ -558,17 +591,14 @@ public class ConversationMigrator {
             long attemptedAt) {
         return inDoubt.search(
                         attemptedAt,
+                        // Same kind, same author, same time, same text.
                         () ->
-                                partExists(intercomId, contactId, part)
+                                lookups.conversation(intercomId)
+                                                .hasPart(part, authorOf(part, contactId))
                                         ? Optional.of(true)
                                         : Optional.<Boolean>empty(),
                         () -> ledger.claimPartInDoubt(workspace, sourceId, part.key(), runId))
                 .isPresent();
-    }
-
-    /** The part is in the conversation: same kind, same author, same time, same text. */
-    private boolean partExists(String intercomId, String contactId, PlannedPart part) {
-        return lookups.conversation(intercomId).hasPart(part, authorOf(part, contactId));
     }
 
     /** Closes the conversation; a close whose answer was lost is looked for as a reply is. */

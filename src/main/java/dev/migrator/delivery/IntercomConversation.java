@@ -12,16 +12,11 @@ import tools.jackson.databind.JsonNode;
 record IntercomConversation(JsonNode json) {
 
     /**
-     * Whether the part is in the conversation, written by {@code authorId}: a later part of the
-     * same kind (comment or note), author, time and text; or, for the contact's part, the opening
-     * message itself (same author, the conversation's {@code created_at}, same text), which a
-     * changed part key would otherwise send again as a reply.
+     * Whether the part is the conversation's opening message (the contact's, at the conversation's
+     * {@code created_at}, same text): what a changed part key would otherwise send again as a
+     * reply.
      */
-    boolean holds(PlannedPart part, String authorId) {
-        return opensWith(part, authorId) || hasPart(part, authorId);
-    }
-
-    private boolean opensWith(PlannedPart part, String authorId) {
+    boolean opensWith(PlannedPart part, String authorId) {
         JsonNode source = json.path("source");
         return part.byContact()
                 && json.path("created_at").asLong() == part.createdAt()
@@ -29,7 +24,10 @@ record IntercomConversation(JsonNode json) {
                 && sameText(source.path("body").asString(""), part.body());
     }
 
-    /** Same kind (comment or note), same author, same time, same text. */
+    /**
+     * Whether the part is among the conversation's parts, written by {@code authorId}: same kind
+     * (comment or note), same author, same time, same text.
+     */
     boolean hasPart(PlannedPart part, String authorId) {
         String kind = part.note() ? "note" : "comment";
         for (JsonNode existing : parts()) {

@@ -176,6 +176,19 @@ public class Ledger {
                 runId);
     }
 
+    /**
+     * The conversation's opening message, found in Intercom under another key than the one it was
+     * created with (the key of a message without an id changed): that key is the opening's now.
+     */
+    public void conversationOpenedWith(String workspace, String sourceId, String openingKey) {
+        jdbc.update(
+                "UPDATE MIGRATOR_CONVERSATION SET OPENING_KEY = ? WHERE WORKSPACE = ? AND SOURCE_ID"
+                        + " = ?",
+                openingKey,
+                workspace,
+                sourceId);
+    }
+
     /** The conversation update whose SHA-256 is {@code updateSha} is applied in Intercom. */
     public void conversationUpdated(String workspace, String sourceId, String updateSha) {
         jdbc.update(
@@ -417,10 +430,43 @@ public class Ledger {
     }
 
     /**
-     * A part the ledger did not know, found already in the conversation in Intercom (sent under
-     * another ledger, or another key): sent, by no run of this ledger.
+     * A part the ledger did not know, found already in the conversation in Intercom: sent, by no
+     * run of this ledger. When the ledger holds a sent part of the same time under a key the record
+     * no longer has ({@code plannedKeys}), it is that message under its old key (the key of a
+     * message without an id changed): it is re-keyed, so that one part in Intercom stays one entry.
+     * Else (sent under another ledger) it is recorded anew.
      */
-    public void partFound(String workspace, String sourceId, String partKey, long createdAt) {
+    public void partFound(
+            String workspace,
+            String sourceId,
+            String partKey,
+            long createdAt,
+            Set<String> plannedKeys) {
+        Optional<String> oldKey =
+                jdbc
+                        .queryForList(
+                                """
+                                SELECT PART_KEY FROM MIGRATOR_PART
+                                WHERE WORKSPACE = ? AND SOURCE_ID = ? AND STATE = 'SENT' AND CREATED_AT = ?
+                                ORDER BY PART_KEY\
+                                """,
+                                String.class,
+                                workspace,
+                                sourceId,
+                                createdAt)
+                        .stream()
+                        .filter(key -> !plannedKeys.contains(key))
+                        .findFirst();
+        if (oldKey.isPresent()) {
+            jdbc.update(
+                    "UPDATE MIGRATOR_PART SET PART_KEY = ? WHERE WORKSPACE = ? AND SOURCE_ID = ?"
+                        + " AND PART_KEY = ?",
+                    partKey,
+                    workspace,
+                    sourceId,
+                    oldKey.get());
+            return;
+        }
         jdbc.update(
                 """
                 INSERT INTO MIGRATOR_PART (WORKSPACE, SOURCE_ID, PART_KEY, STATE, CREATED_AT, ATTEMPTED_AT)

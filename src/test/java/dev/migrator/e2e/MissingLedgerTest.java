@@ -57,7 +57,7 @@ class MissingLedgerTest {
                 .contains("already holds conversations of these inputs", "--adopt-existing")
                 .containsPattern(
                         "c-\\d+ is Intercom conversation \\d+; c-\\d+ is Intercom conversation"
-                            + " \\d+")
+                                + " \\d+")
                 .doesNotContain("\tat ");
         assertThat(writes()).as("nothing sent").isEqualTo(writesBefore);
 
@@ -80,6 +80,8 @@ class MissingLedgerTest {
             assertThat(messages).as(conversation.id()).doesNotHaveDuplicates();
             assertThat(messages).as(conversation.id()).doesNotContain(conversation.body());
         }
+        MigratorProcess.Result verified = second.run("verify");
+        assertThat(verified.exitCode()).as(verified.all()).isZero();
         int writesAfter = writes();
         MigratorProcess.Result again = second.run("migrate", "--input", later.toString());
         assertThat(again.exitCode()).as(again.all()).isEqualTo(0);

@@ -87,5 +87,9 @@ class UnknownPartsTest {
                 .isEqualTo(1);
         assertThat(Files.readString(migrator.stateDir().resolve("migrator.log")))
                 .contains("1 message(s) older than its latest one there");
+        MigratorProcess.Result verified = migrator.run("verify");
+        assertThat(verified.exitCode())
+                .as("the ledger says what Intercom holds: " + verified.all())
+                .isZero();
     }
 }
