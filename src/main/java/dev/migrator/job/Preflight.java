@@ -189,9 +189,8 @@ public class Preflight {
                             + " is of type "
                             + named.get(0).dataType()
                             + "; it must be Text (string) to hold a source key such as"
-                            + " zendesk:123."
-                            + howToCreate.replace(
-                                    "an attribute named", "another attribute, named"));
+                            + " zendesk:123. Name a Text attribute in migration.source-attribute"
+                            + " (Settings > Data > Conversations).");
         }
     }
 
@@ -199,8 +198,8 @@ public class Preflight {
      * A workspace the ledger knows no conversation of may still hold these conversations, made by a
      * migration whose ledger is elsewhere (another state directory, machine or container, or a
      * deleted one): creating them again would duplicate them all. A sample of the inputs'
-     * conversations, spread over them, is looked up; finding any refuses the run before anything is
-     * sent.
+     * conversations, spread over them, is looked up (when the workspace holds any conversation);
+     * finding any refuses the run before anything is sent.
      */
     private void requireNotMigratedElsewhere(
             List<ExportFile> files, ReadContext context, Result checked) {
