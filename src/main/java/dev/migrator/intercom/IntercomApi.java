@@ -200,11 +200,8 @@ public class IntercomApi {
      */
     public record ConversationUpdate(Map<String, String> customAttributes) {
         public ConversationUpdate {
+            // Sorted, so that the same update always prints (and fingerprints) the same.
             customAttributes = Collections.unmodifiableMap(new TreeMap<>(customAttributes));
-        }
-
-        public boolean isEmpty() {
-            return customAttributes.isEmpty();
         }
     }
 
