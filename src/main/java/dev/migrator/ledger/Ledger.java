@@ -460,7 +460,7 @@ public class Ledger {
         if (oldKey.isPresent()) {
             jdbc.update(
                     "UPDATE MIGRATOR_PART SET PART_KEY = ? WHERE WORKSPACE = ? AND SOURCE_ID = ?"
-                        + " AND PART_KEY = ?",
+                            + " AND PART_KEY = ?",
                     partKey,
                     workspace,
                     sourceId,
