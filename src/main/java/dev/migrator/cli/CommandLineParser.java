@@ -145,6 +145,14 @@ public final class CommandLineParser {
                         "Send nothing and need no token: the requests are written to the run's"
                                 + " requests.jsonl.")
         boolean dryRun;
+
+        @Option(
+                names = "--adopt-existing",
+                description =
+                        "Look every conversation the ledger does not know up in Intercom before"
+                                + " creating it, and adopt the one already there (after a lost or"
+                                + " new state directory).")
+        boolean adoptExisting;
     }
 
     /** The names {@code --format} takes, for its description. */
@@ -175,6 +183,7 @@ public final class CommandLineParser {
                     null,
                     configuration.config,
                     configuration.stateDir,
+                    false,
                     false,
                     html,
                     null,
@@ -215,6 +224,7 @@ public final class CommandLineParser {
                     configuration.config,
                     configuration.stateDir,
                     run.dryRun,
+                    run.adoptExisting,
                     null,
                     null,
                     null,
@@ -328,6 +338,7 @@ public final class CommandLineParser {
                     configuration.config,
                     configuration.stateDir,
                     run.dryRun,
+                    run.adoptExisting,
                     null,
                     inbox,
                     every,

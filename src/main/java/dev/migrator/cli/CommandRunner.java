@@ -67,6 +67,7 @@ public class CommandRunner implements ApplicationRunner, ExitCodeGenerator {
                                                 invocation.format(),
                                                 invocation.users(),
                                                 invocation.dryRun(),
+                                                invocation.adoptExisting(),
                                                 resumeCommand()));
                         case RESUME -> migrateCommand.resume(resumeCommand());
                         case STATUS -> statusCommand.status();

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * What the user asked for on the command line, parsed and checked: {@code html} is {@code report
- * --html}'s file, {@code inbox} and {@code every} are {@code watch}'s.
+ * --html}'s file, {@code inbox} and {@code every} are {@code watch}'s, {@code adoptExisting} is
+ * {@code --adopt-existing} of {@code migrate} and {@code watch}.
  */
 public record Invocation(
         Command command,
@@ -16,6 +17,7 @@ public record Invocation(
         Path config,
         Path stateDir,
         boolean dryRun,
+        boolean adoptExisting,
         Path html,
         Path inbox,
         Duration every,

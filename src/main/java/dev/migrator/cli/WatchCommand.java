@@ -160,6 +160,7 @@ public class WatchCommand {
                         watch.format(),
                         watch.users(),
                         watch.dryRun(),
+                        watch.adoptExisting(),
                         resumeCommand);
         ExitCode exitCode;
         try {
@@ -309,6 +310,9 @@ public class WatchCommand {
         }
         if (watch.dryRun()) {
             arguments.add("--dry-run");
+        }
+        if (watch.adoptExisting()) {
+            arguments.add("--adopt-existing");
         }
         return arguments;
     }

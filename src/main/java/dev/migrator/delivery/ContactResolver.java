@@ -27,26 +27,16 @@ public class ContactResolver {
 
     public String resolve(PlannedContact contact) {
         List<String> keys = keys(contact);
-        for (String key : keys) {
-            Optional<String> known = ledger.contactId(workspace, key);
-            if (known.isPresent()) {
-                return known.get();
-            }
+        Optional<String> known = known(keys);
+        if (known.isPresent()) {
+            return known.get();
         }
-        String foundBy = "email:" + contact.email();
-        Optional<FoundContact> found =
-                contact.email() != null
-                        ? api.findContact("email", contact.email())
-                        : Optional.empty();
-        if (found.isEmpty() && contact.externalId() != null) {
-            foundBy = "external_id:" + contact.externalId();
-            found = api.findContact("external_id", contact.externalId());
-        }
+        Optional<Found> found = search(contact);
         String candidate;
         List<String> identifying;
         if (found.isPresent()) {
-            candidate = found.get().id();
-            identifying = identifyingKeys(contact, found.get(), foundBy);
+            candidate = found.get().contact().id();
+            identifying = identifyingKeys(contact, found.get().contact(), found.get().by());
         } else {
             candidate =
                     api.createContact(
@@ -71,6 +61,43 @@ public class ContactResolver {
             }
         }
         return id;
+    }
+
+    /**
+     * The contact's Intercom id from the ledger or a search, without creating it or saving
+     * anything: empty when Intercom has no such contact.
+     */
+    public Optional<String> find(PlannedContact contact) {
+        Optional<String> known = known(keys(contact));
+        return known.isPresent() ? known : search(contact).map(found -> found.contact().id());
+    }
+
+    private Optional<String> known(List<String> keys) {
+        for (String key : keys) {
+            Optional<String> known = ledger.contactId(workspace, key);
+            if (known.isPresent()) {
+                return known;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A contact search found, and the key it was found by. */
+    private record Found(FoundContact contact, String by) {}
+
+    /** Searches Intercom by email, then by external id. */
+    private Optional<Found> search(PlannedContact contact) {
+        if (contact.email() != null) {
+            Optional<FoundContact> found = api.findContact("email", contact.email());
+            if (found.isPresent()) {
+                return Optional.of(new Found(found.get(), "email:" + contact.email()));
+            }
+        }
+        if (contact.externalId() != null) {
+            return api.findContact("external_id", contact.externalId())
+                    .map(found -> new Found(found, "external_id:" + contact.externalId()));
+        }
+        return Optional.empty();
     }
 
     /**

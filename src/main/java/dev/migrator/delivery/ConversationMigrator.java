@@ -4,31 +4,37 @@ import dev.migrator.delivery.InDoubtProtocol.SearchNotCaughtUp;
 import dev.migrator.intercom.ApiErrorException;
 import dev.migrator.intercom.IntercomApi;
 import dev.migrator.intercom.IntercomApi.Content;
+import dev.migrator.intercom.IntercomApi.ConversationUpdate;
 import dev.migrator.ledger.Ledger;
 import dev.migrator.ledger.Ledger.ConversationEntry;
 import dev.migrator.ledger.Ledger.ConversationState;
 import dev.migrator.ledger.Ledger.PartEntry;
-import dev.migrator.mapping.HtmlToText;
 import dev.migrator.mapping.PlannedConversation;
 import dev.migrator.mapping.PlannedPart;
+import dev.migrator.support.Sha256;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashSet;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Moves one planned conversation into Intercom, doing only what the ledger says is not done: the
- * conversation, then each later part in order, then close and tags. What a lost answer leaves in
- * doubt is settled by the {@link InDoubtProtocol}.
+ * conversation (or, with {@code --adopt-existing}, the one already there), its update, then each
+ * later part in order, then close and tags. What a lost answer leaves in doubt is settled by the
+ * {@link InDoubtProtocol}; what Intercom already holds is asked through {@link IntercomLookups}.
  */
 public class ConversationMigrator {
+
+    private static final Logger log = LoggerFactory.getLogger(ConversationMigrator.class);
 
     /**
      * The ledger's key for a close in progress: kept while its outcome is unknown, like a reply's,
@@ -47,6 +53,8 @@ public class ConversationMigrator {
     private final Mode mode;
     private final InDoubtProtocol inDoubt;
     private final InDoubtProtocol.Waiter waiter;
+    private final DeliveryOptions options;
+    private final IntercomLookups lookups;
     private final Map<String, String> tagIds = new ConcurrentHashMap<>();
 
     /**
@@ -68,7 +76,8 @@ public class ConversationMigrator {
             long runId,
             Duration searchLag,
             Clock clock,
-            Mode mode) {
+            Mode mode,
+            DeliveryOptions options) {
         this(
                 api,
                 ledger,
@@ -78,6 +87,7 @@ public class ConversationMigrator {
                 searchLag,
                 clock,
                 mode,
+                options,
                 InDoubtProtocol.Waiter.SLEEP);
     }
 
@@ -90,6 +100,7 @@ public class ConversationMigrator {
             Duration searchLag,
             Clock clock,
             Mode mode,
+            DeliveryOptions options,
             InDoubtProtocol.Waiter waiter) {
         this.api = api;
         this.ledger = ledger;
@@ -101,6 +112,8 @@ public class ConversationMigrator {
         this.clock = clock;
         this.mode = mode;
         this.waiter = waiter;
+        this.options = options;
+        this.lookups = new IntercomLookups(api, ledger, workspace, options.sourceAttribute());
         this.inDoubt = new InDoubtProtocol(searchLag, clock, waiter, mode == Mode.SETTLE);
     }
 
@@ -142,29 +155,29 @@ public class ConversationMigrator {
             String contactId =
                     entry.map(ConversationEntry::contactId)
                             .orElseGet(() -> contacts.resolve(conversation.contact()));
+            Optional<String> adopted =
+                    entry.isEmpty() && options.adoptExisting()
+                            ? adoptExisting(conversation, contactId)
+                            : Optional.empty();
             String intercomId;
             List<PlannedPart> later;
+            // Already in Intercom before this run: a part the ledger does not know may be there.
+            boolean metBefore;
             if (entry.isPresent() && entry.get().state() != ConversationState.CREATING) {
                 intercomId = entry.get().intercomId();
-                // The conversation is in Intercom with the opening it was created from. A later
-                // export may
-                // hold an earlier message: every part but that opening is then a reply, so none is
-                // lost or doubled.
-                // A start marker only ever opens a conversation: here the agent's own message says
-                // it.
-                String sentOpening = entry.get().openingKey();
-                later =
-                        conversation.parts().stream()
-                                .filter(
-                                        part ->
-                                                !part.key().equals(sentOpening)
-                                                        && !part.startMarker())
-                                .toList();
+                later = beyondOpening(conversation, entry.get().openingKey());
+                metBefore = true;
+            } else if (adopted.isPresent()) {
+                intercomId = adopted.get();
+                later = beyondOpening(conversation, conversation.opening().key());
+                metBefore = true;
             } else {
                 intercomId = open(conversation, contactId, entry);
                 later = conversation.replies();
                 sent++;
+                metBefore = false;
             }
+            boolean updatedNow = update(id, intercomId, entry);
             boolean closedBefore = entry.map(ConversationEntry::closed).orElse(false);
             boolean hasNewParts =
                     later.stream()
@@ -178,23 +191,14 @@ public class ConversationMigrator {
                 ledger.conversationReopened(workspace, id);
                 closedBefore = false;
             }
-            for (PlannedPart part : later) {
-                PartEntry known = parts.get(part.key());
-                if (known != null && known.sent()) {
-                    continue;
-                }
-                if (reply(id, intercomId, contactId, part, known)) {
-                    sent++;
-                }
-                ledger.partSent(workspace, id, part.key(), runId);
-            }
+            sent += sendLater(conversation, intercomId, contactId, later, parts, metBefore);
             // A conversation met before may have been closed just before a crash, or reopened by a
-            // new
-            // reply: ask Intercom rather than close it twice or leave it open.
+            // new reply: ask Intercom rather than close it twice or leave it open.
             PartEntry pendingClose = parts.get(CLOSE_KEY);
+            boolean createdNow = entry.isEmpty() && adopted.isEmpty();
             boolean closedNow =
                     conversation.close()
-                            && (entry.isEmpty()
+                            && (createdNow
                                     || (!closedBefore
                                             && !closedInIntercom(id, intercomId, pendingClose)));
             if (closedNow) {
@@ -218,7 +222,7 @@ public class ConversationMigrator {
                 }
                 ledger.conversationTagged(workspace, id);
             }
-            boolean changed = sent > 0 || closedNow || taggedNow;
+            boolean changed = sent > 0 || updatedNow || closedNow || taggedNow;
             if (!changed && entry.map(e -> e.state() == ConversationState.COMPLETE).orElse(false)) {
                 return new Outcome.AlreadyMigrated();
             }
@@ -232,28 +236,171 @@ public class ConversationMigrator {
             return new Outcome.Refused(
                     "conversation "
                             + id
-                            + ": its create's answer was lost, and Intercom holds "
+                            + ": "
+                            + e.why
+                            + ", and Intercom holds "
                             + e.candidates.size()
                             + " conversations that may be it ("
                             + String.join(", ", e.candidates)
-                            + ": same contact, same created_at second, same text, none held by"
-                            + " another source conversation); which one is its own is ambiguous,"
-                            + " so none is adopted and it is not created again. Check these"
-                            + " conversations in Intercom");
+                            + ": "
+                            + e.alike
+                            + ", none held by another source conversation); which one is its own"
+                            + " is ambiguous, so none is adopted and it is not created again."
+                            + " Check these conversations in Intercom");
         }
     }
 
     /**
-     * After the in-doubt window, search still shows several conversations this one's lost create
-     * may have made, none held by another source conversation: adopting one would be a guess.
+     * Several conversations in Intercom may be this one's, none held by another source
+     * conversation: adopting one would be a guess. {@code why} it was looked for, and what the
+     * candidates have in common ({@code alike}), make the reject reason.
      */
     static final class AmbiguousAdoption extends RuntimeException {
+        final String why;
         final List<String> candidates;
+        final String alike;
 
-        AmbiguousAdoption(List<String> candidates) {
+        AmbiguousAdoption(String why, List<String> candidates, String alike) {
             super(null, null, false, false);
+            this.why = why;
             this.candidates = candidates;
+            this.alike = alike;
         }
+    }
+
+    /**
+     * Sends the parts after the opening in order, each unless the ledger says it is sent; returns
+     * how many were sent. For a conversation that was in Intercom before this run ({@code
+     * metBefore}), a part the ledger does not know is first looked for there (one {@code GET} for
+     * all of them), and recorded, not sent, when found: as the opening, or as a part; adding one
+     * older than the conversation's latest message is logged, since Intercom shows parts in the
+     * order they are added.
+     */
+    private int sendLater(
+            PlannedConversation conversation,
+            String intercomId,
+            String contactId,
+            List<PlannedPart> later,
+            Map<String, PartEntry> parts,
+            boolean metBefore) {
+        String sourceId = conversation.sourceId();
+        int sent = 0;
+        IntercomConversation inIntercom = null;
+        List<String> older = new ArrayList<>();
+        for (PlannedPart part : later) {
+            PartEntry known = parts.get(part.key());
+            if (known != null && known.sent()) {
+                continue;
+            }
+            if (known == null && metBefore) {
+                if (inIntercom == null) {
+                    inIntercom = lookups.conversation(intercomId);
+                }
+                // Sent under another ledger, or under another key for the same message.
+                String author = authorOf(part, contactId);
+                if (inIntercom.opensWith(part, author)) {
+                    ledger.conversationOpenedWith(workspace, sourceId, part.key());
+                    continue;
+                }
+                if (inIntercom.hasPart(part, author)) {
+                    ledger.partFound(
+                            workspace,
+                            sourceId,
+                            part.key(),
+                            part.createdAt(),
+                            conversation.parts().stream()
+                                    .map(PlannedPart::key)
+                                    .collect(Collectors.toSet()));
+                    continue;
+                }
+                if (part.createdAt() < inIntercom.latestMessageAt()) {
+                    older.add(part.key());
+                }
+            }
+            if (reply(sourceId, intercomId, contactId, part, known)) {
+                sent++;
+            }
+            ledger.partSent(workspace, sourceId, part.key(), runId);
+        }
+        if (!older.isEmpty()) {
+            log.warn(
+                    "Warning: conversation {} ({} in Intercom): {} message(s) older than its latest"
+                            + " one there ({}) added after it, so Intercom shows them out of time"
+                            + " order: {}",
+                    sourceId,
+                    intercomId,
+                    older.size(),
+                    Instant.ofEpochSecond(inIntercom.latestMessageAt()),
+                    older);
+        }
+        return sent;
+    }
+
+    /** Every part but the opening a conversation already in Intercom was created from. */
+    private static List<PlannedPart> beyondOpening(
+            PlannedConversation conversation, String openingKey) {
+        // A later export may hold an earlier message: every part but that opening is then a reply,
+        // so none is lost or doubled. A start marker only ever opens a conversation: here the
+        // agent's own message says it.
+        return conversation.parts().stream()
+                .filter(part -> !part.key().equals(openingKey) && !part.startMarker())
+                .toList();
+    }
+
+    /**
+     * {@code --adopt-existing}: the conversation already in Intercom (by its source key, else by
+     * contact, time and text), adopted; empty when there is none, and it is created.
+     */
+    private Optional<String> adoptExisting(PlannedConversation conversation, String contactId) {
+        String sourceId = conversation.sourceId();
+        IntercomLookups.Adoption adoption =
+                lookups.adopt(
+                        sourceId,
+                        lookups.copiesOf(conversation, contactId),
+                        candidate ->
+                                ledger.conversationAdopted(
+                                        workspace,
+                                        sourceId,
+                                        contactId,
+                                        conversation.opening().key(),
+                                        conversation.opening().createdAt(),
+                                        candidate,
+                                        runId));
+        if (!adoption.ambiguous().isEmpty()) {
+            throw new AmbiguousAdoption(
+                    "--adopt-existing looked it up before creating it",
+                    adoption.ambiguous(),
+                    options.sourceAttribute() == null
+                            ? "same contact, same created_at second, same text"
+                            : "each carries its source key, or the same contact, created_at"
+                                    + " second and text");
+        }
+        return adoption.adopted();
+    }
+
+    /**
+     * Applies the conversation update (the source key in {@code migration.source-attribute}) once:
+     * after the create or the adoption, or on a later run when a crash came between them or the
+     * update changed. Returns whether it was sent.
+     */
+    private boolean update(String sourceId, String intercomId, Optional<ConversationEntry> entry) {
+        if (options.sourceAttribute() == null) {
+            return false;
+        }
+        ConversationUpdate update =
+                new ConversationUpdate(Map.of(options.sourceAttribute(), sourceId));
+        String sha = Sha256.of(update.toString());
+        if (entry.map(ConversationEntry::updateSha).filter(sha::equals).isPresent()) {
+            return false;
+        }
+        api.updateConversation(intercomId, update);
+        ledger.conversationUpdated(workspace, sourceId, sha);
+        return true;
+    }
+
+    /** Who writes the part in Intercom: the contact, or the admin the agent maps to. */
+    private String authorOf(PlannedPart part, String contactId) {
+        return part.byContact() ? contactId : admins.adminFor(part.agentEmail());
     }
 
     private static String describe(PlannedConversation.PlannedContact contact) {
@@ -369,55 +516,29 @@ public class ConversationMigrator {
         Optional<String> found =
                 inDoubt.search(
                         attemptedAt,
-                        () -> adoptMatching(sourceId, contactId, opening, ambiguous),
+                        () -> {
+                            IntercomLookups.Adoption adoption =
+                                    lookups.adopt(
+                                            sourceId,
+                                            lookups.createdFrom(contactId, opening),
+                                            candidate ->
+                                                    ledger.conversationCreated(
+                                                            workspace, sourceId, candidate, runId));
+                            ambiguous.set(adoption.ambiguous());
+                            return adoption.adopted();
+                        },
                         claim);
         if (found.isEmpty() && !ambiguous.get().isEmpty()) {
             if (mode == Mode.MIGRATE) {
                 claim.run();
                 throw new SearchNotCaughtUp();
             }
-            throw new AmbiguousAdoption(ambiguous.get());
+            throw new AmbiguousAdoption(
+                    "its create's answer was lost",
+                    ambiguous.get(),
+                    "same contact, same created_at second, same text");
         }
         return found;
-    }
-
-    /**
-     * One look: adopts the only matching conversation that no other source conversation holds, if
-     * there is exactly one; else sets {@code ambiguous} to the candidates when there are several.
-     */
-    private Optional<String> adoptMatching(
-            String sourceId,
-            String contactId,
-            PlannedPart opening,
-            AtomicReference<List<String>> ambiguous) {
-        Set<String> matching = new LinkedHashSet<>();
-        for (JsonNode candidate : api.findConversations(contactId, opening.createdAt())) {
-            if (sameText(candidate.path("source").path("body").asString(""), opening.body())) {
-                matching.add(candidate.path("id").asString());
-            }
-        }
-        while (true) {
-            List<String> free =
-                    matching.stream()
-                            .filter(
-                                    candidate ->
-                                            ledger.holderOf(workspace, candidate)
-                                                    .map(sourceId::equals)
-                                                    .orElse(true))
-                            .toList();
-            ambiguous.set(free.size() > 1 ? free : List.of());
-            if (free.size() != 1) {
-                return Optional.empty();
-            }
-            try {
-                // The unique index makes the check and the adoption one: of two workers adopting
-                // the same conversation at once, one fails here and looks at the rest again.
-                ledger.conversationCreated(workspace, sourceId, free.get(0), runId);
-                return Optional.of(free.get(0));
-            } catch (DuplicateKeyException e) {
-                matching.remove(free.get(0));
-            }
-        }
     }
 
     /**
@@ -470,35 +591,14 @@ public class ConversationMigrator {
             long attemptedAt) {
         return inDoubt.search(
                         attemptedAt,
+                        // Same kind, same author, same time, same text.
                         () ->
-                                partExists(intercomId, contactId, part)
+                                lookups.conversation(intercomId)
+                                                .hasPart(part, authorOf(part, contactId))
                                         ? Optional.of(true)
                                         : Optional.<Boolean>empty(),
                         () -> ledger.claimPartInDoubt(workspace, sourceId, part.key(), runId))
                 .isPresent();
-    }
-
-    /**
-     * The part is in the conversation: same kind (comment or note), same author, same time, same
-     * text.
-     */
-    private boolean partExists(String intercomId, String contactId, PlannedPart part) {
-        String kind = part.note() ? "note" : "comment";
-        String author = part.byContact() ? contactId : admins.adminFor(part.agentEmail());
-        for (JsonNode existing :
-                api.conversation(intercomId)
-                        .path("conversation_parts")
-                        .path("conversation_parts")) {
-            boolean byAdmin = existing.path("author").path("type").asString("").equals("admin");
-            if (existing.path("created_at").asLong() == part.createdAt()
-                    && byAdmin == !part.byContact()
-                    && existing.path("part_type").asString("").equals(kind)
-                    && existing.path("author").path("id").asString("").equals(author)
-                    && sameText(existing.path("body").asString(""), part.body())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Closes the conversation; a close whose answer was lost is looked for as a reply is. */
@@ -535,19 +635,10 @@ public class ConversationMigrator {
     }
 
     private boolean isClosed(String intercomId) {
-        return "closed".equals(api.conversation(intercomId).path("state").asString(""));
+        return lookups.conversation(intercomId).closed();
     }
 
     private static Content content(PlannedPart part) {
         return new Content(part.body(), part.attachmentUrls(), part.createdAt());
-    }
-
-    /** Intercom may store a plain-text body as HTML; compare the text, not the markup. */
-    private static boolean sameText(String stored, String sent) {
-        return normalize(HtmlToText.toPlainText(stored)).equals(normalize(sent));
-    }
-
-    private static String normalize(String text) {
-        return text.replaceAll("\\s+", " ").trim();
     }
 }

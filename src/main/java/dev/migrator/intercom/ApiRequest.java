@@ -24,4 +24,9 @@ public record ApiRequest(String method, String path, JsonNode body, boolean repe
     public static ApiRequest idempotent(String path, JsonNode body) {
         return new ApiRequest("POST", path, body, true);
     }
+
+    /** A PUT sets values: sending it twice leaves what sending it once does. */
+    public static ApiRequest put(String path, JsonNode body) {
+        return new ApiRequest("PUT", path, body, true);
+    }
 }

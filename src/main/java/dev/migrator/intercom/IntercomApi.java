@@ -1,11 +1,13 @@
 package dev.migrator.intercom;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
@@ -47,6 +49,29 @@ public class IntercomApi {
             }
         }
         return admins;
+    }
+
+    /**
+     * A conversation attribute of the workspace: its name and type ({@code string}, {@code list}…).
+     */
+    public record ConversationAttribute(String name, String dataType) {}
+
+    /**
+     * The workspace's conversation attributes, archived ones left out. ({@code GET
+     * /data_attributes?model=conversation} answers 422 since 2.16: this is where they are listed.)
+     */
+    public List<ConversationAttribute> conversationAttributes() {
+        List<ConversationAttribute> attributes = new ArrayList<>();
+        for (JsonNode attribute :
+                transport.exchange(ApiRequest.get("/conversations/attributes")).path("data")) {
+            if (!attribute.path("archived").asBoolean(false)) {
+                attributes.add(
+                        new ConversationAttribute(
+                                attribute.path("name").asString(""),
+                                attribute.path("data_type").asString("")));
+            }
+        }
+        return attributes;
     }
 
     /** A contact search found: its id and the keys it really carries (either may be null). */
@@ -168,6 +193,26 @@ public class IntercomApi {
                         mapper.createObjectNode().put("id", tagId).put("admin_id", adminId)));
     }
 
+    /**
+     * What the migration sets on a conversation once it is in Intercom, in one {@code PUT
+     * /conversations/{id}}: its custom attributes (the source key, under {@code
+     * migration.source-attribute}).
+     */
+    public record ConversationUpdate(Map<String, String> customAttributes) {
+        public ConversationUpdate {
+            // Sorted, so that the same update always prints (and fingerprints) the same.
+            customAttributes = Collections.unmodifiableMap(new TreeMap<>(customAttributes));
+        }
+    }
+
+    /** Sets what {@code update} holds; setting the same values again changes nothing. */
+    public void updateConversation(String conversationId, ConversationUpdate update) {
+        ObjectNode body = mapper.createObjectNode();
+        ObjectNode attributes = body.putObject("custom_attributes");
+        update.customAttributes().forEach(attributes::put);
+        transport.exchange(ApiRequest.put("/conversations/" + conversationId, body));
+    }
+
     public JsonNode conversation(String conversationId) {
         return transport.exchange(ApiRequest.get("/conversations/" + conversationId));
     }
@@ -190,6 +235,33 @@ public class IntercomApi {
                 .put("field", "created_at")
                 .put("operator", "=")
                 .put("value", createdAt);
+        body.putObject("pagination").put("per_page", 50);
+        List<JsonNode> conversations = new ArrayList<>();
+        transport
+                .exchange(ApiRequest.read("/conversations/search", body))
+                .path("conversations")
+                .forEach(conversations::add);
+        return conversations;
+    }
+
+    /** Whether the workspace holds any conversation at all (as far as search shows yet). */
+    public boolean holdsConversations() {
+        ObjectNode body = mapper.createObjectNode();
+        body.putObject("query").put("field", "created_at").put("operator", ">").put("value", 0);
+        body.putObject("pagination").put("per_page", 1);
+        return !transport
+                .exchange(ApiRequest.read("/conversations/search", body))
+                .path("conversations")
+                .isEmpty();
+    }
+
+    /** Conversations whose custom attribute {@code attribute} is exactly {@code value}. */
+    public List<JsonNode> findConversationsByAttribute(String attribute, String value) {
+        ObjectNode body = mapper.createObjectNode();
+        body.putObject("query")
+                .put("field", "custom_attributes." + attribute)
+                .put("operator", "=")
+                .put("value", value);
         body.putObject("pagination").put("per_page", 50);
         List<JsonNode> conversations = new ArrayList<>();
         transport

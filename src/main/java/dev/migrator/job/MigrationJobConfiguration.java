@@ -109,8 +109,10 @@ public class MigrationJobConfiguration {
     Preflight preflight(
             IntercomProperties intercom,
             MigrationProperties migration,
-            IntercomApi liveIntercomApi) {
-        return new Preflight(intercom, migration, liveIntercomApi);
+            IntercomApi liveIntercomApi,
+            Ledger ledger,
+            ConversationPlanner conversationPlanner) {
+        return new Preflight(intercom, migration, liveIntercomApi, ledger, conversationPlanner);
     }
 
     @Bean

@@ -32,6 +32,12 @@ public final class MigrationParameters {
      */
     public static final String COMMAND = "command";
 
+    /**
+     * Not identifying: {@code --adopt-existing}. Kept with the run, so that resuming it goes on
+     * adopting even when the resuming command leaves the option out.
+     */
+    public static final String ADOPT_EXISTING = "adopt_existing";
+
     static final String DRY_RUN_TARGET = "dry-run";
     private static final String SEPARATOR = "\n";
 
@@ -73,6 +79,17 @@ public final class MigrationParameters {
             builder.addString(CSV_MAPPING, Sha256.of(csvMapping));
         }
         return builder.toJobParameters();
+    }
+
+    /** The same run, adopting what exists in Intercom ({@code --adopt-existing}). */
+    static JobParameters adoptingExisting(JobParameters parameters) {
+        return new JobParametersBuilder(parameters)
+                .addString(ADOPT_EXISTING, "true", false)
+                .toJobParameters();
+    }
+
+    public static boolean adoptsExisting(JobParameters parameters) {
+        return "true".equals(parameters.getString(ADOPT_EXISTING));
     }
 
     /** A file and the SHA-256 of its content. */

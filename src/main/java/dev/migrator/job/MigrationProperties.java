@@ -12,8 +12,9 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * How the migration runs: where its state lives, who authors unmatched agents' parts, the zone of
- * times without an offset, how wide it goes, and how long a run's lease outlives its owner's last
- * heartbeat ({@code lease-duration}, see {@link RunLeases}).
+ * times without an offset, how wide it goes, how long a run's lease outlives its owner's last
+ * heartbeat ({@code lease-duration}, see {@link RunLeases}), and the conversation attribute that
+ * receives each conversation's source key ({@code sourceAttribute}, optional).
  */
 @Validated
 @ConfigurationProperties("migration")
@@ -23,10 +24,16 @@ public record MigrationProperties(
         @NotNull ZoneId timezone,
         @Min(1) @Max(1000) int chunkSize,
         @Min(1) @Max(64) int concurrency,
-        @NotNull @DurationMin(seconds = 1) Duration leaseDuration) {
+        @NotNull @DurationMin(seconds = 1) Duration leaseDuration,
+        String sourceAttribute) {
 
     public boolean hasDefaultAdmin() {
         return defaultAdminId != null && !defaultAdminId.isBlank();
+    }
+
+    /** The source attribute's name, or {@code null} when none is set. */
+    public String sourceAttributeName() {
+        return sourceAttribute == null || sourceAttribute.isBlank() ? null : sourceAttribute.trim();
     }
 
     public Path runDir(long runId) {

@@ -77,10 +77,16 @@ public class MigrationRunner {
 
     /**
      * What to migrate: the input files, the format asked for ({@code null}: detect each file's),
-     * the people file ({@code null}: none), and the command line that repeats this request.
+     * the people file ({@code null}: none), whether to adopt the conversations already in Intercom
+     * ({@code --adopt-existing}), and the command line that repeats this request.
      */
     public record Request(
-            List<Path> inputs, String format, Path users, boolean dryRun, String resumeCommand) {}
+            List<Path> inputs,
+            String format,
+            Path users,
+            boolean dryRun,
+            boolean adoptExisting,
+            String resumeCommand) {}
 
     /**
      * Writes a run's files (rejects, summary, report) once it has ended, while the runner still
@@ -165,6 +171,7 @@ public class MigrationRunner {
                 files,
                 users == null ? null : new Checksummed(users, checksum(users)),
                 request.dryRun(),
+                request.adoptExisting(),
                 request.resumeCommand(),
                 events);
     }
@@ -198,6 +205,7 @@ public class MigrationRunner {
                 files,
                 users,
                 MigrationParameters.isDryRun(parameters.getString(MigrationParameters.TARGET)),
+                MigrationParameters.adoptsExisting(parameters),
                 resumeCommand,
                 events);
     }
@@ -216,6 +224,7 @@ public class MigrationRunner {
             List<ExportFile> files,
             Checksummed users,
             boolean dryRun,
+            boolean adoptExisting,
             String resumeCommand,
             Events events)
             throws Exception {
@@ -227,7 +236,7 @@ public class MigrationRunner {
                 new ReadContext(
                         users == null ? null : users.path(),
                         csvMapping.layout(migration.timezone()));
-        Preflight.Result checked = preflight.check(files, context, dryRun);
+        Preflight.Result checked = preflight.check(files, context, dryRun, adoptExisting);
         events.checked(checked, files.size());
 
         boolean mapped = files.stream().anyMatch(f -> f.format() == InputFormat.CSV.format());
@@ -239,6 +248,9 @@ public class MigrationRunner {
                         users,
                         mapped ? csvMapping.fingerprint(migration.timezone()) : null,
                         resumeCommand);
+        if (adoptExisting) {
+            parameters = MigrationParameters.adoptingExisting(parameters);
+        }
         String leaseKey = MigrationParameters.leaseKey(parameters);
         Optional<Owner> owner = leases.acquire(leaseKey);
         if (owner.isPresent()) {
@@ -259,16 +271,19 @@ public class MigrationRunner {
     }
 
     private Outcome start(
-            JobParameters parameters,
-            Preflight.Result checked,
-            Events events,
-            RunLeases.Lease lease)
+            JobParameters requested, Preflight.Result checked, Events events, RunLeases.Lease lease)
             throws Exception {
         JobExecution last =
-                jobRepository.getLastJobExecution(MigrationJobFactory.JOB_NAME, parameters);
+                jobRepository.getLastJobExecution(MigrationJobFactory.JOB_NAME, requested);
         if (last != null && last.getStatus() == BatchStatus.COMPLETED) {
             return alreadyDone(last);
         }
+        // A run that began by adopting goes on adopting: what it has not looked up yet may be in
+        // Intercom too.
+        JobParameters parameters =
+                last != null && MigrationParameters.adoptsExisting(last.getJobParameters())
+                        ? MigrationParameters.adoptingExisting(requested)
+                        : requested;
         if (last != null && last.isRunning()) {
             // We hold the run's lease, so the process that left it STARTED is gone.
             jobOperator.recover(last);

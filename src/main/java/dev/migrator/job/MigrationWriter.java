@@ -98,7 +98,8 @@ public class MigrationWriter
                         MigrationParameters.ledgerWorkspace(target, runId),
                         runId,
                         mode,
-                        lease);
+                        lease,
+                        MigrationParameters.adoptsExisting(parameters));
     }
 
     @Override

@@ -1,9 +1,16 @@
 package dev.migrator.job;
 
 import dev.migrator.delivery.AdminDirectory;
+import dev.migrator.delivery.ContactResolver;
+import dev.migrator.delivery.IntercomLookups;
 import dev.migrator.intercom.IntercomApi;
+import dev.migrator.intercom.IntercomApi.ConversationAttribute;
 import dev.migrator.intercom.IntercomApi.Workspace;
 import dev.migrator.intercom.IntercomProperties;
+import dev.migrator.ledger.Ledger;
+import dev.migrator.mapping.ConversationPlanner;
+import dev.migrator.mapping.MappedRecord;
+import dev.migrator.mapping.PlannedConversation;
 import dev.migrator.source.RecordParser;
 import dev.migrator.source.SourceConversation.SourceMessage;
 import dev.migrator.source.SourceRecord;
@@ -12,6 +19,7 @@ import dev.migrator.source.format.ReadContext;
 import dev.migrator.source.input.InputFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -21,20 +29,34 @@ import java.util.TreeSet;
 
 /**
  * Everything checked before the first request is sent: the token and its workspace, the admins
- * every agent maps to, and one pass over the inputs. Its result's admin directory is what the run's
- * job authors agent parts with.
+ * every agent maps to, the source attribute, one pass over the inputs, and, in a workspace the
+ * ledger knows no conversation of, that no earlier migration already put these conversations there.
+ * Its result's admin directory is what the run's job authors agent parts with.
  */
 public class Preflight {
+
+    /**
+     * How many of the inputs' conversations are looked for in a workspace the ledger does not know.
+     */
+    static final int SAMPLE = 20;
 
     private final IntercomProperties intercom;
     private final MigrationProperties migration;
     private final IntercomApi liveApi;
+    private final Ledger ledger;
+    private final ConversationPlanner planner;
 
     public Preflight(
-            IntercomProperties intercom, MigrationProperties migration, IntercomApi liveApi) {
+            IntercomProperties intercom,
+            MigrationProperties migration,
+            IntercomApi liveApi,
+            Ledger ledger,
+            ConversationPlanner planner) {
         this.intercom = intercom;
         this.migration = migration;
         this.liveApi = liveApi;
+        this.ledger = ledger;
+        this.planner = planner;
     }
 
     /**
@@ -62,7 +84,12 @@ public class Preflight {
         }
     }
 
-    public Result check(List<ExportFile> files, ReadContext context, boolean dryRun) {
+    /**
+     * @param adoptExisting {@code --adopt-existing}: conversations already in Intercom are adopted,
+     *     so finding some is no reason to refuse
+     */
+    public Result check(
+            List<ExportFile> files, ReadContext context, boolean dryRun, boolean adoptExisting) {
         if (dryRun) {
             return scan(
                     files,
@@ -96,15 +123,131 @@ public class Preflight {
                             + " is not an admin of workspace "
                             + workspace.appId());
         }
-        return scan(
-                files,
-                context,
-                new Result(
-                        workspace.appId(),
-                        workspace.name(),
-                        AdminDirectory.of(admins, defaultAdmin, workspace.adminId()),
-                        0,
-                        AgentTally.NONE));
+        String sourceAttribute = migration.sourceAttributeName();
+        if (sourceAttribute != null) {
+            requireSourceAttribute(sourceAttribute, workspace.appId());
+        }
+        Result checked =
+                scan(
+                        files,
+                        context,
+                        new Result(
+                                workspace.appId(),
+                                workspace.name(),
+                                AdminDirectory.of(admins, defaultAdmin, workspace.adminId()),
+                                0,
+                                AgentTally.NONE));
+        if (!adoptExisting
+                && !ledger.knowsConversationsOf(checked.target())
+                && liveApi.holdsConversations()) {
+            requireNotMigratedElsewhere(files, context, checked);
+        }
+        return checked;
+    }
+
+    /**
+     * Each conversation's source key goes into this attribute, which the admin creates in Intercom:
+     * it must exist, once, as text.
+     */
+    private void requireSourceAttribute(String name, String appId) {
+        String howToCreate =
+                " In Intercom, open Settings > Data > Conversations, create an attribute named \""
+                        + name
+                        + "\" of format Text, then run again (or unset"
+                        + " migration.source-attribute).";
+        List<ConversationAttribute> named =
+                liveApi.conversationAttributes().stream()
+                        .filter(attribute -> attribute.name().equals(name))
+                        .toList();
+        if (named.isEmpty()) {
+            throw new PreflightException(
+                    "migration.source-attribute: workspace "
+                            + appId
+                            + " has no conversation attribute \""
+                            + name
+                            + "\" to keep each conversation's source key."
+                            + howToCreate);
+        }
+        if (named.size() > 1) {
+            throw new PreflightException(
+                    "migration.source-attribute: workspace "
+                            + appId
+                            + " has "
+                            + named.size()
+                            + " conversation attributes named \""
+                            + name
+                            + "\", and Intercom refuses to update an attribute whose name is not"
+                            + " unique: rename or archive the others in Settings > Data >"
+                            + " Conversations.");
+        }
+        if (!named.get(0).dataType().equals("string")) {
+            throw new PreflightException(
+                    "migration.source-attribute: the conversation attribute \""
+                            + name
+                            + "\" of workspace "
+                            + appId
+                            + " is of type "
+                            + named.get(0).dataType()
+                            + "; it must be Text (string) to hold a source key such as"
+                            + " zendesk:123. Name a Text attribute in migration.source-attribute"
+                            + " (Settings > Data > Conversations).");
+        }
+    }
+
+    /**
+     * A workspace the ledger knows no conversation of may still hold these conversations, made by a
+     * migration whose ledger is elsewhere (another state directory, machine or container, or a
+     * deleted one): creating them again would duplicate them all. A sample of the inputs'
+     * conversations, spread over them, is looked up (when the workspace holds any conversation);
+     * finding any refuses the run before anything is sent.
+     */
+    private void requireNotMigratedElsewhere(
+            List<ExportFile> files, ReadContext context, Result checked) {
+        String workspace = checked.target();
+        IntercomLookups lookups =
+                new IntercomLookups(liveApi, ledger, workspace, migration.sourceAttributeName());
+        ContactResolver contacts = new ContactResolver(liveApi, ledger, workspace);
+        long every = Math.max(1, checked.conversations() / SAMPLE);
+        List<String> examples = new ArrayList<>();
+        long index = 0;
+        for (ExportFile file : files) {
+            try (RecordParser parser = InputFormat.open(file, context)) {
+                for (SourceRecord record = parser.next();
+                        record != null && examples.size() < 2;
+                        record = parser.next()) {
+                    if (index++ % every != 0
+                            || !(planner.process(record) instanceof MappedRecord.Planned planned)) {
+                        continue;
+                    }
+                    PlannedConversation conversation = planned.conversation();
+                    List<String> copies =
+                            lookups.copiesOf(
+                                    conversation,
+                                    contacts.find(conversation.contact()).orElse(null));
+                    if (!copies.isEmpty()) {
+                        examples.add(
+                                conversation.sourceId()
+                                        + " is Intercom conversation "
+                                        + copies.get(0));
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        if (!examples.isEmpty()) {
+            throw new PreflightException(
+                    "workspace "
+                            + workspace
+                            + " already holds conversations of these inputs ("
+                            + String.join("; ", examples)
+                            + "), but the ledger in this state directory knows none of its"
+                            + " conversations: an earlier migration kept its ledger elsewhere"
+                            + " (another --state-dir, machine or container, or a deleted one)."
+                            + " Nothing was sent. Run from that state directory, or add"
+                            + " --adopt-existing to look every conversation up in Intercom before"
+                            + " creating it and adopt those already there.");
+        }
     }
 
     private Result scan(List<ExportFile> files, ReadContext context, Result target) {

@@ -2,6 +2,7 @@ package dev.migrator.job;
 
 import dev.migrator.delivery.AdminDirectory;
 import dev.migrator.delivery.ConversationMigrator;
+import dev.migrator.delivery.DeliveryOptions;
 import dev.migrator.intercom.DryRunTransport;
 import dev.migrator.intercom.HttpTransport;
 import dev.migrator.intercom.IntercomApi;
@@ -44,7 +45,8 @@ record RunParts(
             String workspace,
             long runId,
             ConversationMigrator.Mode mode,
-            RunLeases.Lease lease) {
+            RunLeases.Lease lease,
+            boolean adoptExisting) {
         return new ConversationMigrator(
                 new IntercomApi(transport, jsonMapper),
                 ledger.fencedBy(lease),
@@ -53,7 +55,8 @@ record RunParts(
                 runId,
                 inDoubtWindow(),
                 clock,
-                mode);
+                mode,
+                new DeliveryOptions(migration.sourceAttributeName(), adoptExisting));
     }
 
     /**

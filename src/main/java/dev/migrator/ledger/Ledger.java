@@ -69,7 +69,8 @@ public class Ledger {
             long attemptedAt,
             String intercomId,
             boolean closed,
-            boolean tagged) {}
+            boolean tagged,
+            String updateSha) {}
 
     public record Reject(String file, long line, String sourceId, String reason, String record) {}
 
@@ -113,7 +114,7 @@ public class Ledger {
                 .query(
                         """
                         SELECT SOURCE_ID, STATE, CONTACT_ID, OPENING_KEY, CREATED_AT, ATTEMPTED_AT, INTERCOM_ID, CLOSED,
-                               TAGGED
+                               TAGGED, UPDATE_SHA
                         FROM MIGRATOR_CONVERSATION WHERE WORKSPACE = ? AND SOURCE_ID = ?\
                         """,
                         (rs, i) ->
@@ -126,7 +127,8 @@ public class Ledger {
                                         rs.getLong(6),
                                         rs.getString(7),
                                         rs.getBoolean(8),
-                                        rs.getBoolean(9)),
+                                        rs.getBoolean(9),
+                                        rs.getString(10)),
                         workspace,
                         sourceId)
                 .stream()
@@ -166,6 +168,71 @@ public class Ledger {
                     attemptedAt,
                     runId);
         }
+    }
+
+    /**
+     * Records a conversation found in Intercom, never created by this ledger, as this source
+     * conversation's (adopted, {@code --adopt-existing}): one statement, so that nothing is half
+     * recorded.
+     *
+     * @throws DuplicateKeyException when another source conversation already holds that id
+     */
+    public void conversationAdopted(
+            String workspace,
+            String sourceId,
+            String contactId,
+            String openingKey,
+            long createdAt,
+            String intercomId,
+            long runId) {
+        jdbc.update(
+                """
+                INSERT INTO MIGRATOR_CONVERSATION
+                (WORKSPACE, SOURCE_ID, STATE, CONTACT_ID, OPENING_KEY, CREATED_AT, ATTEMPTED_AT, INTERCOM_ID, RUN_ID)
+                VALUES (?, ?, 'CREATED', ?, ?, ?, 0, ?, ?)\
+                """,
+                workspace,
+                sourceId,
+                contactId,
+                openingKey,
+                createdAt,
+                intercomId,
+                runId);
+    }
+
+    /**
+     * The conversation's opening message, found in Intercom under another key than the one it was
+     * created with (the key of a message without an id changed): that key is the opening's now.
+     */
+    public void conversationOpenedWith(String workspace, String sourceId, String openingKey) {
+        jdbc.update(
+                "UPDATE MIGRATOR_CONVERSATION SET OPENING_KEY = ? WHERE WORKSPACE = ? AND SOURCE_ID"
+                        + " = ?",
+                openingKey,
+                workspace,
+                sourceId);
+    }
+
+    /** The conversation update whose SHA-256 is {@code updateSha} is applied in Intercom. */
+    public void conversationUpdated(String workspace, String sourceId, String updateSha) {
+        jdbc.update(
+                "UPDATE MIGRATOR_CONVERSATION SET UPDATE_SHA = ? WHERE WORKSPACE = ? AND SOURCE_ID"
+                        + " = ?",
+                updateSha,
+                workspace,
+                sourceId);
+    }
+
+    /**
+     * Whether the ledger knows any conversation of the workspace: when it knows none, the workspace
+     * may still hold conversations an earlier migration made with another ledger.
+     */
+    public boolean knowsConversationsOf(String workspace) {
+        return count(
+                        "SELECT CASE WHEN EXISTS (SELECT 1 FROM MIGRATOR_CONVERSATION WHERE"
+                                + " WORKSPACE = ?) THEN 1 ELSE 0 END",
+                        workspace)
+                > 0;
     }
 
     /** What the ledger says a workspace holds for one migrated conversation. */
@@ -470,6 +537,55 @@ public class Ledger {
                 workspace,
                 sourceId,
                 partKey);
+    }
+
+    /**
+     * A part the ledger did not know, found already in the conversation in Intercom: sent, by no
+     * run of this ledger. When the ledger holds a sent part of the same time under a key the record
+     * no longer has ({@code plannedKeys}), it is that message under its old key (the key of a
+     * message without an id changed): it is re-keyed, so that one part in Intercom stays one entry.
+     * Else (sent under another ledger) it is recorded anew.
+     */
+    public void partFound(
+            String workspace,
+            String sourceId,
+            String partKey,
+            long createdAt,
+            Set<String> plannedKeys) {
+        Optional<String> oldKey =
+                jdbc
+                        .queryForList(
+                                """
+                                SELECT PART_KEY FROM MIGRATOR_PART
+                                WHERE WORKSPACE = ? AND SOURCE_ID = ? AND STATE = 'SENT' AND CREATED_AT = ?
+                                ORDER BY PART_KEY\
+                                """,
+                                String.class,
+                                workspace,
+                                sourceId,
+                                createdAt)
+                        .stream()
+                        .filter(key -> !plannedKeys.contains(key))
+                        .findFirst();
+        if (oldKey.isPresent()) {
+            jdbc.update(
+                    "UPDATE MIGRATOR_PART SET PART_KEY = ? WHERE WORKSPACE = ? AND SOURCE_ID = ?"
+                            + " AND PART_KEY = ?",
+                    partKey,
+                    workspace,
+                    sourceId,
+                    oldKey.get());
+            return;
+        }
+        jdbc.update(
+                """
+                INSERT INTO MIGRATOR_PART (WORKSPACE, SOURCE_ID, PART_KEY, STATE, CREATED_AT, ATTEMPTED_AT)
+                VALUES (?, ?, ?, 'SENT', ?, 0)\
+                """,
+                workspace,
+                sourceId,
+                partKey,
+                createdAt);
     }
 
     /** Drops a part's entry: a close once the conversation is known closed. */

@@ -175,6 +175,7 @@ class WatchCommandTest {
                         null,
                         null,
                         false,
+                        false,
                         null,
                         inbox,
                         Duration.ofMinutes(1),

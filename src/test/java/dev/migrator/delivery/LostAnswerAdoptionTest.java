@@ -188,6 +188,7 @@ class LostAnswerAdoptionTest {
                 WINDOW,
                 clock,
                 mode,
+                DeliveryOptions.NONE,
                 millis -> clock.advance(Duration.ofMillis(millis)));
     }
 

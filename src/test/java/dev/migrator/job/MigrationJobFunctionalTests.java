@@ -339,6 +339,7 @@ class MigrationJobFunctionalTests {
                 preflight.check(
                         files,
                         new ReadContext(null, csvMapping.layout(migration.timezone())),
+                        false,
                         false);
         JobParameters parameters =
                 MigrationParameters.of(

@@ -285,7 +285,13 @@ public final class FakeIntercom implements AutoCloseable {
                         Route.of("POST", "/contacts", true, this::createContact),
                         Route.of("POST", "/conversations/search", false, this::searchConversations),
                         Route.of("POST", "/conversations", true, this::createConversation),
+                        Route.of(
+                                "GET",
+                                "/conversations/attributes",
+                                false,
+                                this::listConversationAttributes),
                         Route.of("GET", "/conversations/{id}", false, this::getConversation),
+                        Route.of("PUT", "/conversations/{id}", false, this::updateConversation),
                         Route.of("POST", "/conversations/{id}/reply", true, this::reply),
                         Route.of("POST", "/conversations/{id}/parts", true, this::changeState),
                         Route.of("POST", "/conversations/{id}/tags", true, this::tagConversation),
@@ -576,6 +582,25 @@ public final class FakeIntercom implements AutoCloseable {
     }
 
     /** Silently deletes one part, to simulate data loss on the Intercom side. */
+    /**
+     * A conversation attribute, as an admin creates it in Intercom's settings ({@code data_type}:
+     * {@code string}, {@code integer}, {@code boolean}, {@code list}…).
+     */
+    public void addConversationAttribute(String name, String dataType) {
+        synchronized (lock) {
+            store.conversationAttributes.add(
+                    new ConversationAttribute(
+                            store.conversationAttributes.size() + 1L, name, dataType));
+        }
+    }
+
+    /** The custom attributes set on the conversation, by name. */
+    public Map<String, Object> customAttributes(String conversationId) {
+        synchronized (lock) {
+            return Map.copyOf(store.customAttributes.getOrDefault(conversationId, Map.of()));
+        }
+    }
+
     public void removePart(String conversationId, int index) {
         synchronized (lock) {
             Conversation conversation = store.conversations.get(conversationId);
@@ -1111,6 +1136,89 @@ public final class FakeIntercom implements AutoCloseable {
         return conversationJson(existingConversation(call.param(0)));
     }
 
+    private JsonNode listConversationAttributes(Call call) {
+        ObjectNode node = object("list");
+        ArrayNode data = node.putArray("data");
+        for (ConversationAttribute attribute : store.conversationAttributes) {
+            ObjectNode json = data.addObject();
+            json.put("type", "conversation_attribute");
+            json.put("id", attribute.id());
+            json.put("name", attribute.name());
+            json.put("description", "");
+            json.put("data_type", attribute.dataType());
+            json.put("required", false);
+            json.putArray("visible_to_team_ids");
+            json.put("archived", false);
+        }
+        return node;
+    }
+
+    /**
+     * {@code PUT /conversations/{id}}: only {@code custom_attributes} is kept. Like Intercom, a
+     * name that is no conversation attribute, or that several share, and a value of the wrong type
+     * are refused (400), and nothing is set.
+     */
+    private JsonNode updateConversation(Call call) {
+        Conversation conversation = existingConversation(call.param(0));
+        JsonNode attributes = call.body().path("custom_attributes");
+        Map<String, Object> values = new LinkedHashMap<>();
+        if (!attributes.isMissingNode()) {
+            if (!attributes.isObject()) {
+                throw ApiError.invalid("custom_attributes", "custom_attributes must be an object");
+            }
+            for (Map.Entry<String, JsonNode> entry : attributes.properties()) {
+                List<ConversationAttribute> named =
+                        store.conversationAttributes.stream()
+                                .filter(a -> a.name().equals(entry.getKey()))
+                                .toList();
+                if (named.isEmpty()) {
+                    throw ApiError.invalid(
+                            "custom_attributes",
+                            "Custom attribute '" + entry.getKey() + "' does not exist");
+                }
+                if (named.size() > 1) {
+                    throw new ApiError(
+                            400,
+                            "INVALID_PARAMETER",
+                            "Multiple conversation attributes are named '" + entry.getKey() + "'",
+                            "custom_attributes");
+                }
+                JsonNode value = entry.getValue();
+                boolean fits =
+                        switch (named.get(0).dataType()) {
+                            case "string", "list" -> value.isString();
+                            case "integer" -> value.isIntegralNumber();
+                            case "decimal" -> value.isNumber();
+                            case "boolean" -> value.isBoolean();
+                            default -> value.isString() || value.isNumber();
+                        };
+                if (!fits && !value.isNull()) {
+                    throw ApiError.invalid(
+                            "custom_attributes",
+                            "Custom attribute '"
+                                    + entry.getKey()
+                                    + "' must be of type "
+                                    + named.get(0).dataType());
+                }
+                values.put(
+                        entry.getKey(),
+                        value.isString() ? value.asString() : value.isNull() ? null : value);
+            }
+        }
+        Map<String, Object> held =
+                store.customAttributes.computeIfAbsent(
+                        conversation.id(), k -> new LinkedHashMap<>());
+        values.forEach(
+                (name, value) -> {
+                    if (value == null) {
+                        held.remove(name);
+                    } else {
+                        held.put(name, value);
+                    }
+                });
+        return conversationJson(conversation);
+    }
+
     private JsonNode reply(Call call) {
         Conversation conversation = existingConversation(call.param(0));
         JsonNode body = call.body();
@@ -1445,6 +1553,18 @@ public final class FakeIntercom implements AutoCloseable {
         source.set("author", authorJson(c.authorType(), c.contactId()));
         source.set("attachments", attachmentsJson(c.attachments()));
 
+        ObjectNode customAttributes = node.putObject("custom_attributes");
+        store.customAttributes
+                .getOrDefault(c.id(), Map.of())
+                .forEach(
+                        (name, value) -> {
+                            if (value instanceof JsonNode json) {
+                                customAttributes.set(name, json);
+                            } else {
+                                customAttributes.put(name, value.toString());
+                            }
+                        });
+
         ObjectNode contacts = node.putObject("contacts");
         contacts.put("type", "contact.list");
         ObjectNode contactRef = contacts.putArray("contacts").addObject();
@@ -1530,6 +1650,19 @@ public final class FakeIntercom implements AutoCloseable {
         fields.put("source.body", Query.Field.text(Conversation::body));
         fields.put("source.author.id", Query.Field.string(Conversation::contactId));
         fields.put("source.author.type", Query.Field.string(Conversation::authorType));
+        for (ConversationAttribute attribute : store.conversationAttributes) {
+            fields.put(
+                    "custom_attributes." + attribute.name(),
+                    new Query.Field<>(
+                            Query.Kind.STRING,
+                            c -> {
+                                Object value =
+                                        store.customAttributes
+                                                .getOrDefault(c.id(), Map.of())
+                                                .get(attribute.name());
+                                return value == null ? List.of() : List.of(value.toString());
+                            }));
+        }
         fields.put(
                 "tag_ids",
                 new Query.Field<>(
@@ -1767,12 +1900,16 @@ public final class FakeIntercom implements AutoCloseable {
 
     // ------------------------------------------------------------------ internals
 
+    private record ConversationAttribute(long id, String name, String dataType) {}
+
     /** The data held by the fake workspace. */
     private static final class Store {
         final Map<String, Admin> admins = new LinkedHashMap<>();
         final Map<String, Contact> contacts = new LinkedHashMap<>();
         final Map<String, Conversation> conversations = new LinkedHashMap<>();
         final Map<String, Tag> tagsByName = new LinkedHashMap<>();
+        final List<ConversationAttribute> conversationAttributes = new ArrayList<>();
+        final Map<String, Map<String, Object>> customAttributes = new HashMap<>();
         // When a record entered the fake (Instant.MIN = seeded, always visible). Search lag and
         // contact
         // visibility are measured from here, not from a back-dated created_at.

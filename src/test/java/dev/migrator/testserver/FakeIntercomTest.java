@@ -336,6 +336,56 @@ class FakeIntercomTest {
     // ------------------------------------------------------------------ conversations
 
     @Test
+    void conversationAttributesAreListedSetByPutAndSearchable() throws Exception {
+        fake.addConversationAttribute("source_key", "string");
+        fake.addConversationAttribute("priority_level", "integer");
+        String id = startConversation();
+
+        JsonNode attributes = get("/conversations/attributes").json();
+        Reply set =
+                send(
+                        request(
+                                "PUT",
+                                "/conversations/" + id,
+                                Map.of("custom_attributes", Map.of("source_key", "zendesk:1"))));
+        Reply unknown =
+                send(
+                        request(
+                                "PUT",
+                                "/conversations/" + id,
+                                Map.of("custom_attributes", Map.of("no_such", "x"))));
+        Reply mistyped =
+                send(
+                        request(
+                                "PUT",
+                                "/conversations/" + id,
+                                Map.of("custom_attributes", Map.of("priority_level", "high"))));
+
+        assertThat(each(attributes.path("data"), "name"))
+                .containsExactly("source_key", "priority_level");
+        assertThat(each(attributes.path("data"), "data_type")).containsExactly("string", "integer");
+        assertThat(set.status()).isEqualTo(200);
+        assertThat(set.json().path("custom_attributes").path("source_key").asString())
+                .isEqualTo("zendesk:1");
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.errorMessage()).contains("no_such");
+        assertThat(mistyped.status()).isEqualTo(400);
+        assertThat(fake.customAttributes(id)).containsExactly(Map.entry("source_key", "zendesk:1"));
+        assertThat(
+                        conversationIds(
+                                Map.of(
+                                        "query",
+                                        filter("custom_attributes.source_key", "=", "zendesk:1"))))
+                .containsExactly(id);
+        assertThat(
+                        conversationIds(
+                                Map.of(
+                                        "query",
+                                        filter("custom_attributes.source_key", "=", "zendesk:2"))))
+                .isEmpty();
+    }
+
+    @Test
     void conversationLifecycleIsReflectedInModelAndSnapshots() throws Exception {
         String agent = fake.addAdmin("agent@fake.example", "Agent");
         String contact = fake.addContact("lead", "lee@example.com", "ext-7", "Lee");

@@ -1,0 +1,74 @@
+package dev.migrator.delivery;
+
+import dev.migrator.mapping.HtmlToText;
+import dev.migrator.mapping.PlannedPart;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A conversation as {@code GET /conversations/{id}} showed it once: its opening message (the
+ * conversation's {@code source}) and its parts. A part the ledger does not know is looked for here
+ * before it is sent, so a part already in Intercom is never sent again.
+ */
+record IntercomConversation(JsonNode json) {
+
+    /**
+     * Whether the part is the conversation's opening message (the contact's, at the conversation's
+     * {@code created_at}, same text): what a changed part key would otherwise send again as a
+     * reply.
+     */
+    boolean opensWith(PlannedPart part, String authorId) {
+        JsonNode source = json.path("source");
+        return part.byContact()
+                && json.path("created_at").asLong() == part.createdAt()
+                && source.path("author").path("id").asString("").equals(authorId)
+                && sameText(source.path("body").asString(""), part.body());
+    }
+
+    /**
+     * Whether the part is among the conversation's parts, written by {@code authorId}: same kind
+     * (comment or note), same author, same time, same text.
+     */
+    boolean hasPart(PlannedPart part, String authorId) {
+        String kind = part.note() ? "note" : "comment";
+        for (JsonNode existing : parts()) {
+            boolean byAdmin = existing.path("author").path("type").asString("").equals("admin");
+            if (existing.path("created_at").asLong() == part.createdAt()
+                    && byAdmin == !part.byContact()
+                    && existing.path("part_type").asString("").equals(kind)
+                    && existing.path("author").path("id").asString("").equals(authorId)
+                    && sameText(existing.path("body").asString(""), part.body())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The time of its latest message: the opening's, or the latest comment's or note's. */
+    long latestMessageAt() {
+        long latest = json.path("created_at").asLong();
+        for (JsonNode existing : parts()) {
+            String kind = existing.path("part_type").asString("");
+            if (kind.equals("comment") || kind.equals("note")) {
+                latest = Math.max(latest, existing.path("created_at").asLong());
+            }
+        }
+        return latest;
+    }
+
+    boolean closed() {
+        return "closed".equals(json.path("state").asString(""));
+    }
+
+    private JsonNode parts() {
+        return json.path("conversation_parts").path("conversation_parts");
+    }
+
+    /** Intercom may store a plain-text body as HTML; compare the text, not the markup. */
+    static boolean sameText(String stored, String sent) {
+        return normalize(HtmlToText.toPlainText(stored)).equals(normalize(sent));
+    }
+
+    private static String normalize(String text) {
+        return text.replaceAll("\\s+", " ").trim();
+    }
+}
