@@ -9,6 +9,7 @@ import dev.migrator.source.format.ExportFile;
 import dev.migrator.source.format.ReadContext;
 import dev.migrator.source.input.ExportReader;
 import dev.migrator.source.input.InputFormat;
+import dev.migrator.support.Sha256;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -80,6 +81,7 @@ class ExportGeneratorTest {
         ExportReader reader =
                 new ExportReader(
                         List.of(new ExportFile(tickets, InputFormat.ZENDESK.format())),
+                        List.of(Sha256.ofFile(tickets)),
                         new ReadContext(dir.resolve("users.jsonl"), null));
         ConversationPlanner planner = new ConversationPlanner(ZoneOffset.UTC, Clock.systemUTC());
         reader.open(new ExecutionContext());

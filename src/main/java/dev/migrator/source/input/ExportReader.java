@@ -12,16 +12,31 @@ import org.springframework.batch.infrastructure.item.support.AbstractItemCountin
  * Reads every input file in the order given, as one stream of records. Restartable: the item count
  * is saved with each committed chunk, and a restart re-parses up to it, so the next record read is
  * the first one not yet committed.
+ *
+ * <p>It hashes the bytes it consumes and, at each file's end, stops the run ({@link
+ * InputChangedException}) if they are not those of the checksum the run was identified by: a file
+ * changed after it was checksummed is never migrated to the end under that checksum. A restart
+ * re-reads the bytes before its position too, so the hash is always of the whole file.
  */
 public class ExportReader extends AbstractItemCountingItemStreamItemReader<SourceRecord> {
 
     private final List<ExportFile> files;
+    private final List<String> checksums;
     private final ReadContext context;
     private int fileIndex;
     private RecordParser current;
+    private ConsumedInput consumed;
 
-    public ExportReader(List<ExportFile> files, ReadContext context) {
+    /**
+     * @param checksums the SHA-256 of each file, in the same order, as the run was identified by
+     */
+    public ExportReader(List<ExportFile> files, List<String> checksums, ReadContext context) {
+        if (checksums.size() != files.size()) {
+            throw new IllegalArgumentException(
+                    files.size() + " files but " + checksums.size() + " checksums");
+        }
         this.files = List.copyOf(files);
+        this.checksums = List.copyOf(checksums);
         this.context = context;
         setName("exportReader");
     }
@@ -29,7 +44,7 @@ public class ExportReader extends AbstractItemCountingItemStreamItemReader<Sourc
     @Override
     protected void doOpen() {
         fileIndex = 0;
-        current = files.isEmpty() ? null : InputFormat.open(files.get(0), context);
+        openCurrent();
     }
 
     @Override
@@ -39,14 +54,23 @@ public class ExportReader extends AbstractItemCountingItemStreamItemReader<Sourc
             if (record != null) {
                 return record;
             }
+            consumed.requireUnchanged();
             current.close();
             fileIndex++;
-            current =
-                    fileIndex < files.size()
-                            ? InputFormat.open(files.get(fileIndex), context)
-                            : null;
+            openCurrent();
         }
         return null;
+    }
+
+    private void openCurrent() {
+        if (fileIndex < files.size()) {
+            ExportFile file = files.get(fileIndex);
+            consumed = new ConsumedInput(file, checksums.get(fileIndex));
+            current = InputFormat.open(file, context.through(consumed));
+        } else {
+            consumed = null;
+            current = null;
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.migrator.source.json;
 
+import dev.migrator.source.InputOpener;
 import dev.migrator.source.StrictDecoding;
 import java.io.Closeable;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.regex.Pattern;
@@ -48,9 +48,10 @@ public abstract sealed class JsonValues implements Closeable {
     /** The next value, or {@code null} at the end of the file. */
     public abstract Value next();
 
-    public static JsonValues open(Path path, String displayName) {
+    /** The values of {@code path}, its bytes read through {@code opener}. */
+    public static JsonValues open(Path path, String displayName, InputOpener opener) {
         try {
-            PushbackInputStream in = new PushbackInputStream(Files.newInputStream(path), 8);
+            PushbackInputStream in = new PushbackInputStream(opener.open(path), 8);
             long skippedLines = skipToFirstSignificantByte(in);
             int first = in.read();
             if (first >= 0) {

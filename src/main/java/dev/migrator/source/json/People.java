@@ -1,5 +1,6 @@
 package dev.migrator.source.json;
 
+import dev.migrator.source.InputOpener;
 import dev.migrator.source.InvalidRecordException;
 import dev.migrator.source.json.JsonValues.Value;
 import java.io.IOException;
@@ -42,7 +43,7 @@ public final class People {
         Map<String, Person> byId = new HashMap<>();
         long unreadable = 0;
         long firstUnreadableLine = 0;
-        try (JsonValues values = JsonValues.open(file, file.toString())) {
+        try (JsonValues values = JsonValues.open(file, file.toString(), InputOpener.FILES)) {
             for (Value value = values.next(); value != null; value = values.next()) {
                 Person person = null;
                 if (value.readable()) {
