@@ -133,6 +133,8 @@ public class MigrationJobConfiguration {
             @Value("#{jobParameters['" + MigrationParameters.FORMATS + "']}") String formats,
             @Value("#{jobParameters['" + MigrationParameters.CHECKSUMS + "']}") String checksums,
             @Value("#{jobParameters['" + MigrationParameters.USERS + "']}") String users,
+            @Value("#{jobParameters['" + MigrationParameters.USERS_CHECKSUM + "']}")
+                    String usersChecksum,
             CsvMappingProperties csvMapping,
             MigrationProperties migration) {
         return new ExportReader(
@@ -140,7 +142,8 @@ public class MigrationJobConfiguration {
                 MigrationParameters.checksums(checksums),
                 new ReadContext(
                         users == null ? null : Path.of(users),
-                        csvMapping.layout(migration.timezone())));
+                        csvMapping.layout(migration.timezone())),
+                usersChecksum);
     }
 
     @Bean

@@ -82,7 +82,8 @@ class ExportGeneratorTest {
                 new ExportReader(
                         List.of(new ExportFile(tickets, InputFormat.ZENDESK.format())),
                         List.of(Sha256.ofFile(tickets)),
-                        new ReadContext(dir.resolve("users.jsonl"), null));
+                        new ReadContext(dir.resolve("users.jsonl"), null),
+                        Sha256.ofFile(dir.resolve("users.jsonl")));
         ConversationPlanner planner = new ConversationPlanner(ZoneOffset.UTC, Clock.systemUTC());
         reader.open(new ExecutionContext());
         List<MappedRecord> mapped = new ArrayList<>();

@@ -12,8 +12,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * What reading an export takes besides the file: the people file ({@code --users}) some presets
- * look requesters and authors up in, the column mapping of a generic CSV, and where the export's
- * bytes come from. The people file is read once per reading context.
+ * look requesters and authors up in, the column mapping of a generic CSV, and where the bytes of
+ * the export and of its people file come from. The people file is read once per reading context.
  */
 public final class ReadContext {
 
@@ -41,15 +41,21 @@ public final class ReadContext {
     }
 
     /**
-     * This context (its people file read once still) with the export's bytes from {@code opener}.
+     * This context (its people file read once still) with the bytes of the export and of the people
+     * file from {@code opener}.
      */
     public ReadContext through(InputOpener opener) {
         return new ReadContext(users, csvLayout, people, opener);
     }
 
-    /** Where the export's bytes come from. */
+    /** Where the bytes of the export and of the people file come from. */
     public InputOpener opener() {
         return opener;
+    }
+
+    /** The people file, or {@code null}. */
+    public Path users() {
+        return users;
     }
 
     public CsvLayout csvLayout() {
@@ -67,6 +73,6 @@ public final class ReadContext {
         if (users == null) {
             return null;
         }
-        return people.computeIfAbsent(format, f -> People.load(users, reader));
+        return people.computeIfAbsent(format, f -> People.load(users, opener, reader));
     }
 }

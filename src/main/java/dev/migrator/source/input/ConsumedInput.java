@@ -1,7 +1,6 @@
 package dev.migrator.source.input;
 
 import dev.migrator.source.InputOpener;
-import dev.migrator.source.format.ExportFile;
 import dev.migrator.support.Sha256;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -27,12 +26,15 @@ import java.util.List;
  */
 final class ConsumedInput implements InputOpener {
 
-    private final ExportFile file;
+    private final String displayName;
     private final String expectedSha256;
     private final List<HashingStream> passes = new ArrayList<>();
 
-    ConsumedInput(ExportFile file, String expectedSha256) {
-        this.file = file;
+    /**
+     * @param displayName the file's name in messages
+     */
+    ConsumedInput(String displayName, String expectedSha256) {
+        this.displayName = displayName;
         this.expectedSha256 = expectedSha256;
     }
 
@@ -44,7 +46,8 @@ final class ConsumedInput implements InputOpener {
     }
 
     /**
-     * At the end of the file's records, before its parser is closed.
+     * Compares the passes opened since the last call: at the end of the file's records, before its
+     * parser is closed.
      *
      * @throws InputChangedException when a pass read other bytes than the run's checksum says
      */
@@ -55,12 +58,13 @@ final class ConsumedInput implements InputOpener {
                     pass.transferTo(OutputStream.nullOutputStream());
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + file.displayName(), e);
+                throw new UncheckedIOException("cannot read " + displayName, e);
             }
             if (pass.atEnd && !pass.sha256().equals(expectedSha256)) {
-                throw new InputChangedException(file.displayName());
+                throw new InputChangedException(displayName);
             }
         }
+        passes.clear();
     }
 
     /** Hashes every byte it hands on, skipped ones included. */

@@ -5,6 +5,7 @@ import dev.migrator.source.StrictDecoding;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PushbackInputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -41,12 +42,28 @@ public abstract sealed class JsonValues implements Closeable {
 
     protected final String displayName;
 
-    private JsonValues(String displayName) {
+    /** The file's bytes, under whatever reads them as JSON. */
+    private final InputStream bytes;
+
+    private JsonValues(String displayName, InputStream bytes) {
         this.displayName = displayName;
+        this.bytes = bytes;
     }
 
     /** The next value, or {@code null} at the end of the file. */
     public abstract Value next();
+
+    /**
+     * Reads what is left of the file without parsing it (after an array's closing bracket, say), so
+     * that an {@link InputOpener} that checks the bytes it hands on has seen them all.
+     */
+    public void readToEnd() {
+        try {
+            bytes.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + displayName, e);
+        }
+    }
 
     /** The values of {@code path}, its bytes read through {@code opener}. */
     public static JsonValues open(Path path, String displayName, InputOpener opener) {
@@ -110,7 +127,7 @@ public abstract sealed class JsonValues implements Closeable {
         private boolean finished;
 
         ArrayValues(String displayName, InputStream in, long skippedLines) {
-            super(displayName);
+            super(displayName, in);
             this.skippedLines = skippedLines;
             this.parser = MAPPER.createParser(in);
             parser.nextToken(); // the opening bracket, already seen
@@ -164,7 +181,7 @@ public abstract sealed class JsonValues implements Closeable {
         private long lineNumber;
 
         LineValues(String displayName, InputStream in, long skippedLines) {
-            super(displayName);
+            super(displayName, in);
             this.in = in;
             this.lineNumber = skippedLines;
         }

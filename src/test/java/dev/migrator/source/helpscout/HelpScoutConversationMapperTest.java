@@ -605,7 +605,8 @@ class HelpScoutConversationMapperTest {
                 new ExportReader(
                         List.of(new ExportFile(file, InputFormat.HELPSCOUT.format())),
                         List.of(Sha256.ofFile(file)),
-                        new ReadContext(null, null));
+                        new ReadContext(null, null),
+                        null);
         reader.open(new ExecutionContext());
         List<SourceRecord> records = new ArrayList<>();
         for (SourceRecord r = reader.read(); r != null; r = reader.read()) {

@@ -11,6 +11,7 @@ import dev.migrator.source.format.ReadContext;
 import dev.migrator.support.Sha256;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,7 @@ class ExportReaderTest {
         for (ExportFile file : files) {
             checksums.add(Sha256.ofFile(file.path()));
         }
-        return new ExportReader(files, checksums, NO_EXTRAS);
+        return new ExportReader(files, checksums, NO_EXTRAS, null);
     }
 
     private List<SourceRecord> readAll(ExportReader reader, ExecutionContext context)
@@ -193,6 +194,38 @@ class ExportReaderTest {
         reader.read();
 
         assertThatThrownBy(reader::read).isInstanceOf(InputChangedException.class);
+        reader.close();
+    }
+
+    @Test
+    void aPeopleFileChangedAfterItsChecksumStopsTheReaderToo() throws Exception {
+        Path tickets = dir.resolve("tickets.jsonl");
+        Path users = dir.resolve("users.json");
+        Files.copy(Path.of("samples/zendesk/tickets.jsonl"), tickets);
+        // As a JSON array, which its parser reads only up to the closing bracket.
+        Files.writeString(
+                users,
+                "["
+                        + String.join(
+                                ",", Files.readAllLines(Path.of("samples/zendesk/users.jsonl")))
+                        + "]\n");
+        ExportReader reader =
+                new ExportReader(
+                        List.of(new ExportFile(tickets, InputFormat.ZENDESK.format())),
+                        List.of(Sha256.ofFile(tickets)),
+                        new ReadContext(users, null),
+                        Sha256.ofFile(users));
+        Files.writeString(users, " ".repeat(100_000), StandardOpenOption.APPEND);
+
+        reader.open(new ExecutionContext());
+        assertThatThrownBy(
+                        () -> {
+                            while (reader.read() != null) {
+                                // every ticket, then the end of the file
+                            }
+                        })
+                .isInstanceOf(InputChangedException.class)
+                .hasMessageStartingWith(users + " changed after the run started");
         reader.close();
     }
 
