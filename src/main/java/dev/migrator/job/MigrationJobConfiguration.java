@@ -125,20 +125,28 @@ public class MigrationJobConfiguration {
         return new GracefulShutdown(jobOperator);
     }
 
-    /** Reads the run's inputs, as its job parameters name them. */
+    /**
+     * Reads the run's inputs, as its job parameters name them, checking them against their
+     * checksums.
+     */
     @Bean
     @StepScope
     ExportReader exportReader(
             @Value("#{jobParameters['" + MigrationParameters.INPUTS + "']}") String inputs,
             @Value("#{jobParameters['" + MigrationParameters.FORMATS + "']}") String formats,
+            @Value("#{jobParameters['" + MigrationParameters.CHECKSUMS + "']}") String checksums,
             @Value("#{jobParameters['" + MigrationParameters.USERS + "']}") String users,
+            @Value("#{jobParameters['" + MigrationParameters.USERS_CHECKSUM + "']}")
+                    String usersChecksum,
             CsvMappingProperties csvMapping,
             MigrationProperties migration) {
         return new ExportReader(
                 MigrationParameters.files(inputs, formats),
+                MigrationParameters.checksums(checksums),
                 new ReadContext(
                         users == null ? null : Path.of(users),
-                        csvMapping.layout(migration.timezone())));
+                        csvMapping.layout(migration.timezone())),
+                usersChecksum);
     }
 
     @Bean

@@ -121,7 +121,11 @@ public final class MigrationParameters {
     }
 
     public static List<String> checksums(JobParameters parameters) {
-        return List.of(parameters.getString(CHECKSUMS).split(SEPARATOR));
+        return checksums(parameters.getString(CHECKSUMS));
+    }
+
+    public static List<String> checksums(String checksums) {
+        return List.of(checksums.split(SEPARATOR));
     }
 
     public static List<ExportFile> files(JobParameters parameters) {

@@ -15,16 +15,13 @@ import dev.migrator.source.SourceSystem;
 import dev.migrator.source.Timestamps;
 import dev.migrator.support.EmailAddresses;
 import dev.migrator.support.Keywords;
-import dev.migrator.support.Sha256;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -78,8 +75,15 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
         }
         List<PlannedPart> parts = new ArrayList<>();
         Set<String> keys = new HashSet<>();
+        List<String> messageKeys = MessageKeys.of(source.messages());
         for (int i = 0; i < source.messages().size(); i++) {
-            PlannedPart part = part(source.messages().get(i), i, label, system.messageNoun());
+            PlannedPart part =
+                    part(
+                            source.messages().get(i),
+                            messageKeys.get(i),
+                            i,
+                            label,
+                            system.messageNoun());
             if (!keys.add(part.key())) {
                 throw new RejectedRecordException(
                         label
@@ -149,7 +153,8 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
                 Keywords.normalize(email), externalId, trimToNull(source.name()), contactRole);
     }
 
-    private PlannedPart part(SourceMessage message, int index, String label, String noun) {
+    private PlannedPart part(
+            SourceMessage message, String key, int index, String label, String noun) {
         String messageId = trimToNull(message.id());
         String name =
                 label + ", " + noun + " " + (messageId != null ? messageId : "#" + (index + 1));
@@ -183,8 +188,6 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
                         ? Keywords.normalize(trimToNull(message.authorEmail()))
                         : null;
         String agentName = author == Author.AGENT ? trimToNull(message.authorName()) : null;
-        String key =
-                messageId != null ? messageId : contentKey(createdAt, author, agentEmail, body);
         return new PlannedPart(
                 key,
                 author,
@@ -281,14 +284,6 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
 
     private static List<String> tags(List<String> tags) {
         return tags.stream().map(String::trim).filter(t -> !t.isEmpty()).distinct().toList();
-    }
-
-    private static String contentKey(
-            long createdAt, Author author, String agentEmail, String body) {
-        byte[] content =
-                (createdAt + "\n" + author + "\n" + agentEmail + "\n" + body)
-                        .getBytes(StandardCharsets.UTF_8);
-        return "sha256:" + HexFormat.of().formatHex(Sha256.digest().digest(content), 0, 16);
     }
 
     /** A rule the record breaks; the message is the reject reason shown to the user. */

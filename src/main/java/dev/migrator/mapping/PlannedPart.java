@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * One message of a conversation as it will be sent. {@code key} identifies it in the ledger: the
- * source message id, or a digest of its content when the export gives none.
+ * source message id, or, when the export gives none, a digest of its values as written and its
+ * place among the record's messages with the same digest.
  */
 public record PlannedPart(
         String key,

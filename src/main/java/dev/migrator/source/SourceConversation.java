@@ -30,6 +30,15 @@ public record SourceConversation(
 
     public record SourceContact(String email, String externalId, String name, String role) {}
 
+    /**
+     * One message. Its values are as the export writes them, but for {@code createdAt} in a mapped
+     * CSV, which its reader has already read with the mapping's date format and zone (into epoch
+     * seconds): {@code writtenCreatedAt} keeps that time as written, because a message without an
+     * id is keyed on it, and a corrected date format or zone must not change the key.
+     *
+     * @param createdAt the time for the planner to read
+     * @param writtenCreatedAt the time exactly as the export writes it
+     */
     public record SourceMessage(
             String id,
             String authorType,
@@ -38,5 +47,29 @@ public record SourceConversation(
             String body,
             String createdAt,
             List<String> attachments,
-            boolean internal) {}
+            boolean internal,
+            String writtenCreatedAt) {
+
+        /** A message whose time is passed on as written. */
+        public SourceMessage(
+                String id,
+                String authorType,
+                String authorEmail,
+                String authorName,
+                String body,
+                String createdAt,
+                List<String> attachments,
+                boolean internal) {
+            this(
+                    id,
+                    authorType,
+                    authorEmail,
+                    authorName,
+                    body,
+                    createdAt,
+                    attachments,
+                    internal,
+                    createdAt);
+        }
+    }
 }

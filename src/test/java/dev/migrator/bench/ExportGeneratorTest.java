@@ -9,6 +9,7 @@ import dev.migrator.source.format.ExportFile;
 import dev.migrator.source.format.ReadContext;
 import dev.migrator.source.input.ExportReader;
 import dev.migrator.source.input.InputFormat;
+import dev.migrator.support.Sha256;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -80,7 +81,9 @@ class ExportGeneratorTest {
         ExportReader reader =
                 new ExportReader(
                         List.of(new ExportFile(tickets, InputFormat.ZENDESK.format())),
-                        new ReadContext(dir.resolve("users.jsonl"), null));
+                        List.of(Sha256.ofFile(tickets)),
+                        new ReadContext(dir.resolve("users.jsonl"), null),
+                        Sha256.ofFile(dir.resolve("users.jsonl")));
         ConversationPlanner planner = new ConversationPlanner(ZoneOffset.UTC, Clock.systemUTC());
         reader.open(new ExecutionContext());
         List<MappedRecord> mapped = new ArrayList<>();

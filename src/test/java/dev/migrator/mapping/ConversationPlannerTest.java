@@ -298,7 +298,7 @@ class ConversationPlannerTest {
 
         assertThat(first.parts())
                 .extracting(PlannedPart::key)
-                .allMatch(k -> k.startsWith("sha256:"))
+                .allMatch(k -> k.startsWith(MessageKeys.WRITTEN_PREFIX))
                 .doesNotHaveDuplicates();
         assertThat(first.parts()).isEqualTo(again.parts());
     }

@@ -52,6 +52,6 @@ public final class CanonicalCsvFormat extends ExportFormat {
 
     @Override
     public RecordParser open(ExportFile file, ReadContext context) {
-        return CsvRecordParser.open(file.path(), file.displayName(), LAYOUT);
+        return CsvRecordParser.open(file.path(), file.displayName(), context.opener(), LAYOUT);
     }
 }

@@ -27,6 +27,6 @@ public final class CanonicalJsonFormat extends ExportFormat {
     @Override
     public RecordParser open(ExportFile file, ReadContext context) {
         return JsonRecordParser.open(
-                file.path(), file.displayName(), JsonConversationMapper.INSTANCE);
+                file.path(), file.displayName(), context.opener(), JsonConversationMapper.INSTANCE);
     }
 }

@@ -69,6 +69,7 @@ public final class MappedCsvFormat extends ExportFormat {
 
     @Override
     public RecordParser open(ExportFile file, ReadContext context) {
-        return CsvRecordParser.open(file.path(), file.displayName(), context.csvLayout());
+        return CsvRecordParser.open(
+                file.path(), file.displayName(), context.opener(), context.csvLayout());
     }
 }

@@ -1,5 +1,6 @@
 package dev.migrator.source.csv;
 
+import dev.migrator.source.InputOpener;
 import dev.migrator.source.RecordParser;
 import dev.migrator.source.SourceRecord;
 import dev.migrator.source.SourceRecord.RecordOrigin;
@@ -45,9 +46,10 @@ public final class CsvRecordParser implements RecordParser {
 
     /**
      * @param name the file's name in messages and rejects: the path as the user gave it
+     * @param opener where the file's bytes come from
      */
-    public static RecordParser open(Path path, String name, CsvLayout layout) {
-        CsvFile file = new CsvFile(path, name);
+    public static RecordParser open(Path path, String name, InputOpener opener, CsvLayout layout) {
+        CsvFile file = new CsvFile(path, name, opener);
         CsvRows rows = CsvRows.open(file, layout);
         try {
             CsvHeader.check(file, layout, rows);

@@ -88,7 +88,8 @@ final class CsvRowMapper {
                                 value(r, "body"),
                                 timestamp(r, "created_at", row.line()),
                                 split(value(r, "attachments")),
-                                Keywords.isIn(value(r, "internal"), layout.internalValues())));
+                                Keywords.isIn(value(r, "internal"), layout.internalValues()),
+                                value(r, "created_at")));
             }
             CSVRecord head = group.get(0).record();
             SourceContact contact =

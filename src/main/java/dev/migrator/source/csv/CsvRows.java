@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PushbackReader;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -145,7 +144,7 @@ final class CsvRows implements Closeable {
     }
 
     private static InputStream bomless(CsvFile file) throws IOException {
-        return BOMInputStream.builder().setInputStream(Files.newInputStream(file.path())).get();
+        return BOMInputStream.builder().setInputStream(file.open()).get();
     }
 
     private static long skipLeadingBlankLines(PushbackReader reader) throws IOException {

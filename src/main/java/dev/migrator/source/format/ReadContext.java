@@ -1,5 +1,6 @@
 package dev.migrator.source.format;
 
+import dev.migrator.source.InputOpener;
 import dev.migrator.source.UnusableInputException;
 import dev.migrator.source.csv.CsvLayout;
 import dev.migrator.source.json.People;
@@ -11,22 +12,50 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * What reading an export takes besides the file: the people file ({@code --users}) some presets
- * look requesters and authors up in, and the column mapping of a generic CSV. The people file is
- * read once per reading context.
+ * look requesters and authors up in, the column mapping of a generic CSV, and where the bytes of
+ * the export and of its people file come from. The people file is read once per reading context.
  */
 public final class ReadContext {
 
     private final Path users;
     private final CsvLayout csvLayout;
-    private final Map<ExportFormat, People> people = new ConcurrentHashMap<>();
+    private final Map<ExportFormat, People> people;
+    private final InputOpener opener;
 
     /**
+     * A context that reads the files as they are on disk.
+     *
      * @param users the people file, or {@code null}; @param csvLayout the configured CSV mapping,
      *     or {@code null}
      */
     public ReadContext(Path users, CsvLayout csvLayout) {
+        this(users, csvLayout, new ConcurrentHashMap<>(), InputOpener.FILES);
+    }
+
+    private ReadContext(
+            Path users, CsvLayout csvLayout, Map<ExportFormat, People> people, InputOpener opener) {
         this.users = users;
         this.csvLayout = csvLayout;
+        this.people = people;
+        this.opener = opener;
+    }
+
+    /**
+     * This context (its people file read once still) with the bytes of the export and of the people
+     * file from {@code opener}.
+     */
+    public ReadContext through(InputOpener opener) {
+        return new ReadContext(users, csvLayout, people, opener);
+    }
+
+    /** Where the bytes of the export and of the people file come from. */
+    public InputOpener opener() {
+        return opener;
+    }
+
+    /** The people file, or {@code null}. */
+    public Path users() {
+        return users;
     }
 
     public CsvLayout csvLayout() {
@@ -44,6 +73,6 @@ public final class ReadContext {
         if (users == null) {
             return null;
         }
-        return people.computeIfAbsent(format, f -> People.load(users, reader));
+        return people.computeIfAbsent(format, f -> People.load(users, opener, reader));
     }
 }

@@ -34,6 +34,7 @@ public final class FreshdeskFormat extends ExportFormat {
         return JsonRecordParser.open(
                 file.path(),
                 file.displayName(),
+                context.opener(),
                 new FreshdeskTicketMapper(
                         context.people(file.format(), FreshdeskTicketMapper::person)));
     }

@@ -28,7 +28,10 @@ public final class FrontFormat extends ExportFormat {
     @Override
     public RecordParser open(ExportFile file, ReadContext context) {
         return JsonRecordParser.open(
-                file.path(), file.displayName(), FrontConversationMapper.INSTANCE);
+                file.path(),
+                file.displayName(),
+                context.opener(),
+                FrontConversationMapper.INSTANCE);
     }
 
     /**

@@ -29,7 +29,10 @@ public final class HelpScoutFormat extends ExportFormat {
     @Override
     public RecordParser open(ExportFile file, ReadContext context) {
         return JsonRecordParser.open(
-                file.path(), file.displayName(), HelpScoutConversationMapper.INSTANCE);
+                file.path(),
+                file.displayName(),
+                context.opener(),
+                HelpScoutConversationMapper.INSTANCE);
     }
 
     /**

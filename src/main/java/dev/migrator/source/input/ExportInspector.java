@@ -1,5 +1,6 @@
 package dev.migrator.source.input;
 
+import dev.migrator.source.InputOpener;
 import dev.migrator.source.SourceSystem;
 import dev.migrator.source.csv.CsvLayout;
 import dev.migrator.source.format.ExportFormat;
@@ -49,7 +50,7 @@ public final class ExportInspector {
     }
 
     private static Optional<JsonNode> firstJsonRecord(Path path) {
-        try (JsonValues values = JsonValues.open(path, path.toString())) {
+        try (JsonValues values = JsonValues.open(path, path.toString(), InputOpener.FILES)) {
             JsonValues.Value first = values.next();
             return first != null && first.readable() ? Optional.of(first.node()) : Optional.empty();
         } catch (IOException | UncheckedIOException e) {

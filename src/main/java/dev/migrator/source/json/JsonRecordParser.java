@@ -1,5 +1,6 @@
 package dev.migrator.source.json;
 
+import dev.migrator.source.InputOpener;
 import dev.migrator.source.InvalidRecordException;
 import dev.migrator.source.RecordParser;
 import dev.migrator.source.SourceRecord;
@@ -27,9 +28,11 @@ public final class JsonRecordParser implements RecordParser {
 
     /**
      * @param name the file's name in messages and rejects: the path as the user gave it
+     * @param opener where the file's bytes come from
      */
-    public static RecordParser open(Path path, String name, JsonRecordMapper mapper) {
-        return new JsonRecordParser(name, JsonValues.open(path, name), mapper);
+    public static RecordParser open(
+            Path path, String name, InputOpener opener, JsonRecordMapper mapper) {
+        return new JsonRecordParser(name, JsonValues.open(path, name, opener), mapper);
     }
 
     @Override

@@ -1,15 +1,16 @@
 package dev.migrator.source.json;
 
+import dev.migrator.source.InputOpener;
 import dev.migrator.source.StrictDecoding;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PushbackInputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.regex.Pattern;
@@ -41,16 +42,33 @@ public abstract sealed class JsonValues implements Closeable {
 
     protected final String displayName;
 
-    private JsonValues(String displayName) {
+    /** The file's bytes, under whatever reads them as JSON. */
+    private final InputStream bytes;
+
+    private JsonValues(String displayName, InputStream bytes) {
         this.displayName = displayName;
+        this.bytes = bytes;
     }
 
     /** The next value, or {@code null} at the end of the file. */
     public abstract Value next();
 
-    public static JsonValues open(Path path, String displayName) {
+    /**
+     * Reads what is left of the file without parsing it (after an array's closing bracket, say), so
+     * that an {@link InputOpener} that checks the bytes it hands on has seen them all.
+     */
+    public void readToEnd() {
         try {
-            PushbackInputStream in = new PushbackInputStream(Files.newInputStream(path), 8);
+            bytes.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + displayName, e);
+        }
+    }
+
+    /** The values of {@code path}, its bytes read through {@code opener}. */
+    public static JsonValues open(Path path, String displayName, InputOpener opener) {
+        try {
+            PushbackInputStream in = new PushbackInputStream(opener.open(path), 8);
             long skippedLines = skipToFirstSignificantByte(in);
             int first = in.read();
             if (first >= 0) {
@@ -109,7 +127,7 @@ public abstract sealed class JsonValues implements Closeable {
         private boolean finished;
 
         ArrayValues(String displayName, InputStream in, long skippedLines) {
-            super(displayName);
+            super(displayName, in);
             this.skippedLines = skippedLines;
             this.parser = MAPPER.createParser(in);
             parser.nextToken(); // the opening bracket, already seen
@@ -163,7 +181,7 @@ public abstract sealed class JsonValues implements Closeable {
         private long lineNumber;
 
         LineValues(String displayName, InputStream in, long skippedLines) {
-            super(displayName);
+            super(displayName, in);
             this.in = in;
             this.lineNumber = skippedLines;
         }

@@ -1,5 +1,6 @@
 package dev.migrator.source.json;
 
+import dev.migrator.source.InputOpener;
 import dev.migrator.source.InvalidRecordException;
 import dev.migrator.source.json.JsonValues.Value;
 import java.io.IOException;
@@ -35,14 +36,17 @@ public final class People {
     }
 
     /**
-     * Reads every value of {@code file} with {@code reader}, which returns {@code null} for values
-     * that are not people.
+     * Reads every value of {@code file}, its bytes through {@code opener}, with {@code reader},
+     * which returns {@code null} for values that are not people.
      */
-    public static People load(Path file, Function<tools.jackson.databind.JsonNode, Person> reader) {
+    public static People load(
+            Path file,
+            InputOpener opener,
+            Function<tools.jackson.databind.JsonNode, Person> reader) {
         Map<String, Person> byId = new HashMap<>();
         long unreadable = 0;
         long firstUnreadableLine = 0;
-        try (JsonValues values = JsonValues.open(file, file.toString())) {
+        try (JsonValues values = JsonValues.open(file, file.toString(), opener)) {
             for (Value value = values.next(); value != null; value = values.next()) {
                 Person person = null;
                 if (value.readable()) {
@@ -60,6 +64,7 @@ public final class People {
                 }
                 byId.put(person.id(), person);
             }
+            values.readToEnd();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -29,6 +29,7 @@ public final class ZendeskFormat extends ExportFormat {
         return JsonRecordParser.open(
                 file.path(),
                 file.displayName(),
+                context.opener(),
                 new ZendeskTicketMapper(
                         context.people(file.format(), ZendeskTicketMapper::person)));
     }

@@ -2,6 +2,7 @@ package dev.migrator.source.csv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.migrator.source.InputOpener;
 import dev.migrator.source.SourceRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +13,7 @@ class CsvRecordParserTest {
 
     @Test
     void aFailureWithoutAMessageStillGivesAReadableReason() {
-        CsvFile file = new CsvFile(Path.of("export.csv"), "export.csv");
+        CsvFile file = new CsvFile(Path.of("export.csv"), "export.csv", InputOpener.FILES);
 
         SourceRecord reject =
                 CsvRecordParser.malformedFrom(file, 7, new UncheckedIOException(new IOException()));

@@ -144,7 +144,8 @@ class MappedCsvRecordParserTest {
                                         + " 49,90 €).",
                                 String.valueOf(paris("2023-01-12T09:14")),
                                 List.of("https://files.helpdesk.example/att/48213/releve.pdf"),
-                                false),
+                                false,
+                                "12/01/2023 09:14"),
                         new SourceMessage(
                                 "900102",
                                 "agent",
@@ -154,7 +155,8 @@ class MappedCsvRecordParserTest {
                                         + " aujourd'hui.",
                                 String.valueOf(paris("2023-01-12T10:02")),
                                 List.of(),
-                                false),
+                                false,
+                                "12/01/2023 10:02"),
                         new SourceMessage(
                                 "900103",
                                 "agent",
@@ -163,7 +165,8 @@ class MappedCsvRecordParserTest {
                                 "Remboursement manuel fait dans Stripe (réf. re_3MxQ81).",
                                 String.valueOf(paris("2023-01-12T10:05")),
                                 List.of(),
-                                true),
+                                true,
+                                "12/01/2023 10:05"),
                         new SourceMessage(
                                 "900104",
                                 "contact",
@@ -172,7 +175,8 @@ class MappedCsvRecordParserTest {
                                 "Merci beaucoup !",
                                 String.valueOf(paris("2023-01-12T18:40")),
                                 List.of(),
-                                false));
+                                false,
+                                "12/01/2023 18:40"));
 
         SourceConversation renewal = records.get(1).conversation();
         assertThat(renewal.status()).isEqualTo("open");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.migrator.mapping.HtmlToText;
+import dev.migrator.source.InputOpener;
 import dev.migrator.source.InvalidRecordException;
 import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.SourceContact;
@@ -39,7 +40,9 @@ class FreshdeskTicketMapperTest {
     void setUp() throws Exception {
         peopleFile = dir.resolve("contacts.jsonl");
         Files.writeString(peopleFile, PEOPLE);
-        mapper = new FreshdeskTicketMapper(People.load(peopleFile, FreshdeskTicketMapper::person));
+        mapper =
+                new FreshdeskTicketMapper(
+                        People.load(peopleFile, InputOpener.FILES, FreshdeskTicketMapper::person));
     }
 
     private static JsonNode json(String text) {

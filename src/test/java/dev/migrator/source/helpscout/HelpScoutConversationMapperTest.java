@@ -18,6 +18,7 @@ import dev.migrator.source.input.ExportInspector;
 import dev.migrator.source.input.ExportReader;
 import dev.migrator.source.input.InputFormat;
 import dev.migrator.source.json.JsonValues;
+import dev.migrator.support.Sha256;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -603,7 +604,9 @@ class HelpScoutConversationMapperTest {
         ExportReader reader =
                 new ExportReader(
                         List.of(new ExportFile(file, InputFormat.HELPSCOUT.format())),
-                        new ReadContext(null, null));
+                        List.of(Sha256.ofFile(file)),
+                        new ReadContext(null, null),
+                        null);
         reader.open(new ExecutionContext());
         List<SourceRecord> records = new ArrayList<>();
         for (SourceRecord r = reader.read(); r != null; r = reader.read()) {

@@ -8,8 +8,10 @@ import dev.migrator.source.SourceRecord;
 import dev.migrator.source.UnusableInputException;
 import dev.migrator.source.format.ExportFile;
 import dev.migrator.source.format.ReadContext;
+import dev.migrator.support.Sha256;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,15 @@ class ExportReaderTest {
 
     private static final String CSV_HEADER =
             "conversation_id,conversation_created_at,subject,status,tags,contact_email,contact_external_id,contact_name,contact_role,message_id,author_type,author_email,author_name,internal,created_at,body,attachments\n";
+
+    /** A reader of {@code files} as they are now, as a run started now would read them. */
+    private static ExportReader reader(List<ExportFile> files) throws Exception {
+        List<String> checksums = new ArrayList<>();
+        for (ExportFile file : files) {
+            checksums.add(Sha256.ofFile(file.path()));
+        }
+        return new ExportReader(files, checksums, NO_EXTRAS, null);
+    }
 
     private List<SourceRecord> readAll(ExportReader reader, ExecutionContext context)
             throws Exception {
@@ -52,9 +63,7 @@ class ExportReaderTest {
 
         List<SourceRecord> records =
                 readAll(
-                        new ExportReader(
-                                List.of(new ExportFile(file, InputFormat.CONVERSATIONS.format())),
-                                NO_EXTRAS),
+                        reader(List.of(new ExportFile(file, InputFormat.CONVERSATIONS.format()))),
                         new ExecutionContext());
 
         assertThat(records).hasSize(3);
@@ -75,9 +84,7 @@ class ExportReaderTest {
 
         List<SourceRecord> records =
                 readAll(
-                        new ExportReader(
-                                List.of(new ExportFile(file, InputFormat.CONVERSATIONS.format())),
-                                NO_EXTRAS),
+                        reader(List.of(new ExportFile(file, InputFormat.CONVERSATIONS.format()))),
                         new ExecutionContext());
 
         assertThat(records).extracting(r -> r.origin().line()).containsExactly(3L, 5L, 6L);
@@ -99,11 +106,10 @@ class ExportReaderTest {
 
         List<SourceRecord> records =
                 readAll(
-                        new ExportReader(
+                        reader(
                                 List.of(
                                         new ExportFile(
-                                                file, InputFormat.CONVERSATIONS_CSV.format())),
-                                NO_EXTRAS),
+                                                file, InputFormat.CONVERSATIONS_CSV.format()))),
                         new ExecutionContext());
 
         assertThat(records).hasSize(3);
@@ -136,7 +142,7 @@ class ExportReaderTest {
                         new ExportFile(one, InputFormat.CONVERSATIONS.format()),
                         new ExportFile(two, InputFormat.CONVERSATIONS_CSV.format()));
 
-        ExportReader first = new ExportReader(files, NO_EXTRAS);
+        ExportReader first = reader(files);
         ExecutionContext context = new ExecutionContext();
         first.open(context);
         first.read();
@@ -145,9 +151,108 @@ class ExportReaderTest {
         first.update(context); // the chunk of c-1, c-2 and c-3 commits; the process then dies
         first.close();
 
-        List<SourceRecord> rest = readAll(new ExportReader(files, NO_EXTRAS), context);
+        List<SourceRecord> rest = readAll(reader(files), context);
 
         assertThat(rest).extracting(r -> r.conversation().id()).containsExactly("c-4");
+    }
+
+    @Test
+    void aFileChangedAfterItsChecksumStopsTheReaderAtItsEnd() throws Exception {
+        Path json = dir.resolve("a.json");
+        Path csv = dir.resolve("b.csv");
+        Files.writeString(json, "[{\"id\":\"c-1\"}, {\"id\":\"c-2\"}]\n");
+        Files.writeString(csv, CSV_HEADER + "c-3,,,,,a@x.org,,,,,contact,,,,2021-01-01,x,\n");
+        List<ExportFile> files =
+                List.of(
+                        new ExportFile(json, InputFormat.CONVERSATIONS.format()),
+                        new ExportFile(csv, InputFormat.CONVERSATIONS_CSV.format()));
+        ExportReader reader = reader(files);
+        Files.writeString(csv, CSV_HEADER + "c-3,,,,,a@x.org,,,,,contact,,,,2021-01-01,y,\n");
+        reader.open(new ExecutionContext());
+
+        assertThat(reader.read().conversation().id()).isEqualTo("c-1");
+        assertThat(reader.read().conversation().id()).isEqualTo("c-2");
+        assertThat(reader.read().conversation().id()).isEqualTo("c-3");
+        assertThatThrownBy(reader::read)
+                .isInstanceOf(InputChangedException.class)
+                .hasMessage(
+                        csv
+                                + " changed after the run started; run the command again to"
+                                + " migrate its current content");
+        reader.close();
+    }
+
+    @Test
+    void aJsonFileIsHashedToItsLastByteNotToItsClosingBracket() throws Exception {
+        Path json = dir.resolve("a.json");
+        Files.writeString(json, "[{\"id\":\"c-1\"}]\n");
+        ExportReader reader =
+                reader(List.of(new ExportFile(json, InputFormat.CONVERSATIONS.format())));
+        Files.writeString(json, "[{\"id\":\"c-1\"}]\n" + " ".repeat(100_000) + "\n");
+
+        reader.open(new ExecutionContext());
+        reader.read();
+
+        assertThatThrownBy(reader::read).isInstanceOf(InputChangedException.class);
+        reader.close();
+    }
+
+    @Test
+    void aPeopleFileChangedAfterItsChecksumStopsTheReaderToo() throws Exception {
+        Path tickets = dir.resolve("tickets.jsonl");
+        Path users = dir.resolve("users.json");
+        Files.copy(Path.of("samples/zendesk/tickets.jsonl"), tickets);
+        // As a JSON array, which its parser reads only up to the closing bracket.
+        Files.writeString(
+                users,
+                "["
+                        + String.join(
+                                ",", Files.readAllLines(Path.of("samples/zendesk/users.jsonl")))
+                        + "]\n");
+        ExportReader reader =
+                new ExportReader(
+                        List.of(new ExportFile(tickets, InputFormat.ZENDESK.format())),
+                        List.of(Sha256.ofFile(tickets)),
+                        new ReadContext(users, null),
+                        Sha256.ofFile(users));
+        Files.writeString(users, " ".repeat(100_000), StandardOpenOption.APPEND);
+
+        reader.open(new ExecutionContext());
+        assertThatThrownBy(
+                        () -> {
+                            while (reader.read() != null) {
+                                // every ticket, then the end of the file
+                            }
+                        })
+                .isInstanceOf(InputChangedException.class)
+                .hasMessageStartingWith(users + " changed after the run started");
+        reader.close();
+    }
+
+    @Test
+    void aRestartedReaderHashesTheRecordsBeforeItsPositionToo() throws Exception {
+        Path file = dir.resolve("a.jsonl");
+        Files.writeString(file, "{\"id\":\"c-1\"}\n{\"id\":\"c-2\"}\n{\"id\":\"c-3\"}\n");
+        List<ExportFile> files = List.of(new ExportFile(file, InputFormat.CONVERSATIONS.format()));
+        ExportReader first = reader(files);
+        ExecutionContext context = new ExecutionContext();
+        first.open(context);
+        first.read();
+        first.read();
+        first.update(context); // c-1 and c-2 commit; the process then dies
+        first.close();
+
+        assertThat(readAll(reader(files), context))
+                .extracting(r -> r.conversation().id())
+                .containsExactly("c-3");
+
+        ExportReader unchangedAtItsStart = reader(files);
+        // Only a record before the restart position differs: the restart reads it again, and sees.
+        Files.writeString(file, "{\"id\":\"c-0\"}\n{\"id\":\"c-2\"}\n{\"id\":\"c-3\"}\n");
+        unchangedAtItsStart.open(context);
+        assertThat(unchangedAtItsStart.read().conversation().id()).isEqualTo("c-3");
+        assertThatThrownBy(unchangedAtItsStart::read).isInstanceOf(InputChangedException.class);
+        unchangedAtItsStart.close();
     }
 
     @Test

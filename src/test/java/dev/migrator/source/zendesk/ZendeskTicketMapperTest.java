@@ -3,6 +3,7 @@ package dev.migrator.source.zendesk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.migrator.source.InputOpener;
 import dev.migrator.source.InvalidRecordException;
 import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.SourceMessage;
@@ -36,7 +37,9 @@ class ZendeskTicketMapperTest {
                 this line is not JSON
                 {"user":{"id":5,"name":"No Contact Details","role":"end-user"}}
                 """);
-        mapper = new ZendeskTicketMapper(People.load(usersFile, ZendeskTicketMapper::person));
+        mapper =
+                new ZendeskTicketMapper(
+                        People.load(usersFile, InputOpener.FILES, ZendeskTicketMapper::person));
     }
 
     private static JsonNode json(String text) {
