@@ -7,6 +7,8 @@ import dev.migrator.mapping.PlannedConversation.PlannedContact;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds each contact's Intercom id once per workspace: from the ledger, else by searching Intercom
@@ -18,6 +20,9 @@ public class ContactResolver {
     private final IntercomApi api;
     private final Ledger ledger;
     private final String workspace;
+
+    /** Contacts this resolver created: Intercom may not show them yet, but they are not deleted. */
+    private final Set<String> created = ConcurrentHashMap.newKeySet();
 
     public ContactResolver(IntercomApi api, Ledger ledger, String workspace) {
         this.api = api;
@@ -44,6 +49,7 @@ public class ContactResolver {
                             contact.email(),
                             contact.externalId(),
                             contact.name());
+            created.add(candidate);
             identifying = keys; // created with both: it carries both
         }
         // Insert if absent, then read back: when two workers resolve the same contact at once, the
@@ -121,6 +127,11 @@ public class ContactResolver {
             keys.add("email:" + contact.email());
         }
         return keys;
+    }
+
+    /** Whether this resolver created the contact (it cannot have been deleted since). */
+    public boolean createdHere(String contactId) {
+        return created.contains(contactId);
     }
 
     /**

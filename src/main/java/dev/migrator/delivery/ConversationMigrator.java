@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -134,7 +135,100 @@ public class ConversationMigrator {
     }
 
     public Outcome migrate(PlannedConversation conversation) {
+        // Each kind of deletion is forgotten at most once: a conversation, then its contact.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return migrateOnce(conversation);
+            } catch (DeletedInIntercom deleted) {
+                String reason = deleted.reason(conversation.sourceId());
+                if (deletedOnce.add(deleted.intercomId)) {
+                    log.warn("Warning: {}", reason);
+                }
+                if (!options.recreateDeleted() || attempt > 2) {
+                    return new Outcome.Refused(
+                            reason + ". Set migration.recreate-deleted: true to create it again");
+                }
+                Optional<String> stillThere = deleted.forget(ledger, workspace, conversation);
+                if (stillThere.isPresent()) {
+                    return new Outcome.Refused(
+                            reason
+                                    + "; the conversation itself is still in Intercom ("
+                                    + stillThere.get()
+                                    + "), so it is not created again");
+                }
+            }
+        }
+    }
+
+    /** Contacts and conversations found deleted in this run: the console hears of each once. */
+    private final Set<String> deletedOnce = ConcurrentHashMap.newKeySet();
+
+    /**
+     * A contact or conversation the ledger knows was deleted in Intercom since (an admin's choice,
+     * perhaps a customer's request): its records are refused, saying so, unless {@code
+     * migration.recreate-deleted} asks for it to be created again.
+     */
+    static final class DeletedInIntercom extends RuntimeException {
+        final boolean contact;
+        final String intercomId;
+
+        DeletedInIntercom(boolean contact, String intercomId) {
+            super(null, null, false, false);
+            this.contact = contact;
+            this.intercomId = intercomId;
+        }
+
+        String reason(String sourceId) {
+            return "conversation "
+                    + sourceId
+                    + ": its "
+                    + (contact ? "contact " : "conversation ")
+                    + intercomId
+                    + " was deleted in Intercom after an earlier run, so none of its messages is"
+                    + " sent";
+        }
+
+        /**
+         * Forgets what was deleted, so that it is created again; returns the conversation's
+         * Intercom id when only its contact is gone and the conversation is still there.
+         */
+        Optional<String> forget(Ledger ledger, String workspace, PlannedConversation conversation) {
+            if (!contact) {
+                ledger.forgetConversation(workspace, conversation.sourceId());
+                return Optional.empty();
+            }
+            ledger.forgetContact(workspace, intercomId);
+            return ledger.conversation(workspace, conversation.sourceId())
+                    .filter(entry -> entry.state() != ConversationState.CREATING)
+                    .map(ConversationEntry::intercomId);
+        }
+    }
+
+    /**
+     * What an Intercom 404 means for a conversation or contact the ledger knew: deleted since, or
+     * something else (a 404 for another reason is a refusal like any other).
+     */
+    private Optional<DeletedInIntercom> deletedSince(String contactId, String intercomId) {
+        if (intercomId != null && !api.conversationExists(intercomId)) {
+            return Optional.of(new DeletedInIntercom(false, intercomId));
+        }
+        if (contactId != null && contactDeleted(contactId)) {
+            return Optional.of(new DeletedInIntercom(true, contactId));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A contact made by this run may not be visible yet; one the ledger knew is deleted if gone.
+     */
+    private boolean contactDeleted(String contactId) {
+        return !contacts.createdHere(contactId) && !api.contactExists(contactId);
+    }
+
+    private Outcome migrateOnce(PlannedConversation conversation) {
         String id = conversation.sourceId();
+        String contactId = null;
+        String intercomId = null;
         try {
             Optional<ConversationEntry> entry = ledger.conversation(workspace, id);
             Map<String, PartEntry> parts = ledger.parts(workspace, id);
@@ -152,14 +246,16 @@ public class ConversationMigrator {
                                 + ") is not it, so none of its messages is added there");
             }
             int sent = 0;
-            String contactId =
+            contactId =
                     entry.map(ConversationEntry::contactId)
                             .orElseGet(() -> contacts.resolve(conversation.contact()));
+            if (!options.recreateDeleted() && deletedOnce.contains(contactId)) {
+                throw new DeletedInIntercom(true, contactId); // found out once: no call again
+            }
             Optional<String> adopted =
                     entry.isEmpty() && options.adoptExisting()
                             ? adoptExisting(conversation, contactId)
                             : Optional.empty();
-            String intercomId;
             List<PlannedPart> later;
             // Already in Intercom before this run: a part the ledger does not know may be there.
             boolean metBefore;
@@ -229,6 +325,12 @@ public class ConversationMigrator {
             ledger.conversationComplete(workspace, id, changed ? runId : null);
             return changed ? new Outcome.Migrated(sent) : new Outcome.AlreadyMigrated();
         } catch (ApiErrorException e) {
+            if (e.status() == 404) {
+                Optional<DeletedInIntercom> deleted = deletedSince(contactId, intercomId);
+                if (deleted.isPresent()) {
+                    throw deleted.get();
+                }
+            }
             return new Outcome.Refused("conversation " + id + ": " + e.getMessage());
         } catch (SearchNotCaughtUp e) {
             return new Outcome.Deferred();
@@ -454,7 +556,7 @@ public class ConversationMigrator {
                     conversation,
                     contactId,
                     () -> recordCreating(conversation, contactId, clock.millis()));
-        } catch (ApiErrorException e) {
+        } catch (ApiErrorException | DeletedInIntercom e) {
             ledger.forgetConversationInDoubt(workspace, conversation.sourceId());
             throw e;
         }
@@ -477,7 +579,8 @@ public class ConversationMigrator {
 
     /**
      * Intercom answers 404 "User Not Found" for a short while after a contact is created. The
-     * intent is recorded before every attempt, so that it always dates the latest create sent.
+     * intent is recorded before every attempt, so that it always dates the latest create sent. A
+     * contact the ledger knew that Intercom no longer has was deleted: no use waiting for it.
      */
     private String createWhenContactVisible(
             PlannedConversation conversation, String contactId, Runnable recordIntent) {
@@ -493,6 +596,9 @@ public class ConversationMigrator {
             } catch (ApiErrorException e) {
                 if (e.status() != 404 || clock.millis() + pause > deadline) {
                     throw e;
+                }
+                if (contactDeleted(contactId)) {
+                    throw new DeletedInIntercom(true, contactId);
                 }
                 waiter.waitMillis(pause);
             }

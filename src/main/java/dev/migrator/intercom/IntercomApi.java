@@ -213,6 +213,28 @@ public class IntercomApi {
         transport.exchange(ApiRequest.put("/conversations/" + conversationId, body));
     }
 
+    /** Whether the contact is still in Intercom: an admin may have deleted it since it was made. */
+    public boolean contactExists(String contactId) {
+        return exists(ApiRequest.get("/contacts/" + contactId));
+    }
+
+    /** Whether the conversation is still in Intercom. */
+    public boolean conversationExists(String conversationId) {
+        return exists(ApiRequest.get("/conversations/" + conversationId));
+    }
+
+    private boolean exists(ApiRequest get) {
+        try {
+            transport.exchange(get);
+            return true;
+        } catch (ApiErrorException e) {
+            if (e.status() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     public JsonNode conversation(String conversationId) {
         return transport.exchange(ApiRequest.get("/conversations/" + conversationId));
     }

@@ -38,6 +38,13 @@ public final class MigrationParameters {
      */
     public static final String ADOPT_EXISTING = "adopt_existing";
 
+    /**
+     * Identifying, and present only when true: {@code migration.recreate-deleted}. Turning it on
+     * makes a new run of the same inputs, which sends again what the last one refused as deleted in
+     * Intercom; runs without it keep the identity they had.
+     */
+    public static final String RECREATE_DELETED = "recreate_deleted";
+
     static final String DRY_RUN_TARGET = "dry-run";
     private static final String SEPARATOR = "\n";
 
@@ -85,6 +92,13 @@ public final class MigrationParameters {
     static JobParameters adoptingExisting(JobParameters parameters) {
         return new JobParametersBuilder(parameters)
                 .addString(ADOPT_EXISTING, "true", false)
+                .toJobParameters();
+    }
+
+    /** The run that creates again what was deleted in Intercom ({@code recreate-deleted}). */
+    static JobParameters recreatingDeleted(JobParameters parameters) {
+        return new JobParametersBuilder(parameters)
+                .addString(RECREATE_DELETED, "true")
                 .toJobParameters();
     }
 

@@ -13,8 +13,10 @@ import org.springframework.validation.annotation.Validated;
 /**
  * How the migration runs: where its state lives, who authors unmatched agents' parts, the zone of
  * times without an offset, how wide it goes, how long a run's lease outlives its owner's last
- * heartbeat ({@code lease-duration}, see {@link RunLeases}), and the conversation attribute that
- * receives each conversation's source key ({@code sourceAttribute}, optional).
+ * heartbeat ({@code lease-duration}, see {@link RunLeases}), the conversation attribute that
+ * receives each conversation's source key ({@code sourceAttribute}, optional), and whether what an
+ * admin deleted in Intercom after an earlier run is created again ({@code recreate-deleted}; by
+ * default such records are refused, saying so: the deletion may have been on purpose).
  */
 @Validated
 @ConfigurationProperties("migration")
@@ -25,7 +27,8 @@ public record MigrationProperties(
         @Min(1) @Max(1000) int chunkSize,
         @Min(1) @Max(64) int concurrency,
         @NotNull @DurationMin(seconds = 1) Duration leaseDuration,
-        String sourceAttribute) {
+        String sourceAttribute,
+        boolean recreateDeleted) {
 
     public boolean hasDefaultAdmin() {
         return defaultAdminId != null && !defaultAdminId.isBlank();

@@ -251,6 +251,9 @@ public class MigrationRunner {
         if (adoptExisting) {
             parameters = MigrationParameters.adoptingExisting(parameters);
         }
+        if (migration.recreateDeleted()) {
+            parameters = MigrationParameters.recreatingDeleted(parameters);
+        }
         String leaseKey = MigrationParameters.leaseKey(parameters);
         Optional<Owner> owner = leases.acquire(leaseKey);
         if (owner.isPresent()) {

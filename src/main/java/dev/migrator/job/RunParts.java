@@ -56,7 +56,10 @@ record RunParts(
                 inDoubtWindow(),
                 clock,
                 mode,
-                new DeliveryOptions(migration.sourceAttributeName(), adoptExisting));
+                new DeliveryOptions(
+                        migration.sourceAttributeName(),
+                        adoptExisting,
+                        migration.recreateDeleted()));
     }
 
     /**

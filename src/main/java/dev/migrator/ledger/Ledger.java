@@ -323,6 +323,32 @@ public class Ledger {
                 .findFirst();
     }
 
+    /**
+     * An admin deleted the contact in Intercom: every key that led to it is forgotten, so that the
+     * contact is looked for, or created, again.
+     */
+    public void forgetContact(String workspace, String intercomId) {
+        jdbc.update(
+                "DELETE FROM MIGRATOR_CONTACT WHERE WORKSPACE = ? AND INTERCOM_ID = ?",
+                workspace,
+                intercomId);
+    }
+
+    /**
+     * An admin deleted the conversation in Intercom: the ledger forgets it and its parts, so that
+     * it is created again, whole.
+     */
+    public void forgetConversation(String workspace, String sourceId) {
+        jdbc.update(
+                "DELETE FROM MIGRATOR_PART WHERE WORKSPACE = ? AND SOURCE_ID = ?",
+                workspace,
+                sourceId);
+        jdbc.update(
+                "DELETE FROM MIGRATOR_CONVERSATION WHERE WORKSPACE = ? AND SOURCE_ID = ?",
+                workspace,
+                sourceId);
+    }
+
     /** A create Intercom refused (4xx) certainly did not happen: nothing is in doubt any more. */
     public void forgetConversationInDoubt(String workspace, String sourceId) {
         jdbc.update(

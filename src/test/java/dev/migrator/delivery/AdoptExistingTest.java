@@ -57,7 +57,7 @@ class AdoptExistingTest {
     void case1_adoptExistingAdoptsTheOnlyCopyWithItsPartsAndSendsNothingAgain() {
         searchShows.set(List.of("conv-1"));
 
-        Outcome outcome = migrator(new DeliveryOptions(null, true)).migrate(conversation());
+        Outcome outcome = migrator(new DeliveryOptions(null, true, false)).migrate(conversation());
 
         assertThat(outcome).isEqualTo(new Outcome.AlreadyMigrated());
         assertThat(db.ledger.conversation(WORKSPACE, "support:1").orElseThrow().intercomId())
@@ -71,7 +71,7 @@ class AdoptExistingTest {
     void case1_adoptExistingNeverGuessesBetweenSeveralCopies() {
         searchShows.set(List.of("conv-1", "conv-2"));
 
-        Outcome outcome = migrator(new DeliveryOptions(null, true)).migrate(conversation());
+        Outcome outcome = migrator(new DeliveryOptions(null, true, false)).migrate(conversation());
 
         assertThat(outcome).isInstanceOf(Outcome.Refused.class);
         assertThat(((Outcome.Refused) outcome).reason())
@@ -87,7 +87,8 @@ class AdoptExistingTest {
         db.ledger.conversationCreated(WORKSPACE, "support:1", "conv-1", 1);
         db.ledger.partSending(WORKSPACE, "support:1", "m2", SENT_AT + 60, 0);
         db.ledger.partSent(WORKSPACE, "support:1", "m2", 1);
-        ConversationMigrator migrator = migrator(new DeliveryOptions("migrator_source", false));
+        ConversationMigrator migrator =
+                migrator(new DeliveryOptions("migrator_source", false, false));
 
         Outcome first = migrator.migrate(conversation());
         Outcome second = migrator.migrate(conversation());

@@ -283,6 +283,7 @@ public final class FakeIntercom implements AutoCloseable {
                         Route.of("GET", "/admins", false, this::listAdmins),
                         Route.of("POST", "/contacts/search", false, this::searchContacts),
                         Route.of("POST", "/contacts", true, this::createContact),
+                        Route.of("GET", "/contacts/{id}", false, this::getContact),
                         Route.of("POST", "/conversations/search", false, this::searchConversations),
                         Route.of("POST", "/conversations", true, this::createConversation),
                         Route.of(
@@ -598,6 +599,24 @@ public final class FakeIntercom implements AutoCloseable {
     public Map<String, Object> customAttributes(String conversationId) {
         synchronized (lock) {
             return Map.copyOf(store.customAttributes.getOrDefault(conversationId, Map.of()));
+        }
+    }
+
+    /** An admin deletes the contact in Intercom; its conversations stay. */
+    public void deleteContact(String contactId) {
+        synchronized (lock) {
+            if (store.contacts.remove(contactId) == null) {
+                throw new IllegalArgumentException("no contact " + contactId);
+            }
+        }
+    }
+
+    /** An admin deletes the conversation in Intercom. */
+    public void deleteConversation(String conversationId) {
+        synchronized (lock) {
+            if (store.conversations.remove(conversationId) == null) {
+                throw new IllegalArgumentException("no conversation " + conversationId);
+            }
         }
     }
 
@@ -1070,6 +1089,14 @@ public final class FakeIntercom implements AutoCloseable {
         Contact contact =
                 store.newContact(role, email, externalId, text(body, "name"), nowSeconds());
         store.contactStoredAt.put(contact.id(), clock.instant());
+        return contactJson(contact);
+    }
+
+    private JsonNode getContact(Call call) {
+        Contact contact = store.contacts.get(call.param(0));
+        if (contact == null) {
+            throw ApiError.notFound("User Not Found");
+        }
         return contactJson(contact);
     }
 
