@@ -24,9 +24,10 @@ public record PlannedPart(
 
     /**
      * Key prefix of the marker that opens a conversation an agent started ("Conversation started by
-     * …").
+     * …"). It starts with a space, as digest keys do: source ids are trimmed, so no message id can
+     * be taken for a marker.
      */
-    static final String START_MARKER = "opening:";
+    static final String START_MARKER = " opening:";
 
     /** Whether this is the marker the planner puts before a conversation an agent started. */
     public boolean startMarker() {

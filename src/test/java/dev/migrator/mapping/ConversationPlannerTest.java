@@ -103,6 +103,20 @@ class ConversationPlannerTest {
         assertThat(planned.warnings()).isEmpty();
     }
 
+    /** A message id that reads like the marker's key is still a message, never a marker. */
+    @Test
+    void aMessageIdLikeTheMarkersKeyIsNoMarker() {
+        PlannedConversation planned =
+                planned(
+                        conversation(
+                                ANN,
+                                "open",
+                                contact("opening:m-1", "2021-03-04T10:00:00Z", "first"),
+                                contact("m-2", "2021-03-04T11:00:00Z", "second")));
+
+        assertThat(planned.parts()).noneMatch(PlannedPart::startMarker);
+    }
+
     @Test
     void sortsMessagesByTimeAndWarns() {
         PlannedConversation planned =

@@ -130,11 +130,11 @@ class PartOrderPropertyTest {
                 .extracting(PlannedPart::key)
                 .containsExactlyElementsOf(expectedKeys);
         assertThat(parts).extracting(PlannedPart::createdAt).isSorted();
-        assertThat(parts).filteredOn(p -> p.key().startsWith("opening:")).hasSize(marker ? 1 : 0);
+        assertThat(parts).filteredOn(p -> p.startMarker()).hasSize(marker ? 1 : 0);
         assertThat(planned.opening().byContact()).isTrue();
         assertThat(planned.opening().note()).isFalse();
         if (marker) {
-            assertThat(planned.opening().key()).isEqualTo("opening:m-" + expectedOrder.get(0));
+            assertThat(planned.opening().key()).isEqualTo(" opening:m-" + expectedOrder.get(0));
             assertThat(planned.opening().body())
                     .startsWith("Conversation started by " + earliest.agent() + " (");
             assertThat(planned.opening().createdAt()).isEqualTo(earliest.epochSecond());
