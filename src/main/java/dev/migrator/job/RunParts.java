@@ -27,8 +27,14 @@ record RunParts(
         ExecutorService workers,
         RunProgress progress) {
 
-    IntercomTransport dryRunTransport(long runId) {
-        return new DryRunTransport(migration.runDir(runId).resolve("requests.jsonl"), jsonMapper);
+    /**
+     * Through the real client, or for a dry run through a transport that writes the run's requests
+     * file.
+     */
+    IntercomTransport transport(String target, long runId) {
+        return MigrationParameters.isDryRun(target)
+                ? new DryRunTransport(migration.runDir(runId).resolve("requests.jsonl"), jsonMapper)
+                : httpTransport;
     }
 
     ConversationMigrator migrator(
