@@ -131,7 +131,6 @@ class SettleTasklet implements Tasklet, StepExecutionListener {
         saveCalls(chunkContext.getStepContext().getStepExecution());
         int left = records.size() - finished.size();
         if (left == 0) {
-            progress.settling(0, 0);
             return RepeatStatus.FINISHED;
         }
         long now = clock.millis();
