@@ -125,7 +125,23 @@ public class ProgressDisplay {
             return (http.retryCount() - retriesAtStart)
                     + " retries, "
                     + (http.rateLimitWaitCount() - waitsAtStart)
-                    + " rate-limit waits";
+                    + " rate-limit waits"
+                    + settling();
+        }
+
+        /** While the settle step waits for Intercom's search: how many records, how long. */
+        private String settling() {
+            RunProgress.Settling settling = progress.settling();
+            if (settling.records() == 0) {
+                return "";
+            }
+            long seconds =
+                    Math.max(0, (settling.untilMillis() - System.currentTimeMillis() + 999) / 1000);
+            return "; settling "
+                    + settling.records()
+                    + " record(s) in doubt: waiting for Intercom's search, at most "
+                    + duration(seconds)
+                    + " more";
         }
 
         @Override

@@ -59,10 +59,10 @@ public class ConversationMigrator {
     private final Map<String, String> tagIds = new ConcurrentHashMap<>();
 
     /**
-     * MIGRATE never waits for Intercom to catch up: a create or reply in doubt that it cannot
+     * Neither waits for Intercom to catch up: a create or reply in doubt that Intercom cannot
      * confirm yet is deferred, and the other conversations go on. SETTLE comes after, for the
-     * deferred records only, and waits out the in-doubt window before deciding a request in doubt
-     * did not happen.
+     * deferred records only, and looks again until the in-doubt window has passed; only SETTLE
+     * refuses a create whose lost answer leaves several candidates after the window.
      */
     public enum Mode {
         MIGRATE,
@@ -115,7 +115,7 @@ public class ConversationMigrator {
         this.waiter = waiter;
         this.options = options;
         this.lookups = new IntercomLookups(api, ledger, workspace, options.sourceAttribute());
-        this.inDoubt = new InDoubtProtocol(searchLag, clock, waiter, mode == Mode.SETTLE);
+        this.inDoubt = new InDoubtProtocol(searchLag, clock);
     }
 
     /** What became of one conversation. */
@@ -126,9 +126,9 @@ public class ConversationMigrator {
 
         /**
          * A create or a reply is in doubt and Intercom cannot tell yet: the settle step finishes
-         * it.
+         * it, at {@code decidableAt} (epoch millis) at the latest.
          */
-        record Deferred() implements Outcome {}
+        record Deferred(long decidableAt) implements Outcome {}
 
         /** Intercom refused a request: nothing more is sent for this conversation in this run. */
         record Refused(String reason) implements Outcome {}
@@ -333,7 +333,7 @@ public class ConversationMigrator {
             }
             return new Outcome.Refused("conversation " + id + ": " + e.getMessage());
         } catch (SearchNotCaughtUp e) {
-            return new Outcome.Deferred();
+            return new Outcome.Deferred(e.decidableAt());
         } catch (AmbiguousAdoption e) {
             return new Outcome.Refused(
                     "conversation "
@@ -617,8 +617,6 @@ public class ConversationMigrator {
     private Optional<String> awaitConversation(
             String sourceId, String contactId, PlannedPart opening, long attemptedAt) {
         AtomicReference<List<String>> ambiguous = new AtomicReference<>(List.of());
-        // So that this run's settle step sees it.
-        Runnable claim = () -> ledger.claimConversationInDoubt(workspace, sourceId, runId);
         Optional<String> found =
                 inDoubt.search(
                         attemptedAt,
@@ -632,12 +630,10 @@ public class ConversationMigrator {
                                                             workspace, sourceId, candidate, runId));
                             ambiguous.set(adoption.ambiguous());
                             return adoption.adopted();
-                        },
-                        claim);
+                        });
         if (found.isEmpty() && !ambiguous.get().isEmpty()) {
             if (mode == Mode.MIGRATE) {
-                claim.run();
-                throw new SearchNotCaughtUp();
+                throw new SearchNotCaughtUp(clock.millis());
             }
             throw new AmbiguousAdoption(
                     "its create's answer was lost",
@@ -702,8 +698,7 @@ public class ConversationMigrator {
                                 lookups.conversation(intercomId)
                                                 .hasPart(part, authorOf(part, contactId))
                                         ? Optional.of(true)
-                                        : Optional.<Boolean>empty(),
-                        () -> ledger.claimPartInDoubt(workspace, sourceId, part.key(), runId))
+                                        : Optional.<Boolean>empty())
                 .isPresent();
     }
 
@@ -735,8 +730,7 @@ public class ConversationMigrator {
         }
         return inDoubt.search(
                         pending.attemptedAt(),
-                        () -> isClosed(intercomId) ? Optional.of(true) : Optional.<Boolean>empty(),
-                        () -> ledger.claimPartInDoubt(workspace, sourceId, CLOSE_KEY, runId))
+                        () -> isClosed(intercomId) ? Optional.of(true) : Optional.<Boolean>empty())
                 .isPresent();
     }
 

@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
  * create whose answer is lost (timeout, reset, 5xx) may or may not have happened: it is never sent
  * again before Intercom has been asked for its effect. Search lags behind creation, so "not found"
  * is believed only once the in-doubt window (search lag plus request timeout) has passed since the
- * answer was lost. The migrate step does not wait for that: it defers the conversation, and the
- * settle step, which waits, finishes it.
+ * answer was lost. Nothing here waits for that: a look that cannot tell yet throws {@link
+ * SearchNotCaughtUp}, the conversation is deferred, and the settle step looks again, in rounds,
+ * until Intercom can tell.
  */
 public class InDoubtProtocol {
 
@@ -25,26 +26,20 @@ public class InDoubtProtocol {
      * A request that keeps losing its answer points at a broken network: the run stops, to be
      * resumed.
      */
-    static final int MAX_LOST_ANSWERS = 10;
+    public static final int MAX_LOST_ANSWERS = 10;
 
     private final Duration window;
     private final Clock clock;
-    private final Waiter waiter;
-    private final boolean waitsForSearch;
 
     /**
      * @param window how long after a lost answer search may still not show its effect
-     * @param waitsForSearch true in the settle step; false in the migrate step, which defers
-     *     instead
      */
-    public InDoubtProtocol(Duration window, Clock clock, Waiter waiter, boolean waitsForSearch) {
+    public InDoubtProtocol(Duration window, Clock clock) {
         this.window = window;
         this.clock = clock;
-        this.waiter = waiter;
-        this.waitsForSearch = waitsForSearch;
     }
 
-    /** Pauses between two looks; tests pass one that moves their clock instead of sleeping. */
+    /** Pauses before a look again; tests pass one that moves their clock instead of sleeping. */
     @FunctionalInterface
     public interface Waiter {
         void waitMillis(long millis);
@@ -61,12 +56,20 @@ public class InDoubtProtocol {
     }
 
     /**
-     * Search cannot tell yet whether a create in doubt happened: the conversation waits for the
-     * settle step.
+     * Intercom cannot tell yet whether a request in doubt happened: the conversation waits for the
+     * settle step, which can decide it at {@code decidableAt} (epoch millis) at the latest, when
+     * "not found" may be believed.
      */
     public static final class SearchNotCaughtUp extends RuntimeException {
-        SearchNotCaughtUp() {
+        private final long decidableAt;
+
+        SearchNotCaughtUp(long decidableAt) {
             super(null, null, false, false);
+            this.decidableAt = decidableAt;
+        }
+
+        public long decidableAt() {
+            return decidableAt;
         }
     }
 
@@ -97,26 +100,15 @@ public class InDoubtProtocol {
     }
 
     /**
-     * Searches for the effect of a request whose answer was lost at {@code lostAt} (epoch millis)
-     * until it is found or the in-doubt window has passed. In the migrate step, a search that has
-     * not caught up runs {@code beforeDeferring} and throws {@link SearchNotCaughtUp}.
+     * Looks once for the effect of a request whose answer was lost at {@code lostAt} (epoch
+     * millis): found, or not found once the in-doubt window has passed; else it throws {@link
+     * SearchNotCaughtUp}.
      */
-    public <T> Optional<T> search(
-            long lostAt, Supplier<Optional<T>> search, Runnable beforeDeferring) {
-        while (true) {
-            Optional<T> found = search.get();
-            if (found.isPresent()) {
-                return found;
-            }
-            long remaining = lostAt + window.toMillis() - clock.millis();
-            if (remaining <= 0) {
-                return Optional.empty();
-            }
-            if (!waitsForSearch) {
-                beforeDeferring.run();
-                throw new SearchNotCaughtUp();
-            }
-            waiter.waitMillis(Math.min(remaining, 1_000));
+    public <T> Optional<T> search(long lostAt, Supplier<Optional<T>> search) {
+        Optional<T> found = search.get();
+        if (found.isPresent() || clock.millis() >= lostAt + window.toMillis()) {
+            return found;
         }
+        throw new SearchNotCaughtUp(lostAt + window.toMillis());
     }
 }

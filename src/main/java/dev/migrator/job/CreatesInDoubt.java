@@ -22,8 +22,8 @@ public class CreatesInDoubt implements JobExecutionDecider {
 
     @Override
     public FlowExecutionStatus decide(JobExecution jobExecution, StepExecution stepExecution) {
-        return ledger.deferred(jobExecution.getJobInstanceId()).isEmpty()
-                ? FlowExecutionStatus.COMPLETED
-                : new FlowExecutionStatus(SETTLE);
+        return ledger.hasDeferred(jobExecution.getJobInstanceId())
+                ? new FlowExecutionStatus(SETTLE)
+                : FlowExecutionStatus.COMPLETED;
     }
 }

@@ -1,7 +1,7 @@
 package dev.migrator.job;
 
 import dev.migrator.delivery.AdminDirectory;
-import dev.migrator.delivery.ConversationMigrator.Mode;
+import dev.migrator.delivery.InDoubtProtocol;
 import dev.migrator.mapping.ConversationPlanner;
 import dev.migrator.mapping.MappedRecord;
 import dev.migrator.source.SourceRecord;
@@ -16,10 +16,10 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The migration job: a chunk-oriented migrate step (export reader, conversation planner, Intercom
- * writer), then, if creates are left in doubt, a settle step that finishes them. A run is
- * identified by its inputs, their checksums and the target workspace (see {@link
- * MigrationParameters}), so the same command resumes the same run. The job is built for each run,
- * with the admin directory that run's preflight made.
+ * writer), then, if it deferred records whose create or reply is in doubt, a settle step that
+ * finishes them from the ledger. A run is identified by its inputs, their checksums and the target
+ * workspace (see {@link MigrationParameters}), so the same command resumes the same run. The job is
+ * built for each run, with the admin directory that run's preflight made.
  */
 public class MigrationJobFactory {
 
@@ -62,10 +62,10 @@ public class MigrationJobFactory {
 
     public Job migrationJob(AdminDirectory admins) {
         return new JobBuilder(JOB_NAME, jobRepository)
-                .start(chunkStep("migrate", new MigrationWriter(parts, admins, Mode.MIGRATE)))
+                .start(migrateStep(new MigrationWriter(parts, admins)))
                 .next(createsInDoubt)
                 .on(CreatesInDoubt.SETTLE)
-                .to(chunkStep("settle", new MigrationWriter(parts, admins, Mode.SETTLE)))
+                .to(settleStep(new SettleTasklet(parts, admins, InDoubtProtocol.Waiter.SLEEP)))
                 .from(createsInDoubt)
                 .on("*")
                 .end()
@@ -76,17 +76,27 @@ public class MigrationJobFactory {
     }
 
     /**
-     * Chunks commit in the job repository's own transaction, with the reader's position and the
-     * rejects. The settle step reads the inputs again and finishes only the conversations the
-     * migrate step left in doubt.
+     * Chunks commit in the job repository's own transaction, with the reader's position, the
+     * rejects and the records deferred.
      */
-    private Step chunkStep(String name, MigrationWriter writer) {
-        return new StepBuilder(name, jobRepository)
+    private Step migrateStep(MigrationWriter writer) {
+        return new StepBuilder("migrate", jobRepository)
                 .<SourceRecord, MappedRecord>chunk(migration.chunkSize())
                 .transactionManager(transactionManager)
                 .reader(exportReader)
                 .processor(planner)
                 .writer(writer)
+                .observationRegistry(observations)
+                .build();
+    }
+
+    /**
+     * One round of the settle step per transaction: the inputs are not read again, the deferred
+     * records come from the ledger.
+     */
+    private Step settleStep(SettleTasklet tasklet) {
+        return new StepBuilder("settle", jobRepository)
+                .tasklet(tasklet, transactionManager)
                 .observationRegistry(observations)
                 .build();
     }

@@ -12,6 +12,7 @@ import dev.migrator.ledger.Ledger;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
+import org.springframework.batch.core.job.parameters.JobParameters;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -29,37 +30,41 @@ record RunParts(
         RunProgress progress,
         RunLeases leases) {
 
-    IntercomTransport dryRunTransport(long runId) {
-        return new DryRunTransport(migration.runDir(runId).resolve("requests.jsonl"), jsonMapper);
-    }
-
-    /** Intercom, each call leaving only while the run's lease holds. */
-    IntercomTransport liveTransport(RunLeases.Lease lease) {
-        return httpTransport.permittedBy(lease);
+    /**
+     * Through the real client, each call leaving only while the run's lease (which the runner took)
+     * holds; or, for a dry run, through a transport that writes the run's requests file.
+     */
+    IntercomTransport transport(JobParameters parameters, long runId) {
+        return MigrationParameters.isDryRun(parameters.getString(MigrationParameters.TARGET))
+                ? new DryRunTransport(migration.runDir(runId).resolve("requests.jsonl"), jsonMapper)
+                : httpTransport.permittedBy(lease(parameters));
     }
 
     /** The run's migrator, on the ledger's view fenced with the run's lease. */
     ConversationMigrator migrator(
             IntercomTransport transport,
             AdminDirectory admins,
-            String workspace,
+            JobParameters parameters,
             long runId,
-            ConversationMigrator.Mode mode,
-            RunLeases.Lease lease,
-            boolean adoptExisting) {
+            ConversationMigrator.Mode mode) {
         return new ConversationMigrator(
                 new IntercomApi(transport, jsonMapper),
-                ledger.fencedBy(lease),
+                ledger.fencedBy(lease(parameters)),
                 admins,
-                workspace,
+                MigrationParameters.ledgerWorkspace(
+                        parameters.getString(MigrationParameters.TARGET), runId),
                 runId,
                 inDoubtWindow(),
                 clock,
                 mode,
                 new DeliveryOptions(
                         migration.sourceAttributeName(),
-                        adoptExisting,
+                        MigrationParameters.adoptsExisting(parameters),
                         migration.recreateDeleted()));
+    }
+
+    private RunLeases.Lease lease(JobParameters parameters) {
+        return leases.held(MigrationParameters.leaseKey(parameters));
     }
 
     /**

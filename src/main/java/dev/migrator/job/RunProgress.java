@@ -4,8 +4,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Where the running migration is, for the progress display: records written by committed or
- * committing chunks of the migrate step, and the calls they took. Live figures only; what a run did
- * is in the job repository and the ledger.
+ * committing chunks of the migrate step, and the calls they took; then, in the settle step, how
+ * many records wait for Intercom's search and until when. Live figures only; what a run did is in
+ * the job repository and the ledger.
  */
 public class RunProgress {
 
@@ -13,10 +14,18 @@ public class RunProgress {
     private final AtomicLong calls = new AtomicLong();
     private volatile long recordsAtStart = -1;
     private volatile long callsAtStart;
+    private volatile Settling settling = new Settling(0, 0);
+
+    /**
+     * The settle step's wait: {@code records} deferred records that Intercom's search cannot
+     * confirm yet, decidable by {@code untilMillis} (epoch millis) at the latest; none when 0.
+     */
+    public record Settling(int records, long untilMillis) {}
 
     /** Before a run starts: nothing known yet. */
     public void reset() {
         recordsAtStart = -1;
+        settling = new Settling(0, 0);
         records.set(0);
         calls.set(0);
     }
@@ -45,6 +54,14 @@ public class RunProgress {
     void chunkWritten(long chunkRecords, long callsMade) {
         records.addAndGet(chunkRecords);
         calls.set(callsMade);
+    }
+
+    void settling(int records, long untilMillis) {
+        settling = new Settling(records, untilMillis);
+    }
+
+    public Settling settling() {
+        return settling;
     }
 
     public long records() {

@@ -1,5 +1,7 @@
 package dev.migrator.ledger;
 
+import dev.migrator.mapping.MappedRecord.Planned;
+import dev.migrator.mapping.PlannedConversation;
 import dev.migrator.source.SourceRecord.RecordOrigin;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -358,58 +359,12 @@ public class Ledger {
                 sourceId);
     }
 
-    /**
-     * A create in doubt that this run defers, even if an earlier run sent it: this run's settle
-     * step settles it.
-     */
-    public void claimConversationInDoubt(String workspace, String sourceId, long runId) {
-        jdbc.update(
-                "UPDATE MIGRATOR_CONVERSATION SET RUN_ID = ? WHERE WORKSPACE = ? AND SOURCE_ID = ?"
-                        + " AND STATE = 'CREATING'",
-                runId,
-                workspace,
-                sourceId);
-    }
-
     public void conversationReopened(String workspace, String sourceId) {
         jdbc.update(
                 "UPDATE MIGRATOR_CONVERSATION SET CLOSED = FALSE WHERE WORKSPACE = ? AND SOURCE_ID"
                         + " = ?",
                 workspace,
                 sourceId);
-    }
-
-    /**
-     * A part in doubt that this run defers, even if an earlier run sent it: this run's settle step
-     * settles it.
-     */
-    public void claimPartInDoubt(String workspace, String sourceId, String partKey, long runId) {
-        jdbc.update(
-                """
-                UPDATE MIGRATOR_PART SET RUN_ID = ?
-                WHERE WORKSPACE = ? AND SOURCE_ID = ? AND PART_KEY = ? AND STATE = 'SENDING'\
-                """,
-                runId,
-                workspace,
-                sourceId,
-                partKey);
-    }
-
-    /**
-     * Creates and parts this run left in doubt: a conversation create, or a reply, whose answer was
-     * lost.
-     */
-    public long inDoubtCount(String workspace, long runId) {
-        return count(
-                        "SELECT COUNT(*) FROM MIGRATOR_CONVERSATION WHERE WORKSPACE = ? AND RUN_ID"
-                                + " = ? AND STATE = 'CREATING'",
-                        workspace,
-                        runId)
-                + count(
-                        "SELECT COUNT(*) FROM MIGRATOR_PART WHERE WORKSPACE = ? AND RUN_ID = ? AND"
-                                + " STATE = 'SENDING'",
-                        workspace,
-                        runId);
     }
 
     /**
@@ -659,14 +614,31 @@ public class Ledger {
     }
 
     /**
-     * Records the migrate step deferred; on its chunk's thread, so in the chunk's transaction. A
-     * restarted chunk defers its records again: each is kept once.
+     * Records the migrate step deferred, with what finishing them takes (their planned conversation
+     * and their origin), in the order they were read; on its chunk's thread, so in the chunk's
+     * transaction. A restarted chunk defers its records again: each is kept once.
      */
-    public void recordDeferred(long runId, List<Place> places) {
-        forgetDeferred(runId, places);
+    public void recordDeferred(long runId, List<Planned> records) {
+        forgetDeferred(runId, records.stream().map(r -> Place.of(r.origin())).toList());
         jdbc.batchUpdate(
-                "INSERT INTO MIGRATOR_DEFERRED (RUN_ID, FILE_NAME, LINE_NO) VALUES (?, ?, ?)",
-                places.stream().map(p -> new Object[] {runId, p.file(), p.line()}).toList());
+                """
+                INSERT INTO MIGRATOR_DEFERRED (RUN_ID, FILE_NAME, LINE_NO, SOURCE_ID, CONVERSATION, RECORD)
+                VALUES (?, ?, ?, ?, ?, ?)\
+                """,
+                records.stream()
+                        .map(
+                                r ->
+                                        new Object[] {
+                                            runId,
+                                            r.origin().file(),
+                                            r.origin().line(),
+                                            r.origin().sourceId(),
+                                            mapper.writeValueAsString(r.conversation()),
+                                            r.origin().record() == null
+                                                    ? null
+                                                    : mapper.writeValueAsString(r.origin().record())
+                                        })
+                        .toList());
     }
 
     /** Deferred records the settle step has finished. */
@@ -676,16 +648,32 @@ public class Ledger {
                 places.stream().map(p -> new Object[] {runId, p.file(), p.line()}).toList());
     }
 
-    /** The records of the run the settle step still has to finish. */
-    public Set<Place> deferred(long runId) {
-        Set<Place> places = new HashSet<>();
-        jdbc.query(
-                "SELECT FILE_NAME, LINE_NO FROM MIGRATOR_DEFERRED WHERE RUN_ID = ?",
-                rs -> {
-                    places.add(new Place(rs.getString(1), rs.getLong(2)));
-                },
+    /** Whether the settle step has records of the run to finish. */
+    public boolean hasDeferred(long runId) {
+        return count("SELECT COUNT(*) FROM MIGRATOR_DEFERRED WHERE RUN_ID = ?", runId) > 0;
+    }
+
+    /**
+     * The records of the run the settle step still has to finish, as the migrate step planned them,
+     * in the order they were read.
+     */
+    public List<Planned> deferred(long runId) {
+        return jdbc.query(
+                """
+                SELECT FILE_NAME, LINE_NO, SOURCE_ID, CONVERSATION, RECORD FROM MIGRATOR_DEFERRED
+                WHERE RUN_ID = ? ORDER BY SEQ\
+                """,
+                (rs, i) ->
+                        new Planned(
+                                new RecordOrigin(
+                                        rs.getString(1),
+                                        rs.getLong(2),
+                                        rs.getString(3),
+                                        rs.getString(5) == null
+                                                ? null
+                                                : mapper.readTree(rs.getString(5))),
+                                mapper.readValue(rs.getString(4), PlannedConversation.class)),
                 runId);
-        return places;
     }
 
     public void forEachReject(long runId, Consumer<Reject> consumer) {

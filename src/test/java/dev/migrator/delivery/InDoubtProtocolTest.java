@@ -21,14 +21,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The in-doubt protocol over the real {@link IntercomApi}, with a transport that answers from a
- * script and a clock that only the test (and the protocol's waiter) moves.
+ * script and a clock that only the test moves. The protocol never waits: where the settle step
+ * would look again in a later round, the test does ({@link #inRounds}).
  */
 class InDoubtProtocolTest {
 
@@ -48,30 +49,23 @@ class InDoubtProtocolTest {
     private final ManualClock clock = new ManualClock(Instant.parse("2024-05-01T12:00:00Z"));
     private final ScriptedTransport transport = new ScriptedTransport();
     private final IntercomApi api = new IntercomApi(transport, JSON);
-    private final List<Long> waits = new ArrayList<>();
 
-    /**
-     * Moves the clock instead of sleeping, so the protocol's looks are spread over test time only.
-     */
-    private final InDoubtProtocol.Waiter waiter =
-            millis -> {
-                waits.add(millis);
-                clock.advance(Duration.ofMillis(millis));
-            };
-
-    private final AtomicInteger deferrals = new AtomicInteger();
+    /** When the create's answer was lost, as the ledger keeps it; null while none is in doubt. */
+    private Long lostAt;
 
     @Test
     void aLostCreateThatTheLookupFindsIsNotSentAgain() {
         transport.script(CREATE, lostAnswer());
         transport.script(SEARCH, json(searchResult("conv-found", OPENING.body())));
 
-        String id = createConversation(settleStep());
+        String id = createConversation(protocol());
 
         assertThat(id).isEqualTo("conv-found");
         assertThat(transport.received(CREATE)).hasSize(1);
         assertThat(transport.received(SEARCH)).hasSize(1);
-        assertThat(waits).isEmpty();
+        assertThat(clock.millis())
+                .as("found at once")
+                .isEqualTo(transport.received(CREATE).get(0).atMillis());
     }
 
     @Test
@@ -79,7 +73,7 @@ class InDoubtProtocolTest {
         transport.script(CREATE, lostAnswer(), json("{\"conversation_id\":\"conv-2\"}"));
         transport.always(SEARCH, json(searchResult()));
 
-        String id = createConversation(settleStep());
+        String id = inRounds(() -> createConversation(protocol()));
 
         assertThat(id).isEqualTo("conv-2");
         List<Received> creates = transport.received(CREATE);
@@ -100,7 +94,7 @@ class InDoubtProtocolTest {
     void aRefusedCreateIsPassedOnWithoutALookup() {
         transport.script(CREATE, refused(422, "parameter_invalid", "Body is required"));
 
-        assertThatThrownBy(() -> createConversation(settleStep()))
+        assertThatThrownBy(() -> createConversation(protocol()))
                 .isInstanceOfSatisfying(
                         ApiErrorException.class, e -> assertThat(e.status()).isEqualTo(422));
         assertThat(transport.received(CREATE)).hasSize(1);
@@ -112,18 +106,13 @@ class InDoubtProtocolTest {
         transport.always(CREATE, lostAnswer());
         transport.always(SEARCH, json(searchResult()));
 
-        assertThatThrownBy(() -> createConversation(settleStep()))
+        // No window: each loss's "not found" is believed at once, and the create is sent again.
+        assertThatThrownBy(() -> createConversation(protocol(Duration.ZERO)))
                 .isInstanceOf(IntercomUnavailableException.class)
                 .hasMessageContaining("creating conversation source-1")
                 .hasMessageContaining(
                         "lost its answer " + InDoubtProtocol.MAX_LOST_ANSWERS + " times");
-        List<Received> creates = transport.received(CREATE);
-        assertThat(creates).hasSize(InDoubtProtocol.MAX_LOST_ANSWERS);
-        for (int i = 1; i < creates.size(); i++) {
-            assertThat(creates.get(i).atMillis() - creates.get(i - 1).atMillis())
-                    .as("each send again waits out the window of the loss before it")
-                    .isGreaterThanOrEqualTo(WINDOW.toMillis());
-        }
+        assertThat(transport.received(CREATE)).hasSize(InDoubtProtocol.MAX_LOST_ANSWERS);
     }
 
     @Test
@@ -138,39 +127,39 @@ class InDoubtProtocolTest {
                                         : searchResult("conv-late", OPENING.body()))
                                 .answer(request));
 
-        String id = createConversation(settleStep());
+        String id = createConversation(protocol(Duration.ZERO));
 
         assertThat(id).isEqualTo("conv-late");
         assertThat(transport.received(CREATE)).hasSize(InDoubtProtocol.MAX_LOST_ANSWERS);
     }
 
     @Test
-    void theMigrateStepDefersACreateThatSearchCannotConfirmYet() {
+    void aCreateThatSearchCannotConfirmYetIsDeferredWithoutWaiting() {
         transport.script(CREATE, lostAnswer());
         transport.always(SEARCH, json(searchResult()));
+        long sentAt = clock.millis();
 
-        assertThatThrownBy(() -> createConversation(migrateStep()))
-                .isInstanceOf(SearchNotCaughtUp.class);
-        assertThat(deferrals)
-                .as("the deferral is recorded before the conversation is left")
-                .hasValue(1);
+        assertThatThrownBy(() -> createConversation(protocol()))
+                .isInstanceOfSatisfying(
+                        SearchNotCaughtUp.class,
+                        e ->
+                                assertThat(e.decidableAt())
+                                        .as("decidable once the window since the loss has passed")
+                                        .isEqualTo(sentAt + WINDOW.toMillis()));
+        assertThat(clock.millis()).as("no time passed: nothing waited").isEqualTo(sentAt);
         assertThat(transport.received(CREATE)).hasSize(1);
         assertThat(transport.received(SEARCH)).hasSize(1);
-        assertThat(waits).as("the migrate step never waits for search").isEmpty();
     }
 
     @Test
-    void theMigrateStepBelievesNotFoundOnceTheWindowHasPassedSinceTheLoss() {
+    void notFoundIsBelievedOnceTheWindowHasPassedSinceTheLoss() {
         transport.always(SEARCH, json(searchResult()));
-        InDoubtProtocol migrateStep = migrateStep();
-        long lostAt = clock.millis();
+        long lost = clock.millis();
         clock.advance(WINDOW);
 
-        Optional<String> found =
-                migrateStep.search(lostAt, this::findOpening, deferrals::incrementAndGet);
+        Optional<String> found = protocol().search(lost, this::findOpening);
 
         assertThat(found).isEmpty();
-        assertThat(deferrals).hasValue(0);
         assertThat(transport.received(SEARCH)).hasSize(1);
     }
 
@@ -183,7 +172,7 @@ class InDoubtProtocolTest {
                 json(searchResult()),
                 json(searchResult("conv-late", OPENING.body())));
 
-        String id = createConversation(settleStep());
+        String id = inRounds(() -> createConversation(protocol()));
 
         assertThat(id).isEqualTo("conv-late");
         assertThat(transport.received(CREATE)).hasSize(1);
@@ -207,7 +196,7 @@ class InDoubtProtocolTest {
                         """));
 
         boolean sent =
-                settleStep()
+                protocol()
                         .send(
                                 "sending a reply",
                                 () -> {
@@ -224,23 +213,48 @@ class InDoubtProtocolTest {
     // ------------------------------------------------------------- the caller's side, as
     // ConversationMigrator has it
 
-    private InDoubtProtocol settleStep() {
-        return new InDoubtProtocol(WINDOW, clock, waiter, true);
+    private InDoubtProtocol protocol() {
+        return protocol(WINDOW);
     }
 
-    private InDoubtProtocol migrateStep() {
-        return new InDoubtProtocol(WINDOW, clock, waiter, false);
+    private InDoubtProtocol protocol(Duration window) {
+        return new InDoubtProtocol(window, clock);
     }
 
+    /**
+     * Creates the conversation, or, when an earlier create's answer was lost, looks for it first,
+     * from the time of that loss.
+     */
     private String createConversation(InDoubtProtocol protocol) {
+        if (lostAt != null) {
+            Optional<String> found = protocol.search(lostAt, this::findOpening);
+            if (found.isPresent()) {
+                return found.get();
+            }
+        }
         return protocol.send(
                 "creating conversation source-1",
                 () -> api.createConversation(CONTACT_ID, "user", "Printer", OPENING),
-                // The window counts from when the answer was lost, the latest the create can have
-                // happened.
-                () ->
-                        protocol.search(
-                                clock.millis(), this::findOpening, deferrals::incrementAndGet));
+                () -> {
+                    // The window counts from when the answer was lost, the latest the create can
+                    // have happened.
+                    lostAt = clock.millis();
+                    return protocol.search(lostAt, this::findOpening);
+                });
+    }
+
+    /**
+     * What the settle step does for one record: tries it, and while Intercom cannot tell yet, waits
+     * (moving the clock) until it can decide, at most a second, and tries again.
+     */
+    private <T> T inRounds(Supplier<T> attempt) {
+        while (true) {
+            try {
+                return attempt.get();
+            } catch (SearchNotCaughtUp e) {
+                clock.advance(Duration.ofMillis(Math.min(e.decidableAt() - clock.millis(), 1_000)));
+            }
+        }
     }
 
     private Optional<String> findOpening() {

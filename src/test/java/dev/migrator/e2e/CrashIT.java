@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.migrator.bench.ExportGenerator;
 import dev.migrator.testserver.FakeIntercom;
+import dev.migrator.testserver.FakeIntercom.Fault;
+import dev.migrator.testserver.FakeIntercom.ReceivedRequest;
+import dev.migrator.testserver.FakeIntercom.Write;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,14 +26,33 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The packaged jar, killed with {@code kill -9} at random points of a migration (the trigger is the
  * n-th request reaching Intercom, so a kill can land between a create and its answer) while
- * Intercom loses answers, resets connections, fails with 5xx and 429s; the same command is run
- * again until it exits 0. Every conversation must then be in Intercom exactly once with exactly its
- * parts, in order, with their original times, and {@code verify} must agree.
+ * Intercom loses answers, resets connections, fails with 5xx and 429s, and answers conversation
+ * creates, replies and closes it has done with a gateway's 5xx or only after the client's timeout;
+ * the same command is run again until it exits 0. Every conversation must then be in Intercom
+ * exactly once with exactly its parts, in order, with their original times, and {@code verify} must
+ * agree.
  */
 class CrashIT {
 
     private static final int CONVERSATIONS = 300;
     private static final int KILLS = 5;
+
+    /** Past the client's 3 s timeout (see {@link #config}). */
+    private static final Duration BEYOND_TIMEOUT = Duration.ofSeconds(4);
+
+    /**
+     * The share of each kind of write done, then answered 5xx, and done, then answered too late:
+     * fewer closes than replies are sent, so a larger share of them, that each kind meets both.
+     */
+    private static final Map<Write, Double> WRITE_FAULT_RATES =
+            Map.of(Write.CONVERSATION_CREATE, 0.02, Write.REPLY, 0.01, Write.CLOSE, 0.08);
+
+    /** The route each kind of write takes. */
+    private static final Map<Write, String> ROUTES =
+            Map.of(
+                    Write.CONVERSATION_CREATE, "POST /conversations",
+                    Write.REPLY, "POST /conversations/{id}/reply",
+                    Write.CLOSE, "POST /conversations/{id}/parts");
 
     @TempDir Path workDir;
 
@@ -45,6 +67,10 @@ class CrashIT {
                 .connectionResetRate(0.02)
                 .serverErrorRate(0.02)
                 .tooManyRequestsRate(0.001);
+        WRITE_FAULT_RATES.forEach(
+                (write, rate) ->
+                        intercom.serverErrorAfterWrite(write, rate)
+                                .answerAfterTimeout(write, rate, BEYOND_TIMEOUT));
         export = workDir.resolve("export.jsonl");
         ExportGenerator.generate("jsonl", CONVERSATIONS, export, 99);
     }
@@ -86,10 +112,7 @@ class CrashIT {
     }
 
     private void secondProcessIsRefused(Path config, String message) throws Exception {
-        intercom.lostResponseRate(0)
-                .connectionResetRate(0)
-                .serverErrorRate(0)
-                .tooManyRequestsRate(0);
+        withoutFaults();
         // Slow answers keep the first run in flight (over a minute for its ~2,900 calls) while the
         // second starts.
         intercom.latency(Duration.ofMillis(200), Duration.ZERO);
@@ -112,10 +135,7 @@ class CrashIT {
     @Test
     void sigtermStopsCleanlyAndTheSameCommandResumes() throws Exception {
         Path config = config("");
-        intercom.lostResponseRate(0)
-                .connectionResetRate(0)
-                .serverErrorRate(0)
-                .tooManyRequestsRate(0);
+        withoutFaults();
         Process process = start(config);
         CompletableFuture<Integer> midRun = intercom.whenRequestCount(300);
         CompletableFuture.anyOf(midRun, process.onExit()).get(3, TimeUnit.MINUTES);
@@ -131,6 +151,16 @@ class CrashIT {
         assertThat(again.waitFor(3, TimeUnit.MINUTES)).isTrue();
         assertThat(again.exitValue()).as(output()).isZero();
         ExactlyOnce.assertMigrated(intercom, export);
+    }
+
+    private void withoutFaults() {
+        intercom.lostResponseRate(0)
+                .connectionResetRate(0)
+                .serverErrorRate(0)
+                .tooManyRequestsRate(0);
+        for (Write write : Write.values()) {
+            intercom.serverErrorAfterWrite(write, 0).answerAfterTimeout(write, 0, Duration.ZERO);
+        }
     }
 
     private void crashUntilDone(Path config, String variant) throws Exception {
@@ -160,6 +190,15 @@ class CrashIT {
             assertThat(exitCode).as(output()).isIn(0, 1);
         }
         assertThat(kills).as("kills").isEqualTo(KILLS);
+        for (Fault fault : List.of(Fault.SERVER_ERROR_AFTER_WRITE, Fault.ANSWER_AFTER_TIMEOUT)) {
+            assertThat(
+                            intercom.receivedRequests().stream()
+                                    .filter(r -> r.fault() == fault)
+                                    .map(ReceivedRequest::route)
+                                    .distinct())
+                    .as("writes done and then answered by %s", fault)
+                    .containsExactlyInAnyOrderElementsOf(ROUTES.values());
+        }
         ExactlyOnce.assertMigrated(intercom, export);
 
         ProcessBuilder verifying =

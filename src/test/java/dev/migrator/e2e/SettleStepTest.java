@@ -5,16 +5,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.migrator.testserver.FakeIntercom;
 import dev.migrator.testserver.FakeIntercom.Conversation;
 import dev.migrator.testserver.FakeIntercom.Part;
+import dev.migrator.testserver.FakeIntercom.ReceivedRequest;
+import dev.migrator.testserver.FakeIntercom.Write;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The settle step finishes exactly the records the migrate step deferred. */
 class SettleStepTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @TempDir Path workDir;
 
@@ -75,5 +84,54 @@ class SettleStepTest {
                 .extracting(Part::body)
                 .filteredOn("Any news?"::equals)
                 .hasSize(1);
+    }
+
+    /**
+     * Exactly-once case 9: ten conversations in two chunks, every create done but answered with a
+     * gateway's 5xx, and search three seconds behind, so the migrate step defers them all. The
+     * settle step looks for all of them in one round before it looks for any a second time: it
+     * waits for them together, not for one chunk after another.
+     */
+    @Test
+    void case9_theSettleStepWaitsForEveryRecordInDoubtTogether() throws Exception {
+        Path export = workDir.resolve("ten.jsonl");
+        StringBuilder lines = new StringBuilder();
+        for (int i = 1; i <= 10; i++) {
+            lines.append(
+                    """
+                    {"id":"c-%d","contact":{"email":"c%d@example.org"},"messages":[\
+                    {"id":"m-%d","author":{"type":"contact"},"body":"Question %d","created_at":"2024-05-%02dT09:00:00Z"}]}
+                    """
+                            .formatted(i, i, i, i, i));
+        }
+        Files.writeString(export, lines);
+        intercom.searchLag(Duration.ofSeconds(3))
+                .serverErrorAfterWrite(Write.CONVERSATION_CREATE, 1.0);
+
+        MigratorProcess.Result result = migrator.run("migrate", "--input", export.toString());
+
+        assertThat(result.exitCode()).as(result.all()).isZero();
+        assertThat(intercom.requests("POST /conversations")).as("creates sent").isEqualTo(10);
+        assertThat(intercom.conversations()).hasSize(10);
+        // Each conversation's searches, in the order Intercom received them: the first is the
+        // migrate step's, the second the settle step's first round.
+        Map<Long, Integer> looks = new HashMap<>();
+        List<Integer> lookNumbers = new ArrayList<>();
+        for (ReceivedRequest request : intercom.receivedRequests()) {
+            if (request.route().equals("POST /conversations/search")) {
+                long createdAt =
+                        JSON.readTree(request.body())
+                                .path("query")
+                                .path("value")
+                                .get(1)
+                                .path("value")
+                                .asLong();
+                lookNumbers.add(looks.merge(createdAt, 1, Integer::sum));
+            }
+        }
+        assertThat(looks).as("conversations looked for").hasSize(10);
+        assertThat(lookNumbers.subList(0, 20))
+                .as("every conversation looked for twice before any a third time")
+                .containsOnly(1, 2);
     }
 }

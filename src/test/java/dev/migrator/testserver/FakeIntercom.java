@@ -106,7 +106,36 @@ public final class FakeIntercom implements AutoCloseable {
          * A create held before it is processed ({@link #lateCreates}): done after the client gave
          * up.
          */
-        LATE_CREATE
+        LATE_CREATE,
+        /** A write applied, then answered 502, 503 or 504 ({@link #serverErrorAfterWrite}). */
+        SERVER_ERROR_AFTER_WRITE,
+        /**
+         * A write applied, its answer held past the client's timeout ({@link #answerAfterTimeout}).
+         */
+        ANSWER_AFTER_TIMEOUT
+    }
+
+    /**
+     * The writes Intercom has no idempotency for, whose faults can be set apart: a conversation's
+     * create, a reply (comment or note) and a close.
+     */
+    public enum Write {
+        CONVERSATION_CREATE,
+        REPLY,
+        CLOSE;
+
+        /** The write a successful request made, if it is one of these. */
+        static Optional<Write> of(String routeKey, String body) {
+            return switch (routeKey) {
+                case "POST /conversations" -> Optional.of(CONVERSATION_CREATE);
+                case "POST /conversations/{id}/reply" -> Optional.of(REPLY);
+                case "POST /conversations/{id}/parts" ->
+                        "close".equals(parseBody(body).path("message_type").asString(""))
+                                ? Optional.of(CLOSE)
+                                : Optional.empty();
+                default -> Optional.empty();
+            };
+        }
     }
 
     /**
@@ -439,6 +468,29 @@ public final class FakeIntercom implements AutoCloseable {
         synchronized (lock) {
             faults.lateCreate = requireRate(rate);
             faults.lateCreateDelay = requireNonNegative(delay);
+        }
+        return this;
+    }
+
+    /**
+     * Applies this share of {@code write}s, then answers 502, 503 or 504 as a gateway does when the
+     * server behind it did the work but the answer did not make it back.
+     */
+    public FakeIntercom serverErrorAfterWrite(Write write, double rate) {
+        synchronized (lock) {
+            faults.serverErrorAfterWrite.put(write, requireRate(rate));
+        }
+        return this;
+    }
+
+    /**
+     * Applies this share of {@code write}s at once, then holds the answer for {@code delay}: with a
+     * delay past the client's configured timeout, the client times out on a write that was done.
+     */
+    public FakeIntercom answerAfterTimeout(Write write, double rate, Duration delay) {
+        synchronized (lock) {
+            faults.answerAfterTimeout.put(write, requireRate(rate));
+            faults.answerAfterTimeoutDelay.put(write, requireNonNegative(delay));
         }
         return this;
     }
@@ -896,6 +948,25 @@ public final class FakeIntercom implements AutoCloseable {
             // closing).
             return drop(Fault.LOST_RESPONSE);
         }
+        Optional<Write> write =
+                reply.isSuccess()
+                        ? match.flatMap(m -> Write.of(m.route().key(), bodyText))
+                        : Optional.empty();
+        if (write.isPresent()
+                && faults.roll(faults.serverErrorAfterWrite.getOrDefault(write.get(), 0.0))) {
+            counters.fault(Fault.SERVER_ERROR_AFTER_WRITE);
+            return serverErrorAfterWrite().toMockResponse(window);
+        }
+        if (write.isPresent()
+                && faults.roll(faults.answerAfterTimeout.getOrDefault(write.get(), 0.0))) {
+            // Done already; the answer leaves only after the delay (MockWebServer sleeps outside
+            // the lock), when the client has given up.
+            counters.fault(Fault.ANSWER_AFTER_TIMEOUT);
+            return reply.toMockResponse(window)
+                    .setHeadersDelay(
+                            faults.answerAfterTimeoutDelay.get(write.get()).toMillis(),
+                            TimeUnit.MILLISECONDS);
+        }
         if (faults.roll(faults.slowResponse)) {
             // Processed already; the answer leaves only after the delay (MockWebServer sleeps
             // outside the lock).
@@ -957,6 +1028,18 @@ public final class FakeIntercom implements AutoCloseable {
                     default -> "server_error";
                 };
         return new ApiError(status, code, "Injected server error", null).reply();
+    }
+
+    /** A gateway's answer for a request the server behind it has done. */
+    private Reply serverErrorAfterWrite() {
+        int status = 502 + faults.random.nextInt(3);
+        String code =
+                switch (status) {
+                    case 502 -> "bad_gateway";
+                    case 503 -> "service_unavailable";
+                    default -> "gateway_timeout";
+                };
+        return new ApiError(status, code, "Injected server error after the write", null).reply();
     }
 
     private MockResponse drop(Fault fault) {
@@ -1998,6 +2081,9 @@ public final class FakeIntercom implements AutoCloseable {
         Duration lateCreateDelay = Duration.ZERO;
         int lateCreatesHeld;
         Duration slowResponseDelay = Duration.ZERO;
+        final Map<Write, Double> serverErrorAfterWrite = new EnumMap<>(Write.class);
+        final Map<Write, Double> answerAfterTimeout = new EnumMap<>(Write.class);
+        final Map<Write, Duration> answerAfterTimeoutDelay = new EnumMap<>(Write.class);
         boolean down;
         int requestsUntilDown = -1;
         boolean tokenRevoked;

@@ -7,7 +7,9 @@ import dev.migrator.testserver.FakeIntercom.Conversation;
 import dev.migrator.testserver.FakeIntercom.Fault;
 import dev.migrator.testserver.FakeIntercom.ManualClock;
 import dev.migrator.testserver.FakeIntercom.Part;
+import dev.migrator.testserver.FakeIntercom.ReceivedRequest;
 import dev.migrator.testserver.FakeIntercom.State;
+import dev.migrator.testserver.FakeIntercom.Write;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,10 +23,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -749,6 +754,94 @@ class FakeIntercomTest {
                 .containsExactly("Still coming");
         assertThat(fake.faultsInjected(Fault.LATE_CREATE)).isEqualTo(1);
         assertThat(get("/me").status()).isEqualTo(200);
+    }
+
+    /**
+     * A gateway's 5xx for a write the server did: set for one kind of write, the others (here, the
+     * conversation a reply or close needs) are answered as usual.
+     */
+    @ParameterizedTest
+    @EnumSource(Write.class)
+    void serverErrorAfterWriteAnswers5xxForAWriteThatWasDone(Write write) throws Exception {
+        fake.serverErrorAfterWrite(write, 1.0);
+        WriteCase w = prepare(write);
+
+        Reply reply = send(w.request());
+
+        assertThat(reply.status()).isIn(502, 503, 504);
+        assertThat(reply.errorMessage()).isEqualTo("Injected server error after the write");
+        assertThat(w.done().getAsBoolean()).as("%s applied", write).isTrue();
+        assertThat(fake.faultsInjected(Fault.SERVER_ERROR_AFTER_WRITE)).isEqualTo(1);
+        assertThat(fake.receivedRequests())
+                .filteredOn(r -> r.fault() == Fault.SERVER_ERROR_AFTER_WRITE)
+                .extracting(ReceivedRequest::route)
+                .containsExactly(w.route());
+    }
+
+    /** An answer held past the client's timeout, for a write the server did at once. */
+    @ParameterizedTest
+    @EnumSource(Write.class)
+    void answerAfterTimeoutComesAfterTheClientGaveUpOnAWriteThatWasDone(Write write)
+            throws Exception {
+        fake.answerAfterTimeout(write, 1.0, Duration.ofMillis(1500));
+        WriteCase w = prepare(write);
+
+        assertThatThrownBy(() -> send(w.request().timeout(Duration.ofMillis(200))))
+                .isInstanceOf(java.net.http.HttpTimeoutException.class);
+
+        assertThat(w.done().getAsBoolean()).as("%s applied", write).isTrue();
+        assertThat(fake.faultsInjected(Fault.ANSWER_AFTER_TIMEOUT)).isEqualTo(1);
+        assertThat(fake.receivedRequests())
+                .filteredOn(r -> r.fault() == Fault.ANSWER_AFTER_TIMEOUT)
+                .extracting(ReceivedRequest::route)
+                .containsExactly(w.route());
+        assertThat(get("/me").status()).isEqualTo(200);
+    }
+
+    /** One write of a kind, its route, and whether Intercom shows it done. */
+    private record WriteCase(HttpRequest.Builder request, String route, BooleanSupplier done) {}
+
+    private WriteCase prepare(Write write) throws Exception {
+        String contact = fake.addContact("user", "w@example.com", null, "W");
+        if (write == Write.CONVERSATION_CREATE) {
+            return new WriteCase(
+                    request("POST", "/conversations", conversationBody(contact, "Once?", null)),
+                    "POST /conversations",
+                    () -> fake.conversations().stream().anyMatch(c -> c.body().equals("Once?")));
+        }
+        String id = createConversation(contact, "Hello", null);
+        if (write == Write.REPLY) {
+            return new WriteCase(
+                    request(
+                            "POST",
+                            "/conversations/" + id + "/reply",
+                            Map.of(
+                                    "message_type",
+                                    "comment",
+                                    "type",
+                                    "user",
+                                    "intercom_user_id",
+                                    contact,
+                                    "body",
+                                    "Any news?")),
+                    "POST /conversations/{id}/reply",
+                    () ->
+                            conversation(id).parts().stream()
+                                    .anyMatch(p -> "Any news?".equals(p.body())));
+        }
+        return new WriteCase(
+                request(
+                        "POST",
+                        "/conversations/" + id + "/parts",
+                        Map.of(
+                                "message_type",
+                                "close",
+                                "type",
+                                "admin",
+                                "admin_id",
+                                fake.meAdminId())),
+                "POST /conversations/{id}/parts",
+                () -> !conversation(id).isOpen());
     }
 
     @Test
