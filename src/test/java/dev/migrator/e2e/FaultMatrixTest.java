@@ -289,7 +289,7 @@ class FaultMatrixTest {
      * found, never sent twice.
      */
     @Test
-    void aCreateProcessedAfterTheClientGaveUpIsNotDuplicated() throws Exception {
+    void case2_aCreateReplyOrCloseProcessedAfterTheClientGaveUpIsNotDuplicated() throws Exception {
         intercom = FakeIntercom.builder().seed(109).start();
         Agents.addTo(intercom);
         Path export = workDir.resolve("export.jsonl");

@@ -46,7 +46,8 @@ class InputChangedAfterItsChecksumTest {
     }
 
     @Test
-    void aRunWhoseInputChangedAfterItsChecksumStopsAndNeverCompletesUnderIt() throws Exception {
+    void case10_aRunWhoseInputChangedAfterItsChecksumStopsAndNeverCompletesUnderIt()
+            throws Exception {
         Path export = workDir.resolve("export.jsonl");
         Files.writeString(export, BEFORE);
         MigratorProcess migrator =

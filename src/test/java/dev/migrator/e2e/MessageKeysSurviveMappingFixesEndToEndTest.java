@@ -46,7 +46,7 @@ class MessageKeysSurviveMappingFixesEndToEndTest {
     }
 
     @Test
-    void aRunAfterTheTimezoneIsCorrectedSendsNothingAgain() throws Exception {
+    void case3_aRunAfterTheTimezoneIsCorrectedSendsNothingAgain() throws Exception {
         Path export = workDir.resolve("export.csv");
         Files.writeString(export, EXPORT, StandardCharsets.UTF_8);
 

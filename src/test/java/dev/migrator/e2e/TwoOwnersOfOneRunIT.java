@@ -42,7 +42,7 @@ class TwoOwnersOfOneRunIT {
     @TempDir Path workDir;
 
     @Test
-    void aProcessPausedPastItsLeaseSendsNothingMoreOnceTheRunIsTakenOver() throws Exception {
+    void case4_aProcessPausedPastItsLeaseSendsNothingMoreOnceTheRunIsTakenOver() throws Exception {
         Path export = workDir.resolve("export.jsonl");
         ExportGenerator.generate("jsonl", CONVERSATIONS, export, 4);
         try (LocalPostgres postgres = LocalPostgres.createDatabase("migrator_owners");
