@@ -164,47 +164,6 @@ public class ConversationMigrator {
     private final Set<String> deletedOnce = ConcurrentHashMap.newKeySet();
 
     /**
-     * A contact or conversation the ledger knows was deleted in Intercom since (an admin's choice,
-     * perhaps a customer's request): its records are refused, saying so, unless {@code
-     * migration.recreate-deleted} asks for it to be created again.
-     */
-    static final class DeletedInIntercom extends RuntimeException {
-        final boolean contact;
-        final String intercomId;
-
-        DeletedInIntercom(boolean contact, String intercomId) {
-            super(null, null, false, false);
-            this.contact = contact;
-            this.intercomId = intercomId;
-        }
-
-        String reason(String sourceId) {
-            return "conversation "
-                    + sourceId
-                    + ": its "
-                    + (contact ? "contact " : "conversation ")
-                    + intercomId
-                    + " was deleted in Intercom after an earlier run, so none of its messages is"
-                    + " sent";
-        }
-
-        /**
-         * Forgets what was deleted, so that it is created again; returns the conversation's
-         * Intercom id when only its contact is gone and the conversation is still there.
-         */
-        Optional<String> forget(Ledger ledger, String workspace, PlannedConversation conversation) {
-            if (!contact) {
-                ledger.forgetConversation(workspace, conversation.sourceId());
-                return Optional.empty();
-            }
-            ledger.forgetContact(workspace, intercomId);
-            return ledger.conversation(workspace, conversation.sourceId())
-                    .filter(entry -> entry.state() != ConversationState.CREATING)
-                    .map(ConversationEntry::intercomId);
-        }
-    }
-
-    /**
      * What an Intercom 404 means for a conversation or contact the ledger knew: deleted since, or
      * something else (a 404 for another reason is a refusal like any other).
      */
@@ -335,38 +294,7 @@ public class ConversationMigrator {
         } catch (SearchNotCaughtUp e) {
             return new Outcome.Deferred(e.decidableAt());
         } catch (AmbiguousAdoption e) {
-            return new Outcome.Refused(
-                    "conversation "
-                            + id
-                            + ": "
-                            + e.why
-                            + ", and Intercom holds "
-                            + e.candidates.size()
-                            + " conversations that may be it ("
-                            + String.join(", ", e.candidates)
-                            + ": "
-                            + e.alike
-                            + ", none held by another source conversation); which one is its own"
-                            + " is ambiguous, so none is adopted and it is not created again."
-                            + " Check these conversations in Intercom");
-        }
-    }
-
-    /**
-     * Several conversations in Intercom may be this one's, none held by another source
-     * conversation: adopting one would be a guess. {@code why} it was looked for, and what the
-     * candidates have in common ({@code alike}), make the reject reason.
-     */
-    static final class AmbiguousAdoption extends RuntimeException {
-        final String why;
-        final List<String> candidates;
-        final String alike;
-
-        AmbiguousAdoption(String why, List<String> candidates, String alike) {
-            super(null, null, false, false);
-            this.why = why;
-            this.candidates = candidates;
-            this.alike = alike;
+            return new Outcome.Refused(e.reason(id));
         }
     }
 
