@@ -83,7 +83,7 @@ public class CommandRunner implements ApplicationRunner, ExitCodeGenerator {
             exitCode = ExitCode.UNUSABLE;
         } catch (IntercomUnavailableException e) {
             console.problem("error: " + e.getMessage());
-            console.problem("Nothing committed is lost. Run the same command again to resume:");
+            console.problem("Nothing committed is lost. To resume, run the same command again:");
             console.problem("  " + resumeCommand());
             exitCode = ExitCode.FAILED;
         } catch (Exception e) {
