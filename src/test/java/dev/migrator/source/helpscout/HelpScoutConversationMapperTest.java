@@ -577,7 +577,7 @@ class HelpScoutConversationMapperTest {
                         .orElseThrow();
         assertThat(chat.parts())
                 .extracting(PlannedPart::key)
-                .containsExactly("9700001", "9700002", "9700003", "9700004");
+                .containsExactly("9700001", "9700002", "9700003", "9700004", "9700005", "9700006");
     }
 
     @Test
