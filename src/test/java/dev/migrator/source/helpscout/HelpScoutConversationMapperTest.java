@@ -737,16 +737,17 @@ class HelpScoutConversationMapperTest {
     /**
      * Case 2 of issue 13. Help Scout's Mailbox API 2.0 names a reply held back by Collision
      * Detection {@code review}: the thread states it documents are draft, hidden, published and
-     * review (the List Threads reference above; its Go clients spell them ThreadStateDraft,
-     * ThreadStateHidden, ThreadStatePublished, ThreadStateReview = "review"). API 1.0 called it
-     * {@code underreview}: "A state of underreview means the thread has been stopped by Collision
-     * Detection and is waiting to be confirmed (or discarded) by the person that created the
-     * thread. A state of hidden means the thread was hidden (or removed) from customer-facing
-     * emails." (https://developer.helpscout.com/help-desk-api/objects/thread/). And the
-     * Conversation object counts as published neither "line items, drafts or threads held for
-     * review by Collision Detection"
-     * (https://developer.helpscout.com/webhooks/objects/conversation). No stored vendor example
-     * shows a thread in review: the reference's thread is used with that state.
+     * review (the values of the List Threads reference above, as a third-party Go client of the API
+     * declares them: ThreadStateDraft, ThreadStateHidden, ThreadStatePublished, ThreadStateReview =
+     * "review"; the stored copy of the reference shows only its example, whose state is
+     * "published"). API 1.0 called it {@code underreview}: "A state of underreview means the thread
+     * has been stopped by Collision Detection and is waiting to be confirmed (or discarded) by the
+     * person that created the thread. A state of hidden means the thread was hidden (or removed)
+     * from customer-facing emails."
+     * (https://developer.helpscout.com/help-desk-api/objects/thread/). And the Conversation object
+     * counts as published neither "line items, drafts or threads held for review by Collision
+     * Detection" (https://developer.helpscout.com/webhooks/objects/conversation). No stored vendor
+     * example shows a thread in review: the reference's thread is used with that state.
      *
      * <p>Before: the held reply went out as Jack's public admin reply. Now: only the published
      * threads are migrated, and a state Help Scout does not document keeps the whole conversation
@@ -847,10 +848,12 @@ class HelpScoutConversationMapperTest {
     /**
      * Case 4 of issue 13. The thread types Help Scout's Mailbox API 2.0 documents are beaconchat,
      * chat, customer, forwardchild, forwardparent, lineitem, message, note, phone and reply (the
-     * List Threads reference above; its Go clients spell them ThreadTypeBeaconchat = "beaconchat" …
-     * ThreadTypeReply = "reply"). A Beacon chat is a chat the customer had through the Beacon
-     * widget. No stored vendor example shows a beaconchat thread: the reference's thread is used
-     * with that type, written once by the customer and once by an agent.
+     * values of the List Threads reference above, as a third-party Go client of the API declares
+     * them: ThreadTypeBeaconchat = "beaconchat" … ThreadTypeReply = "reply"; API 1.0's Thread
+     * object, developer.helpscout.com/help-desk-api/objects/thread/, lists the others but
+     * beaconchat). A Beacon chat is a chat the customer had through the Beacon widget. No stored
+     * vendor example shows a beaconchat thread: the reference's thread is used with that type,
+     * written once by the customer and once by an agent.
      *
      * <p>Before: the whole conversation was rejected ("thread type 'beaconchat' is not one this
      * preset reads"). Now: read as a chat, by its {@code createdBy.type}.
