@@ -849,11 +849,10 @@ class HelpScoutConversationMapperTest {
      * Case 4 of issue 13. The thread types Help Scout's Mailbox API 2.0 documents are beaconchat,
      * chat, customer, forwardchild, forwardparent, lineitem, message, note, phone and reply (the
      * values of the List Threads reference above, as a third-party Go client of the API declares
-     * them: ThreadTypeBeaconchat = "beaconchat" … ThreadTypeReply = "reply"; API 1.0's Thread
-     * object, developer.helpscout.com/help-desk-api/objects/thread/, lists the others but
-     * beaconchat). A Beacon chat is a chat the customer had through the Beacon widget. No stored
-     * vendor example shows a beaconchat thread: the reference's thread is used with that type,
-     * written once by the customer and once by an agent.
+     * them: ThreadTypeBeaconchat = "beaconchat" … ThreadTypeReply = "reply"). A Beacon chat is a
+     * chat the customer had through the Beacon widget. No stored vendor example shows a beaconchat
+     * thread: the reference's thread is used with that type, written once by the customer and once
+     * by an agent.
      *
      * <p>Before: the whole conversation was rejected ("thread type 'beaconchat' is not one this
      * preset reads"). Now: read as a chat, by its {@code createdBy.type}.
