@@ -5,6 +5,9 @@ import java.util.List;
 /**
  * A conversation as the export describes it: values are kept as written, the processor interprets
  * them.
+ *
+ * @param warnings what the reader had to guess (a message kind it did not know, read as the nearest
+ *     known one), counted and logged with the planner's own warnings
  */
 public record SourceConversation(
         String id,
@@ -14,7 +17,21 @@ public record SourceConversation(
         List<String> tags,
         SourceContact contact,
         List<SourceMessage> messages,
-        SourceSystem system) {
+        SourceSystem system,
+        List<String> warnings) {
+
+    /** A conversation read without a guess. */
+    public SourceConversation(
+            String id,
+            String subject,
+            String createdAt,
+            String status,
+            List<String> tags,
+            SourceContact contact,
+            List<SourceMessage> messages,
+            SourceSystem system) {
+        this(id, subject, createdAt, status, tags, contact, messages, system, List.of());
+    }
 
     /** A conversation in the canonical format. */
     public SourceConversation(

@@ -170,7 +170,13 @@ class HelpScoutPresetTest {
                                             "9700002", "carol@acme.example", "Happy to help"),
                                     Expected.comment(
                                             "9700003", "carol@acme.example", "prorated to the day"),
-                                    Expected.contact("9700004", "I'll upgrade then"))));
+                                    Expected.contact("9700004", "I'll upgrade then"),
+                                    // Case 4 of issue 13: Beacon chat threads, read as chats.
+                                    Expected.contact("9700005", "does the annual plan keep"),
+                                    Expected.comment(
+                                            "9700006",
+                                            "carol@acme.example",
+                                            "15% off every seat"))));
 
     @TempDir Path workDir;
 
@@ -214,6 +220,11 @@ class HelpScoutPresetTest {
                                 + " not migrated");
         assertThat(intercom.receivedRequests())
                 .noneMatch(r -> r.body() != null && r.body().contains("giftcards.example"));
+        // Case 2 of issue 13: Carol's reply held by Collision Detection (thread state "review",
+        // Help Scout's Mailbox API 2.0 value; see HelpScoutConversationMapperTest for the sources)
+        // never reaches the customer's conversation.
+        assertThat(intercom.receivedRequests())
+                .noneMatch(r -> r.body() != null && r.body().contains("ships tonight"));
         assertThat(rejects.subList(1, 2))
                 .singleElement()
                 .satisfies(

@@ -32,20 +32,42 @@ import tools.jackson.databind.JsonNode;
  * <p>The API lists threads newest first; they are put in time order here (by {@code createdAt},
  * then by thread id, which Help Scout hands out in increasing order), so that the planner sees an
  * export in order. Line items (status and assignment changes), drafts, hidden threads and threads
- * held for review were never seen by the customer and are not migrated.
+ * held for review were never seen by the customer and are not migrated. A value Help Scout does not
+ * document is never guessed into something the customer sees: an unknown conversation status or
+ * state, or thread state, rejects the conversation naming it; a thread of an unknown type is read
+ * as the nearest kind its author allows (a customer's as their message, an agent's as a note), with
+ * a warning.
  */
 final class HelpScoutConversationMapper implements JsonRecordMapper {
 
     static final HelpScoutConversationMapper INSTANCE = new HelpScoutConversationMapper();
 
-    /** Thread states that never reached the conversation as the customer saw it. */
-    private static final Set<String> UNPUBLISHED_STATES = Set.of("draft", "hidden", "underreview");
+    /** The state of a thread the customer saw (a thread without a state is read as one). */
+    private static final String PUBLISHED = "published";
+
+    /**
+     * Thread states that never reached the conversation as the customer saw it: unsent drafts,
+     * threads hidden from customer-facing emails, and replies held for review by Collision
+     * Detection ({@code review} in the Mailbox API 2.0, {@code underreview} in 1.0).
+     */
+    private static final Set<String> UNPUBLISHED_STATES =
+            Set.of("draft", "hidden", "review", "underreview");
+
+    /**
+     * Conversation statuses that leave it open in Intercom ({@code open} as the list filters it).
+     */
+    private static final Set<String> OPEN_STATUSES = Set.of("active", "pending", "open");
+
+    private static final String CLOSED = "closed";
 
     /** The status of a conversation in the spam folder: never migrated. */
     private static final String SPAM = "spam";
 
     /** The state of a conversation in the trash: never migrated. */
     private static final String DELETED = "deleted";
+
+    /** The state of a conversation an agent started and never sent: never migrated. */
+    private static final String DRAFT = "draft";
 
     private static final Set<String> AGENT_TYPES = Set.of("user", "system_user");
 
@@ -61,8 +83,9 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
         }
         String id = text(node, "id", "id");
         String label = "conversation " + (id != null ? id : "(without id)");
-        // Spam and deleted conversations are never migrated, and that is said before anything else
-        // is looked at (case 11 of issue 12).
+        // Spam, deleted and draft conversations are never migrated, nor one whose status or state
+        // is none Help Scout documents, and that is said before anything else is looked at (case 11
+        // of issue 12).
         String status = text(node, "status", "status");
         if (Keywords.isIn(status, Set.of(SPAM))) {
             throw new InvalidRecordException(
@@ -75,6 +98,29 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
         if (Keywords.isIn(state, Set.of(DELETED))) {
             throw new InvalidRecordException(
                     label + ": deleted in Help Scout (state \"" + state + "\"); not migrated");
+        }
+        if (Keywords.isIn(state, Set.of(DRAFT))) {
+            throw new InvalidRecordException(
+                    label
+                            + ": a draft in Help Scout (state \""
+                            + state
+                            + "\"), never sent to the customer; not migrated");
+        }
+        if (StringUtils.isNotBlank(state) && !Keywords.isIn(state, Set.of(PUBLISHED))) {
+            throw new InvalidRecordException(
+                    label
+                            + ": state \""
+                            + state
+                            + "\" is none of published, draft, deleted; not migrated");
+        }
+        if (StringUtils.isNotBlank(status)
+                && !Keywords.isIn(status, OPEN_STATUSES)
+                && !Keywords.isIn(status, Set.of(CLOSED))) {
+            throw new InvalidRecordException(
+                    label
+                            + ": status \""
+                            + status
+                            + "\" is none of active, pending, open, closed, spam; not migrated");
         }
         Someone primary =
                 person(object(node, "primaryCustomer", "primaryCustomer"), "primaryCustomer");
@@ -108,9 +154,16 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
         }
 
         List<KeptThread> kept = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         for (int i = 0; i < threads.size(); i++) {
             KeptThread thread =
-                    thread(threads.get(i), threadsPath + "[" + i + "]", i, label, primary);
+                    thread(
+                            threads.get(i),
+                            threadsPath + "[" + i + "]",
+                            i,
+                            label,
+                            primary,
+                            warnings);
             if (thread != null) {
                 kept.add(thread);
             }
@@ -120,7 +173,8 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
                     label
                             + " has no published thread to migrate ("
                             + threads.size()
-                            + " line item(s), draft(s) or hidden thread(s) only)");
+                            + " line item(s), draft(s), hidden thread(s) or thread(s) held for"
+                            + " review only)");
         }
         kept.sort(chronological(kept));
 
@@ -132,7 +186,8 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
                 textsOf(node, "tags", "tag", "tags"),
                 new SourceContact(primary.email(), null, primary.name(), "user"),
                 kept.stream().map(KeptThread::message).toList(),
-                SourceSystem.HELPSCOUT);
+                SourceSystem.HELPSCOUT,
+                List.copyOf(warnings));
     }
 
     /** A thread kept for migration, with what puts it in time order. */
@@ -145,14 +200,31 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
     private record Someone(String id, String type, String email, String name) {}
 
     private KeptThread thread(
-            JsonNode thread, String path, int index, String label, Someone primary) {
+            JsonNode thread,
+            String path,
+            int index,
+            String label,
+            Someone primary,
+            List<String> warnings) {
         JsonFields.requireObject(thread, path);
         String threadId = text(thread, "id", path + ".id");
         String name = label + ", thread " + (threadId != null ? threadId : "#" + (index + 1));
         String type = Keywords.normalize(text(thread, "type", path + ".type"));
-        String state = Keywords.normalize(text(thread, "state", path + ".state"));
-        if ("lineitem".equals(type) || (state != null && UNPUBLISHED_STATES.contains(state))) {
+        if ("lineitem".equals(type)) {
             return null;
+        }
+        String state = text(thread, "state", path + ".state");
+        if (Keywords.isIn(state, UNPUBLISHED_STATES)) {
+            return null;
+        }
+        if (StringUtils.isNotBlank(state) && !Keywords.isIn(state, Set.of(PUBLISHED))) {
+            // Whether the customer saw it cannot be told: nothing of the conversation is sent.
+            throw new InvalidRecordException(
+                    name
+                            + ": thread state \""
+                            + state
+                            + "\" is none of published, draft, hidden, review, underreview; the"
+                            + " conversation is not migrated");
         }
         Someone createdBy =
                 person(object(thread, "createdBy", path + ".createdBy"), path + ".createdBy");
@@ -196,7 +268,7 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
                                             createdAt,
                                             attachments,
                                             true);
-            case "phone", "chat" -> {
+            case "phone", "chat", "beaconchat" -> {
                 String by = createdBy == null ? null : createdBy.type();
                 if ("customer".equals(by)) {
                     message =
@@ -214,13 +286,30 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
                 }
             }
             case "" -> throw new InvalidRecordException(name + " has no type");
-            default ->
+            default -> {
+                // A kind Help Scout added since: the customer's words stay theirs, and an agent's
+                // become a note, which the customer never sees, rather than a reply they may not
+                // have received.
+                String by = createdBy == null ? null : createdBy.type();
+                String unknown =
+                        name + ": thread type '" + type + "' is not one Help Scout documents";
+                if ("customer".equals(by)) {
+                    message =
+                            fromCustomer(
+                                    threadId, createdBy, primary, body, createdAt, attachments);
+                    warnings.add(
+                            unknown + "; migrated as a message from the customer who wrote it");
+                } else if (by != null && AGENT_TYPES.contains(by)) {
+                    message = fromAgent(threadId, createdBy, body, createdAt, attachments, true);
+                    warnings.add(unknown + "; migrated as a note by the agent who wrote it");
+                } else {
                     throw new InvalidRecordException(
-                            name
-                                    + ": thread type '"
-                                    + type
-                                    + "' is not one this preset reads (customer, message, reply,"
-                                    + " note, phone, chat, forwardparent, forwardchild, lineitem)");
+                            unknown
+                                    + ", and its createdBy.type is neither customer nor user"
+                                    + (by == null ? " (it has none)" : " ('" + by + "')")
+                                    + ": it cannot be told whose words these are");
+                }
+            }
         }
         return new KeptThread(message, epochSecond(createdAt), number(threadId), index);
     }

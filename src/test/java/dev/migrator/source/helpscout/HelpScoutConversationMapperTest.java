@@ -330,7 +330,8 @@ class HelpScoutConversationMapperTest {
         assertThat(reason(node))
                 .isEqualTo(
                         "conversation 123 has no published thread to migrate (1 line item(s),"
-                                + " draft(s) or hidden thread(s) only)");
+                                + " draft(s), hidden thread(s) or thread(s) held for review"
+                                + " only)");
     }
 
     @Test
@@ -437,10 +438,19 @@ class HelpScoutConversationMapperTest {
                 .isEqualTo(
                         "conversation 123, thread 456: a chat thread needs createdBy.type customer"
                                 + " or user, not 'team'");
-        assertThat(reason(conversation(thread(456, "fax", BOB, "2023-01-01T10:00:00Z", "x"))))
-                .startsWith(
-                        "conversation 123, thread 456: thread type 'fax' is not one this preset"
-                                + " reads");
+        assertThat(
+                        reason(
+                                conversation(
+                                        thread(
+                                                456,
+                                                "fax",
+                                                "{\"id\": 1, \"type\": \"team\"}",
+                                                "2023-01-01T10:00:00Z",
+                                                "x"))))
+                .isEqualTo(
+                        "conversation 123, thread 456: thread type 'fax' is not one Help Scout"
+                                + " documents, and its createdBy.type is neither customer nor user"
+                                + " ('team'): it cannot be told whose words these are");
         assertThat(
                         reason(
                                 conversation(
@@ -567,7 +577,7 @@ class HelpScoutConversationMapperTest {
                         .orElseThrow();
         assertThat(chat.parts())
                 .extracting(PlannedPart::key)
-                .containsExactly("9700001", "9700002", "9700003", "9700004");
+                .containsExactly("9700001", "9700002", "9700003", "9700004", "9700005", "9700006");
     }
 
     @Test
@@ -660,5 +670,332 @@ class HelpScoutConversationMapperTest {
                 .isEqualTo(
                         "conversation 124: marked as spam in Help Scout (status \"spam\"); not"
                                 + " migrated");
+    }
+
+    /**
+     * A thread as Help Scout's own List Threads reference shows it
+     * (https://developer.helpscout.com/mailbox-api/endpoints/conversations/threads/list/, the
+     * response's first thread: id 1234, "customer", "published", Vernon Bear's words, created
+     * 2015-06-05T20:18:33Z), with its {@code type}, {@code state}, {@code createdBy} and {@code
+     * body} given.
+     */
+    private static String referenceThread(
+            long id, String type, String state, String createdBy, String createdAt, String body) {
+        return """
+        {"id": %d, "type": "%s", "status": "active", "state": "%s",
+         "action": {"type": "manual-workflow", "text": "You ran the Assign to Spam workflow", "associatedEntities": {}},
+         "body": %s, "source": {"type": "email", "via": "customer"},
+         "customer": {"id": 29418, "first": "Vernon", "last": "Bear", "photoUrl": "http://whatever-path-to-url/image.jpg", "email": "vbear@mywork.com"},
+         "createdBy": %s,
+         "assignedTo": {"id": 1234, "type": "team", "first": "Jack", "last": "Sprout", "email": "jack.sprout@gmail.com"},
+         "savedReplyId": 10, "to": ["to1@somewhere.com", "to2@somewhere.com"], "cc": ["cc1@somewhere.com", "cc2@somewhere.com"],
+         "bcc": ["bcc1@somewhere.com", "bcc2@somewhere.com"], "createdAt": "%s", "openedAt": "2015-06-07T10:01:25Z"}\
+        """
+                .formatted(
+                        id,
+                        type,
+                        state,
+                        JsonValues.MAPPER.writeValueAsString(body),
+                        createdBy,
+                        createdAt);
+    }
+
+    private static final String VERNON =
+            """
+            {"id": 29418, "type": "customer", "first": "Vernon", "last": "Bear", "email": "vbear@mywork.com"}\
+            """;
+
+    /** The reference's {@code assignedTo}, Jack Sprout, as the agent who wrote a thread. */
+    private static final String JACK =
+            """
+            {"id": 1234, "type": "user", "first": "Jack", "last": "Sprout", "email": "jack.sprout@gmail.com"}\
+            """;
+
+    /** A conversation whose primary customer is the reference's Vernon Bear. */
+    private static JsonNode vernonsConversation(String... threads) {
+        return json(
+                """
+                {"id": 123, "number": 45, "subject": "Help", "status": "active", "state": "published",
+                 "createdAt": "2015-06-05T20:18:33Z", "primaryCustomer": %s, "_embedded": {"threads": [%s]}}\
+                """
+                        .formatted(VERNON, String.join(",", threads)));
+    }
+
+    /** The conversation as the planner makes it, with the reader's warnings and its own. */
+    private static PlannedConversation planned(JsonNode node) {
+        MappedRecord mapped =
+                new ConversationPlanner(
+                                ZoneOffset.UTC,
+                                Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC))
+                        .process(SourceRecord.of(null, MAPPER.toConversation(node)));
+        if (mapped instanceof MappedRecord.Planned planned) {
+            return planned.conversation();
+        }
+        throw new AssertionError("rejected: " + ((MappedRecord.Rejected) mapped).reason());
+    }
+
+    /**
+     * Case 2 of issue 13. Help Scout's Mailbox API 2.0 names a reply held back by Collision
+     * Detection {@code review}: the thread states it documents are draft, hidden, published and
+     * review (the values of the List Threads reference above, as a third-party Go client of the API
+     * declares them: ThreadStateDraft, ThreadStateHidden, ThreadStatePublished, ThreadStateReview =
+     * "review"; the stored copy of the reference shows only its example, whose state is
+     * "published"). API 1.0 called it {@code underreview}: "A state of underreview means the thread
+     * has been stopped by Collision Detection and is waiting to be confirmed (or discarded) by the
+     * person that created the thread. A state of hidden means the thread was hidden (or removed)
+     * from customer-facing emails."
+     * (https://developer.helpscout.com/help-desk-api/objects/thread/). And the Conversation object
+     * counts as published neither "line items, drafts or threads held for review by Collision
+     * Detection" (https://developer.helpscout.com/webhooks/objects/conversation). No stored vendor
+     * example shows a thread in review: the reference's thread is used with that state.
+     *
+     * <p>Before: the held reply went out as Jack's public admin reply. Now: only the published
+     * threads are migrated, and a state Help Scout does not document keeps the whole conversation
+     * out, naming it.
+     */
+    @Test
+    void case2_aReplyHeldForReviewIsNeverSentAndEachDocumentedThreadStateIsHandled() {
+        SourceConversation conversation =
+                MAPPER.toConversation(
+                        vernonsConversation(
+                                referenceThread(
+                                        1239,
+                                        "reply",
+                                        "review",
+                                        JACK,
+                                        "2015-06-05T20:25:00Z",
+                                        "Held by Collision Detection"),
+                                referenceThread(
+                                        1238,
+                                        "reply",
+                                        "underreview",
+                                        JACK,
+                                        "2015-06-05T20:24:00Z",
+                                        "Held, as API 1.0 says it"),
+                                referenceThread(
+                                        1237,
+                                        "note",
+                                        "hidden",
+                                        JACK,
+                                        "2015-06-05T20:23:00Z",
+                                        "Hidden from customer-facing emails"),
+                                referenceThread(
+                                        1236,
+                                        "reply",
+                                        "draft",
+                                        JACK,
+                                        "2015-06-05T20:22:00Z",
+                                        "Never sent"),
+                                referenceThread(
+                                        1235,
+                                        "reply",
+                                        "published",
+                                        JACK,
+                                        "2015-06-05T20:21:00Z",
+                                        "Thanks, Vernon!"),
+                                referenceThread(
+                                        1234,
+                                        "customer",
+                                        "published",
+                                        VERNON,
+                                        "2015-06-05T20:18:33Z",
+                                        "this is what i have to say: I love your service.")));
+
+        assertThat(conversation.messages())
+                .extracting(m -> m.id() + ":" + m.authorType() + ":" + m.body())
+                .containsExactly(
+                        "1234:contact:this is what i have to say: I love your service.",
+                        "1235:agent:Thanks, Vernon!");
+
+        assertThat(
+                        reason(
+                                vernonsConversation(
+                                        referenceThread(
+                                                1235,
+                                                "reply",
+                                                "Scheduled",
+                                                JACK,
+                                                "2015-06-05T20:21:00Z",
+                                                "Goes out tomorrow"),
+                                        referenceThread(
+                                                1234,
+                                                "customer",
+                                                "published",
+                                                VERNON,
+                                                "2015-06-05T20:18:33Z",
+                                                "hello"))))
+                .isEqualTo(
+                        "conversation 123, thread 1235: thread state \"Scheduled\" is none of"
+                                + " published, draft, hidden, review, underreview; the"
+                                + " conversation is not migrated");
+
+        assertThat(
+                        reason(
+                                vernonsConversation(
+                                        referenceThread(
+                                                1235,
+                                                "reply",
+                                                "review",
+                                                JACK,
+                                                "2015-06-05T20:21:00Z",
+                                                "held"))))
+                .isEqualTo(
+                        "conversation 123 has no published thread to migrate (1 line item(s),"
+                                + " draft(s), hidden thread(s) or thread(s) held for review"
+                                + " only)");
+    }
+
+    /**
+     * Case 4 of issue 13. The thread types Help Scout's Mailbox API 2.0 documents are beaconchat,
+     * chat, customer, forwardchild, forwardparent, lineitem, message, note, phone and reply (the
+     * values of the List Threads reference above, as a third-party Go client of the API declares
+     * them: ThreadTypeBeaconchat = "beaconchat" … ThreadTypeReply = "reply"). A Beacon chat is a
+     * chat the customer had through the Beacon widget. No stored vendor example shows a beaconchat
+     * thread: the reference's thread is used with that type, written once by the customer and once
+     * by an agent.
+     *
+     * <p>Before: the whole conversation was rejected ("thread type 'beaconchat' is not one this
+     * preset reads"). Now: read as a chat, by its {@code createdBy.type}.
+     */
+    @Test
+    void case4_beaconChatThreadsAreMigratedAsChats() {
+        PlannedConversation conversation =
+                planned(
+                        vernonsConversation(
+                                referenceThread(
+                                        1235,
+                                        "beaconchat",
+                                        "published",
+                                        JACK,
+                                        "2015-06-05T20:19:00Z",
+                                        "Hi Vernon, how can I help?"),
+                                referenceThread(
+                                        1234,
+                                        "beaconchat",
+                                        "published",
+                                        VERNON,
+                                        "2015-06-05T20:18:33Z",
+                                        "this is what i have to say: I love your service.")));
+
+        assertThat(conversation.parts())
+                .extracting(p -> p.key() + ":" + p.byContact() + ":" + p.note() + ":" + p.body())
+                .containsExactly(
+                        "1234:true:false:this is what i have to say: I love your service.",
+                        "1235:false:false:Hi Vernon, how can I help?");
+        assertThat(conversation.warnings()).isEmpty();
+    }
+
+    /**
+     * The issue's rule for a thread type Help Scout may add after these ten (see case 4): the
+     * customer's words are migrated as their message, an agent's as a note (never a reply the
+     * customer may not have received), each with a warning; without an author type it is rejected
+     * naming the type.
+     */
+    @Test
+    void aThreadTypeHelpScoutDoesNotDocumentIsMigratedAsTheNearestKindWithAWarning() {
+        PlannedConversation conversation =
+                planned(
+                        vernonsConversation(
+                                referenceThread(
+                                        1235,
+                                        "whatsapp",
+                                        "published",
+                                        JACK,
+                                        "2015-06-05T20:19:00Z",
+                                        "Agent over WhatsApp"),
+                                referenceThread(
+                                        1234,
+                                        "whatsapp",
+                                        "published",
+                                        VERNON,
+                                        "2015-06-05T20:18:33Z",
+                                        "Customer over WhatsApp")));
+
+        assertThat(conversation.parts())
+                .extracting(p -> p.key() + ":" + p.byContact() + ":" + p.note())
+                .containsExactly("1234:true:false", "1235:false:true");
+        assertThat(conversation.warnings())
+                .containsExactly(
+                        "conversation 123, thread 1235: thread type 'whatsapp' is not one Help"
+                                + " Scout documents; migrated as a note by the agent who wrote it",
+                        "conversation 123, thread 1234: thread type 'whatsapp' is not one Help"
+                                + " Scout documents; migrated as a message from the customer who"
+                                + " wrote it");
+    }
+
+    /**
+     * The conversation's own enums, as Help Scout's Get Conversation reference lists them
+     * (https://developer.helpscout.com/mailbox-api/endpoints/conversations/get/): "status - Status
+     * of the conversation, one of: active, all, closed, open, pending, spam" and "state - State of
+     * the conversation, one of deleted, draft, published". A draft conversation was never sent; a
+     * status or state outside these (and {@code all}, which only filters the list) is kept out,
+     * named.
+     */
+    @Test
+    void eachDocumentedConversationStatusAndStateIsHandledAndAnUnknownOneIsRejected() {
+        for (String status : List.of("active", "pending", "open")) {
+            JsonNode node =
+                    vernonsConversation(
+                            referenceThread(
+                                    1234,
+                                    "customer",
+                                    "published",
+                                    VERNON,
+                                    "2015-06-05T20:18:33Z",
+                                    "x"));
+            ((tools.jackson.databind.node.ObjectNode) node).put("status", status);
+            assertThat(planned(node).close()).as(status).isFalse();
+        }
+        JsonNode closed =
+                vernonsConversation(
+                        referenceThread(
+                                1234,
+                                "customer",
+                                "published",
+                                VERNON,
+                                "2015-06-05T20:18:33Z",
+                                "x"));
+        ((tools.jackson.databind.node.ObjectNode) closed).put("status", "closed");
+        assertThat(planned(closed).close()).isTrue();
+
+        JsonNode draft =
+                vernonsConversation(
+                        referenceThread(
+                                1234, "message", "draft", JACK, "2015-06-05T20:18:33Z", "x"));
+        ((tools.jackson.databind.node.ObjectNode) draft).put("state", "draft");
+        assertThat(reason(draft))
+                .isEqualTo(
+                        "conversation 123: a draft in Help Scout (state \"draft\"), never sent to"
+                                + " the customer; not migrated");
+
+        JsonNode archived =
+                vernonsConversation(
+                        referenceThread(
+                                1234,
+                                "customer",
+                                "published",
+                                VERNON,
+                                "2015-06-05T20:18:33Z",
+                                "x"));
+        ((tools.jackson.databind.node.ObjectNode) archived).put("state", "archived");
+        assertThat(reason(archived))
+                .isEqualTo(
+                        "conversation 123: state \"archived\" is none of published, draft,"
+                                + " deleted; not migrated");
+
+        JsonNode all =
+                vernonsConversation(
+                        referenceThread(
+                                1234,
+                                "customer",
+                                "published",
+                                VERNON,
+                                "2015-06-05T20:18:33Z",
+                                "x"));
+        ((tools.jackson.databind.node.ObjectNode) all).put("status", "all");
+        assertThat(reason(all))
+                .isEqualTo(
+                        "conversation 123: status \"all\" is none of active, pending, open,"
+                                + " closed, spam; not migrated");
     }
 }
