@@ -5,6 +5,9 @@ import java.util.List;
 /**
  * A conversation as the export describes it: values are kept as written, the processor interprets
  * them.
+ *
+ * @param warnings what the reader left out or read as the nearest known kind (a draft never sent, a
+ *     message type it does not know), counted and logged with the planner's own warnings
  */
 public record SourceConversation(
         String id,
@@ -14,7 +17,21 @@ public record SourceConversation(
         List<String> tags,
         SourceContact contact,
         List<SourceMessage> messages,
-        SourceSystem system) {
+        SourceSystem system,
+        List<String> warnings) {
+
+    /** A conversation its reader read whole, with nothing to warn about. */
+    public SourceConversation(
+            String id,
+            String subject,
+            String createdAt,
+            String status,
+            List<String> tags,
+            SourceContact contact,
+            List<SourceMessage> messages,
+            SourceSystem system) {
+        this(id, subject, createdAt, status, tags, contact, messages, system, List.of());
+    }
 
     /** A conversation in the canonical format. */
     public SourceConversation(
