@@ -6,8 +6,8 @@ import java.util.List;
  * A conversation as the export describes it: values are kept as written, the processor interprets
  * them.
  *
- * @param warnings what the reader had to guess (a message kind it did not know, read as the nearest
- *     known one), counted and logged with the planner's own warnings
+ * @param warnings what the reader left out or read as the nearest known kind (a draft never sent, a
+ *     message kind it does not know), counted and logged with the planner's own warnings
  */
 public record SourceConversation(
         String id,
@@ -20,7 +20,7 @@ public record SourceConversation(
         SourceSystem system,
         List<String> warnings) {
 
-    /** A conversation read without a guess. */
+    /** A conversation its reader read whole, with nothing to warn about. */
     public SourceConversation(
             String id,
             String subject,

@@ -35,11 +35,52 @@ final class FrontConversationMapper implements JsonRecordMapper {
 
     static final FrontConversationMapper INSTANCE = new FrontConversationMapper();
 
-    /** The status of a conversation in Front's trash: never migrated. */
-    private static final String DELETED = "deleted";
+    /**
+     * The statuses of a conversation in Front's trash: never migrated. The Core API writes {@code
+     * deleted}, the Plugin SDK {@code trashed}.
+     */
+    private static final Set<String> DELETED = Set.of("deleted", "trashed");
 
     /** The status of a conversation in Front's spam folder: never migrated. */
-    private static final String SPAM = "spam";
+    private static final Set<String> SPAM = Set.of("spam");
+
+    /**
+     * Every other status Front documents (docs/formats/front.md says where): all of them are
+     * conversations the customer took part in. A status not in this list is never guessed at.
+     */
+    private static final Set<String> MIGRATED_STATUSES =
+            Set.of("archived", "assigned", "unassigned", "open", "snoozed");
+
+    /** The categories of Front's ticket statuses, when ticketing is on. */
+    private static final Set<String> STATUS_CATEGORIES = Set.of("open", "waiting", "resolved");
+
+    /** The message type of an internal discussion's messages: teammates only, never a customer. */
+    private static final String INTERNAL = "internal";
+
+    /**
+     * The message types Front documents (the Core API's message types and the Plugin SDK's
+     * conversation types), all but {@code internal} channels the customer was reached through.
+     */
+    private static final Set<String> MESSAGE_TYPES =
+            Set.of(
+                    "call",
+                    "custom",
+                    "email",
+                    "facebook",
+                    "front_chat",
+                    "googleplay",
+                    "google_play",
+                    INTERNAL,
+                    "intercom",
+                    "phone-call",
+                    "phone_call",
+                    "sms",
+                    "smooch",
+                    "tweet",
+                    "tweet_dm",
+                    "twitter_dm",
+                    "whatsapp",
+                    "yalo_wha");
 
     private FrontConversationMapper() {}
 
@@ -69,13 +110,30 @@ final class FrontConversationMapper implements JsonRecordMapper {
         // Deleted and spam conversations are never migrated, and that is said before anything else
         // is looked at (case 11 of issue 12).
         String written = text(node, "status", "status");
-        if (Keywords.isIn(written, Set.of(DELETED))) {
+        if (Keywords.isIn(written, DELETED)) {
             throw new InvalidRecordException(
                     label + ": deleted in Front (status \"" + written + "\"); not migrated");
         }
-        if (Keywords.isIn(written, Set.of(SPAM))) {
+        if (Keywords.isIn(written, SPAM)) {
             throw new InvalidRecordException(
                     label + ": marked as spam in Front (status \"" + written + "\"); not migrated");
+        }
+        // A status Front does not document may hide the conversation as trash or spam do: kept
+        // out, and said, rather than guessed at.
+        if (written != null && !Keywords.isIn(written, MIGRATED_STATUSES)) {
+            throw new InvalidRecordException(
+                    label
+                            + ": status \""
+                            + written
+                            + "\" is not one Front documents; not migrated");
+        }
+        String category = text(node, "status_category", "status_category");
+        if (category != null && !Keywords.isIn(category, STATUS_CATEGORIES)) {
+            throw new InvalidRecordException(
+                    label
+                            + ": status_category \""
+                            + category
+                            + "\" is not one Front documents; not migrated");
         }
         if (node.get("messages") == null) {
             throw new InvalidRecordException(
@@ -91,10 +149,35 @@ final class FrontConversationMapper implements JsonRecordMapper {
         Handle contact = contact(node, messageNodes, label);
 
         List<Dated> dated = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        String lastDraft = null;
         for (int i = 0; i < messageNodes.size(); i++) {
             String path = "messages[" + i + "]";
-            SourceMessage message = message(messageNodes.get(i), path, contact);
+            JsonNode messageNode = messageNodes.get(i);
+            String draft = draftMarker(messageNode, path);
+            if (draft != null) {
+                // Never sent: the customer never read it. Not even as a note: a private draft was
+                // for its author's eyes only, and a draft may still be sent, as a message of its
+                // own.
+                lastDraft = draft;
+                warnings.add(
+                        label
+                                + ": message "
+                                + text(messageNode, "id", path + ".id")
+                                + " is a draft, never sent ("
+                                + draft
+                                + "); not migrated");
+                continue;
+            }
+            SourceMessage message = message(messageNode, path, contact, label, warnings);
             dated.add(new Dated(message, sortKey(message.createdAt())));
+        }
+        if (lastDraft != null && dated.isEmpty()) {
+            throw new InvalidRecordException(
+                    label
+                            + ": its only messages are drafts, never sent ("
+                            + lastDraft
+                            + "); not migrated");
         }
         for (int i = 0; i < commentNodes.size(); i++) {
             SourceMessage comment = comment(commentNodes.get(i), "comments[" + i + "]");
@@ -105,16 +188,29 @@ final class FrontConversationMapper implements JsonRecordMapper {
                     Comparator.comparing(
                             Dated::time)); // stable: equal times keep the export's order
         }
-        String status = FrontFormat.status(written);
         return new SourceConversation(
                 id,
                 text(node, "subject", "subject"),
                 text(node, "created_at", "created_at"),
-                status,
+                FrontFormat.status(written, category),
                 textsOf(node, "tags", "name", "tags"),
                 new SourceContact(contact.handle().trim(), null, contact.name(), "user"),
                 dated.stream().map(Dated::message).toList(),
-                SourceSystem.FRONT);
+                SourceSystem.FRONT,
+                List.copyOf(warnings));
+    }
+
+    /**
+     * What marks a message as an unsent draft, as a reject or warning names it ({@code draft_mode
+     * "shared"}), or {@code null} for a message that was sent. Front's API gives {@code draft_mode}
+     * ({@code shared}, {@code private}, null when sent); older exports {@code is_draft}.
+     */
+    private static String draftMarker(JsonNode message, String path) {
+        String mode = text(message, "draft_mode", path + ".draft_mode");
+        if (StringUtils.isNotBlank(mode)) {
+            return "draft_mode \"" + mode + "\"";
+        }
+        return bool(message, "is_draft", path + ".is_draft", false) ? "is_draft true" : null;
     }
 
     /**
@@ -166,14 +262,33 @@ final class FrontConversationMapper implements JsonRecordMapper {
                         + ", and no inbound message is from an email address)");
     }
 
-    private static SourceMessage message(JsonNode message, String path, Handle contact) {
+    private static SourceMessage message(
+            JsonNode message, String path, Handle contact, String label, List<String> warnings) {
         String messageId = text(message, "id", path + ".id");
         boolean inbound = bool(message, "is_inbound", path + ".is_inbound", false);
-        boolean draft = bool(message, "is_draft", path + ".is_draft", false);
+        String type = text(message, "type", path + ".type");
         String body = MessageBodies.htmlOrPlain(message, path + ".", "body", "text");
         List<String> attachments = attachments(message, path);
         String createdAt = text(message, "created_at", path + ".created_at");
         JsonNode author = object(message, "author", path + ".author");
+        String email = author == null ? null : text(author, "email", path + ".author.email");
+        String name = author == null ? null : teammateName(author, path + ".author");
+        if (Keywords.isIn(type, Set.of(INTERNAL))) {
+            // An internal discussion's message: teammates wrote it for teammates.
+            return new SourceMessage(
+                    messageId, "agent", email, name, body, createdAt, attachments, true);
+        }
+        if (type != null && !Keywords.isIn(type, MESSAGE_TYPES)) {
+            // A channel Front added since: the customer saw it, so it goes as what is_inbound says.
+            warnings.add(
+                    label
+                            + ": message "
+                            + messageId
+                            + " has type \""
+                            + type
+                            + "\", which Front does not document; migrated as "
+                            + (inbound ? "an inbound message" : "an outbound reply"));
+        }
         if (inbound) {
             Handle from = sender(message, path);
             boolean byContact =
@@ -189,20 +304,6 @@ final class FrontConversationMapper implements JsonRecordMapper {
                     createdAt,
                     attachments,
                     false);
-        }
-        String email = author == null ? null : text(author, "email", path + ".author.email");
-        String name = author == null ? null : teammateName(author, path + ".author");
-        if (draft) {
-            // Never sent: kept, but only where the customer does not see it.
-            return new SourceMessage(
-                    messageId,
-                    "agent",
-                    email,
-                    name,
-                    MessageBodies.attributed("Draft, never sent", null, body),
-                    createdAt,
-                    attachments,
-                    true);
         }
         return new SourceMessage(
                 messageId, "agent", email, name, body, createdAt, attachments, false);

@@ -15,6 +15,8 @@ public final class FrontFormat extends ExportFormat {
 
     private static final Set<String> CLOSED_STATUSES = Set.of("archived");
 
+    private static final Set<String> RESOLVED_CATEGORIES = Set.of("resolved");
+
     public FrontFormat() {
         super("front", SourceSystem.FRONT, Users.NONE);
     }
@@ -35,10 +37,15 @@ public final class FrontFormat extends ExportFormat {
     }
 
     /**
-     * A conversation's status as the planner reads it: closed when archived, else open (a deleted
-     * or spam conversation never gets this far: it is rejected).
+     * A conversation's status as the planner reads it (a deleted, spam or unknown one never gets
+     * this far: it is rejected). With ticketing on, the ticket status's category decides: closed
+     * when resolved. Without it, closed when archived. Anything else is open.
      */
-    static String status(String written) {
-        return Keywords.isIn(written, CLOSED_STATUSES) ? "closed" : "open";
+    static String status(String written, String category) {
+        boolean closed =
+                category != null
+                        ? Keywords.isIn(category, RESOLVED_CATEGORIES)
+                        : Keywords.isIn(written, CLOSED_STATUSES);
+        return closed ? "closed" : "open";
     }
 }

@@ -3,13 +3,21 @@ package dev.migrator.source.front;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.migrator.mapping.ConversationPlanner;
 import dev.migrator.mapping.HtmlToText;
+import dev.migrator.mapping.MappedRecord;
+import dev.migrator.mapping.PlannedConversation;
 import dev.migrator.source.InvalidRecordException;
 import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.SourceContact;
 import dev.migrator.source.SourceConversation.SourceMessage;
+import dev.migrator.source.SourceRecord;
+import dev.migrator.source.SourceRecord.RecordOrigin;
 import dev.migrator.source.SourceSystem;
 import dev.migrator.source.json.JsonValues;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -286,33 +294,23 @@ class FrontConversationMapperTest {
     }
 
     @Test
-    void aDraftIsANoteAndPlainTextIsEscaped() {
+    void plainTextIsEscaped() {
         SourceConversation conversation =
                 map(
                         conversation(
                                 ANN,
-                                String.join(
-                                        ",",
-                                        outbound("msg_2", 1678880002, BOB, "Unsent words")
-                                                .replace(
-                                                        "\"is_inbound\":false",
-                                                        "\"is_inbound\":false,\"is_draft\":true"),
-                                        inbound("msg_1", 1678880001, ANN, "")
-                                                .replace(
-                                                        "\"body\":\"\"",
-                                                        "\"body\":null,\"text\":\"Unsubscribe <me>"
-                                                                + " & co\\n"
-                                                                + "thanks\"")),
+                                inbound("msg_1", 1678880001, ANN, "")
+                                        .replace(
+                                                "\"body\":\"\"",
+                                                "\"body\":null,\"text\":\"Unsubscribe <me>"
+                                                        + " & co\\n"
+                                                        + "thanks\""),
                                 ""));
 
         assertThat(conversation.messages().get(0).body())
                 .isEqualTo("<pre>Unsubscribe &lt;me&gt; &amp; co\nthanks</pre>");
         assertThat(HtmlToText.toPlainText(conversation.messages().get(0).body()))
                 .isEqualTo("Unsubscribe <me> & co\nthanks");
-        SourceMessage draft = conversation.messages().get(1);
-        assertThat(draft.internal()).isTrue();
-        assertThat(draft.authorEmail()).isEqualTo("bob@acme.example");
-        assertThat(draft.body()).isEqualTo("<p>Draft, never sent:</p>Unsent words");
     }
 
     @Test
@@ -396,5 +394,280 @@ class FrontConversationMapperTest {
                 .as("said before anything else is looked at: the messages, the contact")
                 .hasMessage(
                         "conversation cnv_2: deleted in Front (status \"Deleted\"); not migrated");
+    }
+
+    /**
+     * Front's own example of a message, as its Core API reference shows it for {@code GET
+     * /messages/{message_id}} and in each conversation's {@code GET
+     * /conversations/{conversation_id}/messages}: the {@code MessageResponse} schema's examples in
+     * frontapp/front-api-specs, core-api/core-api.json (commit
+     * 00872e7674d69be4224e4971317ca353325a2ab6), with its author, Front's {@code TeammateResponse}
+     * example. {@code draft_mode} is "shared" in Front's example: "If the message is a draft,
+     * describes the draft mode. Can be 'private' (draft is visible to the author only) or 'shared'
+     * (draft is visible to all teammates with access to the conversation)."
+     */
+    private static final String FRONT_EXAMPLE_MESSAGE =
+            """
+            {"_links":{"self":"https://yourCompany.api.frontapp.com/messages/msg_1q15qmtq",
+              "related":{"conversation":"https://yourCompany.api.frontapp.com/conversations/cnv_yo1kg5q",
+               "message_replied_to":"https://yourCompany.api.frontapp.com/messages/msg_2y67qldq",
+               "message_seen":"https://yourCompany.api.frontapp.com/messages/msg_1q15qmtq/seen"}},
+             "id":"msg_1q15qmtq","type":"email","is_inbound":false,"draft_mode":"shared","error_type":null,
+             "version":"551ba368f3e7803cce51503ee3e58ef0-26028-1701804863304-945c","created_at":1701292639,
+             "subject":"Jim's pranks are getting out of hand",
+             "blurb":"It's high time we discuss the pranking culture in the office",
+             "author":{"_links":{"self":"https://yourCompany.api.frontapp.com/teammates/tea_6r55a"},
+              "id":"tea_6r55a","email":"michael.scott@dundermifflin.com","username":"PrisonMike",
+              "first_name":"Michael","last_name":"Scott","is_admin":true,"is_available":false,"is_blocked":false},
+             "recipients":[{"_links":{"related":{"contact":"https://yourCompany.api.frontapp.com/contacts/crd_2njtoem"}},
+              "name":"Phyllis Lapin-Vance","handle":"purpleboss@limitlesspaper.com","role":"to"}],
+             "body":"<p>Hi there,</p><p>I wanted to let you know that I'm suggesting an update to <a href='https://dundermifflin.com/privacy/pranks'>Dunder Mifflin's Pranking Policy</a> to provide non-humorous employees greater control over their well-being in the office.</p>",
+             "attachments":[]}\
+            """;
+
+    /**
+     * The message the draft answers: Front's same example as a message that was received, so {@code
+     * is_inbound} true, {@code draft_mode} null (Front's changelog, "Core API: Draft and
+     * conversation sharing",
+     * https://dev.frontapp.com/changelog/core-api-draft-and-conversation-sharing: "Its value can be
+     * either null (for a non-draft message), "private" … or "shared"") and the recipient example of
+     * core-api.json as its sender.
+     */
+    private static final String FRONT_EXAMPLE_INBOUND =
+            FRONT_EXAMPLE_MESSAGE
+                    .replace("\"id\":\"msg_1q15qmtq\"", "\"id\":\"msg_2y67qldq\"")
+                    .replace("\"is_inbound\":false", "\"is_inbound\":true")
+                    .replace("\"draft_mode\":\"shared\"", "\"draft_mode\":null")
+                    .replace("\"created_at\":1701292639", "\"created_at\":1701292500")
+                    .replace("\"role\":\"to\"", "\"role\":\"from\"");
+
+    /**
+     * Front's example conversation, the {@code ConversationResponse} schema's examples in the same
+     * core-api.json: status "assigned", {@code status_category} "resolved" (the category of its
+     * ticket status, "only present if ticketing is enabled"), its main recipient Front's {@code
+     * RecipientResponse} example.
+     */
+    private static String frontExampleConversation(String messages) {
+        return """
+        {"_links":{"self":"https://yourCompany.api.frontapp.com/conversations/cnv_yo1kg5q"},
+         "id":"cnv_yo1kg5q","subject":"How to prank Dwight Schrute","status":"assigned",
+         "status_id":"sts_5x","status_category":"resolved","ticket_ids":["TICKET-1"],
+         "recipient":{"_links":{"related":{"contact":"https://yourCompany.api.frontapp.com/contacts/crd_2njtoem"}},
+          "name":"Phyllis Lapin-Vance","handle":"purpleboss@limitlesspaper.com","role":"cc"},
+         "tags":[],"links":[],"created_at":1701292649.333,"waiting_since":1701292649.333,
+         "is_private":true,"messages":[%s],"comments":[]}\
+        """
+                .formatted(messages);
+    }
+
+    /**
+     * Case 1 of issue 13. Front's current API marks an unsent draft with {@code draft_mode}, and no
+     * longer with {@code is_draft} ("The property is_draft of the Message data model is now
+     * deprecated in favor of the new property draft_mode", the changelog above). A shared draft
+     * went out as a public admin reply, words the customer never received.
+     */
+    @Test
+    void case1_aSharedOrPrivateDraftIsNeverSentAndIsNamedInAWarning() {
+        for (String mode : List.of("shared", "private")) {
+            SourceConversation conversation =
+                    map(
+                            frontExampleConversation(
+                                    FRONT_EXAMPLE_MESSAGE.replace(
+                                                    "\"draft_mode\":\"shared\"",
+                                                    "\"draft_mode\":\"" + mode + "\"")
+                                            + ","
+                                            + FRONT_EXAMPLE_INBOUND));
+
+            assertThat(conversation.messages())
+                    .as("draft_mode %s", mode)
+                    .extracting(SourceMessage::id)
+                    .containsExactly("msg_2y67qldq");
+            assertThat(conversation.messages().get(0).authorType()).isEqualTo("contact");
+            assertThat(conversation.warnings())
+                    .containsExactly(
+                            "conversation cnv_yo1kg5q: message msg_1q15qmtq is a draft, never sent"
+                                    + " (draft_mode \""
+                                    + mode
+                                    + "\"); not migrated");
+        }
+    }
+
+    /**
+     * Case 1 of issue 13: the deprecated marker is kept out too. Front's "Example Draft Object"
+     * (https://dev.frontapp.com/reference/drafts) still writes {@code "is_draft": false} beside a
+     * sent message's fields; a draft written by an older export says {@code true}.
+     */
+    @Test
+    void case1_aDraftMarkedWithTheDeprecatedIsDraftIsNeverSentEither() {
+        SourceConversation conversation =
+                map(
+                        frontExampleConversation(
+                                FRONT_EXAMPLE_MESSAGE.replace(
+                                                "\"draft_mode\":\"shared\"", "\"is_draft\":true")
+                                        + ","
+                                        + FRONT_EXAMPLE_INBOUND.replace(
+                                                "\"draft_mode\":null", "\"is_draft\":false")));
+
+        assertThat(conversation.messages())
+                .extracting(SourceMessage::id)
+                .containsExactly("msg_2y67qldq");
+        assertThat(conversation.warnings())
+                .containsExactly(
+                        "conversation cnv_yo1kg5q: message msg_1q15qmtq is a draft, never sent"
+                                + " (is_draft true); not migrated");
+    }
+
+    /**
+     * Case 1 of issue 13: a draft "created as a new conversation" (Front's Drafts reference,
+     * https://dev.frontapp.com/reference/drafts, "POST /channels/{channel_id}/drafts") holds no
+     * message the customer received: the conversation is rejected, naming the marker.
+     */
+    @Test
+    void case1_aConversationWhoseOnlyMessageIsADraftIsRejectedNamingTheDraftMode() {
+        assertThatThrownBy(() -> map(frontExampleConversation(FRONT_EXAMPLE_MESSAGE)))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessage(
+                        "conversation cnv_yo1kg5q: its only messages are drafts, never sent"
+                                + " (draft_mode \"shared\"); not migrated");
+    }
+
+    /** The draft's warning reaches the run's warnings, with the planner's own. */
+    @Test
+    void case1_theDraftWarningIsCountedWithThePlannersWarnings() {
+        ConversationPlanner planner =
+                new ConversationPlanner(
+                        ZoneOffset.UTC,
+                        Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC));
+        SourceConversation source =
+                map(frontExampleConversation(FRONT_EXAMPLE_MESSAGE + "," + FRONT_EXAMPLE_INBOUND));
+
+        MappedRecord mapped =
+                planner.process(
+                        SourceRecord.of(
+                                new RecordOrigin("conversations.json", 1, "cnv_yo1kg5q", null),
+                                source));
+
+        assertThat(mapped).isInstanceOf(MappedRecord.Planned.class);
+        PlannedConversation planned = ((MappedRecord.Planned) mapped).conversation();
+        assertThat(planned.parts())
+                .singleElement()
+                .satisfies(p -> assertThat(p.byContact()).isTrue());
+        assertThat(planned.warnings())
+                .containsExactly(
+                        "conversation cnv_yo1kg5q: message msg_1q15qmtq is a draft, never sent"
+                                + " (draft_mode \"shared\"); not migrated");
+    }
+
+    /**
+     * Issue 13, Front's statuses. The Core API reads {@code status} as archived, unassigned,
+     * deleted or assigned (core-api.json, {@code ConversationResponse}), sets it to archived, open,
+     * deleted or spam ({@code UpdateConversation}); the Plugin SDK shows archived, open, trashed or
+     * spam (https://dev.frontapp.com/reference/plugin-sdk-conversation); Front's help lists snooze
+     * among the status actions (https://help.front.com/en/articles/2134). With ticketing on, {@code
+     * status_category} is open, waiting or resolved, and decides: Front's example conversation is
+     * "assigned" and "resolved", so closed.
+     */
+    @Test
+    void statusCategoryResolvedClosesTheConversationAndDecidesOverTheStatus() {
+        String resolved = frontExampleConversation(FRONT_EXAMPLE_INBOUND);
+        assertThat(map(resolved).status()).isEqualTo("closed");
+        assertThat(map(resolved.replace("\"resolved\"", "\"open\"")).status()).isEqualTo("open");
+        assertThat(
+                        map(resolved.replace("\"resolved\"", "\"waiting\"")
+                                        .replace("\"assigned\"", "\"archived\""))
+                                .status())
+                .isEqualTo("open");
+        String withoutTicketing = resolved.replace("\"status_category\":\"resolved\",", "");
+        assertThat(map(withoutTicketing).status()).isEqualTo("open");
+        for (String status : List.of("unassigned", "open", "snoozed")) {
+            assertThat(map(withoutTicketing.replace("\"assigned\"", "\"" + status + "\"")).status())
+                    .as(status)
+                    .isEqualTo("open");
+        }
+        assertThat(map(withoutTicketing.replace("\"assigned\"", "\"archived\"")).status())
+                .isEqualTo("closed");
+        assertThatThrownBy(() -> map(withoutTicketing.replace("\"assigned\"", "\"trashed\"")))
+                .hasMessage(
+                        "conversation cnv_yo1kg5q: deleted in Front (status \"trashed\"); not"
+                                + " migrated");
+    }
+
+    /** Issue 13's rule for unknown states: kept out, and rejected naming the value. */
+    @Test
+    void aStatusOrStatusCategoryFrontDoesNotDocumentIsRejectedNamingIt() {
+        String conversation = frontExampleConversation(FRONT_EXAMPLE_INBOUND);
+        assertThatThrownBy(() -> map(conversation.replace("\"assigned\"", "\"invisible\"")))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessage(
+                        "conversation cnv_yo1kg5q: status \"invisible\" is not one Front documents;"
+                                + " not migrated");
+        assertThatThrownBy(() -> map(conversation.replace("\"resolved\"", "\"pending\"")))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessage(
+                        "conversation cnv_yo1kg5q: status_category \"pending\" is not one Front"
+                                + " documents; not migrated");
+    }
+
+    /**
+     * Issue 13, Front's message types: the {@code MessageResponse} enum of core-api.json (call,
+     * custom, email, facebook, front_chat, googleplay, intercom, internal, phone-call, sms, tweet,
+     * tweet_dm, whatsapp, yalo_wha) and the Plugin SDK's conversation types (twitter_dm,
+     * phone_call, google_play, smooch). Every channel the customer was reached through goes by
+     * {@code is_inbound}; {@code internal} (an internal discussion) is a note; a type Front does
+     * not document goes by {@code is_inbound}, with a warning naming it.
+     */
+    @Test
+    void messageTypesGoByIsInboundAnInternalOneIsANoteAndAnUnknownOneIsWarnedAbout() {
+        for (String type :
+                List.of(
+                        "call",
+                        "custom",
+                        "email",
+                        "facebook",
+                        "front_chat",
+                        "googleplay",
+                        "intercom",
+                        "phone-call",
+                        "sms",
+                        "tweet",
+                        "tweet_dm",
+                        "whatsapp",
+                        "yalo_wha",
+                        "twitter_dm",
+                        "phone_call",
+                        "google_play",
+                        "smooch")) {
+            SourceConversation conversation =
+                    map(
+                            frontExampleConversation(
+                                    FRONT_EXAMPLE_INBOUND.replace(
+                                            "\"type\":\"email\"", "\"type\":\"" + type + "\"")));
+            assertThat(conversation.messages().get(0).authorType()).as(type).isEqualTo("contact");
+            assertThat(conversation.warnings()).as(type).isEmpty();
+        }
+
+        String internal =
+                FRONT_EXAMPLE_MESSAGE
+                        .replace("\"type\":\"email\"", "\"type\":\"internal\"")
+                        .replace("\"draft_mode\":\"shared\"", "\"draft_mode\":null");
+        SourceMessage note =
+                map(frontExampleConversation(FRONT_EXAMPLE_INBOUND + "," + internal))
+                        .messages()
+                        .get(1);
+        assertThat(note.internal()).isTrue();
+        assertThat(note.authorEmail()).isEqualTo("michael.scott@dundermifflin.com");
+
+        SourceConversation unknown =
+                map(
+                        frontExampleConversation(
+                                FRONT_EXAMPLE_INBOUND.replace(
+                                        "\"type\":\"email\"", "\"type\":\"carrier_pigeon\"")));
+        assertThat(unknown.messages().get(0).authorType()).isEqualTo("contact");
+        assertThat(unknown.messages().get(0).internal()).isFalse();
+        assertThat(unknown.warnings())
+                .containsExactly(
+                        "conversation cnv_yo1kg5q: message msg_2y67qldq has type"
+                                + " \"carrier_pigeon\", which Front does not document; migrated as"
+                                + " an inbound message");
     }
 }
