@@ -44,6 +44,15 @@ final class ZendeskTicketMapper implements JsonRecordMapper {
         this.users = users;
     }
 
+    /**
+     * The users one value of the users file holds: each user of a page of the List Users API
+     * ({@code {"users":[…],"next_page":…,"count":…}}), else the value itself, one user.
+     */
+    static List<JsonNode> usersOf(JsonNode value) {
+        JsonNode page = value.get("users");
+        return page != null && page.isArray() ? array(value, "users", "users") : List.of(value);
+    }
+
     /** One record of the users export: {@code {"user":{…}}} or the bare user. */
     static Person person(JsonNode node) {
         JsonNode user = unwrap(node, "user");

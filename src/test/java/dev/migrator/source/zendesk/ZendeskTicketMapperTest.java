@@ -175,4 +175,59 @@ class ZendeskTicketMapperTest {
                 .as("said before anything else is looked at: the requester, the comments")
                 .hasMessage("ticket 124: deleted in Zendesk (status \" Deleted\"); not migrated");
     }
+
+    /**
+     * The admin and the ticket Zendesk recorded for zenpy, Zendesk's Python SDK: facetoe/zenpy,
+     * tests/betamax/TestTicketAPIMethods.test_show_ticket_comments-create-test-ticket.json (the
+     * response to {@code POST /api/v2/tickets.json?include=users}: ticket 4634, whose requester,
+     * submitter and assignee are user 21311632247, {@code "role":"admin"}) and
+     * TestTicketAPIMethods.test_show_ticket_comments.json (its comments, {@code
+     * {"comments":[…],"next_page":null,"previous_page":null,"count":1}}), cut to the fields the
+     * preset reads.
+     */
+    private static final String ZENPY_ADMIN =
+            """
+            {"id":21311632247,"url":"https://facetoe1.zendesk.com/api/v2/users/21311632247.json","name":"Facetoe","email":"stupiddumb@facetoe.com.au","created_at":"2017-04-17T18:11:10Z","role":"admin","verified":true,"external_id":null,"active":true}\
+            """;
+
+    private static final String ZENPY_TICKET_4634 =
+            """
+            {"ticket":{"url":"https://facetoe1.zendesk.com/api/v2/tickets/4634.json","id":4634,"via":{"channel":"api","source":{"from":{},"to":{},"rel":null}},"created_at":"2017-04-19T11:14:25Z","subject":"subject","description":"I am comment","status":"open","requester_id":21311632247,"submitter_id":21311632247,"assignee_id":21311632247,"tags":[],
+             "comments":[{"id":288845689548,"type":"Comment","author_id":21311632247,"body":"I am comment","html_body":"<div class=\\"zd-comment\\"><p dir=\\"auto\\">I am comment</p></div>","plain_body":"I am comment","public":true,"attachments":[],"audit_id":288845689508,"via":{"channel":"api","source":{"from":{},"to":{},"rel":null}},"created_at":"2017-04-19T11:14:25Z"}]}}
+            """;
+
+    /**
+     * Case 5 of issue 13: the users file as the List Users API returns it, one page per value.
+     * Zendesk's list responses wrap their records with the page's links and count, as recorded for
+     * zenpy (facetoe/zenpy, tests/betamax/TestTicketAPIMethods.test_show_ticket_comments.json:
+     * {@code "next_page":null,"previous_page":null,"count":1}); the users are zenpy's recorded
+     * admin ({@link #ZENPY_ADMIN}).
+     */
+    @Test
+    void case5_aUsersFileOfListUsersPagesIsReadUserByUser() throws IOException {
+        Path pages = dir.resolve("users-pages.json");
+        Files.writeString(
+                pages,
+                "{\"users\":["
+                        + ZENPY_ADMIN
+                        + "],\"next_page\":null,\"previous_page\":null,\"count\":1}\n");
+        ZendeskTicketMapper pagesMapper =
+                new ZendeskTicketMapper(
+                        People.load(
+                                pages,
+                                InputOpener.FILES,
+                                ZendeskTicketMapper::usersOf,
+                                ZendeskTicketMapper::person));
+
+        SourceConversation ticket = pagesMapper.toConversation(json(ZENPY_TICKET_4634));
+
+        assertThat(ticket.contact().email()).isEqualTo("stupiddumb@facetoe.com.au");
+        assertThat(ticket.contact().name()).isEqualTo("Facetoe");
+        assertThatThrownBy(
+                        () ->
+                                pagesMapper.toConversation(
+                                        json("{\"id\":1,\"requester_id\":99,\"comments\":[]}")))
+                .as("the page's next_page and count are not taken for unreadable users")
+                .hasMessage("ticket 1: requester 99 is not in the users file " + pages);
+    }
 }
