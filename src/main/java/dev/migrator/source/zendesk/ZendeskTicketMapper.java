@@ -142,6 +142,12 @@ final class ZendeskTicketMapper implements JsonRecordMapper {
         List<String> attachments =
                 JsonFields.textOfEach(comment, "attachments", "content_url", path + ".attachments");
         String createdAt = text(comment, "created_at", path + ".created_at");
+        if (authorId.equals(requesterId) && isPublic) {
+            // The requester's words are the contact's, even when the requester is an agent (a
+            // ticket an agent raised for themselves).
+            return new SourceMessage(
+                    commentId, "contact", null, null, body, createdAt, attachments, false);
+        }
         if (author.agent()) {
             return new SourceMessage(
                     commentId,
@@ -166,12 +172,15 @@ final class ZendeskTicketMapper implements JsonRecordMapper {
                     attachments,
                     true);
         }
-        String words =
-                authorId.equals(requesterId)
-                        ? body
-                        : MessageBodies.attributed("From", who(author), body);
         return new SourceMessage(
-                commentId, "contact", null, null, words, createdAt, attachments, false);
+                commentId,
+                "contact",
+                null,
+                null,
+                MessageBodies.attributed("From", who(author), body),
+                createdAt,
+                attachments,
+                false);
     }
 
     private static String who(Person person) {

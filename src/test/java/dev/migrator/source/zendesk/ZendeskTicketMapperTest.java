@@ -230,4 +230,30 @@ class ZendeskTicketMapperTest {
                 .as("the page's next_page and count are not taken for unreadable users")
                 .hasMessage("ticket 1: requester 99 is not in the users file " + pages);
     }
+
+    /**
+     * Case 6 of issue 13: a requester who is also an agent (zenpy's recorded ticket 4634, raised
+     * through the API by the account's admin for themselves; {@link #ZENPY_TICKET_4634}). The
+     * README's rule, "comment by the requester → contact message", holds whatever the requester's
+     * role.
+     */
+    @Test
+    void case6_theRequestersCommentsAreTheContactsEvenWhenTheRequesterIsAnAgent()
+            throws IOException {
+        Path users = dir.resolve("users-with-admin.jsonl");
+        Files.writeString(users, "{\"user\":" + ZENPY_ADMIN + "}\n");
+        ZendeskTicketMapper adminMapper =
+                new ZendeskTicketMapper(
+                        People.load(users, InputOpener.FILES, ZendeskTicketMapper::person));
+
+        SourceConversation ticket = adminMapper.toConversation(json(ZENPY_TICKET_4634));
+
+        SourceMessage opening = ticket.messages().get(0);
+        assertThat(opening.authorType()).isEqualTo("contact");
+        assertThat(opening.authorEmail()).isNull();
+        assertThat(opening.internal()).isFalse();
+        assertThat(opening.body())
+                .as("the requester's own words, not attributed as another person's")
+                .isEqualTo("<div class=\"zd-comment\"><p dir=\"auto\">I am comment</p></div>");
+    }
 }
