@@ -17,6 +17,7 @@ import dev.migrator.source.json.People;
 import dev.migrator.source.json.People.Person;
 import dev.migrator.support.Keywords;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -139,8 +140,7 @@ final class ZendeskTicketMapper implements JsonRecordMapper {
         boolean isPublic = bool(comment, "public", path + ".public", true);
         String body =
                 MessageBodies.htmlOrPlain(comment, path + ".", "html_body", "plain_body", "body");
-        List<String> attachments =
-                JsonFields.textOfEach(comment, "attachments", "content_url", path + ".attachments");
+        List<String> attachments = attachmentUrls(comment, path + ".attachments");
         String createdAt = text(comment, "created_at", path + ".created_at");
         if (authorId.equals(requesterId) && isPublic) {
             // The requester's words are the contact's, even when the requester is an agent (a
@@ -181,6 +181,46 @@ final class ZendeskTicketMapper implements JsonRecordMapper {
                 createdAt,
                 attachments,
                 false);
+    }
+
+    /**
+     * The URLs of a comment's files. An image's thumbnails are attachment objects too (its {@code
+     * thumbnails} array): one listed again among the comment's attachments is left out, so that
+     * each file is sent once, at its full size.
+     */
+    private static List<String> attachmentUrls(JsonNode comment, String path) {
+        Set<String> thumbnailUrls = new HashSet<>();
+        Set<String> thumbnailIds = new HashSet<>();
+        List<JsonNode> listed = array(comment, "attachments", path);
+        for (int i = 0; i < listed.size(); i++) {
+            JsonNode attachment = listed.get(i);
+            JsonFields.requireObject(attachment, path + "[" + i + "]");
+            List<JsonNode> thumbnails =
+                    array(attachment, "thumbnails", path + "[" + i + "].thumbnails");
+            for (int t = 0; t < thumbnails.size(); t++) {
+                String thumbnailPath = path + "[" + i + "].thumbnails[" + t + "]";
+                JsonFields.requireObject(thumbnails.get(t), thumbnailPath);
+                addIfPresent(
+                        thumbnailUrls,
+                        text(thumbnails.get(t), "content_url", thumbnailPath + ".content_url"));
+                addIfPresent(thumbnailIds, text(thumbnails.get(t), "id", thumbnailPath + ".id"));
+            }
+        }
+        List<String> urls = new ArrayList<>(listed.size());
+        for (int i = 0; i < listed.size(); i++) {
+            String url = text(listed.get(i), "content_url", path + "[" + i + "].content_url");
+            String id = text(listed.get(i), "id", path + "[" + i + "].id");
+            if (url != null && !thumbnailUrls.contains(url) && !thumbnailIds.contains(id)) {
+                urls.add(url);
+            }
+        }
+        return urls;
+    }
+
+    private static void addIfPresent(Set<String> values, String value) {
+        if (value != null) {
+            values.add(value);
+        }
     }
 
     private static String who(Person person) {

@@ -256,4 +256,37 @@ class ZendeskTicketMapperTest {
                 .as("the requester's own words, not attributed as another person's")
                 .isEqualTo("<div class=\"zd-comment\"><p dir=\"auto\">I am comment</p></div>");
     }
+
+    /**
+     * Case 7 of issue 13: an image's thumbnails. Zendesk's Attachments reference
+     * (developer.zendesk.com/rest_api/docs/support/attachments) documents {@code thumbnails} as "An
+     * array of attachment objects. Note that photo thumbnails do not have thumbnails", with the
+     * example image 928374 and its thumbnail 928375 used here, listed again among the comment's
+     * attachments as an attachment of its own; crash.log (498483, {@code "thumbnails": []}) is the
+     * Uploads example response of the same reference.
+     */
+    @Test
+    void case7_anImagesThumbnailsAreNotSentAsFilesOfTheirOwn() {
+        SourceConversation ticket =
+                mapper.toConversation(
+                        json(
+                                """
+                                {"id":18,"requester_id":1,"comments":[
+                                  {"id":180,"author_id":1,"body":"Screenshot and log","public":true,"created_at":"2021-01-01T00:00:00Z",
+                                   "attachments":[
+                                    {"content_type":"image/png","content_url":"https://company.zendesk.com/attachments/my_funny_profile_pic.png",
+                                     "file_name":"my_funny_profile_pic.png","id":928374,"size":166144,
+                                     "thumbnails":[{"content_type":"image/png","content_url":"https://company.zendesk.com/attachments/my_funny_profile_pic_thumb.png",
+                                                    "file_name":"my_funny_profile_pic_thumb.png","id":928375,"size":58298}]},
+                                    {"content_type":"image/png","content_url":"https://company.zendesk.com/attachments/my_funny_profile_pic_thumb.png",
+                                     "file_name":"my_funny_profile_pic_thumb.png","id":928375,"size":58298},
+                                    {"id":498483,"name":"crash.log","content_url":"https://company.zendesk.com/attachments/crash.log",
+                                     "content_type":"text/plain","size":2532,"thumbnails":[]}]}]}
+                                """));
+
+        assertThat(ticket.messages().get(0).attachments())
+                .containsExactly(
+                        "https://company.zendesk.com/attachments/my_funny_profile_pic.png",
+                        "https://company.zendesk.com/attachments/crash.log");
+    }
 }
