@@ -39,6 +39,14 @@ final class ZendeskTicketMapper implements JsonRecordMapper {
      */
     private static final String DELETED = "deleted";
 
+    /**
+     * The statuses Zendesk documents for a ticket: its system statuses (the status categories
+     * custom statuses belong to, and "closed"), and "on hold", the Apps API's spelling of "hold".
+     * "solved" and "closed" close the conversation; the others leave it open.
+     */
+    private static final List<String> DOCUMENTED_STATUSES =
+            List.of("new", "open", "pending", "hold", "on hold", "solved", "closed");
+
     private final People users;
 
     ZendeskTicketMapper(People users) {
@@ -85,6 +93,16 @@ final class ZendeskTicketMapper implements JsonRecordMapper {
             // Never migrated, and said before anything else is looked at (case 11 of issue 12).
             throw new InvalidRecordException(
                     label + ": deleted in Zendesk (status \"" + status + "\"); not migrated");
+        }
+        if (status != null && !DOCUMENTED_STATUSES.contains(Keywords.normalize(status))) {
+            // A state we cannot read may be one the customer never saw the ticket in: kept out.
+            throw new InvalidRecordException(
+                    label
+                            + ": status \""
+                            + status
+                            + "\" is not one Zendesk documents ("
+                            + String.join(", ", DOCUMENTED_STATUSES)
+                            + ", deleted); not migrated");
         }
         String requesterId = text(ticket, "requester_id", "requester_id");
         Person requester =

@@ -289,4 +289,43 @@ class ZendeskTicketMapperTest {
                         "https://company.zendesk.com/attachments/my_funny_profile_pic.png",
                         "https://company.zendesk.com/attachments/crash.log");
     }
+
+    /**
+     * Issue 13's rule for unknown states: kept out, and rejected naming the value. Zendesk's Custom
+     * Ticket Statuses reference
+     * (developer.zendesk.com/api-reference/ticketing/tickets/custom_ticket_statuses/): "Each custom
+     * ticket status belongs to a status category. Each category corresponds to one of the built-in
+     * system ticket statuses: "new" "open" "pending" "hold" "solved". Note: Tickets with a "Closed"
+     * status belong to the "solved" status category." A custom status's label written where the
+     * status belongs is none of them.
+     */
+    @Test
+    void aStatusZendeskDoesNotDocumentIsRejectedNamingTheValue() {
+        String comments =
+                ",\"requester_id\":1,\"comments\":[{\"id\":1,\"author_id\":1,\"body\":\"Hi\","
+                        + "\"created_at\":\"2021-01-01T00:00:00Z\"}]}";
+        assertThatThrownBy(
+                        () ->
+                                mapper.toConversation(
+                                        json(
+                                                "{\"id\":19,\"status\":\"Responding quickly\""
+                                                        + comments)))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessage(
+                        "ticket 19: status \"Responding quickly\" is not one Zendesk documents"
+                                + " (new, open, pending, hold, on hold, solved, closed, deleted);"
+                                + " not migrated");
+        for (String documented :
+                new String[] {"new", "open", "pending", "hold", "On hold", "solved", "Closed"}) {
+            assertThat(
+                            mapper.toConversation(
+                                            json(
+                                                    "{\"id\":20,\"status\":\""
+                                                            + documented
+                                                            + "\""
+                                                            + comments))
+                                    .status())
+                    .isEqualTo(documented);
+        }
+    }
 }
