@@ -147,6 +147,55 @@ class ZendeskPresetTest {
                 .contains("please also fix last month's invoice");
     }
 
+    /**
+     * Cases 5 and 6 of issue 13, end to end: zenpy's recorded ticket 4634 (facetoe/zenpy,
+     * tests/betamax/TestTicketAPIMethods.test_show_ticket_comments-create-test-ticket.json and
+     * TestTicketAPIMethods.test_show_ticket_comments.json), raised through the API by the account's
+     * admin for themselves, with its users file written as the List Users API pages it ({@code
+     * {"users":[…],"next_page":null,"previous_page":null,"count":1}}, the page fields of the same
+     * recording).
+     */
+    @Test
+    void aListUsersPageAndARequesterWhoIsAnAdminGiveTheContactItsOwnMessage() throws IOException {
+        Path tickets = workDir.resolve("zenpy-tickets.jsonl");
+        Files.writeString(
+                tickets,
+                """
+                {"ticket":{"id":4634,"via":{"channel":"api"},"created_at":"2017-04-19T11:14:25Z","subject":"subject","description":"I am comment","status":"open","requester_id":21311632247,"submitter_id":21311632247,"assignee_id":21311632247,"tags":[],"comments":[{"id":288845689548,"type":"Comment","author_id":21311632247,"body":"I am comment","html_body":"<div class=\\"zd-comment\\"><p dir=\\"auto\\">I am comment</p></div>","plain_body":"I am comment","public":true,"attachments":[],"audit_id":288845689508,"created_at":"2017-04-19T11:14:25Z"}]}}
+                """);
+        Path usersPage = workDir.resolve("zenpy-users.json");
+        Files.writeString(
+                usersPage,
+                """
+                {"users":[{"id":21311632247,"name":"Facetoe","email":"stupiddumb@facetoe.com.au","role":"admin","verified":true,"external_id":null,"active":true}],"next_page":null,"previous_page":null,"count":1}
+                """);
+
+        MigratorProcess.Result result =
+                migrator.run(
+                        "migrate",
+                        "--input",
+                        tickets.toString(),
+                        "--format",
+                        "zendesk",
+                        "--users",
+                        usersPage.toString());
+
+        assertThat(result.exitCode()).as(result.all()).isZero();
+        assertThat(intercom.conversations()).hasSize(1);
+        Conversation conversation = intercom.conversations().get(0);
+        FakeIntercom.Contact contact =
+                intercom.contacts().stream()
+                        .filter(c -> c.id().equals(conversation.contactId()))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(contact.email()).isEqualTo("stupiddumb@facetoe.com.au");
+        assertThat(conversation.authorType()).isEqualTo("user");
+        assertThat(conversation.body())
+                .as("the requester's own words open it, with no agent-started marker")
+                .isEqualTo("I am comment");
+        assertThat(conversation.parts()).isEmpty();
+    }
+
     private void checkTicket(JsonNode ticket, Map<String, JsonNode> users) {
         String id = ticket.path("id").asString();
         JsonNode requester = users.get(ticket.path("requester_id").asString());

@@ -5,6 +5,7 @@ import dev.migrator.source.UnusableInputException;
 import dev.migrator.source.csv.CsvLayout;
 import dev.migrator.source.json.People;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -70,9 +71,21 @@ public final class ReadContext {
 
     /** The people file read by {@code format}'s rules; {@code null} when there is none. */
     public People people(ExportFormat format, Function<JsonNode, People.Person> reader) {
+        return people(format, List::of, reader);
+    }
+
+    /**
+     * The people file read by {@code format}'s rules, each of its values holding the records that
+     * {@code records} returns (a page of an API's list response holds many); {@code null} when
+     * there is none.
+     */
+    public People people(
+            ExportFormat format,
+            Function<JsonNode, List<JsonNode>> records,
+            Function<JsonNode, People.Person> reader) {
         if (users == null) {
             return null;
         }
-        return people.computeIfAbsent(format, f -> People.load(users, opener, reader));
+        return people.computeIfAbsent(format, f -> People.load(users, opener, records, reader));
     }
 }

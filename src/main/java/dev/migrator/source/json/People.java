@@ -7,9 +7,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The people file that goes with some exports ({@code --users}: Zendesk users, Freshdesk contacts
@@ -39,36 +41,55 @@ public final class People {
      * Reads every value of {@code file}, its bytes through {@code opener}, with {@code reader},
      * which returns {@code null} for values that are not people.
      */
+    public static People load(Path file, InputOpener opener, Function<JsonNode, Person> reader) {
+        return load(file, opener, List::of, reader);
+    }
+
+    /**
+     * As {@link #load(Path, InputOpener, Function)}, for a file whose values may each hold several
+     * people (a page of an API's list response): {@code records} returns the records a value holds,
+     * each then read with {@code reader}.
+     */
     public static People load(
             Path file,
             InputOpener opener,
-            Function<tools.jackson.databind.JsonNode, Person> reader) {
+            Function<JsonNode, List<JsonNode>> records,
+            Function<JsonNode, Person> reader) {
         Map<String, Person> byId = new HashMap<>();
         long unreadable = 0;
         long firstUnreadableLine = 0;
         try (JsonValues values = JsonValues.open(file, file.toString(), opener)) {
             for (Value value = values.next(); value != null; value = values.next()) {
-                Person person = null;
+                long unreadableHere = value.readable() ? 0 : 1;
                 if (value.readable()) {
-                    try {
-                        person = reader.apply(value.node());
-                    } catch (InvalidRecordException e) {
-                        person = null;
+                    for (JsonNode record : records.apply(value.node())) {
+                        Person person = read(record, reader);
+                        if (person == null || person.id() == null) {
+                            unreadableHere++;
+                        } else {
+                            byId.put(person.id(), person);
+                        }
                     }
                 }
-                if (person == null || person.id() == null) {
-                    unreadable++;
+                if (unreadableHere > 0) {
+                    unreadable += unreadableHere;
                     firstUnreadableLine =
                             firstUnreadableLine == 0 ? value.line() : firstUnreadableLine;
-                    continue;
                 }
-                byId.put(person.id(), person);
             }
             values.readToEnd();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return new People(file.toString(), byId, unreadable, firstUnreadableLine);
+    }
+
+    private static Person read(JsonNode record, Function<JsonNode, Person> reader) {
+        try {
+            return reader.apply(record);
+        } catch (InvalidRecordException e) {
+            return null;
+        }
     }
 
     public Optional<Person> find(String id) {

@@ -31,6 +31,9 @@ public final class ZendeskFormat extends ExportFormat {
                 file.displayName(),
                 context.opener(),
                 new ZendeskTicketMapper(
-                        context.people(file.format(), ZendeskTicketMapper::person)));
+                        context.people(
+                                file.format(),
+                                ZendeskTicketMapper::usersOf,
+                                ZendeskTicketMapper::person)));
     }
 }

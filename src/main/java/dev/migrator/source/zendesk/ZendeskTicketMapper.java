@@ -17,6 +17,7 @@ import dev.migrator.source.json.People;
 import dev.migrator.source.json.People.Person;
 import dev.migrator.support.Keywords;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -38,10 +39,27 @@ final class ZendeskTicketMapper implements JsonRecordMapper {
      */
     private static final String DELETED = "deleted";
 
+    /**
+     * The statuses Zendesk documents for a ticket: its system statuses (the status categories
+     * custom statuses belong to, and "closed"), and "on hold", the Apps API's spelling of "hold".
+     * "solved" and "closed" close the conversation; the others leave it open.
+     */
+    private static final List<String> DOCUMENTED_STATUSES =
+            List.of("new", "open", "pending", "hold", "on hold", "solved", "closed");
+
     private final People users;
 
     ZendeskTicketMapper(People users) {
         this.users = users;
+    }
+
+    /**
+     * The users one value of the users file holds: each user of a page of the List Users API
+     * ({@code {"users":[…],"next_page":…,"count":…}}), else the value itself, one user.
+     */
+    static List<JsonNode> usersOf(JsonNode value) {
+        JsonNode page = value.get("users");
+        return page != null && page.isArray() ? array(value, "users", "users") : List.of(value);
     }
 
     /** One record of the users export: {@code {"user":{…}}} or the bare user. */
@@ -75,6 +93,16 @@ final class ZendeskTicketMapper implements JsonRecordMapper {
             // Never migrated, and said before anything else is looked at (case 11 of issue 12).
             throw new InvalidRecordException(
                     label + ": deleted in Zendesk (status \"" + status + "\"); not migrated");
+        }
+        if (status != null && !DOCUMENTED_STATUSES.contains(Keywords.normalize(status))) {
+            // A state we cannot read may be one the customer never saw the ticket in: kept out.
+            throw new InvalidRecordException(
+                    label
+                            + ": status \""
+                            + status
+                            + "\" is not one Zendesk documents ("
+                            + String.join(", ", DOCUMENTED_STATUSES)
+                            + ", deleted); not migrated");
         }
         String requesterId = text(ticket, "requester_id", "requester_id");
         Person requester =
@@ -130,9 +158,14 @@ final class ZendeskTicketMapper implements JsonRecordMapper {
         boolean isPublic = bool(comment, "public", path + ".public", true);
         String body =
                 MessageBodies.htmlOrPlain(comment, path + ".", "html_body", "plain_body", "body");
-        List<String> attachments =
-                JsonFields.textOfEach(comment, "attachments", "content_url", path + ".attachments");
+        List<String> attachments = attachmentUrls(comment, path + ".attachments");
         String createdAt = text(comment, "created_at", path + ".created_at");
+        if (authorId.equals(requesterId) && isPublic) {
+            // The requester's words are the contact's, even when the requester is an agent (a
+            // ticket an agent raised for themselves).
+            return new SourceMessage(
+                    commentId, "contact", null, null, body, createdAt, attachments, false);
+        }
         if (author.agent()) {
             return new SourceMessage(
                     commentId,
@@ -157,12 +190,55 @@ final class ZendeskTicketMapper implements JsonRecordMapper {
                     attachments,
                     true);
         }
-        String words =
-                authorId.equals(requesterId)
-                        ? body
-                        : MessageBodies.attributed("From", who(author), body);
         return new SourceMessage(
-                commentId, "contact", null, null, words, createdAt, attachments, false);
+                commentId,
+                "contact",
+                null,
+                null,
+                MessageBodies.attributed("From", who(author), body),
+                createdAt,
+                attachments,
+                false);
+    }
+
+    /**
+     * The URLs of a comment's files. An image's thumbnails are attachment objects too (its {@code
+     * thumbnails} array): one listed again among the comment's attachments is left out, so that
+     * each file is sent once, at its full size.
+     */
+    private static List<String> attachmentUrls(JsonNode comment, String path) {
+        Set<String> thumbnailUrls = new HashSet<>();
+        Set<String> thumbnailIds = new HashSet<>();
+        List<JsonNode> listed = array(comment, "attachments", path);
+        for (int i = 0; i < listed.size(); i++) {
+            JsonNode attachment = listed.get(i);
+            JsonFields.requireObject(attachment, path + "[" + i + "]");
+            List<JsonNode> thumbnails =
+                    array(attachment, "thumbnails", path + "[" + i + "].thumbnails");
+            for (int t = 0; t < thumbnails.size(); t++) {
+                String thumbnailPath = path + "[" + i + "].thumbnails[" + t + "]";
+                JsonFields.requireObject(thumbnails.get(t), thumbnailPath);
+                addIfPresent(
+                        thumbnailUrls,
+                        text(thumbnails.get(t), "content_url", thumbnailPath + ".content_url"));
+                addIfPresent(thumbnailIds, text(thumbnails.get(t), "id", thumbnailPath + ".id"));
+            }
+        }
+        List<String> urls = new ArrayList<>(listed.size());
+        for (int i = 0; i < listed.size(); i++) {
+            String url = text(listed.get(i), "content_url", path + "[" + i + "].content_url");
+            String id = text(listed.get(i), "id", path + "[" + i + "].id");
+            if (url != null && !thumbnailUrls.contains(url) && !thumbnailIds.contains(id)) {
+                urls.add(url);
+            }
+        }
+        return urls;
+    }
+
+    private static void addIfPresent(Set<String> values, String value) {
+        if (value != null) {
+            values.add(value);
+        }
     }
 
     private static String who(Person person) {
