@@ -19,6 +19,7 @@ import dev.migrator.source.json.People.Person;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.apache.commons.lang3.StringUtils;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
@@ -36,6 +37,13 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
 
     /** The id of the message made of the ticket's description (conversation ids are numbers). */
     static final String DESCRIPTION_ID = "description";
+
+    /**
+     * The fields that hold a ticket's description, any one of which (not null) says the export has
+     * it.
+     */
+    private static final List<String> DESCRIPTION_FIELDS =
+            List.of("description", "description_text", "structured_description");
 
     /** {@code source} of a ticket an agent started by email: its description is the agent's. */
     private static final String OUTBOUND_EMAIL = "10";
@@ -105,9 +113,24 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
                             + " has no conversations field: export the tickets with their "
                             + "conversations (GET /api/v2/tickets/{id}/conversations)");
         }
+        if (DESCRIPTION_FIELDS.stream().noneMatch(ticket::hasNonNull)) {
+            // "List All Tickets" leaves the description out unless asked for: without it the
+            // customer's first message would be lost without a word.
+            throw new InvalidRecordException(
+                    label
+                            + " has no description field (description, description_text or"
+                            + " structured_description): export the tickets with"
+                            + " include=description, or one by one (GET /api/v2/tickets/{id})");
+        }
         List<SourceMessage> messages = new ArrayList<>();
         description(ticket).ifPresent(messages::add);
         List<JsonNode> conversations = array(ticket, "conversations", "conversations");
+        if (messages.isEmpty() && conversations.isEmpty()) {
+            throw new InvalidRecordException(
+                    label
+                            + " has nothing to migrate: its description is empty (no text, no"
+                            + " image, no attachment) and its conversations array is empty");
+        }
         for (int i = 0; i < conversations.size(); i++) {
             messages.add(message(conversations.get(i), "conversations[" + i + "]", requester));
         }
@@ -130,7 +153,8 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
      */
     private Person requester(JsonNode ticket, String label, String requesterId) {
         JsonNode embedded = object(ticket, "requester", "requester");
-        Optional<Person> listed = people == null ? Optional.empty() : people.find(requesterId);
+        // A requester is a customer first: the contact of that id, else an agent who raised it.
+        Optional<Person> listed = contact(requesterId).or(() -> agent(requesterId));
         if (embedded != null) {
             String embeddedId = text(embedded, "id", "requester.id");
             Person inline =
@@ -173,6 +197,9 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
      */
     private Optional<SourceMessage> description(JsonNode ticket) {
         String body = MessageBodies.htmlOrPlain(ticket, "", "description", "description_text");
+        if (isEmpty(body)) {
+            body = structuredDescription(ticket);
+        }
         List<String> attachments =
                 JsonFields.textOfEach(ticket, "attachments", "attachment_url", "attachments");
         if (isEmpty(body) && attachments.isEmpty()) {
@@ -182,7 +209,7 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
         String source = text(ticket, "source", "source");
         if (OUTBOUND_EMAIL.equals(source == null ? null : source.trim())) {
             String responderId = text(ticket, "responder_id", "responder_id");
-            Person responder = find(responderId).filter(Person::agent).orElse(null);
+            Person responder = agent(responderId).orElse(null);
             return Optional.of(
                     new SourceMessage(
                             DESCRIPTION_ID,
@@ -206,6 +233,37 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
                         false));
     }
 
+    /**
+     * The text of {@code structured_description} ({@code
+     * {"description_contents":[{"data":{"content":…}},…]}}, what "List All Tickets" gives instead
+     * of {@code description} on accounts created after 2018-11-30), its contents in order: HTML
+     * kept as written, plain text preformatted. {@code null} when it has none.
+     */
+    private static String structuredDescription(JsonNode ticket) {
+        JsonNode structured = object(ticket, "structured_description", "structured_description");
+        if (structured == null) {
+            return null;
+        }
+        List<JsonNode> contents =
+                array(
+                        structured,
+                        "description_contents",
+                        "structured_description.description_contents");
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < contents.size(); i++) {
+            String path = "structured_description.description_contents[" + i + "]";
+            JsonFields.requireObject(contents.get(i), path);
+            JsonNode data = object(contents.get(i), "data", path + ".data");
+            String content = data == null ? null : text(data, "content", path + ".data.content");
+            if (StringUtils.isBlank(content)) {
+                continue;
+            }
+            boolean html = !Jsoup.parseBodyFragment(content).body().children().isEmpty();
+            body.append(html ? content : MessageBodies.preformatted(content));
+        }
+        return body.isEmpty() ? null : body.toString();
+    }
+
     private SourceMessage message(JsonNode conversation, String path, Person requester) {
         JsonFields.requireObject(conversation, path);
         String messageId = text(conversation, "id", path + ".id");
@@ -218,12 +276,20 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
                 JsonFields.textOfEach(
                         conversation, "attachments", "attachment_url", path + ".attachments");
         String createdAt = text(conversation, "created_at", path + ".created_at");
-        Optional<Person> writer = find(userId);
+        Optional<Person> asAgent = agent(userId);
+        Optional<Person> asContact = contact(userId);
+        // Contacts and agents can share an id: the conversation's own fields say in which role
+        // this one was written.
+        boolean byCustomer =
+                asAgent.isPresent() && asContact.isPresent()
+                        ? incoming || isRequester(userId, fromEmail, requester)
+                        : asAgent.isEmpty() && (asContact.isPresent() || incoming);
+        Optional<Person> writer = byCustomer ? asContact : asAgent;
 
         if (isPrivate) {
             // Private content is never shown to the customer: always a note; only an agent writes
             // it in their own name.
-            if (writer.isPresent() && writer.get().agent()) {
+            if (!byCustomer && writer.isPresent()) {
                 return new SourceMessage(
                         messageId,
                         "agent",
@@ -245,9 +311,9 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
                     attachments,
                     true);
         }
-        if (writer.isPresent() ? !writer.get().agent() : incoming) {
-            // A customer's words: the writer's role decides when the people file knows them, else
-            // the incoming flag.
+        if (byCustomer) {
+            // A customer's words: the writer's role decides when the people file knows them in one
+            // role only, else the incoming flag.
             String words =
                     isRequester(userId, fromEmail, requester)
                             ? body
@@ -270,8 +336,18 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
                 false);
     }
 
-    private Optional<Person> find(String id) {
-        return people == null ? Optional.empty() : people.find(id);
+    /** The agent the people file lists with {@code id}. */
+    private Optional<Person> agent(String id) {
+        return listed(id).filter(Person::agent).findFirst();
+    }
+
+    /** The contact the people file lists with {@code id}. */
+    private Optional<Person> contact(String id) {
+        return listed(id).filter(p -> !p.agent()).findFirst();
+    }
+
+    private Stream<Person> listed(String id) {
+        return people == null ? Stream.empty() : people.all(id).stream();
     }
 
     /**

@@ -6,7 +6,9 @@ import dev.migrator.source.json.JsonValues.Value;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -23,12 +25,18 @@ public final class People {
     public record Person(String id, String email, String externalId, String name, boolean agent) {}
 
     private final String fileName;
-    private final Map<String, Person> byId;
+
+    /** Everyone of each id, in the file's order: a helpdesk may list one id as two people. */
+    private final Map<String, List<Person>> byId;
+
     private final long unreadable;
     private final long firstUnreadableLine;
 
     private People(
-            String fileName, Map<String, Person> byId, long unreadable, long firstUnreadableLine) {
+            String fileName,
+            Map<String, List<Person>> byId,
+            long unreadable,
+            long firstUnreadableLine) {
         this.fileName = fileName;
         this.byId = byId;
         this.unreadable = unreadable;
@@ -43,7 +51,7 @@ public final class People {
             Path file,
             InputOpener opener,
             Function<tools.jackson.databind.JsonNode, Person> reader) {
-        Map<String, Person> byId = new HashMap<>();
+        Map<String, List<Person>> byId = new HashMap<>();
         long unreadable = 0;
         long firstUnreadableLine = 0;
         try (JsonValues values = JsonValues.open(file, file.toString(), opener)) {
@@ -62,7 +70,7 @@ public final class People {
                             firstUnreadableLine == 0 ? value.line() : firstUnreadableLine;
                     continue;
                 }
-                byId.put(person.id(), person);
+                byId.computeIfAbsent(person.id(), id -> new ArrayList<>()).add(person);
             }
             values.readToEnd();
         } catch (IOException e) {
@@ -71,8 +79,18 @@ public final class People {
         return new People(file.toString(), byId, unreadable, firstUnreadableLine);
     }
 
+    /** The person of {@code id}; the last one read when the file lists that id more than once. */
     public Optional<Person> find(String id) {
-        return id == null ? Optional.empty() : Optional.ofNullable(byId.get(id));
+        List<Person> listed = all(id);
+        return listed.isEmpty() ? Optional.empty() : Optional.of(listed.get(listed.size() - 1));
+    }
+
+    /**
+     * Everyone the file lists with {@code id}, in the file's order (Freshdesk's contacts and agents
+     * can share an id).
+     */
+    public List<Person> all(String id) {
+        return id == null ? List.of() : List.copyOf(byId.getOrDefault(id, List.of()));
     }
 
     /**
