@@ -48,6 +48,12 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
     /** {@code source} of a ticket an agent started by email: its description is the agent's. */
     private static final String OUTBOUND_EMAIL = "10";
 
+    /**
+     * Conversation {@code source} of an email an agent forwarded to someone else, or of that
+     * person's reply: the customer never received either.
+     */
+    private static final String FORWARDED_EMAIL = "8";
+
     private final People people;
 
     /**
@@ -98,6 +104,21 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
         if (bool(ticket, "spam", "spam", false)) {
             throw new InvalidRecordException(label + ": marked as spam in Freshdesk; not migrated");
         }
+        String writtenStatus = text(ticket, "status", "status");
+        // A status Freshdesk does not have says the export is not what the preset reads: kept out
+        // rather than guessed open or closed.
+        String status =
+                FreshdeskFormat.status(writtenStatus)
+                        .orElseThrow(
+                                () ->
+                                        new InvalidRecordException(
+                                                label
+                                                        + ": status '"
+                                                        + writtenStatus
+                                                        + "' is not a Freshdesk status (2 Open, 3"
+                                                        + " Pending, 4 Resolved, 5 Closed, or a"
+                                                        + " custom status's number); not"
+                                                        + " migrated"));
         String requesterId = text(ticket, "requester_id", "requester_id");
         Person requester = requester(ticket, label, requesterId);
         if (StringUtils.isBlank(requester.email()) && StringUtils.isBlank(requester.externalId())) {
@@ -134,7 +155,6 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
         for (int i = 0; i < conversations.size(); i++) {
             messages.add(message(conversations.get(i), "conversations[" + i + "]", requester));
         }
-        String status = FreshdeskFormat.status(text(ticket, "status", "status"));
         return new SourceConversation(
                 id,
                 text(ticket, "subject", "subject"),
@@ -270,7 +290,9 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
         String userId = text(conversation, "user_id", path + ".user_id");
         String fromEmail = text(conversation, "from_email", path + ".from_email");
         boolean incoming = bool(conversation, "incoming", path + ".incoming", false);
-        boolean isPrivate = bool(conversation, "private", path + ".private", false);
+        String source = text(conversation, "source", path + ".source");
+        boolean forwarded = FORWARDED_EMAIL.equals(source == null ? null : source.trim());
+        boolean isPrivate = bool(conversation, "private", path + ".private", false) || forwarded;
         String body = MessageBodies.htmlOrPlain(conversation, path + ".", "body", "body_text");
         List<String> attachments =
                 JsonFields.textOfEach(
@@ -287,8 +309,8 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
         Optional<Person> writer = byCustomer ? asContact : asAgent;
 
         if (isPrivate) {
-            // Private content is never shown to the customer: always a note; only an agent writes
-            // it in their own name.
+            // Private content, like a forward, is never shown to the customer: always a note; only
+            // an agent writes it in their own name.
             if (!byCustomer && writer.isPresent()) {
                 return new SourceMessage(
                         messageId,

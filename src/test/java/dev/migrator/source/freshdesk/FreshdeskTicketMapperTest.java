@@ -565,4 +565,94 @@ class FreshdeskTicketMapperTest {
                             "<p>From Rachel (rachel@freshdesk.com):</p><div>This is a reply</div>");
         }
     }
+
+    /**
+     * Freshdesk's ticket statuses, "2=Open, 3=Pending, 4=Resolved, 5=Closed" (the ticket's {@code
+     * status} property, developers.freshdesk.com/api/#tickets, as copied in
+     * schemas.apis.io/schemas/freshdesk/freshdesk-ticket), and the custom statuses an admin adds,
+     * numbered after them (new accounts get 6 Waiting on Customer and 7 Waiting on Third Party).
+     * python-freshdesk's recorded list (sample_json_data/all_tickets.json) writes both {@code
+     * "status":2} and {@code "status_name":"Open"}.
+     */
+    @Test
+    void everyFreshdeskStatusIsReadAndAValueFreshdeskDoesNotHaveIsRejectedNamingIt() {
+        java.util.Map<String, String> expected = new java.util.LinkedHashMap<>();
+        expected.put("2", "open");
+        expected.put("3", "open");
+        expected.put("4", "closed");
+        expected.put("5", "closed");
+        expected.put("6", "open");
+        expected.put("7", "open");
+        expected.put("12", "open");
+        expected.put("\"Open\"", "open");
+        expected.put("\"Pending\"", "open");
+        expected.put("\"Resolved\"", "closed");
+        expected.put("\"Closed\"", "closed");
+        expected.put("\"Waiting on Customer\"", "open");
+        expected.put("\"Waiting on Third Party\"", "open");
+        expected.forEach(
+                (written, status) ->
+                        assertThat(
+                                        map(ticket("", "")
+                                                        .replace(
+                                                                "\"status\":2",
+                                                                "\"status\":" + written))
+                                                .status())
+                                .as("status %s", written)
+                                .isEqualTo(status));
+
+        for (String unknown : java.util.List.of("\"on hold\"", "1", "0")) {
+            assertThatThrownBy(
+                            () ->
+                                    map(
+                                            ticket("", "")
+                                                    .replace(
+                                                            "\"status\":2",
+                                                            "\"status\":" + unknown)))
+                    .isInstanceOf(InvalidRecordException.class)
+                    .hasMessage(
+                            "ticket 1: status '"
+                                    + unknown.replace("\"", "")
+                                    + "' is not a Freshdesk status (2 Open, 3 Pending, 4 Resolved,"
+                                    + " 5 Closed, or a custom status's number); not migrated");
+        }
+    }
+
+    /**
+     * Freshdesk's conversation sources: 0 Reply, 2 Note, 5 Tweet, 6 Survey feedback, 7 Facebook, 8
+     * Forwarded email, 9 Phone, 11 E-commerce (github.com/askasoft/pango, sdk/freshdesk/consts.go:
+     * {@code ConversationSourceForwarded = 8}). A forward goes to someone other than the customer:
+     * python-freshdesk's recorded reply_1.json, sent as a forward, must stay a note even when not
+     * marked private.
+     */
+    @Test
+    void aForwardedEmailIsANoteWhateverItsPrivateFlagSays() throws Exception {
+        FreshdeskTicketMapper withRachel = mapperWithPeople(AGENT_1);
+        String ticket =
+                LISTED_TICKET.formatted(
+                        "\"description\":\"<div>This is a sample ticket</div>\",", REPLY_1);
+
+        SourceMessage forward =
+                withRachel
+                        .toConversation(json(ticket.replace("\"source\":0", "\"source\":8")))
+                        .messages()
+                        .get(1);
+        assertThat(forward.internal()).isTrue();
+        assertThat(forward.authorType()).isEqualTo("agent");
+        assertThat(forward.authorEmail()).isEqualTo("rachel@freshdesk.com");
+
+        for (String shown : java.util.List.of("0", "2", "5", "6", "7", "9", "11", "99")) {
+            assertThat(
+                            withRachel
+                                    .toConversation(
+                                            json(
+                                                    ticket.replace(
+                                                            "\"source\":0", "\"source\":" + shown)))
+                                    .messages()
+                                    .get(1)
+                                    .internal())
+                    .as("source %s: private says", shown)
+                    .isFalse();
+        }
+    }
 }
