@@ -95,7 +95,7 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
             }
             parts.add(part);
         }
-        List<String> warnings = new ArrayList<>();
+        List<String> warnings = new ArrayList<>(source.warnings());
         List<PlannedPart> sorted =
                 parts.stream().sorted(Comparator.comparingLong(PlannedPart::createdAt)).toList();
         if (!sorted.equals(parts)) {

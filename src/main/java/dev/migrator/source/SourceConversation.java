@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * A conversation as the export describes it: values are kept as written, the processor interprets
- * them.
+ * them. {@code warnings} are what its reader had to guess (a value of the helpdesk's it does not
+ * know, read as the nearest one it does), for the run's report.
  */
 public record SourceConversation(
         String id,
@@ -14,7 +15,21 @@ public record SourceConversation(
         List<String> tags,
         SourceContact contact,
         List<SourceMessage> messages,
-        SourceSystem system) {
+        SourceSystem system,
+        List<String> warnings) {
+
+    /** A conversation its reader read without guessing. */
+    public SourceConversation(
+            String id,
+            String subject,
+            String createdAt,
+            String status,
+            List<String> tags,
+            SourceContact contact,
+            List<SourceMessage> messages,
+            SourceSystem system) {
+        this(id, subject, createdAt, status, tags, contact, messages, system, List.of());
+    }
 
     /** A conversation in the canonical format. */
     public SourceConversation(

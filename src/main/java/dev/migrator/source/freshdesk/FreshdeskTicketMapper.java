@@ -16,9 +16,11 @@ import dev.migrator.source.json.JsonRecordMapper;
 import dev.migrator.source.json.MessageBodies;
 import dev.migrator.source.json.People;
 import dev.migrator.source.json.People.Person;
+import dev.migrator.support.Keywords;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.commons.lang3.StringUtils;
 import org.jsoup.Jsoup;
@@ -44,6 +46,20 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
      */
     private static final List<String> DESCRIPTION_FIELDS =
             List.of("description", "description_text", "structured_description");
+
+    /**
+     * Ticket {@code source}s: 1 Email, 2 Portal, 3 Phone, 7 Chat, 9 Feedback Widget, 10 Outbound
+     * Email, and the older 4 Forum, 5 Twitter, 6 Facebook, 8 MobiHelp, 11 E-commerce, 12 Bot.
+     */
+    private static final Set<String> TICKET_SOURCES =
+            Set.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12");
+
+    /**
+     * Conversation {@code source}s: 0 Reply, 2 Note, 5 Tweet, 6 Survey feedback, 7 Facebook, 8
+     * Forwarded email, 9 Phone, 11 E-commerce.
+     */
+    private static final Set<String> CONVERSATION_SOURCES =
+            Set.of("0", "2", "5", "6", "7", "8", "9", "11");
 
     /** {@code source} of a ticket an agent started by email: its description is the agent's. */
     private static final String OUTBOUND_EMAIL = "10";
@@ -143,6 +159,16 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
                             + " structured_description): export the tickets with"
                             + " include=description, or one by one (GET /api/v2/tickets/{id})");
         }
+        List<String> warnings = new ArrayList<>();
+        String ticketSource = text(ticket, "source", "source");
+        if (ticketSource != null && !Keywords.isIn(ticketSource, TICKET_SOURCES)) {
+            warnings.add(
+                    label
+                            + ": source '"
+                            + ticketSource
+                            + "' is not a Freshdesk ticket source; its description was read as the"
+                            + " requester's message");
+        }
         List<SourceMessage> messages = new ArrayList<>();
         description(ticket).ifPresent(messages::add);
         List<JsonNode> conversations = array(ticket, "conversations", "conversations");
@@ -153,7 +179,13 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
                             + " image, no attachment) and its conversations array is empty");
         }
         for (int i = 0; i < conversations.size(); i++) {
-            messages.add(message(conversations.get(i), "conversations[" + i + "]", requester));
+            messages.add(
+                    message(
+                            conversations.get(i),
+                            "conversations[" + i + "]",
+                            label,
+                            requester,
+                            warnings));
         }
         return new SourceConversation(
                 id,
@@ -164,7 +196,8 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
                 new SourceContact(
                         requester.email(), requester.externalId(), requester.name(), "user"),
                 messages,
-                SourceSystem.FRESHDESK);
+                SourceSystem.FRESHDESK,
+                List.copyOf(warnings));
     }
 
     /**
@@ -284,7 +317,12 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
         return body.isEmpty() ? null : body.toString();
     }
 
-    private SourceMessage message(JsonNode conversation, String path, Person requester) {
+    private SourceMessage message(
+            JsonNode conversation,
+            String path,
+            String label,
+            Person requester,
+            List<String> warnings) {
         JsonFields.requireObject(conversation, path);
         String messageId = text(conversation, "id", path + ".id");
         String userId = text(conversation, "user_id", path + ".user_id");
@@ -292,6 +330,16 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
         boolean incoming = bool(conversation, "incoming", path + ".incoming", false);
         String source = text(conversation, "source", path + ".source");
         boolean forwarded = FORWARDED_EMAIL.equals(source == null ? null : source.trim());
+        if (source != null && !Keywords.isIn(source, CONVERSATION_SOURCES)) {
+            warnings.add(
+                    label
+                            + ", conversation "
+                            + (messageId != null ? messageId : path)
+                            + ": source '"
+                            + source
+                            + "' is not a Freshdesk conversation source; read by its private,"
+                            + " incoming and user_id fields");
+        }
         boolean isPrivate = bool(conversation, "private", path + ".private", false) || forwarded;
         String body = MessageBodies.htmlOrPlain(conversation, path + ".", "body", "body_text");
         List<String> attachments =

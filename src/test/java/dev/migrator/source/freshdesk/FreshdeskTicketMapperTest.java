@@ -655,4 +655,37 @@ class FreshdeskTicketMapperTest {
                     .isFalse();
         }
     }
+
+    /**
+     * Issue 13's rule for a value the vendor does not list: a message the customer saw is migrated
+     * as the nearest kind, with a warning. Built on python-freshdesk's recorded ticket and reply
+     * (see LISTED_TICKET and REPLY_1) with sources Freshdesk does not list.
+     */
+    @Test
+    void anUnlistedSourceIsReadAsTheNearestKindWithAWarning() throws Exception {
+        FreshdeskTicketMapper withRachel = mapperWithPeople(AGENT_1);
+        String ticket =
+                LISTED_TICKET.formatted(
+                        "\"description\":\"<div>This is a sample ticket</div>\",", REPLY_1);
+
+        SourceConversation listed = withRachel.toConversation(json(ticket));
+        assertThat(listed.warnings()).isEmpty();
+
+        SourceConversation unlisted =
+                withRachel.toConversation(
+                        json(
+                                ticket.replace("\"source\":2", "\"source\":42")
+                                        .replace("\"source\":0", "\"source\":99")));
+        assertThat(unlisted.messages())
+                .extracting(SourceMessage::authorType, SourceMessage::internal)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("contact", false),
+                        org.assertj.core.groups.Tuple.tuple("agent", false));
+        assertThat(unlisted.warnings())
+                .containsExactly(
+                        "ticket 1: source '42' is not a Freshdesk ticket source; its description"
+                                + " was read as the requester's message",
+                        "ticket 1, conversation 2: source '99' is not a Freshdesk conversation"
+                                + " source; read by its private, incoming and user_id fields");
+    }
 }
