@@ -120,21 +120,7 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
         if (bool(ticket, "spam", "spam", false)) {
             throw new InvalidRecordException(label + ": marked as spam in Freshdesk; not migrated");
         }
-        String writtenStatus = text(ticket, "status", "status");
-        // A status Freshdesk does not have says the export is not what the preset reads: kept out
-        // rather than guessed open or closed.
-        String status =
-                FreshdeskFormat.status(writtenStatus)
-                        .orElseThrow(
-                                () ->
-                                        new InvalidRecordException(
-                                                label
-                                                        + ": status '"
-                                                        + writtenStatus
-                                                        + "' is not a Freshdesk status (2 Open, 3"
-                                                        + " Pending, 4 Resolved, 5 Closed, or a"
-                                                        + " custom status's number); not"
-                                                        + " migrated"));
+        String status = status(ticket, label);
         String requesterId = text(ticket, "requester_id", "requester_id");
         Person requester = requester(ticket, label, requesterId);
         if (StringUtils.isBlank(requester.email()) && StringUtils.isBlank(requester.externalId())) {
@@ -198,6 +184,24 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
                 messages,
                 SourceSystem.FRESHDESK,
                 List.copyOf(warnings));
+    }
+
+    /**
+     * The ticket's status as the planner reads it. A status Freshdesk does not have says the export
+     * is not what the preset reads: the ticket is kept out rather than guessed open or closed.
+     */
+    private static String status(JsonNode ticket, String label) {
+        String written = text(ticket, "status", "status");
+        return FreshdeskFormat.status(written)
+                .orElseThrow(
+                        () ->
+                                new InvalidRecordException(
+                                        label
+                                                + ": status '"
+                                                + written
+                                                + "' is not a Freshdesk status (2 Open, 3 Pending,"
+                                                + " 4 Resolved, 5 Closed, or a custom status's"
+                                                + " number); not migrated"));
     }
 
     /**
