@@ -10,6 +10,7 @@ import dev.migrator.source.SourceConversation.SourceContact;
 import dev.migrator.source.SourceConversation.SourceMessage;
 import dev.migrator.source.SourceRecord;
 import dev.migrator.source.SourceRecord.RecordOrigin;
+import dev.migrator.source.SourceSystem;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -115,6 +116,24 @@ class ConversationPlannerTest {
                                 contact("m-2", "2021-03-04T11:00:00Z", "second")));
 
         assertThat(planned.parts()).noneMatch(PlannedPart::startMarker);
+    }
+
+    @Test
+    void theReadersWarningsAreThePlannedConversations() {
+        SourceConversation read =
+                new SourceConversation(
+                        "c-1",
+                        "Subject",
+                        null,
+                        "open",
+                        List.of(),
+                        ANN,
+                        List.of(contact("m-1", "2021-03-04T10:00:00Z", "first")),
+                        SourceSystem.FRESHDESK,
+                        List.of("ticket c-1, conversation m-1: source '99' is not listed"));
+
+        assertThat(planned(read).warnings())
+                .containsExactly("ticket c-1, conversation m-1: source '99' is not listed");
     }
 
     @Test

@@ -16,9 +16,12 @@ import dev.migrator.source.json.JsonRecordMapper;
 import dev.migrator.source.json.MessageBodies;
 import dev.migrator.source.json.People;
 import dev.migrator.source.json.People.Person;
+import dev.migrator.support.Keywords;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.commons.lang3.StringUtils;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
@@ -37,8 +40,35 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
     /** The id of the message made of the ticket's description (conversation ids are numbers). */
     static final String DESCRIPTION_ID = "description";
 
+    /**
+     * The fields that hold a ticket's description, any one of which (not null) says the export has
+     * it.
+     */
+    private static final List<String> DESCRIPTION_FIELDS =
+            List.of("description", "description_text", "structured_description");
+
+    /**
+     * Ticket {@code source}s: 1 Email, 2 Portal, 3 Phone, 7 Chat, 9 Feedback Widget, 10 Outbound
+     * Email, and the older 4 Forum, 5 Twitter, 6 Facebook, 8 MobiHelp, 11 E-commerce, 12 Bot.
+     */
+    private static final Set<String> TICKET_SOURCES =
+            Set.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12");
+
+    /**
+     * Conversation {@code source}s: 0 Reply, 2 Note, 5 Tweet, 6 Survey feedback, 7 Facebook, 8
+     * Forwarded email, 9 Phone, 11 E-commerce.
+     */
+    private static final Set<String> CONVERSATION_SOURCES =
+            Set.of("0", "2", "5", "6", "7", "8", "9", "11");
+
     /** {@code source} of a ticket an agent started by email: its description is the agent's. */
     private static final String OUTBOUND_EMAIL = "10";
+
+    /**
+     * Conversation {@code source} of an email an agent forwarded to someone else, or of that
+     * person's reply: the customer never received either.
+     */
+    private static final String FORWARDED_EMAIL = "8";
 
     private final People people;
 
@@ -90,6 +120,7 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
         if (bool(ticket, "spam", "spam", false)) {
             throw new InvalidRecordException(label + ": marked as spam in Freshdesk; not migrated");
         }
+        String status = status(ticket, label);
         String requesterId = text(ticket, "requester_id", "requester_id");
         Person requester = requester(ticket, label, requesterId);
         if (StringUtils.isBlank(requester.email()) && StringUtils.isBlank(requester.externalId())) {
@@ -105,13 +136,43 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
                             + " has no conversations field: export the tickets with their "
                             + "conversations (GET /api/v2/tickets/{id}/conversations)");
         }
+        if (DESCRIPTION_FIELDS.stream().noneMatch(ticket::hasNonNull)) {
+            // "List All Tickets" leaves the description out unless asked for: without it the
+            // customer's first message would be lost without a word.
+            throw new InvalidRecordException(
+                    label
+                            + " has no description field (description, description_text or"
+                            + " structured_description): export the tickets with"
+                            + " include=description, or one by one (GET /api/v2/tickets/{id})");
+        }
+        List<String> warnings = new ArrayList<>();
+        String ticketSource = text(ticket, "source", "source");
+        if (ticketSource != null && !Keywords.isIn(ticketSource, TICKET_SOURCES)) {
+            warnings.add(
+                    label
+                            + ": source '"
+                            + ticketSource
+                            + "' is not a Freshdesk ticket source; its description was read as the"
+                            + " requester's message");
+        }
         List<SourceMessage> messages = new ArrayList<>();
         description(ticket).ifPresent(messages::add);
         List<JsonNode> conversations = array(ticket, "conversations", "conversations");
-        for (int i = 0; i < conversations.size(); i++) {
-            messages.add(message(conversations.get(i), "conversations[" + i + "]", requester));
+        if (messages.isEmpty() && conversations.isEmpty()) {
+            throw new InvalidRecordException(
+                    label
+                            + " has nothing to migrate: its description is empty (no text, no"
+                            + " image, no attachment) and its conversations array is empty");
         }
-        String status = FreshdeskFormat.status(text(ticket, "status", "status"));
+        for (int i = 0; i < conversations.size(); i++) {
+            messages.add(
+                    message(
+                            conversations.get(i),
+                            "conversations[" + i + "]",
+                            label,
+                            requester,
+                            warnings));
+        }
         return new SourceConversation(
                 id,
                 text(ticket, "subject", "subject"),
@@ -121,7 +182,26 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
                 new SourceContact(
                         requester.email(), requester.externalId(), requester.name(), "user"),
                 messages,
-                SourceSystem.FRESHDESK);
+                SourceSystem.FRESHDESK,
+                List.copyOf(warnings));
+    }
+
+    /**
+     * The ticket's status as the planner reads it. A status Freshdesk does not have says the export
+     * is not what the preset reads: the ticket is kept out rather than guessed open or closed.
+     */
+    private static String status(JsonNode ticket, String label) {
+        String written = text(ticket, "status", "status");
+        return FreshdeskFormat.status(written)
+                .orElseThrow(
+                        () ->
+                                new InvalidRecordException(
+                                        label
+                                                + ": status '"
+                                                + written
+                                                + "' is not a Freshdesk status (2 Open, 3 Pending,"
+                                                + " 4 Resolved, 5 Closed, or a custom status's"
+                                                + " number); not migrated"));
     }
 
     /**
@@ -130,7 +210,8 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
      */
     private Person requester(JsonNode ticket, String label, String requesterId) {
         JsonNode embedded = object(ticket, "requester", "requester");
-        Optional<Person> listed = people == null ? Optional.empty() : people.find(requesterId);
+        // A requester is a customer first: the contact of that id, else an agent who raised it.
+        Optional<Person> listed = contact(requesterId).or(() -> agent(requesterId));
         if (embedded != null) {
             String embeddedId = text(embedded, "id", "requester.id");
             Person inline =
@@ -173,6 +254,9 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
      */
     private Optional<SourceMessage> description(JsonNode ticket) {
         String body = MessageBodies.htmlOrPlain(ticket, "", "description", "description_text");
+        if (isEmpty(body)) {
+            body = structuredDescription(ticket);
+        }
         List<String> attachments =
                 JsonFields.textOfEach(ticket, "attachments", "attachment_url", "attachments");
         if (isEmpty(body) && attachments.isEmpty()) {
@@ -182,7 +266,7 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
         String source = text(ticket, "source", "source");
         if (OUTBOUND_EMAIL.equals(source == null ? null : source.trim())) {
             String responderId = text(ticket, "responder_id", "responder_id");
-            Person responder = find(responderId).filter(Person::agent).orElse(null);
+            Person responder = agent(responderId).orElse(null);
             return Optional.of(
                     new SourceMessage(
                             DESCRIPTION_ID,
@@ -206,24 +290,80 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
                         false));
     }
 
-    private SourceMessage message(JsonNode conversation, String path, Person requester) {
+    /**
+     * The text of {@code structured_description} ({@code
+     * {"description_contents":[{"data":{"content":…}},…]}}, what "List All Tickets" gives instead
+     * of {@code description} on accounts created after 2018-11-30), its contents in order: HTML
+     * kept as written, plain text preformatted. {@code null} when it has none.
+     */
+    private static String structuredDescription(JsonNode ticket) {
+        JsonNode structured = object(ticket, "structured_description", "structured_description");
+        if (structured == null) {
+            return null;
+        }
+        List<JsonNode> contents =
+                array(
+                        structured,
+                        "description_contents",
+                        "structured_description.description_contents");
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < contents.size(); i++) {
+            String path = "structured_description.description_contents[" + i + "]";
+            JsonFields.requireObject(contents.get(i), path);
+            JsonNode data = object(contents.get(i), "data", path + ".data");
+            String content = data == null ? null : text(data, "content", path + ".data.content");
+            if (StringUtils.isBlank(content)) {
+                continue;
+            }
+            boolean html = !Jsoup.parseBodyFragment(content).body().children().isEmpty();
+            body.append(html ? content : MessageBodies.preformatted(content));
+        }
+        return body.isEmpty() ? null : body.toString();
+    }
+
+    private SourceMessage message(
+            JsonNode conversation,
+            String path,
+            String label,
+            Person requester,
+            List<String> warnings) {
         JsonFields.requireObject(conversation, path);
         String messageId = text(conversation, "id", path + ".id");
         String userId = text(conversation, "user_id", path + ".user_id");
         String fromEmail = text(conversation, "from_email", path + ".from_email");
         boolean incoming = bool(conversation, "incoming", path + ".incoming", false);
-        boolean isPrivate = bool(conversation, "private", path + ".private", false);
+        String source = text(conversation, "source", path + ".source");
+        boolean forwarded = FORWARDED_EMAIL.equals(source == null ? null : source.trim());
+        if (source != null && !Keywords.isIn(source, CONVERSATION_SOURCES)) {
+            warnings.add(
+                    label
+                            + ", conversation "
+                            + (messageId != null ? messageId : path)
+                            + ": source '"
+                            + source
+                            + "' is not a Freshdesk conversation source; read by its private,"
+                            + " incoming and user_id fields");
+        }
+        boolean isPrivate = bool(conversation, "private", path + ".private", false) || forwarded;
         String body = MessageBodies.htmlOrPlain(conversation, path + ".", "body", "body_text");
         List<String> attachments =
                 JsonFields.textOfEach(
                         conversation, "attachments", "attachment_url", path + ".attachments");
         String createdAt = text(conversation, "created_at", path + ".created_at");
-        Optional<Person> writer = find(userId);
+        Optional<Person> asAgent = agent(userId);
+        Optional<Person> asContact = contact(userId);
+        // Contacts and agents can share an id: the conversation's own fields say in which role
+        // this one was written.
+        boolean byCustomer =
+                asAgent.isPresent() && asContact.isPresent()
+                        ? incoming || isRequester(userId, fromEmail, requester)
+                        : asAgent.isEmpty() && (asContact.isPresent() || incoming);
+        Optional<Person> writer = byCustomer ? asContact : asAgent;
 
         if (isPrivate) {
-            // Private content is never shown to the customer: always a note; only an agent writes
-            // it in their own name.
-            if (writer.isPresent() && writer.get().agent()) {
+            // Private content, like a forward, is never shown to the customer: always a note; only
+            // an agent writes it in their own name.
+            if (!byCustomer && writer.isPresent()) {
                 return new SourceMessage(
                         messageId,
                         "agent",
@@ -245,9 +385,9 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
                     attachments,
                     true);
         }
-        if (writer.isPresent() ? !writer.get().agent() : incoming) {
-            // A customer's words: the writer's role decides when the people file knows them, else
-            // the incoming flag.
+        if (byCustomer) {
+            // A customer's words: the writer's role decides when the people file knows them in one
+            // role only, else the incoming flag.
             String words =
                     isRequester(userId, fromEmail, requester)
                             ? body
@@ -270,8 +410,18 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
                 false);
     }
 
-    private Optional<Person> find(String id) {
-        return people == null ? Optional.empty() : people.find(id);
+    /** The agent the people file lists with {@code id}. */
+    private Optional<Person> agent(String id) {
+        return listed(id).filter(Person::agent).findFirst();
+    }
+
+    /** The contact the people file lists with {@code id}. */
+    private Optional<Person> contact(String id) {
+        return listed(id).filter(p -> !p.agent()).findFirst();
+    }
+
+    private Stream<Person> listed(String id) {
+        return people == null ? Stream.empty() : people.all(id).stream();
     }
 
     /**

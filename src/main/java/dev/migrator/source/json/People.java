@@ -6,6 +6,7 @@ import dev.migrator.source.json.JsonValues.Value;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,12 +26,18 @@ public final class People {
     public record Person(String id, String email, String externalId, String name, boolean agent) {}
 
     private final String fileName;
-    private final Map<String, Person> byId;
+
+    /** Everyone of each id, in the file's order: a helpdesk may list one id as two people. */
+    private final Map<String, List<Person>> byId;
+
     private final long unreadable;
     private final long firstUnreadableLine;
 
     private People(
-            String fileName, Map<String, Person> byId, long unreadable, long firstUnreadableLine) {
+            String fileName,
+            Map<String, List<Person>> byId,
+            long unreadable,
+            long firstUnreadableLine) {
         this.fileName = fileName;
         this.byId = byId;
         this.unreadable = unreadable;
@@ -55,7 +62,7 @@ public final class People {
             InputOpener opener,
             Function<JsonNode, List<JsonNode>> records,
             Function<JsonNode, Person> reader) {
-        Map<String, Person> byId = new HashMap<>();
+        Map<String, List<Person>> byId = new HashMap<>();
         long unreadable = 0;
         long firstUnreadableLine = 0;
         try (JsonValues values = JsonValues.open(file, file.toString(), opener)) {
@@ -67,7 +74,7 @@ public final class People {
                         if (person == null || person.id() == null) {
                             unreadableHere++;
                         } else {
-                            byId.put(person.id(), person);
+                            byId.computeIfAbsent(person.id(), id -> new ArrayList<>()).add(person);
                         }
                     }
                 }
@@ -92,8 +99,18 @@ public final class People {
         }
     }
 
+    /** The person of {@code id}; the last one read when the file lists that id more than once. */
     public Optional<Person> find(String id) {
-        return id == null ? Optional.empty() : Optional.ofNullable(byId.get(id));
+        List<Person> listed = all(id);
+        return listed.isEmpty() ? Optional.empty() : Optional.of(listed.get(listed.size() - 1));
+    }
+
+    /**
+     * Everyone the file lists with {@code id}, in the file's order (Freshdesk's contacts and agents
+     * can share an id).
+     */
+    public List<Person> all(String id) {
+        return id == null ? List.of() : List.copyOf(byId.getOrDefault(id, List.of()));
     }
 
     /**
