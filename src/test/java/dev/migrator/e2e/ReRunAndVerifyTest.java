@@ -180,7 +180,7 @@ class ReRunAndVerifyTest {
 
         assertThat(down.exitCode()).as(down.all()).isEqualTo(1);
         assertThat(down.err())
-                .contains("error: Intercom did not answer", "Run the same command again")
+                .contains("error: Intercom did not answer", "To resume, run the same command again")
                 .doesNotContain("CompletionException", "\tat ");
     }
 }
