@@ -38,6 +38,7 @@ public class HttpTransport implements IntercomTransport {
     private final RetryRegistry retryRegistry;
     private final Retry retry;
     private final RateGovernor governor;
+    private final InFlightWindow window = new InFlightWindow();
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong rateLimitWaits = new AtomicLong();
@@ -114,6 +115,11 @@ public class HttpTransport implements IntercomTransport {
     @Override
     public long callCount() {
         return calls.get();
+    }
+
+    /** How many conversations a run may have in flight, as Intercom's answers tell. */
+    public InFlightWindow inFlightWindow() {
+        return window;
     }
 
     /** Where the metrics endpoint finds the retry's figures. */

@@ -1,6 +1,7 @@
 package dev.migrator.job;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Where the running migration is, for the progress display: records written by committed or
@@ -15,6 +16,13 @@ public class RunProgress {
     private volatile long recordsAtStart = -1;
     private volatile long callsAtStart;
     private volatile Settling settling = new Settling(0, 0);
+    private volatile Supplier<Flight> flight = () -> null;
+
+    /**
+     * The migrate step's sending now: {@code inFlight} conversations being sent, of at most {@code
+     * limit}, held there by {@code limitedBy} (for example "Intercom's rate limit").
+     */
+    public record Flight(int inFlight, int limit, String limitedBy) {}
 
     /**
      * The settle step's wait: {@code records} deferred records that Intercom's search cannot
@@ -26,6 +34,7 @@ public class RunProgress {
     public void reset() {
         recordsAtStart = -1;
         settling = new Settling(0, 0);
+        flight = () -> null;
         records.set(0);
         calls.set(0);
     }
@@ -54,6 +63,22 @@ public class RunProgress {
     void chunkWritten(long chunkRecords, long callsMade) {
         records.addAndGet(chunkRecords);
         calls.set(callsMade);
+    }
+
+    /** Records finished (sent, rejected or deferred) one by one, as they finish. */
+    void recordsFinished(long finished, long callsMade) {
+        records.addAndGet(finished);
+        calls.set(callsMade);
+    }
+
+    /** Where the migrate step's sending can be seen while it runs. */
+    void sending(Supplier<Flight> now) {
+        flight = now;
+    }
+
+    /** The migrate step's sending now; {@code null} when it is not sending. */
+    public Flight flight() {
+        return flight.get();
     }
 
     void settling(int records, long untilMillis) {
