@@ -39,6 +39,14 @@ public record MigrationProperties(
         return sourceAttribute == null || sourceAttribute.isBlank() ? null : sourceAttribute.trim();
     }
 
+    /**
+     * The most conversations a run may have in flight, whatever the adaptive window says. (Issue
+     * 14: becomes unbounded when {@code concurrency} is {@code auto}.)
+     */
+    public int maxInFlight() {
+        return concurrency;
+    }
+
     public Path runDir(long runId) {
         return stateDir.resolve("runs").resolve(Long.toString(runId));
     }
