@@ -9,11 +9,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Finds each contact's Intercom id once per workspace: from the ledger, else by searching Intercom
- * by email then external id, else by creating the contact. The answer is kept in the ledger for
- * every later conversation and run.
+ * by email and external id (one search), else by creating the contact. The answer is kept in the
+ * ledger for every later conversation and run.
  */
 public class ContactResolver {
 
@@ -91,8 +92,46 @@ public class ContactResolver {
     /** A contact search found, and the key it was found by. */
     private record Found(FoundContact contact, String by) {}
 
-    /** Searches Intercom by email, then by external id. */
+    /**
+     * Searches Intercom, once: for a record with both keys, one {@code OR} search whose answer
+     * tells by its fields which key each contact matched. A contact matched by email wins over one
+     * matched by external id, as when they were two searches. The first page is enough: Intercom
+     * keeps external ids unique, so a page holding several contacts holds the email matches too.
+     */
     private Optional<Found> search(PlannedContact contact) {
+        if (contact.email() == null || contact.externalId() == null) {
+            return searchOneKeyAtATime(contact);
+        }
+        List<FoundContact> found = api.findContacts(contact.email(), contact.externalId());
+        Optional<Found> matched =
+                matching(found, contact.email(), FoundContact::email, "email:")
+                        .or(
+                                () ->
+                                        matching(
+                                                found,
+                                                contact.externalId(),
+                                                FoundContact::externalId,
+                                                "external_id:"));
+        if (matched.isPresent() || found.isEmpty()) {
+            return matched;
+        }
+        // Intercom matched a key its answer spells differently: only separate searches tell which.
+        return searchOneKeyAtATime(contact);
+    }
+
+    private static Optional<Found> matching(
+            List<FoundContact> found,
+            String value,
+            Function<FoundContact, String> key,
+            String prefix) {
+        return found.stream()
+                .filter(candidate -> value.equalsIgnoreCase(key.apply(candidate)))
+                .findFirst()
+                .map(candidate -> new Found(candidate, prefix + value));
+    }
+
+    /** Searches Intercom by email, then by external id. */
+    private Optional<Found> searchOneKeyAtATime(PlannedContact contact) {
         if (contact.email() != null) {
             Optional<FoundContact> found = api.findContact("email", contact.email());
             if (found.isPresent()) {

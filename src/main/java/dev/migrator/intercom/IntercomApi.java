@@ -80,17 +80,35 @@ public class IntercomApi {
     public Optional<FoundContact> findContact(String field, String value) {
         ObjectNode query = mapper.createObjectNode();
         query.putObject("query").put("field", field).put("operator", "=").put("value", value);
-        JsonNode found =
-                transport.exchange(ApiRequest.read("/contacts/search", query)).path("data");
-        if (found.isEmpty()) {
-            return Optional.empty();
+        return searchContacts(query).stream().findFirst();
+    }
+
+    /**
+     * The contacts with this email or this external id, in one search (an {@code OR} query): the
+     * first page of Intercom's answer.
+     */
+    public List<FoundContact> findContacts(String email, String externalId) {
+        ObjectNode query = mapper.createObjectNode();
+        ArrayNode either = query.putObject("query").put("operator", "OR").putArray("value");
+        either.addObject().put("field", "email").put("operator", "=").put("value", email);
+        either.addObject()
+                .put("field", "external_id")
+                .put("operator", "=")
+                .put("value", externalId);
+        return searchContacts(query);
+    }
+
+    private List<FoundContact> searchContacts(ObjectNode query) {
+        List<FoundContact> found = new ArrayList<>();
+        for (JsonNode contact :
+                transport.exchange(ApiRequest.read("/contacts/search", query)).path("data")) {
+            found.add(
+                    new FoundContact(
+                            contact.path("id").asString(),
+                            contact.path("email").asString(null),
+                            contact.path("external_id").asString(null)));
         }
-        JsonNode contact = found.get(0);
-        return Optional.of(
-                new FoundContact(
-                        contact.path("id").asString(),
-                        contact.path("email").asString(null),
-                        contact.path("external_id").asString(null)));
+        return found;
     }
 
     /**
