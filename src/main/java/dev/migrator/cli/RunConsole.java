@@ -10,6 +10,7 @@ import dev.migrator.report.RunReport;
 import dev.migrator.report.RunSummary;
 import dev.migrator.source.input.InputFormat;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -144,6 +145,14 @@ public class RunConsole implements MigrationRunner.Events {
                         + " replies sent, "
                         + s.apiCalls()
                         + (s.dryRun() ? " requests written" : " API calls")
+                        + (s.conversationsMigrated() == 0
+                                ? ""
+                                : String.format(
+                                        Locale.ROOT,
+                                        " (%.2f per migrated conversation; the least possible"
+                                                + " %.2f)",
+                                        s.callsPerConversation(),
+                                        s.idealCallsPerConversation()))
                         + ", "
                         + s.warnings()
                         + " warnings.");

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -25,6 +26,9 @@ public class ContactResolver {
     /** Contacts this resolver created: Intercom may not show them yet, but they are not deleted. */
     private final Set<String> created = ConcurrentHashMap.newKeySet();
 
+    /** Resolutions the ledger could not answer: each searched Intercom. */
+    private final AtomicLong searched = new AtomicLong();
+
     public ContactResolver(IntercomApi api, Ledger ledger, String workspace) {
         this.api = api;
         this.ledger = ledger;
@@ -37,6 +41,7 @@ public class ContactResolver {
         if (known.isPresent()) {
             return known.get();
         }
+        searched.incrementAndGet();
         Optional<Found> found = search(contact);
         String candidate;
         List<String> identifying;
@@ -166,6 +171,16 @@ public class ContactResolver {
             keys.add("email:" + contact.email());
         }
         return keys;
+    }
+
+    /** Contacts this resolver looked for in Intercom, for want of them in the ledger. */
+    long contactsSearched() {
+        return searched.get();
+    }
+
+    /** Contacts this resolver created. */
+    long contactsCreated() {
+        return created.size();
     }
 
     /** Whether this resolver created the contact (it cannot have been deleted since). */

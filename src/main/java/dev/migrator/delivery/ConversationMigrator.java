@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,13 @@ public class ConversationMigrator {
     private final DeliveryOptions options;
     private final IntercomLookups lookups;
     private final Map<String, String> tagIds = new ConcurrentHashMap<>();
+
+    // What this migrator did, for the run's least possible calls (see RequiredCalls).
+    private final LongAdder conversationsCreated = new LongAdder();
+    private final LongAdder repliesSent = new LongAdder();
+    private final LongAdder updatesSent = new LongAdder();
+    private final LongAdder closesSent = new LongAdder();
+    private final LongAdder tagsApplied = new LongAdder();
 
     /**
      * Neither waits for Intercom to catch up: a create or reply in doubt that Intercom cannot
@@ -160,6 +168,18 @@ public class ConversationMigrator {
         }
     }
 
+    /** What this migrator has done since it was made, as the calls it takes at the least. */
+    public RequiredCalls requiredCalls() {
+        return new RequiredCalls(
+                conversationsCreated.sum(),
+                repliesSent.sum(),
+                updatesSent.sum(),
+                closesSent.sum(),
+                tagsApplied.sum(),
+                contacts.contactsSearched(),
+                contacts.contactsCreated());
+    }
+
     /** Contacts and conversations found deleted in this run: the console hears of each once. */
     private final Set<String> deletedOnce = ConcurrentHashMap.newKeySet();
 
@@ -228,6 +248,7 @@ public class ConversationMigrator {
                 metBefore = true;
             } else {
                 intercomId = open(conversation, contactId, entry);
+                conversationsCreated.increment();
                 later = conversation.replies();
                 sent++;
                 metBefore = false;
@@ -258,6 +279,7 @@ public class ConversationMigrator {
                                             && !closedInIntercom(id, intercomId, pendingClose)));
             if (closedNow) {
                 close(id, intercomId);
+                closesSent.increment();
             }
             if (closedNow || pendingClose != null) {
                 if (conversation.close()) {
@@ -274,6 +296,7 @@ public class ConversationMigrator {
                             intercomId,
                             tagIds.computeIfAbsent(tag, api::tagId),
                             admins.actorAdminId());
+                    tagsApplied.increment();
                 }
                 ledger.conversationTagged(workspace, id);
             }
@@ -349,6 +372,7 @@ public class ConversationMigrator {
             }
             if (reply(sourceId, intercomId, contactId, part, known)) {
                 sent++;
+                repliesSent.increment();
             }
             ledger.partSent(workspace, sourceId, part.key(), runId);
         }
@@ -424,6 +448,7 @@ public class ConversationMigrator {
             return false;
         }
         api.updateConversation(intercomId, update);
+        updatesSent.increment();
         ledger.conversationUpdated(workspace, sourceId, sha);
         return true;
     }

@@ -3,6 +3,7 @@ package dev.migrator.job;
 import dev.migrator.delivery.AdminDirectory;
 import dev.migrator.delivery.ConversationMigrator;
 import dev.migrator.delivery.ConversationMigrator.Outcome;
+import dev.migrator.delivery.RequiredCalls;
 import dev.migrator.intercom.IntercomTransport;
 import dev.migrator.ledger.Ledger;
 import dev.migrator.ledger.Ledger.RejectedItem;
@@ -52,6 +53,7 @@ public class MigrationWriter
     private long callsBefore;
     private long callsAtLastUpdate;
     private long recordsAtLastUpdate;
+    private RequiredCalls requiredBefore = RequiredCalls.NONE;
 
     MigrationWriter(RunParts parts, AdminDirectory admins) {
         this.parts = parts;
@@ -107,6 +109,7 @@ public class MigrationWriter
     @Override
     public void open(ExecutionContext context) {
         counters.restore(context);
+        requiredBefore = RunCounters.requiredCalls(context);
         callsBefore = counters.calls.get();
         callsAtOpen = transport.callCount();
         callsAtLastUpdate = counters.calls.get();
@@ -125,6 +128,7 @@ public class MigrationWriter
             recordsAtLastUpdate += records;
         }
         counters.save(context);
+        RunCounters.saveRequiredCalls(context, requiredBefore.plus(migrator.requiredCalls()));
     }
 
     @Override

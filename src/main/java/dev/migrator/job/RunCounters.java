@@ -1,5 +1,6 @@
 package dev.migrator.job;
 
+import dev.migrator.delivery.RequiredCalls;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 
@@ -13,6 +14,9 @@ public class RunCounters {
     public static final String RECORDS = "counters.records";
     public static final String WARNINGS = "counters.warnings";
     public static final String CALLS = "counters.calls";
+
+    /** Prefix of the keys of the step's {@link RequiredCalls}. */
+    private static final String REQUIRED = "counters.required.";
 
     final AtomicLong records = new AtomicLong();
     final AtomicLong warnings = new AtomicLong();
@@ -28,5 +32,27 @@ public class RunCounters {
         context.putLong(RECORDS, records.get());
         context.putLong(WARNINGS, warnings.get());
         context.putLong(CALLS, calls.get());
+    }
+
+    /** The step's required calls, as its execution context holds them (none before any). */
+    public static RequiredCalls requiredCalls(ExecutionContext context) {
+        return new RequiredCalls(
+                context.getLong(REQUIRED + "conversations-created", 0),
+                context.getLong(REQUIRED + "replies-sent", 0),
+                context.getLong(REQUIRED + "updates-sent", 0),
+                context.getLong(REQUIRED + "closes-sent", 0),
+                context.getLong(REQUIRED + "tags-applied", 0),
+                context.getLong(REQUIRED + "contacts-searched", 0),
+                context.getLong(REQUIRED + "contacts-created", 0));
+    }
+
+    static void saveRequiredCalls(ExecutionContext context, RequiredCalls required) {
+        context.putLong(REQUIRED + "conversations-created", required.conversationsCreated());
+        context.putLong(REQUIRED + "replies-sent", required.repliesSent());
+        context.putLong(REQUIRED + "updates-sent", required.updatesSent());
+        context.putLong(REQUIRED + "closes-sent", required.closesSent());
+        context.putLong(REQUIRED + "tags-applied", required.tagsApplied());
+        context.putLong(REQUIRED + "contacts-searched", required.contactsSearched());
+        context.putLong(REQUIRED + "contacts-created", required.contactsCreated());
     }
 }

@@ -4,6 +4,7 @@ import dev.migrator.delivery.AdminDirectory;
 import dev.migrator.delivery.ConversationMigrator;
 import dev.migrator.delivery.ConversationMigrator.Outcome;
 import dev.migrator.delivery.InDoubtProtocol;
+import dev.migrator.delivery.RequiredCalls;
 import dev.migrator.intercom.IntercomTransport;
 import dev.migrator.intercom.IntercomUnavailableException;
 import dev.migrator.ledger.Ledger;
@@ -59,6 +60,7 @@ class SettleTasklet implements Tasklet, StepExecutionListener {
     private long callsBefore;
     private long callsAtStart;
     private long callsRecorded;
+    private RequiredCalls requiredBefore = RequiredCalls.NONE;
     private long nextRoundAt;
     private int waitingLogged = -1;
 
@@ -90,6 +92,7 @@ class SettleTasklet implements Tasklet, StepExecutionListener {
                 parts.migrator(
                         transport, admins, parameters, runId, ConversationMigrator.Mode.SETTLE);
         callsBefore = stepExecution.getExecutionContext().getLong(RunCounters.CALLS, 0);
+        requiredBefore = RunCounters.requiredCalls(stepExecution.getExecutionContext());
         callsAtStart = transport.callCount();
         callsRecorded = callsBefore;
         nextRoundAt = 0;
@@ -174,6 +177,8 @@ class SettleTasklet implements Tasklet, StepExecutionListener {
     private void saveCalls(StepExecution step) {
         long calls = callsBefore + transport.callCount() - callsAtStart;
         step.getExecutionContext().putLong(RunCounters.CALLS, calls);
+        RunCounters.saveRequiredCalls(
+                step.getExecutionContext(), requiredBefore.plus(migrator.requiredCalls()));
         if (calls > callsRecorded) {
             ledger.recordProgress(runId, clock.millis(), calls - callsRecorded, 0);
             callsRecorded = calls;

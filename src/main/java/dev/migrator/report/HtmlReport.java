@@ -101,6 +101,11 @@ final class HtmlReport {
                                 + " data-field=\"calls_per_conversation\">")
                 .append(String.format(Locale.ROOT, "%.2f", summary.callsPerConversation()))
                 .append("</td></tr>\n");
+        html.append(
+                        "<tr><th>Least possible per migrated conversation</th><td class=\"n\""
+                                + " data-field=\"ideal_calls_per_conversation\">")
+                .append(String.format(Locale.ROOT, "%.2f", summary.idealCallsPerConversation()))
+                .append("</td></tr>\n");
         row(html, "warnings", "Warnings", summary.warnings());
         html.append("</table>\n<p>Inputs: ")
                 .append(escape(String.join(", ", summary.inputs())))

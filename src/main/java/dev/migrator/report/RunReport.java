@@ -1,5 +1,6 @@
 package dev.migrator.report;
 
+import dev.migrator.delivery.RequiredCalls;
 import dev.migrator.job.MigrationParameters;
 import dev.migrator.job.MigrationProperties;
 import dev.migrator.job.MigrationRunner;
@@ -141,6 +142,10 @@ public class RunReport implements MigrationRunner.RunRecorder {
                 execution.getStepExecutions().stream()
                         .mapToLong(s -> s.getExecutionContext().getLong(RunCounters.CALLS, 0))
                         .sum();
+        RequiredCalls required =
+                execution.getStepExecutions().stream()
+                        .map(s -> RunCounters.requiredCalls(s.getExecutionContext()))
+                        .reduce(RequiredCalls.NONE, RequiredCalls::plus);
         long read = step.getLong(RunCounters.RECORDS, 0);
         long migrated = ledger.migratedCount(workspace, runId);
         long rejected = ledger.rejectCount(runId);
@@ -160,7 +165,9 @@ public class RunReport implements MigrationRunner.RunRecorder {
                 rejected,
                 ledger.repliesSentCount(workspace, runId),
                 calls,
-                migrated == 0 ? 0 : Math.round(100.0 * calls / migrated) / 100.0,
+                perConversation(calls, migrated),
+                required.total(),
+                perConversation(required.total(), migrated),
                 step.getLong(RunCounters.WARNINGS, 0),
                 rejects.toString(),
                 dryRun ? requests.toString() : null,
@@ -168,6 +175,13 @@ public class RunReport implements MigrationRunner.RunRecorder {
                 finished(execution)
                         ? null
                         : execution.getJobParameters().getString(MigrationParameters.COMMAND));
+    }
+
+    /** Calls per migrated conversation, to two decimals; 0 when none was migrated. */
+    static double perConversation(long calls, long conversationsMigrated) {
+        return conversationsMigrated == 0
+                ? 0
+                : Math.round(100.0 * calls / conversationsMigrated) / 100.0;
     }
 
     private static boolean finished(JobExecution execution) {

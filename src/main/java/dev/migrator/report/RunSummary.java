@@ -5,8 +5,11 @@ import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
 
 /**
- * The account of one run, as written to {@code summary.json}. {@code lastError} says why an
- * unfinished run stopped; {@code resumeCommand} is the command that continues it.
+ * The account of one run, as written to {@code summary.json}. {@code callsPerConversation} is the
+ * run's API calls per migrated conversation; {@code idealApiCalls} the least the same work takes
+ * (see {@link dev.migrator.delivery.RequiredCalls}), and {@code idealCallsPerConversation} that per
+ * migrated conversation. {@code lastError} says why an unfinished run stopped; {@code
+ * resumeCommand} is the command that continues it.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RunSummary(
@@ -24,6 +27,8 @@ public record RunSummary(
         long repliesSent,
         long apiCalls,
         double callsPerConversation,
+        long idealApiCalls,
+        double idealCallsPerConversation,
         long warnings,
         String rejectsFile,
         String requestsFile,

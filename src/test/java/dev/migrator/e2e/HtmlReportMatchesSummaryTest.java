@@ -47,7 +47,7 @@ class HtmlReportMatchesSummaryTest {
                         .as(field)
                         .isEqualTo(expected.asDouble());
             }
-            assertThat(report.select("#totals td[data-field]")).hasSize(8);
+            assertThat(report.select("#totals td[data-field]")).hasSize(9);
             assertThat(report.select("h1").text()).isEqualTo("Run 1: COMPLETED");
             assertThat(report.select("svg rect.bar")).as("calls per second chart").isNotEmpty();
             assertThat(report.select("#rejects tr")).hasSize(2);
