@@ -2,27 +2,29 @@ package dev.migrator.cli;
 
 import dev.migrator.intercom.HttpTransport;
 import dev.migrator.job.RunProgress;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Shows a running migration's progress: on a terminal, one live bar (records done of the
- * preflight's count, rate, ETA, and the calls, retries and rate-limit waits so far); elsewhere (a
- * log file, CI, cron) one line every {@code logEvery}.
+ * Shows a running migration's progress: on a terminal, one live line redrawn every second (a gauge
+ * of records finished of the preflight's count, calls per second and time left over the last ten
+ * seconds, the conversations in flight and what limits them, the retries and rate-limit waits);
+ * elsewhere (a log file, CI, cron) the same as one line every {@code logEvery}. While the settle
+ * step waits for Intercom's search, it says so, and for how long at most, instead.
  */
 public class ProgressDisplay {
+
+    private static final long SAMPLE_EVERY_MILLIS = 1_000;
 
     private final Console console;
     private final RunProgress progress;
     private final HttpTransport http;
     private final Duration logEvery;
+    private final Clock clock;
 
     public ProgressDisplay(
             Console console, RunProgress progress, HttpTransport http, Duration logEvery) {
@@ -30,6 +32,7 @@ public class ProgressDisplay {
         this.progress = progress;
         this.http = http;
         this.logEvery = logEvery;
+        this.clock = Clock.systemUTC();
     }
 
     /**
@@ -42,9 +45,10 @@ public class ProgressDisplay {
     }
 
     public final class Showing implements AutoCloseable {
-        private final long total;
+        private final ProgressText text;
         private final long retriesAtStart = http.retryCount();
         private final long waitsAtStart = http.rateLimitWaitCount();
+        private final long httpCallsAtStart = http.callCount();
         private final ScheduledExecutorService ticker =
                 Executors.newSingleThreadScheduledExecutor(
                         task -> {
@@ -52,96 +56,52 @@ public class ProgressDisplay {
                             thread.setDaemon(true);
                             return thread;
                         });
-        private final long startedAtNanos = System.nanoTime();
-        private ProgressBar bar;
-        private long lastCalls = -1;
-        private long lastTick = startedAtNanos;
+        private final ConsoleProgressBarConsumer bar;
+        private final long ticksPerLine = Math.max(1, logEvery.toMillis() / SAMPLE_EVERY_MILLIS);
+        private long ticks;
 
         private Showing(long total, boolean terminal) {
-            this.total = total;
-            if (terminal) {
-                ticker.scheduleAtFixedRate(this::drawBar, 1, 1, TimeUnit.SECONDS);
-            } else {
-                ticker.scheduleAtFixedRate(
-                        this::writeLine,
-                        logEvery.toMillis(),
-                        logEvery.toMillis(),
-                        TimeUnit.MILLISECONDS);
+            this.text = new ProgressText(total);
+            this.bar = terminal ? new ConsoleProgressBarConsumer(console.out()) : null;
+            ticker.scheduleAtFixedRate(
+                    this::tick, SAMPLE_EVERY_MILLIS, SAMPLE_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+        }
+
+        private void tick() {
+            if (progress.recordsAtStart() < 0) {
+                return; // the migrate step has not started: nothing to count from yet
+            }
+            sample();
+            ticks++;
+            if (bar != null) {
+                draw();
+            } else if (ticks % ticksPerLine == 0) {
+                console.say(text.line());
             }
         }
 
-        private void drawBar() {
-            long start = progress.recordsAtStart();
-            if (start < 0) {
-                return;
-            }
-            if (bar == null) {
-                bar =
-                        new ProgressBarBuilder()
-                                .setTaskName("Migrating")
-                                .setInitialMax(total)
-                                .setStyle(ProgressBarStyle.ASCII)
-                                .setUnit(" records", 1)
-                                .showSpeed()
-                                .startsFrom(start, Duration.ZERO)
-                                .setConsumer(new ConsoleProgressBarConsumer(console.out()))
-                                .build();
-            }
-            bar.stepTo(progress.records());
-            bar.setExtraMessage(extras());
+        private void sample() {
+            // The live count of the HTTP client moves call by call; a dry run makes no HTTP call,
+            // and its steps count the requests they write. Both only grow, and so does their max.
+            long calls =
+                    Math.max(
+                            http.callCount() - httpCallsAtStart,
+                            progress.calls() - progress.callsAtStart());
+            text.add(
+                    new ProgressText.Sample(
+                            clock.millis(),
+                            progress.records(),
+                            calls,
+                            progress.flight(),
+                            progress.settling(),
+                            http.retryCount() - retriesAtStart,
+                            http.rateLimitWaitCount() - waitsAtStart));
         }
 
-        private void writeLine() {
-            long start = progress.recordsAtStart();
-            if (start < 0) {
-                return;
-            }
-            long now = System.nanoTime();
-            if (lastCalls < 0) {
-                lastCalls = progress.callsAtStart();
-            }
-            long records = progress.records();
-            long calls = progress.calls();
-            double seconds = (now - startedAtNanos) / 1e9;
-            double callRate = (calls - lastCalls) / Math.max((now - lastTick) / 1e9, 0.001);
-            double recordRate = (records - start) / Math.max(seconds, 0.001);
-            String eta =
-                    recordRate <= 0 ? "unknown" : duration((long) ((total - records) / recordRate));
-            console.say(
-                    String.format(
-                            Locale.ROOT,
-                            "Progress: %d of %d records (%d%%), %.1f calls/s, about %s left; %s.",
-                            records,
-                            total,
-                            total == 0 ? 100 : records * 100 / total,
-                            callRate,
-                            eta,
-                            extras()));
-            lastTick = now;
-            lastCalls = calls;
-        }
-
-        private String extras() {
-            return (http.retryCount() - retriesAtStart)
-                    + " retries, "
-                    + (http.rateLimitWaitCount() - waitsAtStart)
-                    + " rate-limit waits"
-                    + settling();
-        }
-
-        /** While the settle step waits for Intercom's search: how many records, how long. */
-        private String settling() {
-            RunProgress.Settling settling = progress.settling();
-            if (settling.records() == 0) {
-                return "";
-            }
-            long seconds =
-                    Math.max(0, (settling.untilMillis() - System.currentTimeMillis() + 999) / 1000);
-            return "; settling "
-                    + settling.records()
-                    + " record(s) in doubt: waiting for Intercom's search, at most "
-                    + duration(seconds)
-                    + " more";
+        private void draw() {
+            String line = text.bar();
+            int width = bar.getMaxRenderedLength() - 1;
+            bar.accept(line.length() < width ? line + " ".repeat(width - line.length()) : line);
         }
 
         @Override
@@ -152,16 +112,11 @@ public class ProgressDisplay {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            if (bar != null) {
-                bar.stepTo(progress.records());
+            if (bar != null && ticks > 0) {
+                sample();
+                draw();
                 bar.close();
             }
         }
-    }
-
-    private static String duration(long seconds) {
-        return seconds >= 3600
-                ? seconds / 3600 + " h " + seconds % 3600 / 60 + " min"
-                : seconds >= 60 ? seconds / 60 + " min " + seconds % 60 + " s" : seconds + " s";
     }
 }

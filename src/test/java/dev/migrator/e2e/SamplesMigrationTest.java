@@ -95,6 +95,26 @@ class SamplesMigrationTest {
                         });
         assertThat(Files.readString(migrator.runDir(1).resolve("summary.json")))
                 .contains("\"conversations_migrated\" : 11");
+        // Eleven contacts, each new: one search (by email or external id) and one create each.
+        assertThat(intercom.requests("POST /contacts/search")).isEqualTo(11);
+        assertThat(intercom.requests("POST /contacts")).isEqualTo(11);
+        JsonNode summary =
+                JsonMapper.builder()
+                        .build()
+                        .readTree(migrator.runDir(1).resolve("summary.json").toFile());
+        long needed =
+                intercom.requests("POST /conversations")
+                        + intercom.requests("POST /conversations/{id}/reply")
+                        + intercom.requests("POST /conversations/{id}/parts")
+                        + intercom.requests("POST /conversations/{id}/tags")
+                        + intercom.requests("POST /contacts/search")
+                        + intercom.requests("POST /contacts");
+        assertThat(summary.path("ideal_api_calls").asLong()).isEqualTo(needed);
+        assertThat(summary.path("ideal_calls_per_conversation").asDouble())
+                .isEqualTo(Math.round(100.0 * needed / 11) / 100.0);
+        assertThat(summary.path("calls_per_conversation").asDouble())
+                .isEqualTo(Math.round(100.0 * summary.path("api_calls").asLong() / 11) / 100.0)
+                .isGreaterThanOrEqualTo(summary.path("ideal_calls_per_conversation").asDouble());
 
         MigratorProcess.Result again = migrator.run("migrate", "--input", sample);
         assertThat(again.exitCode()).as(again.all()).isZero();
