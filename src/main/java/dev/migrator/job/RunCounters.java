@@ -46,7 +46,7 @@ public class RunCounters {
                 context.getLong(REQUIRED + "contacts-created", 0));
     }
 
-    static void saveRequiredCalls(ExecutionContext context, RequiredCalls required) {
+    public static void saveRequiredCalls(ExecutionContext context, RequiredCalls required) {
         context.putLong(REQUIRED + "conversations-created", required.conversationsCreated());
         context.putLong(REQUIRED + "replies-sent", required.repliesSent());
         context.putLong(REQUIRED + "updates-sent", required.updatesSent());
