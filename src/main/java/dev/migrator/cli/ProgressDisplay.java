@@ -68,8 +68,9 @@ public class ProgressDisplay {
         }
 
         private void tick() {
-            if (progress.recordsAtStart() < 0) {
-                return; // the migrate step has not started: nothing to count from yet
+            if (progress.recordsAtStart() < 0 && progress.settling().records() == 0) {
+                // Neither step has started (a resumed run may go straight to settling).
+                return;
             }
             sample();
             ticks++;
