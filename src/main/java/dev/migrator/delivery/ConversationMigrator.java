@@ -65,6 +65,7 @@ public class ConversationMigrator {
     private final LongAdder updatesSent = new LongAdder();
     private final LongAdder closesSent = new LongAdder();
     private final LongAdder tagsApplied = new LongAdder();
+    private final LongAdder tagNamesLookedUp = new LongAdder();
 
     /**
      * Neither waits for Intercom to catch up: a create or reply in doubt that Intercom cannot
@@ -176,8 +177,15 @@ public class ConversationMigrator {
                 updatesSent.sum(),
                 closesSent.sum(),
                 tagsApplied.sum(),
+                tagNamesLookedUp.sum(),
                 contacts.contactsSearched(),
                 contacts.contactsCreated());
+    }
+
+    private String lookUpTagId(String name) {
+        String id = api.tagId(name);
+        tagNamesLookedUp.increment();
+        return id;
     }
 
     /** Contacts and conversations found deleted in this run: the console hears of each once. */
@@ -294,7 +302,7 @@ public class ConversationMigrator {
                 for (String tag : conversation.tags()) {
                     api.tag(
                             intercomId,
-                            tagIds.computeIfAbsent(tag, api::tagId),
+                            tagIds.computeIfAbsent(tag, this::lookUpTagId),
                             admins.actorAdminId());
                     tagsApplied.increment();
                 }

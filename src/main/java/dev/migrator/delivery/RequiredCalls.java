@@ -2,10 +2,10 @@ package dev.migrator.delivery;
 
 /**
  * What delivery did in Intercom, counted as the calls it takes at the least: one per conversation
- * created, reply sent, conversation update, close and tag applied, and for each contact the ledger
- * did not know one search, plus one create when Intercom had no such contact. Calls beyond their
- * sum went to retries, look-ups after lost answers or before appending, adoption searches and tag
- * ids.
+ * created, reply sent, conversation update, close and tag applied, one per tag name whose id it
+ * needed, and for each contact the ledger did not know one search, plus one create when Intercom
+ * had no such contact. Calls beyond their sum went to retries, look-ups after lost answers or
+ * before appending, and adoption searches.
  */
 public record RequiredCalls(
         long conversationsCreated,
@@ -13,10 +13,11 @@ public record RequiredCalls(
         long updatesSent,
         long closesSent,
         long tagsApplied,
+        long tagNamesLookedUp,
         long contactsSearched,
         long contactsCreated) {
 
-    public static final RequiredCalls NONE = new RequiredCalls(0, 0, 0, 0, 0, 0, 0);
+    public static final RequiredCalls NONE = new RequiredCalls(0, 0, 0, 0, 0, 0, 0, 0);
 
     public long total() {
         return conversationsCreated
@@ -24,6 +25,7 @@ public record RequiredCalls(
                 + updatesSent
                 + closesSent
                 + tagsApplied
+                + tagNamesLookedUp
                 + contactsSearched
                 + contactsCreated;
     }
@@ -35,6 +37,7 @@ public record RequiredCalls(
                 updatesSent + other.updatesSent,
                 closesSent + other.closesSent,
                 tagsApplied + other.tagsApplied,
+                tagNamesLookedUp + other.tagNamesLookedUp,
                 contactsSearched + other.contactsSearched,
                 contactsCreated + other.contactsCreated);
     }

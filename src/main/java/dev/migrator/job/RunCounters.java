@@ -42,6 +42,7 @@ public class RunCounters {
                 context.getLong(REQUIRED + "updates-sent", 0),
                 context.getLong(REQUIRED + "closes-sent", 0),
                 context.getLong(REQUIRED + "tags-applied", 0),
+                context.getLong(REQUIRED + "tag-names-looked-up", 0),
                 context.getLong(REQUIRED + "contacts-searched", 0),
                 context.getLong(REQUIRED + "contacts-created", 0));
     }
@@ -52,6 +53,7 @@ public class RunCounters {
         context.putLong(REQUIRED + "updates-sent", required.updatesSent());
         context.putLong(REQUIRED + "closes-sent", required.closesSent());
         context.putLong(REQUIRED + "tags-applied", required.tagsApplied());
+        context.putLong(REQUIRED + "tag-names-looked-up", required.tagNamesLookedUp());
         context.putLong(REQUIRED + "contacts-searched", required.contactsSearched());
         context.putLong(REQUIRED + "contacts-created", required.contactsCreated());
     }

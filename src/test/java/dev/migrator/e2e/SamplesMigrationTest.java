@@ -107,6 +107,7 @@ class SamplesMigrationTest {
                         + intercom.requests("POST /conversations/{id}/reply")
                         + intercom.requests("POST /conversations/{id}/parts")
                         + intercom.requests("POST /conversations/{id}/tags")
+                        + intercom.requests("POST /tags")
                         + intercom.requests("POST /contacts/search")
                         + intercom.requests("POST /contacts");
         assertThat(summary.path("ideal_api_calls").asLong()).isEqualTo(needed);

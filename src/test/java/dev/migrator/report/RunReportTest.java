@@ -50,13 +50,13 @@ class RunReportTest {
         StepExecution migrate = new StepExecution(1, "migrate", execution);
         migrate.getExecutionContext().putLong(RunCounters.RECORDS, 2);
         migrate.getExecutionContext().putLong(RunCounters.CALLS, 15);
-        // Two conversations created, 3 replies, 1 close, 2 tags; two new contacts.
+        // Two conversations created, 3 replies, 1 close, 2 tags of 1 name; two new contacts.
         RunCounters.saveRequiredCalls(
-                migrate.getExecutionContext(), new RequiredCalls(2, 3, 0, 1, 2, 2, 2));
+                migrate.getExecutionContext(), new RequiredCalls(2, 3, 0, 1, 2, 1, 2, 2));
         StepExecution settle = new StepExecution(2, "settle", execution);
         settle.getExecutionContext().putLong(RunCounters.CALLS, 4);
         RunCounters.saveRequiredCalls(
-                settle.getExecutionContext(), new RequiredCalls(0, 1, 0, 0, 0, 0, 0));
+                settle.getExecutionContext(), new RequiredCalls(0, 1, 0, 0, 0, 0, 0, 0));
         execution.addStepExecution(migrate);
         execution.addStepExecution(settle);
 
@@ -65,8 +65,8 @@ class RunReportTest {
         assertThat(summary.path("conversations_migrated").asLong()).isEqualTo(2);
         assertThat(summary.path("api_calls").asLong()).isEqualTo(19);
         assertThat(summary.path("calls_per_conversation").asDouble()).isEqualTo(9.5);
-        assertThat(summary.path("ideal_api_calls").asLong()).isEqualTo(13);
-        assertThat(summary.path("ideal_calls_per_conversation").asDouble()).isEqualTo(6.5);
+        assertThat(summary.path("ideal_api_calls").asLong()).isEqualTo(14);
+        assertThat(summary.path("ideal_calls_per_conversation").asDouble()).isEqualTo(7.0);
     }
 
     @Test
