@@ -44,6 +44,11 @@ public final class DryRunLedger implements DeliveryLedger {
 
     private int rowCount;
 
+    /** The last conversation looked up, and its row: delivery asks about one at a time. */
+    private String lastSourceId;
+
+    private int lastRow;
+
     /** Per row: the state's ordinal + 1 in the low bits (0: forgotten), then the flags above. */
     private byte[] flags = new byte[1024];
 
@@ -226,6 +231,7 @@ public final class DryRunLedger implements DeliveryLedger {
         if (row >= 0) {
             rows.remove(hash(sourceId));
             flags[row] = 0;
+            lastSourceId = null;
         }
     }
 
@@ -314,7 +320,11 @@ public final class DryRunLedger implements DeliveryLedger {
     }
 
     private int row(String sourceId) {
-        return rows.getOrDefault(hash(sourceId), -1);
+        if (!sourceId.equals(lastSourceId)) {
+            lastRow = rows.getOrDefault(hash(sourceId), -1);
+            lastSourceId = sourceId;
+        }
+        return lastRow;
     }
 
     private int existingRow(String sourceId) {
@@ -337,6 +347,8 @@ public final class DryRunLedger implements DeliveryLedger {
             }
         }
         rows.put(hash(sourceId), rowCount);
+        lastSourceId = sourceId;
+        lastRow = rowCount;
         return rowCount++;
     }
 
