@@ -62,6 +62,35 @@ class DryRunBookkeepingEndToEndTest {
                 .isPositive();
     }
 
+    @Test
+    void aDryRunThatDidNotFinishStartsOverFromItsFirstRecord() throws Exception {
+        Path export = workDir.resolve("export.jsonl");
+        Files.writeString(export, EXPORT);
+        MigratorProcess migrator = new MigratorProcess(workDir, "http://127.0.0.1:9", null, "");
+        // A directory where its requests file goes: the run fails as it starts its step.
+        Path inTheWay =
+                Files.createDirectories(
+                        migrator.runDir(1).resolve("requests.jsonl").resolve("in-the-way"));
+
+        MigratorProcess.Result failed =
+                migrator.run("migrate", "--input", export.toString(), "--dry-run");
+
+        assertThat(failed.exitCode()).as(failed.all()).isEqualTo(1);
+        Files.delete(inTheWay);
+
+        MigratorProcess.Result again =
+                migrator.run("migrate", "--input", export.toString(), "--dry-run");
+
+        assertThat(again.exitCode()).as(again.all()).isZero();
+        assertThat(again.out())
+                .contains("Dry run 1 did not finish: it starts over from the first record")
+                .doesNotContain("Resuming run 1 from its last committed chunk");
+        assertThat(Files.readAllLines(migrator.runDir(1).resolve("requests.jsonl")))
+                .filteredOn(line -> methodAndPath(line).equals("POST /conversations"))
+                .hasSize(2);
+        assertThat(migrator.run("status").out()).contains("run 1  COMPLETED", "migrated 2");
+    }
+
     private static String methodAndPath(String line) {
         JsonNode request = JsonMapper.builder().build().readTree(line);
         return request.path("method").asString() + " " + request.path("path").asString();
