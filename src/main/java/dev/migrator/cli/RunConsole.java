@@ -223,6 +223,15 @@ public class RunConsole implements MigrationRunner.Events {
     }
 
     @Override
+    public void startingOver(long runId) {
+        console.say(
+                "Dry run "
+                        + runId
+                        + " did not finish: it starts over from the first record (a dry run keeps"
+                        + " what it sent in memory only).");
+    }
+
+    @Override
     public JobExecution whileShowingProgress(long records, Callable<JobExecution> job)
             throws Exception {
         try (ProgressDisplay.Showing showing = progress.start(records)) {

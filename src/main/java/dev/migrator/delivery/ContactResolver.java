@@ -2,7 +2,7 @@ package dev.migrator.delivery;
 
 import dev.migrator.intercom.IntercomApi;
 import dev.migrator.intercom.IntercomApi.FoundContact;
-import dev.migrator.ledger.Ledger;
+import dev.migrator.ledger.DeliveryLedger;
 import dev.migrator.mapping.PlannedConversation.PlannedContact;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +20,7 @@ import java.util.function.Function;
 public class ContactResolver {
 
     private final IntercomApi api;
-    private final Ledger ledger;
+    private final DeliveryLedger ledger;
     private final String workspace;
 
     /** Contacts this resolver created: Intercom may not show them yet, but they are not deleted. */
@@ -29,7 +29,7 @@ public class ContactResolver {
     /** Resolutions the ledger could not answer: each searched Intercom. */
     private final AtomicLong searched = new AtomicLong();
 
-    public ContactResolver(IntercomApi api, Ledger ledger, String workspace) {
+    public ContactResolver(IntercomApi api, DeliveryLedger ledger, String workspace) {
         this.api = api;
         this.ledger = ledger;
         this.workspace = workspace;

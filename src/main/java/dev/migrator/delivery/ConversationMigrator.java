@@ -5,7 +5,8 @@ import dev.migrator.intercom.ApiErrorException;
 import dev.migrator.intercom.IntercomApi;
 import dev.migrator.intercom.IntercomApi.Content;
 import dev.migrator.intercom.IntercomApi.ConversationUpdate;
-import dev.migrator.ledger.Ledger;
+import dev.migrator.ledger.DeliveryLedger;
+import dev.migrator.ledger.DeliveryLedger.KnownParts;
 import dev.migrator.ledger.Ledger.ConversationEntry;
 import dev.migrator.ledger.Ledger.ConversationState;
 import dev.migrator.ledger.Ledger.PartEntry;
@@ -45,7 +46,7 @@ public class ConversationMigrator {
     static final String CLOSE_KEY = "intercom:close";
 
     private final IntercomApi api;
-    private final Ledger ledger;
+    private final DeliveryLedger ledger;
     private final ContactResolver contacts;
     private final AdminDirectory admins;
     private final String workspace;
@@ -80,7 +81,7 @@ public class ConversationMigrator {
 
     public ConversationMigrator(
             IntercomApi api,
-            Ledger ledger,
+            DeliveryLedger ledger,
             AdminDirectory admins,
             String workspace,
             long runId,
@@ -103,7 +104,7 @@ public class ConversationMigrator {
 
     ConversationMigrator(
             IntercomApi api,
-            Ledger ledger,
+            DeliveryLedger ledger,
             AdminDirectory admins,
             String workspace,
             long runId,
@@ -218,7 +219,7 @@ public class ConversationMigrator {
         String intercomId = null;
         try {
             Optional<ConversationEntry> entry = ledger.conversation(workspace, id);
-            Map<String, PartEntry> parts = ledger.parts(workspace, id);
+            KnownParts parts = ledger.knownParts(workspace, id);
             if (entry.isPresent()
                     && !contacts.isKnownAs(conversation.contact(), entry.get().contactId())) {
                 // Another customer's record under a known id: appending it would put their words in
@@ -266,9 +267,10 @@ public class ConversationMigrator {
             boolean hasNewParts =
                     later.stream()
                             .anyMatch(
-                                    part ->
-                                            !parts.containsKey(part.key())
-                                                    || !parts.get(part.key()).sent());
+                                    part -> {
+                                        PartEntry known = parts.get(part.key());
+                                        return known == null || !known.sent();
+                                    });
             if (closedBefore && hasNewParts) {
                 // New parts may reopen it: forget "closed" first, so that a crash before the close
                 // below still closes it.
@@ -342,7 +344,7 @@ public class ConversationMigrator {
             String intercomId,
             String contactId,
             List<PlannedPart> later,
-            Map<String, PartEntry> parts,
+            KnownParts parts,
             boolean metBefore) {
         String sourceId = conversation.sourceId();
         int sent = 0;

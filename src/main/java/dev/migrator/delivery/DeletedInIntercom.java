@@ -1,6 +1,6 @@
 package dev.migrator.delivery;
 
-import dev.migrator.ledger.Ledger;
+import dev.migrator.ledger.DeliveryLedger;
 import dev.migrator.ledger.Ledger.ConversationEntry;
 import dev.migrator.ledger.Ledger.ConversationState;
 import dev.migrator.mapping.PlannedConversation;
@@ -35,7 +35,8 @@ final class DeletedInIntercom extends RuntimeException {
      * Forgets what was deleted, so that it is created again; returns the conversation's Intercom id
      * when only its contact is gone and the conversation is still there.
      */
-    Optional<String> forget(Ledger ledger, String workspace, PlannedConversation conversation) {
+    Optional<String> forget(
+            DeliveryLedger ledger, String workspace, PlannedConversation conversation) {
         if (!contact) {
             ledger.forgetConversation(workspace, conversation.sourceId());
             return Optional.empty();

@@ -1,7 +1,7 @@
 package dev.migrator.delivery;
 
 import dev.migrator.intercom.IntercomApi;
-import dev.migrator.ledger.Ledger;
+import dev.migrator.ledger.DeliveryLedger;
 import dev.migrator.mapping.PlannedConversation;
 import dev.migrator.mapping.PlannedPart;
 import java.util.ArrayList;
@@ -23,7 +23,7 @@ import tools.jackson.databind.JsonNode;
 public class IntercomLookups {
 
     private final IntercomApi api;
-    private final Ledger ledger;
+    private final DeliveryLedger ledger;
     private final String workspace;
     private final String sourceAttribute;
 
@@ -32,7 +32,7 @@ public class IntercomLookups {
      *     {@code null} when none is set
      */
     public IntercomLookups(
-            IntercomApi api, Ledger ledger, String workspace, String sourceAttribute) {
+            IntercomApi api, DeliveryLedger ledger, String workspace, String sourceAttribute) {
         this.api = api;
         this.ledger = ledger;
         this.workspace = workspace;

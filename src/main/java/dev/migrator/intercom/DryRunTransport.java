@@ -1,14 +1,16 @@
 package dev.migrator.intercom;
 
 import dev.migrator.support.OwnerOnly;
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicLong;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.util.MinimalPrettyPrinter;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -20,8 +22,15 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public class DryRunTransport implements IntercomTransport, AutoCloseable {
 
+    /** Kinds of placeholder id: {@code dry-run-contact-12}, {@code dry-run-conversation-13}. */
+    public static final String CONTACT = "contact";
+
+    public static final String CONVERSATION = "conversation";
+
+    private static final String PLACEHOLDER_PREFIX = "dry-run-";
+
     private final JsonMapper mapper;
-    private final BufferedWriter out;
+    private final JsonGenerator out;
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong ids = new AtomicLong();
 
@@ -29,12 +38,17 @@ public class DryRunTransport implements IntercomTransport, AutoCloseable {
         this.mapper = mapper;
         try {
             Files.createDirectories(requestsFile.getParent());
-            this.out =
-                    Files.newBufferedWriter(
+            OutputStream file =
+                    Files.newOutputStream(
                             OwnerOnly.file(requestsFile),
-                            StandardCharsets.UTF_8,
                             StandardOpenOption.CREATE,
                             StandardOpenOption.APPEND);
+            // Buffered, never flushed per line: a dry run that stops early starts over (its
+            // bookkeeping is in memory), so a line need not outlive a crash.
+            this.out =
+                    mapper.writer()
+                            .with(new MinimalPrettyPrinter(""))
+                            .createGenerator(new BufferedOutputStream(file, 1 << 16));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + requestsFile, e);
         }
@@ -42,23 +56,17 @@ public class DryRunTransport implements IntercomTransport, AutoCloseable {
 
     @Override
     public JsonNode exchange(ApiRequest request) {
-        ObjectNode line =
-                mapper.createObjectNode()
-                        .put("method", request.method())
-                        .put("path", request.path());
-        if (request.body() != null) {
-            line.set("body", request.body());
-        }
-        String text = mapper.writeValueAsString(line);
         synchronized (out) {
-            try {
-                out.write(text);
-                out.newLine();
-                out.flush(); // a line per request survives a crash, like the ledger entry made
-                // beside it
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write the requests file", e);
+            // Written straight to the file: no tree or string is made of the line.
+            out.writeStartObject();
+            out.writeStringProperty("method", request.method());
+            out.writeStringProperty("path", request.path());
+            if (request.body() != null) {
+                out.writeName("body");
+                out.writeTree(request.body());
             }
+            out.writeEndObject();
+            out.writeRaw('\n');
         }
         calls.incrementAndGet();
         return answer(request);
@@ -83,12 +91,13 @@ public class DryRunTransport implements IntercomTransport, AutoCloseable {
                     .set("conversations", mapper.createArrayNode());
         }
         if (path.equals("/contacts")) {
-            return response.put("type", "contact").put("id", placeholder("contact"));
+            return response.put("type", "contact")
+                    .put("id", placeholder(CONTACT, ids.incrementAndGet()));
         }
         if (path.equals("/conversations")) {
             return response.put("type", "user_message")
-                    .put("id", placeholder("message"))
-                    .put("conversation_id", placeholder("conversation"));
+                    .put("id", placeholder("message", ids.incrementAndGet()))
+                    .put("conversation_id", placeholder(CONVERSATION, ids.incrementAndGet()));
         }
         if (path.equals("/tags")) {
             return response.put("type", "tag")
@@ -97,18 +106,36 @@ public class DryRunTransport implements IntercomTransport, AutoCloseable {
         return response.put("type", "conversation");
     }
 
-    private String placeholder(String kind) {
-        return "dry-run-" + kind + "-" + ids.incrementAndGet();
+    /** The placeholder id {@code number} of {@code kind}. */
+    public static String placeholder(String kind, long number) {
+        return PLACEHOLDER_PREFIX + kind + "-" + number;
+    }
+
+    /**
+     * The number of a placeholder id of {@code kind}, which a dry run's bookkeeping keeps instead
+     * of the id.
+     *
+     * @throws IllegalArgumentException when {@code id} is no placeholder of that kind
+     */
+    public static long placeholderNumber(String kind, String id) {
+        String prefix = PLACEHOLDER_PREFIX + kind + "-";
+        if (id.startsWith(prefix)) {
+            try {
+                long number = Long.parseLong(id, prefix.length(), id.length(), 10);
+                if (number > 0 && placeholder(kind, number).equals(id)) {
+                    return number;
+                }
+            } catch (NumberFormatException e) {
+                // not a placeholder: refused below
+            }
+        }
+        throw new IllegalArgumentException(id + " is not a dry run's " + kind + " placeholder");
     }
 
     @Override
     public void close() {
         synchronized (out) {
-            try {
-                out.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write the requests file", e);
-            }
+            out.close();
         }
     }
 }

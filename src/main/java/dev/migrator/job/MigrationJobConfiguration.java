@@ -45,6 +45,7 @@ public class MigrationJobConfiguration {
             RunLeases runLeases,
             MigrationRunner.RunRecorder recorder,
             Ledger ledger,
+            DryRuns dryRuns,
             MigrationProperties migration,
             CsvMappingProperties csvMapping) {
         return new MigrationRunner(
@@ -55,6 +56,7 @@ public class MigrationJobConfiguration {
                 runLeases,
                 recorder,
                 ledger,
+                dryRuns,
                 migration,
                 csvMapping);
     }
@@ -92,7 +94,8 @@ public class MigrationJobConfiguration {
             Clock clock,
             ExecutorService migrationWorkers,
             RunProgress runProgress,
-            RunLeases runLeases) {
+            RunLeases runLeases,
+            DryRuns dryRuns) {
         return new RunParts(
                 httpTransport,
                 jsonMapper,
@@ -102,7 +105,13 @@ public class MigrationJobConfiguration {
                 clock,
                 migrationWorkers,
                 runProgress,
-                runLeases);
+                runLeases,
+                dryRuns);
+    }
+
+    @Bean
+    DryRuns dryRuns() {
+        return new DryRuns();
     }
 
     @Bean

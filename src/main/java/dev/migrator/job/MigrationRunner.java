@@ -3,6 +3,7 @@ package dev.migrator.job;
 import dev.migrator.job.MigrationParameters.Checksummed;
 import dev.migrator.job.RunLeases.LeaseLost;
 import dev.migrator.job.RunLeases.Owner;
+import dev.migrator.ledger.DryRunLedger;
 import dev.migrator.ledger.Ledger;
 import dev.migrator.source.UnusableInputException;
 import dev.migrator.source.csv.CsvLayout;
@@ -15,6 +16,7 @@ import dev.migrator.source.input.InputFormat;
 import dev.migrator.support.Sha256;
 import dev.migrator.support.Throwables;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -28,13 +30,15 @@ import org.springframework.batch.core.launch.JobExecutionAlreadyRunningException
 import org.springframework.batch.core.launch.JobInstanceAlreadyCompleteException;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 
 /**
  * Owns one run of the migration job, from the inputs to its outcome: detects their formats, checks
  * them and the workspace (the preflight), takes the workspace's lease, recovers a run that a dead
- * process left STARTED, starts or restarts the job, keeps the reason of a failure, has the run's
- * files written, and drops a finished dry run's bookkeeping. Commands print what it tells them and
- * turn its outcome into an exit code.
+ * process left STARTED, starts or restarts the job (a dry run over again), keeps the reason of a
+ * failure and a dry run's figures, and has the run's files written. Commands print what it tells
+ * them and turn its outcome into an exit code.
  */
 public class MigrationRunner {
 
@@ -44,6 +48,16 @@ public class MigrationRunner {
      */
     public static final String LAST_ERROR = "migrator.lastError";
 
+    /**
+     * Where a dry run keeps its figures (conversations migrated, replies sent) once it has ended:
+     * its bookkeeping was in memory.
+     */
+    public static final String DRY_RUN_MIGRATED = "migrator.dryRun.migrated";
+
+    public static final String DRY_RUN_REPLIES_SENT = "migrator.dryRun.repliesSent";
+
+    private static final String MIGRATE_STEP = "migrate";
+
     private final JobOperator jobOperator;
     private final JobRepository jobRepository;
     private final MigrationJobFactory jobs;
@@ -51,6 +65,7 @@ public class MigrationRunner {
     private final RunLeases leases;
     private final RunRecorder recorder;
     private final Ledger ledger;
+    private final DryRuns dryRuns;
     private final MigrationProperties migration;
     private final CsvMappingProperties csvMapping;
 
@@ -62,6 +77,7 @@ public class MigrationRunner {
             RunLeases leases,
             RunRecorder recorder,
             Ledger ledger,
+            DryRuns dryRuns,
             MigrationProperties migration,
             CsvMappingProperties csvMapping) {
         this.jobOperator = jobOperator;
@@ -71,6 +87,7 @@ public class MigrationRunner {
         this.leases = leases;
         this.recorder = recorder;
         this.ledger = ledger;
+        this.dryRuns = dryRuns;
         this.migration = migration;
         this.csvMapping = csvMapping;
     }
@@ -108,6 +125,9 @@ public class MigrationRunner {
         void recovered(long runId);
 
         void resuming(long runId);
+
+        /** A dry run that did not finish runs again from its first record. */
+        void startingOver(long runId);
 
         /** Runs the job while showing its progress over {@code records} records. */
         JobExecution whileShowingProgress(long records, Callable<JobExecution> job)
@@ -292,7 +312,11 @@ public class MigrationRunner {
             jobOperator.recover(last);
             events.recovered(last.getJobInstanceId());
         }
-        if (last != null) {
+        boolean dryRun = MigrationParameters.isDryRun(checked.target());
+        if (last != null && dryRun) {
+            startOver(last);
+            events.startingOver(last.getJobInstanceId());
+        } else if (last != null) {
             events.resuming(last.getJobInstanceId());
         }
         JobExecution execution;
@@ -309,6 +333,8 @@ public class MigrationRunner {
         } catch (JobExecutionAlreadyRunningException e) {
             return new Outcome.AlreadyRunning();
         }
+        Optional<DryRunLedger> dryRunSent =
+                dryRun ? dryRuns.end(execution.getJobInstanceId()) : Optional.empty();
         if (lease.loss().isPresent()) {
             // The run's files and last error are the new owner's to write.
             return new Outcome.TakenOver(lease.loss().get());
@@ -322,18 +348,37 @@ public class MigrationRunner {
             execution
                     .getExecutionContext()
                     .putString(LAST_ERROR, failure == null ? "failed" : failure);
+        }
+        dryRunSent.ifPresent(
+                sent -> {
+                    execution.getExecutionContext().putLong(DRY_RUN_MIGRATED, sent.migratedCount());
+                    execution
+                            .getExecutionContext()
+                            .putLong(DRY_RUN_REPLIES_SENT, sent.repliesSentCount());
+                });
+        if (execution.getStatus() == BatchStatus.FAILED || dryRunSent.isPresent()) {
             jobRepository.updateExecutionContext(execution);
         }
         recorder.record(execution);
-        if (MigrationParameters.isDryRun(checked.target())
-                && execution.getStatus() == BatchStatus.COMPLETED) {
-            // Its files keep the account; the ledger forgets it, so that it never passes for a
-            // migration.
-            ledger.forgetWorkspace(
-                    MigrationParameters.ledgerWorkspace(
-                            checked.target(), execution.getJobInstanceId()));
-        }
         return new Outcome.Ran(execution, failure);
+    }
+
+    /**
+     * A dry run keeps what it sent in memory only, lost when it stopped: it starts over from the
+     * first record, with a new requests file, and records its rejects and progress anew.
+     */
+    private void startOver(JobExecution last) throws IOException {
+        long runId = last.getJobInstanceId();
+        dryRuns.end(runId);
+        StepExecution migrate =
+                jobRepository.getLastStepExecution(last.getJobInstance(), MIGRATE_STEP);
+        if (migrate != null) {
+            // The restarted step takes this context: empty, it reads from the first record.
+            migrate.setExecutionContext(new ExecutionContext());
+            jobRepository.updateExecutionContext(migrate);
+        }
+        ledger.forgetRunRecords(runId);
+        Files.deleteIfExists(migration.runDir(runId).resolve("requests.jsonl"));
     }
 
     private static Outcome alreadyDone(JobExecution last) {

@@ -8,6 +8,7 @@ import dev.migrator.intercom.HttpTransport;
 import dev.migrator.intercom.IntercomApi;
 import dev.migrator.intercom.IntercomProperties;
 import dev.migrator.intercom.IntercomTransport;
+import dev.migrator.ledger.DeliveryLedger;
 import dev.migrator.ledger.Ledger;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,7 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What the writers of every run are made of. A dry run writes its requests file instead of calling
- * Intercom. A run sends, and writes its intents to the ledger, only while it holds its lease.
+ * Intercom, and keeps what it sent in memory instead of the ledger. A run sends, and writes its
+ * intents to the ledger, only while it holds its lease.
  */
 record RunParts(
         HttpTransport httpTransport,
@@ -28,7 +30,8 @@ record RunParts(
         Clock clock,
         ExecutorService workers,
         RunProgress progress,
-        RunLeases leases) {
+        RunLeases leases,
+        DryRuns dryRuns) {
 
     /**
      * Through the real client, each call leaving only while the run's lease (which the runner took)
@@ -40,16 +43,23 @@ record RunParts(
                 : httpTransport.permittedBy(lease(parameters));
     }
 
-    /** The run's migrator, on the ledger's view fenced with the run's lease. */
+    /**
+     * The run's migrator, on the ledger's view fenced with the run's lease; for a dry run, on its
+     * bookkeeping in memory.
+     */
     ConversationMigrator migrator(
             IntercomTransport transport,
             AdminDirectory admins,
             JobParameters parameters,
             long runId,
             ConversationMigrator.Mode mode) {
+        DeliveryLedger sent =
+                MigrationParameters.isDryRun(parameters.getString(MigrationParameters.TARGET))
+                        ? dryRuns.of(runId)
+                        : ledger.fencedBy(lease(parameters));
         return new ConversationMigrator(
                 new IntercomApi(transport, jsonMapper),
-                ledger.fencedBy(lease(parameters)),
+                sent,
                 admins,
                 MigrationParameters.ledgerWorkspace(
                         parameters.getString(MigrationParameters.TARGET), runId),

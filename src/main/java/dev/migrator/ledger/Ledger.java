@@ -26,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
  * a state that says exactly what to check and what to send. Rejects, by contrast, are written in
  * the chunk's transaction: they commit with the chunk.
  */
-public class Ledger {
+public class Ledger implements DeliveryLedger {
 
     private final JdbcTemplate jdbc;
     private final JsonMapper mapper;
@@ -438,6 +438,11 @@ public class Ledger {
         return parts;
     }
 
+    @Override
+    public KnownParts knownParts(String workspace, String sourceId) {
+        return parts(workspace, sourceId)::get;
+    }
+
     public record PartEntry(boolean sent, long attemptedAt) {}
 
     public void partSending(
@@ -743,12 +748,12 @@ public class Ledger {
     }
 
     /**
-     * Drops a dry run's bookkeeping once it has finished: its placeholder ids mean nothing to a
-     * real run.
+     * Drops what the run recorded in the job repository's tables (its rejects, progress and
+     * deferred records): a dry run run again starts over, and records them anew.
      */
-    public void forgetWorkspace(String workspace) {
-        jdbc.update("DELETE FROM MIGRATOR_PART WHERE WORKSPACE = ?", workspace);
-        jdbc.update("DELETE FROM MIGRATOR_CONVERSATION WHERE WORKSPACE = ?", workspace);
-        jdbc.update("DELETE FROM MIGRATOR_CONTACT WHERE WORKSPACE = ?", workspace);
+    public void forgetRunRecords(long runId) {
+        jdbc.update("DELETE FROM MIGRATOR_REJECT WHERE RUN_ID = ?", runId);
+        jdbc.update("DELETE FROM MIGRATOR_PROGRESS WHERE RUN_ID = ?", runId);
+        jdbc.update("DELETE FROM MIGRATOR_DEFERRED WHERE RUN_ID = ?", runId);
     }
 }

@@ -115,18 +115,12 @@ public class RunReport implements MigrationRunner.RunRecorder {
     }
 
     /**
-     * The run's figures, from the job repository and the ledger, without writing anything. A
-     * finished dry run's ledger entries are dropped, so its figures are the summary it wrote then.
+     * The run's figures, from the job repository and the ledger, without writing anything. A dry
+     * run's conversations and replies are the figures the runner kept when it ended (its
+     * bookkeeping was in memory): none while it runs.
      */
     public RunSummary summarize(JobExecution execution) {
         long runId = execution.getJobInstanceId();
-        Path written = summaryFile(runId);
-        if (MigrationParameters.isDryRun(
-                        execution.getJobParameters().getString(MigrationParameters.TARGET))
-                && execution.getStatus() == BatchStatus.COMPLETED
-                && Files.exists(written)) {
-            return mapper.readValue(written.toFile(), RunSummary.class);
-        }
         Path rejects = migration.runDir(runId).resolve("rejects.jsonl");
         Path requests = migration.runDir(runId).resolve("requests.jsonl");
         String target = execution.getJobParameters().getString(MigrationParameters.TARGET);
@@ -147,7 +141,11 @@ public class RunReport implements MigrationRunner.RunRecorder {
                         .map(s -> RunCounters.requiredCalls(s.getExecutionContext()))
                         .reduce(RequiredCalls.NONE, RequiredCalls::plus);
         long read = step.getLong(RunCounters.RECORDS, 0);
-        long migrated = ledger.migratedCount(workspace, runId);
+        ExecutionContext run = execution.getExecutionContext();
+        long migrated =
+                dryRun
+                        ? run.getLong(MigrationRunner.DRY_RUN_MIGRATED, 0)
+                        : ledger.migratedCount(workspace, runId);
         long rejected = ledger.rejectCount(runId);
         return new RunSummary(
                 runId,
@@ -163,7 +161,9 @@ public class RunReport implements MigrationRunner.RunRecorder {
                 migrated,
                 Math.max(0, read - migrated - rejected),
                 rejected,
-                ledger.repliesSentCount(workspace, runId),
+                dryRun
+                        ? run.getLong(MigrationRunner.DRY_RUN_REPLIES_SENT, 0)
+                        : ledger.repliesSentCount(workspace, runId),
                 calls,
                 perConversation(calls, migrated),
                 required.total(),

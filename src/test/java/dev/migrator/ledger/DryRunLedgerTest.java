@@ -1,0 +1,96 @@
+package dev.migrator.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.migrator.ledger.Ledger.ConversationState;
+import dev.migrator.ledger.Ledger.PartEntry;
+import org.junit.jupiter.api.Test;
+
+/** The in-memory bookkeeping of a dry run answers as the ledger's tables would. */
+class DryRunLedgerTest {
+
+    private static final String WS = "dry-run:1";
+    private static final String CONTACT = "dry-run-contact-1";
+    private static final String CONVERSATION = "dry-run-conversation-3";
+
+    private final DryRunLedger ledger = new DryRunLedger();
+
+    @Test
+    void aConversationGoesFromItsIntentToCompleteWithItsOpeningAmongTheSentParts() {
+        ledger.conversationCreating(WS, "c-1", CONTACT, "m1", 100, 5, 1);
+        assertThat(ledger.conversation(WS, "c-1").orElseThrow().state())
+                .isEqualTo(ConversationState.CREATING);
+        assertThat(ledger.conversation(WS, "c-1").orElseThrow().intercomId()).isNull();
+
+        ledger.conversationCreated(WS, "c-1", CONVERSATION, 1);
+        ledger.conversationClosed(WS, "c-1");
+        ledger.conversationComplete(WS, "c-1", 1L);
+
+        Ledger.ConversationEntry entry = ledger.conversation(WS, "c-1").orElseThrow();
+        assertThat(entry.state()).isEqualTo(ConversationState.COMPLETE);
+        assertThat(entry.intercomId()).isEqualTo(CONVERSATION);
+        assertThat(entry.contactId()).isEqualTo(CONTACT);
+        assertThat(entry.closed()).isTrue();
+        assertThat(entry.tagged()).isFalse();
+        assertThat(ledger.knownParts(WS, "c-1").get("m1")).isEqualTo(new PartEntry(true, 0));
+        assertThat(ledger.knownParts(WS, "c-2").get("m1")).isNull();
+        assertThat(ledger.migratedCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aPartIsPendingThenSentAndOnlyRepliesSentAreCounted() {
+        ledger.conversationCreating(WS, "c-1", CONTACT, "m1", 100, 5, 1);
+        ledger.conversationCreated(WS, "c-1", CONVERSATION, 1);
+
+        ledger.partSending(WS, "c-1", "m2", 160, 7);
+        assertThat(ledger.knownParts(WS, "c-1").get("m2")).isEqualTo(new PartEntry(false, 7));
+        ledger.partSent(WS, "c-1", "m2", 1);
+        ledger.partSending(WS, "c-1", "intercom:close", 0, 9);
+        ledger.forgetPart(WS, "c-1", "intercom:close");
+
+        assertThat(ledger.knownParts(WS, "c-1").get("m2")).isEqualTo(new PartEntry(true, 0));
+        assertThat(ledger.knownParts(WS, "c-1").get("intercom:close")).isNull();
+        assertThat(ledger.repliesSentCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aRefusedCreateAndAForgottenConversationLeaveNothingBehind() {
+        ledger.conversationCreating(WS, "c-1", CONTACT, "m1", 100, 5, 1);
+        ledger.forgetConversationInDoubt(WS, "c-1");
+        assertThat(ledger.conversation(WS, "c-1")).isEmpty();
+
+        ledger.conversationCreating(WS, "c-2", CONTACT, "m1", 100, 5, 1);
+        ledger.conversationCreated(WS, "c-2", CONVERSATION, 1);
+        ledger.partSending(WS, "c-2", "m2", 160, 7);
+        ledger.partSent(WS, "c-2", "m2", 1);
+        ledger.forgetConversation(WS, "c-2");
+
+        assertThat(ledger.conversation(WS, "c-2")).isEmpty();
+        ledger.conversationCreating(WS, "c-2", CONTACT, "m9", 100, 5, 1);
+        assertThat(ledger.knownParts(WS, "c-2").get("m2")).as("the forgotten one's").isNull();
+        assertThat(ledger.migratedCount()).isZero();
+    }
+
+    @Test
+    void aContactKeyKeepsItsFirstIdAndAForgottenContactIsFoundNoMore() {
+        assertThat(ledger.saveContact(WS, "email:ann@example.org", CONTACT)).isEqualTo(CONTACT);
+        assertThat(ledger.saveContact(WS, "email:ann@example.org", "dry-run-contact-2"))
+                .isEqualTo(CONTACT);
+        ledger.saveContact(WS, "external_id:u-1", CONTACT);
+
+        ledger.forgetContact(WS, CONTACT);
+
+        assertThat(ledger.contactId(WS, "email:ann@example.org")).isEmpty();
+        assertThat(ledger.contactId(WS, "external_id:u-1")).isEmpty();
+    }
+
+    @Test
+    void theConversationUpdateIsKeptWhole() {
+        String sha = "0123456789abcdef".repeat(3) + "fedcba9876543210";
+        ledger.conversationCreating(WS, "c-1", CONTACT, "m1", 100, 5, 1);
+
+        ledger.conversationUpdated(WS, "c-1", sha);
+
+        assertThat(ledger.conversation(WS, "c-1").orElseThrow().updateSha()).isEqualTo(sha);
+    }
+}
