@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * a workspace's 25,000, each with 300 ± 150 ms answers, and 10,000 with 1,000 ± 300 ms answers.
  * Prints, per scenario, the calls, the seconds from the first call to the last as the fake saw
  * them, calls/s and its ratio to the limit, the 429s, the calls per conversation and the most calls
- * the fake was answering at once. Not part of the test suite; docs/performance.md says how to run
- * it.
+ * the fake was answering at once, and the calls in each of the fake's 10-second windows. Not part
+ * of the test suite; docs/performance.md says how to run it.
  *
  * <p>Usage: {@code RateLimitBenchmark [scenarios=all] [seconds=70] [configuration line...]}, where
  * scenarios is {@code all} or a comma-separated list of {@code 10k,1k,25k,10k-slow} and {@code
@@ -70,7 +70,8 @@ public final class RateLimitBenchmark {
                                 : " + " + String.join(", ", configuration)));
         System.out.println(
                 "scenario | limit/min | answers | calls | traffic s | calls/s | ratio to limit |"
-                        + " 429s | 429 share | calls/conversation | peak calls in flight");
+                        + " 429s | 429 share | calls/conversation | peak calls in flight | calls"
+                        + " per 10 s window");
         for (Scenario scenario : SCENARIOS) {
             if (names.contains("all") || names.contains(scenario.name())) {
                 run(scenario, dir.resolve(scenario.name()), seconds, configuration);
@@ -122,7 +123,8 @@ public final class RateLimitBenchmark {
             double traffic = intercom.trafficSpan().toMillis() / 1000.0;
             double perSecond = calls / traffic;
             System.out.printf(
-                    "%s | %,d | %d ± %d ms | %,d | %.1f | %.1f | %.3f | %d | %.2f%% | %.2f | %d%n",
+                    "%s | %,d | %d ± %d ms | %,d | %.1f | %.1f | %.3f | %d | %.2f%% | %.2f | %d |"
+                            + " %s%n",
                     scenario.name(),
                     scenario.perMinute(),
                     scenario.latencyMillis(),
@@ -134,7 +136,8 @@ public final class RateLimitBenchmark {
                     intercom.rateLimited(),
                     100.0 * intercom.rateLimited() / calls,
                     (double) calls / conversations,
-                    intercom.peakInFlight());
+                    intercom.peakInFlight(),
+                    intercom.requestsPerWindow());
         }
     }
 
@@ -189,7 +192,8 @@ public final class RateLimitBenchmark {
                     intercom.trafficSpan().toMillis() / 1000.0,
                     answerNanos.get() / 1e6 / total,
                     slowestNanos.get() / 1e6,
-                    intercom.peakInFlight());
+                    intercom.peakInFlight(),
+                    intercom.requestsPerWindow());
         }
     }
 }

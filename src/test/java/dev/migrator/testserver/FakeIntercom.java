@@ -28,6 +28,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Random;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -805,6 +807,16 @@ public final class FakeIntercom implements AutoCloseable {
     public Duration trafficSpan() {
         synchronized (lock) {
             return Duration.ofMillis(traffic.lastAt - traffic.firstAt);
+        }
+    }
+
+    /**
+     * Requests per rate-limit window, from the first request's window to the last's: whether each
+     * window's limit was used.
+     */
+    public List<Integer> requestsPerWindow() {
+        synchronized (lock) {
+            return List.copyOf(traffic.perWindow.values());
         }
     }
 
@@ -2150,12 +2162,15 @@ public final class FakeIntercom implements AutoCloseable {
         long lastAt;
         int peakInFlight;
         private final PriorityQueue<Long> answersLeaveAt = new PriorityQueue<>();
+        final SortedMap<Long, Integer> perWindow = new TreeMap<>();
 
         void record(long arrivedAt, long answerDelayMillis) {
             if (firstAt == 0) {
                 firstAt = arrivedAt;
             }
             lastAt = arrivedAt;
+            perWindow.merge(
+                    Math.floorDiv(arrivedAt, RATE_LIMIT_WINDOW.toMillis()), 1, Integer::sum);
             while (!answersLeaveAt.isEmpty() && answersLeaveAt.peek() <= arrivedAt) {
                 answersLeaveAt.poll();
             }
