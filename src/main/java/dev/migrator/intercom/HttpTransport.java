@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +39,7 @@ public class HttpTransport implements IntercomTransport {
     private final RetryRegistry retryRegistry;
     private final Retry retry;
     private final RateGovernor governor;
-    private final InFlightWindow window = new InFlightWindow();
+    private final InFlightWindow window;
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong rateLimitWaits = new AtomicLong();
@@ -64,7 +65,13 @@ public class HttpTransport implements IntercomTransport {
                                 .retryExceptions(TransientFailure.class)
                                 .build());
         this.retry = retryRegistry.retry("intercom");
-        this.governor = new RateGovernor(properties.requestsPerMinute(), clock);
+        this.window =
+                new InFlightWindow(
+                        clock,
+                        properties
+                                .requestsPerMinute()
+                                .orElse(IntercomProperties.DEFAULT_REQUESTS_PER_MINUTE));
+        this.governor = new RateGovernor(properties.requestsPerMinute(), clock, window);
         retry.getEventPublisher().onRetry(event -> retries.incrementAndGet());
     }
 
@@ -192,9 +199,12 @@ public class HttpTransport implements IntercomTransport {
             admitted = true;
             permit.check(); // last, after any wait: the latest moment before the call leaves
             calls.incrementAndGet();
+            long sentAt = System.nanoTime(); // the answer time, not a time of day: not the clock's
             response = client.send(httpRequest, HttpResponse.BodyHandlers.ofString());
+            window.answered(response.statusCode(), Duration.ofNanos(System.nanoTime() - sentAt));
             return response;
         } catch (ConnectException e) {
+            window.failed();
             // Refused before anything was sent: always safe to try again.
             throw new TransientFailure(
                     "cannot connect to "
@@ -203,6 +213,7 @@ public class HttpTransport implements IntercomTransport {
                             + e.getClass().getSimpleName()
                             + ")");
         } catch (IOException e) {
+            window.failed();
             if (!request.repeatable()) {
                 throw new OutcomeUnknownException(request, "no response (" + describe(e) + ")");
             }

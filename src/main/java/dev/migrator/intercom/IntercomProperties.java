@@ -1,24 +1,28 @@
 package dev.migrator.intercom;
 
+import dev.migrator.support.UpperBound;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Positive;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
-/** How to reach Intercom. The access token is never printed: see {@link #toString()}. */
+/**
+ * How to reach Intercom. The access token is never printed: see {@link #toString()}. {@code
+ * requestsPerMinute} is {@code auto} (follow the server's {@code X-RateLimit-*} headers) or an
+ * upper bound the user wants (a lower server figure still wins).
+ */
 @Validated
 @ConfigurationProperties("intercom")
 public record IntercomProperties(
         @NotNull URI baseUrl,
         @NotBlank String version,
         String accessToken,
-        @Positive int requestsPerMinute,
+        @NotNull UpperBound requestsPerMinute,
         @NotNull Duration timeout,
         @NotNull @Valid RetryProperties retry,
         @NotNull Duration searchLag) {
@@ -56,6 +60,12 @@ public record IntercomProperties(
                             + "'");
         }
     }
+
+    /**
+     * Intercom's default per-app limit: the rate before the server's first answer tells its own,
+     * when {@code requests-per-minute} is {@code auto}.
+     */
+    static final int DEFAULT_REQUESTS_PER_MINUTE = 10_000;
 
     public boolean hasAccessToken() {
         return accessToken != null && !accessToken.isBlank();

@@ -1,17 +1,23 @@
 package dev.migrator.intercom;
 
+import dev.migrator.support.UpperBound;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import java.net.http.HttpHeaders;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One gate for every call to Intercom. A Resilience4j {@link RateLimiter} spreads calls at the
- * configured rate; every answer's {@code X-RateLimit-*} headers then win over it: a lower
- * per-window limit replaces the configured one at once, calls stop when the server's window has no
- * room left (counting those in flight), and a 429 holds everyone until the window resets.
+ * One gate for every call to Intercom. A Resilience4j {@link RateLimiter} spreads calls at the rate
+ * in force; every answer's {@code X-RateLimit-*} headers then win over it: the server's per-window
+ * limit becomes the rate at once, up or down (never above the configured {@code
+ * requests-per-minute} when that is a number; from Intercom's default 10,000 a minute until the
+ * first answer when it is {@code auto}), calls stop when the server's window has no room left
+ * (counting those in flight), and a 429 holds everyone until the window resets. It tells the {@link
+ * InFlightWindow} the rate in force and when it holds calls back.
  */
 public class RateGovernor {
 
@@ -28,6 +34,10 @@ public class RateGovernor {
 
     private final RateLimiter limiter;
     private final Clock clock;
+    private final InFlightWindow window;
+
+    /** The configured upper bound per window; {@code Integer.MAX_VALUE} when auto. */
+    private final int capPerWindow;
 
     /**
      * The server's window the latest answers speak of: its X-RateLimit-Reset, in the server's
@@ -45,16 +55,24 @@ public class RateGovernor {
     private int inFlight;
     private long pausedUntil;
 
-    public RateGovernor(int requestsPerMinute, Clock clock) {
+    public RateGovernor(UpperBound requestsPerMinute, Clock clock, InFlightWindow window) {
         this.clock = clock;
+        this.window = window;
+        this.capPerWindow =
+                requestsPerMinute.isAuto()
+                        ? Integer.MAX_VALUE
+                        : perWindow(requestsPerMinute.orElse(0));
+        int initialPerWindow =
+                Math.min(capPerWindow, perWindow(IntercomProperties.DEFAULT_REQUESTS_PER_MINUTE));
         this.limiter =
                 RateLimiter.of(
                         "intercom",
                         RateLimiterConfig.custom()
                                 .limitRefreshPeriod(WINDOW)
-                                .limitForPeriod(Math.max(1, requestsPerMinute / 6))
+                                .limitForPeriod(initialPerWindow)
                                 .timeoutDuration(Duration.ofMinutes(10))
                                 .build());
+        window.rateLimit(initialPerWindow, WINDOW);
     }
 
     /**
@@ -63,13 +81,21 @@ public class RateGovernor {
     public void acquire() throws InterruptedException {
         synchronized (this) {
             for (long wait = millisUntilAdmitted(); wait > 0; wait = millisUntilAdmitted()) {
+                window.heldByRateLimit();
                 wait(wait);
             }
             inFlight++;
         }
         try {
-            RateLimiter.waitForPermission(limiter);
-        } catch (RuntimeException e) {
+            long nanos = limiter.reservePermission();
+            if (nanos < 0) {
+                throw RequestNotPermitted.createRequestNotPermitted(limiter);
+            }
+            if (nanos > 0) {
+                window.heldByRateLimit();
+                TimeUnit.NANOSECONDS.sleep(nanos);
+            }
+        } catch (RuntimeException | InterruptedException e) {
             release(null, 0);
             throw e;
         }
@@ -93,8 +119,10 @@ public class RateGovernor {
                 serverRemaining =
                         (int) Math.min(serverRemaining, remaining); // answers arrive out of order
             }
-            if (limit > 0 && limit < limiter.getRateLimiterConfig().getLimitForPeriod()) {
-                limiter.changeLimitForPeriod((int) limit);
+            int inForce = (int) Math.min(capPerWindow, limit);
+            if (limit > 0 && inForce != limitPerWindow()) {
+                limiter.changeLimitForPeriod(inForce);
+                window.rateLimit(inForce, WINDOW);
             }
             if (status == 429) {
                 // Past the reset, never longer than a window: the server's clock may not be ours.
@@ -128,6 +156,10 @@ public class RateGovernor {
     /** The per-window limit in force. */
     int limitPerWindow() {
         return limiter.getRateLimiterConfig().getLimitForPeriod();
+    }
+
+    private static int perWindow(int requestsPerMinute) {
+        return Math.max(1, requestsPerMinute / 6);
     }
 
     private static long jitter() {

@@ -173,7 +173,7 @@ public class MigrationJobConfiguration {
     ExecutorService migrationWorkers(MigrationProperties migration) {
         AtomicInteger threads = new AtomicInteger();
         return Executors.newFixedThreadPool(
-                migration.concurrency(),
+                migration.maxInFlight(),
                 task -> {
                     Thread thread = new Thread(task, "migrator-" + threads.incrementAndGet());
                     thread.setDaemon(true);

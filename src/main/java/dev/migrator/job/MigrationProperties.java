@@ -1,5 +1,7 @@
 package dev.migrator.job;
 
+import dev.migrator.intercom.InFlightWindow;
+import dev.migrator.support.UpperBound;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -25,7 +27,7 @@ public record MigrationProperties(
         String defaultAdminId,
         @NotNull ZoneId timezone,
         @Min(1) @Max(1000) int chunkSize,
-        @Min(1) @Max(64) int concurrency,
+        @NotNull UpperBound concurrency,
         @NotNull @DurationMin(seconds = 1) Duration leaseDuration,
         String sourceAttribute,
         boolean recreateDeleted) {
@@ -40,11 +42,11 @@ public record MigrationProperties(
     }
 
     /**
-     * The most conversations a run may have in flight, whatever the adaptive window says. (Issue
-     * 14: becomes unbounded when {@code concurrency} is {@code auto}.)
+     * The most conversations a run may have in flight, whatever the adaptive window says: {@code
+     * concurrency} when it is a number, else the window's own ceiling.
      */
     public int maxInFlight() {
-        return concurrency;
+        return concurrency.orElse(InFlightWindow.CEILING);
     }
 
     public Path runDir(long runId) {

@@ -4,7 +4,9 @@ import static dev.migrator.intercom.RateGovernor.MAX_JITTER_MILLIS;
 import static dev.migrator.intercom.RateGovernor.MIN_PAUSE_MILLIS;
 import static dev.migrator.intercom.RateGovernor.WINDOW;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.migrator.support.UpperBound;
 import dev.migrator.testserver.FakeIntercom.ManualClock;
 import java.net.http.HttpHeaders;
 import java.time.Duration;
@@ -27,7 +29,9 @@ class RateGovernorTest {
     private static final Instant START = Instant.parse("2024-05-01T12:00:07Z");
 
     private final ManualClock clock = new ManualClock(START);
-    private final RateGovernor governor = new RateGovernor(REQUESTS_PER_MINUTE, clock);
+    private final InFlightWindow window = new InFlightWindow(clock, REQUESTS_PER_MINUTE);
+    private final RateGovernor governor =
+            new RateGovernor(UpperBound.of(REQUESTS_PER_MINUTE), clock, window);
 
     @Test
     void theConfiguredRateAppliesUntilTheServerSaysOtherwise() throws InterruptedException {
@@ -59,8 +63,54 @@ class RateGovernorTest {
     }
 
     @Test
+    void automaticallyTheRateStartsAtIntercomsDefaultAndFollowsTheServerUpAndDown()
+            throws InterruptedException {
+        RateGovernor automatic = new RateGovernor(UpperBound.AUTO, clock, window);
+        assertThat(automatic.limitPerWindow()).isEqualTo(10_000 / 6);
+
+        automatic.acquire();
+        automatic.release(rateLimit(25_000 / 6, 4_000, resetIn(10)), 200);
+        assertThat(automatic.limitPerWindow()).as("a workspace's higher limit").isEqualTo(4_166);
+
+        automatic.acquire();
+        automatic.release(rateLimit(166, 100, resetIn(10)), 200);
+        assertThat(automatic.limitPerWindow()).as("a small app's lower one").isEqualTo(166);
+    }
+
+    @Test
+    void aConfiguredRateIsAnUpperBoundTheServerCanLowerButNotRaise() throws InterruptedException {
+        RateGovernor capped = new RateGovernor(UpperBound.of(12_000), clock, window);
+        capped.acquire();
+        capped.release(rateLimit(4_166, 4_000, resetIn(10)), 200);
+        assertThat(capped.limitPerWindow()).isEqualTo(2_000);
+
+        capped.acquire();
+        capped.release(rateLimit(500, 400, resetIn(10)), 200);
+        assertThat(capped.limitPerWindow()).isEqualTo(500);
+
+        capped.acquire();
+        capped.release(rateLimit(1_666, 1_000, resetIn(10)), 200);
+        assertThat(capped.limitPerWindow()).as("back up, to the cap").isEqualTo(1_666);
+    }
+
+    @Test
+    void theRateInForceAndHeldCallsReachTheWindow() throws InterruptedException {
+        RateGovernor automatic = new RateGovernor(UpperBound.AUTO, clock, window);
+        automatic.acquire();
+        automatic.release(rateLimit(100, 0, resetIn(5)), 200);
+        // 10 calls/s × 1 s answers × the headroom: 15, from the initial 16.
+        window.answered(200, Duration.ofSeconds(1));
+        assertThat(window.limit()).isEqualTo(15);
+
+        assertThat(automatic.millisUntilAdmitted()).as("no room left").isGreaterThan(0);
+        Thread.currentThread().interrupt(); // the held acquire returns at once, having told it
+        assertThatThrownBy(automatic::acquire).isInstanceOf(InterruptedException.class);
+        assertThat(window.bound()).isEqualTo(InFlightWindow.Bound.RATE_LIMIT);
+    }
+
+    @Test
     void aRateBelowSixAMinuteStillAllowsOneCallPerWindow() {
-        assertThat(new RateGovernor(3, clock).limitPerWindow()).isEqualTo(1);
+        assertThat(new RateGovernor(UpperBound.of(3), clock, window).limitPerWindow()).isEqualTo(1);
     }
 
     @Test

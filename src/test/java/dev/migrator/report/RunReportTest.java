@@ -7,6 +7,7 @@ import dev.migrator.job.MigrationParameters;
 import dev.migrator.job.MigrationProperties;
 import dev.migrator.job.RunCounters;
 import dev.migrator.ledger.Ledger;
+import dev.migrator.support.UpperBound;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -115,7 +116,14 @@ class RunReportTest {
         return new RunReport(
                 ledger,
                 new MigrationProperties(
-                        stateDir, null, ZoneOffset.UTC, 50, 4, Duration.ofMinutes(1), null, false),
+                        stateDir,
+                        null,
+                        ZoneOffset.UTC,
+                        50,
+                        UpperBound.of(4),
+                        Duration.ofMinutes(1),
+                        null,
+                        false),
                 JSON);
     }
 

@@ -26,7 +26,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Random;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -294,6 +297,7 @@ public final class FakeIntercom implements AutoCloseable {
     private final Faults faults;
     private final RateLimiter rateLimiter;
     private final Counters counters = new Counters();
+    private final Traffic traffic = new Traffic();
     private final List<Throwable> internalErrors = new ArrayList<>();
     private final List<ReceivedRequest> received = new ArrayList<>();
     private Duration searchLag = Duration.ZERO;
@@ -796,6 +800,33 @@ public final class FakeIntercom implements AutoCloseable {
         }
     }
 
+    /**
+     * From the first request to the last, as this server saw them (zero before two have come): the
+     * span of a benchmark's traffic.
+     */
+    public Duration trafficSpan() {
+        synchronized (lock) {
+            return Duration.ofMillis(traffic.lastAt - traffic.firstAt);
+        }
+    }
+
+    /**
+     * Requests per rate-limit window, from the first request's window to the last's: whether each
+     * window's limit was used.
+     */
+    public List<Integer> requestsPerWindow() {
+        synchronized (lock) {
+            return List.copyOf(traffic.perWindow.values());
+        }
+    }
+
+    /** The most requests that were being answered at once (each from arrival to its answer). */
+    public int peakInFlight() {
+        synchronized (lock) {
+            return traffic.peakInFlight;
+        }
+    }
+
     /** All 429 answers: real window overflows and injected ones. */
     public int rateLimited() {
         synchronized (lock) {
@@ -907,7 +938,9 @@ public final class FakeIntercom implements AutoCloseable {
             received.add(new ReceivedRequest(request.getMethod(), path, routeKey, bodyText, null));
             counters.lastFault = null;
             try {
-                return answer(request, match, bodyText);
+                MockResponse response = answer(request, match, bodyText);
+                traffic.record(clock.millis(), response.getHeadersDelay(TimeUnit.MILLISECONDS));
+                return response;
             } finally {
                 if (counters.lastFault != null) {
                     received.set(index, received.get(index).withFault(counters.lastFault));
@@ -2120,6 +2153,29 @@ public final class FakeIntercom implements AutoCloseable {
         void fault(Fault fault) {
             faults.merge(fault, 1, Integer::sum);
             lastFault = fault;
+        }
+    }
+
+    /** When requests came and when their answers leave, for {@link #peakInFlight()}. */
+    private static final class Traffic {
+        long firstAt;
+        long lastAt;
+        int peakInFlight;
+        private final PriorityQueue<Long> answersLeaveAt = new PriorityQueue<>();
+        final SortedMap<Long, Integer> perWindow = new TreeMap<>();
+
+        void record(long arrivedAt, long answerDelayMillis) {
+            if (firstAt == 0) {
+                firstAt = arrivedAt;
+            }
+            lastAt = arrivedAt;
+            perWindow.merge(
+                    Math.floorDiv(arrivedAt, RATE_LIMIT_WINDOW.toMillis()), 1, Integer::sum);
+            while (!answersLeaveAt.isEmpty() && answersLeaveAt.peek() <= arrivedAt) {
+                answersLeaveAt.poll();
+            }
+            answersLeaveAt.add(arrivedAt + answerDelayMillis);
+            peakInFlight = Math.max(peakInFlight, answersLeaveAt.size());
         }
     }
 
