@@ -29,11 +29,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.job.JobInterruptedException;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.StepInterruptionPolicy;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
@@ -59,7 +61,8 @@ import tools.jackson.databind.JsonNode;
  * transaction rolls back, and what was sent is in the ledger, so a restart finds it done. A stop
  * request stops the reading too, and commits everything in flight once it has finished.
  */
-class SlidingWindowMigration implements Tasklet, ItemStream, StepExecutionListener {
+class SlidingWindowMigration
+        implements Tasklet, ItemStream, StepExecutionListener, StepInterruptionPolicy {
 
     private static final Logger log = LoggerFactory.getLogger(SlidingWindowMigration.class);
 
@@ -253,6 +256,21 @@ class SlidingWindowMigration implements Tasklet, ItemStream, StepExecutionListen
                 : Move.WAIT;
     }
 
+    /**
+     * The step stops only once what it has in flight is committed: a stop that comes between two
+     * calls (Spring Batch notices it as it saves a commit) lets the next call drain and commit.
+     */
+    @Override
+    public void checkInterrupted(StepExecution stepExecution) throws JobInterruptedException {
+        boolean drained;
+        synchronized (lock) {
+            drained = uncommitted.isEmpty();
+        }
+        if (Thread.currentThread().isInterrupted() || (stopRequested() && drained)) {
+            throw new JobInterruptedException("Job interrupted status detected.");
+        }
+    }
+
     private boolean stopRequested() {
         return stepExecution.isTerminateOnly() || stepExecution.getJobExecution().isStopping();
     }
@@ -370,15 +388,15 @@ class SlidingWindowMigration implements Tasklet, ItemStream, StepExecutionListen
 
     /**
      * Sends a record, or defers it with the record before it in its conversation; not at all when
-     * that one was not sent or the run is failing.
+     * that one failed, since the conversation cannot go on from it.
      */
     private Outcome send(Entry entry, Planned planned, Outcome prior, Throwable priorNotSent) {
-        synchronized (lock) {
-            if (priorNotSent != null || failure != null) {
+        if (priorNotSent != null) {
+            synchronized (lock) {
                 inFlight--;
                 lock.notifyAll();
-                throw new CancellationException("not sent: the run is stopping on a failure");
             }
+            throw new CancellationException("not sent: the record before it failed");
         }
         Outcome outcome;
         try {
@@ -423,7 +441,6 @@ class SlidingWindowMigration implements Tasklet, ItemStream, StepExecutionListen
     private RepeatStatus commit(StepContribution contribution, int atMost) {
         List<Entry> batch = new ArrayList<>();
         boolean done;
-        boolean stopping;
         synchronized (lock) {
             while (batch.size() < atMost
                     && !uncommitted.isEmpty()
@@ -431,7 +448,6 @@ class SlidingWindowMigration implements Tasklet, ItemStream, StepExecutionListen
                 batch.add(uncommitted.pollFirst());
             }
             done = inputEnded && uncommitted.isEmpty() && failure == null;
-            stopping = stopRequested();
         }
         List<RejectedItem> rejects = new ArrayList<>();
         List<Planned> deferred = new ArrayList<>();
@@ -458,10 +474,6 @@ class SlidingWindowMigration implements Tasklet, ItemStream, StepExecutionListen
         if (done) {
             return RepeatStatus.FINISHED;
         }
-        if (stopping) {
-            // All in flight is committed: the step stops here (STOPPED), and a re-run resumes.
-            stepExecution.setTerminateOnly();
-        }
         return RepeatStatus.CONTINUABLE;
     }
 
@@ -486,16 +498,13 @@ class SlidingWindowMigration implements Tasklet, ItemStream, StepExecutionListen
     }
 
     /**
-     * The step ends: what is still in flight (after a failure, or a stop seen between two commits)
-     * finishes first, uncommitted, so that nothing is sent once the step has ended.
+     * The step ends: what is still in flight (a stop that landed as a commit was saved) finishes
+     * first, uncommitted, so that nothing is sent once the step has ended.
      */
     @Override
     public void close() {
         try {
             synchronized (lock) {
-                if (failure == null) {
-                    failure = new CancellationException("the step has ended");
-                }
                 while (inFlight > 0) {
                     lock.wait();
                 }
