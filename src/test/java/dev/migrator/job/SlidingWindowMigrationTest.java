@@ -344,18 +344,46 @@ class SlidingWindowMigrationTest {
         assertMigratedOnce("g", records);
     }
 
+    @Test
+    void aDryRunPlansInParallelButWritesItsRequestsInReadingOrder() throws Exception {
+        int records = 30;
+        Path export = export("d", records);
+        Run run = prepare(export, true);
+
+        JobExecution execution = jobOperatorTestUtils.startJob(run.parameters());
+
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(Migrate.of(execution).getWriteCount()).isEqualTo(records);
+        List<String> creates =
+                Files.readAllLines(
+                                migration
+                                        .runDir(execution.getJobInstanceId())
+                                        .resolve("requests.jsonl"))
+                        .stream()
+                        .filter(line -> line.contains("\"path\":\"/conversations\""))
+                        .toList();
+        assertThat(creates).hasSize(records);
+        for (int i = 0; i < records; i++) {
+            assertThat(creates.get(i)).as("create %d", i + 1).contains("about d-" + (i + 1) + "?");
+        }
+    }
+
     // ------------------------------------------------------------------ runs
 
     private record Run(Job job, JobParameters parameters, AdminDirectory admins) {}
 
     private Run prepare(Path export) throws Exception {
+        return prepare(export, false);
+    }
+
+    private Run prepare(Path export, boolean dryRun) throws Exception {
         List<ExportFile> files =
                 List.of(new ExportFile(export, InputFormat.CONVERSATIONS.format()));
         Preflight.Result checked =
                 preflight.check(
                         files,
                         new ReadContext(null, csvMapping.layout(migration.timezone())),
-                        false,
+                        dryRun,
                         false);
         JobParameters parameters =
                 MigrationParameters.of(
