@@ -306,11 +306,17 @@ class SlidingWindowMigration
     private RunProgress.Flight flight() {
         int limit = limit();
         int now = inFlight;
+        boolean readAheadFull;
+        synchronized (lock) {
+            readAheadFull = uncommitted.size() >= readAheadBound(limit);
+        }
         String limitedBy;
         if (dryRun) {
             limitedBy = "planning";
         } else if (now < limit) {
-            limitedBy = "reading the input";
+            // Room in the window, but no record to fill it: the reader is behind, or a slow
+            // conversation at the head of the uncommitted ones holds the read-ahead full.
+            limitedBy = readAheadFull ? "a slow conversation" : "reading the input";
         } else if (parts.migration().maxInFlight() < window().limit()) {
             limitedBy = "migration.concurrency";
         } else {
