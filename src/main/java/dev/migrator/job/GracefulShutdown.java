@@ -9,13 +9,14 @@ import org.springframework.batch.core.launch.support.JobExecutionShutdownHook;
 import org.springframework.batch.core.listener.JobExecutionListener;
 
 /**
- * SIGTERM and Ctrl-C: the running job is asked to stop after its current chunk (whose in-flight
- * requests finish), its state is saved as STOPPED, the command reports how to resume, and the
- * process exits with the command's own exit code instead of the signal's.
+ * SIGTERM and Ctrl-C: the running job is asked to stop (the migrate step stops reading, and commits
+ * the conversations in flight once they have finished), its state is saved as STOPPED, the command
+ * reports how to resume, and the process exits with the command's own exit code instead of the
+ * signal's.
  */
 public class GracefulShutdown implements JobExecutionListener {
 
-    /** Longer than any chunk takes to finish its requests; past it the process exits anyway. */
+    /** Longer than the conversations in flight take to finish; past it the process exits anyway. */
     private static final long GRACE_MINUTES = 5;
 
     private final JobOperator jobOperator;
@@ -62,7 +63,7 @@ public class GracefulShutdown implements JobExecutionListener {
     public void beforeJob(JobExecution jobExecution) {
         running = jobExecution;
         if (stopRequested) {
-            // The signal came during the preflight: stop before the first chunk.
+            // The signal came during the preflight: stop before the first record is read.
             new JobExecutionShutdownHook(jobExecution, jobOperator).run();
         }
     }

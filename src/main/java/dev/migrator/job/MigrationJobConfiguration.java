@@ -168,12 +168,14 @@ public class MigrationJobConfiguration {
         return new RunProgress();
     }
 
-    /** Bounds the conversations in flight; each worker sends one conversation's parts in order. */
+    /**
+     * A thread per conversation in flight, as many as the migrate step's window lets in (it bounds
+     * them, not this pool); idle ones end after a minute.
+     */
     @Bean(destroyMethod = "shutdownNow")
-    ExecutorService migrationWorkers(MigrationProperties migration) {
+    ExecutorService migrationWorkers() {
         AtomicInteger threads = new AtomicInteger();
-        return Executors.newFixedThreadPool(
-                migration.maxInFlight(),
+        return Executors.newCachedThreadPool(
                 task -> {
                     Thread thread = new Thread(task, "migrator-" + threads.incrementAndGet());
                     thread.setDaemon(true);

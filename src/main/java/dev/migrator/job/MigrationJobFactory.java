@@ -3,8 +3,6 @@ package dev.migrator.job;
 import dev.migrator.delivery.AdminDirectory;
 import dev.migrator.delivery.InDoubtProtocol;
 import dev.migrator.mapping.ConversationPlanner;
-import dev.migrator.mapping.MappedRecord;
-import dev.migrator.source.SourceRecord;
 import dev.migrator.source.input.ExportReader;
 import io.micrometer.observation.ObservationRegistry;
 import org.springframework.batch.core.job.Job;
@@ -15,11 +13,12 @@ import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * The migration job: a chunk-oriented migrate step (export reader, conversation planner, Intercom
- * writer), then, if it deferred records whose create or reply is in doubt, a settle step that
- * finishes them from the ledger. A run is identified by its inputs, their checksums and the target
- * workspace (see {@link MigrationParameters}), so the same command resumes the same run. The job is
- * built for each run, with the admin directory that run's preflight made.
+ * The migration job: a migrate step (export reader, conversation planner and Intercom sending in a
+ * sliding window, see {@link SlidingWindowMigration}), then, if it deferred records whose create or
+ * reply is in doubt, a settle step that finishes them from the ledger. A run is identified by its
+ * inputs, their checksums and the target workspace (see {@link MigrationParameters}), so the same
+ * command resumes the same run. The job is built for each run, with the admin directory that run's
+ * preflight made.
  */
 public class MigrationJobFactory {
 
@@ -62,7 +61,14 @@ public class MigrationJobFactory {
 
     public Job migrationJob(AdminDirectory admins) {
         return new JobBuilder(JOB_NAME, jobRepository)
-                .start(migrateStep(new MigrationWriter(parts, admins)))
+                .start(
+                        migrateStep(
+                                new SlidingWindowMigration(
+                                        exportReader,
+                                        planner,
+                                        parts,
+                                        admins,
+                                        migration.chunkSize())))
                 .next(createsInDoubt)
                 .on(CreatesInDoubt.SETTLE)
                 .to(settleStep(new SettleTasklet(parts, admins, InDoubtProtocol.Waiter.SLEEP)))
@@ -76,18 +82,15 @@ public class MigrationJobFactory {
     }
 
     /**
-     * Chunks commit in the job repository's own transaction, with the reader's position, the
-     * rejects and the records deferred.
+     * Each call of the tasklet commits a chunk of finished records in the job repository's own
+     * transaction, with the reader's position, the rejects and the records deferred. The reader is
+     * the tasklet's own, not a stream of the step: the tasklet saves its position.
      */
-    private Step migrateStep(MigrationWriter writer) {
+    private Step migrateStep(SlidingWindowMigration tasklet) {
         return new StepBuilder("migrate", jobRepository)
-                .<SourceRecord, MappedRecord>chunk(migration.chunkSize())
-                .transactionManager(transactionManager)
-                .reader(exportReader)
-                .processor(planner)
-                .writer(writer)
-                .observationRegistry(observations)
-                .build();
+                .tasklet(tasklet, transactionManager).stream(tasklet)
+                        .observationRegistry(observations)
+                        .build();
     }
 
     /**

@@ -12,11 +12,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 
 /**
- * Sends records concurrently and returns only when every one has an outcome, so that what the
- * caller commits is really done. Records with the same source id go to one worker, in the order
- * given, never side by side; once one of them is deferred, the later ones are deferred with it
- * without being sent, so that a conversation's records are always finished in the order they were
- * read.
+ * The settle step's sending: records concurrently, back only when every one has an outcome, so that
+ * what the caller commits is really done. Records with the same source id go to one worker, in the
+ * order given, never side by side; once one of them is deferred, the later ones are deferred with
+ * it without being sent, so that a conversation's records are always finished in the order they
+ * were read.
  */
 final class RecordDelivery {
 

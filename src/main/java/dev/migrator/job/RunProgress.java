@@ -4,10 +4,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * Where the running migration is, for the progress display: records written by committed or
- * committing chunks of the migrate step, and the calls they took; then, in the settle step, how
- * many records wait for Intercom's search and until when. Live figures only; what a run did is in
- * the job repository and the ledger.
+ * Where the running migration is, for the progress display: records the migrate step has finished
+ * (committed or not yet), and the calls they took, and how many conversations it has in flight;
+ * then, in the settle step, how many records wait for Intercom's search and until when. Live
+ * figures only; what a run did is in the job repository and the ledger.
  */
 public class RunProgress {
 
@@ -39,10 +39,7 @@ public class RunProgress {
         calls.set(0);
     }
 
-    /**
-     * The migrate step (re)starts with the records and calls its committed chunks already account
-     * for.
-     */
+    /** The migrate step (re)starts with the records and calls its commits already account for. */
     void restart(long recordsDone, long callsMade) {
         records.set(recordsDone);
         calls.set(callsMade);
@@ -58,11 +55,6 @@ public class RunProgress {
     /** Records already done when this process started the step, or -1 before it has started. */
     public long recordsAtStart() {
         return recordsAtStart;
-    }
-
-    void chunkWritten(long chunkRecords, long callsMade) {
-        records.addAndGet(chunkRecords);
-        calls.set(callsMade);
     }
 
     /** Records finished (sent, rejected or deferred) one by one, as they finish. */

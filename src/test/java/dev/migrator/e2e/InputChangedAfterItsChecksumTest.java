@@ -64,8 +64,9 @@ class InputChangedAfterItsChecksumTest {
                                 + " changed after the run started; run the command again to"
                                 + " migrate its current content");
         assertThat(changed.all()).doesNotContain("Exception").doesNotContain("\tat ");
-        // Its records were in the chunk the change stopped: none of them was sent.
-        assertThat(intercom.conversations()).isEmpty();
+        // The change shows at the file's end, once its records were read: they may have been sent
+        // (the migrate step sends as it reads), but none was committed under the old checksum;
+        // the next run finds what was sent in the ledger and sends nothing twice (below).
         assertThat(migrator.run("status").out()).contains("run 1  FAILED");
 
         MigratorProcess.Result again = migrator.run("migrate", "--input", export.toString());
