@@ -87,6 +87,9 @@ final class ProgressText {
         if (settling(now)) {
             return "Settling: " + body();
         }
+        if (total < 0) {
+            return "Migrating: " + body(); // a dry run: how many records there are is not known
+        }
         int filled =
                 total <= 0
                         ? GAUGE_WIDTH
@@ -101,7 +104,11 @@ final class ProgressText {
     private String body() {
         Sample now = recent.getLast();
         StringBuilder text = new StringBuilder();
-        text.append(now.records()).append(" of ").append(total).append(" records");
+        text.append(now.records());
+        if (total >= 0) {
+            text.append(" of ").append(total);
+        }
+        text.append(" records");
         if (settling(now)) {
             long seconds =
                     Math.max(0, (now.settling().untilMillis() - now.atMillis() + 999) / 1000);
@@ -112,9 +119,14 @@ final class ProgressText {
                     .append(duration(seconds))
                     .append(" more");
         } else {
-            text.append(" (")
-                    .append(total == 0 ? 100 : Math.min(100, now.records() * 100 / total))
-                    .append("%), ");
+            text.append(
+                    total < 0
+                            ? ", "
+                            : " ("
+                                    + (total == 0
+                                            ? 100
+                                            : Math.min(100, now.records() * 100 / total))
+                                    + "%), ");
             double calls = callsPerSecond();
             double records = recordsPerSecond();
             text.append(
@@ -122,11 +134,14 @@ final class ProgressText {
                             ? "calls/s not known yet"
                             : String.format(Locale.ROOT, "%.1f calls/s", calls));
             text.append(
-                    records > 0
-                            ? ", about "
-                                    + duration(Math.round((total - now.records()) / records))
-                                    + " left"
-                            : ", time left unknown");
+                    total < 0
+                            ? ""
+                            : records > 0
+                                    ? ", about "
+                                            + duration(
+                                                    Math.round((total - now.records()) / records))
+                                            + " left"
+                                    : ", time left unknown");
             if (now.flight() != null) {
                 text.append("; ")
                         .append(now.flight().inFlight())

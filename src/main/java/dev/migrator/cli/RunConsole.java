@@ -204,7 +204,16 @@ public class RunConsole implements MigrationRunner.Events {
                         + " are sent with skip_notifications, but automations may still message"
                         + " customers).");
         }
-        console.say("Input: " + checked.conversations() + " records in " + files + " file(s).");
+        console.say(
+                checked.conversations() == Preflight.UNKNOWN_COUNT
+                        ? "Input: "
+                                + files
+                                + " file(s), read once: records are counted as they are read."
+                        : "Input: "
+                                + checked.conversations()
+                                + " records in "
+                                + files
+                                + " file(s).");
     }
 
     @Override

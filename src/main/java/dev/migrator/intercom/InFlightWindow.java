@@ -10,12 +10,14 @@ import java.time.Duration;
  * per answer time; filling a rate of R calls per second takes R × answer time of them (Little's
  * law). The window aims at that times {@link #HEADROOM}, so that the rate limit, not the window, is
  * what holds calls back: its target grows when answers slow down, since latency here is distance,
- * not a server in trouble. It starts at {@link #INITIAL}, grows by one per answer (doubling every
- * round of answers) toward the target, and stops growing while the rate limit already holds calls
- * back. A 429, a 5xx or a call that got no answer halves it (once per round of answers: those
- * already in flight bring the same news), and it then recovers by about one per round of answers.
- * Never below 1, never above {@link #CEILING}. Fed by {@link HttpTransport} (every call's outcome)
- * and {@link RateGovernor} (the rate in force, calls held back); deterministic under its clock.
+ * not a server in trouble. It starts at {@link #INITIAL} and stands at its target from the first
+ * answer on (the rate is known and the governor keeps calls within it: nothing to probe), except
+ * while the rate limit already holds calls back. A 429, a 5xx or a call that got no answer halves
+ * it (once per round of answers: those already in flight bring the same news; at most once a
+ * second), and it then recovers by about one per round of answers. The target is never below {@link
+ * #MIN_TARGET}. Never below 1, never above {@link #CEILING}. Fed by {@link HttpTransport} (every
+ * call's outcome) and {@link RateGovernor} (the rate in force, calls held back); deterministic
+ * under its clock.
  */
 public class InFlightWindow {
 
@@ -24,6 +26,20 @@ public class InFlightWindow {
 
     /** Before any answer: enough to learn the answer time quickly, few enough to be harmless. */
     static final int INITIAL = 16;
+
+    /**
+     * The fewest the window aims at, errors aside. The conversation's own work between calls
+     * (ledger writes) is not measured: against a server that answers in a few milliseconds it is
+     * most of a call's time, and a window sized from the answer time alone would leave the rate
+     * unfilled and put every retry of a burst of errors on one or two conversations.
+     */
+    static final int MIN_TARGET = 8;
+
+    /**
+     * Errors halve the window at most once per round of answers, and never more often than this:
+     * against a fast server a round is milliseconds, and a burst of errors would halve it to 1.
+     */
+    static final Duration MIN_ROUND = Duration.ofSeconds(1);
 
     /**
      * The window over what the rate and answer time need: covers the conversation's own work
@@ -119,7 +135,9 @@ public class InFlightWindow {
                         : answerSeconds + LATENCY_WEIGHT * (seconds - answerSeconds);
         double target = target();
         if (window < target && !heldRecently()) {
-            window += recovering ? 1 / window : 1;
+            // The rate is known and the governor keeps calls within it, so there is nothing to
+            // probe for: the window stands at its target at once. After errors it creeps back.
+            window = recovering ? window + 1 / window : target;
         }
         if (window >= target) {
             window = target; // and when answers got faster, fewer conversations fill the rate
@@ -138,7 +156,7 @@ public class InFlightWindow {
      */
     private void decrease() {
         long now = clock.millis();
-        long round = Math.max(1, (long) (answerSeconds * 1000));
+        long round = Math.max(MIN_ROUND.toMillis(), (long) (answerSeconds * 1000));
         if (lastDecreaseAt != Long.MIN_VALUE && now - lastDecreaseAt < round) {
             return;
         }
@@ -152,7 +170,9 @@ public class InFlightWindow {
         if (answerSeconds == 0) {
             return INITIAL;
         }
-        return Math.max(1, Math.min(CEILING, Math.ceil(callsPerSecond * answerSeconds * HEADROOM)));
+        return Math.max(
+                MIN_TARGET,
+                Math.min(CEILING, Math.ceil(callsPerSecond * answerSeconds * HEADROOM)));
     }
 
     private boolean heldRecently() {

@@ -32,7 +32,9 @@ public class RateGovernor {
      */
     static final long MIN_PAUSE_MILLIS = 1_000;
 
-    private final RateLimiter limiter;
+    /** Replaced, not changed, when the rate in force changes: see {@link #release}. */
+    private volatile RateLimiter limiter;
+
     private final Clock clock;
     private final InFlightWindow window;
 
@@ -64,14 +66,7 @@ public class RateGovernor {
                         : perWindow(requestsPerMinute.orElse(0));
         int initialPerWindow =
                 Math.min(capPerWindow, perWindow(IntercomProperties.DEFAULT_REQUESTS_PER_MINUTE));
-        this.limiter =
-                RateLimiter.of(
-                        "intercom",
-                        RateLimiterConfig.custom()
-                                .limitRefreshPeriod(WINDOW)
-                                .limitForPeriod(initialPerWindow)
-                                .timeoutDuration(Duration.ofMinutes(10))
-                                .build());
+        this.limiter = limiter(initialPerWindow);
         window.rateLimit(initialPerWindow, WINDOW);
     }
 
@@ -121,7 +116,11 @@ public class RateGovernor {
             }
             int inForce = (int) Math.min(capPerWindow, limit);
             if (limit > 0 && inForce != limitPerWindow()) {
-                limiter.changeLimitForPeriod(inForce);
+                // Resilience4j's changeLimitForPeriod waits for its next 10-second cycle, which
+                // is not the server's: a workspace's 25,000 a minute would be held to the first
+                // guess for up to a window. A new limiter applies it now; the server's own window
+                // (its remaining calls, above) still keeps the run within it.
+                limiter = limiter(inForce);
                 window.rateLimit(inForce, WINDOW);
             }
             if (status == 429) {
@@ -156,6 +155,16 @@ public class RateGovernor {
     /** The per-window limit in force. */
     int limitPerWindow() {
         return limiter.getRateLimiterConfig().getLimitForPeriod();
+    }
+
+    private static RateLimiter limiter(int perWindow) {
+        return RateLimiter.of(
+                "intercom",
+                RateLimiterConfig.custom()
+                        .limitRefreshPeriod(WINDOW)
+                        .limitForPeriod(perWindow)
+                        .timeoutDuration(Duration.ofMinutes(10))
+                        .build());
     }
 
     private static int perWindow(int requestsPerMinute) {

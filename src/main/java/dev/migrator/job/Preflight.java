@@ -59,9 +59,12 @@ public class Preflight {
         this.planner = planner;
     }
 
+    /** {@link Result#conversations()} of a dry run: its inputs are not read before it starts. */
+    public static final long UNKNOWN_COUNT = -1;
+
     /**
      * {@code target} names the workspace in job parameters and the ledger ("dry-run" for a dry
-     * run).
+     * run); {@code conversations}, the records of the inputs, or {@link #UNKNOWN_COUNT}.
      */
     public record Result(
             String target,
@@ -91,15 +94,15 @@ public class Preflight {
     public Result check(
             List<ExportFile> files, ReadContext context, boolean dryRun, boolean adoptExisting) {
         if (dryRun) {
-            return scan(
-                    files,
-                    context,
-                    new Result(
-                            "dry-run",
-                            "dry run (no workspace)",
-                            AdminDirectory.forDryRun(),
-                            0,
-                            AgentTally.NONE));
+            // No workspace to check agents against, and nothing sent: reading every input once
+            // more only to count its records would double a dry run's time. The count is
+            // unknown until the run has read them.
+            return new Result(
+                    "dry-run",
+                    "dry run (no workspace)",
+                    AdminDirectory.forDryRun(),
+                    UNKNOWN_COUNT,
+                    AgentTally.NONE);
         }
         if (!intercom.hasAccessToken()) {
             throw new PreflightException(

@@ -70,6 +70,19 @@ class SlidingWindowMigration
     /** Read-ahead allowed per conversation in flight, besides one chunk. */
     private static final int READ_AHEAD_PER_SLOT = 4;
 
+    /**
+     * A dry run's records in planning or being written at once: enough that the reader never waits
+     * for a planner. It sends nothing, so no window applies.
+     */
+    private static final int DRY_RUN_IN_FLIGHT = 256;
+
+    /**
+     * A dry run commits this many records at a time (or {@code chunk-size}, if more): it starts
+     * over when run again, so its commits only keep {@code status} current, and at the default
+     * chunk size they would cost more than the rest of the run.
+     */
+    private static final int DRY_RUN_COMMIT_EVERY = 2_000;
+
     private final ExportReader reader;
     private final ItemProcessor<SourceRecord, MappedRecord> planner;
     private final RunParts parts;
@@ -78,6 +91,7 @@ class SlidingWindowMigration
     private final Clock clock;
     private final RunProgress progress;
     private final int chunkSize;
+    private int commitEvery;
     private final int cores = Runtime.getRuntime().availableProcessors();
 
     private StepExecution stepExecution;
@@ -151,6 +165,7 @@ class SlidingWindowMigration
         runId = stepExecution.getJobExecution().getJobInstanceId();
         JobParameters parameters = stepExecution.getJobExecution().getJobParameters();
         dryRun = MigrationParameters.isDryRun(parameters.getString(MigrationParameters.TARGET));
+        commitEvery = dryRun ? Math.max(chunkSize, DRY_RUN_COMMIT_EVERY) : chunkSize;
         transport = parts.transport(parameters, runId);
         migrator =
                 parts.migrator(
@@ -217,7 +232,7 @@ class SlidingWindowMigration
                     throw failure;
                 }
                 case COMMIT -> {
-                    return commit(contribution, chunkSize);
+                    return commit(contribution, commitEvery);
                 }
                 case COMMIT_ALL -> {
                     return commit(contribution, Integer.MAX_VALUE);
@@ -247,7 +262,7 @@ class SlidingWindowMigration
         if (stopRequested()) {
             return inFlight == 0 ? Move.COMMIT_ALL : Move.WAIT;
         }
-        if (finishedPrefix(chunkSize) >= chunkSize) {
+        if (finishedPrefix(commitEvery) >= commitEvery) {
             return Move.COMMIT;
         }
         if (inputEnded) {
@@ -291,10 +306,12 @@ class SlidingWindowMigration
 
     /**
      * Conversations that may be in flight now: the window, within {@code migration.concurrency}; a
-     * dry run, enough to keep every core planning.
+     * dry run, {@link #DRY_RUN_IN_FLIGHT}.
      */
     private int limit() {
-        return dryRun ? 2 * cores : Math.min(window().limit(), parts.migration().maxInFlight());
+        return dryRun
+                ? DRY_RUN_IN_FLIGHT
+                : Math.min(window().limit(), parts.migration().maxInFlight());
     }
 
     private InFlightWindow window() {
@@ -303,7 +320,7 @@ class SlidingWindowMigration
 
     /** Records read but not committed: a slow conversation holds at most this many in memory. */
     private int readAheadBound(int limit) {
-        return READ_AHEAD_PER_SLOT * limit + chunkSize;
+        return READ_AHEAD_PER_SLOT * limit + commitEvery;
     }
 
     private RunProgress.Flight flight() {

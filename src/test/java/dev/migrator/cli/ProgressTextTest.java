@@ -39,6 +39,16 @@ class ProgressTextTest {
     }
 
     @Test
+    void aDryRunWhoseRecordsAreNotCountedBeforehandShowsNoGaugeShareOrTimeLeft() {
+        ProgressText text = new ProgressText(-1);
+        text.add(sample(0, 0, 0));
+        text.add(sample(1_000, 2_500, 0));
+
+        assertThat(text.bar()).startsWith("Migrating: 2500 records, ").doesNotContain("%", "left");
+        assertThat(text.line()).doesNotContain(" of ", "%", "left");
+    }
+
+    @Test
     void oneSampleGivesNoRateYet() {
         ProgressText text = new ProgressText(5_000);
         text.add(sample(0, 0, 0));
