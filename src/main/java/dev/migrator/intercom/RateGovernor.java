@@ -152,6 +152,11 @@ public class RateGovernor {
         return Math.max(0, waitUntil - now);
     }
 
+    /** Calls the limiter would let go now, the server's window aside. */
+    int permitsLeft() {
+        return limiter.getMetrics().getAvailablePermissions();
+    }
+
     /** The per-window limit in force. */
     int limitPerWindow() {
         return limiter.getRateLimiterConfig().getLimitForPeriod();

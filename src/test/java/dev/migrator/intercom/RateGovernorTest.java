@@ -78,6 +78,17 @@ class RateGovernorTest {
     }
 
     @Test
+    void aHigherServerLimitAppliesNowNotFromTheLimitersNextCycle() throws InterruptedException {
+        RateGovernor automatic = new RateGovernor(UpperBound.AUTO, clock, window);
+        automatic.acquire();
+        automatic.release(rateLimit(25_000 / 6, 4_000, resetIn(10)), 200);
+
+        assertThat(automatic.permitsLeft())
+                .as("a workspace's window at once, not 10,000 a minute's until the cycle ends")
+                .isEqualTo(4_166);
+    }
+
+    @Test
     void aConfiguredRateIsAnUpperBoundTheServerCanLowerButNotRaise() throws InterruptedException {
         RateGovernor capped = new RateGovernor(UpperBound.of(12_000), clock, window);
         capped.acquire();
