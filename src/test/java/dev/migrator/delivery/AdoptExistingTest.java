@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.migrator.delivery.ConversationMigrator.Mode;
 import dev.migrator.delivery.ConversationMigrator.Outcome;
 import dev.migrator.intercom.IntercomApi;
+import dev.migrator.ledger.LedgerDatabase;
 import dev.migrator.mapping.PlannedConversation;
 import dev.migrator.mapping.PlannedConversation.ContactRole;
 import dev.migrator.mapping.PlannedConversation.PlannedContact;

@@ -4,6 +4,7 @@ import static dev.migrator.delivery.ScriptedTransport.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.migrator.intercom.IntercomApi;
+import dev.migrator.ledger.LedgerDatabase;
 import dev.migrator.mapping.PlannedConversation.ContactRole;
 import dev.migrator.mapping.PlannedConversation.PlannedContact;
 import dev.migrator.testserver.FakeIntercom.ManualClock;

@@ -7,12 +7,11 @@ import dev.migrator.job.MigrationParameters;
 import dev.migrator.job.MigrationProperties;
 import dev.migrator.job.RunCounters;
 import dev.migrator.ledger.Ledger;
+import dev.migrator.ledger.LedgerDatabase;
 import dev.migrator.support.UpperBound;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
-import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,8 +20,6 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.step.StepExecution;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,12 +32,12 @@ class RunReportTest {
 
     @TempDir Path stateDir;
 
-    private final JdbcTemplate jdbc = ledgerDatabase();
-    private final Ledger ledger = new Ledger(jdbc, JSON);
+    private final LedgerDatabase database = new LedgerDatabase();
+    private final Ledger ledger = database.ledger;
 
     @AfterEach
     void dropDatabase() {
-        jdbc.execute("SHUTDOWN");
+        database.close();
     }
 
     @Test
@@ -125,18 +122,5 @@ class RunReportTest {
                         null,
                         false),
                 JSON);
-    }
-
-    private static JdbcTemplate ledgerDatabase() {
-        DriverManagerDataSource dataSource =
-                new DriverManagerDataSource(
-                        "jdbc:h2:mem:report-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
-        Flyway.configure()
-                .dataSource(dataSource)
-                .locations("classpath:db/migration")
-                .table("MIGRATOR_SCHEMA_HISTORY")
-                .load()
-                .migrate();
-        return new JdbcTemplate(dataSource);
     }
 }

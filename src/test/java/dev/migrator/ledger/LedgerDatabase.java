@@ -1,18 +1,18 @@
-package dev.migrator.delivery;
+package dev.migrator.ledger;
 
-import dev.migrator.ledger.Ledger;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import tools.jackson.databind.json.JsonMapper;
 
 /** A ledger in an in-memory H2 made by the project's own migrations, one database per test. */
-final class LedgerDatabase implements AutoCloseable {
+public final class LedgerDatabase implements AutoCloseable {
 
-    final JdbcTemplate jdbc;
-    final Ledger ledger;
+    public final JdbcTemplate jdbc;
+    public final Ledger ledger;
 
-    LedgerDatabase() {
+    public LedgerDatabase() {
         // Kept open between connections until SHUTDOWN; a name of its own per test.
         DriverManagerDataSource dataSource =
                 new DriverManagerDataSource(
@@ -24,7 +24,7 @@ final class LedgerDatabase implements AutoCloseable {
                 .load()
                 .migrate();
         jdbc = new JdbcTemplate(dataSource);
-        ledger = new Ledger(jdbc, ScriptedTransport.JSON);
+        ledger = new Ledger(jdbc, JsonMapper.builder().build());
     }
 
     @Override
