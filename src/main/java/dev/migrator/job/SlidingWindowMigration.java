@@ -116,6 +116,14 @@ class SlidingWindowMigration
     private final ArrayDeque<Entry> uncommitted = new ArrayDeque<>();
     private volatile int inFlight;
     private boolean inputEnded;
+
+    /**
+     * Finished records among the uncommitted, wherever they are: the prefix is looked for only once
+     * there are enough of them (at a dry run's 2,000 records a commit, scanning after every record
+     * read would cost more than the reading).
+     */
+    private int finishedUncommitted;
+
     private Exception failure;
 
     /** Records committed: the reader's position (an int, as the reader keeps it). */
@@ -190,6 +198,7 @@ class SlidingWindowMigration
         synchronized (lock) {
             uncommitted.clear();
             inFlight = 0;
+            finishedUncommitted = 0;
             inputEnded = false;
             failure = null;
         }
@@ -262,7 +271,7 @@ class SlidingWindowMigration
         if (stopRequested()) {
             return inFlight == 0 ? Move.COMMIT_ALL : Move.WAIT;
         }
-        if (finishedPrefix(commitEvery) >= commitEvery) {
+        if (finishedUncommitted >= commitEvery && finishedPrefix(commitEvery) >= commitEvery) {
             return Move.COMMIT;
         }
         if (inputEnded) {
@@ -442,6 +451,7 @@ class SlidingWindowMigration
         synchronized (lock) {
             entry.outcome = outcome;
             entry.finished = true;
+            finishedUncommitted++;
             inFlight--;
             lock.notifyAll();
         }
@@ -472,6 +482,7 @@ class SlidingWindowMigration
                     && !uncommitted.isEmpty()
                     && uncommitted.peekFirst().finished) {
                 batch.add(uncommitted.pollFirst());
+                finishedUncommitted--;
             }
             done = inputEnded && uncommitted.isEmpty() && failure == null;
         }
