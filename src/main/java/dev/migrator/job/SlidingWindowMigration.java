@@ -71,17 +71,18 @@ class SlidingWindowMigration
     private static final int READ_AHEAD_PER_SLOT = 4;
 
     /**
-     * A dry run's records in planning or being written at once: enough that the reader never waits
-     * for a planner. It sends nothing, so no window applies.
+     * A dry run's records in planning or being written at once: enough that the reader seldom waits
+     * for a planner, few enough that the records read ahead (see {@link #readAheadBound}) leave its
+     * in-memory bookkeeping room at {@code -Xmx256m}. It sends nothing, so no window applies.
      */
-    private static final int DRY_RUN_IN_FLIGHT = 256;
+    private static final int DRY_RUN_IN_FLIGHT = 64;
 
     /**
      * A dry run commits this many records at a time (or {@code chunk-size}, if more): it starts
      * over when run again, so its commits only keep {@code status} current, and at the default
      * chunk size they would cost more than the rest of the run.
      */
-    private static final int DRY_RUN_COMMIT_EVERY = 2_000;
+    private static final int DRY_RUN_COMMIT_EVERY = 500;
 
     private final ExportReader reader;
     private final ItemProcessor<SourceRecord, MappedRecord> planner;
