@@ -49,6 +49,8 @@ public class ConversationMigrator {
     private final DeliveryLedger ledger;
     private final ContactResolver contacts;
     private final AdminDirectory admins;
+    private final TeamDirectory teams;
+    private final AttributeSchema attributes;
     private final String workspace;
     private final long runId;
     private final Duration searchLag;
@@ -82,7 +84,7 @@ public class ConversationMigrator {
     public ConversationMigrator(
             IntercomApi api,
             DeliveryLedger ledger,
-            AdminDirectory admins,
+            WorkspaceDirectory directory,
             String workspace,
             long runId,
             Duration searchLag,
@@ -92,7 +94,7 @@ public class ConversationMigrator {
         this(
                 api,
                 ledger,
-                admins,
+                directory,
                 workspace,
                 runId,
                 searchLag,
@@ -105,7 +107,7 @@ public class ConversationMigrator {
     ConversationMigrator(
             IntercomApi api,
             DeliveryLedger ledger,
-            AdminDirectory admins,
+            WorkspaceDirectory directory,
             String workspace,
             long runId,
             Duration searchLag,
@@ -116,7 +118,9 @@ public class ConversationMigrator {
         this.api = api;
         this.ledger = ledger;
         this.contacts = new ContactResolver(api, ledger, workspace);
-        this.admins = admins;
+        this.admins = directory.admins();
+        this.teams = directory.teams();
+        this.attributes = directory.attributes();
         this.workspace = workspace;
         this.runId = runId;
         this.searchLag = searchLag;
@@ -181,6 +185,11 @@ public class ConversationMigrator {
                 tagNamesLookedUp.sum(),
                 contacts.contactsSearched(),
                 contacts.contactsCreated());
+    }
+
+    /** What this migrator has set around the threads since it was made. */
+    public InboxTally inboxTally() {
+        return InboxTally.NONE; // counted by the delivery of issue 15's details
     }
 
     private String lookUpTagId(String name) {
@@ -452,7 +461,8 @@ public class ConversationMigrator {
             return false;
         }
         ConversationUpdate update =
-                new ConversationUpdate(Map.of(options.sourceAttribute(), sourceId));
+                new ConversationUpdate(
+                        null, Map.<String, Object>of(options.sourceAttribute(), sourceId));
         String sha = Sha256.of(update.toString());
         if (entry.map(ConversationEntry::updateSha).filter(sha::equals).isPresent()) {
             return false;

@@ -99,6 +99,10 @@ public class DryRunTransport implements IntercomTransport, AutoCloseable {
                     .put("id", placeholder("message", ids.incrementAndGet()))
                     .put("conversation_id", placeholder(CONVERSATION, ids.incrementAndGet()));
         }
+        if (path.equals("/companies")) {
+            return response.put("type", "company")
+                    .put("id", "dry-run-company:" + request.body().path("company_id").asString());
+        }
         if (path.equals("/tags")) {
             return response.put("type", "tag")
                     .put("id", "dry-run-tag:" + request.body().path("name").asString());

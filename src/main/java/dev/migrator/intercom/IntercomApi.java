@@ -52,9 +52,15 @@ public class IntercomApi {
     }
 
     /**
-     * A conversation attribute of the workspace: its name and type ({@code string}, {@code list}…).
+     * A conversation attribute of the workspace: its name, type ({@code string}, {@code integer},
+     * {@code decimal}, {@code boolean}, {@code datetime}, {@code list}, {@code relationship},
+     * {@code files}) and, for a list, the labels of its options not archived.
      */
-    public record ConversationAttribute(String name, String dataType) {}
+    public record ConversationAttribute(String name, String dataType, List<String> options) {
+        public ConversationAttribute {
+            options = options == null ? List.of() : List.copyOf(options);
+        }
+    }
 
     /**
      * The workspace's conversation attributes, archived ones left out. ({@code GET
@@ -65,13 +71,75 @@ public class IntercomApi {
         for (JsonNode attribute :
                 transport.exchange(ApiRequest.get("/conversations/attributes")).path("data")) {
             if (!attribute.path("archived").asBoolean(false)) {
+                List<String> options = new ArrayList<>();
+                for (JsonNode option : attribute.path("options")) {
+                    if (!option.path("archived").asBoolean(false)) {
+                        options.add(option.path("label").asString(""));
+                    }
+                }
                 attributes.add(
                         new ConversationAttribute(
                                 attribute.path("name").asString(""),
-                                attribute.path("data_type").asString("")));
+                                attribute.path("data_type").asString(""),
+                                options));
             }
         }
         return attributes;
+    }
+
+    /** Team ids by name, as the workspace spells them. */
+    public Map<String, String> teamIdsByName() {
+        Map<String, String> teams = new LinkedHashMap<>();
+        for (JsonNode team : transport.exchange(ApiRequest.get("/teams")).path("teams")) {
+            teams.put(team.path("name").asString(""), team.path("id").asString());
+        }
+        return teams;
+    }
+
+    /**
+     * The Intercom id of the company with this {@code company_id}, created with {@code name} if
+     * there is none ({@code POST /companies} creates or updates by {@code company_id}, so repeating
+     * it is safe).
+     */
+    public String upsertCompany(String companyId, String name) {
+        ObjectNode body = mapper.createObjectNode().put("company_id", companyId);
+        putIfPresent(body, "name", name);
+        return transport.exchange(ApiRequest.idempotent("/companies", body)).path("id").asString();
+    }
+
+    /**
+     * Attaches the contact to the company (its Intercom id); attaching it again changes nothing.
+     */
+    public void attachCompany(String contactId, String companyIntercomId) {
+        transport.exchange(
+                ApiRequest.idempotent(
+                        "/contacts/" + contactId + "/companies",
+                        mapper.createObjectNode().put("id", companyIntercomId)));
+    }
+
+    /** Who a conversation is assigned to: an admin or a team. */
+    public enum AssigneeKind {
+        ADMIN,
+        TEAM;
+
+        public String apiName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * Assigns the conversation to an admin or a team, by {@code actorAdminId}, without a message
+     * (and so without notifying anyone). Adds an assignment part: not to be repeated blindly.
+     */
+    public void assign(
+            String conversationId, String actorAdminId, AssigneeKind kind, String assigneeId) {
+        ObjectNode body =
+                mapper.createObjectNode()
+                        .put("message_type", "assignment")
+                        .put("type", kind.apiName())
+                        .put("admin_id", actorAdminId)
+                        .put("assignee_id", assigneeId);
+        transport.exchange(ApiRequest.create("/conversations/" + conversationId + "/parts", body));
     }
 
     /** A contact search found: its id and the keys it really carries (either may be null). */
@@ -213,21 +281,29 @@ public class IntercomApi {
 
     /**
      * What the migration sets on a conversation once it is in Intercom, in one {@code PUT
-     * /conversations/{id}}: its custom attributes (the source key, under {@code
-     * migration.source-attribute}).
+     * /conversations/{id}}: its title (or {@code null}) and its custom attributes (the mapped
+     * fields, and the source key under {@code migration.source-attribute}), each value a {@code
+     * String}, a {@code Long}, a {@code Double} or a {@code Boolean}, as the attribute's type takes
+     * it.
      */
-    public record ConversationUpdate(Map<String, String> customAttributes) {
+    public record ConversationUpdate(String title, Map<String, Object> customAttributes) {
         public ConversationUpdate {
             // Sorted, so that the same update always prints (and fingerprints) the same.
             customAttributes = Collections.unmodifiableMap(new TreeMap<>(customAttributes));
+        }
+
+        public boolean isEmpty() {
+            return title == null && customAttributes.isEmpty();
         }
     }
 
     /** Sets what {@code update} holds; setting the same values again changes nothing. */
     public void updateConversation(String conversationId, ConversationUpdate update) {
         ObjectNode body = mapper.createObjectNode();
-        ObjectNode attributes = body.putObject("custom_attributes");
-        update.customAttributes().forEach(attributes::put);
+        putIfPresent(body, "title", update.title());
+        if (!update.customAttributes().isEmpty()) {
+            body.set("custom_attributes", mapper.valueToTree(update.customAttributes()));
+        }
         transport.exchange(ApiRequest.put("/conversations/" + conversationId, body));
     }
 

@@ -5,6 +5,7 @@ import dev.migrator.intercom.IntercomApi;
 import dev.migrator.intercom.IntercomProperties;
 import dev.migrator.ledger.Ledger;
 import dev.migrator.mapping.ConversationPlanner;
+import dev.migrator.mapping.InboxMappingProperties;
 import dev.migrator.source.csv.CsvMappingProperties;
 import dev.migrator.source.format.ReadContext;
 import dev.migrator.source.input.ExportReader;
@@ -33,7 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
  * it.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(MigrationProperties.class)
+@EnableConfigurationProperties({MigrationProperties.class, InboxMappingProperties.class})
 public class MigrationJobConfiguration {
 
     @Bean

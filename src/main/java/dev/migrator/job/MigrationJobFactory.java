@@ -1,7 +1,7 @@
 package dev.migrator.job;
 
-import dev.migrator.delivery.AdminDirectory;
 import dev.migrator.delivery.InDoubtProtocol;
+import dev.migrator.delivery.WorkspaceDirectory;
 import dev.migrator.mapping.ConversationPlanner;
 import dev.migrator.source.input.ExportReader;
 import io.micrometer.observation.ObservationRegistry;
@@ -17,8 +17,8 @@ import org.springframework.transaction.PlatformTransactionManager;
  * sliding window, see {@link SlidingWindowMigration}), then, if it deferred records whose create or
  * reply is in doubt, a settle step that finishes them from the ledger. A run is identified by its
  * inputs, their checksums and the target workspace (see {@link MigrationParameters}), so the same
- * command resumes the same run. The job is built for each run, with the admin directory that run's
- * preflight made.
+ * command resumes the same run. The job is built for each run, with the workspace directory that
+ * run's preflight made.
  */
 public class MigrationJobFactory {
 
@@ -59,7 +59,7 @@ public class MigrationJobFactory {
         this.observations = observations;
     }
 
-    public Job migrationJob(AdminDirectory admins) {
+    public Job migrationJob(WorkspaceDirectory directory) {
         return new JobBuilder(JOB_NAME, jobRepository)
                 .start(
                         migrateStep(
@@ -67,11 +67,11 @@ public class MigrationJobFactory {
                                         exportReader,
                                         planner,
                                         parts,
-                                        admins,
+                                        directory,
                                         migration.chunkSize())))
                 .next(createsInDoubt)
                 .on(CreatesInDoubt.SETTLE)
-                .to(settleStep(new SettleTasklet(parts, admins, InDoubtProtocol.Waiter.SLEEP)))
+                .to(settleStep(new SettleTasklet(parts, directory, InDoubtProtocol.Waiter.SLEEP)))
                 .from(createsInDoubt)
                 .on("*")
                 .end()

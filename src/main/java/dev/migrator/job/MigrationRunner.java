@@ -326,7 +326,7 @@ public class MigrationRunner {
                             checked.conversations(),
                             () ->
                                     jobOperator.start(
-                                            jobs.migrationJob(checked.admins()), parameters));
+                                            jobs.migrationJob(checked.directory()), parameters));
         } catch (JobInstanceAlreadyCompleteException e) {
             return alreadyDone(
                     jobRepository.getLastJobExecution(MigrationJobFactory.JOB_NAME, parameters));

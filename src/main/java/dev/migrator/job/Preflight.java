@@ -3,6 +3,7 @@ package dev.migrator.job;
 import dev.migrator.delivery.AdminDirectory;
 import dev.migrator.delivery.ContactResolver;
 import dev.migrator.delivery.IntercomLookups;
+import dev.migrator.delivery.WorkspaceDirectory;
 import dev.migrator.intercom.IntercomApi;
 import dev.migrator.intercom.IntercomApi.ConversationAttribute;
 import dev.migrator.intercom.IntercomApi.Workspace;
@@ -69,9 +70,14 @@ public class Preflight {
     public record Result(
             String target,
             String workspaceName,
-            AdminDirectory admins,
+            WorkspaceDirectory directory,
             long conversations,
-            AgentTally agents) {}
+            AgentTally agents) {
+
+        public AdminDirectory admins() {
+            return directory.admins();
+        }
+    }
 
     /**
      * The agents the inputs name: how many, and how many of them an Intercom admin's email matches.
@@ -100,7 +106,7 @@ public class Preflight {
             return new Result(
                     "dry-run",
                     "dry run (no workspace)",
-                    AdminDirectory.forDryRun(),
+                    WorkspaceDirectory.forDryRun(),
                     UNKNOWN_COUNT,
                     AgentTally.NONE);
         }
@@ -137,7 +143,9 @@ public class Preflight {
                         new Result(
                                 workspace.appId(),
                                 workspace.name(),
-                                AdminDirectory.of(admins, defaultAdmin, workspace.adminId()),
+                                WorkspaceDirectory.of(
+                                        AdminDirectory.of(
+                                                admins, defaultAdmin, workspace.adminId())),
                                 0,
                                 AgentTally.NONE));
         if (!adoptExisting
@@ -304,7 +312,7 @@ public class Preflight {
         return new Result(
                 target.target(),
                 target.workspaceName(),
-                target.admins(),
+                target.directory(),
                 conversations,
                 new AgentTally(named.size(), matched));
     }

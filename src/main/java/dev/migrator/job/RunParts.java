@@ -1,8 +1,8 @@
 package dev.migrator.job;
 
-import dev.migrator.delivery.AdminDirectory;
 import dev.migrator.delivery.ConversationMigrator;
 import dev.migrator.delivery.DeliveryOptions;
+import dev.migrator.delivery.WorkspaceDirectory;
 import dev.migrator.intercom.DryRunTransport;
 import dev.migrator.intercom.HttpTransport;
 import dev.migrator.intercom.IntercomApi;
@@ -49,7 +49,7 @@ record RunParts(
      */
     ConversationMigrator migrator(
             IntercomTransport transport,
-            AdminDirectory admins,
+            WorkspaceDirectory directory,
             JobParameters parameters,
             long runId,
             ConversationMigrator.Mode mode) {
@@ -60,7 +60,7 @@ record RunParts(
         return new ConversationMigrator(
                 new IntercomApi(transport, jsonMapper),
                 sent,
-                admins,
+                directory,
                 MigrationParameters.ledgerWorkspace(
                         parameters.getString(MigrationParameters.TARGET), runId),
                 runId,

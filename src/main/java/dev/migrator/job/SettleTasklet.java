@@ -1,10 +1,10 @@
 package dev.migrator.job;
 
-import dev.migrator.delivery.AdminDirectory;
 import dev.migrator.delivery.ConversationMigrator;
 import dev.migrator.delivery.ConversationMigrator.Outcome;
 import dev.migrator.delivery.InDoubtProtocol;
 import dev.migrator.delivery.RequiredCalls;
+import dev.migrator.delivery.WorkspaceDirectory;
 import dev.migrator.intercom.IntercomTransport;
 import dev.migrator.intercom.IntercomUnavailableException;
 import dev.migrator.ledger.Ledger;
@@ -48,7 +48,7 @@ class SettleTasklet implements Tasklet, StepExecutionListener {
     static final Duration POLL_INTERVAL = Duration.ofSeconds(1);
 
     private final RunParts parts;
-    private final AdminDirectory admins;
+    private final WorkspaceDirectory directory;
     private final InDoubtProtocol.Waiter waiter;
     private final Ledger ledger;
     private final Clock clock;
@@ -70,9 +70,9 @@ class SettleTasklet implements Tasklet, StepExecutionListener {
     /**
      * @param waiter how it waits between rounds; tests pass one that moves their clock
      */
-    SettleTasklet(RunParts parts, AdminDirectory admins, InDoubtProtocol.Waiter waiter) {
+    SettleTasklet(RunParts parts, WorkspaceDirectory directory, InDoubtProtocol.Waiter waiter) {
         this.parts = parts;
-        this.admins = admins;
+        this.directory = directory;
         this.waiter = waiter;
         this.ledger = parts.ledger();
         this.clock = parts.clock();
@@ -90,7 +90,7 @@ class SettleTasklet implements Tasklet, StepExecutionListener {
                         : parts.workers();
         migrator =
                 parts.migrator(
-                        transport, admins, parameters, runId, ConversationMigrator.Mode.SETTLE);
+                        transport, directory, parameters, runId, ConversationMigrator.Mode.SETTLE);
         callsBefore = stepExecution.getExecutionContext().getLong(RunCounters.CALLS, 0);
         requiredBefore = RunCounters.requiredCalls(stepExecution.getExecutionContext());
         callsAtStart = transport.callCount();

@@ -1,9 +1,9 @@
 package dev.migrator.job;
 
-import dev.migrator.delivery.AdminDirectory;
 import dev.migrator.delivery.ConversationMigrator;
 import dev.migrator.delivery.ConversationMigrator.Outcome;
 import dev.migrator.delivery.RequiredCalls;
+import dev.migrator.delivery.WorkspaceDirectory;
 import dev.migrator.intercom.ApiRequest;
 import dev.migrator.intercom.InFlightWindow;
 import dev.migrator.intercom.IntercomTransport;
@@ -87,7 +87,7 @@ class SlidingWindowMigration
     private final ExportReader reader;
     private final ItemProcessor<SourceRecord, MappedRecord> planner;
     private final RunParts parts;
-    private final AdminDirectory admins;
+    private final WorkspaceDirectory directory;
     private final Ledger ledger;
     private final Clock clock;
     private final RunProgress progress;
@@ -140,12 +140,12 @@ class SlidingWindowMigration
             ExportReader reader,
             ItemProcessor<SourceRecord, MappedRecord> planner,
             RunParts parts,
-            AdminDirectory admins,
+            WorkspaceDirectory directory,
             int chunkSize) {
         this.reader = reader;
         this.planner = planner;
         this.parts = parts;
-        this.admins = admins;
+        this.directory = directory;
         this.ledger = parts.ledger();
         this.clock = parts.clock();
         this.progress = parts.progress();
@@ -179,7 +179,7 @@ class SlidingWindowMigration
         migrator =
                 parts.migrator(
                         new Signalling(transport),
-                        admins,
+                        directory,
                         parameters,
                         runId,
                         ConversationMigrator.Mode.MIGRATE);

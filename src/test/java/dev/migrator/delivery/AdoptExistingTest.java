@@ -109,7 +109,7 @@ class AdoptExistingTest {
         return new ConversationMigrator(
                 new IntercomApi(transport, ScriptedTransport.JSON),
                 db.ledger,
-                AdminDirectory.of(Map.of(), "admin-1", "admin-1"),
+                WorkspaceDirectory.of(AdminDirectory.of(Map.of(), "admin-1", "admin-1")),
                 WORKSPACE,
                 2,
                 Duration.ofMinutes(2),

@@ -122,7 +122,7 @@ class DryRunBookkeepingTest {
                     new ConversationMigrator(
                             new IntercomApi(transport, ScriptedTransport.JSON),
                             sent,
-                            AdminDirectory.forDryRun(),
+                            WorkspaceDirectory.forDryRun(),
                             WORKSPACE,
                             1,
                             Duration.ofMinutes(2),

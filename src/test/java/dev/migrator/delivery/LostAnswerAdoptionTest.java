@@ -181,7 +181,7 @@ class LostAnswerAdoptionTest {
         return new ConversationMigrator(
                 new IntercomApi(transport, ScriptedTransport.JSON),
                 db.ledger,
-                AdminDirectory.of(Map.of(), "admin-1", "admin-1"),
+                WorkspaceDirectory.of(AdminDirectory.of(Map.of(), "admin-1", "admin-1")),
                 WORKSPACE,
                 1,
                 WINDOW,

@@ -6,7 +6,7 @@ import dev.migrator.ConversationMigratorApplication;
 import dev.migrator.cli.CommandRunner;
 import dev.migrator.cli.Console;
 import dev.migrator.cli.Launcher;
-import dev.migrator.delivery.AdminDirectory;
+import dev.migrator.delivery.WorkspaceDirectory;
 import dev.migrator.intercom.IntercomUnavailableException;
 import dev.migrator.ledger.Ledger;
 import dev.migrator.source.csv.CsvMappingProperties;
@@ -303,7 +303,7 @@ class MigrationJobFunctionalTests {
 
         intercom.comeBack();
         // A new run of the same inputs builds its job again, as the runner does.
-        jobOperatorTestUtils.setJob(jobs.migrationJob(run.admins()));
+        jobOperatorTestUtils.setJob(jobs.migrationJob(run.directory()));
         JobExecution resumed = jobOperatorTestUtils.startJob(run.parameters());
 
         assertThat(resumed.getJobInstanceId())
@@ -328,7 +328,8 @@ class MigrationJobFunctionalTests {
      * A run as the runner prepares one: the preflight's admins and target, then the job and its
      * parameters.
      */
-    private record Run(Job job, JobParameters parameters, AdminDirectory admins, String target) {}
+    private record Run(
+            Job job, JobParameters parameters, WorkspaceDirectory directory, String target) {}
 
     private Run prepare(Export export) throws Exception {
         List<ExportFile> files =
@@ -350,9 +351,9 @@ class MigrationJobFunctionalTests {
         // As the runner does before it starts a run: the run sends only under its lease.
         assertThat(runLeases.acquire(MigrationParameters.leaseKey(parameters))).isEmpty();
         return new Run(
-                jobs.migrationJob(checked.admins()),
+                jobs.migrationJob(checked.directory()),
                 parameters,
-                checked.admins(),
+                checked.directory(),
                 checked.target());
     }
 

@@ -3,7 +3,7 @@ package dev.migrator.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.migrator.ConversationMigratorApplication;
-import dev.migrator.delivery.AdminDirectory;
+import dev.migrator.delivery.WorkspaceDirectory;
 import dev.migrator.intercom.ApiRequest;
 import dev.migrator.intercom.HttpTransport;
 import dev.migrator.intercom.IntercomProperties;
@@ -288,7 +288,7 @@ class SlidingWindowMigrationTest {
                 .as("the reader's saved position")
                 .isEqualTo(4);
 
-        jobOperatorTestUtils.setJob(jobs.migrationJob(run.admins()));
+        jobOperatorTestUtils.setJob(jobs.migrationJob(run.directory()));
         JobExecution second = jobOperatorTestUtils.startJob(run.parameters());
 
         assertThat(second.getJobInstanceId()).isEqualTo(first.getJobInstanceId());
@@ -333,7 +333,7 @@ class SlidingWindowMigrationTest {
                 .isLessThan(records);
         assertThat(firstMigrate.getRollbackCount()).isZero();
 
-        jobOperatorTestUtils.setJob(jobs.migrationJob(run.admins()));
+        jobOperatorTestUtils.setJob(jobs.migrationJob(run.directory()));
         JobExecution second = jobOperatorTestUtils.startJob(run.parameters());
 
         assertThat(second.getStatus()).isEqualTo(BatchStatus.COMPLETED);
@@ -372,7 +372,7 @@ class SlidingWindowMigrationTest {
 
     // ------------------------------------------------------------------ runs
 
-    private record Run(Job job, JobParameters parameters, AdminDirectory admins) {}
+    private record Run(Job job, JobParameters parameters, WorkspaceDirectory directory) {}
 
     private Run prepare(Path export) throws Exception {
         return prepare(export, false);
@@ -396,9 +396,9 @@ class SlidingWindowMigrationTest {
                         null,
                         "migrate --input " + export);
         assertThat(runLeases.acquire(MigrationParameters.leaseKey(parameters))).isEmpty();
-        Job job = jobs.migrationJob(checked.admins());
+        Job job = jobs.migrationJob(checked.directory());
         jobOperatorTestUtils.setJob(job);
-        return new Run(job, parameters, checked.admins());
+        return new Run(job, parameters, checked.directory());
     }
 
     private static TaskletStep migrateStepOf(Job job) {
