@@ -343,6 +343,16 @@ public class ConversationMigrator {
             PlannedDetails details = conversation.details();
             Optional<String> admin = admins.assigneeFor(details.assigneeEmail());
             Optional<String> team = teams.teamFor(details.team());
+            String lastAdmin = entry.map(ConversationEntry::adminAssigneeId).orElse(null);
+            String lastTeam = entry.map(ConversationEntry::teamAssigneeId).orElse(null);
+            if (closedBefore
+                    && (admin.filter(a -> !a.equals(lastAdmin)).isPresent()
+                            || team.filter(t -> !t.equals(lastTeam)).isPresent())) {
+                // An assignment reopens a closed conversation: forget "closed" first, so that it
+                // is closed again below, even after a crash.
+                ledger.conversationReopened(workspace, id);
+                closedBefore = false;
+            }
             // One the ledger knows nothing of may have been assigned under another ledger.
             boolean lookFirst = adopted.isPresent();
             boolean adminAssignedNow =
@@ -351,7 +361,7 @@ public class ConversationMigrator {
                             intercomId,
                             AssigneeKind.ADMIN,
                             admin.orElse(null),
-                            entry.map(ConversationEntry::adminAssigneeId).orElse(null),
+                            lastAdmin,
                             parts.get(ASSIGN_ADMIN_KEY),
                             lookFirst);
             boolean teamAssignedNow =
@@ -360,7 +370,7 @@ public class ConversationMigrator {
                             intercomId,
                             AssigneeKind.TEAM,
                             team.orElse(null),
-                            entry.map(ConversationEntry::teamAssigneeId).orElse(null),
+                            lastTeam,
                             parts.get(ASSIGN_TEAM_KEY),
                             lookFirst);
             // A conversation met before may have been closed just before a crash, or reopened by a

@@ -31,7 +31,10 @@ import org.springframework.dao.DuplicateKeyException;
  * part keys) are kept as 64-bit hashes in primitive open-addressing tables, and Intercom ids as the
  * numbers of {@link DryRunTransport}'s placeholders. So an entry carries no opening key and no
  * creation time (delivery reads neither): the opening is kept as one of the conversation's sent
- * parts, which is what delivery needs of it (every part but the sent ones is a reply).
+ * parts, which is what delivery needs of it (every part but the sent ones is a reply). Companies
+ * and attachments are hashes too (a company's placeholder is made of its id); the admins and teams
+ * assigned, few whatever the number of conversations, are numbered once and kept per row by number.
+ * What an update set is not kept: only {@code verify} reads it.
  *
  * <p>Its Intercom is {@link DryRunTransport}, an empty workspace where search finds nothing: no
  * conversation is ever adopted, so {@link #holderOf} and {@link #conversationAdopted} are refused.

@@ -60,6 +60,8 @@ class InboxDetailsTest {
 
     private final AtomicReference<String> teamShown = new AtomicReference<>();
 
+    private final AtomicReference<String> stateShown = new AtomicReference<>("open");
+
     private final WorkspaceDirectory directory =
             new WorkspaceDirectory(
                     AdminDirectory.of(
@@ -307,6 +309,28 @@ class InboxDetailsTest {
     }
 
     @Test
+    void aClosedConversationAssignedAnewIsClosedAgainSinceTheAssignmentReopensIt() {
+        migrator(DeliveryOptions.NONE)
+                .migrate(closed(conversation("c-1", assignedTo("bob@example.com"))));
+        stateShown.set("open"); // what the assignment to Eve does in Intercom
+
+        Outcome changed =
+                migrator(DeliveryOptions.NONE)
+                        .migrate(closed(conversation("c-1", assignedTo("eve@example.com"))));
+
+        assertThat(changed).isEqualTo(new Outcome.Migrated(0));
+        assertThat(transport.received(PARTS))
+                .extracting(InboxDetailsTest::describe)
+                .containsExactly(
+                        PARTS + " assignment admin admin-bob",
+                        PARTS + " assignment team team-7",
+                        PARTS + " close",
+                        PARTS + " assignment admin admin-eve",
+                        PARTS + " close");
+        assertThat(db.ledger.conversation(WORKSPACE, "c-1").orElseThrow().closed()).isTrue();
+    }
+
+    @Test
     void anUnmatchedAssigneeOrTeamIsCountedAndTheConversationStillMigrated() {
         PlannedDetails unmatched =
                 new PlannedDetails("nobody@example.com", "Night shift", Map.of(), null);
@@ -406,7 +430,7 @@ class InboxDetailsTest {
 
     private String shown() {
         return """
-        {"type":"conversation","id":"conv-1","created_at":%d,"state":"open",
+        {"type":"conversation","id":"conv-1","created_at":%d,"state":"%s",
          "admin_assignee_id":%s,"team_assignee_id":%s,
          "source":{"body":"<p>Hello</p>","author":{"type":"user","id":"%s"}},
          "conversation_parts":{"conversation_parts":[
@@ -415,6 +439,7 @@ class InboxDetailsTest {
         """
                 .formatted(
                         SENT_AT,
+                        stateShown.get(),
                         adminShown.get() == null ? "0" : "\"" + adminShown.get() + "\"",
                         teamShown.get() == null ? "null" : "\"" + teamShown.get() + "\"",
                         CONTACT_ID,
