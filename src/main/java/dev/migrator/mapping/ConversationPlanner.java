@@ -157,10 +157,7 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
                             + "' is not an email address; left unassigned");
             assignee = null;
         }
-        String team = trimToNull(source.team());
-        if (team != null) {
-            team = teams.getOrDefault(teamKey(team), team);
-        }
+        String team = teamName(source.team());
         Map<String, String> values = new LinkedHashMap<>();
         for (InboxMappingProperties.Entry attribute : attributes) {
             String value = source.fields().get(attribute.source());
@@ -177,6 +174,20 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
                 companyId == null
                         ? null
                         : new PlannedCompany(companyId, trimToNull(company.name())));
+    }
+
+    /**
+     * The name of the Intercom team a source team is ({@code mapping.teams}, else its own name), or
+     * {@code null} for none.
+     */
+    public String teamName(String sourceTeam) {
+        String team = trimToNull(sourceTeam);
+        return team == null ? null : teams.getOrDefault(teamKey(team), team);
+    }
+
+    /** The source fields {@code mapping.attributes} fills conversation attributes with. */
+    public List<InboxMappingProperties.Entry> attributeMapping() {
+        return attributes;
     }
 
     /** Teams are matched ignoring case and surrounding spaces, as helpdesks show their names. */
