@@ -263,13 +263,13 @@ final class HtmlReport {
     /** What was set around the threads, and what could not be placed (summary.json's "inbox"). */
     private static void inbox(StringBuilder html, InboxTally inbox) {
         html.append("<h2>Around the threads</h2>\n<table id=\"inbox\">\n");
-        row(html, "inbox.titles_set", "Titles set", inbox.titlesSet());
-        row(html, "inbox.admin_assignments", "Assigned to an admin", inbox.adminAssignments());
-        row(html, "inbox.team_assignments", "Assigned to a team", inbox.teamAssignments());
-        row(html, "inbox.attributes_set", "Attribute values set", inbox.attributesSet());
+        row(html, "titles_set", "Titles set", inbox.titlesSet());
+        row(html, "admin_assignments", "Assigned to an admin", inbox.adminAssignments());
+        row(html, "team_assignments", "Assigned to a team", inbox.teamAssignments());
+        row(html, "attributes_set", "Attribute values set", inbox.attributesSet());
         row(
                 html,
-                "inbox.companies_attached",
+                "companies_attached",
                 "Contacts attached to a company",
                 inbox.companiesAttached());
         html.append("</table>\n");
