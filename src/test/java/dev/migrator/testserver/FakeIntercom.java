@@ -1783,8 +1783,9 @@ public final class FakeIntercom implements AutoCloseable {
 
     /**
      * An assignment to an admin or a team ({@code assignee_id} "0": to nobody), by the admin {@code
-     * admin_id}. It keeps the conversation's state; without a {@code body} it notifies nobody, with
-     * one it is also a message to the customer.
+     * admin_id}. It reopens a closed conversation, as the reference's example shows (its part is
+     * then an {@code assign_and_reopen}); without a {@code body} it notifies nobody, with one it is
+     * also a message to the customer.
      */
     private JsonNode assign(Conversation conversation, JsonNode body) {
         String type = Objects.requireNonNullElse(text(body, "type"), "");
@@ -1805,10 +1806,11 @@ public final class FakeIntercom implements AutoCloseable {
         }
         String message = text(body, "body");
         boolean notifies = !isBlank(message);
+        boolean reopens = conversation.state() == State.CLOSED;
         Part part =
                 new Part(
                         store.nextPartId(),
-                        "assignment",
+                        reopens ? "assign_and_reopen" : "assignment",
                         "admin",
                         admin.id(),
                         message,
@@ -1827,7 +1829,7 @@ public final class FakeIntercom implements AutoCloseable {
         } else {
             assignees.put(conversation.id(), assigneeId);
         }
-        Conversation updated = conversation.withPart(part, conversation.state(), nowSeconds());
+        Conversation updated = conversation.withPart(part, State.OPEN, nowSeconds());
         store.conversations.put(updated.id(), updated);
         return conversationJson(updated);
     }

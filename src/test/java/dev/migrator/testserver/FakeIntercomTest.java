@@ -549,7 +549,6 @@ class FakeIntercomTest {
         String agent = fake.addAdmin("agent@fake.example", "Agent");
         String team = fake.addTeam("Billing");
         String id = startConversation();
-        close(id);
 
         Reply toAgent = assign(id, "admin", agent);
         Reply toTeam = assign(id, "team", team);
@@ -559,13 +558,13 @@ class FakeIntercomTest {
         JsonNode model = get("/conversations/" + id).json();
         assertThat(model.path("admin_assignee_id").asLong()).isEqualTo(Long.parseLong(agent));
         assertThat(model.path("team_assignee_id").asLong()).isEqualTo(Long.parseLong(team));
-        assertThat(model.path("state").asString()).isEqualTo("closed");
+        assertThat(model.path("state").asString()).isEqualTo("open");
         JsonNode parts = model.path("conversation_parts").path("conversation_parts");
-        assertThat(each(parts, "part_type")).containsExactly("close", "assignment", "assignment");
-        assertThat(parts.get(1).path("assigned_to").path("type").asString()).isEqualTo("admin");
-        assertThat(parts.get(1).path("assigned_to").path("id").asString()).isEqualTo(agent);
-        assertThat(parts.get(2).path("assigned_to").path("type").asString()).isEqualTo("team");
-        assertThat(parts.get(1).path("author").path("id").asString()).isEqualTo(fake.meAdminId());
+        assertThat(each(parts, "part_type")).containsExactly("assignment", "assignment");
+        assertThat(parts.get(0).path("assigned_to").path("type").asString()).isEqualTo("admin");
+        assertThat(parts.get(0).path("assigned_to").path("id").asString()).isEqualTo(agent);
+        assertThat(parts.get(1).path("assigned_to").path("type").asString()).isEqualTo("team");
+        assertThat(parts.get(0).path("author").path("id").asString()).isEqualTo(fake.meAdminId());
         assertThat(fake.adminAssignee(id)).contains(agent);
         assertThat(fake.teamAssignee(id)).contains(team);
         assertThat(conversation(id).parts())
@@ -581,6 +580,25 @@ class FakeIntercomTest {
                                         "query",
                                         filter("team_assignee_id", "=", Long.parseLong(team)))))
                 .containsExactly(id);
+    }
+
+    @Test
+    void assigningAClosedConversationReopensIt() throws Exception {
+        String agent = fake.addAdmin("agent@fake.example", "Agent");
+        String id = startConversation();
+        close(id);
+
+        Reply assigned = assign(id, "admin", agent);
+
+        assertThat(assigned.status()).isEqualTo(200);
+        assertThat(assigned.json().path("state").asString()).isEqualTo("open");
+        assertThat(
+                        each(
+                                assigned.json()
+                                        .path("conversation_parts")
+                                        .path("conversation_parts"),
+                                "part_type"))
+                .containsExactly("close", "assign_and_reopen");
     }
 
     @Test
