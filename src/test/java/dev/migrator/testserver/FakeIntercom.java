@@ -593,12 +593,28 @@ public final class FakeIntercom implements AutoCloseable {
                         Write.of(incoming.routeKey(), incoming.body()).equals(Optional.of(write)));
     }
 
+    /**
+     * Applies the first request for this kind of write, then holds its answer until {@link
+     * #releaseHeld()}, which drops it: for a test that kills its client after a write was done and
+     * before it heard so. The future completes once the write is applied.
+     */
+    public CompletableFuture<Void> holdAnswerOfFirst(Write write) {
+        return hold(
+                incoming ->
+                        Write.of(incoming.routeKey(), incoming.body()).equals(Optional.of(write)),
+                true);
+    }
+
     private CompletableFuture<Void> hold(Predicate<Incoming> matches) {
+        return hold(matches, false);
+    }
+
+    private CompletableFuture<Void> hold(Predicate<Incoming> matches, boolean applies) {
         synchronized (lock) {
             if (hold != null) {
                 throw new IllegalStateException("a hold is set already: releaseHeld() first");
             }
-            hold = new Hold(matches);
+            hold = new Hold(matches, applies);
             return hold.arrived;
         }
     }
@@ -1038,6 +1054,10 @@ public final class FakeIntercom implements AutoCloseable {
             Incoming incoming = incoming(request);
             Optional<Hold> held = holdIfFirst(incoming);
             if (held.isPresent()) {
+                if (held.get().applies) {
+                    serve(request, incoming);
+                    held.get().arrived.complete(null);
+                }
                 return held.get().dropOnRelease();
             }
             boolean late = holdLateCreate(incoming);
@@ -1145,13 +1165,16 @@ public final class FakeIntercom implements AutoCloseable {
     /** The hold this request meets, if it is the first one a pending {@link #holdFirst} wants. */
     private Optional<Hold> holdIfFirst(Incoming incoming) {
         synchronized (lock) {
-            if (hold == null || hold.arrived.isDone() || !hold.matches.test(incoming)) {
+            if (hold == null || hold.met || !hold.matches.test(incoming)) {
                 return Optional.empty();
             }
-            int index = arrive(incoming);
+            hold.met = true;
             counters.fault(Fault.HELD);
-            received.set(index, received.get(index).withFault(Fault.HELD));
-            hold.arrived.complete(null);
+            if (!hold.applies) {
+                int index = arrive(incoming);
+                received.set(index, received.get(index).withFault(Fault.HELD));
+                hold.arrived.complete(null);
+            }
             return Optional.of(hold);
         }
     }
@@ -1159,11 +1182,14 @@ public final class FakeIntercom implements AutoCloseable {
     /** A request {@link #holdFirst} waits for, then holds until {@link #releaseHeld()}. */
     private static final class Hold {
         final Predicate<Incoming> matches;
+        final boolean applies;
         final CompletableFuture<Void> arrived = new CompletableFuture<>();
         final CountDownLatch released = new CountDownLatch(1);
+        boolean met;
 
-        Hold(Predicate<Incoming> matches) {
+        Hold(Predicate<Incoming> matches, boolean applies) {
             this.matches = matches;
+            this.applies = applies;
         }
 
         /** Waits (on this connection's thread, outside the lock), then closes without answering. */

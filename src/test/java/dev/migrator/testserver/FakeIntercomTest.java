@@ -823,6 +823,29 @@ class FakeIntercomTest {
     }
 
     @Test
+    void holdAnswerOfFirstAppliesTheWriteThenDropsItsAnswer() throws Exception {
+        String team = fake.addTeam("Billing");
+        String id = startConversation();
+        CompletableFuture<Void> applied = fake.holdAnswerOfFirst(Write.ASSIGNMENT);
+
+        CompletableFuture<HttpResponse<String>> assignment =
+                http.sendAsync(
+                        request("POST", "/conversations/" + id + "/parts", assignment("team", team))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        applied.get(10, TimeUnit.SECONDS);
+
+        assertThat(fake.teamAssignee(id)).as("applied before the answer").contains(team);
+        assertThat(assignment).isNotDone();
+        fake.releaseHeld();
+        assertThatThrownBy(assignment::join).hasCauseInstanceOf(IOException.class);
+        assertThat(conversation(id).parts())
+                .extracting(Part::partType)
+                .containsExactly("assignment");
+        assertThat(fake.faultsInjected(Fault.HELD)).isEqualTo(1);
+    }
+
+    @Test
     void releasingAHoldNotYetMetCancelsIt() throws Exception {
         String id = startConversation();
         CompletableFuture<Void> held = fake.holdFirst("PUT /conversations/{id}");
