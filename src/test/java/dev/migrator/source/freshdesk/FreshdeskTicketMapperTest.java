@@ -42,7 +42,7 @@ class FreshdeskTicketMapperTest {
         Files.writeString(peopleFile, PEOPLE);
         mapper =
                 new FreshdeskTicketMapper(
-                        People.load(peopleFile, InputOpener.FILES, FreshdeskTicketMapper::person));
+                        People.load(peopleFile, InputOpener.FILES, FreshdeskTicketMapper::entry));
     }
 
     private static JsonNode json(String text) {
@@ -73,16 +73,16 @@ class FreshdeskTicketMapperTest {
     @Test
     void readsContactsAndAgentsOfThePeopleFile() {
         assertThat(
-                        FreshdeskTicketMapper.person(
+                        FreshdeskTicketMapper.entry(
                                 json(
                                         "{\"id\":101,\"contact\":{\"name\":\"Bob\",\"email\":\"bob@acme.example\"}}")))
                 .isEqualTo(new Person("101", "bob@acme.example", null, "Bob", true));
         assertThat(
-                        FreshdeskTicketMapper.person(
+                        FreshdeskTicketMapper.entry(
                                 json(
                                         "{\"id\":201,\"name\":\"Ann\",\"email\":\"a@x.org\",\"unique_external_id\":\"u-1\"}")))
                 .isEqualTo(new Person("201", "a@x.org", "u-1", "Ann", false));
-        assertThat(FreshdeskTicketMapper.person(json("[1,2]"))).isNull();
+        assertThat(FreshdeskTicketMapper.entry(json("[1,2]"))).isNull();
     }
 
     @Test
@@ -511,7 +511,7 @@ class FreshdeskTicketMapperTest {
         Path file = dir.resolve("people-" + people.hashCode() + ".jsonl");
         Files.writeString(file, people);
         return new FreshdeskTicketMapper(
-                People.load(file, InputOpener.FILES, FreshdeskTicketMapper::person));
+                People.load(file, InputOpener.FILES, FreshdeskTicketMapper::entry));
     }
 
     @Test
@@ -669,7 +669,12 @@ class FreshdeskTicketMapperTest {
                         "\"description\":\"<div>This is a sample ticket</div>\",", REPLY_1);
 
         SourceConversation listed = withRachel.toConversation(json(ticket));
-        assertThat(listed.warnings()).isEmpty();
+        // The recorded ticket's responder is not Rachel, the one agent of this people file.
+        String unassigned =
+                "ticket 1: responder 6010396333 is not in the users file "
+                        + dir.resolve("people-" + AGENT_1.hashCode() + ".jsonl")
+                        + "; left unassigned";
+        assertThat(listed.warnings()).containsExactly(unassigned);
 
         SourceConversation unlisted =
                 withRachel.toConversation(
@@ -686,6 +691,7 @@ class FreshdeskTicketMapperTest {
                         "ticket 1: source '42' is not a Freshdesk ticket source; its description"
                                 + " was read as the requester's message",
                         "ticket 1, conversation 2: source '99' is not a Freshdesk conversation"
-                                + " source; read by its private, incoming and user_id fields");
+                                + " source; read by its private, incoming and user_id fields",
+                        unassigned);
     }
 }
