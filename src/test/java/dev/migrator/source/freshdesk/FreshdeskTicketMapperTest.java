@@ -20,7 +20,9 @@ import dev.migrator.source.json.People.Group;
 import dev.migrator.source.json.People.Person;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -881,5 +883,45 @@ class FreshdeskTicketMapperTest {
                 .containsExactly(
                         "ticket 1: responder 101 cannot be named without the agents (--users);"
                                 + " left unassigned");
+    }
+
+    /** The bundled sample (samples/freshdesk/) shows the details, read as a run reads it. */
+    @Test
+    void theSampleTicketsCarryTheirAssigneeTeamFieldsAndCompany() throws Exception {
+        FreshdeskTicketMapper sample =
+                new FreshdeskTicketMapper(
+                        People.load(
+                                Path.of("samples/freshdesk/contacts.jsonl"),
+                                InputOpener.FILES,
+                                FreshdeskTicketMapper::entry));
+        Map<String, SourceConversation> tickets = new HashMap<>();
+        for (JsonNode ticket :
+                JsonValues.MAPPER.readTree(Path.of("samples/freshdesk/tickets.json").toFile())) {
+            String id = ticket.path("id").asString();
+            if (!id.equals("1004")) { // its requester has neither an email nor an external id
+                tickets.put(id, sample.toConversation(ticket));
+            }
+        }
+
+        Details charged = tickets.get("1001").details();
+        assertThat(charged.assigneeEmail()).isEqualTo("bob@acme.example");
+        assertThat(charged.team()).isEqualTo("Billing");
+        assertThat(charged.fields())
+                .containsExactly(
+                        entry("priority", "High"),
+                        entry("cf_plan", "Business"),
+                        entry("cf_seats", "25"),
+                        entry("cf_order_number", "INV-4471"));
+        assertThat(charged.company())
+                .isEqualTo(new SourceCompany("freshdesk-company-43000090001", "Lee Consulting"));
+        assertThat(tickets.get("1003").details().team()).isEqualTo("Technical Support");
+        assertThat(tickets.get("1006").details().company())
+                .as("embedded with include=company")
+                .isEqualTo(new SourceCompany("freshdesk-company-43000090004", "Ortega Imports"));
+        assertThat(tickets.get("1007").details().assigneeEmail()).isNull();
+        assertThat(tickets.get("1007").details().company())
+                .as("the requester's company, from the people file")
+                .isEqualTo(new SourceCompany("freshdesk-company-43000090001", "Lee Consulting"));
+        assertThat(tickets.values()).allSatisfy(t -> assertThat(t.warnings()).isEmpty());
     }
 }

@@ -16,6 +16,9 @@ import dev.migrator.source.json.People;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -518,5 +521,52 @@ class ZendeskTicketMapperTest {
         assertThat(requesters.company())
                 .as("the requester's organization, keyed on its external_id")
                 .isEqualTo(new SourceCompany("crm-77", "Northwind Traders"));
+    }
+
+    /**
+     * The bundled sample (samples/zendesk/) shows every rule of the details, read as a run reads
+     * it.
+     */
+    @Test
+    void theSampleTicketsCarryTheirAssigneeTeamFieldsAndCompany() throws IOException {
+        Path users = Path.of("samples/zendesk/users.jsonl");
+        ZendeskTicketMapper sample =
+                new ZendeskTicketMapper(
+                        People.load(
+                                users,
+                                InputOpener.FILES,
+                                ZendeskTicketMapper::usersOf,
+                                ZendeskTicketMapper::entry));
+        Map<String, SourceConversation> tickets = new HashMap<>();
+        for (String line : Files.readAllLines(Path.of("samples/zendesk/tickets.jsonl"))) {
+            JsonNode ticket = json(line);
+            if (!Set.of("105", "107").contains(sample.idOf(ticket))) {
+                tickets.put(sample.idOf(ticket), sample.toConversation(ticket));
+            }
+        }
+
+        Details refund = tickets.get("101").details();
+        assertThat(refund.assigneeEmail()).isEqualTo("bob@acme.example");
+        assertThat(refund.team()).isEqualTo("Billing");
+        assertThat(refund.fields())
+                .containsExactly(
+                        entry("priority", "normal"),
+                        entry("type", "question"),
+                        entry("360012345", "plan_business"),
+                        entry("360012346", "25"),
+                        entry("360012347", "billing_portal"));
+        assertThat(refund.company()).isEqualTo(new SourceCompany("crm-1001", "Northwind Traders"));
+        Details login = tickets.get("102").details();
+        assertThat(login.team()).isEqualTo("Technical Support");
+        assertThat(login.fields()).containsEntry("360012347", "login, mobile_app");
+        assertThat(login.company())
+                .as("the requester's organization")
+                .isEqualTo(new SourceCompany("zendesk-organization-361000555002", "佐藤商事"));
+        Details chart = tickets.get("106").details();
+        assertThat(chart.team()).as("a group the file does not hold").isEqualTo("360000123499");
+        assertThat(chart.company())
+                .isEqualTo(new SourceCompany("zendesk-organization-361000555099", null));
+        assertThat(tickets.get("103").details().assigneeEmail()).isNull();
+        assertThat(tickets.values()).allSatisfy(t -> assertThat(t.warnings()).isEmpty());
     }
 }
