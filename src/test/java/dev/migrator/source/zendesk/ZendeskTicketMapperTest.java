@@ -415,6 +415,16 @@ class ZendeskTicketMapperTest {
         assertThat(details.team())
                 .as("no groups in the users file: the id")
                 .isEqualTo("360004077472");
+        assertThat(
+                        mapper.toConversation(
+                                        json(
+                                                GO_ZENDESK_TICKET_4.replace(
+                                                        "\"assignee_id\":377922500012",
+                                                        "\"assignee_id\":5")))
+                                .warnings())
+                .as("a user without an email cannot be matched to an admin")
+                .containsExactly(
+                        "ticket 4: assignee 5 has no email in the users file; left unassigned");
         assertThat(details.company())
                 .as("an organization the file does not hold: its id, no name")
                 .isEqualTo(new SourceCompany("zendesk-organization-360363695492", null));
