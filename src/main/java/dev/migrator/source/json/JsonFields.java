@@ -121,8 +121,8 @@ public final class JsonFields {
 
     /**
      * A custom field's value as text: a string, number or boolean as written, and the values of an
-     * array (a multiselect field's) joined with ", "; {@code null} for a null or absent value or an
-     * array with no value in it.
+     * array (a multiselect field's) joined with ", "; {@code null} for a null, absent or blank
+     * value or an array with no value in it: the field has no value.
      */
     public static String fieldValue(JsonNode value, String path) {
         if (value == null || value.isNull()) {
@@ -142,7 +142,7 @@ public final class JsonFields {
     }
 
     private static String scalar(JsonNode value, String path) {
-        if (value.isNull()) {
+        if (value.isNull() || (value.isString() && value.asString().isBlank())) {
             return null;
         }
         if (value.isString() || value.isNumber() || value.isBoolean()) {

@@ -439,7 +439,7 @@ class ZendeskTicketMapperTest {
                                 {"id":20,"requester_id":1,"assignee_id":2,"priority":"urgent","type":"incident",
                                  "custom_fields":[{"id":360011,"value":"premium_plan"},{"id":360012,"value":12},
                                   {"id":360013,"value":true},{"id":360014,"value":null},{"id":360015,"value":[]},
-                                  {"id":360016,"value":["a",null,"b"]},{"id":360017}],
+                                  {"id":360016,"value":["a",null,"b"]},{"id":360017},{"id":360018,"value":" "}],
                                  "comments":[{"id":1,"author_id":1,"body":"Hi","created_at":"2021-01-01T00:00:00Z"}]}
                                 """));
 
