@@ -1,5 +1,6 @@
 package dev.migrator.cli;
 
+import dev.migrator.delivery.InboxTally;
 import dev.migrator.intercom.IntercomProperties;
 import dev.migrator.job.MigrationProperties;
 import dev.migrator.job.MigrationRunner;
@@ -12,6 +13,7 @@ import dev.migrator.source.input.InputFormat;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 
@@ -156,6 +158,39 @@ public class RunConsole implements MigrationRunner.Events {
                         + ", "
                         + s.warnings()
                         + " warnings.");
+        InboxTally inbox = s.inbox();
+        long unplaced =
+                Stream.of(inbox.unmatchedAssignees(), inbox.unmatchedTeams())
+                        .flatMap(counts -> counts.values().stream())
+                        .mapToLong(Long::longValue)
+                        .sum();
+        if (inbox.titlesSet()
+                        + inbox.adminAssignments()
+                        + inbox.teamAssignments()
+                        + inbox.attributesSet()
+                        + inbox.companiesAttached()
+                        + unplaced
+                > 0) {
+            console.say(
+                    "  Around the threads: "
+                            + inbox.titlesSet()
+                            + " titles set, "
+                            + inbox.adminAssignments()
+                            + " assigned to an admin and "
+                            + inbox.teamAssignments()
+                            + " to a team, "
+                            + inbox.attributesSet()
+                            + " attribute values set, "
+                            + inbox.companiesAttached()
+                            + " contacts attached to a company"
+                            + (unplaced > 0
+                                    ? "; "
+                                            + unplaced
+                                            + " assignments left out (no such admin or team:"
+                                            + " listed in summary.json)"
+                                    : "")
+                            + ".");
+        }
         console.say("  summary:  " + report.summaryFile(s.runId()));
         console.say("  rejects:  " + s.rejectsFile());
         console.say("  report:   " + report.htmlFile(s.runId()));
@@ -198,6 +233,25 @@ public class RunConsole implements MigrationRunner.Events {
                                             + migration.defaultAdminId()
                                     : "")
                             + ".");
+            Preflight.OwnerTally owners = checked.owners();
+            if (owners.assignees() + owners.teams() > 0) {
+                console.say(
+                        "Owners: "
+                                + owners.assignees()
+                                + " assignee(s) named in the input, "
+                                + owners.assigneesMatched()
+                                + " matched to Intercom admins by email; "
+                                + owners.teams()
+                                + " team(s), "
+                                + owners.teamsMatched()
+                                + " matched to Intercom teams by name"
+                                + (owners.assigneesMatched() < owners.assignees()
+                                                || owners.teamsMatched() < owners.teams()
+                                        ? "; conversations of the others stay unassigned (listed"
+                                                + " in summary.json)"
+                                        : "")
+                                + ".");
+            }
             console.say(
                     "Check before it sends anything: the workspace's workflows, auto-replies, bots"
                         + " and SLA rules that react to new conversations or replies are off (parts"

@@ -3,6 +3,8 @@ package dev.migrator.delivery;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * What delivery set around the threads, for the summary: titles, assignments, attributes and
@@ -19,6 +21,7 @@ import java.util.TreeMap;
  * @param unmatchedTeams team names no Intercom team has (after {@code mapping.teams}), likewise
  * @param attributesLeftOut attribute names with how many values did not fit the attribute's type
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record InboxTally(
         long titlesSet,
         long adminAssignments,

@@ -160,8 +160,9 @@ public class MigrationJobConfiguration {
     }
 
     @Bean
-    ConversationPlanner conversationPlanner(MigrationProperties migration, Clock clock) {
-        return new ConversationPlanner(migration.timezone(), clock);
+    ConversationPlanner conversationPlanner(
+            MigrationProperties migration, InboxMappingProperties inbox, Clock clock) {
+        return new ConversationPlanner(migration.timezone(), clock, inbox);
     }
 
     @Bean

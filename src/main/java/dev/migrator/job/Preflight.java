@@ -1,8 +1,10 @@
 package dev.migrator.job;
 
 import dev.migrator.delivery.AdminDirectory;
+import dev.migrator.delivery.AttributeSchema;
 import dev.migrator.delivery.ContactResolver;
 import dev.migrator.delivery.IntercomLookups;
+import dev.migrator.delivery.TeamDirectory;
 import dev.migrator.delivery.WorkspaceDirectory;
 import dev.migrator.intercom.IntercomApi;
 import dev.migrator.intercom.IntercomApi.ConversationAttribute;
@@ -10,9 +12,11 @@ import dev.migrator.intercom.IntercomApi.Workspace;
 import dev.migrator.intercom.IntercomProperties;
 import dev.migrator.ledger.Ledger;
 import dev.migrator.mapping.ConversationPlanner;
+import dev.migrator.mapping.InboxMappingProperties;
 import dev.migrator.mapping.MappedRecord;
 import dev.migrator.mapping.PlannedConversation;
 import dev.migrator.source.RecordParser;
+import dev.migrator.source.SourceConversation.Details;
 import dev.migrator.source.SourceConversation.SourceMessage;
 import dev.migrator.source.SourceRecord;
 import dev.migrator.source.format.ExportFile;
@@ -30,9 +34,10 @@ import java.util.TreeSet;
 
 /**
  * Everything checked before the first request is sent: the token and its workspace, the admins
- * every agent maps to, the source attribute, one pass over the inputs, and, in a workspace the
- * ledger knows no conversation of, that no earlier migration already put these conversations there.
- * Its result's admin directory is what the run's job authors agent parts with.
+ * every agent maps to, the source attribute and the attributes {@code mapping.attributes} fills,
+ * one pass over the inputs (and the teams they name), and, in a workspace the ledger knows no
+ * conversation of, that no earlier migration already put these conversations there. Its result's
+ * workspace directory is what the run's job authors agent parts, assigns and sets attributes with.
  */
 public class Preflight {
 
@@ -72,7 +77,8 @@ public class Preflight {
             String workspaceName,
             WorkspaceDirectory directory,
             long conversations,
-            AgentTally agents) {
+            AgentTally agents,
+            OwnerTally owners) {
 
         public AdminDirectory admins() {
             return directory.admins();
@@ -84,6 +90,14 @@ public class Preflight {
      */
     public record AgentTally(int named, int matched) {
         static final AgentTally NONE = new AgentTally(0, 0);
+    }
+
+    /**
+     * The owners the inputs name: distinct assignee emails and team names (after {@code
+     * mapping.teams}), and how many of each Intercom has. The others stay unassigned.
+     */
+    public record OwnerTally(int assignees, int assigneesMatched, int teams, int teamsMatched) {
+        static final OwnerTally NONE = new OwnerTally(0, 0, 0, 0);
     }
 
     /** A reason the run must not start; the message says what to change. */
@@ -108,7 +122,8 @@ public class Preflight {
                     "dry run (no workspace)",
                     WorkspaceDirectory.forDryRun(),
                     UNKNOWN_COUNT,
-                    AgentTally.NONE);
+                    AgentTally.NONE,
+                    OwnerTally.NONE);
         }
         if (!intercom.hasAccessToken()) {
             throw new PreflightException(
@@ -133,9 +148,14 @@ public class Preflight {
                             + workspace.appId());
         }
         String sourceAttribute = migration.sourceAttributeName();
+        List<ConversationAttribute> attributes =
+                sourceAttribute != null || !planner.attributeMapping().isEmpty()
+                        ? liveApi.conversationAttributes()
+                        : List.of();
         if (sourceAttribute != null) {
-            requireSourceAttribute(sourceAttribute, workspace.appId());
+            requireSourceAttribute(sourceAttribute, workspace.appId(), attributes);
         }
+        requireMappedAttributes(workspace.appId(), attributes);
         Result checked =
                 scan(
                         files,
@@ -143,11 +163,14 @@ public class Preflight {
                         new Result(
                                 workspace.appId(),
                                 workspace.name(),
-                                WorkspaceDirectory.of(
+                                new WorkspaceDirectory(
                                         AdminDirectory.of(
-                                                admins, defaultAdmin, workspace.adminId())),
+                                                admins, defaultAdmin, workspace.adminId()),
+                                        TeamDirectory.NONE,
+                                        AttributeSchema.of(attributes, migration.timezone())),
                                 0,
-                                AgentTally.NONE));
+                                AgentTally.NONE,
+                                OwnerTally.NONE));
         if (!adoptExisting
                 && !ledger.knowsConversationsOf(checked.target())
                 && liveApi.holdsConversations()) {
@@ -157,19 +180,60 @@ public class Preflight {
     }
 
     /**
+     * Every attribute {@code mapping.attributes} fills must exist in the workspace, once, and be of
+     * a type a value from an export can fill: all the problems are listed at once.
+     */
+    private void requireMappedAttributes(String appId, List<ConversationAttribute> attributes) {
+        List<String> problems = new ArrayList<>();
+        for (InboxMappingProperties.Entry entry : planner.attributeMapping()) {
+            List<ConversationAttribute> named =
+                    attributes.stream()
+                            .filter(attribute -> attribute.name().equals(entry.intercom()))
+                            .toList();
+            if (named.isEmpty()) {
+                problems.add("\"" + entry.intercom() + "\" does not exist");
+            } else if (named.size() > 1) {
+                problems.add(
+                        "\""
+                                + entry.intercom()
+                                + "\" names "
+                                + named.size()
+                                + " attributes (Intercom refuses to update a name that is not"
+                                + " unique)");
+            } else if (!AttributeSchema.WRITABLE_TYPES.contains(named.get(0).dataType())) {
+                problems.add(
+                        "\""
+                                + entry.intercom()
+                                + "\" is of type "
+                                + named.get(0).dataType()
+                                + ", which no value of an export can fill");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new PreflightException(
+                    "mapping.attributes: in workspace "
+                            + appId
+                            + ", conversation attribute "
+                            + String.join("; ", problems)
+                            + ". Create or rename them in Settings > Data > Conversations (types"
+                            + " Text, Number, Decimal, True/false, Date or List), or change"
+                            + " mapping.attributes.");
+        }
+    }
+
+    /**
      * Each conversation's source key goes into this attribute, which the admin creates in Intercom:
      * it must exist, once, as text.
      */
-    private void requireSourceAttribute(String name, String appId) {
+    private void requireSourceAttribute(
+            String name, String appId, List<ConversationAttribute> attributes) {
         String howToCreate =
                 " In Intercom, open Settings > Data > Conversations, create an attribute named \""
                         + name
                         + "\" of format Text, then run again (or unset"
                         + " migration.source-attribute).";
         List<ConversationAttribute> named =
-                liveApi.conversationAttributes().stream()
-                        .filter(attribute -> attribute.name().equals(name))
-                        .toList();
+                attributes.stream().filter(attribute -> attribute.name().equals(name)).toList();
         if (named.isEmpty()) {
             throw new PreflightException(
                     "migration.source-attribute: workspace "
@@ -264,6 +328,8 @@ public class Preflight {
     private Result scan(List<ExportFile> files, ReadContext context, Result target) {
         TreeSet<String> unplaced = new TreeSet<>();
         Set<String> named = new HashSet<>();
+        Set<String> assignees = new HashSet<>();
+        Set<String> teams = new HashSet<>();
         long conversations = 0;
         for (ExportFile file : files) {
             try (RecordParser parser = InputFormat.open(file, context)) {
@@ -271,6 +337,14 @@ public class Preflight {
                     conversations++;
                     if (!record.readable()) {
                         continue;
+                    }
+                    Details details = record.conversation().details();
+                    if (details.assigneeEmail() != null && !details.assigneeEmail().isBlank()) {
+                        assignees.add(details.assigneeEmail().trim().toLowerCase(Locale.ROOT));
+                    }
+                    String team = planner.teamName(details.team());
+                    if (team != null) {
+                        teams.add(team);
                     }
                     for (SourceMessage message : record.conversation().messages()) {
                         boolean agent =
@@ -307,13 +381,25 @@ public class Preflight {
                             + ". Add them as admins in Intercom or set"
                             + " migration.default-admin-id.");
         }
-        int matched =
-                (int) named.stream().filter(target.admins().adminIdsByEmail()::containsKey).count();
+        Map<String, String> adminIds = target.admins().adminIdsByEmail();
+        int matched = (int) named.stream().filter(adminIds::containsKey).count();
+        // Asked only when the inputs name a team: a workspace without teams is common.
+        TeamDirectory teamDirectory =
+                teams.isEmpty() ? TeamDirectory.NONE : TeamDirectory.of(liveApi.teamIdsByName());
+        WorkspaceDirectory directory = target.directory();
         return new Result(
                 target.target(),
                 target.workspaceName(),
-                target.directory(),
+                new WorkspaceDirectory(directory.admins(), teamDirectory, directory.attributes()),
                 conversations,
-                new AgentTally(named.size(), matched));
+                new AgentTally(named.size(), matched),
+                new OwnerTally(
+                        assignees.size(),
+                        (int) assignees.stream().filter(adminIds::containsKey).count(),
+                        teams.size(),
+                        (int)
+                                teams.stream()
+                                        .filter(t -> teamDirectory.teamFor(t).isPresent())
+                                        .count()));
     }
 }

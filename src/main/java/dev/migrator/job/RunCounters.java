@@ -1,6 +1,9 @@
 package dev.migrator.job;
 
+import dev.migrator.delivery.InboxTally;
 import dev.migrator.delivery.RequiredCalls;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 
@@ -17,6 +20,9 @@ public class RunCounters {
 
     /** Prefix of the keys of the step's {@link RequiredCalls}. */
     private static final String REQUIRED = "counters.required.";
+
+    /** Prefix of the keys of the step's {@link InboxTally}. */
+    private static final String INBOX = "counters.inbox.";
 
     final AtomicLong records = new AtomicLong();
     final AtomicLong warnings = new AtomicLong();
@@ -62,5 +68,35 @@ public class RunCounters {
         context.putLong(REQUIRED + "companies-upserted", required.companiesUpserted());
         context.putLong(REQUIRED + "companies-attached", required.companiesAttached());
         context.putLong(REQUIRED + "assignments-sent", required.assignmentsSent());
+    }
+
+    /** What the step set around the threads, as its execution context holds it (none before). */
+    public static InboxTally inboxTally(ExecutionContext context) {
+        return new InboxTally(
+                context.getLong(INBOX + "titles-set", 0),
+                context.getLong(INBOX + "admin-assignments", 0),
+                context.getLong(INBOX + "team-assignments", 0),
+                context.getLong(INBOX + "attributes-set", 0),
+                context.getLong(INBOX + "companies-attached", 0),
+                counts(context, INBOX + "unmatched-assignees"),
+                counts(context, INBOX + "unmatched-teams"),
+                counts(context, INBOX + "attributes-left-out"));
+    }
+
+    public static void saveInboxTally(ExecutionContext context, InboxTally tally) {
+        context.putLong(INBOX + "titles-set", tally.titlesSet());
+        context.putLong(INBOX + "admin-assignments", tally.adminAssignments());
+        context.putLong(INBOX + "team-assignments", tally.teamAssignments());
+        context.putLong(INBOX + "attributes-set", tally.attributesSet());
+        context.putLong(INBOX + "companies-attached", tally.companiesAttached());
+        context.put(INBOX + "unmatched-assignees", new HashMap<>(tally.unmatchedAssignees()));
+        context.put(INBOX + "unmatched-teams", new HashMap<>(tally.unmatchedTeams()));
+        context.put(INBOX + "attributes-left-out", new HashMap<>(tally.attributesLeftOut()));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Long> counts(ExecutionContext context, String key) {
+        Object counts = context.get(key);
+        return counts instanceof Map<?, ?> map ? (Map<String, Long>) map : Map.of();
     }
 }

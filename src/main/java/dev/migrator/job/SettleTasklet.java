@@ -3,6 +3,7 @@ package dev.migrator.job;
 import dev.migrator.delivery.ConversationMigrator;
 import dev.migrator.delivery.ConversationMigrator.Outcome;
 import dev.migrator.delivery.InDoubtProtocol;
+import dev.migrator.delivery.InboxTally;
 import dev.migrator.delivery.RequiredCalls;
 import dev.migrator.delivery.WorkspaceDirectory;
 import dev.migrator.intercom.IntercomTransport;
@@ -61,6 +62,7 @@ class SettleTasklet implements Tasklet, StepExecutionListener {
     private long callsAtStart;
     private long callsRecorded;
     private RequiredCalls requiredBefore = RequiredCalls.NONE;
+    private InboxTally inboxBefore = InboxTally.NONE;
     private long nextRoundAt;
     private int waitingLogged = -1;
 
@@ -93,6 +95,7 @@ class SettleTasklet implements Tasklet, StepExecutionListener {
                         transport, directory, parameters, runId, ConversationMigrator.Mode.SETTLE);
         callsBefore = stepExecution.getExecutionContext().getLong(RunCounters.CALLS, 0);
         requiredBefore = RunCounters.requiredCalls(stepExecution.getExecutionContext());
+        inboxBefore = RunCounters.inboxTally(stepExecution.getExecutionContext());
         callsAtStart = transport.callCount();
         callsRecorded = callsBefore;
         nextRoundAt = 0;
@@ -179,6 +182,8 @@ class SettleTasklet implements Tasklet, StepExecutionListener {
         step.getExecutionContext().putLong(RunCounters.CALLS, calls);
         RunCounters.saveRequiredCalls(
                 step.getExecutionContext(), requiredBefore.plus(migrator.requiredCalls()));
+        RunCounters.saveInboxTally(
+                step.getExecutionContext(), inboxBefore.plus(migrator.inboxTally()));
         if (calls > callsRecorded) {
             ledger.recordProgress(runId, clock.millis(), calls - callsRecorded, 0);
             callsRecorded = calls;

@@ -2,6 +2,7 @@ package dev.migrator.job;
 
 import dev.migrator.delivery.ConversationMigrator;
 import dev.migrator.delivery.ConversationMigrator.Outcome;
+import dev.migrator.delivery.InboxTally;
 import dev.migrator.delivery.RequiredCalls;
 import dev.migrator.delivery.WorkspaceDirectory;
 import dev.migrator.intercom.ApiRequest;
@@ -110,6 +111,7 @@ class SlidingWindowMigration
     private long callsAtLastUpdate;
     private long recordsAtLastUpdate;
     private RequiredCalls requiredBefore = RequiredCalls.NONE;
+    private InboxTally inboxBefore = InboxTally.NONE;
 
     /** Guards the pipeline's state below; signalled whenever a record or a call finishes. */
     private final Object lock = new Object();
@@ -211,6 +213,7 @@ class SlidingWindowMigration
     public void open(ExecutionContext context) {
         counters.restore(context);
         requiredBefore = RunCounters.requiredCalls(context);
+        inboxBefore = RunCounters.inboxTally(context);
         callsBefore = counters.calls.get();
         callsAtOpen = transport.callCount();
         callsAtLastUpdate = counters.calls.get();
@@ -531,6 +534,7 @@ class SlidingWindowMigration
         }
         counters.save(context);
         RunCounters.saveRequiredCalls(context, requiredBefore.plus(migrator.requiredCalls()));
+        RunCounters.saveInboxTally(context, inboxBefore.plus(migrator.inboxTally()));
         if (positionKey != null) {
             context.putInt(positionKey, committed);
         }

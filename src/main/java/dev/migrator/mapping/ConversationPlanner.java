@@ -5,9 +5,13 @@ import static org.apache.commons.lang3.StringUtils.trimToNull;
 import dev.migrator.mapping.MappedRecord.Planned;
 import dev.migrator.mapping.MappedRecord.Rejected;
 import dev.migrator.mapping.PlannedConversation.ContactRole;
+import dev.migrator.mapping.PlannedConversation.PlannedCompany;
 import dev.migrator.mapping.PlannedConversation.PlannedContact;
+import dev.migrator.mapping.PlannedConversation.PlannedDetails;
 import dev.migrator.mapping.PlannedPart.Author;
 import dev.migrator.source.SourceConversation;
+import dev.migrator.source.SourceConversation.Details;
+import dev.migrator.source.SourceConversation.SourceCompany;
 import dev.migrator.source.SourceConversation.SourceContact;
 import dev.migrator.source.SourceConversation.SourceMessage;
 import dev.migrator.source.SourceRecord;
@@ -21,10 +25,13 @@ import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.commons.lang3.StringUtils;
@@ -44,10 +51,19 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
 
     private final ZoneId timezone;
     private final Clock clock;
+    private final Map<String, String> teams;
+    private final List<InboxMappingProperties.Entry> attributes;
 
     public ConversationPlanner(ZoneId timezone, Clock clock) {
+        this(timezone, clock, InboxMappingProperties.NONE);
+    }
+
+    public ConversationPlanner(ZoneId timezone, Clock clock, InboxMappingProperties inbox) {
         this.timezone = timezone;
         this.clock = clock;
+        this.teams = new HashMap<>();
+        inbox.teams().forEach(entry -> teams.put(teamKey(entry.source()), entry.intercom()));
+        this.attributes = inbox.attributes();
     }
 
     @Override
@@ -115,6 +131,7 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
             warnings.add(
                     label + ": started by an agent; opened with a marker message from the contact");
         }
+        PlannedDetails details = details(source.details(), label, warnings);
         return new PlannedConversation(
                 system.ledgerKey(id),
                 contact,
@@ -122,7 +139,60 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
                 List.copyOf(ordered),
                 Keywords.isIn(source.status(), CLOSED_STATUSES),
                 tags(source.tags()),
-                List.copyOf(warnings));
+                List.copyOf(warnings),
+                details);
+    }
+
+    /**
+     * Owner, team, attributes and company: none of them is a reason to reject a conversation, so a
+     * value that cannot be used is left out with a warning.
+     */
+    private PlannedDetails details(Details source, String label, List<String> warnings) {
+        String assignee = trimToNull(source.assigneeEmail());
+        if (assignee != null && !EmailAddresses.isAddress(assignee)) {
+            warnings.add(
+                    label
+                            + ": assignee '"
+                            + assignee
+                            + "' is not an email address; left unassigned");
+            assignee = null;
+        }
+        String team = teamName(source.team());
+        Map<String, String> values = new LinkedHashMap<>();
+        for (InboxMappingProperties.Entry attribute : attributes) {
+            String value = source.fields().get(attribute.source());
+            if (StringUtils.isNotBlank(value)) {
+                values.put(attribute.intercom(), value.strip());
+            }
+        }
+        SourceCompany company = source.company();
+        String companyId = company == null ? null : trimToNull(company.id());
+        return new PlannedDetails(
+                Keywords.normalize(assignee),
+                team,
+                values,
+                companyId == null
+                        ? null
+                        : new PlannedCompany(companyId, trimToNull(company.name())));
+    }
+
+    /**
+     * The name of the Intercom team a source team is ({@code mapping.teams}, else its own name), or
+     * {@code null} for none.
+     */
+    public String teamName(String sourceTeam) {
+        String team = trimToNull(sourceTeam);
+        return team == null ? null : teams.getOrDefault(teamKey(team), team);
+    }
+
+    /** The source fields {@code mapping.attributes} fills conversation attributes with. */
+    public List<InboxMappingProperties.Entry> attributeMapping() {
+        return attributes;
+    }
+
+    /** Teams are matched ignoring case and surrounding spaces, as helpdesks show their names. */
+    private static String teamKey(String name) {
+        return name.strip().toLowerCase(Locale.ROOT);
     }
 
     private PlannedContact contact(SourceContact source, String label) {

@@ -2,6 +2,7 @@ package dev.migrator.mapping;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.apache.commons.lang3.StringUtils;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -36,6 +37,7 @@ public record InboxMappingProperties(List<Entry> teams, List<Entry> attributes) 
             return List.of();
         }
         Set<String> sources = new HashSet<>();
+        Set<String> targets = new HashSet<>();
         for (int i = 0; i < entries.size(); i++) {
             Entry entry = entries.get(i);
             String at = key + "[" + i + "]";
@@ -51,7 +53,14 @@ public record InboxMappingProperties(List<Entry> teams, List<Entry> attributes) 
                                 + ") has no intercom: name the Intercom "
                                 + (key.endsWith("teams") ? "team" : "conversation attribute"));
             }
-            if (!sources.add(entry.source().trim())) {
+            if (key.endsWith("attributes") && !targets.add(entry.intercom().trim())) {
+                throw new IllegalArgumentException(
+                        at
+                                + ": attribute "
+                                + entry.intercom().trim()
+                                + " is filled by two source fields; list each attribute once");
+            }
+            if (!sources.add(entry.source().trim().toLowerCase(Locale.ROOT))) {
                 throw new IllegalArgumentException(
                         at
                                 + ": "

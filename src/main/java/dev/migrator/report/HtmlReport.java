@@ -1,5 +1,6 @@
 package dev.migrator.report;
 
+import dev.migrator.delivery.InboxTally;
 import dev.migrator.ledger.Ledger.Progress;
 import dev.migrator.ledger.Ledger.Reject;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.jsoup.nodes.Entities;
 
 /**
@@ -110,6 +112,7 @@ final class HtmlReport {
         html.append("</table>\n<p>Inputs: ")
                 .append(escape(String.join(", ", summary.inputs())))
                 .append("</p>\n");
+        inbox(html, summary.inbox());
         html.append("<h2>Calls per second</h2>\n").append(chart(progress)).append('\n');
         html.append("<h2>Rejects by reason</h2>\n");
         if (rejects.isEmpty()) {
@@ -255,5 +258,39 @@ final class HtmlReport {
 
     private static String escape(String text) {
         return text == null ? "" : Entities.escape(text);
+    }
+
+    /** What was set around the threads, and what could not be placed (summary.json's "inbox"). */
+    private static void inbox(StringBuilder html, InboxTally inbox) {
+        html.append("<h2>Around the threads</h2>\n<table id=\"inbox\">\n");
+        row(html, "titles_set", "Titles set", inbox.titlesSet());
+        row(html, "admin_assignments", "Assigned to an admin", inbox.adminAssignments());
+        row(html, "team_assignments", "Assigned to a team", inbox.teamAssignments());
+        row(html, "attributes_set", "Attribute values set", inbox.attributesSet());
+        row(
+                html,
+                "companies_attached",
+                "Contacts attached to a company",
+                inbox.companiesAttached());
+        html.append("</table>\n");
+        unplaced(html, "Assignees no admin has (left unassigned)", inbox.unmatchedAssignees());
+        unplaced(html, "Teams Intercom does not have (left unassigned)", inbox.unmatchedTeams());
+        unplaced(
+                html,
+                "Attribute values that did not fit their type (left out)",
+                inbox.attributesLeftOut());
+    }
+
+    private static void unplaced(StringBuilder html, String title, Map<String, Long> counts) {
+        if (counts.isEmpty()) {
+            return;
+        }
+        html.append("<p>").append(escape(title)).append(": ");
+        html.append(
+                escape(
+                        counts.entrySet().stream()
+                                .map(e -> e.getKey() + " (" + e.getValue() + ")")
+                                .collect(Collectors.joining(", "))));
+        html.append("</p>\n");
     }
 }

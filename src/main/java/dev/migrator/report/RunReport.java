@@ -1,5 +1,6 @@
 package dev.migrator.report;
 
+import dev.migrator.delivery.InboxTally;
 import dev.migrator.delivery.RequiredCalls;
 import dev.migrator.job.MigrationParameters;
 import dev.migrator.job.MigrationProperties;
@@ -140,6 +141,10 @@ public class RunReport implements MigrationRunner.RunRecorder {
                 execution.getStepExecutions().stream()
                         .map(s -> RunCounters.requiredCalls(s.getExecutionContext()))
                         .reduce(RequiredCalls.NONE, RequiredCalls::plus);
+        InboxTally inbox =
+                execution.getStepExecutions().stream()
+                        .map(s -> RunCounters.inboxTally(s.getExecutionContext()))
+                        .reduce(InboxTally.NONE, InboxTally::plus);
         long read = step.getLong(RunCounters.RECORDS, 0);
         ExecutionContext run = execution.getExecutionContext();
         long migrated =
@@ -168,6 +173,7 @@ public class RunReport implements MigrationRunner.RunRecorder {
                 perConversation(calls, migrated),
                 required.total(),
                 perConversation(required.total(), migrated),
+                inbox,
                 step.getLong(RunCounters.WARNINGS, 0),
                 rejects.toString(),
                 dryRun ? requests.toString() : null,

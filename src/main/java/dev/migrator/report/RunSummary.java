@@ -1,5 +1,6 @@
 package dev.migrator.report;
 
+import dev.migrator.delivery.InboxTally;
 import java.util.List;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
@@ -8,8 +9,9 @@ import tools.jackson.databind.annotation.JsonNaming;
  * The account of one run, as written to {@code summary.json}. {@code callsPerConversation} is the
  * run's API calls per migrated conversation; {@code idealApiCalls} the least the same work takes
  * (see {@link dev.migrator.delivery.RequiredCalls}), and {@code idealCallsPerConversation} that per
- * migrated conversation. {@code lastError} says why an unfinished run stopped; {@code
- * resumeCommand} is the command that continues it.
+ * migrated conversation. {@code inbox} counts what was set around the threads (titles, assignments,
+ * attributes, companies) and lists what could not be placed. {@code lastError} says why an
+ * unfinished run stopped; {@code resumeCommand} is the command that continues it.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RunSummary(
@@ -29,6 +31,7 @@ public record RunSummary(
         double callsPerConversation,
         long idealApiCalls,
         double idealCallsPerConversation,
+        InboxTally inbox,
         long warnings,
         String rejectsFile,
         String requestsFile,

@@ -111,11 +111,13 @@ public final class ExportGenerator {
             List<Message> messages) {}
 
     private final Random random;
+    private final boolean details;
     private long clock = START;
     private long next;
 
-    private ExportGenerator(long seed) {
+    private ExportGenerator(long seed, boolean details) {
         this.random = new Random(seed);
+        this.details = details;
     }
 
     public static void main(String[] args) throws IOException {
@@ -133,7 +135,25 @@ public final class ExportGenerator {
      * out}.
      */
     public static void generate(String format, long count, Path out, long seed) throws IOException {
-        ExportGenerator generator = new ExportGenerator(seed);
+        generate(format, count, out, seed, false);
+    }
+
+    /**
+     * As {@link #generate(String, long, Path, long)}, each canonical JSON conversation also
+     * carrying what agents see around the thread: {@code assignee_email} (Bob or Carol, and for
+     * every seventh an agent no workspace has, {@code nobody@acme.example}), {@code team} ({@code
+     * Billing} or {@code Support}), {@code attributes} ({@code priority}: {@code low} or {@code
+     * high}; {@code order}: a number) and the contact's company ({@code acme-0} to {@code
+     * acme-39}). The rest is the same conversations as without them.
+     */
+    public static void generateWithDetails(String format, long count, Path out, long seed)
+            throws IOException {
+        generate(format, count, out, seed, true);
+    }
+
+    private static void generate(String format, long count, Path out, long seed, boolean details)
+            throws IOException {
+        ExportGenerator generator = new ExportGenerator(seed, details);
         switch (Format.valueOf(format.toUpperCase(Locale.ROOT))) {
             case JSON -> generator.writeJson(count, out, true);
             case JSONL -> generator.writeJson(count, out, false);
@@ -258,18 +278,36 @@ public final class ExportGenerator {
         }
     }
 
-    private static void writeJson(JsonGenerator json, Conversation c) {
+    private void writeJson(JsonGenerator json, Conversation c) {
         json.writeStartObject();
         json.writeStringProperty("id", c.id());
         json.writeStringProperty("subject", c.subject());
         writeTimestamp(json, "created_at", c.messages().get(0).createdAt());
         json.writeStringProperty("status", c.status());
         writeStrings(json, "tags", c.tags());
+        long n = Long.parseLong(c.id().substring(2));
+        if (details) {
+            json.writeStringProperty(
+                    "assignee_email",
+                    n % 7 == 0 ? "nobody@acme.example" : AGENTS[(int) (n % 2)][0]);
+            json.writeStringProperty("team", n % 3 == 0 ? "Billing" : "Support");
+            json.writeObjectPropertyStart("attributes");
+            json.writeStringProperty("priority", n % 2 == 0 ? "high" : "low");
+            json.writeNumberProperty("order", 1000 + n);
+            json.writeEndObject();
+        }
         json.writeObjectPropertyStart("contact");
         json.writeStringProperty("email", c.contact().email());
         json.writeStringProperty("external_id", c.contact().externalId());
         json.writeStringProperty("name", c.contact().name());
         json.writeStringProperty("role", c.contact().role());
+        if (details) {
+            int company = Integer.parseInt(c.contact().externalId().substring(2)) % 40;
+            json.writeObjectPropertyStart("company");
+            json.writeStringProperty("id", "acme-" + company);
+            json.writeStringProperty("name", "Acme " + company);
+            json.writeEndObject();
+        }
         json.writeEndObject();
         json.writeArrayPropertyStart("messages");
         for (Message m : c.messages()) {

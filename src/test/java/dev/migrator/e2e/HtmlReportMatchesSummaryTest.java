@@ -48,6 +48,13 @@ class HtmlReportMatchesSummaryTest {
                         .isEqualTo(expected.asDouble());
             }
             assertThat(report.select("#totals td[data-field]")).hasSize(9);
+            for (Element figure : report.select("#inbox td[data-field]")) {
+                String field = figure.attr("data-field");
+                JsonNode expected = summary.path("inbox").path(field);
+                assertThat(expected.isMissingNode()).as(field + " is in summary.json").isFalse();
+                assertThat(Long.parseLong(figure.text())).as(field).isEqualTo(expected.asLong());
+            }
+            assertThat(report.select("#inbox td[data-field]")).hasSize(5);
             assertThat(report.select("h1").text()).isEqualTo("Run 1: COMPLETED");
             assertThat(report.select("svg rect.bar")).as("calls per second chart").isNotEmpty();
             assertThat(report.select("#rejects tr")).hasSize(2);

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.migrator.mapping.MappedRecord.Planned;
 import dev.migrator.mapping.MappedRecord.Rejected;
+import dev.migrator.mapping.PlannedConversation.PlannedCompany;
+import dev.migrator.mapping.PlannedConversation.PlannedDetails;
 import dev.migrator.mapping.PlannedPart.Author;
 import dev.migrator.source.SourceConversation;
+import dev.migrator.source.SourceConversation.Details;
+import dev.migrator.source.SourceConversation.SourceCompany;
 import dev.migrator.source.SourceConversation.SourceContact;
 import dev.migrator.source.SourceConversation.SourceMessage;
 import dev.migrator.source.SourceRecord;
@@ -17,6 +21,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -351,5 +356,62 @@ class ConversationPlannerTest {
         assertThat(planned.opening().body())
                 .isEqualTo("Ask <\u200Bwhich plan?> or a bold one")
                 .doesNotContainPattern("<\\s*/?\\s*[a-zA-Z][^>]*>");
+    }
+
+    @Test
+    void detailsAroundTheThreadFollowTheMappingTables() {
+        ConversationPlanner mapped =
+                new ConversationPlanner(
+                        ZoneId.of("Europe/Paris"),
+                        NOW,
+                        new InboxMappingProperties(
+                                List.of(new InboxMappingProperties.Entry("tier 2", "Escalations")),
+                                List.of(
+                                        new InboxMappingProperties.Entry(
+                                                "360012345", "Order number"),
+                                        new InboxMappingProperties.Entry("priority", "Priority"),
+                                        new InboxMappingProperties.Entry("type", "Ticket type"))));
+        SourceConversation source =
+                conversation(ANN, "open", contact("m-1", "2021-03-04T10:15:00Z", "Hello"))
+                        .withDetails(
+                                new Details(
+                                        " Bob@Acme.example ",
+                                        " Tier 2 ",
+                                        Map.of(
+                                                "360012345", " 1042 ",
+                                                "priority", "high",
+                                                "type", " ",
+                                                "unmapped", "kept out"),
+                                        new SourceCompany(" acme-1 ", " Acme ")));
+
+        MappedRecord record =
+                mapped.process(SourceRecord.of(new RecordOrigin("f.json", 3, "c-1", null), source));
+
+        PlannedDetails details = ((Planned) record).conversation().details();
+        assertThat(details.assigneeEmail()).isEqualTo("bob@acme.example");
+        assertThat(details.team()).isEqualTo("Escalations");
+        assertThat(details.attributes())
+                .as("only mapped fields with a value, trimmed, in the mapping's order")
+                .containsExactly(Map.entry("Order number", "1042"), Map.entry("Priority", "high"));
+        assertThat(details.company()).isEqualTo(new PlannedCompany("acme-1", "Acme"));
+    }
+
+    @Test
+    void anUnusableAssigneeIsLeftOutWithAWarningNotARejection() {
+        PlannedConversation planned =
+                planned(
+                        conversation(ANN, "open", contact("m-1", "2021-03-04T10:15:00Z", "Hello"))
+                                .withDetails(
+                                        new Details("Bob from billing", "Sales", Map.of(), null)));
+
+        assertThat(planned.details().assigneeEmail()).isNull();
+        assertThat(planned.details().team())
+                .as("a team not in mapping.teams keeps its name")
+                .isEqualTo("Sales");
+        assertThat(planned.details().company()).isNull();
+        assertThat(planned.warnings())
+                .contains(
+                        "conversation c-1: assignee 'Bob from billing' is not an email address;"
+                                + " left unassigned");
     }
 }

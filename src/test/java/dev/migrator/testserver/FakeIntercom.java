@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,6 +23,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,10 +31,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Random;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -88,6 +93,20 @@ public final class FakeIntercom implements AutoCloseable {
     private static final int MAX_PARTS_IN_MODEL = 500;
     private static final int MAX_PER_PAGE = 150;
 
+    /** The fields {@code POST /companies} takes; any other is refused. */
+    private static final Set<String> COMPANY_FIELDS =
+            Set.of(
+                    "name",
+                    "company_id",
+                    "plan",
+                    "size",
+                    "website",
+                    "industry",
+                    "custom_attributes",
+                    "remote_created_at",
+                    "update_last_request_at",
+                    "monthly_spend");
+
     // ------------------------------------------------------------------ public snapshot model
 
     public enum Fault {
@@ -96,6 +115,8 @@ public final class FakeIntercom implements AutoCloseable {
         SERVER_ERROR,
         TOO_MANY_REQUESTS,
         LOST_RESPONSE,
+        /** Held unanswered and unprocessed by {@link #holdFirst}, then dropped. */
+        HELD,
         /**
          * Answered, work done, but only after {@link #slowResponses}' delay: later than a client's
          * timeout.
@@ -119,25 +140,39 @@ public final class FakeIntercom implements AutoCloseable {
     }
 
     /**
-     * The writes Intercom has no idempotency for, whose faults can be set apart: a conversation's
-     * create, a reply (comment or note) and a close.
+     * The writes to a conversation whose faults can be set apart: its create, a reply (comment or
+     * note), a close and an assignment, which Intercom has no idempotency for, and an update
+     * ({@code PUT /conversations/{id}}: title and custom attributes), which it has.
      */
     public enum Write {
         CONVERSATION_CREATE,
         REPLY,
-        CLOSE;
+        CLOSE,
+        ASSIGNMENT,
+        UPDATE;
 
-        /** The write a successful request made, if it is one of these. */
+        /** The write a request asks for, if it is one of these. */
         static Optional<Write> of(String routeKey, String body) {
             return switch (routeKey) {
                 case "POST /conversations" -> Optional.of(CONVERSATION_CREATE);
                 case "POST /conversations/{id}/reply" -> Optional.of(REPLY);
+                case "PUT /conversations/{id}" -> Optional.of(UPDATE);
                 case "POST /conversations/{id}/parts" ->
-                        "close".equals(parseBody(body).path("message_type").asString(""))
-                                ? Optional.of(CLOSE)
-                                : Optional.empty();
+                        switch (messageType(body)) {
+                            case "close" -> Optional.of(CLOSE);
+                            case "assignment" -> Optional.of(ASSIGNMENT);
+                            default -> Optional.empty();
+                        };
                 default -> Optional.empty();
             };
+        }
+
+        private static String messageType(String body) {
+            try {
+                return parseBody(body).path("message_type").asString("");
+            } catch (ApiError unreadable) {
+                return "";
+            }
         }
     }
 
@@ -174,10 +209,18 @@ public final class FakeIntercom implements AutoCloseable {
 
     public record Tag(String id, String name) {}
 
+    public record Team(String id, String name) {}
+
+    /** A company: {@code id} is Intercom's, {@code companyId} the one the client gave it. */
+    public record Company(String id, String companyId, String name) {}
+
+    /** Who an assignment part assigned the conversation to: {@code type} admin or team. */
+    public record Assignee(String type, String id) {}
+
     /**
      * One conversation part. {@code skipNotifications} is the flag exactly as sent (null when
      * absent); {@code notifiedCustomer} says whether the fake counted it as a customer
-     * notification.
+     * notification; {@code assignedTo} is set on assignment parts only.
      */
     public record Part(
             String id,
@@ -188,7 +231,8 @@ public final class FakeIntercom implements AutoCloseable {
             Instant createdAt,
             List<String> attachments,
             Boolean skipNotifications,
-            boolean notifiedCustomer) {
+            boolean notifiedCustomer,
+            Assignee assignedTo) {
         public Part {
             attachments = List.copyOf(attachments);
         }
@@ -284,6 +328,7 @@ public final class FakeIntercom implements AutoCloseable {
     private final Object lock = new Object();
 
     private final Map<CompletableFuture<Integer>, Integer> requestWatchers = new HashMap<>();
+    private Hold hold;
     private Duration latency = Duration.ZERO;
     private Duration latencyJitter = Duration.ZERO;
     private final MockWebServer server = new MockWebServer();
@@ -314,9 +359,14 @@ public final class FakeIntercom implements AutoCloseable {
                 List.of(
                         Route.of("GET", "/me", false, this::me),
                         Route.of("GET", "/admins", false, this::listAdmins),
+                        Route.of("GET", "/teams", false, this::listTeams),
                         Route.of("POST", "/contacts/search", false, this::searchContacts),
                         Route.of("POST", "/contacts", true, this::createContact),
                         Route.of("GET", "/contacts/{id}", false, this::getContact),
+                        Route.of("POST", "/companies", true, this::upsertCompany),
+                        Route.of("POST", "/contacts/{id}/companies", true, this::attachCompany),
+                        Route.of(
+                                "GET", "/contacts/{id}/companies", false, this::companiesOfContact),
                         Route.of("POST", "/conversations/search", false, this::searchConversations),
                         Route.of("POST", "/conversations", true, this::createConversation),
                         Route.of(
@@ -327,7 +377,11 @@ public final class FakeIntercom implements AutoCloseable {
                         Route.of("GET", "/conversations/{id}", false, this::getConversation),
                         Route.of("PUT", "/conversations/{id}", false, this::updateConversation),
                         Route.of("POST", "/conversations/{id}/reply", true, this::reply),
-                        Route.of("POST", "/conversations/{id}/parts", true, this::changeState),
+                        Route.of(
+                                "POST",
+                                "/conversations/{id}/parts",
+                                true,
+                                this::manageConversation),
                         Route.of("POST", "/conversations/{id}/tags", true, this::tagConversation),
                         Route.of("POST", "/tags", true, this::createTag));
     }
@@ -411,6 +465,7 @@ public final class FakeIntercom implements AutoCloseable {
 
     @Override
     public void close() {
+        releaseHeld();
         try {
             server.shutdown();
         } catch (IOException e) {
@@ -514,6 +569,66 @@ public final class FakeIntercom implements AutoCloseable {
                 lock.wait(left);
             }
             return true;
+        }
+    }
+
+    /**
+     * Holds the first request on {@code routeKey} (like {@code "PUT /conversations/{id}"}) that
+     * arrives from now on, unanswered and unprocessed, until {@link #releaseHeld()}: for a test
+     * that kills its client between two given calls. The future completes when that request
+     * arrives. Every other request, before or after it, is served as usual.
+     */
+    public CompletableFuture<Void> holdFirst(String routeKey) {
+        return hold(incoming -> incoming.routeKey().equals(routeKey));
+    }
+
+    /**
+     * Holds the first request for this kind of write, as {@link #holdFirst(String)} does: {@link
+     * Write#ASSIGNMENT} holds the first assignment and lets closes through, though both are {@code
+     * POST /conversations/{id}/parts}.
+     */
+    public CompletableFuture<Void> holdFirst(Write write) {
+        return hold(
+                incoming ->
+                        Write.of(incoming.routeKey(), incoming.body()).equals(Optional.of(write)));
+    }
+
+    /**
+     * Applies the first request for this kind of write, then holds its answer until {@link
+     * #releaseHeld()}, which drops it: for a test that kills its client after a write was done and
+     * before it heard so. The future completes once the write is applied.
+     */
+    public CompletableFuture<Void> holdAnswerOfFirst(Write write) {
+        return hold(
+                incoming ->
+                        Write.of(incoming.routeKey(), incoming.body()).equals(Optional.of(write)),
+                true);
+    }
+
+    private CompletableFuture<Void> hold(Predicate<Incoming> matches) {
+        return hold(matches, false);
+    }
+
+    private CompletableFuture<Void> hold(Predicate<Incoming> matches, boolean applies) {
+        synchronized (lock) {
+            if (hold != null) {
+                throw new IllegalStateException("a hold is set already: releaseHeld() first");
+            }
+            hold = new Hold(matches, applies);
+            return hold.arrived;
+        }
+    }
+
+    /**
+     * Drops the request {@link #holdFirst} holds, without applying it and without an answer (its
+     * connection is closed), and ends the hold: one not yet met is cancelled.
+     */
+    public void releaseHeld() {
+        synchronized (lock) {
+            if (hold != null) {
+                hold.released.countDown();
+                hold = null;
+            }
         }
     }
 
@@ -638,23 +753,69 @@ public final class FakeIntercom implements AutoCloseable {
         }
     }
 
-    /** Silently deletes one part, to simulate data loss on the Intercom side. */
     /**
      * A conversation attribute, as an admin creates it in Intercom's settings ({@code data_type}:
-     * {@code string}, {@code integer}, {@code boolean}, {@code list}…).
+     * {@code string}, {@code integer}, {@code decimal}, {@code boolean}, {@code datetime}…; a list
+     * through {@link #addListAttribute}).
      */
     public void addConversationAttribute(String name, String dataType) {
         synchronized (lock) {
             store.conversationAttributes.add(
                     new ConversationAttribute(
-                            store.conversationAttributes.size() + 1L, name, dataType));
+                            store.conversationAttributes.size() + 1L, name, dataType, List.of()));
         }
     }
 
-    /** The custom attributes set on the conversation, by name. */
+    /** A conversation attribute of type {@code list}, with these options in this order. */
+    public void addListAttribute(String name, String... optionLabels) {
+        synchronized (lock) {
+            long id = store.conversationAttributes.size() + 1L;
+            List<ListOption> options = new ArrayList<>();
+            for (String label : optionLabels) {
+                // Intercom's option ids are UUIDs; these are stable for a given attribute and
+                // label.
+                byte[] seed = (id + ":" + label).getBytes(StandardCharsets.UTF_8);
+                options.add(new ListOption(UUID.nameUUIDFromBytes(seed).toString(), label, false));
+            }
+            store.conversationAttributes.add(new ConversationAttribute(id, name, "list", options));
+        }
+    }
+
+    /**
+     * An admin archives one option of a list attribute: still listed (as archived), no longer a
+     * value the attribute takes.
+     */
+    public void archiveListOption(String attributeName, String label) {
+        synchronized (lock) {
+            store.conversationAttributes.replaceAll(
+                    a ->
+                            a.name().equals(attributeName) && a.dataType().equals("list")
+                                    ? a.withArchived(label)
+                                    : a);
+        }
+    }
+
+    /**
+     * The custom attributes set on the conversation, by name: each value a {@code String}, a {@code
+     * Long}, a {@code Double} or a {@code Boolean}, as it was sent.
+     */
     public Map<String, Object> customAttributes(String conversationId) {
         synchronized (lock) {
             return Map.copyOf(store.customAttributes.getOrDefault(conversationId, Map.of()));
+        }
+    }
+
+    /** The conversation's title, if one was set. */
+    public Optional<String> title(String conversationId) {
+        synchronized (lock) {
+            return Optional.ofNullable(store.titles.get(conversationId));
+        }
+    }
+
+    /** A team, as an admin creates it in Intercom's settings; its id. */
+    public String addTeam(String name) {
+        synchronized (lock) {
+            return store.addTeam(name);
         }
     }
 
@@ -676,6 +837,7 @@ public final class FakeIntercom implements AutoCloseable {
         }
     }
 
+    /** Silently deletes one part, to simulate data loss on the Intercom side. */
     public void removePart(String conversationId, int index) {
         synchronized (lock) {
             Conversation conversation = store.conversations.get(conversationId);
@@ -723,6 +885,41 @@ public final class FakeIntercom implements AutoCloseable {
     public List<Tag> tags() {
         synchronized (lock) {
             return List.copyOf(store.tagsByName.values());
+        }
+    }
+
+    public List<Team> teams() {
+        synchronized (lock) {
+            return List.copyOf(store.teams.values());
+        }
+    }
+
+    /** The admin the conversation is assigned to, if any. */
+    public Optional<String> adminAssignee(String conversationId) {
+        synchronized (lock) {
+            return Optional.ofNullable(store.adminAssignees.get(conversationId));
+        }
+    }
+
+    /** The team the conversation is assigned to, if any. */
+    public Optional<String> teamAssignee(String conversationId) {
+        synchronized (lock) {
+            return Optional.ofNullable(store.teamAssignees.get(conversationId));
+        }
+    }
+
+    public List<Company> companies() {
+        synchronized (lock) {
+            return List.copyOf(store.companies.values());
+        }
+    }
+
+    /** The companies the contact is attached to, in the order they were attached. */
+    public List<Company> companiesOf(String contactId) {
+        synchronized (lock) {
+            return store.companiesByContact.getOrDefault(contactId, Set.of()).stream()
+                    .map(store.companies::get)
+                    .toList();
         }
     }
 
@@ -854,11 +1051,20 @@ public final class FakeIntercom implements AutoCloseable {
                 }
                 return new MockResponse();
             }
-            boolean held = holdLateCreate(request);
+            Incoming incoming = incoming(request);
+            Optional<Hold> held = holdIfFirst(incoming);
+            if (held.isPresent()) {
+                if (held.get().applies) {
+                    serve(request, incoming);
+                    held.get().arrived.complete(null);
+                }
+                return held.get().dropOnRelease();
+            }
+            boolean late = holdLateCreate(incoming);
             try {
-                return serve(request);
+                return serve(request, incoming);
             } finally {
-                if (held) {
+                if (late) {
                     synchronized (lock) {
                         faults.lateCreatesHeld--;
                         lock.notifyAll();
@@ -885,13 +1091,8 @@ public final class FakeIntercom implements AutoCloseable {
      * #lateCreates}; true when it did, and the caller then counts the create as no longer held once
      * it was processed.
      */
-    private boolean holdLateCreate(RecordedRequest request) {
-        String path = pathOf(request);
-        boolean create =
-                routes.stream()
-                        .map(route -> route.match(request.getMethod(), path))
-                        .flatMap(Optional::stream)
-                        .anyMatch(m -> m.route().creates());
+    private boolean holdLateCreate(Incoming incoming) {
+        boolean create = incoming.match().map(m -> m.route().creates()).orElse(false);
         long delay;
         synchronized (lock) {
             if (!create || !faults.roll(faults.lateCreate)) {
@@ -922,23 +1123,92 @@ public final class FakeIntercom implements AutoCloseable {
         }
     }
 
-    private MockResponse serve(RecordedRequest request) {
+    /** A request as it arrived: its route (if one matches), route key and body text. */
+    private record Incoming(
+            String method, String path, Optional<RouteMatch> match, String routeKey, String body) {}
+
+    private Incoming incoming(RecordedRequest request) {
+        String path = pathOf(request);
+        Optional<RouteMatch> match =
+                routes.stream()
+                        .map(route -> route.match(request.getMethod(), path))
+                        .flatMap(Optional::stream)
+                        .findFirst();
+        String routeKey = match.map(m -> m.route().key()).orElse(request.getMethod() + " " + path);
+        return new Incoming(
+                request.getMethod(),
+                path,
+                match,
+                routeKey,
+                request.getBody().readString(StandardCharsets.UTF_8));
+    }
+
+    /** Counts the request and keeps it for {@link #receivedRequests()}; its index there. */
+    private int arrive(Incoming incoming) {
+        counters.request(incoming.routeKey());
+        received.add(
+                new ReceivedRequest(
+                        incoming.method(),
+                        incoming.path(),
+                        incoming.routeKey(),
+                        incoming.body(),
+                        null));
+        requestWatchers
+                .entrySet()
+                .removeIf(
+                        watcher ->
+                                watcher.getValue() <= counters.requests
+                                        && watcher.getKey().complete(counters.requests));
+        return received.size() - 1;
+    }
+
+    /** The hold this request meets, if it is the first one a pending {@link #holdFirst} wants. */
+    private Optional<Hold> holdIfFirst(Incoming incoming) {
         synchronized (lock) {
-            String path = pathOf(request);
-            Optional<RouteMatch> match =
-                    routes.stream()
-                            .map(route -> route.match(request.getMethod(), path))
-                            .flatMap(Optional::stream)
-                            .findFirst();
-            String routeKey =
-                    match.map(m -> m.route().key()).orElse(request.getMethod() + " " + path);
-            counters.request(routeKey);
-            String bodyText = request.getBody().readString(StandardCharsets.UTF_8);
-            int index = received.size();
-            received.add(new ReceivedRequest(request.getMethod(), path, routeKey, bodyText, null));
+            if (hold == null || hold.met || !hold.matches.test(incoming)) {
+                return Optional.empty();
+            }
+            hold.met = true;
+            counters.fault(Fault.HELD);
+            if (!hold.applies) {
+                int index = arrive(incoming);
+                received.set(index, received.get(index).withFault(Fault.HELD));
+                hold.arrived.complete(null);
+            }
+            return Optional.of(hold);
+        }
+    }
+
+    /** A request {@link #holdFirst} waits for, then holds until {@link #releaseHeld()}. */
+    private static final class Hold {
+        final Predicate<Incoming> matches;
+        final boolean applies;
+        final CompletableFuture<Void> arrived = new CompletableFuture<>();
+        final CountDownLatch released = new CountDownLatch(1);
+        boolean met;
+
+        Hold(Predicate<Incoming> matches, boolean applies) {
+            this.matches = matches;
+            this.applies = applies;
+        }
+
+        /** Waits (on this connection's thread, outside the lock), then closes without answering. */
+        MockResponse dropOnRelease() {
+            try {
+                released.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new MockResponse().setSocketPolicy(SocketPolicy.DISCONNECT_AFTER_REQUEST);
+        }
+    }
+
+    private MockResponse serve(RecordedRequest request, Incoming incoming) {
+        synchronized (lock) {
+            int index = arrive(incoming);
             counters.lastFault = null;
             try {
-                MockResponse response = answer(request, match, bodyText);
+                MockResponse response = answer(request, incoming.match(), incoming.body());
                 traffic.record(clock.millis(), response.getHeadersDelay(TimeUnit.MILLISECONDS));
                 return response;
             } finally {
@@ -953,12 +1223,6 @@ public final class FakeIntercom implements AutoCloseable {
     private MockResponse answer(
             RecordedRequest request, Optional<RouteMatch> match, String bodyText) {
         countDownToRevocation();
-        requestWatchers
-                .entrySet()
-                .removeIf(
-                        watcher ->
-                                watcher.getValue() <= counters.requests
-                                        && watcher.getKey().complete(counters.requests));
 
         // Dropped before processing: the client cannot tell whether anything happened; nothing did.
         if (faults.down) {
@@ -1209,11 +1473,7 @@ public final class FakeIntercom implements AutoCloseable {
     }
 
     private JsonNode getContact(Call call) {
-        Contact contact = store.contacts.get(call.param(0));
-        if (contact == null) {
-            throw ApiError.notFound("User Not Found");
-        }
-        return contactJson(contact);
+        return contactJson(existingContact(call.param(0)));
     }
 
     private JsonNode searchContacts(Call call) {
@@ -1292,61 +1552,36 @@ public final class FakeIntercom implements AutoCloseable {
             json.put("required", false);
             json.putArray("visible_to_team_ids");
             json.put("archived", false);
+            if (attribute.dataType().equals("list")) {
+                ArrayNode options = json.putArray("options");
+                for (ListOption option : attribute.options()) {
+                    options.addObject()
+                            .put("id", option.id())
+                            .put("label", option.label())
+                            .put("archived", option.archived());
+                }
+            }
         }
         return node;
     }
 
     /**
-     * {@code PUT /conversations/{id}}: only {@code custom_attributes} is kept. Like Intercom, a
-     * name that is no conversation attribute, or that several share, and a value of the wrong type
-     * are refused (400), and nothing is set.
+     * {@code PUT /conversations/{id}}: {@code title} and {@code custom_attributes} are kept. Like
+     * Intercom, a name that is no conversation attribute, or that several share, and a value the
+     * attribute's type does not take are refused (400), and then nothing is set.
      */
     private JsonNode updateConversation(Call call) {
         Conversation conversation = existingConversation(call.param(0));
-        JsonNode attributes = call.body().path("custom_attributes");
-        Map<String, Object> values = new LinkedHashMap<>();
-        if (!attributes.isMissingNode()) {
-            if (!attributes.isObject()) {
-                throw ApiError.invalid("custom_attributes", "custom_attributes must be an object");
-            }
-            for (Map.Entry<String, JsonNode> entry : attributes.properties()) {
-                List<ConversationAttribute> named =
-                        store.conversationAttributes.stream()
-                                .filter(a -> a.name().equals(entry.getKey()))
-                                .toList();
-                if (named.isEmpty()) {
-                    throw ApiError.invalid(
-                            "custom_attributes",
-                            "Custom attribute '" + entry.getKey() + "' does not exist");
-                }
-                if (named.size() > 1) {
-                    throw new ApiError(
-                            400,
-                            "INVALID_PARAMETER",
-                            "Multiple conversation attributes are named '" + entry.getKey() + "'",
-                            "custom_attributes");
-                }
-                JsonNode value = entry.getValue();
-                boolean fits =
-                        switch (named.get(0).dataType()) {
-                            case "string", "list" -> value.isString();
-                            case "integer" -> value.isIntegralNumber();
-                            case "decimal" -> value.isNumber();
-                            case "boolean" -> value.isBoolean();
-                            default -> value.isString() || value.isNumber();
-                        };
-                if (!fits && !value.isNull()) {
-                    throw ApiError.invalid(
-                            "custom_attributes",
-                            "Custom attribute '"
-                                    + entry.getKey()
-                                    + "' must be of type "
-                                    + named.get(0).dataType());
-                }
-                values.put(
-                        entry.getKey(),
-                        value.isString() ? value.asString() : value.isNull() ? null : value);
-            }
+        JsonNode title = call.body().path("title");
+        if (!title.isMissingNode() && !title.isNull() && !title.isString()) {
+            throw ApiError.invalid("title", "title must be a string");
+        }
+        Map<String, Object> values = customAttributeValues(call.body().path("custom_attributes"));
+
+        if (title.isString()) {
+            store.titles.put(conversation.id(), title.stringValue());
+        } else if (title.isNull()) {
+            store.titles.remove(conversation.id());
         }
         Map<String, Object> held =
                 store.customAttributes.computeIfAbsent(
@@ -1360,6 +1595,107 @@ public final class FakeIntercom implements AutoCloseable {
                     }
                 });
         return conversationJson(conversation);
+    }
+
+    /** The values to set, by name (null: to clear), once every one was found to fit. */
+    private Map<String, Object> customAttributeValues(JsonNode attributes) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        if (attributes.isMissingNode()) {
+            return values;
+        }
+        if (!attributes.isObject()) {
+            throw ApiError.invalid("custom_attributes", "custom_attributes must be an object");
+        }
+        for (Map.Entry<String, JsonNode> entry : attributes.properties()) {
+            String name = entry.getKey();
+            List<ConversationAttribute> named =
+                    store.conversationAttributes.stream()
+                            .filter(a -> a.name().equals(name))
+                            .toList();
+            if (named.isEmpty()) {
+                throw ApiError.invalid(
+                        "custom_attributes", "Custom attribute '" + name + "' does not exist");
+            }
+            if (named.size() > 1) {
+                throw new ApiError(
+                        400,
+                        "INVALID_PARAMETER",
+                        "Multiple conversation attributes are named '" + name + "'",
+                        "custom_attributes");
+            }
+            ConversationAttribute attribute = named.get(0);
+            JsonNode value = entry.getValue();
+            if (!value.isNull() && !fits(attribute, value)) {
+                throw ApiError.invalid(
+                        "custom_attributes",
+                        attribute.dataType().equals("list")
+                                ? "Custom attribute '"
+                                        + name
+                                        + "' must be one of its options: "
+                                        + String.join(", ", activeLabels(attribute))
+                                : "Custom attribute '"
+                                        + name
+                                        + "' must be of type "
+                                        + attribute.dataType());
+            }
+            values.put(name, value.isNull() ? null : plainValue(value));
+        }
+        return values;
+    }
+
+    /**
+     * Whether the attribute takes this JSON value: a datetime takes unix seconds or an ISO-8601
+     * text, a list one of its options' labels.
+     */
+    private static boolean fits(ConversationAttribute attribute, JsonNode value) {
+        return switch (attribute.dataType()) {
+            case "string" -> value.isString();
+            case "integer" -> value.isIntegralNumber();
+            case "decimal" -> value.isNumber();
+            case "boolean" -> value.isBoolean();
+            case "datetime" ->
+                    value.isIntegralNumber()
+                            || value.isString() && isIsoDateTime(value.stringValue());
+            case "list" -> value.isString() && attribute.offers(value.stringValue());
+            default -> value.isString() || value.isNumber();
+        };
+    }
+
+    private static List<String> activeLabels(ConversationAttribute attribute) {
+        return attribute.options().stream()
+                .filter(o -> !o.archived())
+                .map(ListOption::label)
+                .toList();
+    }
+
+    private static boolean isIsoDateTime(String text) {
+        for (DateTimeFormatter format :
+                List.of(DateTimeFormatter.ISO_DATE_TIME, DateTimeFormatter.ISO_DATE)) {
+            try {
+                format.parse(text);
+                return true;
+            } catch (DateTimeParseException notThisOne) {
+                // try the next format
+            }
+        }
+        return false;
+    }
+
+    /** A JSON scalar as the Java value the accessors hand out. */
+    private static Object plainValue(JsonNode value) {
+        if (value.isString()) {
+            return value.stringValue();
+        }
+        if (value.isIntegralNumber()) {
+            return value.longValue();
+        }
+        if (value.isNumber()) {
+            return value.doubleValue();
+        }
+        if (value.isBoolean()) {
+            return value.booleanValue();
+        }
+        return value;
     }
 
     private JsonNode reply(Call call) {
@@ -1399,7 +1735,8 @@ public final class FakeIntercom implements AutoCloseable {
                 partTime(body, version),
                 attachmentUrls(body),
                 null,
-                false);
+                false,
+                null);
     }
 
     private Part adminReply(JsonNode body, String messageType, ApiVersion version) {
@@ -1421,24 +1758,33 @@ public final class FakeIntercom implements AutoCloseable {
                         partTime(body, version),
                         attachmentUrls(body),
                         skipNotifications,
-                        notifies);
+                        notifies,
+                        null);
         if (notifies) {
             counters.notifications++;
         }
         return part;
     }
 
-    private JsonNode changeState(Call call) {
+    /** {@code POST /conversations/{id}/parts}: a close, an open or an assignment. */
+    private JsonNode manageConversation(Call call) {
         Conversation conversation = existingConversation(call.param(0));
         JsonNode body = call.body();
         String messageType = Objects.requireNonNullElse(text(body, "message_type"), "");
+        return messageType.equals("assignment")
+                ? assign(conversation, body)
+                : changeState(conversation, body, messageType);
+    }
+
+    private JsonNode changeState(Conversation conversation, JsonNode body, String messageType) {
         State state =
                 switch (messageType) {
                     case "close" -> State.CLOSED;
                     case "open" -> State.OPEN;
                     default ->
                             throw ApiError.invalid(
-                                    "message_type", "message_type must be close or open");
+                                    "message_type",
+                                    "message_type must be close, open or assignment");
                 };
         if (!"admin".equals(text(body, "type"))) {
             throw ApiError.invalid("type", "type must be admin");
@@ -1454,10 +1800,141 @@ public final class FakeIntercom implements AutoCloseable {
                         nowSeconds(),
                         List.of(),
                         null,
-                        false);
+                        false,
+                        null);
         Conversation updated = conversation.withPart(part, state, nowSeconds());
         store.conversations.put(updated.id(), updated);
         return conversationJson(updated);
+    }
+
+    /**
+     * An assignment to an admin or a team ({@code assignee_id} "0": to nobody), by the admin {@code
+     * admin_id}. It reopens a closed conversation, as the reference's example shows (its part is
+     * then an {@code assign_and_reopen}); without a {@code body} it notifies nobody, with one it is
+     * also a message to the customer.
+     */
+    private JsonNode assign(Conversation conversation, JsonNode body) {
+        String type = Objects.requireNonNullElse(text(body, "type"), "");
+        if (!type.equals("admin") && !type.equals("team")) {
+            throw ApiError.invalid("type", "type must be admin or team");
+        }
+        Admin admin = existingAdmin(body);
+        String assigneeId = identifier(body, "assignee_id");
+        if (isBlank(assigneeId)) {
+            throw ApiError.missing("assignee_id");
+        }
+        boolean toNobody = assigneeId.equals("0");
+        if (!toNobody && type.equals("admin") && !store.admins.containsKey(assigneeId)) {
+            throw new ApiError(404, "admin_not_found", "Admin not found", "assignee_id");
+        }
+        if (!toNobody && type.equals("team") && !store.teams.containsKey(assigneeId)) {
+            throw new ApiError(404, "team_not_found", "Team not found", "assignee_id");
+        }
+        String message = text(body, "body");
+        boolean notifies = !isBlank(message);
+        boolean reopens = conversation.state() == State.CLOSED;
+        Part part =
+                new Part(
+                        store.nextPartId(),
+                        reopens ? "assign_and_reopen" : "assignment",
+                        "admin",
+                        admin.id(),
+                        message,
+                        nowSeconds(),
+                        List.of(),
+                        null,
+                        notifies,
+                        new Assignee(type, assigneeId));
+        if (notifies) {
+            counters.notifications++;
+        }
+        Map<String, String> assignees =
+                type.equals("admin") ? store.adminAssignees : store.teamAssignees;
+        if (toNobody) {
+            assignees.remove(conversation.id());
+        } else {
+            assignees.put(conversation.id(), assigneeId);
+        }
+        Conversation updated = conversation.withPart(part, State.OPEN, nowSeconds());
+        store.conversations.put(updated.id(), updated);
+        return conversationJson(updated);
+    }
+
+    private JsonNode listTeams(Call call) {
+        ObjectNode node = object("team.list");
+        ArrayNode teams = node.putArray("teams");
+        for (Team team : store.teams.values()) {
+            ObjectNode json = teams.addObject();
+            json.put("type", "team");
+            json.put("id", team.id());
+            json.put("name", team.name());
+            json.putArray("admin_ids");
+        }
+        return node;
+    }
+
+    /** {@code POST /companies}: creates the company, or updates the one with its company_id. */
+    private JsonNode upsertCompany(Call call) {
+        JsonNode body = call.body();
+        for (Map.Entry<String, JsonNode> field : body.properties()) {
+            if (!COMPANY_FIELDS.contains(field.getKey())) {
+                throw new ApiError(
+                        400, "bad_request", "bad '" + field.getKey() + "' parameter", null);
+            }
+        }
+        String companyId = text(body, "company_id");
+        if (isBlank(companyId)) {
+            throw ApiError.missing("company_id");
+        }
+        JsonNode name = body.path("name");
+        if (!name.isMissingNode() && !name.isString()) {
+            throw ApiError.invalid("name", "name must be a string");
+        }
+        Optional<Company> existing =
+                store.companies.values().stream()
+                        .filter(c -> c.companyId().equals(companyId))
+                        .findFirst();
+        Company company =
+                new Company(
+                        existing.map(Company::id).orElseGet(store::nextCompanyId),
+                        companyId,
+                        name.isString()
+                                ? name.stringValue()
+                                : existing.map(Company::name).orElse(null));
+        store.companies.put(company.id(), company);
+        return companyJson(company);
+    }
+
+    /** {@code POST /contacts/{id}/companies}: attaching a company twice changes nothing. */
+    private JsonNode attachCompany(Call call) {
+        String companyId = identifier(call.body(), "id");
+        if (isBlank(companyId)) {
+            throw new ApiError(400, "parameter_not_found", "company not specified", null);
+        }
+        String contactId = existingContact(call.param(0)).id();
+        Company company = store.companies.get(companyId);
+        if (company == null) {
+            throw new ApiError(404, "company_not_found", "Company Not Found", null);
+        }
+        store.companiesByContact
+                .computeIfAbsent(contactId, id -> new LinkedHashSet<>())
+                .add(company.id());
+        return companyJson(company);
+    }
+
+    private JsonNode companiesOfContact(Call call) {
+        String contactId = existingContact(call.param(0)).id();
+        List<Company> companies =
+                store.companiesByContact.getOrDefault(contactId, Set.of()).stream()
+                        .map(store.companies::get)
+                        .toList();
+        Page<Company> page = Page.of(companies, null, 50);
+        ObjectNode node = object("list");
+        ArrayNode data = node.putArray("data");
+        page.items().forEach(company -> data.add(companyJson(company)));
+        node.set("pages", page.json());
+        node.put("total_count", companies.size());
+        return node;
     }
 
     private JsonNode createTag(Call call) {
@@ -1512,6 +1989,14 @@ public final class FakeIntercom implements AutoCloseable {
         }
         if (clock.instant().isBefore(storedAt.plus(contactVisibilityDelay))) {
             counters.fault(Fault.CONTACT_NOT_YET_VISIBLE);
+            throw ApiError.notFound("User Not Found");
+        }
+        return contact;
+    }
+
+    private Contact existingContact(String id) {
+        Contact contact = store.contacts.get(id);
+        if (contact == null) {
             throw ApiError.notFound("User Not Found");
         }
         return contact;
@@ -1696,17 +2181,14 @@ public final class FakeIntercom implements AutoCloseable {
         source.set("author", authorJson(c.authorType(), c.contactId()));
         source.set("attachments", attachmentsJson(c.attachments()));
 
+        node.put("title", store.titles.get(c.id()));
+        node.put("admin_assignee_id", assigneeNumber(store.adminAssignees.get(c.id())));
+        node.put("team_assignee_id", assigneeNumber(store.teamAssignees.get(c.id())));
+
         ObjectNode customAttributes = node.putObject("custom_attributes");
         store.customAttributes
                 .getOrDefault(c.id(), Map.of())
-                .forEach(
-                        (name, value) -> {
-                            if (value instanceof JsonNode json) {
-                                customAttributes.set(name, json);
-                            } else {
-                                customAttributes.put(name, value.toString());
-                            }
-                        });
+                .forEach((name, value) -> customAttributes.set(name, JSON.valueToTree(value)));
 
         ObjectNode contacts = node.putObject("contacts");
         contacts.put("type", "contact.list");
@@ -1729,6 +2211,31 @@ public final class FakeIntercom implements AutoCloseable {
         return node;
     }
 
+    /** Assignee ids are integers in the conversation model, 0 for nobody. */
+    private static long assigneeNumber(String id) {
+        return id == null ? 0 : Long.parseLong(id);
+    }
+
+    private ObjectNode companyJson(Company company) {
+        ObjectNode node = object("company");
+        node.put("company_id", company.companyId());
+        node.put("id", company.id());
+        node.put("app_id", appId);
+        node.put("name", company.name());
+        node.put("monthly_spend", 0);
+        node.put("session_count", 0);
+        node.put(
+                "user_count",
+                store.companiesByContact.values().stream()
+                        .filter(ids -> ids.contains(company.id()))
+                        .count());
+        node.putObject("tags").put("type", "tag.list").putArray("tags");
+        node.putObject("segments").put("type", "segment.list").putArray("segments");
+        node.putObject("plan");
+        node.putObject("custom_attributes");
+        return node;
+    }
+
     private static ObjectNode partJson(Part part) {
         ObjectNode node = object("conversation_part");
         node.put("id", part.id());
@@ -1736,6 +2243,13 @@ public final class FakeIntercom implements AutoCloseable {
         node.put("body", part.body());
         node.put("created_at", part.createdAt().getEpochSecond());
         node.put("updated_at", part.createdAt().getEpochSecond());
+        if (part.assignedTo() == null) {
+            node.putNull("assigned_to");
+        } else {
+            node.putObject("assigned_to")
+                    .put("type", part.assignedTo().type())
+                    .put("id", part.assignedTo().id());
+        }
         node.set("author", authorJson(part.authorType(), part.authorId()));
         node.set("attachments", attachmentsJson(part.attachments()));
         return node;
@@ -1793,6 +2307,12 @@ public final class FakeIntercom implements AutoCloseable {
         fields.put("source.body", Query.Field.text(Conversation::body));
         fields.put("source.author.id", Query.Field.string(Conversation::contactId));
         fields.put("source.author.type", Query.Field.string(Conversation::authorType));
+        fields.put(
+                "admin_assignee_id",
+                Query.Field.number(c -> assigneeNumber(store.adminAssignees.get(c.id()))));
+        fields.put(
+                "team_assignee_id",
+                Query.Field.number(c -> assigneeNumber(store.teamAssignees.get(c.id()))));
         for (ConversationAttribute attribute : store.conversationAttributes) {
             fields.put(
                     "custom_attributes." + attribute.name(),
@@ -2043,7 +2563,31 @@ public final class FakeIntercom implements AutoCloseable {
 
     // ------------------------------------------------------------------ internals
 
-    private record ConversationAttribute(long id, String name, String dataType) {}
+    /** A conversation attribute; {@code options} are a list attribute's, in their order. */
+    private record ConversationAttribute(
+            long id, String name, String dataType, List<ListOption> options) {
+        ConversationAttribute {
+            options = List.copyOf(options);
+        }
+
+        boolean offers(String label) {
+            return options.stream().anyMatch(o -> !o.archived() && o.label().equals(label));
+        }
+
+        ConversationAttribute withArchived(String label) {
+            return new ConversationAttribute(
+                    id,
+                    name,
+                    dataType,
+                    options.stream().map(o -> o.label().equals(label) ? o.archive() : o).toList());
+        }
+    }
+
+    private record ListOption(String id, String label, boolean archived) {
+        ListOption archive() {
+            return new ListOption(id, label, true);
+        }
+    }
 
     /** The data held by the fake workspace. */
     private static final class Store {
@@ -2053,6 +2597,12 @@ public final class FakeIntercom implements AutoCloseable {
         final Map<String, Tag> tagsByName = new LinkedHashMap<>();
         final List<ConversationAttribute> conversationAttributes = new ArrayList<>();
         final Map<String, Map<String, Object>> customAttributes = new HashMap<>();
+        final Map<String, String> titles = new HashMap<>();
+        final Map<String, String> adminAssignees = new HashMap<>();
+        final Map<String, String> teamAssignees = new HashMap<>();
+        final Map<String, Team> teams = new LinkedHashMap<>();
+        final Map<String, Company> companies = new LinkedHashMap<>();
+        final Map<String, Set<String>> companiesByContact = new HashMap<>();
         // When a record entered the fake (Instant.MIN = seeded, always visible). Search lag and
         // contact
         // visibility are measured from here, not from a back-dated created_at.
@@ -2065,6 +2615,8 @@ public final class FakeIntercom implements AutoCloseable {
         private long messageSeq = 403_918_000L;
         private long partSeq = 5_000L;
         private long tagSeq = 100L;
+        private long teamSeq = 5_017_690L;
+        private long companySeq;
 
         String addAdmin(String name, String email) {
             Admin admin = new Admin(String.valueOf(++adminSeq), name, email);
@@ -2100,6 +2652,16 @@ public final class FakeIntercom implements AutoCloseable {
 
         String nextTagId() {
             return String.valueOf(++tagSeq);
+        }
+
+        String addTeam(String name) {
+            Team team = new Team(String.valueOf(++teamSeq), name);
+            teams.put(team.id(), team);
+            return team.id();
+        }
+
+        String nextCompanyId() {
+            return String.format("6762f076%016x", ++companySeq);
         }
     }
 

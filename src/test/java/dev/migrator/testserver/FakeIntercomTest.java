@@ -23,12 +23,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -388,6 +390,471 @@ class FakeIntercomTest {
                                         "query",
                                         filter("custom_attributes.source_key", "=", "zendesk:2"))))
                 .isEmpty();
+    }
+
+    // ------------------------------------------------------------------ what agents see in the
+    // inbox
+
+    @Test
+    void teamsAreListed() throws Exception {
+        String billing = fake.addTeam("Billing");
+        String support = fake.addTeam("Tier 2 Support");
+
+        JsonNode teams = get("/teams").json();
+
+        assertThat(teams.path("type").asString()).isEqualTo("team.list");
+        assertThat(each(teams.path("teams"), "type")).containsOnly("team");
+        assertThat(each(teams.path("teams"), "id")).containsExactly(billing, support);
+        assertThat(each(teams.path("teams"), "name")).containsExactly("Billing", "Tier 2 Support");
+        assertThat(teams.path("teams").get(0).path("admin_ids").isArray()).isTrue();
+        assertThat(fake.teams())
+                .extracting(FakeIntercom.Team::name)
+                .containsExactly("Billing", "Tier 2 Support");
+    }
+
+    @Test
+    void listAttributesShowTheirOptionsArchivedOnesMarked() throws Exception {
+        fake.addListAttribute("Tier", "Gold", "Silver", "Bronze");
+        fake.archiveListOption("Tier", "Silver");
+
+        JsonNode tier = get("/conversations/attributes").json().path("data").get(0);
+
+        assertThat(tier.path("data_type").asString()).isEqualTo("list");
+        assertThat(each(tier.path("options"), "label")).containsExactly("Gold", "Silver", "Bronze");
+        assertThat(each(tier.path("options"), "archived"))
+                .containsExactly("false", "true", "false");
+        assertThat(each(tier.path("options"), "id"))
+                .doesNotHaveDuplicates()
+                .allSatisfy(id -> assertThat(id).isNotBlank());
+    }
+
+    @Test
+    void titleIsSetByPutAndShownByGetAndSearch() throws Exception {
+        String id = startConversation();
+
+        Reply set = put("/conversations/" + id, Map.of("title", "Printer on fire"));
+        Reply mistyped = put("/conversations/" + id, Map.of("title", 42));
+
+        assertThat(set.status()).isEqualTo(200);
+        assertThat(set.json().path("title").asString()).isEqualTo("Printer on fire");
+        assertThat(get("/conversations/" + id).json().path("title").asString())
+                .isEqualTo("Printer on fire");
+        assertThat(
+                        post("/conversations/search", Map.of("query", filter("id", "=", id)))
+                                .json()
+                                .path("conversations")
+                                .get(0)
+                                .path("title")
+                                .asString())
+                .isEqualTo("Printer on fire");
+        assertThat(mistyped.status()).isEqualTo(400);
+        assertThat(mistyped.errorCode()).isEqualTo("parameter_invalid");
+        assertThat(fake.title(id)).contains("Printer on fire");
+        assertThat(fake.title(startConversation())).isEmpty();
+    }
+
+    /** Each data type takes the first value and refuses the second, which then changes nothing. */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "string   | \"Billing\"                | 3",
+                "integer  | 3                          | 3.5",
+                "integer  | 3                          | \"3\"",
+                "decimal  | 3.5                        | \"3.5\"",
+                "decimal  | 3                          | true",
+                "boolean  | true                       | \"true\"",
+                "datetime | 1700000000                 | \"yesterday\"",
+                "datetime | \"2024-05-01T12:00:00Z\"   | true",
+                "datetime | \"2024-05-01\"             | 1.5",
+                "list     | \"Gold\"                   | \"Platinum\"",
+                "list     | \"Gold\"                   | \"Silver\"",
+                "list     | \"Gold\"                   | 1",
+            })
+    void customAttributeValuesMustFitTheAttributesType(String type, String good, String bad)
+            throws Exception {
+        if (type.equals("list")) {
+            fake.addListAttribute("field", "Gold", "Silver");
+            fake.archiveListOption("field", "Silver");
+        } else {
+            fake.addConversationAttribute("field", type);
+        }
+        String id = startConversation();
+
+        Reply accepted = put("/conversations/" + id, attributes("field", good));
+        Reply refused = put("/conversations/" + id, attributes("field", bad));
+
+        assertThat(accepted.status()).isEqualTo(200);
+        assertThat(accepted.json().path("custom_attributes").path("field"))
+                .isEqualTo(JSON.readTree(good));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().path("type").asString()).isEqualTo("error.list");
+        assertThat(refused.errorCode()).isEqualTo("parameter_invalid");
+        assertThat(refused.errorMessage()).contains("'field'");
+        assertThat(get("/conversations/" + id).json().path("custom_attributes").path("field"))
+                .isEqualTo(JSON.readTree(good));
+    }
+
+    @Test
+    void customAttributesAreHandedOutAsJavaValues() throws Exception {
+        fake.addConversationAttribute("count", "integer");
+        fake.addConversationAttribute("amount", "decimal");
+        fake.addConversationAttribute("vip", "boolean");
+        fake.addListAttribute("tier", "Gold");
+        String id = startConversation();
+
+        put(
+                "/conversations/" + id,
+                Map.of(
+                        "custom_attributes",
+                        Map.of("count", 3, "amount", 2.5, "vip", true, "tier", "Gold")));
+
+        assertThat(fake.customAttributes(id))
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("count", 3L, "amount", 2.5, "vip", true, "tier", "Gold"));
+    }
+
+    @Test
+    void aRefusedUpdateSetsNeitherTheTitleNorAnyAttribute() throws Exception {
+        fake.addConversationAttribute("source_key", "string");
+        fake.addConversationAttribute("count", "integer");
+        String id = startConversation();
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        attributes.put("source_key", "zendesk:1");
+        attributes.put("count", "many");
+
+        Reply mistyped =
+                put(
+                        "/conversations/" + id,
+                        Map.of("title", "Hello", "custom_attributes", attributes));
+        Reply unknown =
+                put(
+                        "/conversations/" + id,
+                        Map.of(
+                                "title",
+                                "Hello",
+                                "custom_attributes",
+                                Map.of("source_key", "zendesk:1", "no_such", "x")));
+
+        assertThat(mistyped.status()).isEqualTo(400);
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.errorMessage()).contains("no_such");
+        assertThat(fake.title(id)).isEmpty();
+        assertThat(fake.customAttributes(id)).isEmpty();
+        assertThat(get("/conversations/" + id).json().path("title").isNull()).isTrue();
+    }
+
+    @Test
+    void assignmentSetsTheAssigneesAddsAPartAndNotifiesNobody() throws Exception {
+        String agent = fake.addAdmin("agent@fake.example", "Agent");
+        String team = fake.addTeam("Billing");
+        String id = startConversation();
+
+        Reply toAgent = assign(id, "admin", agent);
+        Reply toTeam = assign(id, "team", team);
+
+        assertThat(toAgent.status()).isEqualTo(200);
+        assertThat(toTeam.status()).isEqualTo(200);
+        JsonNode model = get("/conversations/" + id).json();
+        assertThat(model.path("admin_assignee_id").asLong()).isEqualTo(Long.parseLong(agent));
+        assertThat(model.path("team_assignee_id").asLong()).isEqualTo(Long.parseLong(team));
+        assertThat(model.path("state").asString()).isEqualTo("open");
+        JsonNode parts = model.path("conversation_parts").path("conversation_parts");
+        assertThat(each(parts, "part_type")).containsExactly("assignment", "assignment");
+        assertThat(parts.get(0).path("assigned_to").path("type").asString()).isEqualTo("admin");
+        assertThat(parts.get(0).path("assigned_to").path("id").asString()).isEqualTo(agent);
+        assertThat(parts.get(1).path("assigned_to").path("type").asString()).isEqualTo("team");
+        assertThat(parts.get(0).path("author").path("id").asString()).isEqualTo(fake.meAdminId());
+        assertThat(fake.adminAssignee(id)).contains(agent);
+        assertThat(fake.teamAssignee(id)).contains(team);
+        assertThat(conversation(id).parts())
+                .filteredOn(p -> p.partType().equals("assignment"))
+                .extracting(Part::assignedTo)
+                .containsExactly(
+                        new FakeIntercom.Assignee("admin", agent),
+                        new FakeIntercom.Assignee("team", team));
+        assertThat(fake.notifications()).isZero();
+        assertThat(
+                        conversationIds(
+                                Map.of(
+                                        "query",
+                                        filter("team_assignee_id", "=", Long.parseLong(team)))))
+                .containsExactly(id);
+    }
+
+    @Test
+    void assigningAClosedConversationReopensIt() throws Exception {
+        String agent = fake.addAdmin("agent@fake.example", "Agent");
+        String id = startConversation();
+        close(id);
+
+        Reply assigned = assign(id, "admin", agent);
+
+        assertThat(assigned.status()).isEqualTo(200);
+        assertThat(assigned.json().path("state").asString()).isEqualTo("open");
+        assertThat(
+                        each(
+                                assigned.json()
+                                        .path("conversation_parts")
+                                        .path("conversation_parts"),
+                                "part_type"))
+                .containsExactly("close", "assign_and_reopen");
+    }
+
+    @Test
+    void assigningToZeroUnassigns() throws Exception {
+        String team = fake.addTeam("Billing");
+        String id = startConversation();
+        assign(id, "team", team);
+
+        Reply unassigned = assign(id, "team", "0");
+
+        assertThat(unassigned.status()).isEqualTo(200);
+        assertThat(unassigned.json().path("team_assignee_id").asLong()).isZero();
+        assertThat(unassigned.json().path("admin_assignee_id").asLong()).isZero();
+        assertThat(fake.teamAssignee(id)).isEmpty();
+    }
+
+    @Test
+    void anAssignmentWithABodyIsAlsoAMessageToTheCustomer() throws Exception {
+        String id = startConversation();
+        Map<String, Object> withBody = new LinkedHashMap<>(assignment("admin", fake.meAdminId()));
+        withBody.put("body", "Passing you to a colleague");
+
+        assertThat(post("/conversations/" + id + "/parts", withBody).status()).isEqualTo(200);
+
+        assertThat(fake.notifications()).isEqualTo(1);
+        assertThat(conversation(id).parts())
+                .extracting(Part::body)
+                .containsExactly("Passing you to a colleague");
+    }
+
+    @Test
+    void refusedAssignmentsChangeNothing() throws Exception {
+        String team = fake.addTeam("Billing");
+        String id = startConversation();
+        Map<String, Object> byStranger = new LinkedHashMap<>(assignment("team", team));
+        byStranger.put("admin_id", "12345");
+        Map<String, Object> noAssignee = new LinkedHashMap<>(assignment("team", team));
+        noAssignee.remove("assignee_id");
+
+        Reply unknownAdmin = assign(id, "admin", "12345");
+        Reply unknownTeam = assign(id, "team", "999");
+        Reply adminAsTeam = assign(id, "team", fake.meAdminId());
+        Reply wrongType = assign(id, "contact", team);
+        Reply stranger = post("/conversations/" + id + "/parts", byStranger);
+        Reply missing = post("/conversations/" + id + "/parts", noAssignee);
+        Reply noConversation = assign("424242", "team", team);
+
+        assertThat(unknownAdmin.status()).isEqualTo(404);
+        assertThat(unknownAdmin.errorCode()).isEqualTo("admin_not_found");
+        assertThat(unknownTeam.status()).isEqualTo(404);
+        assertThat(unknownTeam.errorCode()).isEqualTo("team_not_found");
+        assertThat(adminAsTeam.status()).isEqualTo(404);
+        assertThat(wrongType.status()).isEqualTo(400);
+        assertThat(wrongType.errorCode()).isEqualTo("parameter_invalid");
+        assertThat(stranger.status()).isEqualTo(404);
+        assertThat(stranger.errorCode()).isEqualTo("admin_not_found");
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.errorCode()).isEqualTo("parameter_not_found");
+        assertThat(noConversation.status()).isEqualTo(404);
+        assertThat(noConversation.errorMessage()).isEqualTo("Resource Not Found");
+        assertThat(conversation(id).parts()).isEmpty();
+        assertThat(fake.adminAssignee(id)).isEmpty();
+        assertThat(fake.teamAssignee(id)).isEmpty();
+    }
+
+    @Test
+    void companiesAreCreatedOrUpdatedByTheirCompanyId() throws Exception {
+        Reply created = post("/companies", Map.of("company_id", "org-7", "name", "Acme"));
+        Reply renamed = post("/companies", Map.of("company_id", "org-7", "name", "Acme Ltd"));
+        Reply other = post("/companies", Map.of("company_id", "org-8", "name", "Globex"));
+
+        assertThat(created.status()).isEqualTo(200);
+        assertThat(created.json().path("type").asString()).isEqualTo("company");
+        assertThat(created.json().path("company_id").asString()).isEqualTo("org-7");
+        assertThat(created.json().path("name").asString()).isEqualTo("Acme");
+        assertThat(renamed.json().path("id").asString())
+                .isEqualTo(created.json().path("id").asString());
+        assertThat(other.json().path("id").asString())
+                .isNotEqualTo(created.json().path("id").asString());
+        assertThat(fake.companies())
+                .containsExactly(
+                        new FakeIntercom.Company(
+                                created.json().path("id").asString(), "org-7", "Acme Ltd"),
+                        new FakeIntercom.Company(
+                                other.json().path("id").asString(), "org-8", "Globex"));
+    }
+
+    @Test
+    void refusedCompaniesAreNotCreated() throws Exception {
+        Reply badParameter = post("/companies", Map.of("company_id", "org-7", "test", "invalid"));
+        Reply noCompanyId = post("/companies", Map.of("name", "Acme"));
+
+        assertThat(badParameter.status()).isEqualTo(400);
+        assertThat(badParameter.errorCode()).isEqualTo("bad_request");
+        assertThat(badParameter.errorMessage()).isEqualTo("bad 'test' parameter");
+        assertThat(noCompanyId.status()).isEqualTo(400);
+        assertThat(noCompanyId.errorCode()).isEqualTo("parameter_not_found");
+        assertThat(fake.companies()).isEmpty();
+    }
+
+    @Test
+    void contactsAreAttachedToCompaniesOnce() throws Exception {
+        String contact = fake.addContact("user", "ann@example.com", null, "Ann");
+        String acme =
+                post("/companies", Map.of("company_id", "org-7", "name", "Acme"))
+                        .json()
+                        .path("id")
+                        .asString();
+
+        Reply attached = post("/contacts/" + contact + "/companies", Map.of("id", acme));
+        Reply again = post("/contacts/" + contact + "/companies", Map.of("id", acme));
+        JsonNode listed = get("/contacts/" + contact + "/companies").json();
+
+        assertThat(attached.status()).isEqualTo(200);
+        assertThat(attached.json().path("id").asString()).isEqualTo(acme);
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.json().path("user_count").asInt()).isEqualTo(1);
+        assertThat(listed.path("type").asString()).isEqualTo("list");
+        assertThat(each(listed.path("data"), "company_id")).containsExactly("org-7");
+        assertThat(listed.path("total_count").asInt()).isEqualTo(1);
+        assertThat(fake.companiesOf(contact))
+                .extracting(FakeIntercom.Company::companyId)
+                .containsExactly("org-7");
+    }
+
+    @Test
+    void attachingNeedsAKnownContactAndCompany() throws Exception {
+        String contact = fake.addContact("user", "ann@example.com", null, "Ann");
+        String acme =
+                post("/companies", Map.of("company_id", "org-7")).json().path("id").asString();
+
+        Reply unknownCompany = post("/contacts/" + contact + "/companies", Map.of("id", "123"));
+        Reply unknownContact = post("/contacts/nobody/companies", Map.of("id", acme));
+        Reply noCompany = post("/contacts/" + contact + "/companies", Map.of());
+        Reply listUnknown = get("/contacts/nobody/companies");
+
+        assertThat(unknownCompany.status()).isEqualTo(404);
+        assertThat(unknownCompany.errorCode()).isEqualTo("company_not_found");
+        assertThat(unknownCompany.errorMessage()).isEqualTo("Company Not Found");
+        assertThat(unknownContact.status()).isEqualTo(404);
+        assertThat(unknownContact.errorCode()).isEqualTo("not_found");
+        assertThat(unknownContact.errorMessage()).isEqualTo("User Not Found");
+        assertThat(noCompany.status()).isEqualTo(400);
+        assertThat(noCompany.errorMessage()).isEqualTo("company not specified");
+        assertThat(listUnknown.status()).isEqualTo(404);
+        assertThat(fake.companiesOf(contact)).isEmpty();
+    }
+
+    @Test
+    void newRoutesAreRateLimitedAndTheirAnswersCanBeLost() throws Exception {
+        fake.rateLimitPerWindow(1);
+        Reply teams = get("/teams");
+        Reply throttled = post("/companies", Map.of("company_id", "org-7"));
+        clock.advance(Duration.ofSeconds(3));
+        fake.rateLimitPerWindow(100).lostResponseRate(1.0);
+
+        assertThatThrownBy(() -> post("/companies", Map.of("company_id", "org-7")))
+                .isInstanceOf(IOException.class);
+
+        assertThat(teams.status()).isEqualTo(200);
+        assertThat(teams.header("X-RateLimit-Remaining")).isEqualTo("0");
+        assertThat(throttled.status()).isEqualTo(429);
+        assertThat(fake.companies())
+                .extracting(FakeIntercom.Company::companyId)
+                .containsExactly("org-7");
+        assertThat(fake.requests("POST /companies")).isEqualTo(2);
+        assertThat(fake.faultsInjected(Fault.LOST_RESPONSE)).isEqualTo(1);
+    }
+
+    // ------------------------------------------------------------------ holding a request
+
+    @Test
+    void holdFirstHoldsTheFirstAssignmentUnprocessedUntilReleasedThenDropsIt() throws Exception {
+        String team = fake.addTeam("Billing");
+        String id = startConversation();
+        CompletableFuture<Void> held = fake.holdFirst(Write.ASSIGNMENT);
+
+        Reply closed = close(id);
+        CompletableFuture<HttpResponse<String>> assignment =
+                http.sendAsync(
+                        request("POST", "/conversations/" + id + "/parts", assignment("team", team))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        held.get(10, TimeUnit.SECONDS);
+
+        assertThat(closed.status()).isEqualTo(200);
+        assertThat(assignment).isNotDone();
+        assertThat(get("/me").status()).as("others are served meanwhile").isEqualTo(200);
+        assertThat(fake.teamAssignee(id)).isEmpty();
+        assertThat(fake.requests("POST /conversations/{id}/parts")).isEqualTo(2);
+        assertThat(fake.receivedRequests())
+                .filteredOn(r -> r.fault() == Fault.HELD)
+                .extracting(r -> JSON.readTree(r.body()).path("message_type").asString())
+                .containsExactly("assignment");
+
+        fake.releaseHeld();
+
+        assertThatThrownBy(assignment::join).hasCauseInstanceOf(IOException.class);
+        assertThat(fake.teamAssignee(id)).isEmpty();
+        assertThat(conversation(id).parts()).extracting(Part::partType).containsExactly("close");
+        assertThat(assign(id, "team", team).status()).isEqualTo(200);
+        assertThat(fake.teamAssignee(id)).contains(team);
+    }
+
+    @Test
+    void holdFirstByRouteKeyHoldsAnUpdate() throws Exception {
+        String id = startConversation();
+        CompletableFuture<Void> held = fake.holdFirst("PUT /conversations/{id}");
+
+        CompletableFuture<HttpResponse<String>> update =
+                http.sendAsync(
+                        request("PUT", "/conversations/" + id, Map.of("title", "Held")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+        held.get(10, TimeUnit.SECONDS);
+        fake.releaseHeld();
+
+        assertThatThrownBy(update::join).hasCauseInstanceOf(IOException.class);
+        assertThat(fake.title(id)).isEmpty();
+        assertThat(fake.faultsInjected(Fault.HELD)).isEqualTo(1);
+        assertThat(put("/conversations/" + id, Map.of("title", "Served")).status()).isEqualTo(200);
+        assertThat(fake.title(id)).contains("Served");
+    }
+
+    @Test
+    void holdAnswerOfFirstAppliesTheWriteThenDropsItsAnswer() throws Exception {
+        String team = fake.addTeam("Billing");
+        String id = startConversation();
+        CompletableFuture<Void> applied = fake.holdAnswerOfFirst(Write.ASSIGNMENT);
+
+        CompletableFuture<HttpResponse<String>> assignment =
+                http.sendAsync(
+                        request("POST", "/conversations/" + id + "/parts", assignment("team", team))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        applied.get(10, TimeUnit.SECONDS);
+
+        assertThat(fake.teamAssignee(id)).as("applied before the answer").contains(team);
+        assertThat(assignment).isNotDone();
+        fake.releaseHeld();
+        assertThatThrownBy(assignment::join).hasCauseInstanceOf(IOException.class);
+        assertThat(conversation(id).parts())
+                .extracting(Part::partType)
+                .containsExactly("assignment");
+        assertThat(fake.faultsInjected(Fault.HELD)).isEqualTo(1);
+    }
+
+    @Test
+    void releasingAHoldNotYetMetCancelsIt() throws Exception {
+        String id = startConversation();
+        CompletableFuture<Void> held = fake.holdFirst("PUT /conversations/{id}");
+
+        fake.releaseHeld();
+
+        assertThat(put("/conversations/" + id, Map.of("title", "Served")).status()).isEqualTo(200);
+        assertThat(held).isNotDone();
+        assertThat(fake.faultsInjected(Fault.HELD)).isZero();
     }
 
     @Test
@@ -803,6 +1270,7 @@ class FakeIntercomTest {
 
     private WriteCase prepare(Write write) throws Exception {
         String contact = fake.addContact("user", "w@example.com", null, "W");
+        String team = fake.addTeam("Billing");
         if (write == Write.CONVERSATION_CREATE) {
             return new WriteCase(
                     request("POST", "/conversations", conversationBody(contact, "Once?", null)),
@@ -828,6 +1296,18 @@ class FakeIntercomTest {
                     () ->
                             conversation(id).parts().stream()
                                     .anyMatch(p -> "Any news?".equals(p.body())));
+        }
+        if (write == Write.ASSIGNMENT) {
+            return new WriteCase(
+                    request("POST", "/conversations/" + id + "/parts", assignment("team", team)),
+                    "POST /conversations/{id}/parts",
+                    () -> fake.teamAssignee(id).isPresent());
+        }
+        if (write == Write.UPDATE) {
+            return new WriteCase(
+                    request("PUT", "/conversations/" + id, Map.of("title", "Once")),
+                    "PUT /conversations/{id}",
+                    () -> fake.title(id).isPresent());
         }
         return new WriteCase(
                 request(
@@ -955,6 +1435,38 @@ class FakeIntercomTest {
         }
         assertThat(post("/conversations/" + conversationId + "/reply", body, version).status())
                 .isEqualTo(200);
+    }
+
+    private Reply close(String conversationId) throws Exception {
+        return post(
+                "/conversations/" + conversationId + "/parts",
+                Map.of("message_type", "close", "type", "admin", "admin_id", fake.meAdminId()));
+    }
+
+    /** A PUT body setting one custom attribute to a JSON value. */
+    private static Map<String, Object> attributes(String name, String jsonValue) {
+        return Map.of("custom_attributes", Map.of(name, JSON.readTree(jsonValue)));
+    }
+
+    /** An assignment by the token's admin, without a message. */
+    private Map<String, Object> assignment(String type, String assigneeId) {
+        return Map.of(
+                "message_type",
+                "assignment",
+                "type",
+                type,
+                "admin_id",
+                fake.meAdminId(),
+                "assignee_id",
+                assigneeId);
+    }
+
+    private Reply assign(String conversationId, String type, String assigneeId) throws Exception {
+        return post("/conversations/" + conversationId + "/parts", assignment(type, assigneeId));
+    }
+
+    private Reply put(String path, Map<String, ?> body) throws Exception {
+        return send(request("PUT", path, body));
     }
 
     private List<String> conversationIds(Map<String, Object> search) throws Exception {

@@ -70,7 +70,7 @@ public final class ReadContext {
     }
 
     /** The people file read by {@code format}'s rules; {@code null} when there is none. */
-    public People people(ExportFormat format, Function<JsonNode, People.Person> reader) {
+    public People people(ExportFormat format, Function<JsonNode, ? extends People.Entry> reader) {
         return people(format, List::of, reader);
     }
 
@@ -82,7 +82,7 @@ public final class ReadContext {
     public People people(
             ExportFormat format,
             Function<JsonNode, List<JsonNode>> records,
-            Function<JsonNode, People.Person> reader) {
+            Function<JsonNode, ? extends People.Entry> reader) {
         if (users == null) {
             return null;
         }

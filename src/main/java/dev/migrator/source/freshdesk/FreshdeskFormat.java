@@ -48,7 +48,7 @@ public final class FreshdeskFormat extends ExportFormat {
                 file.displayName(),
                 context.opener(),
                 new FreshdeskTicketMapper(
-                        context.people(file.format(), FreshdeskTicketMapper::person)));
+                        context.people(file.format(), FreshdeskTicketMapper::entry)));
     }
 
     /**

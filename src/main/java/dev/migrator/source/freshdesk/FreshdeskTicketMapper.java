@@ -3,11 +3,14 @@ package dev.migrator.source.freshdesk;
 import static dev.migrator.source.json.JsonFields.array;
 import static dev.migrator.source.json.JsonFields.bool;
 import static dev.migrator.source.json.JsonFields.object;
+import static dev.migrator.source.json.JsonFields.orWarning;
 import static dev.migrator.source.json.JsonFields.strings;
 import static dev.migrator.source.json.JsonFields.text;
 
 import dev.migrator.source.InvalidRecordException;
 import dev.migrator.source.SourceConversation;
+import dev.migrator.source.SourceConversation.Details;
+import dev.migrator.source.SourceConversation.SourceCompany;
 import dev.migrator.source.SourceConversation.SourceContact;
 import dev.migrator.source.SourceConversation.SourceMessage;
 import dev.migrator.source.SourceSystem;
@@ -15,10 +18,14 @@ import dev.migrator.source.json.JsonFields;
 import dev.migrator.source.json.JsonRecordMapper;
 import dev.migrator.source.json.MessageBodies;
 import dev.migrator.source.json.People;
+import dev.migrator.source.json.People.Company;
+import dev.migrator.source.json.People.Group;
 import dev.migrator.source.json.People.Person;
 import dev.migrator.support.Keywords;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -70,6 +77,26 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
      */
     private static final String FORWARDED_EMAIL = "8";
 
+    /**
+     * The fields only a group has ({@code GET /api/v2/groups}; {@code agent_ids} only when viewed
+     * one by one): a record of the people file with any of them is a group.
+     */
+    private static final List<String> GROUP_FIELDS =
+            List.of("agent_ids", "escalate_to", "unassigned_for", "auto_ticket_assign");
+
+    /** The field only a company has ({@code GET /api/v2/companies}), an array, maybe empty. */
+    private static final String COMPANY_FIELD = "domains";
+
+    /**
+     * The key a company is known by in Intercom: Freshdesk's id with this prefix, so that it never
+     * collides with another helpdesk's.
+     */
+    static final String COMPANY_PREFIX = "freshdesk-company-";
+
+    /** Freshdesk's ticket priorities by their codes. */
+    private static final Map<String, String> PRIORITIES =
+            Map.of("1", "Low", "2", "Medium", "3", "High", "4", "Urgent");
+
     private final People people;
 
     /**
@@ -80,11 +107,13 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
     }
 
     /**
-     * One record of the people file: a contact ({@code
-     * {"id","name","email","unique_external_id",…}}) or an agent ({@code
-     * {"id","contact":{"name","email",…},…}}, the shape of the agents API).
+     * One record of the people file: an agent ({@code {"id","contact":{"name","email",…},…}}, the
+     * shape of the agents API), a group ({@code {"id","name","escalate_to","unassigned_for",…}}), a
+     * company ({@code {"id","name","domains":[…],…}}), else a contact ({@code
+     * {"id","name","email","unique_external_id","company_id",…}}). Each is told by fields that only
+     * its kind has in Freshdesk's API.
      */
-    static Person person(JsonNode node) {
+    static People.Entry entry(JsonNode node) {
         if (!node.isObject()) {
             return null;
         }
@@ -98,12 +127,19 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
                     text(agentContact, "name", "contact.name"),
                     true);
         }
+        if (GROUP_FIELDS.stream().anyMatch(node::has)) {
+            return new Group(id, text(node, "name", "name"));
+        }
+        if (node.has(COMPANY_FIELD)) {
+            return new Company(id, text(node, "name", "name"), null);
+        }
         return new Person(
                 id,
                 text(node, "email", "email"),
                 text(node, "unique_external_id", "unique_external_id"),
                 text(node, "name", "name"),
-                false);
+                false,
+                text(node, "company_id", "company_id"));
     }
 
     @Override
@@ -173,17 +209,154 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
                             requester,
                             warnings));
         }
+        Details details = details(ticket, label, requester, warnings);
         return new SourceConversation(
-                id,
-                text(ticket, "subject", "subject"),
-                text(ticket, "created_at", "created_at"),
-                status,
-                strings(ticket, "tags", "tags"),
-                new SourceContact(
-                        requester.email(), requester.externalId(), requester.name(), "user"),
-                messages,
-                SourceSystem.FRESHDESK,
-                List.copyOf(warnings));
+                        id,
+                        text(ticket, "subject", "subject"),
+                        text(ticket, "created_at", "created_at"),
+                        status,
+                        strings(ticket, "tags", "tags"),
+                        new SourceContact(
+                                requester.email(),
+                                requester.externalId(),
+                                requester.name(),
+                                "user"),
+                        messages,
+                        SourceSystem.FRESHDESK,
+                        List.copyOf(warnings))
+                .withDetails(details);
+    }
+
+    /**
+     * What the agent saw around the thread. None of it is worth losing the thread for: a value that
+     * cannot be read is left out with a warning, and the ticket still migrates.
+     */
+    private Details details(
+            JsonNode ticket, String label, Person requester, List<String> warnings) {
+        return new Details(
+                orWarning(() -> assignee(ticket, label, warnings), label, warnings),
+                orWarning(() -> team(ticket), label, warnings),
+                fields(ticket, label, warnings),
+                orWarning(() -> company(ticket, requester), label, warnings));
+    }
+
+    /**
+     * The email of the agent of {@code responder_id}; one the people file does not list as an agent
+     * leaves the ticket unassigned, with a warning.
+     */
+    private String assignee(JsonNode ticket, String label, List<String> warnings) {
+        String responderId = text(ticket, "responder_id", "responder_id");
+        if (responderId == null) {
+            return null;
+        }
+        Optional<Person> responder = agent(responderId);
+        if (responder.isPresent() && StringUtils.isNotBlank(responder.get().email())) {
+            return responder.get().email();
+        }
+        String why;
+        if (people == null) {
+            why = "responder " + responderId + " cannot be named without the agents (--users)";
+        } else if (responder.isPresent()) {
+            why = "responder " + responderId + " has no email in the users file";
+        } else if (contact(responderId).isPresent()) {
+            why = "responder " + responderId + " is a contact, not an agent, in the users file";
+        } else {
+            why = people.missing("responder", responderId);
+        }
+        warnings.add(label + ": " + why + "; left unassigned");
+        return null;
+    }
+
+    /** The name of the group of {@code group_id} when the people file holds it, else its id. */
+    private String team(JsonNode ticket) {
+        String groupId = text(ticket, "group_id", "group_id");
+        return Optional.ofNullable(people)
+                .flatMap(p -> p.group(groupId))
+                .map(Group::name)
+                .filter(StringUtils::isNotBlank)
+                .orElse(groupId);
+    }
+
+    /**
+     * {@code priority} (by its label) and {@code type} under their names, then each custom field
+     * under its name; fields without a value are left out.
+     */
+    private static Map<String, String> fields(
+            JsonNode ticket, String label, List<String> warnings) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        String priority = orWarning(() -> text(ticket, "priority", "priority"), label, warnings);
+        if (priority != null) {
+            fields.put("priority", priorityLabel(priority, label, warnings));
+        }
+        String type = orWarning(() -> text(ticket, "type", "type"), label, warnings);
+        if (type != null) {
+            fields.put("type", type);
+        }
+        JsonNode customFields =
+                orWarning(() -> object(ticket, "custom_fields", "custom_fields"), label, warnings);
+        if (customFields != null) {
+            for (Map.Entry<String, JsonNode> field : customFields.properties()) {
+                String value =
+                        orWarning(
+                                () ->
+                                        JsonFields.fieldValue(
+                                                field.getValue(),
+                                                "custom_fields." + field.getKey()),
+                                label,
+                                warnings);
+                if (value != null) {
+                    fields.put(field.getKey(), value);
+                }
+            }
+        }
+        return fields;
+    }
+
+    /**
+     * Freshdesk's label of a priority code (1 Low, 2 Medium, 3 High, 4 Urgent), or of the label
+     * itself in any case; any other value is kept as written, with a warning.
+     */
+    private static String priorityLabel(String written, String label, List<String> warnings) {
+        String code = written.trim();
+        if (PRIORITIES.containsKey(code)) {
+            return PRIORITIES.get(code);
+        }
+        Optional<String> named =
+                PRIORITIES.values().stream().filter(p -> p.equalsIgnoreCase(code)).findFirst();
+        if (named.isPresent()) {
+            return named.get();
+        }
+        warnings.add(
+                label
+                        + ": priority '"
+                        + written
+                        + "' is not a Freshdesk priority (1 Low, 2 Medium, 3 High, 4 Urgent);"
+                        + " kept as written");
+        return written;
+    }
+
+    /**
+     * The ticket's company ({@code company_id}, or the embedded {@code company} of {@code
+     * include=company}), else the requester's, named by the embedded company or the people file.
+     */
+    private SourceCompany company(JsonNode ticket, Person requester) {
+        JsonNode embedded = object(ticket, "company", "company");
+        String embeddedId = embedded == null ? null : text(embedded, "id", "company.id");
+        String companyId = text(ticket, "company_id", "company_id");
+        if (companyId == null) {
+            companyId = embeddedId != null ? embeddedId : requester.companyId();
+        }
+        if (companyId == null) {
+            return null;
+        }
+        String name =
+                embedded != null && (embeddedId == null || embeddedId.equals(companyId))
+                        ? text(embedded, "name", "company.name")
+                        : null;
+        if (StringUtils.isBlank(name) && people != null) {
+            name = people.company(companyId).map(Company::name).orElse(null);
+        }
+        return new SourceCompany(COMPANY_PREFIX + companyId, name);
     }
 
     /**
@@ -229,7 +402,8 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
                                             StringUtils.defaultIfBlank(
                                                     inline.externalId(), p.externalId()),
                                             StringUtils.defaultIfBlank(inline.name(), p.name()),
-                                            p.agent()))
+                                            p.agent(),
+                                            p.companyId()))
                     .orElse(inline);
         }
         if (people == null) {

@@ -3,6 +3,7 @@ package dev.migrator.source.json;
 import dev.migrator.source.InvalidRecordException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -116,6 +117,56 @@ public final class JsonFields {
             }
         }
         return values;
+    }
+
+    /**
+     * A custom field's value as text: a string, number or boolean as written, and the values of an
+     * array (a multiselect field's) joined with ", "; {@code null} for a null, absent or blank
+     * value or an array with no value in it: the field has no value.
+     */
+    public static String fieldValue(JsonNode value, String path) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (value.isArray()) {
+            List<String> values = new ArrayList<>(value.size());
+            for (int i = 0; i < value.size(); i++) {
+                String item = scalar(value.get(i), path + "[" + i + "]");
+                if (item != null) {
+                    values.add(item);
+                }
+            }
+            return values.isEmpty() ? null : String.join(", ", values);
+        }
+        return scalar(value, path);
+    }
+
+    private static String scalar(JsonNode value, String path) {
+        if (value.isNull() || (value.isString() && value.asString().isBlank())) {
+            return null;
+        }
+        if (value.isString() || value.isNumber() || value.isBoolean()) {
+            return value.asString();
+        }
+        throw new InvalidRecordException(
+                "field '"
+                        + path
+                        + "' must be a string, a number or true or false, not "
+                        + kind(value));
+    }
+
+    /**
+     * {@code read}'s value, or {@code null} when the value it reads is not what the export should
+     * hold: {@code warnings} then says so, after {@code label}, and the record is still read. For
+     * what is shown around a thread, which is never worth rejecting the thread for.
+     */
+    public static <T> T orWarning(Supplier<T> read, String label, List<String> warnings) {
+        try {
+            return read.get();
+        } catch (InvalidRecordException e) {
+            warnings.add(label + ": " + e.getMessage() + "; left out");
+            return null;
+        }
     }
 
     /** A record is an object: {@code noun} says of what ("ticket"), for the reject. */

@@ -16,19 +16,56 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The people file that goes with some exports ({@code --users}: Zendesk users, Freshdesk contacts
- * and agents), held in memory by id: tickets name their requester and authors by id only. A record
- * of it that cannot be read is counted, so that a ticket needing that person is rejected with a
- * reason that says so.
+ * and agents), held in memory by id: tickets name their requester and authors by id only. It may
+ * also hold the groups and companies tickets name by id. A record of it that cannot be read is
+ * counted, so that a ticket needing that person is rejected with a reason that says so.
  */
 public final class People {
 
-    /** A person as the helpdesk knows them; {@code agent} for its staff, false for customers. */
-    public record Person(String id, String email, String externalId, String name, boolean agent) {}
+    /** One record of the people file: a person, or a group or company that tickets name by id. */
+    public sealed interface Entry permits Person, Group, Company {
+
+        String id();
+    }
+
+    /**
+     * A person as the helpdesk knows them; {@code agent} for its staff, false for customers.
+     *
+     * @param companyId the id of the company (Zendesk organization) they belong to, or {@code null}
+     */
+    public record Person(
+            String id,
+            String email,
+            String externalId,
+            String name,
+            boolean agent,
+            String companyId)
+            implements Entry {
+
+        /** A person who belongs to no company. */
+        public Person(String id, String email, String externalId, String name, boolean agent) {
+            this(id, email, externalId, name, agent, null);
+        }
+    }
+
+    /** A group of agents (a team) tickets are assigned to. */
+    public record Group(String id, String name) implements Entry {}
+
+    /**
+     * A customer's company (a Zendesk organization), with the {@code externalId} the helpdesk keeps
+     * for it, if any.
+     */
+    public record Company(String id, String name, String externalId) implements Entry {}
 
     private final String fileName;
 
     /** Everyone of each id, in the file's order: a helpdesk may list one id as two people. */
     private final Map<String, List<Person>> byId;
+
+    /** The groups and companies by id, the last one read of each id. */
+    private final Map<String, Group> groups;
+
+    private final Map<String, Company> companies;
 
     private final long unreadable;
     private final long firstUnreadableLine;
@@ -36,10 +73,14 @@ public final class People {
     private People(
             String fileName,
             Map<String, List<Person>> byId,
+            Map<String, Group> groups,
+            Map<String, Company> companies,
             long unreadable,
             long firstUnreadableLine) {
         this.fileName = fileName;
         this.byId = byId;
+        this.groups = groups;
+        this.companies = companies;
         this.unreadable = unreadable;
         this.firstUnreadableLine = firstUnreadableLine;
     }
@@ -48,7 +89,8 @@ public final class People {
      * Reads every value of {@code file}, its bytes through {@code opener}, with {@code reader},
      * which returns {@code null} for values that are not people.
      */
-    public static People load(Path file, InputOpener opener, Function<JsonNode, Person> reader) {
+    public static People load(
+            Path file, InputOpener opener, Function<JsonNode, ? extends Entry> reader) {
         return load(file, opener, List::of, reader);
     }
 
@@ -61,8 +103,10 @@ public final class People {
             Path file,
             InputOpener opener,
             Function<JsonNode, List<JsonNode>> records,
-            Function<JsonNode, Person> reader) {
+            Function<JsonNode, ? extends Entry> reader) {
         Map<String, List<Person>> byId = new HashMap<>();
+        Map<String, Group> groups = new HashMap<>();
+        Map<String, Company> companies = new HashMap<>();
         long unreadable = 0;
         long firstUnreadableLine = 0;
         try (JsonValues values = JsonValues.open(file, file.toString(), opener)) {
@@ -70,11 +114,15 @@ public final class People {
                 long unreadableHere = value.readable() ? 0 : 1;
                 if (value.readable()) {
                     for (JsonNode record : records.apply(value.node())) {
-                        Person person = read(record, reader);
-                        if (person == null || person.id() == null) {
+                        Entry entry = read(record, reader);
+                        if (entry == null || entry.id() == null) {
                             unreadableHere++;
-                        } else {
+                        } else if (entry instanceof Person person) {
                             byId.computeIfAbsent(person.id(), id -> new ArrayList<>()).add(person);
+                        } else if (entry instanceof Group group) {
+                            groups.put(group.id(), group);
+                        } else if (entry instanceof Company company) {
+                            companies.put(company.id(), company);
                         }
                     }
                 }
@@ -88,10 +136,11 @@ public final class People {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new People(file.toString(), byId, unreadable, firstUnreadableLine);
+        return new People(
+                file.toString(), byId, groups, companies, unreadable, firstUnreadableLine);
     }
 
-    private static Person read(JsonNode record, Function<JsonNode, Person> reader) {
+    private static Entry read(JsonNode record, Function<JsonNode, ? extends Entry> reader) {
         try {
             return reader.apply(record);
         } catch (InvalidRecordException e) {
@@ -111,6 +160,16 @@ public final class People {
      */
     public List<Person> all(String id) {
         return id == null ? List.of() : List.copyOf(byId.getOrDefault(id, List.of()));
+    }
+
+    /** The group of {@code id}, when the file holds it. */
+    public Optional<Group> group(String id) {
+        return id == null ? Optional.empty() : Optional.ofNullable(groups.get(id));
+    }
+
+    /** The company of {@code id}, when the file holds it. */
+    public Optional<Company> company(String id) {
+        return id == null ? Optional.empty() : Optional.ofNullable(companies.get(id));
     }
 
     /**

@@ -10,8 +10,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Zendesk's JSON export of tickets with their comments, {@code --format zendesk}, read with the
- * users export ({@code --users}) that names requesters and authors. Its statuses are kept as
- * written: Zendesk's "solved" and "closed" are the planner's own words for a closed conversation.
+ * users export ({@code --users}) that names requesters, authors and assignees, and may hold the
+ * groups and organizations tickets name. Its statuses are kept as written: Zendesk's "solved" and
+ * "closed" are the planner's own words for a closed conversation.
  */
 public final class ZendeskFormat extends ExportFormat {
 
@@ -34,6 +35,6 @@ public final class ZendeskFormat extends ExportFormat {
                         context.people(
                                 file.format(),
                                 ZendeskTicketMapper::usersOf,
-                                ZendeskTicketMapper::person)));
+                                ZendeskTicketMapper::entry)));
     }
 }

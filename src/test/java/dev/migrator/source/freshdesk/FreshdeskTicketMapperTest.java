@@ -2,19 +2,27 @@ package dev.migrator.source.freshdesk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import dev.migrator.mapping.HtmlToText;
 import dev.migrator.source.InputOpener;
 import dev.migrator.source.InvalidRecordException;
 import dev.migrator.source.SourceConversation;
+import dev.migrator.source.SourceConversation.Details;
+import dev.migrator.source.SourceConversation.SourceCompany;
 import dev.migrator.source.SourceConversation.SourceContact;
 import dev.migrator.source.SourceConversation.SourceMessage;
 import dev.migrator.source.SourceSystem;
 import dev.migrator.source.json.JsonValues;
 import dev.migrator.source.json.People;
+import dev.migrator.source.json.People.Company;
+import dev.migrator.source.json.People.Group;
 import dev.migrator.source.json.People.Person;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +50,7 @@ class FreshdeskTicketMapperTest {
         Files.writeString(peopleFile, PEOPLE);
         mapper =
                 new FreshdeskTicketMapper(
-                        People.load(peopleFile, InputOpener.FILES, FreshdeskTicketMapper::person));
+                        People.load(peopleFile, InputOpener.FILES, FreshdeskTicketMapper::entry));
     }
 
     private static JsonNode json(String text) {
@@ -73,16 +81,16 @@ class FreshdeskTicketMapperTest {
     @Test
     void readsContactsAndAgentsOfThePeopleFile() {
         assertThat(
-                        FreshdeskTicketMapper.person(
+                        FreshdeskTicketMapper.entry(
                                 json(
                                         "{\"id\":101,\"contact\":{\"name\":\"Bob\",\"email\":\"bob@acme.example\"}}")))
                 .isEqualTo(new Person("101", "bob@acme.example", null, "Bob", true));
         assertThat(
-                        FreshdeskTicketMapper.person(
+                        FreshdeskTicketMapper.entry(
                                 json(
                                         "{\"id\":201,\"name\":\"Ann\",\"email\":\"a@x.org\",\"unique_external_id\":\"u-1\"}")))
                 .isEqualTo(new Person("201", "a@x.org", "u-1", "Ann", false));
-        assertThat(FreshdeskTicketMapper.person(json("[1,2]"))).isNull();
+        assertThat(FreshdeskTicketMapper.entry(json("[1,2]"))).isNull();
     }
 
     @Test
@@ -511,7 +519,7 @@ class FreshdeskTicketMapperTest {
         Path file = dir.resolve("people-" + people.hashCode() + ".jsonl");
         Files.writeString(file, people);
         return new FreshdeskTicketMapper(
-                People.load(file, InputOpener.FILES, FreshdeskTicketMapper::person));
+                People.load(file, InputOpener.FILES, FreshdeskTicketMapper::entry));
     }
 
     @Test
@@ -669,7 +677,12 @@ class FreshdeskTicketMapperTest {
                         "\"description\":\"<div>This is a sample ticket</div>\",", REPLY_1);
 
         SourceConversation listed = withRachel.toConversation(json(ticket));
-        assertThat(listed.warnings()).isEmpty();
+        // The recorded ticket's responder is not Rachel, the one agent of this people file.
+        String unassigned =
+                "ticket 1: responder 6010396333 is not in the users file "
+                        + dir.resolve("people-" + AGENT_1.hashCode() + ".jsonl")
+                        + "; left unassigned";
+        assertThat(listed.warnings()).containsExactly(unassigned);
 
         SourceConversation unlisted =
                 withRachel.toConversation(
@@ -686,6 +699,229 @@ class FreshdeskTicketMapperTest {
                         "ticket 1: source '42' is not a Freshdesk ticket source; its description"
                                 + " was read as the requester's message",
                         "ticket 1, conversation 2: source '99' is not a Freshdesk conversation"
-                                + " source; read by its private, incoming and user_id fields");
+                                + " source; read by its private, incoming and user_id fields",
+                        unassigned);
+    }
+
+    /**
+     * python-freshdesk's recorded responses (github.com/sjkingo/python-freshdesk,
+     * freshdesk/v2/tests/sample_json_data/): ticket_1.json (its {@code priority} 1 "Low", {@code
+     * type} "Question", {@code custom_fields} all null, {@code group_id} and {@code company_id}
+     * null) and company.json (company 1, "Super Nova", with its {@code domains}); the group is
+     * Freshdesk's List All Groups example (developers.freshdesk.com/api/#list_all_groups:
+     * "Entertainers", with {@code escalate_to}, {@code unassigned_for} and no {@code agent_ids}).
+     */
+    private static final String RECORDED_TICKET_1 =
+            """
+            {"cc_emails":["test2@example.com"],"fwd_emails":[],"reply_cc_emails":["test2@example.com"],"email_config_id":null,"fr_escalated":false,
+             "group_id":null,"priority":1,"priority_name":"Low","requester_id":6012691534,"responder_id":6010396333,"source":2,"spam":false,"status":2,
+             "subject":"This is a sample ticket","type":"Question","company_id":null,"id":1,"to_emails":null,"product_id":null,
+             "created_at":"2016-05-18T04:36:04Z","updated_at":"2016-05-18T23:42:50Z",
+             "description_text":"This is a sample ticket, feel free to delete it.","description":"<div>This is a sample ticket, feel free to delete it.</div>",
+             "custom_fields":{"parent_or_child":null,"parent_ticket_id":null,"child_ticket_id":null},"tags":["foo","bar"],"attachments":[],
+             "requester":{"id":43026449322,"name":"Dummyname","email":"dummyname@example.com","mobile":null,"phone":null},
+             "conversations":[]}\
+            """;
+
+    private static final String RECORDED_COMPANY_1 =
+            """
+            {"id":1,"name":"Super Nova","description":"Space Shuttle Manufacturing","domains":["supernova","nova","super"],"note":null,"custom_fields":{"website":"https://www.supernova.org","address":"123, Baker Street,\\r\\nNew York"},"created_at":"2014-01-08T09:08:53+05:30","updated_at":"2014-01-08T09:08:53+05:30","health_score":"Happy","account_tier":"Premium","renewal_date":"2020-12-31T00:00:00Z","industry":null}
+            """;
+
+    private static final String DOCUMENTED_GROUP_1 =
+            """
+            {"id":1,"name":"Entertainers","description":"Singers dancers and stand up comedians","business_hour_id":null,"escalate_to":1,"unassigned_for":"30m","auto_ticket_assign":0,"created_at":"2014-01-08T07:53:41+05:30","updated_at":"2014-01-08T07:53:41+05:30"}
+            """;
+
+    @Test
+    void thePeopleFileMayHoldGroupsAndCompaniesToldApartByTheirOwnFields() {
+        assertThat(FreshdeskTicketMapper.entry(json(DOCUMENTED_GROUP_1)))
+                .isEqualTo(new Group("1", "Entertainers"));
+        assertThat(
+                        FreshdeskTicketMapper.entry(
+                                json("{\"id\":2,\"name\":\"Billing\",\"agent_ids\":[101]}")))
+                .as("View a Group lists its agents")
+                .isEqualTo(new Group("2", "Billing"));
+        assertThat(FreshdeskTicketMapper.entry(json(RECORDED_COMPANY_1)))
+                .isEqualTo(new Company("1", "Super Nova", null));
+        assertThat(
+                        FreshdeskTicketMapper.entry(
+                                json(
+                                        "{\"id\":201,\"name\":\"Ann\",\"email\":\"a@x.org\",\"company_id\":1}")))
+                .isEqualTo(new Person("201", "a@x.org", null, "Ann", false, "1"));
+    }
+
+    @Test
+    void theRecordedTicketsPriorityIsItsLabelAndItsNullCustomFieldsAreLeftOut() throws Exception {
+        FreshdeskTicketMapper withAgent =
+                mapperWithPeople(
+                        "{\"id\":6010396333,\"contact\":{\"name\":\"Rachel\",\"email\":\"rachel@freshdesk.com\"}}\n");
+
+        SourceConversation ticket = withAgent.toConversation(json(RECORDED_TICKET_1));
+
+        Details details = ticket.details();
+        assertThat(details.fields())
+                .containsExactly(entry("priority", "Low"), entry("type", "Question"));
+        assertThat(details.assigneeEmail()).isEqualTo("rachel@freshdesk.com");
+        assertThat(details.team()).isNull();
+        assertThat(details.company()).isNull();
+        assertThat(ticket.warnings()).isEmpty();
+    }
+
+    @Test
+    void theGroupAndCompanyAreNamedByThePeopleFileAndKeyedOnFreshdesksIds() throws Exception {
+        FreshdeskTicketMapper withDirectory =
+                mapperWithPeople(PEOPLE + DOCUMENTED_GROUP_1 + RECORDED_COMPANY_1);
+
+        Details named =
+                withDirectory
+                        .toConversation(json(ticket(",\"group_id\":1,\"company_id\":1", "")))
+                        .details();
+        Details unnamed =
+                withDirectory
+                        .toConversation(json(ticket(",\"group_id\":9,\"company_id\":8", "")))
+                        .details();
+
+        assertThat(named.assigneeEmail()).isEqualTo("bob@acme.example");
+        assertThat(named.team()).isEqualTo("Entertainers");
+        assertThat(named.company())
+                .isEqualTo(new SourceCompany("freshdesk-company-1", "Super Nova"));
+        assertThat(unnamed.team()).as("a group the file does not hold: its id").isEqualTo("9");
+        assertThat(unnamed.company()).isEqualTo(new SourceCompany("freshdesk-company-8", null));
+    }
+
+    /**
+     * {@code include=company} embeds the ticket's company, {@code {"company":{"id","name"}}}
+     * (developers.freshdesk.com/api/#view_a_ticket, "Embed"); a ticket without a company takes its
+     * requester's {@code company_id} from the people file.
+     */
+    @Test
+    void anEmbeddedCompanyNamesItAndTheRequestersCompanyIsTheFallback() throws Exception {
+        SourceConversation embedded =
+                map(ticket(",\"company_id\":5,\"company\":{\"id\":5,\"name\":\"Northwind\"}", ""));
+        FreshdeskTicketMapper withCompanies =
+                mapperWithPeople(
+                        "{\"id\":201,\"name\":\"Ann"
+                                + " Lee\",\"email\":\"ann@example.org\",\"company_id\":1}\n"
+                                + RECORDED_COMPANY_1);
+        SourceConversation requesters = withCompanies.toConversation(json(ticket("", "")));
+
+        assertThat(embedded.details().company())
+                .isEqualTo(new SourceCompany("freshdesk-company-5", "Northwind"));
+        assertThat(requesters.details().company())
+                .isEqualTo(new SourceCompany("freshdesk-company-1", "Super Nova"));
+    }
+
+    @Test
+    void customFieldsAreKeyedOnTheirNamesWhateverTheirValuesKind() {
+        SourceConversation ticket =
+                map(
+                        ticket(
+                                """
+                                ,"priority":4,"type":"Refund","custom_fields":{"cf_plan":"Enterprise","cf_seats":25,"cf_vip":true,
+                                 "cf_reason":null,"cf_regions":["EU","US"],"cf_bad":{"x":1}}\
+                                """,
+                                ""));
+
+        assertThat(ticket.details().fields())
+                .containsExactly(
+                        entry("priority", "Urgent"),
+                        entry("type", "Refund"),
+                        entry("cf_plan", "Enterprise"),
+                        entry("cf_seats", "25"),
+                        entry("cf_vip", "true"),
+                        entry("cf_regions", "EU, US"));
+        assertThat(ticket.warnings())
+                .containsExactly(
+                        "ticket 1: field 'custom_fields.cf_bad' must be a string, a number or true"
+                                + " or false, not an object; left out");
+    }
+
+    @Test
+    void everyDocumentedPriorityIsItsLabelAndAnotherValueIsKeptAsWrittenWithAWarning() {
+        assertThat(
+                        List.of("1", "2", "3", "4", "\"high\"").stream()
+                                .map(p -> map(ticket(",\"priority\":" + p, "")))
+                                .map(t -> t.details().fields().get("priority")))
+                .containsExactly("Low", "Medium", "High", "Urgent", "High");
+
+        SourceConversation unknown = map(ticket(",\"priority\":7", ""));
+
+        assertThat(unknown.details().fields()).containsEntry("priority", "7");
+        assertThat(unknown.warnings())
+                .containsExactly(
+                        "ticket 1: priority '7' is not a Freshdesk priority (1 Low, 2 Medium, 3"
+                                + " High, 4 Urgent); kept as written");
+    }
+
+    @Test
+    void aResponderWhoIsNoAgentOfThePeopleFileLeavesTheTicketUnassignedWithAWarning() {
+        SourceConversation contact =
+                map(ticket("", "").replace("\"responder_id\":101", "\"responder_id\":202"));
+        SourceConversation missing =
+                map(ticket("", "").replace("\"responder_id\":101", "\"responder_id\":999"));
+        SourceConversation noPeople =
+                new FreshdeskTicketMapper(null)
+                        .toConversation(
+                                json(
+                                        ticket(
+                                                ",\"requester\":{\"id\":201,\"email\":\"ann@example.org\"}",
+                                                "")));
+
+        assertThat(contact.details().assigneeEmail()).isNull();
+        assertThat(contact.warnings())
+                .containsExactly(
+                        "ticket 1: responder 202 is a contact, not an agent, in the users file;"
+                                + " left unassigned");
+        assertThat(missing.warnings())
+                .containsExactly(
+                        "ticket 1: responder 999 is not in the users file "
+                                + peopleFile
+                                + "; left unassigned");
+        assertThat(noPeople.details().assigneeEmail()).isNull();
+        assertThat(noPeople.warnings())
+                .containsExactly(
+                        "ticket 1: responder 101 cannot be named without the agents (--users);"
+                                + " left unassigned");
+    }
+
+    /** The bundled sample (samples/freshdesk/) shows the details, read as a run reads it. */
+    @Test
+    void theSampleTicketsCarryTheirAssigneeTeamFieldsAndCompany() throws Exception {
+        FreshdeskTicketMapper sample =
+                new FreshdeskTicketMapper(
+                        People.load(
+                                Path.of("samples/freshdesk/contacts.jsonl"),
+                                InputOpener.FILES,
+                                FreshdeskTicketMapper::entry));
+        Map<String, SourceConversation> tickets = new HashMap<>();
+        for (JsonNode ticket :
+                JsonValues.MAPPER.readTree(Path.of("samples/freshdesk/tickets.json").toFile())) {
+            String id = ticket.path("id").asString();
+            if (!id.equals("1004")) { // its requester has neither an email nor an external id
+                tickets.put(id, sample.toConversation(ticket));
+            }
+        }
+
+        Details charged = tickets.get("1001").details();
+        assertThat(charged.assigneeEmail()).isEqualTo("bob@acme.example");
+        assertThat(charged.team()).isEqualTo("Billing");
+        assertThat(charged.fields())
+                .containsExactly(
+                        entry("priority", "High"),
+                        entry("cf_plan", "Business"),
+                        entry("cf_seats", "25"),
+                        entry("cf_order_number", "INV-4471"));
+        assertThat(charged.company())
+                .isEqualTo(new SourceCompany("freshdesk-company-43000090001", "Lee Consulting"));
+        assertThat(tickets.get("1003").details().team()).isEqualTo("Technical Support");
+        assertThat(tickets.get("1006").details().company())
+                .as("embedded with include=company")
+                .isEqualTo(new SourceCompany("freshdesk-company-43000090004", "Ortega Imports"));
+        assertThat(tickets.get("1007").details().assigneeEmail()).isNull();
+        assertThat(tickets.get("1007").details().company())
+                .as("the requester's company, from the people file")
+                .isEqualTo(new SourceCompany("freshdesk-company-43000090001", "Lee Consulting"));
+        assertThat(tickets.values()).allSatisfy(t -> assertThat(t.warnings()).isEmpty());
     }
 }
