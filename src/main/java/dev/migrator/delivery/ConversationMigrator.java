@@ -353,8 +353,14 @@ public class ConversationMigrator {
                 ledger.conversationReopened(workspace, id);
                 closedBefore = false;
             }
-            // One the ledger knows nothing of may have been assigned under another ledger.
-            boolean lookFirst = adopted.isPresent();
+            // In Intercom before this run with no assignment in the ledger (adopted, or from a
+            // ledger older than assignments): it may be assigned already, so one look first.
+            IntercomConversation before =
+                    metBefore
+                                    && ((admin.isPresent() && lastAdmin == null)
+                                            || (team.isPresent() && lastTeam == null))
+                            ? lookups.conversation(intercomId)
+                            : null;
             boolean adminAssignedNow =
                     assign(
                             id,
@@ -363,7 +369,7 @@ public class ConversationMigrator {
                             admin.orElse(null),
                             lastAdmin,
                             parts.get(ASSIGN_ADMIN_KEY),
-                            lookFirst);
+                            before);
             boolean teamAssignedNow =
                     assign(
                             id,
@@ -372,7 +378,7 @@ public class ConversationMigrator {
                             team.orElse(null),
                             lastTeam,
                             parts.get(ASSIGN_TEAM_KEY),
-                            lookFirst);
+                            before);
             // A conversation met before may have been closed just before a crash, or reopened by a
             // new reply: ask Intercom rather than close it twice or leave it open.
             PartEntry pendingClose = parts.get(CLOSE_KEY);
@@ -558,7 +564,7 @@ public class ConversationMigrator {
      * re-run makes no call. Returns whether the contact was attached now.
      */
     private boolean attachCompany(PlannedCompany company, String contactId) {
-        if (company == null) {
+        if (company == null || company.companyId() == null) {
             return false;
         }
         String companyIntercomId =
@@ -653,9 +659,9 @@ public class ConversationMigrator {
      * assign) unless the ledger says it was last assigned there. An assignment adds a part, so it
      * is never sent twice: its intent is recorded first, and after a lost answer, or a crash with
      * the intent recorded ({@code pending}), the conversation's assignee in Intercom is looked at
-     * until the in-doubt window has passed before it is sent again. With {@code lookFirst} (a
-     * conversation the ledger did not know before this run), Intercom is asked before the first
-     * send. Returns whether the ledger recorded an assignment now.
+     * until the in-doubt window has passed before it is sent again. A conversation never assigned
+     * by this ledger is not assigned again where Intercom showed it assigned {@code before} (when
+     * it was looked at). Returns whether the ledger recorded an assignment now.
      */
     private boolean assign(
             String sourceId,
@@ -664,7 +670,7 @@ public class ConversationMigrator {
             String wanted,
             String lastAssigned,
             PartEntry pending,
-            boolean lookFirst) {
+            IntercomConversation before) {
         String key = kind == AssigneeKind.ADMIN ? ASSIGN_ADMIN_KEY : ASSIGN_TEAM_KEY;
         if (wanted == null || wanted.equals(lastAssigned)) {
             // Nothing to assign (any more): an intent left behind has nothing left to decide.
@@ -676,7 +682,9 @@ public class ConversationMigrator {
         boolean alreadyThere =
                 pending != null
                         ? assignedInIntercom(intercomId, kind, wanted, pending.attemptedAt())
-                        : lookFirst && wanted.equals(assigneeInIntercom(intercomId, kind));
+                        : before != null
+                                && lastAssigned == null
+                                && wanted.equals(assigneeOf(before, kind));
         if (!alreadyThere) {
             inDoubt.send(
                     "assigning conversation " + intercomId + " to " + kind.apiName() + " " + wanted,
@@ -715,7 +723,10 @@ public class ConversationMigrator {
     }
 
     private String assigneeInIntercom(String intercomId, AssigneeKind kind) {
-        IntercomConversation shown = lookups.conversation(intercomId);
+        return assigneeOf(lookups.conversation(intercomId), kind);
+    }
+
+    private static String assigneeOf(IntercomConversation shown, AssigneeKind kind) {
         return kind == AssigneeKind.ADMIN ? shown.adminAssigneeId() : shown.teamAssigneeId();
     }
 

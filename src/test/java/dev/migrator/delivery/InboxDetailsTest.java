@@ -331,6 +331,30 @@ class InboxDetailsTest {
     }
 
     @Test
+    void aConversationMigratedBeforeAssignmentsIsLookedAtOnceAndAssignedOnlyWhereItIsNot() {
+        db.ledger.conversationCreating(WORKSPACE, "c-1", CONTACT_ID, "m1", SENT_AT, 0, 1);
+        db.ledger.conversationCreated(WORKSPACE, "c-1", "conv-1", 1);
+        db.ledger.partSending(WORKSPACE, "c-1", "m2", SENT_AT + 60, 0);
+        db.ledger.partSent(WORKSPACE, "c-1", "m2", 1);
+        db.ledger.conversationComplete(WORKSPACE, "c-1", 1L);
+        adminShown.set("admin-bob"); // assigned by hand, or by a ledger since lost
+
+        Outcome outcome =
+                migrator(DeliveryOptions.NONE)
+                        .migrate(conversation("c-1", null, assignedTo("bob@example.com")));
+        Outcome again =
+                migrator(DeliveryOptions.NONE)
+                        .migrate(conversation("c-1", null, assignedTo("bob@example.com")));
+
+        assertThat(outcome).isEqualTo(new Outcome.Migrated(0));
+        assertThat(again).isEqualTo(new Outcome.AlreadyMigrated());
+        assertThat(transport.received(GET)).hasSize(1);
+        assertThat(assignments())
+                .extracting(InboxDetailsTest::describe)
+                .containsExactly(PARTS + " assignment team team-7");
+    }
+
+    @Test
     void anUnmatchedAssigneeOrTeamIsCountedAndTheConversationStillMigrated() {
         PlannedDetails unmatched =
                 new PlannedDetails("nobody@example.com", "Night shift", Map.of(), null);
