@@ -580,12 +580,17 @@ public class ConversationMigrator {
         if (ledger.isAttached(workspace, contactId, companyIntercomId)) {
             return false;
         }
-        whenContactVisible(
-                contactId,
-                () -> {
-                    api.attachCompany(contactId, companyIntercomId);
-                    return null;
-                });
+        if (contacts.createdHere(contactId)) {
+            // Intercom may not show a contact it created moments ago yet.
+            whenContactVisible(
+                    contactId,
+                    () -> {
+                        api.attachCompany(contactId, companyIntercomId);
+                        return null;
+                    });
+        } else {
+            api.attachCompany(contactId, companyIntercomId);
+        }
         companiesAttached.increment();
         ledger.contactAttached(workspace, contactId, companyIntercomId);
         return true;

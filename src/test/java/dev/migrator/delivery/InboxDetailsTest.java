@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.migrator.delivery.ConversationMigrator.Mode;
 import dev.migrator.delivery.ConversationMigrator.Outcome;
 import dev.migrator.delivery.ScriptedTransport.Received;
+import dev.migrator.intercom.ApiErrorException;
 import dev.migrator.intercom.IntercomApi;
 import dev.migrator.intercom.IntercomApi.ConversationAttribute;
 import dev.migrator.ledger.Ledger.ConversationEntry;
@@ -125,6 +126,38 @@ class InboxDetailsTest {
         assertThat(first.requiredCalls().companiesAttached()).isEqualTo(1);
         assertThat(second.inboxTally().companiesAttached()).isZero();
         assertThat(second.requiredCalls().total()).isZero();
+    }
+
+    @Test
+    void aContactCreatedMomentsAgoIsAttachedOnceIntercomShowsIt() {
+        transport.always("POST /contacts/search", json("{\"type\":\"list\",\"data\":[]}"));
+        transport.always("POST /contacts", json("{\"type\":\"contact\",\"id\":\"contact-2\"}"));
+        transport.script(
+                "POST /contacts/contact-2/companies",
+                request -> {
+                    throw new ApiErrorException(404, "not_found", "User Not Found");
+                },
+                json("{\"type\":\"company\",\"id\":\"co-1\"}"));
+        PlannedConversation conversation =
+                conversation("c-1", new PlannedDetails(null, null, Map.of(), company()));
+        PlannedConversation byNewContact =
+                new PlannedConversation(
+                        "c-1",
+                        new PlannedContact("new@example.com", null, "New", ContactRole.USER),
+                        conversation.subject(),
+                        conversation.parts(),
+                        false,
+                        List.of(),
+                        List.of(),
+                        conversation.details());
+        long before = clock.millis();
+
+        Outcome outcome = migrator(DeliveryOptions.NONE).migrate(byNewContact);
+
+        assertThat(outcome).isEqualTo(new Outcome.Migrated(2));
+        assertThat(transport.received("POST /contacts/contact-2/companies")).hasSize(2);
+        assertThat(clock.millis()).as("waited before trying again").isGreaterThan(before);
+        assertThat(db.ledger.isAttached(WORKSPACE, "contact-2", "co-1")).isTrue();
     }
 
     @Test
