@@ -5,8 +5,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The value of a helpdesk's custom field as the text {@code SourceConversation.Details} keeps: the
- * planner converts it to the Intercom attribute's type, so a number or a boolean is passed on in
- * its JSON notation.
+ * planner converts it to the Intercom attribute's type, so a number or a boolean is passed on as
+ * written (a number in plain decimal notation).
  */
 public final class FieldValues {
 
@@ -18,8 +18,8 @@ public final class FieldValues {
     }
 
     /**
-     * A string as written, a number in its JSON notation, {@code true} or {@code false}; {@code
-     * null} for a field without a value (absent, null or blank), which is left out.
+     * A string as written, a number in plain decimal notation, {@code true} or {@code false};
+     * {@code null} for a field without a value (absent, null or blank), which is left out.
      *
      * @throws IllegalArgumentException when {@code value} is an object or an array ({@link
      *     #isScalar} tells)
@@ -31,7 +31,11 @@ public final class FieldValues {
         if (value == null || value.isNull()) {
             return null;
         }
-        String text = value.asString();
+        // Plain notation: a date field's epoch time reads 1701292649.333, not 1.701292649333E9.
+        String text =
+                value.isFloatingPointNumber()
+                        ? value.decimalValue().toPlainString()
+                        : value.asString();
         return StringUtils.isBlank(text) ? null : text;
     }
 }
