@@ -764,4 +764,21 @@ class MappedCsvRecordParserTest {
                                 Map.of("Priority", "High", "Order total", "49.90"),
                                 new SourceConversation.SourceCompany("A-9", "Acme Ltd")));
     }
+
+    @Test
+    void theSampleGivesSeveralConversationsAnOwnerAQueueAnAccountAndFields() throws Exception {
+        List<SourceRecord> records = read(SAMPLE, sampleLayout());
+
+        assertThat(records.get(0).conversation().details())
+                .isEqualTo(
+                        new SourceConversation.Details(
+                                "bob@acme.example",
+                                "Facturation",
+                                Map.of("Priority", "Haute", "Articles", "2"),
+                                new SourceConversation.SourceCompany("C-4410", "Lefèvre & Fils")));
+        assertThat(records)
+                .filteredOn(r -> r.conversation() != null)
+                .filteredOn(r -> r.conversation().details().assigneeEmail() != null)
+                .hasSize(4);
+    }
 }

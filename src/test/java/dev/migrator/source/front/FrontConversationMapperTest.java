@@ -15,9 +15,11 @@ import dev.migrator.source.SourceRecord;
 import dev.migrator.source.SourceRecord.RecordOrigin;
 import dev.migrator.source.SourceSystem;
 import dev.migrator.source.json.JsonValues;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -748,5 +750,27 @@ class FrontConversationMapperTest {
                 .hasMessage("field 'inboxes' must be an array, not a string");
         assertThatThrownBy(() -> map(withDetails("\"custom_fields\":[]")))
                 .hasMessage("field 'custom_fields' must be an object, not an array");
+    }
+
+    @Test
+    void theSampleGivesSeveralConversationsAnAssigneeAnInboxAndCustomFields() throws Exception {
+        List<SourceConversation> conversations = new ArrayList<>();
+        for (JsonNode node :
+                JsonValues.MAPPER.readTree(Path.of("samples/front/conversations.json").toFile())) {
+            if (node.has("inboxes")) {
+                conversations.add(FrontConversationMapper.INSTANCE.toConversation(node));
+            }
+        }
+
+        assertThat(conversations.get(0).details())
+                .isEqualTo(
+                        new SourceConversation.Details(
+                                "bob@acme.example",
+                                "Billing",
+                                Map.of("Plan", "Pro", "Seats", "12", "VIP", "true"),
+                                null));
+        assertThat(conversations)
+                .extracting(c -> c.details().team())
+                .containsExactly("Billing", "Support", "Support", "Support");
     }
 }

@@ -1106,4 +1106,21 @@ class HelpScoutConversationMapperTest {
         assertThat(reason(withDetails("\"customFields\": {\"Plan\": \"Pro\"}")))
                 .isEqualTo("field 'customFields' must be an array, not an object");
     }
+
+    @Test
+    void theSampleGivesSeveralConversationsAnAssigneeAMailboxAndCustomFields() throws Exception {
+        List<SourceRecord> records = readAll(Path.of("samples/helpscout/conversations.json"));
+
+        assertThat(records.get(0).conversation().details())
+                .isEqualTo(
+                        new SourceConversation.Details(
+                                "bob@acme.example",
+                                "85",
+                                Map.of("Plan", "Pro", "Seats", "12", "Renewal date", "2024-03-01"),
+                                null));
+        assertThat(records)
+                .filteredOn(r -> r.conversation() != null)
+                .filteredOn(r -> r.conversation().details().assigneeEmail() != null)
+                .hasSize(4);
+    }
 }
