@@ -27,10 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
  * The packaged jar, killed with {@code kill -9} at random points of a migration (the trigger is the
  * n-th request reaching Intercom, so a kill can land between a create and its answer) while
  * Intercom loses answers, resets connections, fails with 5xx and 429s, and answers conversation
- * creates, replies and closes it has done with a gateway's 5xx or only after the client's timeout;
- * the same command is run again until it exits 0. Every conversation must then be in Intercom
- * exactly once with exactly its parts, in order, with their original times, and {@code verify} must
- * agree.
+ * creates, replies, closes and assignments it has done with a gateway's 5xx or only after the
+ * client's timeout; the same command is run again until it exits 0. Every conversation must then be
+ * in Intercom exactly once with exactly its parts, in order, with their original times, its title,
+ * one assignment to each of its owners, its attributes and its contact's company, and {@code
+ * verify} must agree.
  */
 class CrashIT {
 
@@ -45,14 +46,19 @@ class CrashIT {
      * fewer closes than replies are sent, so a larger share of them, that each kind meets both.
      */
     private static final Map<Write, Double> WRITE_FAULT_RATES =
-            Map.of(Write.CONVERSATION_CREATE, 0.02, Write.REPLY, 0.01, Write.CLOSE, 0.08);
+            Map.of(
+                    Write.CONVERSATION_CREATE, 0.02,
+                    Write.REPLY, 0.01,
+                    Write.CLOSE, 0.08,
+                    Write.ASSIGNMENT, 0.04);
 
-    /** The route each kind of write takes. */
+    /** The route each kind of write takes, and for parts, its message type. */
     private static final Map<Write, String> ROUTES =
             Map.of(
                     Write.CONVERSATION_CREATE, "POST /conversations",
                     Write.REPLY, "POST /conversations/{id}/reply",
-                    Write.CLOSE, "POST /conversations/{id}/parts");
+                    Write.CLOSE, "POST /conversations/{id}/parts close",
+                    Write.ASSIGNMENT, "POST /conversations/{id}/parts assignment");
 
     @TempDir Path workDir;
 
@@ -71,8 +77,12 @@ class CrashIT {
                 (write, rate) ->
                         intercom.serverErrorAfterWrite(write, rate)
                                 .answerAfterTimeout(write, rate, BEYOND_TIMEOUT));
+        intercom.addTeam("Billing");
+        intercom.addTeam("Support");
+        intercom.addListAttribute("Priority", "Low", "High");
+        intercom.addConversationAttribute("Order number", "integer");
         export = workDir.resolve("export.jsonl");
-        ExportGenerator.generate("jsonl", CONVERSATIONS, export, 99);
+        ExportGenerator.generateWithDetails("jsonl", CONVERSATIONS, export, 99);
     }
 
     @AfterEach
@@ -130,6 +140,7 @@ class CrashIT {
         assertThat(first.waitFor(3, TimeUnit.MINUTES)).isTrue();
         assertThat(first.exitValue()).as(output()).isZero();
         ExactlyOnce.assertMigrated(intercom, export);
+        ExactlyOnce.assertAroundTheThread(intercom, export);
     }
 
     @Test
@@ -151,6 +162,7 @@ class CrashIT {
         assertThat(again.waitFor(3, TimeUnit.MINUTES)).isTrue();
         assertThat(again.exitValue()).as(output()).isZero();
         ExactlyOnce.assertMigrated(intercom, export);
+        ExactlyOnce.assertAroundTheThread(intercom, export);
     }
 
     private void withoutFaults() {
@@ -194,12 +206,13 @@ class CrashIT {
             assertThat(
                             intercom.receivedRequests().stream()
                                     .filter(r -> r.fault() == fault)
-                                    .map(ReceivedRequest::route)
+                                    .map(CrashIT::kindOfWrite)
                                     .distinct())
                     .as("writes done and then answered by %s", fault)
                     .containsExactlyInAnyOrderElementsOf(ROUTES.values());
         }
         ExactlyOnce.assertMigrated(intercom, export);
+        ExactlyOnce.assertAroundTheThread(intercom, export);
 
         ProcessBuilder verifying =
                 new ProcessBuilder(command(config, "verify"))
@@ -222,6 +235,14 @@ class CrashIT {
                 intercom.requestCount());
     }
 
+    private static String kindOfWrite(ReceivedRequest request) {
+        if (!request.route().equals("POST /conversations/{id}/parts")) {
+            return request.route();
+        }
+        return request.route()
+                + (request.body().contains("\"assignment\"") ? " assignment" : " close");
+    }
+
     private Path config(String extra) throws IOException {
         Path config = workDir.resolve("config.yml");
         Files.writeString(
@@ -235,6 +256,10 @@ class CrashIT {
                 intercom.retry.max-backoff: 200ms
                 migration.chunk-size: 10
                 migration.concurrency: 8
+                mapping:
+                  attributes:
+                    - {source: priority, intercom: Priority}
+                    - {source: order, intercom: Order number}
                 %s
                 """
                         .formatted(intercom.baseUrl(), extra));

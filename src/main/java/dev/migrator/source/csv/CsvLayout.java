@@ -49,6 +49,10 @@ public record CsvLayout(
                     "contact_external_id",
                     "contact_name",
                     "contact_role",
+                    "company_id",
+                    "company_name",
+                    "assignee_email",
+                    "team",
                     "message_id",
                     "author_type",
                     "author_email",
@@ -75,6 +79,14 @@ public record CsvLayout(
      */
     public String column(String field) {
         return columns.get(field);
+    }
+
+    /**
+     * Whether a header names a column the layout maps to a canonical field. Every other column is a
+     * field of its own, keyed by its header ({@code mapping.attributes} names it so).
+     */
+    boolean maps(String header) {
+        return columns.containsValue(header);
     }
 
     /**

@@ -2,6 +2,8 @@ package dev.migrator.source.csv;
 
 import dev.migrator.source.InvalidRecordException;
 import dev.migrator.source.SourceConversation;
+import dev.migrator.source.SourceConversation.Details;
+import dev.migrator.source.SourceConversation.SourceCompany;
 import dev.migrator.source.SourceConversation.SourceContact;
 import dev.migrator.source.SourceConversation.SourceMessage;
 import dev.migrator.source.SourceRecord;
@@ -19,7 +21,10 @@ import java.time.ZonedDateTime;
 import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVRecord;
@@ -41,6 +46,9 @@ final class CsvRowMapper {
     private final List<String> headerNames;
     private final ScatteredConversations scattered;
 
+    /** The columns the layout does not map, by position: each is a field keyed by its header. */
+    private final Map<Integer, String> fieldColumns;
+
     CsvRowMapper(
             CsvFile file,
             CsvLayout layout,
@@ -50,6 +58,14 @@ final class CsvRowMapper {
         this.layout = layout;
         this.headerNames = headerNames;
         this.scattered = scattered;
+        Map<Integer, String> unmapped = new LinkedHashMap<>();
+        for (int i = 0; i < headerNames.size(); i++) {
+            String header = headerNames.get(i);
+            if (StringUtils.isNotBlank(header) && !layout.maps(header)) {
+                unmapped.put(i, header);
+            }
+        }
+        this.fieldColumns = Collections.unmodifiableMap(unmapped);
     }
 
     /** The conversation {@code id} whose rows are {@code group}, or why it cannot be read. */
@@ -101,16 +117,40 @@ final class CsvRowMapper {
             return SourceRecord.of(
                     origin,
                     new SourceConversation(
-                            id,
-                            value(head, "subject"),
-                            conversationTime(head, line),
-                            status(value(head, "status")),
-                            split(value(head, "tags")),
-                            contact,
-                            messages));
+                                    id,
+                                    value(head, "subject"),
+                                    conversationTime(head, line),
+                                    status(value(head, "status")),
+                                    split(value(head, "tags")),
+                                    contact,
+                                    messages)
+                            .withDetails(details(head)));
         } catch (InvalidRecordException e) {
             return SourceRecord.unreadable(origin, e.getMessage());
         }
+    }
+
+    /**
+     * What the conversation's first row says around the thread, as its other conversation-level
+     * columns are read. A company named without an id is known by its name.
+     */
+    private Details details(CSVRecord head) {
+        String companyId = value(head, "company_id");
+        String companyName = value(head, "company_name");
+        SourceCompany company =
+                companyId == null && companyName == null
+                        ? null
+                        : new SourceCompany(
+                                companyId != null ? companyId : companyName, companyName);
+        Map<String, String> fields = new LinkedHashMap<>();
+        fieldColumns.forEach(
+                (index, header) -> {
+                    String value = head.get(index);
+                    if (StringUtils.isNotBlank(value)) {
+                        fields.putIfAbsent(header, value);
+                    }
+                });
+        return new Details(value(head, "assignee_email"), value(head, "team"), fields, company);
     }
 
     /**

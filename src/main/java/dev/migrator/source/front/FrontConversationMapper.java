@@ -8,10 +8,12 @@ import static dev.migrator.source.json.JsonFields.textsOf;
 
 import dev.migrator.source.InvalidRecordException;
 import dev.migrator.source.SourceConversation;
+import dev.migrator.source.SourceConversation.Details;
 import dev.migrator.source.SourceConversation.SourceContact;
 import dev.migrator.source.SourceConversation.SourceMessage;
 import dev.migrator.source.SourceSystem;
 import dev.migrator.source.Timestamps;
+import dev.migrator.source.json.FieldValues;
 import dev.migrator.source.json.JsonFields;
 import dev.migrator.source.json.JsonRecordMapper;
 import dev.migrator.source.json.MessageBodies;
@@ -20,7 +22,9 @@ import dev.migrator.support.Keywords;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.commons.lang3.StringUtils;
 import tools.jackson.databind.JsonNode;
@@ -188,6 +192,7 @@ final class FrontConversationMapper implements JsonRecordMapper {
                     Comparator.comparing(
                             Dated::time)); // stable: equal times keep the export's order
         }
+        Details details = details(node, label, warnings);
         return new SourceConversation(
                 id,
                 text(node, "subject", "subject"),
@@ -197,7 +202,72 @@ final class FrontConversationMapper implements JsonRecordMapper {
                 new SourceContact(contact.handle().trim(), null, contact.name(), "user"),
                 dated.stream().map(Dated::message).toList(),
                 SourceSystem.FRONT,
-                List.copyOf(warnings));
+                List.copyOf(warnings),
+                details);
+    }
+
+    /**
+     * What the teammates saw around the thread: the assignee, the inbox, the custom fields. Front's
+     * conversation carries no company (its {@code recipient} holds only a handle and a name). The
+     * Core API's conversation (ConversationResponse in dev.frontapp.com's OpenAPI) gives {@code
+     * "assignee": {"id": "tea_6r55a", "email": "michael.scott@dundermifflin.com", …}} and {@code
+     * "custom_fields": {…}} (name to value: "Boolean | Date | Number | String", says its
+     * CustomField object), but its inboxes only as the link {@code _links.related.inboxes}: the
+     * export embeds that list ({@code GET /conversations/{id}/inboxes}, its {@code _results}) as
+     * {@code inboxes}, as it does the messages and comments; the Plugin SDK's conversation has the
+     * same {@code inboxes} array.
+     */
+    private static Details details(JsonNode node, String label, List<String> warnings) {
+        JsonNode assignee = object(node, "assignee", "assignee");
+        String assigneeEmail = assignee == null ? null : text(assignee, "email", "assignee.email");
+        return new Details(
+                StringUtils.isBlank(assigneeEmail) ? null : assigneeEmail,
+                inbox(node),
+                customFields(node, label, warnings),
+                null);
+    }
+
+    /** The first inbox listed, by name, else by id; {@code null} when none is embedded. */
+    private static String inbox(JsonNode node) {
+        List<JsonNode> inboxes = array(node, "inboxes", "inboxes");
+        if (inboxes.isEmpty()) {
+            return null;
+        }
+        JsonFields.requireObject(inboxes.get(0), "inboxes[0]");
+        String name = text(inboxes.get(0), "name", "inboxes[0].name");
+        String named =
+                StringUtils.isNotBlank(name) ? name : text(inboxes.get(0), "id", "inboxes[0].id");
+        return StringUtils.isBlank(named) ? null : named.trim();
+    }
+
+    /**
+     * Each custom field by its name, as text. A value Front does not document (an object, an array)
+     * is not read, with a warning: the conversation itself still migrates.
+     */
+    private static Map<String, String> customFields(
+            JsonNode node, String label, List<String> warnings) {
+        JsonNode customFields = object(node, "custom_fields", "custom_fields");
+        Map<String, String> fields = new LinkedHashMap<>();
+        if (customFields == null) {
+            return fields;
+        }
+        for (Map.Entry<String, JsonNode> field : customFields.properties()) {
+            if (!FieldValues.isScalar(field.getValue())) {
+                warnings.add(
+                        label
+                                + ": custom_fields."
+                                + field.getKey()
+                                + " is "
+                                + JsonFields.kind(field.getValue())
+                                + ", not a value; not read");
+                continue;
+            }
+            String value = FieldValues.text(field.getValue());
+            if (value != null) {
+                fields.put(field.getKey(), value);
+            }
+        }
+        return fields;
     }
 
     /**

@@ -7,10 +7,12 @@ import static dev.migrator.source.json.JsonFields.textsOf;
 
 import dev.migrator.source.InvalidRecordException;
 import dev.migrator.source.SourceConversation;
+import dev.migrator.source.SourceConversation.Details;
 import dev.migrator.source.SourceConversation.SourceContact;
 import dev.migrator.source.SourceConversation.SourceMessage;
 import dev.migrator.source.SourceSystem;
 import dev.migrator.source.Timestamps;
+import dev.migrator.source.json.FieldValues;
 import dev.migrator.source.json.JsonFields;
 import dev.migrator.source.json.JsonRecordMapper;
 import dev.migrator.source.json.MessageBodies;
@@ -18,7 +20,9 @@ import dev.migrator.support.Keywords;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.commons.lang3.StringUtils;
 import tools.jackson.databind.JsonNode;
@@ -177,6 +181,7 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
                             + " review only)");
         }
         kept.sort(chronological(kept));
+        Details details = details(node, label, warnings);
 
         return new SourceConversation(
                 id,
@@ -187,7 +192,95 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
                 new SourceContact(primary.email(), null, primary.name(), "user"),
                 kept.stream().map(KeptThread::message).toList(),
                 SourceSystem.HELPSCOUT,
-                List.copyOf(warnings));
+                List.copyOf(warnings),
+                details);
+    }
+
+    /**
+     * What the agents saw around the thread: the assignee, the mailbox, the custom fields. The
+     * conversation carries no company (its {@code primaryCustomer} holds only id, name and email).
+     * Get Conversation (developer.helpscout.com/mailbox-api/endpoints/conversations/get/) answers
+     * {@code "mailboxId" : 13, "assignee" : {"id" : 99, "type" : "user", "first" : "Mr", "last" :
+     * "Robot", "email" : "none@nowhere.com"}, "customFields" : [{"id" : 8, "name" : "Account Type",
+     * "value" : "8518", "text" : "Free"}]}.
+     */
+    private static Details details(JsonNode node, String label, List<String> warnings) {
+        JsonNode assignee = object(node, "assignee", "assignee");
+        String assigneeEmail = assignee == null ? null : text(assignee, "email", "assignee.email");
+        return new Details(
+                StringUtils.isBlank(assigneeEmail) ? null : assigneeEmail,
+                mailbox(node),
+                customFields(node, label, warnings),
+                null);
+    }
+
+    /**
+     * The mailbox by name when the export embeds it ({@code mailbox: {id, name}}, as API 1.0 and
+     * the webhooks write it), else by {@code mailboxId}: the Mailbox API 2.0 gives only the id.
+     */
+    private static String mailbox(JsonNode node) {
+        JsonNode mailbox = object(node, "mailbox", "mailbox");
+        String name = mailbox == null ? null : text(mailbox, "name", "mailbox.name");
+        if (StringUtils.isNotBlank(name)) {
+            return name;
+        }
+        String id = text(node, "mailboxId", "mailboxId");
+        if (StringUtils.isBlank(id) && mailbox != null) {
+            id = text(mailbox, "id", "mailbox.id");
+        }
+        return StringUtils.isBlank(id) ? null : id.trim();
+    }
+
+    /**
+     * Each custom field by its {@code name}, valued by its {@code text}: Help Scout documents it as
+     * equal to {@code value} but for a dropdown, whose {@code value} is the option's id and whose
+     * {@code text} its label. Without a text, the {@code value}.
+     */
+    private static Map<String, String> customFields(
+            JsonNode node, String label, List<String> warnings) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        List<JsonNode> entries = array(node, "customFields", "customFields");
+        for (int i = 0; i < entries.size(); i++) {
+            String path = "customFields[" + i + "]";
+            JsonNode entry = entries.get(i);
+            JsonFields.requireObject(entry, path);
+            String name = text(entry, "name", path + ".name");
+            if (StringUtils.isBlank(name)) {
+                warnings.add(label + ": " + path + " has no name; the field is not read");
+                continue;
+            }
+            String value = value(entry, "text", path, label, warnings);
+            if (value == null) {
+                value = value(entry, "value", path, label, warnings);
+            }
+            if (value != null && fields.putIfAbsent(name.trim(), value) != null) {
+                warnings.add(
+                        label
+                                + ": two custom fields are named '"
+                                + name.trim()
+                                + "'; the first one is read");
+            }
+        }
+        return fields;
+    }
+
+    /** A custom field's {@code key} as text, or {@code null}, with a warning, when not a value. */
+    private static String value(
+            JsonNode entry, String key, String path, String label, List<String> warnings) {
+        JsonNode value = entry.get(key);
+        if (!FieldValues.isScalar(value)) {
+            warnings.add(
+                    label
+                            + ": "
+                            + path
+                            + "."
+                            + key
+                            + " is "
+                            + JsonFields.kind(value)
+                            + ", not a value; not read");
+            return null;
+        }
+        return FieldValues.text(value);
     }
 
     /** A thread kept for migration, with what puts it in time order. */

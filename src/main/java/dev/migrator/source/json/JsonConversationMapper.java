@@ -6,11 +6,17 @@ import static dev.migrator.source.json.JsonFields.object;
 import static dev.migrator.source.json.JsonFields.strings;
 import static dev.migrator.source.json.JsonFields.text;
 
+import dev.migrator.source.InvalidRecordException;
 import dev.migrator.source.SourceConversation;
+import dev.migrator.source.SourceConversation.Details;
+import dev.migrator.source.SourceConversation.SourceCompany;
 import dev.migrator.source.SourceConversation.SourceContact;
 import dev.migrator.source.SourceConversation.SourceMessage;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.commons.lang3.StringUtils;
 import tools.jackson.databind.JsonNode;
 
 /** Reads one canonical JSON record (docs/formats/canonical-json.md), checking the JSON types. */
@@ -29,13 +35,80 @@ public final class JsonConversationMapper implements JsonRecordMapper {
             messages.add(toMessage(messageNodes.get(i), "messages[" + i + "]"));
         }
         return new SourceConversation(
-                text(node, "id", "id"),
-                text(node, "subject", "subject"),
-                text(node, "created_at", "created_at"),
-                text(node, "status", "status"),
-                strings(node, "tags", "tags"),
-                toContact(object(node, "contact", "contact")),
-                messages);
+                        text(node, "id", "id"),
+                        text(node, "subject", "subject"),
+                        text(node, "created_at", "created_at"),
+                        text(node, "status", "status"),
+                        strings(node, "tags", "tags"),
+                        toContact(object(node, "contact", "contact")),
+                        messages)
+                .withDetails(
+                        new Details(
+                                given(text(node, "assignee_email", "assignee_email")),
+                                given(text(node, "team", "team")),
+                                attributes(object(node, "attributes", "attributes")),
+                                company(node.path("contact"))));
+    }
+
+    /**
+     * The {@code attributes} object: each value a string, a number or a boolean, kept as text; a
+     * null is left out. An object or an array is refused naming it: which part of it an attribute
+     * should get cannot be told.
+     */
+    private static Map<String, String> attributes(JsonNode node) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        if (node == null) {
+            return fields;
+        }
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
+            if (!FieldValues.isScalar(field.getValue())) {
+                throw new InvalidRecordException(
+                        "field 'attributes."
+                                + field.getKey()
+                                + "' must be a string, a number or a boolean, not "
+                                + JsonFields.kind(field.getValue()));
+            }
+            String value = FieldValues.text(field.getValue());
+            if (value != null) {
+                fields.put(field.getKey(), value);
+            }
+        }
+        return fields;
+    }
+
+    /**
+     * {@code contact.company}: {@code {"id": "...", "name": "..."}} with the id required, or a
+     * string, which is then both the id and the name.
+     */
+    private static SourceCompany company(JsonNode contact) {
+        if (!contact.isObject()) {
+            return null;
+        }
+        JsonNode company = contact.get("company");
+        if (company == null || company.isNull()) {
+            return null;
+        }
+        if (company.isString() || company.isNumber()) {
+            String name = given(company.asString());
+            return name == null ? null : new SourceCompany(name, name);
+        }
+        if (!company.isObject()) {
+            throw new InvalidRecordException(
+                    "field 'contact.company' must be an object or a string, not "
+                            + JsonFields.kind(company));
+        }
+        String id = given(text(company, "id", "contact.company.id"));
+        if (id == null) {
+            throw new InvalidRecordException(
+                    "field 'contact.company' has no id: give the company's id (its name is"
+                            + " optional), or the company as a string");
+        }
+        return new SourceCompany(id, given(text(company, "name", "contact.company.name")));
+    }
+
+    /** A value, or {@code null} when it is blank. */
+    private static String given(String value) {
+        return StringUtils.isBlank(value) ? null : value;
     }
 
     private static SourceContact toContact(JsonNode node) {

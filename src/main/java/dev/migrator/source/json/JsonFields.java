@@ -142,11 +142,8 @@ public final class JsonFields {
     }
 
     private static String scalar(JsonNode value, String path) {
-        if (value.isNull() || (value.isString() && value.asString().isBlank())) {
-            return null;
-        }
-        if (value.isString() || value.isNumber() || value.isBoolean()) {
-            return value.asString();
+        if (FieldValues.isScalar(value)) {
+            return FieldValues.text(value);
         }
         throw new InvalidRecordException(
                 "field '"

@@ -3,6 +3,7 @@ package dev.migrator.source.csv;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.migrator.mapping.InboxMappingProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -169,15 +170,64 @@ class CsvMappingPropertiesTest {
                 .isEqualTo(Set.of("true", "yes", "on"));
     }
 
+    /**
+     * {@code mapping.teams} and {@code mapping.attributes} sit in the same section, bound by {@code
+     * InboxMappingProperties}: neither reading stops at the other's keys.
+     */
+    @Test
+    void theTeamsAndAttributesTablesBesideTheColumnsAreLeftToTheirOwnProperties() {
+        String yaml =
+                REQUIRED
+                        + """
+                            assignee_email: Owner
+                            team: Queue
+                          teams:
+                            - source: Billing queue
+                              intercom: Billing
+                          attributes:
+                            - source: Plan
+                              intercom: plan
+                        """;
+
+        CsvMappingProperties columns = bind(yaml);
+        InboxMappingProperties tables = bindTables(yaml);
+
+        assertThat(columns.layout(ZoneOffset.UTC).column("assignee_email")).isEqualTo("Owner");
+        assertThat(columns.layout(ZoneOffset.UTC).column("team")).isEqualTo("Queue");
+        assertThat(tables.teams())
+                .containsExactly(new InboxMappingProperties.Entry("Billing queue", "Billing"));
+        assertThat(tables.attributes())
+                .containsExactly(new InboxMappingProperties.Entry("Plan", "plan"));
+        // The tables alone are no CSV mapping, and no mistake in one either.
+        String tablesOnly = "mapping:\n  teams:\n    - source: A\n      intercom: B\n";
+        assertThat(bind(tablesOnly).layout(ZoneOffset.UTC)).isNull();
+        assertThat(bindTables(tablesOnly).teams()).hasSize(1);
+    }
+
+    private static InboxMappingProperties bindTables(String yaml) {
+        try {
+            List<PropertySource<?>> sources =
+                    new YamlPropertySourceLoader()
+                            .load(
+                                    "test",
+                                    new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)));
+            return new Binder(ConfigurationPropertySources.from(sources))
+                    .bindOrCreate("mapping", InboxMappingProperties.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Test
     void everyMistakeIsNamed() {
         assertThat(problem(REQUIRED + "    bogus: X\n    ticket_subject: Y\n"))
                 .isEqualTo(
                         "mapping.columns: bogus, ticket_subject are not canonical fields (the"
-                            + " fields are conversation_id, conversation_created_at, subject,"
-                            + " status, tags, contact_email, contact_external_id, contact_name,"
-                            + " contact_role, message_id, author_type, author_email, author_name,"
-                            + " internal, created_at, body, attachments)");
+                                + " fields are conversation_id, conversation_created_at, subject,"
+                                + " status, tags, contact_email, contact_external_id, contact_name,"
+                                + " contact_role, company_id, company_name, assignee_email, team,"
+                                + " message_id, author_type, author_email, author_name,"
+                                + " internal, created_at, body, attachments)");
         assertThat(problem("mapping:\n  columns:\n    conversation_id: A\n    author_type: B\n"))
                 .isEqualTo("mapping.columns must name the column(s) holding created_at, body");
         assertThat(problem("mapping:\n  delimiter: \";\"\n  colums:\n    conversation_id: A\n"))

@@ -21,6 +21,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -715,5 +716,69 @@ class MappedCsvRecordParserTest {
 
         assertThat(record.readable()).isTrue();
         assertThat(record.conversation().createdAt()).isEqualTo("yesterday");
+    }
+
+    /**
+     * The details columns are mapped like any other; every column left unmapped is a field keyed by
+     * its header, for mapping.attributes to name.
+     */
+    @Test
+    void mapsTheDetailsColumnsAndKeepsEveryUnmappedColumnAsAField() throws Exception {
+        CsvLayout layout =
+                bind("""
+                mapping:
+                  columns:
+                    conversation_id: Ticket
+                    contact_email: Customer
+                    author_type: From
+                    created_at: At
+                    body: Text
+                    assignee_email: Owner
+                    team: Queue
+                    company_id: Account no
+                    company_name: Account
+                  agent-authors: [Agent]
+                  contact-authors: [Customer]
+                """)
+                        .layout(ZoneOffset.UTC);
+        Path file =
+                write(
+                        "export.csv",
+                        "Ticket,Customer,From,At,Text,Owner,Queue,Account no,Account,Priority,"
+                                + "Order total\r\n"
+                                + "7,ann@example.org,Customer,2023-01-12T09:14:00Z,Hi,"
+                                + "bob@acme.example,Billing queue,A-9,Acme Ltd,High,49.90\r\n"
+                                + "7,ann@example.org,Agent,2023-01-12T10:00:00Z,Hello,"
+                                + "carol@acme.example,Sales,A-9,Acme Ltd,Low,\r\n",
+                        StandardCharsets.UTF_8);
+
+        List<SourceRecord> records = read(file, layout);
+
+        assertThat(records)
+                .singleElement()
+                .extracting(r -> r.conversation().details())
+                .isEqualTo(
+                        new SourceConversation.Details(
+                                "bob@acme.example",
+                                "Billing queue",
+                                Map.of("Priority", "High", "Order total", "49.90"),
+                                new SourceConversation.SourceCompany("A-9", "Acme Ltd")));
+    }
+
+    @Test
+    void theSampleGivesSeveralConversationsAnOwnerAQueueAnAccountAndFields() throws Exception {
+        List<SourceRecord> records = read(SAMPLE, sampleLayout());
+
+        assertThat(records.get(0).conversation().details())
+                .isEqualTo(
+                        new SourceConversation.Details(
+                                "bob@acme.example",
+                                "Facturation",
+                                Map.of("Priority", "Haute", "Articles", "2"),
+                                new SourceConversation.SourceCompany("C-4410", "Lefèvre & Fils")));
+        assertThat(records)
+                .filteredOn(r -> r.conversation() != null)
+                .filteredOn(r -> r.conversation().details().assigneeEmail() != null)
+                .hasSize(4);
     }
 }

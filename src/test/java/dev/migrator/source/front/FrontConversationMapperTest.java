@@ -15,10 +15,13 @@ import dev.migrator.source.SourceRecord;
 import dev.migrator.source.SourceRecord.RecordOrigin;
 import dev.migrator.source.SourceSystem;
 import dev.migrator.source.json.JsonValues;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -669,5 +672,105 @@ class FrontConversationMapperTest {
                         "conversation cnv_yo1kg5q: message msg_2y67qldq has type"
                                 + " \"carrier_pigeon\", which Front does not document; migrated as"
                                 + " an inbound message");
+    }
+
+    /** The conversation with these top-level fields beside its one inbound message. */
+    private static String withDetails(String fields) {
+        return """
+        {"id":"cnv_1","status":"assigned","recipient":%s,%s,
+         "messages":[%s],"comments":[]}\
+        """
+                .formatted(ANN, fields, inbound("msg_1", 1678872541, ANN, "Hi"));
+    }
+
+    /**
+     * The Core API's conversation (ConversationResponse, dev.frontapp.com's OpenAPI): "assignee":
+     * {"id": "tea_6r55a", "email": "michael.scott@dundermifflin.com", "username": "PrisonMike", …},
+     * "custom_fields": an object of name to value ("Boolean | Date | Number | String", its
+     * CustomField object says). Its inboxes are the list GET /conversations/{id}/inboxes answers,
+     * embedded like the messages: {"id": "inb_55c8c149", "name": "Team Inbox", …}.
+     */
+    @Test
+    void readsTheAssigneeTheInboxAndTheCustomFieldsAsTheCoreApiGivesThem() {
+        SourceConversation conversation =
+                map(
+                        withDetails(
+                                """
+                                "assignee":{"_links":{"self":"https://yourCompany.api.frontapp.com/teammates/tea_6r55a"},
+                                  "id":"tea_6r55a","email":"michael.scott@dundermifflin.com","username":"PrisonMike",
+                                  "first_name":"Michael","last_name":"Scott","is_admin":true},
+                                "inboxes":[{"id":"inb_55c8c149","name":"Team Inbox","is_private":false},
+                                  {"id":"inb_2","name":"Sales"}],
+                                "custom_fields":{"Plan":"Enterprise","Seats":120,"Renewal":1701292649.333,
+                                  "VIP":true,"Region":null,"Notes":""}\
+                                """));
+
+        SourceConversation.Details details = conversation.details();
+        assertThat(details.assigneeEmail()).isEqualTo("michael.scott@dundermifflin.com");
+        assertThat(details.team()).as("the first inbox listed").isEqualTo("Team Inbox");
+        assertThat(details.fields())
+                .containsExactly(
+                        Map.entry("Plan", "Enterprise"),
+                        Map.entry("Seats", "120"),
+                        Map.entry("Renewal", "1701292649.333"),
+                        Map.entry("VIP", "true"));
+        assertThat(details.company()).as("Front's conversation carries no company").isNull();
+        assertThat(conversation.warnings()).isEmpty();
+    }
+
+    @Test
+    void anInboxWithoutNameIsTheTeamByIdAndNoInboxesIsNoTeam() {
+        assertThat(map(withDetails("\"inboxes\":[{\"id\":\"inb_1\"}]")).details().team())
+                .isEqualTo("inb_1");
+        assertThat(map(withDetails("\"assignee\":null,\"inboxes\":[]")).details())
+                .isEqualTo(SourceConversation.Details.NONE);
+    }
+
+    @Test
+    void aCustomFieldFrontDoesNotDocumentIsLeftOutWithAWarningAndTheConversationMigrates() {
+        SourceConversation conversation =
+                map(
+                        withDetails(
+                                "\"custom_fields\":{\"Owner\":{\"id\":\"tea_1\"},\"Codes\":[1,2],\"Plan\":\"Pro\"}"));
+
+        assertThat(conversation.details().fields()).containsExactly(Map.entry("Plan", "Pro"));
+        assertThat(conversation.warnings())
+                .containsExactly(
+                        "conversation cnv_1: custom_fields.Owner is an object, not a value; not"
+                                + " read",
+                        "conversation cnv_1: custom_fields.Codes is an array, not a value; not"
+                                + " read");
+    }
+
+    @Test
+    void anAssigneeInboxesOrCustomFieldsOfTheWrongJsonTypeAreNamedByPath() {
+        assertThatThrownBy(() -> map(withDetails("\"assignee\":\"tea_1\"")))
+                .hasMessage("field 'assignee' must be an object, not a string");
+        assertThatThrownBy(() -> map(withDetails("\"inboxes\":\"Support\"")))
+                .hasMessage("field 'inboxes' must be an array, not a string");
+        assertThatThrownBy(() -> map(withDetails("\"custom_fields\":[]")))
+                .hasMessage("field 'custom_fields' must be an object, not an array");
+    }
+
+    @Test
+    void theSampleGivesSeveralConversationsAnAssigneeAnInboxAndCustomFields() throws Exception {
+        List<SourceConversation> conversations = new ArrayList<>();
+        for (JsonNode node :
+                JsonValues.MAPPER.readTree(Path.of("samples/front/conversations.json").toFile())) {
+            if (node.has("inboxes")) {
+                conversations.add(FrontConversationMapper.INSTANCE.toConversation(node));
+            }
+        }
+
+        assertThat(conversations.get(0).details())
+                .isEqualTo(
+                        new SourceConversation.Details(
+                                "bob@acme.example",
+                                "Billing",
+                                Map.of("Plan", "Pro", "Seats", "12", "VIP", "true"),
+                                null));
+        assertThat(conversations)
+                .extracting(c -> c.details().team())
+                .containsExactly("Billing", "Support", "Support", "Support");
     }
 }

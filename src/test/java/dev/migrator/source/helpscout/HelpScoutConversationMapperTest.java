@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
@@ -997,5 +998,129 @@ class HelpScoutConversationMapperTest {
                 .isEqualTo(
                         "conversation 123: status \"all\" is none of active, pending, open,"
                                 + " closed, spam; not migrated");
+    }
+
+    /** The conversation with these top-level fields beside its one customer thread. */
+    private static JsonNode withDetails(String fields) {
+        return json(
+                """
+                {"id": 123, "status": "active", "primaryCustomer": %s, %s,
+                 "_embedded": {"threads": [%s]}}\
+                """
+                        .formatted(
+                                ANN,
+                                fields,
+                                thread(1, "customer", ANN, "2023-01-01T10:00:00Z", "Hello")));
+    }
+
+    /**
+     * The shapes of Help Scout's Get Conversation reference
+     * (developer.helpscout.com/mailbox-api/endpoints/conversations/get/): "mailboxId" : 13,
+     * "assignee" : {"id" : 99, "type" : "user", "first" : "Mr", "last" : "Robot", "email" :
+     * "none@nowhere.com"}, "customFields" : [{"id" : 8, "name" : "Account Type", "value" : "8518",
+     * "text" : "Free"}, …]. A dropdown's value is its option id, its text the label.
+     */
+    @Test
+    void readsTheAssigneeTheMailboxAndTheCustomFieldsAsTheMailboxApiGivesThem() {
+        SourceConversation conversation =
+                MAPPER.toConversation(
+                        withDetails(
+                                """
+                                "mailboxId" : 13,
+                                "assignee" : {"id" : 99, "type" : "user", "first" : "Mr", "last" : "Robot", "email" : "none@nowhere.com"},
+                                "customFields" : [
+                                  {"id" : 8, "name" : "Account Type", "value" : "8518", "text" : "Free"},
+                                  {"id" : 6688, "name" : "Seats", "value" : "12", "text" : "12"},
+                                  {"id" : 6689, "name" : "Amount", "value" : "7", "text" : ""},
+                                  {"id" : 6690, "name" : "Renewal", "value" : 2024, "text" : null},
+                                  {"id" : 6691, "name" : "Notes", "value" : "", "text" : ""}]\
+                                """));
+
+        SourceConversation.Details details = conversation.details();
+        assertThat(details.assigneeEmail()).isEqualTo("none@nowhere.com");
+        assertThat(details.team()).isEqualTo("13");
+        assertThat(details.fields())
+                .containsExactly(
+                        Map.entry("Account Type", "Free"),
+                        Map.entry("Seats", "12"),
+                        Map.entry("Amount", "7"),
+                        Map.entry("Renewal", "2024"));
+        assertThat(details.company()).as("the conversation carries no company").isNull();
+        assertThat(conversation.warnings()).isEmpty();
+    }
+
+    /**
+     * API 1.0 and the webhooks embed the mailbox, {"mailbox": {"id": 1234, "name": "My Mailbox"}}
+     * (the Conversation object of developer.helpscout.com/webhooks/objects/conversation): its name
+     * is the team then.
+     */
+    @Test
+    void anEmbeddedMailboxIsTheTeamByName() {
+        assertThat(
+                        MAPPER.toConversation(
+                                        withDetails(
+                                                "\"mailboxId\": 1234, \"mailbox\": {\"id\": 1234,"
+                                                        + " \"name\": \"My Mailbox\"}"))
+                                .details()
+                                .team())
+                .isEqualTo("My Mailbox");
+        assertThat(
+                        MAPPER.toConversation(withDetails("\"mailbox\": {\"id\": 1234}"))
+                                .details()
+                                .team())
+                .isEqualTo("1234");
+    }
+
+    @Test
+    void noAssigneeNoMailboxNoFieldsIsNothingAroundTheThread() {
+        assertThat(MAPPER.toConversation(withDetails("\"assignee\": null")).details())
+                .isEqualTo(SourceConversation.Details.NONE);
+    }
+
+    @Test
+    void aCustomFieldThatCannotBeReadIsLeftOutWithAWarningAndTheConversationMigrates() {
+        SourceConversation conversation =
+                MAPPER.toConversation(
+                        withDetails(
+                                """
+                                "customFields": [{"id": 1, "value": "x"},
+                                  {"id": 2, "name": "Tier", "value": {"id": 3}},
+                                  {"id": 4, "name": "Tier", "value": "Gold"},
+                                  {"id": 5, "name": "Tier", "value": "Silver"}]\
+                                """));
+
+        assertThat(conversation.details().fields()).containsExactly(Map.entry("Tier", "Gold"));
+        assertThat(conversation.warnings())
+                .containsExactly(
+                        "conversation 123: customFields[0] has no name; the field is not read",
+                        "conversation 123: customFields[1].value is an object, not a value; not"
+                                + " read",
+                        "conversation 123: two custom fields are named 'Tier'; the first one is"
+                                + " read");
+    }
+
+    @Test
+    void anAssigneeOrCustomFieldsOfTheWrongJsonTypeAreNamedByPath() {
+        assertThat(reason(withDetails("\"assignee\": \"bob@acme.example\"")))
+                .isEqualTo("field 'assignee' must be an object, not a string");
+        assertThat(reason(withDetails("\"customFields\": {\"Plan\": \"Pro\"}")))
+                .isEqualTo("field 'customFields' must be an array, not an object");
+    }
+
+    @Test
+    void theSampleGivesSeveralConversationsAnAssigneeAMailboxAndCustomFields() throws Exception {
+        List<SourceRecord> records = readAll(Path.of("samples/helpscout/conversations.json"));
+
+        assertThat(records.get(0).conversation().details())
+                .isEqualTo(
+                        new SourceConversation.Details(
+                                "bob@acme.example",
+                                "85",
+                                Map.of("Plan", "Pro", "Seats", "12", "Renewal date", "2024-03-01"),
+                                null));
+        assertThat(records)
+                .filteredOn(r -> r.conversation() != null)
+                .filteredOn(r -> r.conversation().details().assigneeEmail() != null)
+                .hasSize(4);
     }
 }
