@@ -411,14 +411,6 @@ public class ConversationMigrator {
                 }
                 ledger.conversationTagged(workspace, id);
             }
-            // Counted once the conversation has its outcome: a deferred one is met again.
-            if (details.assigneeEmail() != null && admin.isEmpty()) {
-                count(unmatchedAssignees, details.assigneeEmail());
-            }
-            if (details.team() != null && team.isEmpty()) {
-                count(unmatchedTeams, details.team());
-            }
-            leftOut.forEach(name -> count(attributesLeftOut, name));
             boolean changed =
                     sent > 0
                             || attachedNow
@@ -427,6 +419,17 @@ public class ConversationMigrator {
                             || teamAssignedNow
                             || closedNow
                             || taggedNow;
+            // Counted once the conversation has its outcome (a deferred one is met again), and
+            // only by the run that changed it: a re-run that finds it done has nothing to report.
+            if (changed) {
+                if (details.assigneeEmail() != null && admin.isEmpty()) {
+                    count(unmatchedAssignees, details.assigneeEmail());
+                }
+                if (details.team() != null && team.isEmpty()) {
+                    count(unmatchedTeams, details.team());
+                }
+                leftOut.forEach(name -> count(attributesLeftOut, name));
+            }
             if (!changed && entry.map(e -> e.state() == ConversationState.COMPLETE).orElse(false)) {
                 return new Outcome.AlreadyMigrated();
             }

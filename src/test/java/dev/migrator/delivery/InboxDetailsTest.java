@@ -406,6 +406,13 @@ class InboxDetailsTest {
         assertThat(tally.unmatchedAssignees()).isEqualTo(Map.of("nobody@example.com", 2L));
         assertThat(tally.unmatchedTeams()).isEqualTo(Map.of("Night shift", 2L));
         assertThat(tally.adminAssignments()).isZero();
+
+        ConversationMigrator rerun = migrator(DeliveryOptions.NONE);
+        assertThat(rerun.migrate(conversation("c-1", unmatched)))
+                .isEqualTo(new Outcome.AlreadyMigrated());
+        assertThat(rerun.inboxTally().unmatchedAssignees())
+                .as("a re-run that finds it done has nothing to report")
+                .isEmpty();
     }
 
     @Test
