@@ -1,8 +1,13 @@
 package dev.migrator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import dev.migrator.delivery.InboxTally;
+import dev.migrator.report.RunSummary;
 import dev.migrator.testserver.FakeIntercom;
+import dev.migrator.testserver.FakeIntercom.Assignee;
+import dev.migrator.testserver.FakeIntercom.Company;
 import dev.migrator.testserver.FakeIntercom.Conversation;
 import dev.migrator.testserver.FakeIntercom.Part;
 import java.io.IOException;
@@ -10,11 +15,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,7 +36,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The Zendesk sample (tickets and users exports), migrated by the real application into a fake
- * Intercom and checked ticket by ticket, comment by comment, against the export.
+ * Intercom and checked ticket by ticket, comment by comment, against the export: with a workspace
+ * set up as a customer would, with teams and conversation attributes, so that each ticket's title,
+ * assignee, group, fields and organization are checked too.
  */
 class ZendeskPresetTest {
 
@@ -34,6 +48,71 @@ class ZendeskPresetTest {
     private static final Pattern HTML_TAG = Pattern.compile("<\\s*/?\\s*[a-zA-Z][^>]*>");
     private static final Set<String> REJECTED = Set.of("105", "107");
 
+    /** The workspace's conversation attributes, each with the Zendesk field that fills it. */
+    private static final List<Attribute> ATTRIBUTES =
+            List.of(
+                    // A dropdown's value is its option's tag: the list's options are the tags.
+                    new Attribute(
+                            "360012345",
+                            "Plan",
+                            "list",
+                            List.of("plan_starter", "plan_business", "plan_pro")),
+                    new Attribute("360012346", "Seats", "integer", List.of()),
+                    new Attribute("360012347", "Product areas", "string", List.of()),
+                    new Attribute("360012348", "Invoice reference", "string", List.of()),
+                    new Attribute(
+                            "priority",
+                            "Priority",
+                            "list",
+                            List.of("Low", "Normal", "High", "Urgent")),
+                    new Attribute(
+                            "type",
+                            "Ticket type",
+                            "list",
+                            List.of("Problem", "Incident", "Question", "Task")));
+
+    /**
+     * Groups whose team has another name in Intercom ({@code mapping.teams}). The workspace has no
+     * team for the group the users file does not name (360000123499): its tickets stay without one.
+     */
+    private static final Map<String, String> RENAMED_GROUPS = Map.of("Technical Support", "Tier 2");
+
+    private static final List<String> TEAMS = List.of("Billing", "Tier 2");
+
+    /** Requests that change a conversation, a company or who a contact belongs to. */
+    private static final List<String> INBOX_WRITES =
+            List.of(
+                    "PUT /conversations/{id}",
+                    "POST /conversations/{id}/parts",
+                    "POST /companies",
+                    "POST /contacts/{id}/companies");
+
+    /**
+     * A conversation attribute of the workspace and the Zendesk field ({@code mapping.attributes}
+     * source) that fills it.
+     */
+    private record Attribute(String source, String name, String dataType, List<String> options) {
+
+        /** The value as the attribute takes it; empty when it does not fit (left out). */
+        Optional<Object> convert(String raw) {
+            return switch (dataType) {
+                case "list" ->
+                        options.stream()
+                                .filter(option -> option.equalsIgnoreCase(raw))
+                                .<Object>map(option -> option)
+                                .findFirst();
+                case "integer" -> Optional.of(Long.valueOf(raw));
+                default -> Optional.of(raw);
+            };
+        }
+    }
+
+    /** The users file's records by kind, each by Zendesk id. */
+    private record UsersFile(
+            Map<String, JsonNode> users,
+            Map<String, JsonNode> groups,
+            Map<String, JsonNode> organizations) {}
+
     @TempDir Path workDir;
 
     private FakeIntercom intercom;
@@ -41,17 +120,52 @@ class ZendeskPresetTest {
     private String defaultAdminId;
     private MigratorProcess migrator;
 
+    /** Intercom team ids by team name. */
+    private final Map<String, String> teamIds = new HashMap<>();
+
+    /** What the summary must count, summed ticket by ticket (companies attached left at 0). */
+    private InboxTally expectedInbox = InboxTally.NONE;
+
+    /** The companies each contact must belong to, as (company_id, name), by contact id. */
+    private final Map<String, Set<Tuple>> expectedCompanies = new HashMap<>();
+
     @BeforeEach
     void start() throws IOException {
         intercom = FakeIntercom.start();
         adminIds = Agents.addTo(intercom);
         defaultAdminId = intercom.addAdmin("migration@acme.example", "Migration");
+        for (String team : TEAMS) {
+            teamIds.put(team, intercom.addTeam(team));
+        }
+        for (Attribute attribute : ATTRIBUTES) {
+            if (attribute.dataType().equals("list")) {
+                intercom.addListAttribute(
+                        attribute.name(), attribute.options().toArray(String[]::new));
+            } else {
+                intercom.addConversationAttribute(attribute.name(), attribute.dataType());
+            }
+        }
         migrator =
                 new MigratorProcess(
-                        workDir,
-                        intercom.baseUrl(),
-                        FakeIntercom.TOKEN,
-                        "  default-admin-id: \"" + defaultAdminId + "\"");
+                        workDir, intercom.baseUrl(), FakeIntercom.TOKEN, config(defaultAdminId));
+    }
+
+    /** The default admin under {@code migration:}, then the {@code mapping:} block. */
+    private static String config(String defaultAdminId) {
+        StringBuilder yaml = new StringBuilder("  default-admin-id: \"" + defaultAdminId + "\"\n");
+        yaml.append("mapping:\n  teams:\n");
+        RENAMED_GROUPS.forEach(
+                (group, team) ->
+                        yaml.append(
+                                "    - {source: \"%s\", intercom: \"%s\"}\n"
+                                        .formatted(group, team)));
+        yaml.append("  attributes:\n");
+        for (Attribute attribute : ATTRIBUTES) {
+            yaml.append(
+                    "    - {source: \"%s\", intercom: \"%s\"}\n"
+                            .formatted(attribute.source(), attribute.name()));
+        }
+        return yaml.toString();
     }
 
     @AfterEach
@@ -72,20 +186,33 @@ class ZendeskPresetTest {
                         USERS.toString());
 
         assertThat(result.exitCode()).as(result.all()).isEqualTo(3);
-        Map<String, JsonNode> users = new HashMap<>();
-        for (JsonNode user : lines(USERS)) {
-            JsonNode bare = user.has("user") ? user.get("user") : user;
-            users.put(bare.path("id").asString(), bare);
-        }
+        UsersFile usersFile = usersFile();
         List<JsonNode> tickets =
                 lines(TICKETS).stream().map(t -> t.has("ticket") ? t.get("ticket") : t).toList();
         for (JsonNode ticket : tickets) {
             if (!REJECTED.contains(ticket.path("id").asString())) {
-                checkTicket(ticket, users);
+                checkTicket(ticket, usersFile);
             }
         }
         assertThat(intercom.conversations()).hasSize(tickets.size() - REJECTED.size());
         assertThat(intercom.notifications()).as("customer notifications").isZero();
+        for (FakeIntercom.Contact contact : intercom.contacts()) {
+            assertThat(intercom.companiesOf(contact.id()))
+                    .as("companies of %s", contact.email())
+                    .extracting(Company::companyId, Company::name)
+                    .containsExactlyInAnyOrderElementsOf(
+                            expectedCompanies.getOrDefault(contact.id(), Set.of()));
+        }
+        Set<Tuple> companies =
+                expectedCompanies.values().stream()
+                        .flatMap(Set::stream)
+                        .collect(Collectors.toSet());
+        assertThat(intercom.companies())
+                .extracting(Company::companyId, Company::name)
+                .containsExactlyInAnyOrderElementsOf(companies);
+        long attached = expectedCompanies.values().stream().mapToLong(Set::size).sum();
+        assertThat(summary(1).inbox()).isEqualTo(withCompaniesAttached(expectedInbox, attached));
+        Map<String, Integer> writes = inboxWrites();
 
         List<JsonNode> rejects = lines(migrator.runDir(1).resolve("rejects.jsonl"));
         assertThat(rejects)
@@ -115,6 +242,28 @@ class ZendeskPresetTest {
         assertThat(again.exitCode()).as(again.all()).isZero();
         assertThat(again.out()).contains("already migrated");
         assertThat(intercom.conversations()).hasSize(tickets.size() - REJECTED.size());
+        assertThat(inboxWrites())
+                .as("inbox requests after the same command again")
+                .isEqualTo(writes);
+
+        // The same tickets from another path start a new run, which finds each one migrated.
+        Path copy = Files.copy(TICKETS, workDir.resolve("tickets-again.jsonl"));
+        MigratorProcess.Result copied =
+                migrator.run(
+                        "migrate",
+                        "--input",
+                        copy.toString(),
+                        "--format",
+                        "zendesk",
+                        "--users",
+                        USERS.toString());
+        assertThat(copied.exitCode()).as(copied.all()).isEqualTo(3);
+        assertThat(summary(2).conversationsAlreadyMigrated())
+                .isEqualTo(tickets.size() - REJECTED.size());
+        assertThat(summary(2).inbox()).isEqualTo(InboxTally.NONE);
+        assertThat(inboxWrites())
+                .as("inbox requests after a run of the same tickets")
+                .isEqualTo(writes);
     }
 
     @Test
@@ -196,7 +345,8 @@ class ZendeskPresetTest {
         assertThat(conversation.parts()).isEmpty();
     }
 
-    private void checkTicket(JsonNode ticket, Map<String, JsonNode> users) {
+    private void checkTicket(JsonNode ticket, UsersFile usersFile) {
+        Map<String, JsonNode> users = usersFile.users();
         String id = ticket.path("id").asString();
         JsonNode requester = users.get(ticket.path("requester_id").asString());
         FakeIntercom.Contact contact =
@@ -244,10 +394,7 @@ class ZendeskPresetTest {
         }
         List<Part> parts =
                 conversation.parts().stream()
-                        .filter(
-                                p ->
-                                        !p.partType().equals("close")
-                                                && !p.partType().startsWith("assign"))
+                        .filter(p -> !Set.of("close", "assignment").contains(p.partType()))
                         .toList();
         assertThat(parts).as("ticket %s parts", id).hasSize(replies.size());
         for (int i = 0; i < replies.size(); i++) {
@@ -289,6 +436,221 @@ class ZendeskPresetTest {
                 .as("ticket %s tags", id)
                 .containsExactlyInAnyOrderElementsOf(
                         ticket.path("tags").valueStream().map(JsonNode::asString).toList());
+        checkInbox(ticket, conversation, parts, closed, usersFile, requester, contact);
+    }
+
+    /**
+     * The ticket's title, assignee, group, fields and organization, as docs/formats/zendesk.md
+     * says: assigned after the replies and before the close, to the assignee's admin and the
+     * group's team, or to neither when Intercom has none.
+     */
+    private void checkInbox(
+            JsonNode ticket,
+            Conversation conversation,
+            List<Part> messages,
+            boolean closed,
+            UsersFile usersFile,
+            JsonNode requester,
+            FakeIntercom.Contact contact) {
+        String id = ticket.path("id").asString();
+        String conversationId = conversation.id();
+        assertThat(intercom.title(conversationId))
+                .as("ticket %s title", id)
+                .contains(ticket.path("subject").asString());
+
+        String assigneeEmail =
+                ticket.hasNonNull("assignee_id")
+                        ? usersFile
+                                .users()
+                                .get(ticket.path("assignee_id").asString())
+                                .path("email")
+                                .asString()
+                                .toLowerCase(Locale.ROOT)
+                        : null;
+        String adminId = assigneeEmail == null ? null : adminIds.get(assigneeEmail);
+        String team = null;
+        if (ticket.hasNonNull("group_id")) {
+            String groupId = ticket.path("group_id").asString();
+            JsonNode group = usersFile.groups().get(groupId);
+            String groupName = group == null ? groupId : group.path("name").asString();
+            team = RENAMED_GROUPS.getOrDefault(groupName, groupName);
+        }
+        String teamId = team == null ? null : teamIdNamed(team);
+        List<Assignee> assignees = new ArrayList<>();
+        if (adminId != null) {
+            assignees.add(new Assignee("admin", adminId));
+        }
+        if (teamId != null) {
+            assignees.add(new Assignee("team", teamId));
+        }
+        List<Part> assignments =
+                conversation.parts().stream().filter(p -> p.assignedTo() != null).toList();
+        assertThat(assignments)
+                .as("ticket %s assignments", id)
+                .extracting(Part::assignedTo)
+                .containsExactlyInAnyOrderElementsOf(assignees);
+        assertThat(assignments)
+                .as("ticket %s assignments notify nobody", id)
+                .noneMatch(Part::notifiedCustomer);
+        assertThat(conversation.parts())
+                .as("ticket %s: the replies, then the assignments, then the close", id)
+                .extracting(Part::partType)
+                .containsExactlyElementsOf(
+                        Stream.of(
+                                        messages.stream().map(Part::partType),
+                                        Collections.nCopies(assignees.size(), "assignment")
+                                                .stream(),
+                                        closed ? Stream.of("close") : Stream.<String>empty())
+                                .flatMap(s -> s)
+                                .toList());
+        assertThat(intercom.adminAssignee(conversationId))
+                .as("ticket %s admin assignee", id)
+                .isEqualTo(Optional.ofNullable(adminId));
+        assertThat(intercom.teamAssignee(conversationId))
+                .as("ticket %s team assignee", id)
+                .isEqualTo(Optional.ofNullable(teamId));
+
+        Map<String, String> fields = fields(ticket);
+        Map<String, Object> attributes = new HashMap<>();
+        Map<String, Long> leftOut = new HashMap<>();
+        for (Attribute attribute : ATTRIBUTES) {
+            String raw = fields.get(attribute.source());
+            if (raw != null) {
+                attribute
+                        .convert(raw)
+                        .ifPresentOrElse(
+                                value -> attributes.put(attribute.name(), value),
+                                () -> leftOut.merge(attribute.name(), 1L, Long::sum));
+            }
+        }
+        assertThat(intercom.customAttributes(conversationId))
+                .as("ticket %s attributes", id)
+                .isEqualTo(attributes);
+
+        String organizationId =
+                ticket.hasNonNull("organization_id")
+                        ? ticket.path("organization_id").asString()
+                        : requester.hasNonNull("organization_id")
+                                ? requester.path("organization_id").asString()
+                                : null;
+        if (organizationId != null) {
+            JsonNode organization = usersFile.organizations().get(organizationId);
+            String companyId =
+                    organization != null && organization.hasNonNull("external_id")
+                            ? organization.path("external_id").asString()
+                            : "zendesk-organization-" + organizationId;
+            String name = organization == null ? null : organization.path("name").asString();
+            Tuple company = tuple(companyId, name);
+            assertThat(intercom.companiesOf(contact.id()))
+                    .as("ticket %s company", id)
+                    .extracting(Company::companyId, Company::name)
+                    .contains(company);
+            expectedCompanies
+                    .computeIfAbsent(contact.id(), c -> new LinkedHashSet<>())
+                    .add(company);
+        }
+
+        expectedInbox =
+                expectedInbox.plus(
+                        new InboxTally(
+                                1,
+                                adminId == null ? 0 : 1,
+                                teamId == null ? 0 : 1,
+                                attributes.size(),
+                                0,
+                                assigneeEmail != null && adminId == null
+                                        ? Map.of(assigneeEmail, 1L)
+                                        : Map.of(),
+                                team != null && teamId == null ? Map.of(team, 1L) : Map.of(),
+                                leftOut));
+    }
+
+    /**
+     * The ticket's fields as docs/formats/zendesk.md keys them: {@code priority}, {@code type} and
+     * each custom field's id, a multiselect's tags joined with ", "; empty values left out.
+     */
+    private static Map<String, String> fields(JsonNode ticket) {
+        Map<String, String> fields = new HashMap<>();
+        for (String name : List.of("priority", "type")) {
+            if (ticket.hasNonNull(name)) {
+                fields.put(name, ticket.path(name).asString());
+            }
+        }
+        for (JsonNode field : ticket.path("custom_fields")) {
+            JsonNode value = field.path("value");
+            String text =
+                    value.isArray()
+                            ? value.valueStream()
+                                    .map(JsonNode::asString)
+                                    .collect(Collectors.joining(", "))
+                            : value.isNull() ? "" : value.asString();
+            if (!text.isEmpty()) {
+                fields.put(field.path("id").asString(), text);
+            }
+        }
+        return fields;
+    }
+
+    /** The team Intercom matches a name to, ignoring case; null when it has none. */
+    private String teamIdNamed(String name) {
+        return teamIds.entrySet().stream()
+                .filter(team -> team.getKey().equalsIgnoreCase(name))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElse(null);
+    }
+
+    private static InboxTally withCompaniesAttached(InboxTally tally, long companiesAttached) {
+        return new InboxTally(
+                tally.titlesSet(),
+                tally.adminAssignments(),
+                tally.teamAssignments(),
+                tally.attributesSet(),
+                companiesAttached,
+                tally.unmatchedAssignees(),
+                tally.unmatchedTeams(),
+                tally.attributesLeftOut());
+    }
+
+    private Map<String, Integer> inboxWrites() {
+        Map<String, Integer> counts = new HashMap<>();
+        INBOX_WRITES.forEach(route -> counts.put(route, intercom.requests(route)));
+        return counts;
+    }
+
+    private RunSummary summary(long runId) {
+        return MAPPER.readValue(
+                migrator.runDir(runId).resolve("summary.json").toFile(), RunSummary.class);
+    }
+
+    /**
+     * The users file's users, groups and organizations, in each shape docs/formats/zendesk.md
+     * lists.
+     */
+    private static UsersFile usersFile() throws IOException {
+        Map<String, JsonNode> users = new HashMap<>();
+        Map<String, JsonNode> groups = new HashMap<>();
+        Map<String, JsonNode> organizations = new HashMap<>();
+        for (JsonNode line : lines(USERS)) {
+            if (line.has("groups") || line.has("group")) {
+                Stream.concat(line.path("groups").valueStream(), Stream.of(line.path("group")))
+                        .filter(JsonNode::isObject)
+                        .forEach(group -> groups.put(group.path("id").asString(), group));
+            } else if (line.has("organizations") || line.has("organization")) {
+                Stream.concat(
+                                line.path("organizations").valueStream(),
+                                Stream.of(line.path("organization")))
+                        .filter(JsonNode::isObject)
+                        .forEach(
+                                organization ->
+                                        organizations.put(
+                                                organization.path("id").asString(), organization));
+            } else {
+                JsonNode user = line.has("user") ? line.get("user") : line;
+                users.put(user.path("id").asString(), user);
+            }
+        }
+        return new UsersFile(users, groups, organizations);
     }
 
     private Conversation conversationOpenedAt(String time) {
