@@ -2,6 +2,7 @@ package dev.migrator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.migrator.e2e.InboxWorkspace.SourceDetails;
 import dev.migrator.source.Timestamps;
 import dev.migrator.testserver.FakeIntercom;
 import dev.migrator.testserver.FakeIntercom.Contact;
@@ -14,8 +15,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,11 +38,14 @@ class FrontPresetTest {
     private static final String BAD_CONVERSATION = "cnv_6p1k2e";
     private static final Pattern HTML_TAG = Pattern.compile("<\\s*/?\\s*[a-zA-Z][^>]*>");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
+    private static final Set<String> NOT_MESSAGES =
+            Set.of("close", "assignment", "assign_and_reopen");
 
     @TempDir Path workDir;
 
     private FakeIntercom intercom;
     private Map<String, String> adminIds;
+    private InboxWorkspace workspace;
     private MigratorProcess migrator;
 
     /** What one Front message or comment must be in Intercom. */
@@ -59,8 +65,21 @@ class FrontPresetTest {
     void setUp() throws Exception {
         intercom = FakeIntercom.start();
         adminIds = Agents.addTo(intercom);
+        // The Support inbox has its team in Intercom, Billing has none (left unassigned); the
+        // sample's enum, number and boolean fields each fill an attribute of their type.
+        workspace =
+                new InboxWorkspace(intercom)
+                        .team("Support")
+                        .listAttribute("Plan", "Plan", "Free", "Pro", "Enterprise")
+                        .attribute("Seats", "Seats", "integer")
+                        .attribute("VIP", "VIP", "boolean");
         // Every teammate of the sample is an admin: no default admin is needed.
-        migrator = new MigratorProcess(workDir, intercom.baseUrl(), FakeIntercom.TOKEN, "");
+        migrator =
+                new MigratorProcess(
+                        workDir,
+                        intercom.baseUrl(),
+                        FakeIntercom.TOKEN,
+                        workspace.mappingSection());
     }
 
     @AfterEach
@@ -118,6 +137,13 @@ class FrontPresetTest {
                         });
         assertThat(Files.readString(migrator.runDir(1).resolve("summary.json")))
                 .contains("\"conversations_migrated\" : 6");
+        workspace.checkSummary(
+                migrator.runDir(1).resolve("summary.json"),
+                conversations.stream()
+                        .filter(c -> !c.path("id").asString().equals(BAD_CONVERSATION))
+                        .map(FrontPresetTest::sourceDetails)
+                        .toList(),
+                0);
         // Case 1 of issue 13: the sample's shared draft (draft_mode "shared", as Front's Core API
         // marks one: frontapp/front-api-specs, core-api/core-api.json, MessageResponse) is never
         // sent, and the run says so.
@@ -130,14 +156,15 @@ class FrontPresetTest {
                         "conversation cnv_6p1k2b: message msg_1k2b04 is a draft, never sent"
                                 + " (draft_mode \"shared\"); not migrated");
 
-        Map<String, Integer> creates = creates();
+        Map<String, Integer> writes = writes();
         MigratorProcess.Result again =
                 migrator.run("migrate", "--input", EXPORT.toString(), "--format", "front");
         assertThat(again.exitCode()).as(again.all()).isZero();
         assertThat(again.out()).contains("already migrated");
-        assertThat(creates())
-                .as("requests that create something, after running the same command again")
-                .isEqualTo(creates);
+        assertThat(writes())
+                .as("requests that write something, after running the same command again")
+                .isEqualTo(writes);
+        InboxWorkspace.checkNothingSet(migrator.runDir(2).resolve("summary.json"));
     }
 
     @Test
@@ -190,7 +217,9 @@ class FrontPresetTest {
             replies = expected;
         }
         List<Part> parts =
-                conversation.parts().stream().filter(p -> !p.partType().equals("close")).toList();
+                conversation.parts().stream()
+                        .filter(p -> !NOT_MESSAGES.contains(p.partType()))
+                        .toList();
         assertThat(parts).as("%s parts", id).hasSize(replies.size());
         for (int i = 0; i < replies.size(); i++) {
             Expected want = replies.get(i);
@@ -224,6 +253,31 @@ class FrontPresetTest {
                                 .valueStream()
                                 .map(t -> t.path("name").asString())
                                 .toList());
+        InboxWorkspace.check(intercom, conversation, workspace.expect(sourceDetails(source)));
+    }
+
+    /**
+     * What a conversation of the sample says around its messages, read as docs/formats/front.md
+     * says: the assignee's email, the first inbox's name (else its id), each custom field as text.
+     */
+    private static SourceDetails sourceDetails(JsonNode source) {
+        JsonNode inbox = source.path("inboxes").path(0);
+        Map<String, String> fields = new LinkedHashMap<>();
+        source.path("custom_fields")
+                .properties()
+                .forEach(
+                        field -> {
+                            if (field.getValue().isValueNode() && !field.getValue().isNull()) {
+                                fields.put(field.getKey(), field.getValue().asString());
+                            }
+                        });
+        return new SourceDetails(
+                source.path("id").asString(),
+                source.path("subject").asString(null),
+                source.path("assignee").path("email").asString(null),
+                inbox.has("name") ? inbox.path("name").asString() : inbox.path("id").asString(null),
+                fields,
+                "archived".equals(source.path("status").asString()));
     }
 
     /**
@@ -334,7 +388,7 @@ class FrontPresetTest {
                 .orElseThrow(() -> new AssertionError("no conversation opened at " + epochSecond));
     }
 
-    private Map<String, Integer> creates() {
+    private Map<String, Integer> writes() {
         Map<String, Integer> counts = new HashMap<>();
         for (String route :
                 List.of(
@@ -342,8 +396,11 @@ class FrontPresetTest {
                         "POST /conversations",
                         "POST /conversations/{id}/reply",
                         "POST /conversations/{id}/parts",
+                        "PUT /conversations/{id}",
                         "POST /conversations/{id}/tags",
-                        "POST /tags")) {
+                        "POST /tags",
+                        "POST /companies",
+                        "POST /contacts/{id}/companies")) {
             counts.put(route, intercom.requests(route));
         }
         assertThat(counts.get("POST /conversations")).isEqualTo(6);
