@@ -199,18 +199,26 @@ class AroundTheThreadTest {
 
         assertThat(found.exitCode()).as(found.all()).isEqualTo(3);
         assertThat(found.out()).contains("3 difference(s)", "c-1003", "c-1006", "c-1009");
+        List<String> lines = Files.readAllLines(migrator.stateDir().resolve("verify.jsonl"));
+        assertThat(lines).as("verify.jsonl").hasSize(3);
         Map<String, JsonNode> differences = new HashMap<>();
-        for (String line : Files.readAllLines(migrator.stateDir().resolve("verify.jsonl"))) {
+        for (String line : lines) {
             JsonNode difference = JSON.readTree(line);
             differences.put(difference.path("intercom_id").asString(), difference);
         }
         assertThat(differences).containsOnlyKeys(retitled, reassigned, reattributed);
         assertThat(differences.get(retitled).path("source_id").asString()).contains("c-1003");
-        assertThat(differences.get(retitled).path("difference").asString()).contains("title");
+        assertThat(differences.get(retitled).path("difference").asString())
+                .contains("title", "Copies of invoices", sample.get("c-1003").details().subject());
         assertThat(differences.get(reassigned).path("source_id").asString()).contains("c-1006");
-        assertThat(differences.get(reassigned).path("difference").asString()).contains("assignee");
+        assertThat(differences.get(reassigned).path("difference").asString())
+                .contains(
+                        "admin assignee",
+                        adminIds.get("bob@acme.example"),
+                        adminIds.get("carol@acme.example"));
         assertThat(differences.get(reattributed).path("source_id").asString()).contains("c-1009");
-        assertThat(differences.get(reattributed).path("difference").asString()).contains("Plan");
+        assertThat(differences.get(reattributed).path("difference").asString())
+                .contains("Plan", "Enterprise", "Pro");
     }
 
     /**

@@ -300,7 +300,11 @@ final class InboxWorkspace {
         assertThat(counts(inbox.path("attributes_left_out"))).as("attributes_left_out").isEmpty();
     }
 
-    /** summary.json's {@code inbox} for a run that had nothing left to set. */
+    /**
+     * summary.json's {@code inbox} for a run that had nothing left to set: no title, assignment,
+     * attribute or company. What it could not place is not looked at: still unplaced, a run may
+     * list it again.
+     */
     static void checkNothingSet(Path summary) {
         JsonNode inbox = JSON.readTree(summary.toFile()).path("inbox");
         for (String figure :
@@ -312,10 +316,6 @@ final class InboxWorkspace {
                         "companies_attached")) {
             assertThat(inbox.path(figure).isNumber()).as(figure + " in " + inbox).isTrue();
             assertThat(inbox.path(figure).asLong()).as(figure).isZero();
-        }
-        for (String counts :
-                List.of("unmatched_assignees", "unmatched_teams", "attributes_left_out")) {
-            assertThat(counts(inbox.path(counts))).as(counts).isEmpty();
         }
     }
 
