@@ -2,11 +2,12 @@ package dev.migrator.delivery;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Who writes each agent part in Intercom: the admin with the agent's email, else the default admin.
  * Built by the preflight before anything is sent; an agent it cannot place stops the run there.
- * {@code actorAdminId} closes and tags conversations.
+ * {@code actorAdminId} closes, tags and assigns conversations.
  */
 public record AdminDirectory(
         Map<String, String> adminIdsByEmail,
@@ -40,6 +41,21 @@ public record AdminDirectory(
                 || defaultAdminId != null
                 || (agentEmail != null
                         && adminIdsByEmail.containsKey(agentEmail.toLowerCase(Locale.ROOT)));
+    }
+
+    /**
+     * The admin a conversation owned by {@code assigneeEmail} is assigned to: only the admin with
+     * exactly that email (ignoring case), never the default admin, which would hand every unmatched
+     * conversation to one person.
+     */
+    public Optional<String> assigneeFor(String assigneeEmail) {
+        if (assigneeEmail == null) {
+            return Optional.empty();
+        }
+        if (placeholders) {
+            return Optional.of("dry-run-admin:" + assigneeEmail);
+        }
+        return Optional.ofNullable(adminIdsByEmail.get(assigneeEmail.toLowerCase(Locale.ROOT)));
     }
 
     public String adminFor(String agentEmail) {

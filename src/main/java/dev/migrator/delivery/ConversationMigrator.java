@@ -3,6 +3,7 @@ package dev.migrator.delivery;
 import dev.migrator.delivery.InDoubtProtocol.SearchNotCaughtUp;
 import dev.migrator.intercom.ApiErrorException;
 import dev.migrator.intercom.IntercomApi;
+import dev.migrator.intercom.IntercomApi.AssigneeKind;
 import dev.migrator.intercom.IntercomApi.Content;
 import dev.migrator.intercom.IntercomApi.ConversationUpdate;
 import dev.migrator.ledger.DeliveryLedger;
@@ -11,12 +12,15 @@ import dev.migrator.ledger.Ledger.ConversationEntry;
 import dev.migrator.ledger.Ledger.ConversationState;
 import dev.migrator.ledger.Ledger.PartEntry;
 import dev.migrator.mapping.PlannedConversation;
+import dev.migrator.mapping.PlannedConversation.PlannedCompany;
+import dev.migrator.mapping.PlannedConversation.PlannedDetails;
 import dev.migrator.mapping.PlannedPart;
 import dev.migrator.support.Sha256;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +36,9 @@ import org.springframework.dao.DuplicateKeyException;
 
 /**
  * Moves one planned conversation into Intercom, doing only what the ledger says is not done: the
- * conversation (or, with {@code --adopt-existing}, the one already there), its update, then each
- * later part in order, then close and tags. What a lost answer leaves in doubt is settled by the
+ * contact's company, the conversation (or, with {@code --adopt-existing}, the one already there),
+ * its update (title, attributes, source key), then each later part in order, then its assignment to
+ * an admin and a team, then close and tags. What a lost answer leaves in doubt is settled by the
  * {@link InDoubtProtocol}; what Intercom already holds is asked through {@link IntercomLookups}.
  */
 public class ConversationMigrator {
@@ -44,6 +50,14 @@ public class ConversationMigrator {
      * and dropped once the conversation is known closed. No source part key looks like it.
      */
     static final String CLOSE_KEY = "intercom:close";
+
+    /**
+     * The ledger's keys for an assignment in progress, to an admin and to a team: an assignment
+     * adds a part to the conversation, so its intent is kept like a close's until it is known done.
+     */
+    static final String ASSIGN_ADMIN_KEY = "intercom:assign:admin";
+
+    static final String ASSIGN_TEAM_KEY = "intercom:assign:team";
 
     private final IntercomApi api;
     private final DeliveryLedger ledger;
@@ -69,6 +83,20 @@ public class ConversationMigrator {
     private final LongAdder closesSent = new LongAdder();
     private final LongAdder tagsApplied = new LongAdder();
     private final LongAdder tagNamesLookedUp = new LongAdder();
+    private final LongAdder companiesUpserted = new LongAdder();
+    private final LongAdder companiesAttached = new LongAdder();
+
+    // What this migrator set around the threads (see InboxTally).
+    private final LongAdder titlesSet = new LongAdder();
+    private final LongAdder adminAssignments = new LongAdder();
+    private final LongAdder teamAssignments = new LongAdder();
+    private final LongAdder attributesSet = new LongAdder();
+    private final Map<String, LongAdder> unmatchedAssignees = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> unmatchedTeams = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> attributesLeftOut = new ConcurrentHashMap<>();
+
+    /** Attributes whose values did not fit: the log hears of each once, the summary counts all. */
+    private final Set<String> warnedAttributes = ConcurrentHashMap.newKeySet();
 
     /**
      * Neither waits for Intercom to catch up: a create or reply in doubt that Intercom cannot
@@ -184,12 +212,35 @@ public class ConversationMigrator {
                 tagsApplied.sum(),
                 tagNamesLookedUp.sum(),
                 contacts.contactsSearched(),
-                contacts.contactsCreated());
+                contacts.contactsCreated(),
+                companiesUpserted.sum(),
+                companiesAttached.sum(),
+                adminAssignments.sum() + teamAssignments.sum());
     }
 
-    /** What this migrator has set around the threads since it was made. */
+    /**
+     * What this migrator has set around the threads since it was made, and what it could not place,
+     * counted per conversation that reached its outcome.
+     */
     public InboxTally inboxTally() {
-        return InboxTally.NONE; // counted by the delivery of issue 15's details
+        return new InboxTally(
+                titlesSet.sum(),
+                adminAssignments.sum(),
+                teamAssignments.sum(),
+                attributesSet.sum(),
+                companiesAttached.sum(),
+                sums(unmatchedAssignees),
+                sums(unmatchedTeams),
+                sums(attributesLeftOut));
+    }
+
+    private static Map<String, Long> sums(Map<String, LongAdder> counts) {
+        return counts.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().sum()));
+    }
+
+    private static void count(Map<String, LongAdder> counts, String key) {
+        counts.computeIfAbsent(key, k -> new LongAdder()).increment();
     }
 
     private String lookUpTagId(String name) {
@@ -249,6 +300,7 @@ public class ConversationMigrator {
             if (!options.recreateDeleted() && deletedOnce.contains(contactId)) {
                 throw new DeletedInIntercom(true, contactId); // found out once: no call again
             }
+            boolean attachedNow = attachCompany(conversation.details().company(), contactId);
             Optional<String> adopted =
                     entry.isEmpty() && options.adoptExisting()
                             ? adoptExisting(conversation, contactId)
@@ -271,7 +323,8 @@ public class ConversationMigrator {
                 sent++;
                 metBefore = false;
             }
-            boolean updatedNow = update(id, intercomId, entry);
+            List<String> leftOut = new ArrayList<>();
+            boolean updatedNow = update(conversation, intercomId, entry, leftOut);
             boolean closedBefore = entry.map(ConversationEntry::closed).orElse(false);
             boolean hasNewParts =
                     later.stream()
@@ -287,6 +340,45 @@ public class ConversationMigrator {
                 closedBefore = false;
             }
             sent += sendLater(conversation, intercomId, contactId, later, parts, metBefore);
+            PlannedDetails details = conversation.details();
+            Optional<String> admin = admins.assigneeFor(details.assigneeEmail());
+            Optional<String> team = teams.teamFor(details.team());
+            String lastAdmin = entry.map(ConversationEntry::adminAssigneeId).orElse(null);
+            String lastTeam = entry.map(ConversationEntry::teamAssigneeId).orElse(null);
+            if (closedBefore
+                    && (admin.filter(a -> !a.equals(lastAdmin)).isPresent()
+                            || team.filter(t -> !t.equals(lastTeam)).isPresent())) {
+                // An assignment reopens a closed conversation: forget "closed" first, so that it
+                // is closed again below, even after a crash.
+                ledger.conversationReopened(workspace, id);
+                closedBefore = false;
+            }
+            // In Intercom before this run with no assignment in the ledger (adopted, or from a
+            // ledger older than assignments): it may be assigned already, so one look first.
+            IntercomConversation before =
+                    metBefore
+                                    && ((admin.isPresent() && lastAdmin == null)
+                                            || (team.isPresent() && lastTeam == null))
+                            ? lookups.conversation(intercomId)
+                            : null;
+            boolean adminAssignedNow =
+                    assign(
+                            id,
+                            intercomId,
+                            AssigneeKind.ADMIN,
+                            admin.orElse(null),
+                            lastAdmin,
+                            parts.get(ASSIGN_ADMIN_KEY),
+                            before);
+            boolean teamAssignedNow =
+                    assign(
+                            id,
+                            intercomId,
+                            AssigneeKind.TEAM,
+                            team.orElse(null),
+                            lastTeam,
+                            parts.get(ASSIGN_TEAM_KEY),
+                            before);
             // A conversation met before may have been closed just before a crash, or reopened by a
             // new reply: ask Intercom rather than close it twice or leave it open.
             PartEntry pendingClose = parts.get(CLOSE_KEY);
@@ -319,7 +411,25 @@ public class ConversationMigrator {
                 }
                 ledger.conversationTagged(workspace, id);
             }
-            boolean changed = sent > 0 || updatedNow || closedNow || taggedNow;
+            boolean changed =
+                    sent > 0
+                            || attachedNow
+                            || updatedNow
+                            || adminAssignedNow
+                            || teamAssignedNow
+                            || closedNow
+                            || taggedNow;
+            // Counted once the conversation has its outcome (a deferred one is met again), and
+            // only by the run that changed it: a re-run that finds it done has nothing to report.
+            if (changed) {
+                if (details.assigneeEmail() != null && admin.isEmpty()) {
+                    count(unmatchedAssignees, details.assigneeEmail());
+                }
+                if (details.team() != null && team.isEmpty()) {
+                    count(unmatchedTeams, details.team());
+                }
+                leftOut.forEach(name -> count(attributesLeftOut, name));
+            }
             if (!changed && entry.map(e -> e.state() == ConversationState.COMPLETE).orElse(false)) {
                 return new Outcome.AlreadyMigrated();
             }
@@ -452,25 +562,180 @@ public class ConversationMigrator {
     }
 
     /**
-     * Applies the conversation update (the source key in {@code migration.source-attribute}) once:
-     * after the create or the adoption, or on a later run when a crash came between them or the
-     * update changed. Returns whether it was sent.
+     * The contact's company, found or created once per workspace ({@code POST /companies} by its
+     * {@code company_id}), and the contact attached to it once; both kept in the ledger, so that a
+     * re-run makes no call. Returns whether the contact was attached now.
      */
-    private boolean update(String sourceId, String intercomId, Optional<ConversationEntry> entry) {
-        if (options.sourceAttribute() == null) {
+    private boolean attachCompany(PlannedCompany company, String contactId) {
+        if (company == null || company.companyId() == null) {
             return false;
         }
+        String companyIntercomId =
+                ledger.companyIntercomId(workspace, company.companyId())
+                        .orElseGet(
+                                () -> {
+                                    String found =
+                                            api.upsertCompany(company.companyId(), company.name());
+                                    companiesUpserted.increment();
+                                    return ledger.saveCompany(
+                                            workspace, company.companyId(), found);
+                                });
+        if (ledger.isAttached(workspace, contactId, companyIntercomId)) {
+            return false;
+        }
+        if (contacts.createdHere(contactId)) {
+            // Intercom may not show a contact it created moments ago yet.
+            whenContactVisible(
+                    contactId,
+                    () -> {
+                        api.attachCompany(contactId, companyIntercomId);
+                        return null;
+                    });
+        } else {
+            api.attachCompany(contactId, companyIntercomId);
+        }
+        companiesAttached.increment();
+        ledger.contactAttached(workspace, contactId, companyIntercomId);
+        return true;
+    }
+
+    /**
+     * Applies the conversation update once: its title (the subject), its attributes (each value
+     * converted to its attribute's type; one that does not fit is left out, named in {@code
+     * leftOut}) and its source key in {@code migration.source-attribute}, in one {@code PUT}. It is
+     * sent after the create or the adoption, or on a later run when a crash came between them or
+     * the update changed; never when it sets nothing. Returns whether it was sent.
+     */
+    private boolean update(
+            PlannedConversation conversation,
+            String intercomId,
+            Optional<ConversationEntry> entry,
+            List<String> leftOut) {
+        String sourceId = conversation.sourceId();
+        Map<String, Object> values = new HashMap<>();
+        conversation
+                .details()
+                .attributes()
+                .forEach(
+                        (name, raw) -> {
+                            if (raw == null) {
+                                return;
+                            }
+                            AttributeSchema.Conversion conversion = attributes.convert(name, raw);
+                            if (conversion.converted()) {
+                                values.put(name, conversion.value());
+                            } else {
+                                leftOut.add(name);
+                                if (warnedAttributes.add(name)) {
+                                    log.warn(
+                                            "Warning: conversation {}: {}, so it is left out (other"
+                                                    + " values of \"{}\" that do not fit are only"
+                                                    + " counted in summary.json)",
+                                            sourceId,
+                                            conversion.problem(),
+                                            name);
+                                }
+                            }
+                        });
+        int attributeValues = values.size();
+        if (options.sourceAttribute() != null) {
+            values.put(options.sourceAttribute(), sourceId);
+        }
+        String subject = conversation.subject();
         ConversationUpdate update =
                 new ConversationUpdate(
-                        null, Map.<String, Object>of(options.sourceAttribute(), sourceId));
+                        subject == null || subject.isBlank() ? null : subject, values);
+        if (update.isEmpty()) {
+            return false;
+        }
         String sha = Sha256.of(update.toString());
         if (entry.map(ConversationEntry::updateSha).filter(sha::equals).isPresent()) {
             return false;
         }
         api.updateConversation(intercomId, update);
         updatesSent.increment();
-        ledger.conversationUpdated(workspace, sourceId, sha);
+        if (update.title() != null) {
+            titlesSet.increment();
+        }
+        attributesSet.add(attributeValues);
+        ledger.conversationUpdated(workspace, sourceId, sha, update);
         return true;
+    }
+
+    /**
+     * Assigns the conversation to {@code wanted} (an admin or a team; {@code null}: nobody to
+     * assign) unless the ledger says it was last assigned there. An assignment adds a part, so it
+     * is never sent twice: its intent is recorded first, and after a lost answer, or a crash with
+     * the intent recorded ({@code pending}), the conversation's assignee in Intercom is looked at
+     * until the in-doubt window has passed before it is sent again. A conversation never assigned
+     * by this ledger is not assigned again where Intercom showed it assigned {@code before} (when
+     * it was looked at). Returns whether the ledger recorded an assignment now.
+     */
+    private boolean assign(
+            String sourceId,
+            String intercomId,
+            AssigneeKind kind,
+            String wanted,
+            String lastAssigned,
+            PartEntry pending,
+            IntercomConversation before) {
+        String key = kind == AssigneeKind.ADMIN ? ASSIGN_ADMIN_KEY : ASSIGN_TEAM_KEY;
+        if (wanted == null || wanted.equals(lastAssigned)) {
+            // Nothing to assign (any more): an intent left behind has nothing left to decide.
+            if (pending != null) {
+                ledger.forgetPart(workspace, sourceId, key);
+            }
+            return false;
+        }
+        boolean alreadyThere =
+                pending != null
+                        ? assignedInIntercom(intercomId, kind, wanted, pending.attemptedAt())
+                        : before != null
+                                && lastAssigned == null
+                                && wanted.equals(assigneeOf(before, kind));
+        if (!alreadyThere) {
+            inDoubt.send(
+                    "assigning conversation " + intercomId + " to " + kind.apiName() + " " + wanted,
+                    () -> {
+                        ledger.partSending(workspace, sourceId, key, 0, clock.millis());
+                        api.assign(intercomId, admins.actorAdminId(), kind, wanted);
+                        return true;
+                    },
+                    () -> {
+                        long lostAt = clock.millis();
+                        ledger.partSending(workspace, sourceId, key, 0, lostAt);
+                        return assignedInIntercom(intercomId, kind, wanted, lostAt)
+                                ? Optional.of(true)
+                                : Optional.empty();
+                    });
+        }
+        ledger.conversationAssigned(workspace, sourceId, kind, wanted);
+        ledger.forgetPart(workspace, sourceId, key);
+        (kind == AssigneeKind.ADMIN ? adminAssignments : teamAssignments).increment();
+        return true;
+    }
+
+    /**
+     * Whether Intercom shows the conversation assigned to {@code wanted}, looked for until the
+     * in-doubt window since an attempt at {@code attemptedAt} has passed.
+     */
+    private boolean assignedInIntercom(
+            String intercomId, AssigneeKind kind, String wanted, long attemptedAt) {
+        return inDoubt.search(
+                        attemptedAt,
+                        () ->
+                                wanted.equals(assigneeInIntercom(intercomId, kind))
+                                        ? Optional.of(true)
+                                        : Optional.<Boolean>empty())
+                .isPresent();
+    }
+
+    private String assigneeInIntercom(String intercomId, AssigneeKind kind) {
+        return assigneeOf(lookups.conversation(intercomId), kind);
+    }
+
+    private static String assigneeOf(IntercomConversation shown, AssigneeKind kind) {
+        return kind == AssigneeKind.ADMIN ? shown.adminAssigneeId() : shown.teamAssigneeId();
     }
 
     /** Who writes the part in Intercom: the contact, or the admin the agent maps to. */
@@ -552,20 +817,32 @@ public class ConversationMigrator {
 
     /**
      * Intercom answers 404 "User Not Found" for a short while after a contact is created. The
-     * intent is recorded before every attempt, so that it always dates the latest create sent. A
-     * contact the ledger knew that Intercom no longer has was deleted: no use waiting for it.
+     * intent is recorded before every attempt, so that it always dates the latest create sent.
      */
     private String createWhenContactVisible(
             PlannedConversation conversation, String contactId, Runnable recordIntent) {
+        return whenContactVisible(
+                contactId,
+                () -> {
+                    recordIntent.run();
+                    return api.createConversation(
+                            contactId,
+                            conversation.contact().role().apiName(),
+                            conversation.subject(),
+                            content(conversation.opening()));
+                });
+    }
+
+    /**
+     * Makes a call about the contact, again after a 404 until the contact shows in Intercom (it may
+     * not yet, just after its create) or the search lag has passed. A contact the ledger knew that
+     * Intercom no longer has was deleted: no use waiting for it.
+     */
+    private <T> T whenContactVisible(String contactId, Supplier<T> call) {
         long deadline = clock.millis() + searchLag.toMillis();
         for (long pause = 250; ; pause = Math.min(pause * 2, 5_000)) {
-            recordIntent.run();
             try {
-                return api.createConversation(
-                        contactId,
-                        conversation.contact().role().apiName(),
-                        conversation.subject(),
-                        content(conversation.opening()));
+                return call.get();
             } catch (ApiErrorException e) {
                 if (e.status() != 404 || clock.millis() + pause > deadline) {
                     throw e;

@@ -6,8 +6,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A conversation as {@code GET /conversations/{id}} showed it once: its opening message (the
- * conversation's {@code source}) and its parts. A part the ledger does not know is looked for here
- * before it is sent, so a part already in Intercom is never sent again.
+ * conversation's {@code source}), its parts, its state and whom it is assigned to. A part the
+ * ledger does not know is looked for here before it is sent, so a part already in Intercom is never
+ * sent again.
  */
 record IntercomConversation(JsonNode json) {
 
@@ -53,6 +54,21 @@ record IntercomConversation(JsonNode json) {
             }
         }
         return latest;
+    }
+
+    /** The admin it is assigned to, or {@code null} (Intercom says 0 or nothing when none). */
+    String adminAssigneeId() {
+        return assigneeId(json.path("admin_assignee_id"));
+    }
+
+    /** The team it is assigned to, or {@code null}. */
+    String teamAssigneeId() {
+        return assigneeId(json.path("team_assignee_id"));
+    }
+
+    private static String assigneeId(JsonNode id) {
+        String text = id.isNumber() || id.isString() ? id.asString() : "";
+        return text.isEmpty() || text.equals("0") ? null : text;
     }
 
     boolean closed() {

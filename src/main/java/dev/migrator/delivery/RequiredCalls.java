@@ -2,10 +2,12 @@ package dev.migrator.delivery;
 
 /**
  * What delivery did in Intercom, counted as the calls it takes at the least: one per conversation
- * created, reply sent, conversation update, close and tag applied, one per tag name whose id it
- * needed, and for each contact the ledger did not know one search, plus one create when Intercom
- * had no such contact. Calls beyond their sum went to retries, look-ups after lost answers or
- * before appending, and adoption searches.
+ * created, reply sent, conversation update (title, attributes and source key together), close and
+ * tag applied, one per tag name whose id it needed, and for each contact the ledger did not know
+ * one search, plus one create when Intercom had no such contact; one per company the ledger did not
+ * know (found or created in one call), one per contact attached to a company, and one per
+ * assignment (to an admin, to a team). Calls beyond their sum went to retries, look-ups after lost
+ * answers or before appending, and adoption searches.
  */
 public record RequiredCalls(
         long conversationsCreated,
@@ -15,9 +17,12 @@ public record RequiredCalls(
         long tagsApplied,
         long tagNamesLookedUp,
         long contactsSearched,
-        long contactsCreated) {
+        long contactsCreated,
+        long companiesUpserted,
+        long companiesAttached,
+        long assignmentsSent) {
 
-    public static final RequiredCalls NONE = new RequiredCalls(0, 0, 0, 0, 0, 0, 0, 0);
+    public static final RequiredCalls NONE = new RequiredCalls(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     public long total() {
         return conversationsCreated
@@ -27,7 +32,10 @@ public record RequiredCalls(
                 + tagsApplied
                 + tagNamesLookedUp
                 + contactsSearched
-                + contactsCreated;
+                + contactsCreated
+                + companiesUpserted
+                + companiesAttached
+                + assignmentsSent;
     }
 
     public RequiredCalls plus(RequiredCalls other) {
@@ -39,6 +47,9 @@ public record RequiredCalls(
                 tagsApplied + other.tagsApplied,
                 tagNamesLookedUp + other.tagNamesLookedUp,
                 contactsSearched + other.contactsSearched,
-                contactsCreated + other.contactsCreated);
+                contactsCreated + other.contactsCreated,
+                companiesUpserted + other.companiesUpserted,
+                companiesAttached + other.companiesAttached,
+                assignmentsSent + other.assignmentsSent);
     }
 }

@@ -101,13 +101,18 @@ public class DryRunTransport implements IntercomTransport, AutoCloseable {
         }
         if (path.equals("/companies")) {
             return response.put("type", "company")
-                    .put("id", "dry-run-company:" + request.body().path("company_id").asString());
+                    .put("id", companyPlaceholder(request.body().path("company_id").asString()));
         }
         if (path.equals("/tags")) {
             return response.put("type", "tag")
                     .put("id", "dry-run-tag:" + request.body().path("name").asString());
         }
         return response.put("type", "conversation");
+    }
+
+    /** The placeholder id of the company with the export's {@code companyId}. */
+    public static String companyPlaceholder(String companyId) {
+        return PLACEHOLDER_PREFIX + "company:" + companyId;
     }
 
     /** The placeholder id {@code number} of {@code kind}. */

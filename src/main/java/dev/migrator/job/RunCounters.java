@@ -50,7 +50,10 @@ public class RunCounters {
                 context.getLong(REQUIRED + "tags-applied", 0),
                 context.getLong(REQUIRED + "tag-names-looked-up", 0),
                 context.getLong(REQUIRED + "contacts-searched", 0),
-                context.getLong(REQUIRED + "contacts-created", 0));
+                context.getLong(REQUIRED + "contacts-created", 0),
+                context.getLong(REQUIRED + "companies-upserted", 0),
+                context.getLong(REQUIRED + "companies-attached", 0),
+                context.getLong(REQUIRED + "assignments-sent", 0));
     }
 
     public static void saveRequiredCalls(ExecutionContext context, RequiredCalls required) {
@@ -62,6 +65,9 @@ public class RunCounters {
         context.putLong(REQUIRED + "tag-names-looked-up", required.tagNamesLookedUp());
         context.putLong(REQUIRED + "contacts-searched", required.contactsSearched());
         context.putLong(REQUIRED + "contacts-created", required.contactsCreated());
+        context.putLong(REQUIRED + "companies-upserted", required.companiesUpserted());
+        context.putLong(REQUIRED + "companies-attached", required.companiesAttached());
+        context.putLong(REQUIRED + "assignments-sent", required.assignmentsSent());
     }
 
     /** What the step set around the threads, as its execution context holds it (none before). */

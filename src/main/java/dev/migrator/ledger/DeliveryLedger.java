@@ -1,5 +1,7 @@
 package dev.migrator.ledger;
 
+import dev.migrator.intercom.IntercomApi.AssigneeKind;
+import dev.migrator.intercom.IntercomApi.ConversationUpdate;
 import dev.migrator.ledger.Ledger.ConversationEntry;
 import dev.migrator.ledger.Ledger.PartEntry;
 import java.util.Optional;
@@ -17,6 +19,14 @@ public interface DeliveryLedger {
     String saveContact(String workspace, String contactKey, String intercomId);
 
     void forgetContact(String workspace, String intercomId);
+
+    Optional<String> companyIntercomId(String workspace, String companyId);
+
+    String saveCompany(String workspace, String companyId, String intercomId);
+
+    boolean isAttached(String workspace, String contactId, String companyIntercomId);
+
+    void contactAttached(String workspace, String contactId, String companyIntercomId);
 
     Optional<ConversationEntry> conversation(String workspace, String sourceId);
 
@@ -44,7 +54,11 @@ public interface DeliveryLedger {
 
     void conversationOpenedWith(String workspace, String sourceId, String openingKey);
 
-    void conversationUpdated(String workspace, String sourceId, String updateSha);
+    void conversationUpdated(
+            String workspace, String sourceId, String updateSha, ConversationUpdate applied);
+
+    void conversationAssigned(
+            String workspace, String sourceId, AssigneeKind kind, String assigneeId);
 
     void conversationReopened(String workspace, String sourceId);
 

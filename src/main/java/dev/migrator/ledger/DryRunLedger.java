@@ -4,12 +4,18 @@ import com.carrotsearch.hppc.LongHashSet;
 import com.carrotsearch.hppc.LongIntHashMap;
 import com.carrotsearch.hppc.LongLongHashMap;
 import dev.migrator.intercom.DryRunTransport;
+import dev.migrator.intercom.IntercomApi.AssigneeKind;
+import dev.migrator.intercom.IntercomApi.ConversationUpdate;
 import dev.migrator.ledger.Ledger.ConversationEntry;
 import dev.migrator.ledger.Ledger.ConversationState;
 import dev.migrator.ledger.Ledger.PartEntry;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.commons.codec.digest.MurmurHash3;
@@ -25,7 +31,10 @@ import org.springframework.dao.DuplicateKeyException;
  * part keys) are kept as 64-bit hashes in primitive open-addressing tables, and Intercom ids as the
  * numbers of {@link DryRunTransport}'s placeholders. So an entry carries no opening key and no
  * creation time (delivery reads neither): the opening is kept as one of the conversation's sent
- * parts, which is what delivery needs of it (every part but the sent ones is a reply).
+ * parts, which is what delivery needs of it (every part but the sent ones is a reply). Companies
+ * and attachments are hashes too (a company's placeholder is made of its id); the admins and teams
+ * assigned, few whatever the number of conversations, are numbered once and kept per row by number.
+ * What an update set is not kept: only {@code verify} reads it.
  *
  * <p>Its Intercom is {@link DryRunTransport}, an empty workspace where search finds nothing: no
  * conversation is ever adopted, so {@link #holderOf} and {@link #conversationAdopted} are refused.
@@ -69,6 +78,25 @@ public final class DryRunLedger implements DeliveryLedger {
 
     /** Contact key hash to the contact's placeholder number. */
     private final LongLongHashMap contacts = new LongLongHashMap();
+
+    /** Hashes of the company ids saved: a company's placeholder is made of its id. */
+    private final LongHashSet companies = new LongHashSet();
+
+    /** Hashes of (contact id, company id) attached. */
+    private final LongHashSet attachments = new LongHashSet();
+
+    /**
+     * The assignee ids met, numbered from 1: admins and teams are few, whatever the number of
+     * conversations, so each row keeps a number.
+     */
+    private final Map<String, Integer> assigneeNumbers = new HashMap<>();
+
+    private final List<String> assignees = new ArrayList<>();
+
+    /** Per row: the numbers of the admin and the team last assigned (0: none); made when needed. */
+    private int[] adminAssignees;
+
+    private int[] teamAssignees;
 
     private long repliesSent;
 
@@ -117,7 +145,9 @@ public final class DryRunLedger implements DeliveryLedger {
                                         DryRunTransport.CONVERSATION, intercomIds[row]),
                         (flags[row] & CLOSED) != 0,
                         (flags[row] & TAGGED) != 0,
-                        (flags[row] & UPDATED) != 0 ? updateSha(row) : null));
+                        (flags[row] & UPDATED) != 0 ? updateSha(row) : null,
+                        assignee(adminAssignees, row),
+                        assignee(teamAssignees, row)));
     }
 
     @Override
@@ -180,8 +210,38 @@ public final class DryRunLedger implements DeliveryLedger {
     }
 
     @Override
+    public synchronized Optional<String> companyIntercomId(String workspace, String companyId) {
+        return companies.contains(hash(companyId))
+                ? Optional.of(DryRunTransport.companyPlaceholder(companyId))
+                : Optional.empty();
+    }
+
+    @Override
+    public synchronized String saveCompany(String workspace, String companyId, String intercomId) {
+        if (!intercomId.equals(DryRunTransport.companyPlaceholder(companyId))) {
+            throw new IllegalArgumentException(
+                    intercomId + " is not a dry run's placeholder for company " + companyId);
+        }
+        companies.add(hash(companyId));
+        return intercomId;
+    }
+
+    @Override
+    public synchronized boolean isAttached(
+            String workspace, String contactId, String companyIntercomId) {
+        return attachments.contains(hash(contactId + '\n' + companyIntercomId));
+    }
+
+    @Override
+    public synchronized void contactAttached(
+            String workspace, String contactId, String companyIntercomId) {
+        attachments.add(hash(contactId + '\n' + companyIntercomId));
+    }
+
+    /** What the update set is not kept: only {@code verify} reads it, and a dry run has none. */
+    @Override
     public synchronized void conversationUpdated(
-            String workspace, String sourceId, String updateSha) {
+            String workspace, String sourceId, String updateSha, ConversationUpdate applied) {
         int row = row(sourceId);
         if (row < 0) {
             return;
@@ -199,6 +259,27 @@ public final class DryRunLedger implements DeliveryLedger {
             throw new IllegalArgumentException(updateSha + " is not a SHA-256 in lowercase hex");
         }
         flags[row] |= UPDATED;
+    }
+
+    @Override
+    public synchronized void conversationAssigned(
+            String workspace, String sourceId, AssigneeKind kind, String assigneeId) {
+        int row = row(sourceId);
+        if (row < 0) {
+            return;
+        }
+        if (adminAssignees == null) {
+            adminAssignees = new int[flags.length];
+            teamAssignees = new int[flags.length];
+        }
+        int number =
+                assigneeNumbers.computeIfAbsent(
+                        assigneeId,
+                        id -> {
+                            assignees.add(id);
+                            return assignees.size();
+                        });
+        (kind == AssigneeKind.ADMIN ? adminAssignees : teamAssignees)[row] = number;
     }
 
     @Override
@@ -345,6 +426,10 @@ public final class DryRunLedger implements DeliveryLedger {
             if (updateShas != null) {
                 updateShas = Arrays.copyOf(updateShas, 4 * capacity);
             }
+            if (adminAssignees != null) {
+                adminAssignees = Arrays.copyOf(adminAssignees, capacity);
+                teamAssignees = Arrays.copyOf(teamAssignees, capacity);
+            }
         }
         rows.put(hash(sourceId), rowCount);
         lastSourceId = sourceId;
@@ -375,6 +460,10 @@ public final class DryRunLedger implements DeliveryLedger {
             sha.append(HexFormat.of().toHexDigits(updateShas[4 * row + i]));
         }
         return sha.toString();
+    }
+
+    private String assignee(int[] numbers, int row) {
+        return numbers == null || numbers[row] == 0 ? null : assignees.get(numbers[row] - 1);
     }
 
     private static String contactPlaceholder(long number) {

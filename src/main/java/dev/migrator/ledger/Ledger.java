@@ -1,5 +1,7 @@
 package dev.migrator.ledger;
 
+import dev.migrator.intercom.IntercomApi.AssigneeKind;
+import dev.migrator.intercom.IntercomApi.ConversationUpdate;
 import dev.migrator.mapping.MappedRecord.Planned;
 import dev.migrator.mapping.PlannedConversation;
 import dev.migrator.source.SourceRecord.RecordOrigin;
@@ -18,6 +20,7 @@ import java.util.function.Consumer;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -71,7 +74,9 @@ public class Ledger implements DeliveryLedger {
             String intercomId,
             boolean closed,
             boolean tagged,
-            String updateSha) {}
+            String updateSha,
+            String adminAssigneeId,
+            String teamAssigneeId) {}
 
     public record Reject(String file, long line, String sourceId, String reason, String record) {}
 
@@ -115,7 +120,7 @@ public class Ledger implements DeliveryLedger {
                 .query(
                         """
                         SELECT SOURCE_ID, STATE, CONTACT_ID, OPENING_KEY, CREATED_AT, ATTEMPTED_AT, INTERCOM_ID, CLOSED,
-                               TAGGED, UPDATE_SHA
+                               TAGGED, UPDATE_SHA, ADMIN_ASSIGNEE_ID, TEAM_ASSIGNEE_ID
                         FROM MIGRATOR_CONVERSATION WHERE WORKSPACE = ? AND SOURCE_ID = ?\
                         """,
                         (rs, i) ->
@@ -129,7 +134,9 @@ public class Ledger implements DeliveryLedger {
                                         rs.getString(7),
                                         rs.getBoolean(8),
                                         rs.getBoolean(9),
-                                        rs.getString(10)),
+                                        rs.getString(10),
+                                        rs.getString(11),
+                                        rs.getString(12)),
                         workspace,
                         sourceId)
                 .stream()
@@ -214,14 +221,103 @@ public class Ledger implements DeliveryLedger {
                 sourceId);
     }
 
-    /** The conversation update whose SHA-256 is {@code updateSha} is applied in Intercom. */
-    public void conversationUpdated(String workspace, String sourceId, String updateSha) {
+    /**
+     * The conversation update whose SHA-256 is {@code updateSha} is applied in Intercom: {@code
+     * applied}'s title and attributes are kept, for {@code verify}.
+     */
+    public void conversationUpdated(
+            String workspace, String sourceId, String updateSha, ConversationUpdate applied) {
         jdbc.update(
-                "UPDATE MIGRATOR_CONVERSATION SET UPDATE_SHA = ? WHERE WORKSPACE = ? AND SOURCE_ID"
-                        + " = ?",
+                """
+                UPDATE MIGRATOR_CONVERSATION SET UPDATE_SHA = ?, UPDATE_TITLE = ?, UPDATE_ATTRIBUTES = ?
+                WHERE WORKSPACE = ? AND SOURCE_ID = ?\
+                """,
                 updateSha,
+                applied.title(),
+                mapper.writeValueAsString(applied.customAttributes()),
                 workspace,
                 sourceId);
+    }
+
+    /** The conversation is assigned in Intercom to the admin or team {@code assigneeId}. */
+    public void conversationAssigned(
+            String workspace, String sourceId, AssigneeKind kind, String assigneeId) {
+        String column =
+                switch (kind) {
+                    case ADMIN -> "ADMIN_ASSIGNEE_ID";
+                    case TEAM -> "TEAM_ASSIGNEE_ID";
+                };
+        jdbc.update(
+                "UPDATE MIGRATOR_CONVERSATION SET "
+                        + column
+                        + " = ? WHERE WORKSPACE = ? AND SOURCE_ID = ?",
+                assigneeId,
+                workspace,
+                sourceId);
+    }
+
+    /** The Intercom id of the company with the export's {@code companyId}, once known. */
+    public Optional<String> companyIntercomId(String workspace, String companyId) {
+        return jdbc
+                .query(
+                        "SELECT INTERCOM_ID FROM MIGRATOR_COMPANY WHERE WORKSPACE = ? AND"
+                                + " COMPANY_ID = ?",
+                        (rs, i) -> rs.getString(1),
+                        workspace,
+                        companyId)
+                .stream()
+                .findFirst();
+    }
+
+    /**
+     * Saves the company's Intercom id unless it already has one, then reads it back, as {@link
+     * #saveContact} does for contacts.
+     */
+    public String saveCompany(String workspace, String companyId, String intercomId) {
+        try {
+            jdbc.update(
+                    "INSERT INTO MIGRATOR_COMPANY (WORKSPACE, COMPANY_ID, INTERCOM_ID) VALUES (?,"
+                            + " ?, ?)",
+                    workspace,
+                    companyId,
+                    intercomId);
+        } catch (DuplicateKeyException e) {
+            // Another worker saved it first: the same company (upserted by company_id).
+        }
+        return companyIntercomId(workspace, companyId)
+                .orElseThrow(
+                        () ->
+                                new IllegalStateException(
+                                        "company " + companyId + " vanished from the ledger"));
+    }
+
+    /** Whether the contact is attached to the company (both Intercom ids). */
+    public boolean isAttached(String workspace, String contactId, String companyIntercomId) {
+        return count(
+                        """
+                        SELECT COUNT(*) FROM MIGRATOR_COMPANY_CONTACT
+                        WHERE WORKSPACE = ? AND CONTACT_ID = ? AND COMPANY_INTERCOM_ID = ?\
+                        """,
+                        workspace,
+                        contactId,
+                        companyIntercomId)
+                > 0;
+    }
+
+    /** The contact is attached to the company in Intercom. */
+    public void contactAttached(String workspace, String contactId, String companyIntercomId) {
+        try {
+            jdbc.update(
+                    """
+                    INSERT INTO MIGRATOR_COMPANY_CONTACT (WORKSPACE, CONTACT_ID, COMPANY_INTERCOM_ID)
+                    VALUES (?, ?, ?)\
+                    """,
+                    workspace,
+                    contactId,
+                    companyIntercomId);
+        } catch (DuplicateKeyException e) {
+            // Another worker attached it too: attaching is idempotent, the row is there.
+        }
     }
 
     /**
@@ -236,13 +332,25 @@ public class Ledger implements DeliveryLedger {
                 > 0;
     }
 
-    /** What the ledger says a workspace holds for one migrated conversation. */
+    /**
+     * What the ledger says a workspace holds for one migrated conversation.
+     *
+     * @param title the title its last update set, or {@code null} when none set one
+     * @param attributes the custom attributes its last update set, by name (an empty object when
+     *     none was applied)
+     * @param adminAssigneeId the admin it was last assigned to, or {@code null}
+     * @param teamAssigneeId the team it was last assigned to, or {@code null}
+     */
     public record MigratedConversation(
             String sourceId,
             String intercomId,
             long createdAt,
             boolean closed,
-            List<Long> partTimes) {}
+            List<Long> partTimes,
+            String title,
+            JsonNode attributes,
+            String adminAssigneeId,
+            String teamAssigneeId) {}
 
     /** Rows fetched at a time when streaming the ledger: bounded memory whatever its size. */
     private static final int FETCH_SIZE = 1_000;
@@ -261,7 +369,9 @@ public class Ledger implements DeliveryLedger {
                             try (PreparedStatement query =
                                     connection.prepareStatement(
                                             """
-                                            SELECT c.SOURCE_ID, c.INTERCOM_ID, c.CREATED_AT, c.CLOSED, p.CREATED_AT
+                                            SELECT c.SOURCE_ID, c.INTERCOM_ID, c.CREATED_AT, c.CLOSED, p.CREATED_AT,
+                                                   c.UPDATE_TITLE, c.UPDATE_ATTRIBUTES, c.ADMIN_ASSIGNEE_ID,
+                                                   c.TEAM_ASSIGNEE_ID
                                             FROM MIGRATOR_CONVERSATION c
                                             LEFT JOIN MIGRATOR_PART p ON p.WORKSPACE = c.WORKSPACE
                                                 AND p.SOURCE_ID = c.SOURCE_ID AND p.STATE = 'SENT'
@@ -282,7 +392,7 @@ public class Ledger implements DeliveryLedger {
     }
 
     /** Groups the joined rows, ordered by source id, into one conversation each. */
-    private static void streamMigrated(ResultSet rs, Consumer<MigratedConversation> consumer)
+    private void streamMigrated(ResultSet rs, Consumer<MigratedConversation> consumer)
             throws SQLException {
         MigratedConversation current = null;
         List<Long> partTimes = new ArrayList<>();
@@ -299,7 +409,13 @@ public class Ledger implements DeliveryLedger {
                                 rs.getString(2),
                                 rs.getLong(3),
                                 rs.getBoolean(4),
-                                Collections.unmodifiableList(partTimes));
+                                Collections.unmodifiableList(partTimes),
+                                rs.getString(6),
+                                rs.getString(7) == null
+                                        ? mapper.createObjectNode()
+                                        : mapper.readTree(rs.getString(7)),
+                                rs.getString(8),
+                                rs.getString(9));
             }
             long partTime = rs.getLong(5);
             if (!rs.wasNull()) {

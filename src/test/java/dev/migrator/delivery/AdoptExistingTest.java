@@ -60,12 +60,19 @@ class AdoptExistingTest {
 
         Outcome outcome = migrator(new DeliveryOptions(null, true, false)).migrate(conversation());
 
-        assertThat(outcome).isEqualTo(new Outcome.AlreadyMigrated());
+        // Only its title is set: one update.
+        assertThat(outcome).isEqualTo(new Outcome.Migrated(0));
         assertThat(db.ledger.conversation(WORKSPACE, "support:1").orElseThrow().intercomId())
                 .isEqualTo("conv-1");
         assertThat(db.ledger.parts(WORKSPACE, "support:1")).containsOnlyKeys("m2");
         assertThat(transport.received(CREATE)).isEmpty();
         assertThat(transport.received("POST /conversations/conv-1/reply")).isEmpty();
+        assertThat(transport.received("PUT /conversations/conv-1"))
+                .singleElement()
+                .satisfies(
+                        put ->
+                                assertThat(put.request().body().toString())
+                                        .isEqualTo("{\"title\":\"Cancel\"}"));
     }
 
     @Test
@@ -102,7 +109,7 @@ class AdoptExistingTest {
                         put ->
                                 assertThat(put.request().body().toString())
                                         .isEqualTo(
-                                                "{\"custom_attributes\":{\"migrator_source\":\"support:1\"}}"));
+                                                "{\"title\":\"Cancel\",\"custom_attributes\":{\"migrator_source\":\"support:1\"}}"));
     }
 
     private ConversationMigrator migrator(DeliveryOptions options) {

@@ -10,7 +10,9 @@ import dev.migrator.intercom.IntercomApi;
 import dev.migrator.ledger.DryRunLedger;
 import dev.migrator.mapping.PlannedConversation;
 import dev.migrator.mapping.PlannedConversation.ContactRole;
+import dev.migrator.mapping.PlannedConversation.PlannedCompany;
 import dev.migrator.mapping.PlannedConversation.PlannedContact;
+import dev.migrator.mapping.PlannedConversation.PlannedDetails;
 import dev.migrator.mapping.PlannedPart;
 import dev.migrator.mapping.PlannedPart.Author;
 import java.nio.file.Files;
@@ -21,6 +23,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -101,6 +104,40 @@ class DryRunBookkeepingTest {
     }
 
     @Test
+    void theCompanyAndTheAssignmentsAreSentOnceAcrossRecords() throws Exception {
+        PlannedDetails details =
+                new PlannedDetails(
+                        "bob@example.com",
+                        "Billing",
+                        Map.of(),
+                        new PlannedCompany("org-7", "Acme"));
+        dryRun(
+                withDetails(conversation("c-1", "ann@example.com", "m1"), details),
+                withDetails(conversation("c-1", "ann@example.com", "m1", "m2"), details),
+                withDetails(conversation("c-2", "ann@example.com", "m3"), details));
+
+        assertThat(requestLines().stream().filter("POST /companies"::equals)).hasSize(1);
+        assertThat(requestLines().stream().filter(line -> line.endsWith("/companies")))
+                .containsExactly("POST /companies", "POST /contacts/dry-run-contact-1/companies");
+        List<String> assignees = new ArrayList<>();
+        for (JsonNode line : requests()) {
+            if (line.path("body").path("message_type").asString("").equals("assignment")) {
+                assignees.add(
+                        line.path("path").asString()
+                                + " "
+                                + line.path("body").path("assignee_id").asString());
+            }
+        }
+        assertThat(assignees)
+                .as("each conversation once")
+                .containsExactly(
+                        "/conversations/dry-run-conversation-3/parts dry-run-admin:bob@example.com",
+                        "/conversations/dry-run-conversation-3/parts dry-run-team:Billing",
+                        "/conversations/dry-run-conversation-5/parts dry-run-admin:bob@example.com",
+                        "/conversations/dry-run-conversation-5/parts dry-run-team:Billing");
+    }
+
+    @Test
     void aPlaceholderIsTheOnlyKindOfIdItKeeps() {
         assertThat(DryRunTransport.placeholderNumber("contact", "dry-run-contact-42"))
                 .isEqualTo(42);
@@ -174,5 +211,18 @@ class DryRunBookkeepingTest {
                 false,
                 List.of(),
                 List.of());
+    }
+
+    private static PlannedConversation withDetails(
+            PlannedConversation conversation, PlannedDetails details) {
+        return new PlannedConversation(
+                conversation.sourceId(),
+                conversation.contact(),
+                conversation.subject(),
+                conversation.parts(),
+                conversation.close(),
+                conversation.tags(),
+                conversation.warnings(),
+                details);
     }
 }

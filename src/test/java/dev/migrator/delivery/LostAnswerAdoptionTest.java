@@ -216,7 +216,7 @@ class LostAnswerAdoptionTest {
         return new PlannedConversation(
                 sourceId,
                 new PlannedContact(EMAIL, null, "Ann", ContactRole.USER),
-                "Cancel",
+                null, // no title: nothing to update after the create
                 List.of(opening),
                 false,
                 List.of(),

@@ -60,6 +60,11 @@ final class ScriptedTransport implements IntercomTransport {
         return received.stream().filter(r -> route(r.request()).equals(route)).toList();
     }
 
+    /** Every request received, in order. */
+    synchronized List<Received> received() {
+        return List.copyOf(received);
+    }
+
     @Override
     public JsonNode exchange(ApiRequest request) {
         Answer answer;

@@ -1,9 +1,14 @@
 package dev.migrator.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.migrator.intercom.DryRunTransport;
+import dev.migrator.intercom.IntercomApi.AssigneeKind;
+import dev.migrator.intercom.IntercomApi.ConversationUpdate;
 import dev.migrator.ledger.Ledger.ConversationState;
 import dev.migrator.ledger.Ledger.PartEntry;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The in-memory bookkeeping of a dry run answers as the ledger's tables would. */
@@ -89,8 +94,61 @@ class DryRunLedgerTest {
         String sha = "0123456789abcdef".repeat(3) + "fedcba9876543210";
         ledger.conversationCreating(WS, "c-1", CONTACT, "m1", 100, 5, 1);
 
-        ledger.conversationUpdated(WS, "c-1", sha);
+        ledger.conversationUpdated(
+                WS, "c-1", sha, new ConversationUpdate("Cancel", Map.of("priority", "high")));
 
         assertThat(ledger.conversation(WS, "c-1").orElseThrow().updateSha()).isEqualTo(sha);
+    }
+
+    @Test
+    void theLastAssigneesAreKeptPerConversation() {
+        ledger.conversationCreating(WS, "c-1", CONTACT, "m1", 100, 5, 1);
+        ledger.conversationCreating(WS, "c-2", CONTACT, "m1", 100, 5, 1);
+        assertThat(ledger.conversation(WS, "c-1").orElseThrow().adminAssigneeId()).isNull();
+
+        ledger.conversationAssigned(WS, "c-1", AssigneeKind.ADMIN, "dry-run-admin:bob@example.org");
+        ledger.conversationAssigned(WS, "c-1", AssigneeKind.TEAM, "dry-run-team:Billing");
+        ledger.conversationAssigned(WS, "c-2", AssigneeKind.ADMIN, "dry-run-admin:bob@example.org");
+        ledger.conversationAssigned(WS, "c-2", AssigneeKind.ADMIN, "dry-run-admin:eve@example.org");
+
+        Ledger.ConversationEntry first = ledger.conversation(WS, "c-1").orElseThrow();
+        Ledger.ConversationEntry second = ledger.conversation(WS, "c-2").orElseThrow();
+        assertThat(first.adminAssigneeId()).isEqualTo("dry-run-admin:bob@example.org");
+        assertThat(first.teamAssigneeId()).isEqualTo("dry-run-team:Billing");
+        assertThat(second.adminAssigneeId()).isEqualTo("dry-run-admin:eve@example.org");
+        assertThat(second.teamAssigneeId()).isNull();
+    }
+
+    @Test
+    void assigneesOutliveTheGrowthOfItsColumns() {
+        ledger.conversationCreating(WS, "c-0", CONTACT, "m1", 100, 5, 1);
+        ledger.conversationAssigned(WS, "c-0", AssigneeKind.TEAM, "dry-run-team:Billing");
+        for (int i = 1; i <= 3_000; i++) {
+            ledger.conversationCreating(WS, "c-" + i, CONTACT, "m1", 100, 5, 1);
+        }
+        ledger.conversationAssigned(WS, "c-3000", AssigneeKind.TEAM, "dry-run-team:Sales");
+
+        assertThat(ledger.conversation(WS, "c-0").orElseThrow().teamAssigneeId())
+                .isEqualTo("dry-run-team:Billing");
+        assertThat(ledger.conversation(WS, "c-3000").orElseThrow().teamAssigneeId())
+                .isEqualTo("dry-run-team:Sales");
+        assertThat(ledger.conversation(WS, "c-1").orElseThrow().teamAssigneeId()).isNull();
+    }
+
+    @Test
+    void aCompanyIsKnownByItsIdOnceSavedAndEachAttachmentOnceMade() {
+        String company = DryRunTransport.companyPlaceholder("org-7");
+        assertThat(ledger.companyIntercomId(WS, "org-7")).isEmpty();
+
+        assertThat(ledger.saveCompany(WS, "org-7", company)).isEqualTo(company);
+        ledger.contactAttached(WS, CONTACT, company);
+
+        assertThat(ledger.companyIntercomId(WS, "org-7")).contains(company);
+        assertThat(ledger.companyIntercomId(WS, "org-8")).isEmpty();
+        assertThat(ledger.isAttached(WS, CONTACT, company)).isTrue();
+        assertThat(ledger.isAttached(WS, "dry-run-contact-2", company)).isFalse();
+        assertThatThrownBy(() -> ledger.saveCompany(WS, "org-8", company))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("org-8");
     }
 }

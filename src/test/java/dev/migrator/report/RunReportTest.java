@@ -50,11 +50,11 @@ class RunReportTest {
         migrate.getExecutionContext().putLong(RunCounters.CALLS, 15);
         // Two conversations created, 3 replies, 1 close, 2 tags of 1 name; two new contacts.
         RunCounters.saveRequiredCalls(
-                migrate.getExecutionContext(), new RequiredCalls(2, 3, 0, 1, 2, 1, 2, 2));
+                migrate.getExecutionContext(), new RequiredCalls(2, 3, 0, 1, 2, 1, 2, 2, 0, 0, 0));
         StepExecution settle = new StepExecution(2, "settle", execution);
         settle.getExecutionContext().putLong(RunCounters.CALLS, 4);
         RunCounters.saveRequiredCalls(
-                settle.getExecutionContext(), new RequiredCalls(0, 1, 0, 0, 0, 0, 0, 0));
+                settle.getExecutionContext(), new RequiredCalls(0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0));
         execution.addStepExecution(migrate);
         execution.addStepExecution(settle);
 
