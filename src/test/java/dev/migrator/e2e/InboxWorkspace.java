@@ -302,8 +302,7 @@ final class InboxWorkspace {
 
     /**
      * summary.json's {@code inbox} for a run that had nothing left to set: no title, assignment,
-     * attribute or company. What it could not place is not looked at: still unplaced, a run may
-     * list it again.
+     * attribute or company, and nothing unplaced to report (the run that placed the rest did).
      */
     static void checkNothingSet(Path summary) {
         JsonNode inbox = JSON.readTree(summary.toFile()).path("inbox");
@@ -316,6 +315,10 @@ final class InboxWorkspace {
                         "companies_attached")) {
             assertThat(inbox.path(figure).isNumber()).as(figure + " in " + inbox).isTrue();
             assertThat(inbox.path(figure).asLong()).as(figure).isZero();
+        }
+        for (String unplaced :
+                List.of("unmatched_assignees", "unmatched_teams", "attributes_left_out")) {
+            assertThat(counts(inbox.path(unplaced))).as(unplaced).isEmpty();
         }
     }
 
