@@ -150,8 +150,7 @@ class AroundTheThreadTest {
         MigratorProcess migrator = migrateCanonical(SAMPLE, sample);
 
         Map<String, Integer> written = writes();
-        MigratorProcess.Result again = migrator.run("migrate", "--input", SAMPLE.toString());
-        checkNothingMoreWritten(migrator, again, written);
+        checkNothingMoreWritten(migrator, SAMPLE, written);
     }
 
     @Test
@@ -162,8 +161,7 @@ class AroundTheThreadTest {
         MigratorProcess migrator = migrateCanonical(CSV_SAMPLE, sample);
 
         Map<String, Integer> written = writes();
-        MigratorProcess.Result again = migrator.run("migrate", "--input", CSV_SAMPLE.toString());
-        checkNothingMoreWritten(migrator, again, written);
+        checkNothingMoreWritten(migrator, CSV_SAMPLE, written);
     }
 
     @Test
@@ -300,14 +298,23 @@ class AroundTheThreadTest {
     }
 
     /**
-     * A second run of the same command: already migrated, no update, assignment, company or other
-     * write sent, nothing counted around the threads.
+     * The same command again finds its inputs migrated; the next export of the same conversations
+     * meets each one done. Neither sends an update, an assignment, a company or any other write,
+     * and the second counts nothing around the threads.
      */
     private void checkNothingMoreWritten(
-            MigratorProcess migrator, MigratorProcess.Result again, Map<String, Integer> written) {
+            MigratorProcess migrator, Path file, Map<String, Integer> written) throws Exception {
+        MigratorProcess.Result again = migrator.run("migrate", "--input", file.toString());
         assertThat(again.exitCode()).as(again.all()).isZero();
         assertThat(again.out()).contains("already migrated");
         assertThat(writes()).as("writes after running the same command again").isEqualTo(written);
+
+        Path next = InboxWorkspace.nextExport(file, workDir);
+        MigratorProcess.Result reread = migrator.run("migrate", "--input", next.toString());
+        assertThat(reread.exitCode()).as("its reject again: " + reread.all()).isEqualTo(3);
+        assertThat(writes())
+                .as("writes after reading the same conversations again")
+                .isEqualTo(written);
         InboxWorkspace.checkNothingSet(migrator.runDir(2).resolve("summary.json"));
     }
 

@@ -161,6 +161,14 @@ class FrontPresetTest {
         assertThat(writes())
                 .as("requests that write something, after running the same command again")
                 .isEqualTo(writes);
+
+        Path next = InboxWorkspace.nextExport(EXPORT, workDir);
+        MigratorProcess.Result reread =
+                migrator.run("migrate", "--input", next.toString(), "--format", "front");
+        assertThat(reread.exitCode()).as("its reject again: " + reread.all()).isEqualTo(3);
+        assertThat(writes())
+                .as("requests that write something, after reading the same conversations again")
+                .isEqualTo(writes);
         InboxWorkspace.checkNothingSet(migrator.runDir(2).resolve("summary.json"));
     }
 

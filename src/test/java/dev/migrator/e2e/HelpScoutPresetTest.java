@@ -283,6 +283,12 @@ class HelpScoutPresetTest {
         assertThat(again.out()).contains("already migrated");
         assertThat(writingRequests()).isEqualTo(sent);
         assertThat(intercom.conversations()).hasSize(EXPECTED.size());
+
+        Path next = InboxWorkspace.nextExport(Path.of(SAMPLE), workDir);
+        MigratorProcess.Result reread =
+                migrator.run("migrate", "--input", next.toString(), "--format", "helpscout");
+        assertThat(reread.exitCode()).as("its rejects again: " + reread.all()).isEqualTo(3);
+        assertThat(writingRequests()).isEqualTo(sent);
         InboxWorkspace.checkNothingSet(migrator.runDir(2).resolve("summary.json"));
     }
 

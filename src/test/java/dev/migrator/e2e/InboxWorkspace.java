@@ -6,6 +6,8 @@ import dev.migrator.testserver.FakeIntercom;
 import dev.migrator.testserver.FakeIntercom.Assignee;
 import dev.migrator.testserver.FakeIntercom.Conversation;
 import dev.migrator.testserver.FakeIntercom.Part;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -301,11 +303,28 @@ final class InboxWorkspace {
     }
 
     /**
-     * summary.json's {@code inbox} for a run that had nothing left to set: no title, assignment,
-     * attribute or company, and nothing unplaced to report (the run that placed the rest did).
+     * The next export holding the same conversations, as a scheduled export writes it: a copy of
+     * the sample under another name. A run reads it again, where the same command would find its
+     * inputs done and read nothing.
+     */
+    static Path nextExport(Path sample, Path dir) throws IOException {
+        return Files.copy(sample, dir.resolve("next-" + sample.getFileName()));
+    }
+
+    /**
+     * summary.json for a run that found every conversation done: none migrated, and in {@code
+     * inbox} no title, assignment, attribute or company, nor anything unplaced to report (the run
+     * that placed the rest did).
      */
     static void checkNothingSet(Path summary) {
-        JsonNode inbox = JSON.readTree(summary.toFile()).path("inbox");
+        JsonNode run = JSON.readTree(summary.toFile());
+        assertThat(run.path("conversations_migrated").asLong())
+                .as("conversations_migrated")
+                .isZero();
+        assertThat(run.path("conversations_already_migrated").asLong())
+                .as("conversations_already_migrated")
+                .isPositive();
+        JsonNode inbox = run.path("inbox");
         for (String figure :
                 List.of(
                         "titles_set",

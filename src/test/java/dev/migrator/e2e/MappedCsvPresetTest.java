@@ -161,6 +161,12 @@ class MappedCsvPresetTest {
         assertThat(again.exitCode()).as(again.all()).isZero();
         assertThat(again.out()).contains("already migrated");
         assertThat(writingRequests()).isEqualTo(sent);
+
+        Path next = InboxWorkspace.nextExport(Path.of(SAMPLE), workDir);
+        MigratorProcess.Result reread =
+                migrator.run("migrate", "--input", next.toString(), "--format", "csv");
+        assertThat(reread.exitCode()).as("its reject again: " + reread.all()).isEqualTo(3);
+        assertThat(writingRequests()).isEqualTo(sent);
         InboxWorkspace.checkNothingSet(migrator.runDir(2).resolve("summary.json"));
     }
 
