@@ -2,6 +2,7 @@ package dev.migrator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.migrator.e2e.InboxWorkspace.SourceDetails;
 import dev.migrator.source.Timestamps;
 import dev.migrator.testserver.FakeIntercom;
 import dev.migrator.testserver.FakeIntercom.Contact;
@@ -14,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -40,6 +42,7 @@ class FrontPresetTest {
 
     private FakeIntercom intercom;
     private Map<String, String> adminIds;
+    private InboxWorkspace workspace;
     private MigratorProcess migrator;
 
     /** What one Front message or comment must be in Intercom. */
@@ -59,8 +62,21 @@ class FrontPresetTest {
     void setUp() throws Exception {
         intercom = FakeIntercom.start();
         adminIds = Agents.addTo(intercom);
+        // The Support inbox has its team in Intercom, Billing has none (left unassigned); the
+        // sample's enum, number and boolean fields each fill an attribute of their type.
+        workspace =
+                new InboxWorkspace(intercom)
+                        .team("Support")
+                        .listAttribute("Plan", "Plan", "Free", "Pro", "Enterprise")
+                        .attribute("Seats", "Seats", "integer")
+                        .attribute("VIP", "VIP", "boolean");
         // Every teammate of the sample is an admin: no default admin is needed.
-        migrator = new MigratorProcess(workDir, intercom.baseUrl(), FakeIntercom.TOKEN, "");
+        migrator =
+                new MigratorProcess(
+                        workDir,
+                        intercom.baseUrl(),
+                        FakeIntercom.TOKEN,
+                        workspace.mappingSection());
     }
 
     @AfterEach
@@ -118,6 +134,13 @@ class FrontPresetTest {
                         });
         assertThat(Files.readString(migrator.runDir(1).resolve("summary.json")))
                 .contains("\"conversations_migrated\" : 6");
+        workspace.checkSummary(
+                migrator.runDir(1).resolve("summary.json"),
+                conversations.stream()
+                        .filter(c -> !c.path("id").asString().equals(BAD_CONVERSATION))
+                        .map(FrontPresetTest::sourceDetails)
+                        .toList(),
+                0);
         // Case 1 of issue 13: the sample's shared draft (draft_mode "shared", as Front's Core API
         // marks one: frontapp/front-api-specs, core-api/core-api.json, MessageResponse) is never
         // sent, and the run says so.
@@ -130,14 +153,23 @@ class FrontPresetTest {
                         "conversation cnv_6p1k2b: message msg_1k2b04 is a draft, never sent"
                                 + " (draft_mode \"shared\"); not migrated");
 
-        Map<String, Integer> creates = creates();
+        Map<String, Integer> writes = writes();
         MigratorProcess.Result again =
                 migrator.run("migrate", "--input", EXPORT.toString(), "--format", "front");
         assertThat(again.exitCode()).as(again.all()).isZero();
         assertThat(again.out()).contains("already migrated");
-        assertThat(creates())
-                .as("requests that create something, after running the same command again")
-                .isEqualTo(creates);
+        assertThat(writes())
+                .as("requests that write something, after running the same command again")
+                .isEqualTo(writes);
+
+        Path next = InboxWorkspace.nextExport(EXPORT, workDir);
+        MigratorProcess.Result reread =
+                migrator.run("migrate", "--input", next.toString(), "--format", "front");
+        assertThat(reread.exitCode()).as("its reject again: " + reread.all()).isEqualTo(3);
+        assertThat(writes())
+                .as("requests that write something, after reading the same conversations again")
+                .isEqualTo(writes);
+        InboxWorkspace.checkNothingSet(migrator.runDir(2).resolve("summary.json"));
     }
 
     @Test
@@ -229,6 +261,31 @@ class FrontPresetTest {
                                 .valueStream()
                                 .map(t -> t.path("name").asString())
                                 .toList());
+        InboxWorkspace.check(intercom, conversation, workspace.expect(sourceDetails(source)));
+    }
+
+    /**
+     * What a conversation of the sample says around its messages, read as docs/formats/front.md
+     * says: the assignee's email, the first inbox's name (else its id), each custom field as text.
+     */
+    private static SourceDetails sourceDetails(JsonNode source) {
+        JsonNode inbox = source.path("inboxes").path(0);
+        Map<String, String> fields = new LinkedHashMap<>();
+        source.path("custom_fields")
+                .properties()
+                .forEach(
+                        field -> {
+                            if (field.getValue().isValueNode() && !field.getValue().isNull()) {
+                                fields.put(field.getKey(), field.getValue().asString());
+                            }
+                        });
+        return new SourceDetails(
+                source.path("id").asString(),
+                source.path("subject").asString(null),
+                source.path("assignee").path("email").asString(null),
+                inbox.has("name") ? inbox.path("name").asString() : inbox.path("id").asString(null),
+                fields,
+                "archived".equals(source.path("status").asString()));
     }
 
     /**
@@ -339,7 +396,7 @@ class FrontPresetTest {
                 .orElseThrow(() -> new AssertionError("no conversation opened at " + epochSecond));
     }
 
-    private Map<String, Integer> creates() {
+    private Map<String, Integer> writes() {
         Map<String, Integer> counts = new HashMap<>();
         for (String route :
                 List.of(
@@ -347,8 +404,11 @@ class FrontPresetTest {
                         "POST /conversations",
                         "POST /conversations/{id}/reply",
                         "POST /conversations/{id}/parts",
+                        "PUT /conversations/{id}",
                         "POST /conversations/{id}/tags",
-                        "POST /tags")) {
+                        "POST /tags",
+                        "POST /companies",
+                        "POST /contacts/{id}/companies")) {
             counts.put(route, intercom.requests(route));
         }
         assertThat(counts.get("POST /conversations")).isEqualTo(6);

@@ -2,6 +2,7 @@ package dev.migrator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.migrator.e2e.InboxWorkspace.SourceDetails;
 import dev.migrator.testserver.FakeIntercom;
 import dev.migrator.testserver.FakeIntercom.Contact;
 import dev.migrator.testserver.FakeIntercom.Conversation;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -31,14 +33,17 @@ class HelpScoutPresetTest {
     private static final String SAMPLE = "samples/helpscout/conversations.json";
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern HTML_TAG = Pattern.compile("<\\s*/?\\s*[a-zA-Z][^>]*>");
-    private static final List<String> CREATING_ROUTES =
+    private static final List<String> WRITING_ROUTES =
             List.of(
                     "POST /contacts",
                     "POST /conversations",
                     "POST /conversations/{id}/reply",
                     "POST /conversations/{id}/parts",
+                    "PUT /conversations/{id}",
                     "POST /tags",
-                    "POST /conversations/{id}/tags");
+                    "POST /conversations/{id}/tags",
+                    "POST /companies",
+                    "POST /contacts/{id}/companies");
 
     /** Who a part is by, as Intercom holds it. */
     enum Kind {
@@ -194,18 +199,37 @@ class HelpScoutPresetTest {
         intercom.close();
     }
 
+    /**
+     * The workspace as a customer sets it up: the Mailbox API gives mailbox 85 by id only, so
+     * {@code mapping.teams} names its team; mailbox 86 has none in Intercom and stays unassigned.
+     * The sample's dropdown, number and date fields each fill an attribute of their type.
+     */
+    private InboxWorkspace workspace() {
+        return new InboxWorkspace(intercom)
+                .team("Support")
+                .teamMapping("85", "Support")
+                .listAttribute("Plan", "Plan", "Free", "Pro", "Enterprise")
+                .attribute("Seats", "Seats", "integer")
+                .attribute("Renewal date", "Renewal date", "datetime");
+    }
+
     @Test
     void
             migratesEveryGoodConversationWithItsThreadsInTimeOrderAndRejectsTheSpamAndTheOneWithoutEmail()
                     throws Exception {
+        InboxWorkspace workspace = workspace();
         MigratorProcess migrator =
-                new MigratorProcess(workDir, intercom.baseUrl(), FakeIntercom.TOKEN, "");
+                new MigratorProcess(
+                        workDir,
+                        intercom.baseUrl(),
+                        FakeIntercom.TOKEN,
+                        workspace.mappingSection());
 
         MigratorProcess.Result result =
                 migrator.run("migrate", "--input", SAMPLE, "--format", "helpscout");
 
         assertThat(result.exitCode()).as(result.all()).isEqualTo(3);
-        checkIntercomHoldsTheSample();
+        checkIntercomHoldsTheSample(workspace);
 
         List<String> rejects = Files.readAllLines(migrator.runDir(1).resolve("rejects.jsonl"));
         assertThat(rejects).hasSize(2);
@@ -246,14 +270,26 @@ class HelpScoutPresetTest {
         assertThat(Files.readString(migrator.runDir(1).resolve("summary.json")))
                 .contains("\"conversations_migrated\" : 5")
                 .contains("\"warnings\" : 1");
+        Map<String, SourceDetails> details = sourceDetails();
+        workspace.checkSummary(
+                migrator.runDir(1).resolve("summary.json"),
+                EXPECTED.stream().map(e -> details.get(e.id())).toList(),
+                0);
 
-        Map<String, Integer> sent = creatingRequests();
+        Map<String, Integer> sent = writingRequests();
         MigratorProcess.Result again =
                 migrator.run("migrate", "--input", SAMPLE, "--format", "helpscout");
         assertThat(again.exitCode()).as(again.all()).isZero();
         assertThat(again.out()).contains("already migrated");
-        assertThat(creatingRequests()).isEqualTo(sent);
+        assertThat(writingRequests()).isEqualTo(sent);
         assertThat(intercom.conversations()).hasSize(EXPECTED.size());
+
+        Path next = InboxWorkspace.nextExport(Path.of(SAMPLE), workDir);
+        MigratorProcess.Result reread =
+                migrator.run("migrate", "--input", next.toString(), "--format", "helpscout");
+        assertThat(reread.exitCode()).as("its rejects again: " + reread.all()).isEqualTo(3);
+        assertThat(writingRequests()).isEqualTo(sent);
+        InboxWorkspace.checkNothingSet(migrator.runDir(2).resolve("summary.json"));
     }
 
     @Test
@@ -268,8 +304,9 @@ class HelpScoutPresetTest {
         assertThat(intercom.conversations()).hasSize(EXPECTED.size());
     }
 
-    private void checkIntercomHoldsTheSample() throws Exception {
+    private void checkIntercomHoldsTheSample(InboxWorkspace workspace) throws Exception {
         Map<String, Long> threadTimes = threadTimes();
+        Map<String, SourceDetails> details = sourceDetails();
         assertThat(intercom.conversations()).hasSize(EXPECTED.size());
         assertThat(intercom.contacts()).hasSize(EXPECTED.size());
         assertThat(intercom.notifications()).as("customer notifications").isZero();
@@ -361,7 +398,40 @@ class HelpScoutPresetTest {
             assertThat(conversation.tags())
                     .as("%s tags", id)
                     .containsExactlyInAnyOrderElementsOf(expected.tags());
+            InboxWorkspace.check(intercom, conversation, workspace.expect(details.get(id)));
         }
+    }
+
+    /**
+     * What each conversation of the sample says around its threads, read as
+     * docs/formats/helpscout.md says: the assignee's email; the embedded mailbox's name, else its
+     * id as text; each custom field by name, its text else its value.
+     */
+    private static Map<String, SourceDetails> sourceDetails() throws Exception {
+        Map<String, SourceDetails> details = new HashMap<>();
+        for (JsonNode conversation : JSON.readTree(Path.of(SAMPLE).toFile())) {
+            String id = conversation.path("id").asString();
+            JsonNode mailbox = conversation.path("mailbox");
+            String team =
+                    mailbox.has("name")
+                            ? mailbox.path("name").asString()
+                            : conversation.path("mailboxId").asString(null);
+            Map<String, String> fields = new LinkedHashMap<>();
+            for (JsonNode field : conversation.path("customFields")) {
+                JsonNode value = field.has("text") ? field.path("text") : field.path("value");
+                fields.putIfAbsent(field.path("name").asString(), value.asString());
+            }
+            details.put(
+                    id,
+                    new SourceDetails(
+                            id,
+                            conversation.path("subject").asString(null),
+                            conversation.path("assignee").path("email").asString(null),
+                            team,
+                            fields,
+                            conversation.path("status").asString().equals("closed")));
+        }
+        return details;
     }
 
     /** Every thread's createdAt in the sample, in epoch seconds, by thread id. */
@@ -408,9 +478,9 @@ class HelpScoutPresetTest {
         return brace + 1;
     }
 
-    private Map<String, Integer> creatingRequests() {
+    private Map<String, Integer> writingRequests() {
         Map<String, Integer> counts = new HashMap<>();
-        CREATING_ROUTES.forEach(route -> counts.put(route, intercom.requests(route)));
+        WRITING_ROUTES.forEach(route -> counts.put(route, intercom.requests(route)));
         return counts;
     }
 }

@@ -1,8 +1,10 @@
 package dev.migrator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.migrator.testserver.FakeIntercom;
+import dev.migrator.testserver.FakeIntercom.Company;
 import dev.migrator.testserver.FakeIntercom.Contact;
 import dev.migrator.testserver.FakeIntercom.Conversation;
 import dev.migrator.testserver.FakeIntercom.Part;
@@ -17,8 +19,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -27,6 +31,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -45,14 +50,17 @@ class MappedCsvPresetTest {
             DateTimeFormatter.ofPattern("dd/MM/yyyy HH:mm");
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern HTML_TAG = Pattern.compile("<\\s*/?\\s*[a-zA-Z][^>]*>");
-    private static final List<String> CREATING_ROUTES =
+    private static final List<String> WRITING_ROUTES =
             List.of(
                     "POST /contacts",
                     "POST /conversations",
                     "POST /conversations/{id}/reply",
                     "POST /conversations/{id}/parts",
+                    "PUT /conversations/{id}",
                     "POST /tags",
-                    "POST /conversations/{id}/tags");
+                    "POST /conversations/{id}/tags",
+                    "POST /companies",
+                    "POST /contacts/{id}/companies");
 
     @TempDir Path workDir;
 
@@ -78,10 +86,25 @@ class MappedCsvPresetTest {
         return Files.readString(Path.of("samples/csv/mapping.yml"));
     }
 
+    /**
+     * The workspace as a customer sets it up: the Facturation queue is the Billing team, through
+     * {@code mapping.teams}; Support has no team in Intercom and stays unassigned. The unmapped
+     * columns fill attributes, Priority a list and Articles a number under another name.
+     */
+    private InboxWorkspace workspace() {
+        return new InboxWorkspace(intercom)
+                .team("Billing")
+                .teamMapping("Facturation", "Billing")
+                .listAttribute("Priority", "Priority", "Basse", "Normale", "Haute")
+                .attribute("Articles", "Items", "integer");
+    }
+
     @Test
     void migratesEveryGoodTicketWithItsRowsAndRejectsTheRowWhoseDateDoesNotMatch()
             throws Exception {
-        MigratorProcess migrator = migrator(sampleMapping());
+        InboxWorkspace workspace = workspace();
+        // The tables sit beside the sample's columns, in its mapping section.
+        MigratorProcess migrator = migrator(sampleMapping() + workspace.mappingTables());
 
         MigratorProcess.Result result =
                 migrator.run("migrate", "--input", SAMPLE, "--format", "csv");
@@ -93,7 +116,22 @@ class MappedCsvPresetTest {
         assertThat(intercom.conversations()).hasSize(tickets.size());
         assertThat(intercom.contacts()).hasSize(tickets.size());
         assertThat(intercom.notifications()).as("customer notifications").isZero();
-        tickets.forEach(this::checkTicket);
+        Set<String> unmapped = unmappedColumns(tickets.values().iterator().next().get(0));
+        tickets.forEach(
+                (ticket, rows) ->
+                        checkTicket(
+                                ticket,
+                                rows,
+                                workspace.expect(sourceDetails(ticket, rows, unmapped))));
+        checkCompanies(tickets);
+        workspace.checkSummary(
+                migrator.runDir(1).resolve("summary.json"),
+                tickets.entrySet().stream()
+                        .map(t -> sourceDetails(t.getKey(), t.getValue(), unmapped))
+                        .toList(),
+                tickets.values().stream()
+                        .filter(rows -> !rows.get(0).get("Account no").isEmpty())
+                        .count());
 
         List<String> rejects = Files.readAllLines(migrator.runDir(1).resolve("rejects.jsonl"));
         assertThat(rejects)
@@ -117,12 +155,19 @@ class MappedCsvPresetTest {
                                     .isEqualTo("Ana Sousa");
                         });
 
-        Map<String, Integer> sent = creatingRequests();
+        Map<String, Integer> sent = writingRequests();
         MigratorProcess.Result again =
                 migrator.run("migrate", "--input", SAMPLE, "--format", "csv");
         assertThat(again.exitCode()).as(again.all()).isZero();
         assertThat(again.out()).contains("already migrated");
-        assertThat(creatingRequests()).isEqualTo(sent);
+        assertThat(writingRequests()).isEqualTo(sent);
+
+        Path next = InboxWorkspace.nextExport(Path.of(SAMPLE), workDir);
+        MigratorProcess.Result reread =
+                migrator.run("migrate", "--input", next.toString(), "--format", "csv");
+        assertThat(reread.exitCode()).as("its reject again: " + reread.all()).isEqualTo(3);
+        assertThat(writingRequests()).isEqualTo(sent);
+        InboxWorkspace.checkNothingSet(migrator.runDir(2).resolve("summary.json"));
     }
 
     @Test
@@ -173,7 +218,7 @@ class MappedCsvPresetTest {
         assertThat(intercom.contacts()).isEmpty();
     }
 
-    private void checkTicket(String ticket, List<CSVRecord> rows) {
+    private void checkTicket(String ticket, List<CSVRecord> rows, InboxWorkspace.Expected inbox) {
         CSVRecord head = rows.get(0);
         List<Contact> contacts =
                 intercom.contacts().stream()
@@ -260,6 +305,87 @@ class MappedCsvPresetTest {
         assertThat(conversation.tags())
                 .as("%s tags", ticket)
                 .containsExactlyInAnyOrderElementsOf(split(head.get("Labels")));
+        InboxWorkspace.check(intercom, conversation, inbox);
+    }
+
+    /**
+     * Each ticket's customer is attached to the company its first row names (Account no, with
+     * Account as its name), and to no other; each company is in the workspace once.
+     */
+    private void checkCompanies(Map<String, List<CSVRecord>> tickets) {
+        Map<String, String> names = new LinkedHashMap<>();
+        tickets.forEach(
+                (ticket, rows) -> {
+                    CSVRecord head = rows.get(0);
+                    String contactId =
+                            intercom.contacts().stream()
+                                    .filter(c -> head.get("Customer email").equals(c.email()))
+                                    .findFirst()
+                                    .orElseThrow()
+                                    .id();
+                    List<Company> companies = intercom.companiesOf(contactId);
+                    if (head.get("Account no").isEmpty()) {
+                        assertThat(companies).as("%s company", ticket).isEmpty();
+                    } else {
+                        names.put(head.get("Account no"), head.get("Account"));
+                        assertThat(companies)
+                                .as("%s company", ticket)
+                                .singleElement()
+                                .satisfies(
+                                        company -> {
+                                            assertThat(company.companyId())
+                                                    .isEqualTo(head.get("Account no"));
+                                            assertThat(company.name())
+                                                    .isEqualTo(head.get("Account"));
+                                        });
+                    }
+                });
+        assertThat(intercom.companies())
+                .extracting(Company::companyId, Company::name)
+                .containsExactlyInAnyOrderElementsOf(
+                        names.entrySet().stream()
+                                .map(e -> tuple(e.getKey(), e.getValue()))
+                                .toList());
+    }
+
+    /**
+     * What a ticket says around its rows, from its first row, as docs/formats/any-csv.md says:
+     * Owner, Queue, and every column the sample's mapping does not name as a field keyed by its
+     * header.
+     */
+    private static InboxWorkspace.SourceDetails sourceDetails(
+            String ticket, List<CSVRecord> rows, Set<String> unmappedColumns) {
+        CSVRecord head = rows.get(0);
+        Map<String, String> fields = new LinkedHashMap<>();
+        unmappedColumns.forEach(
+                column -> {
+                    if (!head.get(column).isEmpty()) {
+                        fields.put(column, head.get(column));
+                    }
+                });
+        return new InboxWorkspace.SourceDetails(
+                ticket,
+                head.get("Subject"),
+                emptyToNull(head.get("Owner")),
+                emptyToNull(head.get("Queue")),
+                fields,
+                head.get("State").equals("Resolved"));
+    }
+
+    /** The sample's headers that samples/csv/mapping.yml does not map to a canonical field. */
+    @SuppressWarnings("unchecked")
+    private static Set<String> unmappedColumns(CSVRecord anyRow) throws Exception {
+        Map<String, Object> config = new Yaml().load(sampleMapping());
+        Map<String, String> columns =
+                (Map<String, String>) ((Map<String, Object>) config.get("mapping")).get("columns");
+        Set<String> unmapped = new LinkedHashSet<>(anyRow.toMap().keySet());
+        unmapped.removeAll(columns.values());
+        assertThat(unmapped).as("the sample's unmapped columns").isNotEmpty();
+        return unmapped;
+    }
+
+    private static String emptyToNull(String value) {
+        return value.isEmpty() ? null : value;
     }
 
     /** The sample's rows by ticket, in file order, read independently of the migrator. */
@@ -294,9 +420,9 @@ class MappedCsvPresetTest {
         return joined.isEmpty() ? List.of() : Arrays.asList(joined.split("\\|"));
     }
 
-    private Map<String, Integer> creatingRequests() {
+    private Map<String, Integer> writingRequests() {
         Map<String, Integer> counts = new HashMap<>();
-        CREATING_ROUTES.forEach(route -> counts.put(route, intercom.requests(route)));
+        WRITING_ROUTES.forEach(route -> counts.put(route, intercom.requests(route)));
         return counts;
     }
 
