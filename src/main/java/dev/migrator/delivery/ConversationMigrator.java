@@ -594,9 +594,13 @@ public class ConversationMigrator {
         } else {
             api.attachCompany(contactId, companyIntercomId);
         }
-        companiesAttached.increment();
-        ledger.contactAttached(workspace, contactId, companyIntercomId);
-        return true;
+        // Two conversations of one contact may attach it side by side (harmless: attaching is
+        // idempotent); the contact is counted once.
+        boolean firstToAttach = ledger.contactAttached(workspace, contactId, companyIntercomId);
+        if (firstToAttach) {
+            companiesAttached.increment();
+        }
+        return firstToAttach;
     }
 
     /**

@@ -26,7 +26,8 @@ public interface DeliveryLedger {
 
     boolean isAttached(String workspace, String contactId, String companyIntercomId);
 
-    void contactAttached(String workspace, String contactId, String companyIntercomId);
+    /** Records the attachment; false when it was recorded already (by another worker). */
+    boolean contactAttached(String workspace, String contactId, String companyIntercomId);
 
     Optional<ConversationEntry> conversation(String workspace, String sourceId);
 

@@ -233,9 +233,9 @@ public final class DryRunLedger implements DeliveryLedger {
     }
 
     @Override
-    public synchronized void contactAttached(
+    public synchronized boolean contactAttached(
             String workspace, String contactId, String companyIntercomId) {
-        attachments.add(hash(contactId + '\n' + companyIntercomId));
+        return attachments.add(hash(contactId + '\n' + companyIntercomId));
     }
 
     /** What the update set is not kept: only {@code verify} reads it, and a dry run has none. */

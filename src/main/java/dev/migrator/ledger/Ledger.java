@@ -304,8 +304,12 @@ public class Ledger implements DeliveryLedger {
                 > 0;
     }
 
-    /** The contact is attached to the company in Intercom. */
-    public void contactAttached(String workspace, String contactId, String companyIntercomId) {
+    /**
+     * The contact is attached to the company in Intercom; false when the ledger knew it already
+     * (two conversations of one contact attached it at once).
+     */
+    @Override
+    public boolean contactAttached(String workspace, String contactId, String companyIntercomId) {
         try {
             jdbc.update(
                     """
@@ -315,8 +319,10 @@ public class Ledger implements DeliveryLedger {
                     workspace,
                     contactId,
                     companyIntercomId);
+            return true;
         } catch (DuplicateKeyException e) {
             // Another worker attached it too: attaching is idempotent, the row is there.
+            return false;
         }
     }
 
