@@ -99,8 +99,7 @@ class CrashAroundTheThreadIT {
             assertAroundTheThread(i);
         }
         assertThat(intercom.notifications()).as("customers notified").isZero();
-        Process verify =
-                withToken(new ProcessBuilder(command("verify"))).redirectErrorStream(true).start();
+        Process verify = PackagedJar.process(config(), workDir.resolve("state"), "verify").start();
         verify.getOutputStream().close();
         String verified =
                 new String(verify.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -172,19 +171,14 @@ class CrashAroundTheThreadIT {
     }
 
     private Process start() throws IOException {
-        return withToken(new ProcessBuilder(command("migrate", "--input", export.toString())))
-                .redirectErrorStream(true)
+        return PackagedJar.process(
+                        config(), workDir.resolve("state"), "migrate", "--input", export.toString())
                 .redirectOutput(
                         ProcessBuilder.Redirect.appendTo(workDir.resolve("runs.txt").toFile()))
                 .start();
     }
 
-    private static ProcessBuilder withToken(ProcessBuilder builder) {
-        builder.environment().put("INTERCOM_ACCESS_TOKEN", FakeIntercom.TOKEN);
-        return builder;
-    }
-
-    private List<String> command(String... args) throws IOException {
+    private Path config() throws IOException {
         Path config = workDir.resolve("config.yml");
         Files.writeString(
                 config,
@@ -202,22 +196,7 @@ class CrashAroundTheThreadIT {
                     - {source: order, intercom: Order number}
                 """
                         .formatted(intercom.baseUrl()));
-        List<String> command =
-                new ArrayList<>(
-                        List.of(
-                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                                "-jar",
-                                Path.of("target/conversation-migrator.jar")
-                                        .toAbsolutePath()
-                                        .toString()));
-        command.addAll(List.of(args));
-        command.addAll(
-                List.of(
-                        "--config",
-                        config.toString(),
-                        "--state-dir",
-                        workDir.resolve("state").toString()));
-        return command;
+        return config;
     }
 
     private String output() {

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -214,12 +213,10 @@ class CrashIT {
         ExactlyOnce.assertMigrated(intercom, export);
         ExactlyOnce.assertAroundTheThread(intercom, export);
 
-        ProcessBuilder verifying =
-                new ProcessBuilder(command(config, "verify"))
-                        .redirectErrorStream(true)
-                        .redirectOutput(workDir.resolve("verify.txt").toFile());
-        verifying.environment().put("INTERCOM_ACCESS_TOKEN", FakeIntercom.TOKEN);
-        Process verify = verifying.start();
+        Process verify =
+                PackagedJar.process(config, workDir.resolve("state"), "verify")
+                        .redirectOutput(workDir.resolve("verify.txt").toFile())
+                        .start();
         assertThat(verify.waitFor(3, TimeUnit.MINUTES)).isTrue();
         assertThat(verify.exitValue()).as(Files.readString(workDir.resolve("verify.txt"))).isZero();
         assertThat(Files.readString(workDir.resolve("verify.txt"))).contains("0 difference(s)");
@@ -266,34 +263,12 @@ class CrashIT {
         return config;
     }
 
-    private List<String> command(Path config, String... args) {
-        List<String> command =
-                new ArrayList<>(
-                        List.of(
-                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                                "-jar",
-                                Path.of("target/conversation-migrator.jar")
-                                        .toAbsolutePath()
-                                        .toString()));
-        command.addAll(List.of(args));
-        command.addAll(
-                List.of(
-                        "--config",
-                        config.toString(),
-                        "--state-dir",
-                        workDir.resolve("state").toString()));
-        return command;
-    }
-
     private Process start(Path config) throws IOException {
-        ProcessBuilder builder =
-                new ProcessBuilder(command(config, "migrate", "--input", export.toString()))
-                        .redirectErrorStream(true)
-                        .redirectOutput(
-                                ProcessBuilder.Redirect.appendTo(
-                                        workDir.resolve("runs.txt").toFile()));
-        builder.environment().putAll(Map.of("INTERCOM_ACCESS_TOKEN", FakeIntercom.TOKEN));
-        return builder.start();
+        return PackagedJar.process(
+                        config, workDir.resolve("state"), "migrate", "--input", export.toString())
+                .redirectOutput(
+                        ProcessBuilder.Redirect.appendTo(workDir.resolve("runs.txt").toFile()))
+                .start();
     }
 
     /** What a stuck run was doing: its threads, its output and the end of its log. */

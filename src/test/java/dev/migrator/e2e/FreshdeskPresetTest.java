@@ -1,14 +1,11 @@
 package dev.migrator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
 
-import dev.migrator.delivery.InboxTally;
-import dev.migrator.report.RunSummary;
+import dev.migrator.e2e.InboxWorkspace.ContactCompany;
+import dev.migrator.e2e.InboxWorkspace.SourceDetails;
 import dev.migrator.source.Timestamps;
 import dev.migrator.testserver.FakeIntercom;
-import dev.migrator.testserver.FakeIntercom.Assignee;
-import dev.migrator.testserver.FakeIntercom.Company;
 import dev.migrator.testserver.FakeIntercom.Contact;
 import dev.migrator.testserver.FakeIntercom.Conversation;
 import dev.migrator.testserver.FakeIntercom.Part;
@@ -16,18 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,72 +45,16 @@ class FreshdeskPresetTest {
     private static final Map<Integer, String> PRIORITIES =
             Map.of(1, "Low", 2, "Medium", 3, "High", 4, "Urgent");
 
-    /** The workspace's conversation attributes, each with the Freshdesk field that fills it. */
-    private static final List<Attribute> ATTRIBUTES =
-            List.of(
-                    new Attribute(
-                            "cf_plan",
-                            "Plan",
-                            "list",
-                            List.of("Starter", "Pro", "Business", "Enterprise")),
-                    new Attribute("cf_seats", "Seats", "integer", List.of()),
-                    new Attribute("cf_order_number", "Order number", "string", List.of()),
-                    new Attribute(
-                            "priority",
-                            "Priority",
-                            "list",
-                            List.of("Low", "Medium", "High", "Urgent")),
-                    // The admin's own type "Onboarding" is not an option: left out and counted.
-                    new Attribute(
-                            "type",
-                            "Ticket type",
-                            "list",
-                            List.of("Question", "Problem", "Incident", "Feature Request")));
-
-    /** Groups whose team has another name in Intercom ({@code mapping.teams}). */
-    private static final Map<String, String> RENAMED_GROUPS = Map.of("Billing", "Finance");
-
-    /** The workspace's teams: Technical Support written in another case, matched all the same. */
-    private static final List<String> TEAMS = List.of("Finance", "technical support");
-
-    /**
-     * A conversation attribute of the workspace and the Freshdesk field ({@code mapping.attributes}
-     * source) that fills it.
-     */
-    private record Attribute(String source, String name, String dataType, List<String> options) {
-
-        /** The value as the attribute takes it; empty when it does not fit (left out). */
-        Optional<Object> convert(String raw) {
-            return switch (dataType) {
-                case "list" ->
-                        options.stream()
-                                .filter(option -> option.equalsIgnoreCase(raw))
-                                .<Object>map(option -> option)
-                                .findFirst();
-                case "integer" -> Optional.of(Long.valueOf(raw));
-                default -> Optional.of(raw);
-            };
-        }
-    }
-
     @TempDir Path workDir;
 
     private FakeIntercom intercom;
     private Map<String, String> adminIds;
     private String defaultAdminId;
+    private InboxWorkspace workspace;
     private MigratorProcess migrator;
 
     /** The people file by Freshdesk id. */
     private final Map<String, JsonNode> people = new HashMap<>();
-
-    /** Intercom team ids by team name. */
-    private final Map<String, String> teamIds = new HashMap<>();
-
-    /** What the summary must count, summed ticket by ticket (companies attached left at 0). */
-    private InboxTally expectedInbox = InboxTally.NONE;
-
-    /** The companies each contact must belong to, as (company_id, name), by contact id. */
-    private final Map<String, Set<Tuple>> expectedCompanies = new HashMap<>();
 
     /** What one Freshdesk message must be in Intercom. */
     private record Expected(
@@ -137,42 +72,40 @@ class FreshdeskPresetTest {
         // Every agent is an admin; only the notes that non-agents wrote in private need the default
         // admin.
         defaultAdminId = intercom.addAdmin("migration@acme.example", "Migration");
-        for (String team : TEAMS) {
-            teamIds.put(team, intercom.addTeam(team));
-        }
-        for (Attribute attribute : ATTRIBUTES) {
-            if (attribute.dataType().equals("list")) {
-                intercom.addListAttribute(
-                        attribute.name(), attribute.options().toArray(String[]::new));
-            } else {
-                intercom.addConversationAttribute(attribute.name(), attribute.dataType());
-            }
-        }
+        // Billing's team has another name in Intercom; Technical Support's is written in another
+        // case, matched all the same. The admin's own ticket type "Onboarding" is not an option of
+        // Ticket type: left out and counted.
+        workspace =
+                new InboxWorkspace(intercom)
+                        .team("Finance")
+                        .team("technical support")
+                        .teamMapping("Billing", "Finance")
+                        .listAttribute(
+                                "cf_plan", "Plan", "Starter", "Pro", "Business", "Enterprise")
+                        .attribute("cf_seats", "Seats", "integer")
+                        .attribute("cf_order_number", "Order number", "string")
+                        .listAttribute("priority", "Priority", "Low", "Medium", "High", "Urgent")
+                        .listAttribute(
+                                "type",
+                                "Ticket type",
+                                "Question",
+                                "Problem",
+                                "Incident",
+                                "Feature Request");
+        // The default admin under migration:, then the mapping: section.
         migrator =
                 new MigratorProcess(
-                        workDir, intercom.baseUrl(), FakeIntercom.TOKEN, config(defaultAdminId));
+                        workDir,
+                        intercom.baseUrl(),
+                        FakeIntercom.TOKEN,
+                        "  default-admin-id: \""
+                                + defaultAdminId
+                                + "\"\n"
+                                + workspace.mappingSection());
         for (String line : Files.readAllLines(PEOPLE)) {
             JsonNode person = MAPPER.readTree(line);
             people.put(person.path("id").asString(), person);
         }
-    }
-
-    /** The default admin under {@code migration:}, then the {@code mapping:} block. */
-    private static String config(String defaultAdminId) {
-        StringBuilder yaml = new StringBuilder("  default-admin-id: \"" + defaultAdminId + "\"\n");
-        yaml.append("mapping:\n  teams:\n");
-        RENAMED_GROUPS.forEach(
-                (group, team) ->
-                        yaml.append(
-                                "    - {source: \"%s\", intercom: \"%s\"}\n"
-                                        .formatted(group, team)));
-        yaml.append("  attributes:\n");
-        for (Attribute attribute : ATTRIBUTES) {
-            yaml.append(
-                    "    - {source: \"%s\", intercom: \"%s\"}\n"
-                            .formatted(attribute.source(), attribute.name()));
-        }
-        return yaml.toString();
     }
 
     @AfterEach
@@ -231,43 +164,11 @@ class FreshdeskPresetTest {
                         });
         assertThat(Files.readString(migrator.runDir(1).resolve("summary.json")))
                 .contains("\"conversations_migrated\" : 6");
-        checkCompanies();
-        long attached = expectedCompanies.values().stream().mapToLong(Set::size).sum();
-        assertThat(summary(1).inbox()).isEqualTo(withCompaniesAttached(expectedInbox, attached));
+        workspace.checkCompaniesAndSummary(migrator.runDir(1).resolve("summary.json"));
+        assertThat(intercom.requests("POST /conversations")).as("creates sent").isEqualTo(6);
 
-        Map<String, Integer> writes = writes();
-        MigratorProcess.Result again =
-                migrator.run(
-                        "migrate",
-                        "--input",
-                        TICKETS.toString(),
-                        "--format",
-                        "freshdesk",
-                        "--users",
-                        PEOPLE.toString());
-        assertThat(again.exitCode()).as(again.all()).isZero();
-        assertThat(again.out()).contains("already migrated");
-        assertThat(writes())
-                .as("requests that create or change something, after the same command again")
-                .isEqualTo(writes);
-
-        // The same tickets from another path start a new run, which finds each one migrated.
-        Path copy = Files.copy(TICKETS, workDir.resolve("tickets-again.json"));
-        MigratorProcess.Result copied =
-                migrator.run(
-                        "migrate",
-                        "--input",
-                        copy.toString(),
-                        "--format",
-                        "freshdesk",
-                        "--users",
-                        PEOPLE.toString());
-        assertThat(copied.exitCode()).as(copied.all()).isEqualTo(3);
-        assertThat(summary(2).conversationsAlreadyMigrated()).isEqualTo(6);
-        assertThat(summary(2).inbox()).isEqualTo(InboxTally.NONE);
-        assertThat(writes())
-                .as("requests that create or change something, after a run of the same tickets")
-                .isEqualTo(writes);
+        InboxWorkspace.checkRunsAgainChangeNothing(
+                intercom, migrator, TICKETS, "--format", "freshdesk", "--users", PEOPLE.toString());
     }
 
     @Test
@@ -332,10 +233,7 @@ class FreshdeskPresetTest {
                     .startsWith("Conversation started by ");
             replies = expected;
         }
-        List<Part> parts =
-                conversation.parts().stream()
-                        .filter(p -> !Set.of("close", "assignment").contains(p.partType()))
-                        .toList();
+        List<Part> parts = InboxWorkspace.messages(conversation);
         assertThat(parts).as("ticket %s parts", id).hasSize(replies.size());
         for (int i = 0; i < replies.size(); i++) {
             Expected want = replies.get(i);
@@ -360,32 +258,19 @@ class FreshdeskPresetTest {
                     .doesNotContainPattern(HTML_TAG)
                     .isNotBlank();
         }
-        boolean closed = List.of(4, 5).contains(ticket.path("status").asInt());
-        assertThat(conversation.isOpen()).as("ticket %s open", id).isEqualTo(!closed);
         assertThat(conversation.tags())
                 .as("ticket %s tags", id)
                 .containsExactlyInAnyOrderElementsOf(
                         ticket.path("tags").valueStream().map(JsonNode::asString).toList());
-        checkInbox(ticket, conversation, parts, closed, contact);
+        workspace.check(conversation, sourceDetails(ticket));
     }
 
     /**
-     * The ticket's title, responder, group, fields and company, as docs/formats/freshdesk.md says:
-     * assigned after the replies and before the close, to the responder's admin and the group's
-     * team, or to neither when Intercom has none.
+     * What a ticket says around its conversations, read as docs/formats/freshdesk.md says: its
+     * subject; its responder's email when the responder is an agent; its group's name in the people
+     * file, else the group's id; its fields; resolved (4) or closed (5); and its company.
      */
-    private void checkInbox(
-            JsonNode ticket,
-            Conversation conversation,
-            List<Part> messages,
-            boolean closed,
-            Contact contact) {
-        String id = ticket.path("id").asString();
-        String conversationId = conversation.id();
-        assertThat(intercom.title(conversationId))
-                .as("ticket %s title", id)
-                .contains(ticket.path("subject").asString());
-
+    private SourceDetails sourceDetails(JsonNode ticket) {
         JsonNode responder = people.get(ticket.path("responder_id").asString());
         String assigneeEmail =
                 responder != null && responder.has("contact")
@@ -395,100 +280,28 @@ class FreshdeskPresetTest {
                                 .asString()
                                 .toLowerCase(Locale.ROOT)
                         : null;
-        String adminId = assigneeEmail == null ? null : adminIds.get(assigneeEmail);
         String team = null;
         if (ticket.hasNonNull("group_id")) {
             String groupId = ticket.path("group_id").asString();
             JsonNode group = people.get(groupId);
-            String groupName =
-                    group != null && isGroup(group) ? group.path("name").asString() : groupId;
-            team = RENAMED_GROUPS.getOrDefault(groupName, groupName);
+            team = group != null && isGroup(group) ? group.path("name").asString() : groupId;
         }
-        String teamId = team == null ? null : teamIdNamed(team);
-        List<Assignee> assignees = new ArrayList<>();
-        if (adminId != null) {
-            assignees.add(new Assignee("admin", adminId));
-        }
-        if (teamId != null) {
-            assignees.add(new Assignee("team", teamId));
-        }
-        List<Part> assignments =
-                conversation.parts().stream().filter(p -> p.assignedTo() != null).toList();
-        assertThat(assignments)
-                .as("ticket %s assignments", id)
-                .extracting(Part::assignedTo)
-                .containsExactlyInAnyOrderElementsOf(assignees);
-        assertThat(assignments)
-                .as("ticket %s assignments notify nobody", id)
-                .noneMatch(Part::notifiedCustomer);
-        assertThat(conversation.parts())
-                .as("ticket %s: the replies, then the assignments, then the close", id)
-                .extracting(Part::partType)
-                .containsExactlyElementsOf(
-                        Stream.of(
-                                        messages.stream().map(Part::partType),
-                                        Collections.nCopies(assignees.size(), "assignment")
-                                                .stream(),
-                                        closed ? Stream.of("close") : Stream.<String>empty())
-                                .flatMap(s -> s)
-                                .toList());
-        assertThat(intercom.adminAssignee(conversationId))
-                .as("ticket %s admin assignee", id)
-                .isEqualTo(Optional.ofNullable(adminId));
-        assertThat(intercom.teamAssignee(conversationId))
-                .as("ticket %s team assignee", id)
-                .isEqualTo(Optional.ofNullable(teamId));
-
-        Map<String, String> fields = fields(ticket);
-        Map<String, Object> attributes = new HashMap<>();
-        Map<String, Long> leftOut = new HashMap<>();
-        for (Attribute attribute : ATTRIBUTES) {
-            String raw = fields.get(attribute.source());
-            if (raw != null) {
-                attribute
-                        .convert(raw)
-                        .ifPresentOrElse(
-                                value -> attributes.put(attribute.name(), value),
-                                () -> leftOut.merge(attribute.name(), 1L, Long::sum));
-            }
-        }
-        assertThat(intercom.customAttributes(conversationId))
-                .as("ticket %s attributes", id)
-                .isEqualTo(attributes);
-
-        companyOf(ticket)
-                .ifPresent(
-                        company -> {
-                            assertThat(intercom.companiesOf(contact.id()))
-                                    .as("ticket %s company", id)
-                                    .extracting(Company::companyId, Company::name)
-                                    .contains(company);
-                            expectedCompanies
-                                    .computeIfAbsent(contact.id(), c -> new LinkedHashSet<>())
-                                    .add(company);
-                        });
-
-        expectedInbox =
-                expectedInbox.plus(
-                        new InboxTally(
-                                1,
-                                adminId == null ? 0 : 1,
-                                teamId == null ? 0 : 1,
-                                attributes.size(),
-                                0,
-                                assigneeEmail != null && adminId == null
-                                        ? Map.of(assigneeEmail, 1L)
-                                        : Map.of(),
-                                team != null && teamId == null ? Map.of(team, 1L) : Map.of(),
-                                leftOut));
+        return new SourceDetails(
+                ticket.path("id").asString(),
+                ticket.path("subject").asString(),
+                assigneeEmail,
+                team,
+                fields(ticket),
+                List.of(4, 5).contains(ticket.path("status").asInt()),
+                companyOf(ticket));
     }
 
     /**
-     * The ticket's company as (company_id, name): its {@code company_id}, else the embedded
-     * company's, else the requester's in the people file; named by the embedded company, else by
-     * the people file's.
+     * The ticket's company: its {@code company_id}, else the embedded company's, else the
+     * requester's in the people file; named by the embedded company, else by the people file's;
+     * null when none is named.
      */
-    private Optional<Tuple> companyOf(JsonNode ticket) {
+    private ContactCompany companyOf(JsonNode ticket) {
         JsonNode embedded = ticket.path("company");
         JsonNode requester = people.get(ticket.path("requester_id").asString());
         String companyId =
@@ -500,7 +313,7 @@ class FreshdeskPresetTest {
                                         ? requester.path("company_id").asString()
                                         : null;
         if (companyId == null) {
-            return Optional.empty();
+            return null;
         }
         JsonNode listed = people.get(companyId);
         String name =
@@ -509,25 +322,7 @@ class FreshdeskPresetTest {
                         : listed != null && listed.has("domains")
                                 ? listed.path("name").asString()
                                 : null;
-        return Optional.of(tuple("freshdesk-company-" + companyId, name));
-    }
-
-    /** Every contact belongs to exactly the companies of its tickets, each company made once. */
-    private void checkCompanies() {
-        for (Contact contact : intercom.contacts()) {
-            assertThat(intercom.companiesOf(contact.id()))
-                    .as("companies of %s", contact.name())
-                    .extracting(Company::companyId, Company::name)
-                    .containsExactlyInAnyOrderElementsOf(
-                            expectedCompanies.getOrDefault(contact.id(), Set.of()));
-        }
-        Set<Tuple> companies =
-                expectedCompanies.values().stream()
-                        .flatMap(Set::stream)
-                        .collect(Collectors.toSet());
-        assertThat(intercom.companies())
-                .extracting(Company::companyId, Company::name)
-                .containsExactlyInAnyOrderElementsOf(companies);
+        return new ContactCompany("freshdesk-company-" + companyId, name);
     }
 
     /**
@@ -543,18 +338,10 @@ class FreshdeskPresetTest {
         if (ticket.hasNonNull("type")) {
             fields.put("type", ticket.path("type").asString());
         }
-        for (Map.Entry<String, JsonNode> field : ticket.path("custom_fields").properties()) {
-            JsonNode value = field.getValue();
-            String text =
-                    value.isArray()
-                            ? value.valueStream()
-                                    .map(JsonNode::asString)
-                                    .collect(Collectors.joining(", "))
-                            : value.isNull() ? "" : value.asString();
-            if (!text.isEmpty()) {
-                fields.put(field.getKey(), text);
-            }
-        }
+        ticket.path("custom_fields")
+                .properties()
+                .forEach(
+                        field -> InboxWorkspace.putField(fields, field.getKey(), field.getValue()));
         return fields;
     }
 
@@ -562,32 +349,6 @@ class FreshdeskPresetTest {
     private static boolean isGroup(JsonNode record) {
         return Stream.of("agent_ids", "escalate_to", "unassigned_for", "auto_ticket_assign")
                 .anyMatch(record::has);
-    }
-
-    /** The team Intercom matches a name to, ignoring case; null when it has none. */
-    private String teamIdNamed(String name) {
-        return teamIds.entrySet().stream()
-                .filter(team -> team.getKey().equalsIgnoreCase(name))
-                .map(Map.Entry::getValue)
-                .findFirst()
-                .orElse(null);
-    }
-
-    private static InboxTally withCompaniesAttached(InboxTally tally, long companiesAttached) {
-        return new InboxTally(
-                tally.titlesSet(),
-                tally.adminAssignments(),
-                tally.teamAssignments(),
-                tally.attributesSet(),
-                companiesAttached,
-                tally.unmatchedAssignees(),
-                tally.unmatchedTeams(),
-                tally.attributesLeftOut());
-    }
-
-    private RunSummary summary(long runId) {
-        return MAPPER.readValue(
-                migrator.runDir(runId).resolve("summary.json").toFile(), RunSummary.class);
     }
 
     /**
@@ -689,25 +450,6 @@ class FreshdeskPresetTest {
     private String adminOf(String freshdeskAgentId) {
         JsonNode agent = people.get(freshdeskAgentId);
         return adminIds.get(agent.path("contact").path("email").asString());
-    }
-
-    private Map<String, Integer> writes() {
-        Map<String, Integer> counts = new HashMap<>();
-        for (String route :
-                List.of(
-                        "POST /contacts",
-                        "POST /conversations",
-                        "POST /conversations/{id}/reply",
-                        "POST /conversations/{id}/parts",
-                        "POST /conversations/{id}/tags",
-                        "POST /tags",
-                        "PUT /conversations/{id}",
-                        "POST /companies",
-                        "POST /contacts/{id}/companies")) {
-            counts.put(route, intercom.requests(route));
-        }
-        assertThat(counts.get("POST /conversations")).isEqualTo(6);
-        return counts;
     }
 
     /**

@@ -1,10 +1,10 @@
 package dev.migrator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
 
+import dev.migrator.e2e.InboxWorkspace.ContactCompany;
+import dev.migrator.e2e.InboxWorkspace.SourceDetails;
 import dev.migrator.testserver.FakeIntercom;
-import dev.migrator.testserver.FakeIntercom.Company;
 import dev.migrator.testserver.FakeIntercom.Contact;
 import dev.migrator.testserver.FakeIntercom.Conversation;
 import dev.migrator.testserver.FakeIntercom.Part;
@@ -17,7 +17,6 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -50,17 +49,6 @@ class MappedCsvPresetTest {
             DateTimeFormatter.ofPattern("dd/MM/yyyy HH:mm");
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern HTML_TAG = Pattern.compile("<\\s*/?\\s*[a-zA-Z][^>]*>");
-    private static final List<String> WRITING_ROUTES =
-            List.of(
-                    "POST /contacts",
-                    "POST /conversations",
-                    "POST /conversations/{id}/reply",
-                    "POST /conversations/{id}/parts",
-                    "PUT /conversations/{id}",
-                    "POST /tags",
-                    "POST /conversations/{id}/tags",
-                    "POST /companies",
-                    "POST /contacts/{id}/companies");
 
     @TempDir Path workDir;
 
@@ -120,18 +108,8 @@ class MappedCsvPresetTest {
         tickets.forEach(
                 (ticket, rows) ->
                         checkTicket(
-                                ticket,
-                                rows,
-                                workspace.expect(sourceDetails(ticket, rows, unmapped))));
-        checkCompanies(tickets);
-        workspace.checkSummary(
-                migrator.runDir(1).resolve("summary.json"),
-                tickets.entrySet().stream()
-                        .map(t -> sourceDetails(t.getKey(), t.getValue(), unmapped))
-                        .toList(),
-                tickets.values().stream()
-                        .filter(rows -> !rows.get(0).get("Account no").isEmpty())
-                        .count());
+                                ticket, rows, workspace, sourceDetails(ticket, rows, unmapped)));
+        workspace.checkCompaniesAndSummary(migrator.runDir(1).resolve("summary.json"));
 
         List<String> rejects = Files.readAllLines(migrator.runDir(1).resolve("rejects.jsonl"));
         assertThat(rejects)
@@ -155,19 +133,8 @@ class MappedCsvPresetTest {
                                     .isEqualTo("Ana Sousa");
                         });
 
-        Map<String, Integer> sent = writingRequests();
-        MigratorProcess.Result again =
-                migrator.run("migrate", "--input", SAMPLE, "--format", "csv");
-        assertThat(again.exitCode()).as(again.all()).isZero();
-        assertThat(again.out()).contains("already migrated");
-        assertThat(writingRequests()).isEqualTo(sent);
-
-        Path next = InboxWorkspace.nextExport(Path.of(SAMPLE), workDir);
-        MigratorProcess.Result reread =
-                migrator.run("migrate", "--input", next.toString(), "--format", "csv");
-        assertThat(reread.exitCode()).as("its reject again: " + reread.all()).isEqualTo(3);
-        assertThat(writingRequests()).isEqualTo(sent);
-        InboxWorkspace.checkNothingSet(migrator.runDir(2).resolve("summary.json"));
+        InboxWorkspace.checkRunsAgainChangeNothing(
+                intercom, migrator, Path.of(SAMPLE), "--format", "csv");
     }
 
     @Test
@@ -218,7 +185,8 @@ class MappedCsvPresetTest {
         assertThat(intercom.contacts()).isEmpty();
     }
 
-    private void checkTicket(String ticket, List<CSVRecord> rows, InboxWorkspace.Expected inbox) {
+    private void checkTicket(
+            String ticket, List<CSVRecord> rows, InboxWorkspace workspace, SourceDetails details) {
         CSVRecord head = rows.get(0);
         List<Contact> contacts =
                 intercom.contacts().stream()
@@ -264,13 +232,7 @@ class MappedCsvPresetTest {
                     .containsExactlyElementsOf(files(head));
             replies = rows.subList(1, rows.size());
         }
-        List<Part> parts =
-                conversation.parts().stream()
-                        .filter(
-                                p ->
-                                        !p.partType().equals("close")
-                                                && !p.partType().startsWith("assign"))
-                        .toList();
+        List<Part> parts = InboxWorkspace.messages(conversation);
         assertThat(parts).as("%s parts", ticket).hasSize(replies.size());
         for (int i = 0; i < replies.size(); i++) {
             CSVRecord row = replies.get(i);
@@ -305,55 +267,15 @@ class MappedCsvPresetTest {
         assertThat(conversation.tags())
                 .as("%s tags", ticket)
                 .containsExactlyInAnyOrderElementsOf(split(head.get("Labels")));
-        InboxWorkspace.check(intercom, conversation, inbox);
-    }
-
-    /**
-     * Each ticket's customer is attached to the company its first row names (Account no, with
-     * Account as its name), and to no other; each company is in the workspace once.
-     */
-    private void checkCompanies(Map<String, List<CSVRecord>> tickets) {
-        Map<String, String> names = new LinkedHashMap<>();
-        tickets.forEach(
-                (ticket, rows) -> {
-                    CSVRecord head = rows.get(0);
-                    String contactId =
-                            intercom.contacts().stream()
-                                    .filter(c -> head.get("Customer email").equals(c.email()))
-                                    .findFirst()
-                                    .orElseThrow()
-                                    .id();
-                    List<Company> companies = intercom.companiesOf(contactId);
-                    if (head.get("Account no").isEmpty()) {
-                        assertThat(companies).as("%s company", ticket).isEmpty();
-                    } else {
-                        names.put(head.get("Account no"), head.get("Account"));
-                        assertThat(companies)
-                                .as("%s company", ticket)
-                                .singleElement()
-                                .satisfies(
-                                        company -> {
-                                            assertThat(company.companyId())
-                                                    .isEqualTo(head.get("Account no"));
-                                            assertThat(company.name())
-                                                    .isEqualTo(head.get("Account"));
-                                        });
-                    }
-                });
-        assertThat(intercom.companies())
-                .extracting(Company::companyId, Company::name)
-                .containsExactlyInAnyOrderElementsOf(
-                        names.entrySet().stream()
-                                .map(e -> tuple(e.getKey(), e.getValue()))
-                                .toList());
+        workspace.check(conversation, details);
     }
 
     /**
      * What a ticket says around its rows, from its first row, as docs/formats/any-csv.md says:
-     * Owner, Queue, and every column the sample's mapping does not name as a field keyed by its
-     * header.
+     * Owner, Queue, every column the sample's mapping does not name as a field keyed by its header,
+     * and the company Account no names, with Account as its name.
      */
-    private static InboxWorkspace.SourceDetails sourceDetails(
+    private static SourceDetails sourceDetails(
             String ticket, List<CSVRecord> rows, Set<String> unmappedColumns) {
         CSVRecord head = rows.get(0);
         Map<String, String> fields = new LinkedHashMap<>();
@@ -363,13 +285,16 @@ class MappedCsvPresetTest {
                         fields.put(column, head.get(column));
                     }
                 });
-        return new InboxWorkspace.SourceDetails(
+        return new SourceDetails(
                 ticket,
                 head.get("Subject"),
                 emptyToNull(head.get("Owner")),
                 emptyToNull(head.get("Queue")),
                 fields,
-                head.get("State").equals("Resolved"));
+                head.get("State").equals("Resolved"),
+                head.get("Account no").isEmpty()
+                        ? null
+                        : new ContactCompany(head.get("Account no"), head.get("Account")));
     }
 
     /** The sample's headers that samples/csv/mapping.yml does not map to a canonical field. */
@@ -418,12 +343,6 @@ class MappedCsvPresetTest {
 
     private static List<String> split(String joined) {
         return joined.isEmpty() ? List.of() : Arrays.asList(joined.split("\\|"));
-    }
-
-    private Map<String, Integer> writingRequests() {
-        Map<String, Integer> counts = new HashMap<>();
-        WRITING_ROUTES.forEach(route -> counts.put(route, intercom.requests(route)));
-        return counts;
     }
 
     private static void assertUnusable(MigratorProcess.Result result, String reason) {

@@ -23,12 +23,14 @@ final class MigratorProcess {
         }
     }
 
+    private final Path workDir;
     private final Path stateDir;
     private final Path config;
     private final Map<String, String> environment;
 
     MigratorProcess(Path workDir, String baseUrl, String token, String extraConfig)
             throws IOException {
+        this.workDir = workDir;
         this.stateDir = workDir.resolve("state");
         this.config = workDir.resolve("test-config.yml");
         Files.writeString(
@@ -49,6 +51,11 @@ final class MigratorProcess {
                 """
                         .formatted(baseUrl, extraConfig));
         this.environment = token == null ? Map.of() : Map.of("INTERCOM_ACCESS_TOKEN", token);
+    }
+
+    /** The test's own directory, holding the config file and the state directory. */
+    Path workDir() {
+        return workDir;
     }
 
     Path stateDir() {

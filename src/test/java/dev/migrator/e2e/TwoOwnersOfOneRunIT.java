@@ -15,7 +15,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -175,26 +174,14 @@ class TwoOwnersOfOneRunIT {
     }
 
     private Process start(Path config, Path export, String output) throws IOException {
-        ProcessBuilder builder =
-                new ProcessBuilder(
-                                List.of(
-                                        Path.of(System.getProperty("java.home"), "bin", "java")
-                                                .toString(),
-                                        "-jar",
-                                        Path.of("target/conversation-migrator.jar")
-                                                .toAbsolutePath()
-                                                .toString(),
-                                        "migrate",
-                                        "--input",
-                                        export.toString(),
-                                        "--config",
-                                        config.toString(),
-                                        "--state-dir",
-                                        workDir.resolve("state-" + output).toString()))
-                        .redirectErrorStream(true)
-                        .redirectOutput(workDir.resolve(output).toFile());
-        builder.environment().put("INTERCOM_ACCESS_TOKEN", FakeIntercom.TOKEN);
-        return builder.start();
+        return PackagedJar.process(
+                        config,
+                        workDir.resolve("state-" + output),
+                        "migrate",
+                        "--input",
+                        export.toString())
+                .redirectOutput(workDir.resolve(output).toFile())
+                .start();
     }
 
     private String output(String name) throws IOException {

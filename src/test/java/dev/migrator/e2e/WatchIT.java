@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -42,30 +41,17 @@ class WatchIT {
             Path config = workDir.resolve("config.yml");
             Files.writeString(config, "intercom:\n  base-url: " + intercom.baseUrl() + "\n");
             Path output = workDir.resolve("watch.log");
-            List<String> command =
-                    new ArrayList<>(
-                            List.of(
-                                    Path.of(System.getProperty("java.home"), "bin", "java")
-                                            .toString(),
-                                    "-jar",
-                                    Path.of("target/conversation-migrator.jar")
-                                            .toAbsolutePath()
-                                            .toString(),
+            Process watcher =
+                    PackagedJar.process(
+                                    config,
+                                    workDir.resolve("state"),
                                     "watch",
                                     "--inbox",
                                     inbox.toString(),
                                     "--every",
-                                    "1s",
-                                    "--config",
-                                    config.toString(),
-                                    "--state-dir",
-                                    workDir.resolve("state").toString()));
-            ProcessBuilder builder =
-                    new ProcessBuilder(command)
-                            .redirectErrorStream(true)
-                            .redirectOutput(output.toFile());
-            builder.environment().put("INTERCOM_ACCESS_TOKEN", FakeIntercom.TOKEN);
-            Process watcher = builder.start();
+                                    "1s")
+                            .redirectOutput(output.toFile())
+                            .start();
             try {
                 for (Path export : List.of(first, second, third, broken)) {
                     Files.move(

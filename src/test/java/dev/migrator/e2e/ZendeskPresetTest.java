@@ -1,13 +1,10 @@
 package dev.migrator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
 
-import dev.migrator.delivery.InboxTally;
-import dev.migrator.report.RunSummary;
+import dev.migrator.e2e.InboxWorkspace.ContactCompany;
+import dev.migrator.e2e.InboxWorkspace.SourceDetails;
 import dev.migrator.testserver.FakeIntercom;
-import dev.migrator.testserver.FakeIntercom.Assignee;
-import dev.migrator.testserver.FakeIntercom.Company;
 import dev.migrator.testserver.FakeIntercom.Conversation;
 import dev.migrator.testserver.FakeIntercom.Part;
 import java.io.IOException;
@@ -15,18 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,65 +40,6 @@ class ZendeskPresetTest {
     private static final Pattern HTML_TAG = Pattern.compile("<\\s*/?\\s*[a-zA-Z][^>]*>");
     private static final Set<String> REJECTED = Set.of("105", "107");
 
-    /** The workspace's conversation attributes, each with the Zendesk field that fills it. */
-    private static final List<Attribute> ATTRIBUTES =
-            List.of(
-                    // A dropdown's value is its option's tag: the list's options are the tags.
-                    new Attribute(
-                            "360012345",
-                            "Plan",
-                            "list",
-                            List.of("plan_starter", "plan_business", "plan_pro")),
-                    new Attribute("360012346", "Seats", "integer", List.of()),
-                    new Attribute("360012347", "Product areas", "string", List.of()),
-                    new Attribute("360012348", "Invoice reference", "string", List.of()),
-                    new Attribute(
-                            "priority",
-                            "Priority",
-                            "list",
-                            List.of("Low", "Normal", "High", "Urgent")),
-                    new Attribute(
-                            "type",
-                            "Ticket type",
-                            "list",
-                            List.of("Problem", "Incident", "Question", "Task")));
-
-    /**
-     * Groups whose team has another name in Intercom ({@code mapping.teams}). The workspace has no
-     * team for the group the users file does not name (360000123499): its tickets stay without one.
-     */
-    private static final Map<String, String> RENAMED_GROUPS = Map.of("Technical Support", "Tier 2");
-
-    private static final List<String> TEAMS = List.of("Billing", "Tier 2");
-
-    /** Requests that change a conversation, a company or who a contact belongs to. */
-    private static final List<String> INBOX_WRITES =
-            List.of(
-                    "PUT /conversations/{id}",
-                    "POST /conversations/{id}/parts",
-                    "POST /companies",
-                    "POST /contacts/{id}/companies");
-
-    /**
-     * A conversation attribute of the workspace and the Zendesk field ({@code mapping.attributes}
-     * source) that fills it.
-     */
-    private record Attribute(String source, String name, String dataType, List<String> options) {
-
-        /** The value as the attribute takes it; empty when it does not fit (left out). */
-        Optional<Object> convert(String raw) {
-            return switch (dataType) {
-                case "list" ->
-                        options.stream()
-                                .filter(option -> option.equalsIgnoreCase(raw))
-                                .<Object>map(option -> option)
-                                .findFirst();
-                case "integer" -> Optional.of(Long.valueOf(raw));
-                default -> Optional.of(raw);
-            };
-        }
-    }
-
     /** The users file's records by kind, each by Zendesk id. */
     private record UsersFile(
             Map<String, JsonNode> users,
@@ -118,54 +51,40 @@ class ZendeskPresetTest {
     private FakeIntercom intercom;
     private Map<String, String> adminIds;
     private String defaultAdminId;
+    private InboxWorkspace workspace;
     private MigratorProcess migrator;
-
-    /** Intercom team ids by team name. */
-    private final Map<String, String> teamIds = new HashMap<>();
-
-    /** What the summary must count, summed ticket by ticket (companies attached left at 0). */
-    private InboxTally expectedInbox = InboxTally.NONE;
-
-    /** The companies each contact must belong to, as (company_id, name), by contact id. */
-    private final Map<String, Set<Tuple>> expectedCompanies = new HashMap<>();
 
     @BeforeEach
     void start() throws IOException {
         intercom = FakeIntercom.start();
         adminIds = Agents.addTo(intercom);
         defaultAdminId = intercom.addAdmin("migration@acme.example", "Migration");
-        for (String team : TEAMS) {
-            teamIds.put(team, intercom.addTeam(team));
-        }
-        for (Attribute attribute : ATTRIBUTES) {
-            if (attribute.dataType().equals("list")) {
-                intercom.addListAttribute(
-                        attribute.name(), attribute.options().toArray(String[]::new));
-            } else {
-                intercom.addConversationAttribute(attribute.name(), attribute.dataType());
-            }
-        }
+        // Technical Support's team has another name in Intercom; the workspace has no team for the
+        // group the users file does not name (360000123499): its tickets stay without one. A
+        // dropdown's value is its option's tag: the Plan list's options are the tags.
+        workspace =
+                new InboxWorkspace(intercom)
+                        .team("Billing")
+                        .team("Tier 2")
+                        .teamMapping("Technical Support", "Tier 2")
+                        .listAttribute(
+                                "360012345", "Plan", "plan_starter", "plan_business", "plan_pro")
+                        .attribute("360012346", "Seats", "integer")
+                        .attribute("360012347", "Product areas", "string")
+                        .attribute("360012348", "Invoice reference", "string")
+                        .listAttribute("priority", "Priority", "Low", "Normal", "High", "Urgent")
+                        .listAttribute(
+                                "type", "Ticket type", "Problem", "Incident", "Question", "Task");
+        // The default admin under migration:, then the mapping: section.
         migrator =
                 new MigratorProcess(
-                        workDir, intercom.baseUrl(), FakeIntercom.TOKEN, config(defaultAdminId));
-    }
-
-    /** The default admin under {@code migration:}, then the {@code mapping:} block. */
-    private static String config(String defaultAdminId) {
-        StringBuilder yaml = new StringBuilder("  default-admin-id: \"" + defaultAdminId + "\"\n");
-        yaml.append("mapping:\n  teams:\n");
-        RENAMED_GROUPS.forEach(
-                (group, team) ->
-                        yaml.append(
-                                "    - {source: \"%s\", intercom: \"%s\"}\n"
-                                        .formatted(group, team)));
-        yaml.append("  attributes:\n");
-        for (Attribute attribute : ATTRIBUTES) {
-            yaml.append(
-                    "    - {source: \"%s\", intercom: \"%s\"}\n"
-                            .formatted(attribute.source(), attribute.name()));
-        }
-        return yaml.toString();
+                        workDir,
+                        intercom.baseUrl(),
+                        FakeIntercom.TOKEN,
+                        "  default-admin-id: \""
+                                + defaultAdminId
+                                + "\"\n"
+                                + workspace.mappingSection());
     }
 
     @AfterEach
@@ -196,23 +115,7 @@ class ZendeskPresetTest {
         }
         assertThat(intercom.conversations()).hasSize(tickets.size() - REJECTED.size());
         assertThat(intercom.notifications()).as("customer notifications").isZero();
-        for (FakeIntercom.Contact contact : intercom.contacts()) {
-            assertThat(intercom.companiesOf(contact.id()))
-                    .as("companies of %s", contact.email())
-                    .extracting(Company::companyId, Company::name)
-                    .containsExactlyInAnyOrderElementsOf(
-                            expectedCompanies.getOrDefault(contact.id(), Set.of()));
-        }
-        Set<Tuple> companies =
-                expectedCompanies.values().stream()
-                        .flatMap(Set::stream)
-                        .collect(Collectors.toSet());
-        assertThat(intercom.companies())
-                .extracting(Company::companyId, Company::name)
-                .containsExactlyInAnyOrderElementsOf(companies);
-        long attached = expectedCompanies.values().stream().mapToLong(Set::size).sum();
-        assertThat(summary(1).inbox()).isEqualTo(withCompaniesAttached(expectedInbox, attached));
-        Map<String, Integer> writes = inboxWrites();
+        workspace.checkCompaniesAndSummary(migrator.runDir(1).resolve("summary.json"));
 
         List<JsonNode> rejects = lines(migrator.runDir(1).resolve("rejects.jsonl"));
         assertThat(rejects)
@@ -230,40 +133,8 @@ class ZendeskPresetTest {
                         "ticket 107: requester 9999 is not in the users file "
                                 + USERS.toAbsolutePath());
 
-        MigratorProcess.Result again =
-                migrator.run(
-                        "migrate",
-                        "--input",
-                        TICKETS.toString(),
-                        "--format",
-                        "zendesk",
-                        "--users",
-                        USERS.toString());
-        assertThat(again.exitCode()).as(again.all()).isZero();
-        assertThat(again.out()).contains("already migrated");
-        assertThat(intercom.conversations()).hasSize(tickets.size() - REJECTED.size());
-        assertThat(inboxWrites())
-                .as("inbox requests after the same command again")
-                .isEqualTo(writes);
-
-        // The same tickets from another path start a new run, which finds each one migrated.
-        Path copy = Files.copy(TICKETS, workDir.resolve("tickets-again.jsonl"));
-        MigratorProcess.Result copied =
-                migrator.run(
-                        "migrate",
-                        "--input",
-                        copy.toString(),
-                        "--format",
-                        "zendesk",
-                        "--users",
-                        USERS.toString());
-        assertThat(copied.exitCode()).as(copied.all()).isEqualTo(3);
-        assertThat(summary(2).conversationsAlreadyMigrated())
-                .isEqualTo(tickets.size() - REJECTED.size());
-        assertThat(summary(2).inbox()).isEqualTo(InboxTally.NONE);
-        assertThat(inboxWrites())
-                .as("inbox requests after a run of the same tickets")
-                .isEqualTo(writes);
+        InboxWorkspace.checkRunsAgainChangeNothing(
+                intercom, migrator, TICKETS, "--format", "zendesk", "--users", USERS.toString());
     }
 
     @Test
@@ -392,10 +263,7 @@ class ZendeskPresetTest {
                     .as("ticket %s opening attachments", id)
                     .containsExactlyElementsOf(attachmentUrls(comments.get(0)));
         }
-        List<Part> parts =
-                conversation.parts().stream()
-                        .filter(p -> !Set.of("close", "assignment").contains(p.partType()))
-                        .toList();
+        List<Part> parts = InboxWorkspace.messages(conversation);
         assertThat(parts).as("ticket %s parts", id).hasSize(replies.size());
         for (int i = 0; i < replies.size(); i++) {
             JsonNode comment = replies.get(i);
@@ -430,34 +298,22 @@ class ZendeskPresetTest {
                     .as(label + " notifies nobody")
                     .isNotEqualTo(Boolean.FALSE);
         }
-        boolean closed = Set.of("solved", "closed").contains(ticket.path("status").asString());
-        assertThat(conversation.isOpen()).as("ticket %s open", id).isEqualTo(!closed);
         assertThat(conversation.tags())
                 .as("ticket %s tags", id)
                 .containsExactlyInAnyOrderElementsOf(
                         ticket.path("tags").valueStream().map(JsonNode::asString).toList());
-        checkInbox(ticket, conversation, parts, closed, usersFile, requester, contact);
+        workspace.check(conversation, sourceDetails(ticket, usersFile, requester));
     }
 
     /**
-     * The ticket's title, assignee, group, fields and organization, as docs/formats/zendesk.md
-     * says: assigned after the replies and before the close, to the assignee's admin and the
-     * group's team, or to neither when Intercom has none.
+     * What a ticket says around its comments, read as docs/formats/zendesk.md says: its subject;
+     * its assignee's email; its group's name in the users file, else the group's id; its fields;
+     * solved or closed; and its organization, else its requester's, as the company (its
+     * external_id, else {@code zendesk-organization-} and its id), named as the users file names
+     * it.
      */
-    private void checkInbox(
-            JsonNode ticket,
-            Conversation conversation,
-            List<Part> messages,
-            boolean closed,
-            UsersFile usersFile,
-            JsonNode requester,
-            FakeIntercom.Contact contact) {
-        String id = ticket.path("id").asString();
-        String conversationId = conversation.id();
-        assertThat(intercom.title(conversationId))
-                .as("ticket %s title", id)
-                .contains(ticket.path("subject").asString());
-
+    private static SourceDetails sourceDetails(
+            JsonNode ticket, UsersFile usersFile, JsonNode requester) {
         String assigneeEmail =
                 ticket.hasNonNull("assignee_id")
                         ? usersFile
@@ -467,102 +323,36 @@ class ZendeskPresetTest {
                                 .asString()
                                 .toLowerCase(Locale.ROOT)
                         : null;
-        String adminId = assigneeEmail == null ? null : adminIds.get(assigneeEmail);
         String team = null;
         if (ticket.hasNonNull("group_id")) {
             String groupId = ticket.path("group_id").asString();
             JsonNode group = usersFile.groups().get(groupId);
-            String groupName = group == null ? groupId : group.path("name").asString();
-            team = RENAMED_GROUPS.getOrDefault(groupName, groupName);
+            team = group == null ? groupId : group.path("name").asString();
         }
-        String teamId = team == null ? null : teamIdNamed(team);
-        List<Assignee> assignees = new ArrayList<>();
-        if (adminId != null) {
-            assignees.add(new Assignee("admin", adminId));
-        }
-        if (teamId != null) {
-            assignees.add(new Assignee("team", teamId));
-        }
-        List<Part> assignments =
-                conversation.parts().stream().filter(p -> p.assignedTo() != null).toList();
-        assertThat(assignments)
-                .as("ticket %s assignments", id)
-                .extracting(Part::assignedTo)
-                .containsExactlyInAnyOrderElementsOf(assignees);
-        assertThat(assignments)
-                .as("ticket %s assignments notify nobody", id)
-                .noneMatch(Part::notifiedCustomer);
-        assertThat(conversation.parts())
-                .as("ticket %s: the replies, then the assignments, then the close", id)
-                .extracting(Part::partType)
-                .containsExactlyElementsOf(
-                        Stream.of(
-                                        messages.stream().map(Part::partType),
-                                        Collections.nCopies(assignees.size(), "assignment")
-                                                .stream(),
-                                        closed ? Stream.of("close") : Stream.<String>empty())
-                                .flatMap(s -> s)
-                                .toList());
-        assertThat(intercom.adminAssignee(conversationId))
-                .as("ticket %s admin assignee", id)
-                .isEqualTo(Optional.ofNullable(adminId));
-        assertThat(intercom.teamAssignee(conversationId))
-                .as("ticket %s team assignee", id)
-                .isEqualTo(Optional.ofNullable(teamId));
-
-        Map<String, String> fields = fields(ticket);
-        Map<String, Object> attributes = new HashMap<>();
-        Map<String, Long> leftOut = new HashMap<>();
-        for (Attribute attribute : ATTRIBUTES) {
-            String raw = fields.get(attribute.source());
-            if (raw != null) {
-                attribute
-                        .convert(raw)
-                        .ifPresentOrElse(
-                                value -> attributes.put(attribute.name(), value),
-                                () -> leftOut.merge(attribute.name(), 1L, Long::sum));
-            }
-        }
-        assertThat(intercom.customAttributes(conversationId))
-                .as("ticket %s attributes", id)
-                .isEqualTo(attributes);
-
         String organizationId =
                 ticket.hasNonNull("organization_id")
                         ? ticket.path("organization_id").asString()
                         : requester.hasNonNull("organization_id")
                                 ? requester.path("organization_id").asString()
                                 : null;
+        ContactCompany company = null;
         if (organizationId != null) {
             JsonNode organization = usersFile.organizations().get(organizationId);
-            String companyId =
-                    organization != null && organization.hasNonNull("external_id")
-                            ? organization.path("external_id").asString()
-                            : "zendesk-organization-" + organizationId;
-            String name = organization == null ? null : organization.path("name").asString();
-            Tuple company = tuple(companyId, name);
-            assertThat(intercom.companiesOf(contact.id()))
-                    .as("ticket %s company", id)
-                    .extracting(Company::companyId, Company::name)
-                    .contains(company);
-            expectedCompanies
-                    .computeIfAbsent(contact.id(), c -> new LinkedHashSet<>())
-                    .add(company);
+            company =
+                    new ContactCompany(
+                            organization != null && organization.hasNonNull("external_id")
+                                    ? organization.path("external_id").asString()
+                                    : "zendesk-organization-" + organizationId,
+                            organization == null ? null : organization.path("name").asString());
         }
-
-        expectedInbox =
-                expectedInbox.plus(
-                        new InboxTally(
-                                1,
-                                adminId == null ? 0 : 1,
-                                teamId == null ? 0 : 1,
-                                attributes.size(),
-                                0,
-                                assigneeEmail != null && adminId == null
-                                        ? Map.of(assigneeEmail, 1L)
-                                        : Map.of(),
-                                team != null && teamId == null ? Map.of(team, 1L) : Map.of(),
-                                leftOut));
+        return new SourceDetails(
+                ticket.path("id").asString(),
+                ticket.path("subject").asString(),
+                assigneeEmail,
+                team,
+                fields(ticket),
+                Set.of("solved", "closed").contains(ticket.path("status").asString()),
+                company);
     }
 
     /**
@@ -577,50 +367,9 @@ class ZendeskPresetTest {
             }
         }
         for (JsonNode field : ticket.path("custom_fields")) {
-            JsonNode value = field.path("value");
-            String text =
-                    value.isArray()
-                            ? value.valueStream()
-                                    .map(JsonNode::asString)
-                                    .collect(Collectors.joining(", "))
-                            : value.isNull() ? "" : value.asString();
-            if (!text.isEmpty()) {
-                fields.put(field.path("id").asString(), text);
-            }
+            InboxWorkspace.putField(fields, field.path("id").asString(), field.path("value"));
         }
         return fields;
-    }
-
-    /** The team Intercom matches a name to, ignoring case; null when it has none. */
-    private String teamIdNamed(String name) {
-        return teamIds.entrySet().stream()
-                .filter(team -> team.getKey().equalsIgnoreCase(name))
-                .map(Map.Entry::getValue)
-                .findFirst()
-                .orElse(null);
-    }
-
-    private static InboxTally withCompaniesAttached(InboxTally tally, long companiesAttached) {
-        return new InboxTally(
-                tally.titlesSet(),
-                tally.adminAssignments(),
-                tally.teamAssignments(),
-                tally.attributesSet(),
-                companiesAttached,
-                tally.unmatchedAssignees(),
-                tally.unmatchedTeams(),
-                tally.attributesLeftOut());
-    }
-
-    private Map<String, Integer> inboxWrites() {
-        Map<String, Integer> counts = new HashMap<>();
-        INBOX_WRITES.forEach(route -> counts.put(route, intercom.requests(route)));
-        return counts;
-    }
-
-    private RunSummary summary(long runId) {
-        return MAPPER.readValue(
-                migrator.runDir(runId).resolve("summary.json").toFile(), RunSummary.class);
     }
 
     /**
