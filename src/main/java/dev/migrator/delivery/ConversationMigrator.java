@@ -653,7 +653,7 @@ public class ConversationMigrator {
             return false;
         }
         String sha = Sha256.of(update.toString());
-        if (entry.map(ConversationEntry::updateSha).filter(sha::equals).isPresent()) {
+        if (entry.filter(known -> known.updateApplied(sha)).isPresent()) {
             return false;
         }
         api.updateConversation(intercomId, update);

@@ -67,7 +67,10 @@ public final class DryRunLedger implements DeliveryLedger {
     private long[] contactIds = new long[1024];
     private long[] attemptedAt = new long[1024];
 
-    /** Per row, four longs: the conversation update's SHA-256; made by the first update. */
+    /**
+     * Per row: the first 64 bits of the conversation update's SHA-256 (see {@link
+     * ConversationEntry#updateApplied}); made by the first update.
+     */
     private long[] updateShas;
 
     /** Sent parts, as hashes of (row, part key): a forgotten conversation's are left behind. */
@@ -250,12 +253,10 @@ public final class DryRunLedger implements DeliveryLedger {
             throw new IllegalArgumentException(updateSha + " is not a SHA-256 in hex");
         }
         if (updateShas == null) {
-            updateShas = new long[4 * flags.length];
+            updateShas = new long[flags.length];
         }
-        for (int i = 0; i < 4; i++) {
-            updateShas[4 * row + i] = HexFormat.fromHexDigitsToLong(updateSha, 16 * i, 16 * i + 16);
-        }
-        if (!updateSha(row).equals(updateSha)) {
+        updateShas[row] = HexFormat.fromHexDigitsToLong(updateSha, 0, 16);
+        if (!updateSha.startsWith(updateSha(row))) {
             throw new IllegalArgumentException(updateSha + " is not a SHA-256 in lowercase hex");
         }
         flags[row] |= UPDATED;
@@ -424,7 +425,7 @@ public final class DryRunLedger implements DeliveryLedger {
             contactIds = Arrays.copyOf(contactIds, capacity);
             attemptedAt = Arrays.copyOf(attemptedAt, capacity);
             if (updateShas != null) {
-                updateShas = Arrays.copyOf(updateShas, 4 * capacity);
+                updateShas = Arrays.copyOf(updateShas, capacity);
             }
             if (adminAssignees != null) {
                 adminAssignees = Arrays.copyOf(adminAssignees, capacity);
@@ -454,12 +455,9 @@ public final class DryRunLedger implements DeliveryLedger {
         }
     }
 
+    /** The first 16 hex digits of the SHA-256 of the row's last update. */
     private String updateSha(int row) {
-        StringBuilder sha = new StringBuilder(64);
-        for (int i = 0; i < 4; i++) {
-            sha.append(HexFormat.of().toHexDigits(updateShas[4 * row + i]));
-        }
-        return sha.toString();
+        return HexFormat.of().toHexDigits(updateShas[row]);
     }
 
     private String assignee(int[] numbers, int row) {

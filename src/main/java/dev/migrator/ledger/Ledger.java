@@ -64,6 +64,10 @@ public class Ledger implements DeliveryLedger {
         COMPLETE
     }
 
+    /**
+     * What the ledger knows of a conversation. {@code updateSha} is the SHA-256 (hex) of the update
+     * last applied, or, in a dry run's ledger, its first 16 hex digits: see {@link #updateApplied}.
+     */
     public record ConversationEntry(
             String sourceId,
             ConversationState state,
@@ -76,7 +80,17 @@ public class Ledger implements DeliveryLedger {
             boolean tagged,
             String updateSha,
             String adminAssigneeId,
-            String teamAssigneeId) {}
+            String teamAssigneeId) {
+
+        /**
+         * Whether the update of SHA-256 {@code sha} is the one last applied. A dry run keeps only
+         * the SHA's first 64 bits (8 bytes a conversation rather than 32: a million of them fit in
+         * its small heap), which tells one run's updates apart as well.
+         */
+        public boolean updateApplied(String sha) {
+            return updateSha != null && sha.startsWith(updateSha);
+        }
+    }
 
     public record Reject(String file, long line, String sourceId, String reason, String record) {}
 

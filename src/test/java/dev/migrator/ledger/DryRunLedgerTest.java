@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.migrator.intercom.DryRunTransport;
 import dev.migrator.intercom.IntercomApi.AssigneeKind;
 import dev.migrator.intercom.IntercomApi.ConversationUpdate;
+import dev.migrator.ledger.Ledger.ConversationEntry;
 import dev.migrator.ledger.Ledger.ConversationState;
 import dev.migrator.ledger.Ledger.PartEntry;
 import java.util.Map;
@@ -90,14 +91,18 @@ class DryRunLedgerTest {
     }
 
     @Test
-    void theConversationUpdateIsKeptWhole() {
+    void theConversationUpdateIsToldApartByTheFirst64BitsOfItsSha() {
         String sha = "0123456789abcdef".repeat(3) + "fedcba9876543210";
+        String another = "0123456789abcdee" + "0123456789abcdef".repeat(2) + "fedcba9876543210";
         ledger.conversationCreating(WS, "c-1", CONTACT, "m1", 100, 5, 1);
 
         ledger.conversationUpdated(
                 WS, "c-1", sha, new ConversationUpdate("Cancel", Map.of("priority", "high")));
 
-        assertThat(ledger.conversation(WS, "c-1").orElseThrow().updateSha()).isEqualTo(sha);
+        ConversationEntry entry = ledger.conversation(WS, "c-1").orElseThrow();
+        assertThat(entry.updateApplied(sha)).isTrue();
+        assertThat(entry.updateApplied(another)).isFalse();
+        assertThat(entry.updateSha()).isEqualTo("0123456789abcdef");
     }
 
     @Test
