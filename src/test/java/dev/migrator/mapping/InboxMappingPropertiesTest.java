@@ -1,19 +1,10 @@
 package dev.migrator.mapping;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.migrator.mapping.InboxMappingProperties.Entry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
+import dev.migrator.support.YamlBinding;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.env.YamlPropertySourceLoader;
-import org.springframework.core.env.PropertySource;
-import org.springframework.core.io.ByteArrayResource;
 
 /**
  * {@code mapping.teams} and {@code mapping.attributes} as Spring Boot's YAML binder delivers them.
@@ -21,27 +12,11 @@ import org.springframework.core.io.ByteArrayResource;
 class InboxMappingPropertiesTest {
 
     private static InboxMappingProperties bind(String yaml) {
-        try {
-            List<PropertySource<?>> sources =
-                    new YamlPropertySourceLoader()
-                            .load(
-                                    "test",
-                                    new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)));
-            return new Binder(ConfigurationPropertySources.from(sources))
-                    .bindOrCreate("mapping", InboxMappingProperties.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return YamlBinding.bind(yaml, "mapping", InboxMappingProperties.class);
     }
 
     private static String problem(String yaml) {
-        Throwable failure = catchThrowable(() -> bind(yaml));
-        assertThat(failure).as("a binding failure").isNotNull();
-        Throwable cause = failure;
-        while (cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause.getMessage();
+        return YamlBinding.problem(yaml, "mapping", InboxMappingProperties.class);
     }
 
     @Test

@@ -13,8 +13,8 @@ import dev.migrator.source.csv.CsvMappingProperties;
 import dev.migrator.source.format.ExportFile;
 import dev.migrator.source.format.ReadContext;
 import dev.migrator.source.input.InputFormat;
+import dev.migrator.support.YamlBinding;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,10 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.env.YamlPropertySourceLoader;
-import org.springframework.core.io.ByteArrayResource;
 
 /**
  * Issue 12, case 3: messages without ids keep their ledger keys when the user corrects how the
@@ -268,16 +264,6 @@ class MessageKeysSurviveMappingFixesTest {
                   agent-authors: [Agent]
                 """
                         .formatted(encoding, dateFormat, zone);
-        try {
-            var sources =
-                    new YamlPropertySourceLoader()
-                            .load(
-                                    "test",
-                                    new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)));
-            return new Binder(ConfigurationPropertySources.from(sources))
-                    .bindOrCreate("mapping", CsvMappingProperties.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return YamlBinding.bind(yaml, "mapping", CsvMappingProperties.class);
     }
 }

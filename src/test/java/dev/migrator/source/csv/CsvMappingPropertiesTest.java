@@ -1,25 +1,19 @@
 package dev.migrator.source.csv;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.migrator.mapping.InboxMappingProperties;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.migrator.support.YamlBinding;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.MutablePropertySources;
-import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
-import org.springframework.core.io.ByteArrayResource;
 
 /** The {@code mapping} section as Spring Boot's YAML loader and binder deliver it. */
 class CsvMappingPropertiesTest {
@@ -35,28 +29,12 @@ class CsvMappingPropertiesTest {
             """;
 
     private static CsvMappingProperties bind(String yaml) {
-        try {
-            List<PropertySource<?>> sources =
-                    new YamlPropertySourceLoader()
-                            .load(
-                                    "test",
-                                    new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)));
-            return new Binder(ConfigurationPropertySources.from(sources))
-                    .bindOrCreate("mapping", CsvMappingProperties.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return YamlBinding.bind(yaml, "mapping", CsvMappingProperties.class);
     }
 
     /** The message the user sees: the binder wraps the constructor's. */
     private static String problem(String yaml) {
-        Throwable failure = catchThrowable(() -> bind(yaml));
-        assertThat(failure).as("a binding failure").isNotNull();
-        Throwable cause = failure;
-        while (cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause.getMessage();
+        return YamlBinding.problem(yaml, "mapping", CsvMappingProperties.class);
     }
 
     @Test
@@ -205,17 +183,7 @@ class CsvMappingPropertiesTest {
     }
 
     private static InboxMappingProperties bindTables(String yaml) {
-        try {
-            List<PropertySource<?>> sources =
-                    new YamlPropertySourceLoader()
-                            .load(
-                                    "test",
-                                    new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)));
-            return new Binder(ConfigurationPropertySources.from(sources))
-                    .bindOrCreate("mapping", InboxMappingProperties.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return YamlBinding.bind(yaml, "mapping", InboxMappingProperties.class);
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.migrator.source.format.ExportFile;
 import dev.migrator.source.format.ReadContext;
 import dev.migrator.source.input.ExportInspector;
 import dev.migrator.source.input.InputFormat;
+import dev.migrator.support.YamlBinding;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,10 +25,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.env.YamlPropertySourceLoader;
-import org.springframework.core.io.ByteArrayResource;
 
 /**
  * A CSV of another helpdesk read through the {@code mapping} section, bound from YAML by Spring
@@ -45,17 +42,7 @@ class MappedCsvRecordParserTest {
     @TempDir Path dir;
 
     static CsvMappingProperties bind(String yaml) {
-        try {
-            var sources =
-                    new YamlPropertySourceLoader()
-                            .load(
-                                    "test",
-                                    new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)));
-            return new Binder(ConfigurationPropertySources.from(sources))
-                    .bindOrCreate("mapping", CsvMappingProperties.class);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return YamlBinding.bind(yaml, "mapping", CsvMappingProperties.class);
     }
 
     static CsvLayout sampleLayout() throws Exception {
