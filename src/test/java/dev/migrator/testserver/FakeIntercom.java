@@ -533,11 +533,13 @@ public final class FakeIntercom implements AutoCloseable {
 
     /**
      * Applies this share of {@code write}s, then answers 502, 503 or 504 as a gateway does when the
-     * server behind it did the work but the answer did not make it back.
+     * server behind it did the work but the answer did not make it back. The share is spread evenly
+     * (rate 0.02: the 50th, 100th, … write of that kind), not drawn, so a test can rely on every
+     * kind of write meeting the fault.
      */
     public FakeIntercom serverErrorAfterWrite(Write write, double rate) {
         synchronized (lock) {
-            faults.serverErrorAfterWrite.put(write, requireRate(rate));
+            faults.serverErrorAfterWrite.set(write, requireRate(rate));
         }
         return this;
     }
@@ -545,10 +547,12 @@ public final class FakeIntercom implements AutoCloseable {
     /**
      * Applies this share of {@code write}s at once, then holds the answer for {@code delay}: with a
      * delay past the client's configured timeout, the client times out on a write that was done.
+     * The share is spread evenly, as in {@link #serverErrorAfterWrite}, over the writes that reach
+     * this fault.
      */
     public FakeIntercom answerAfterTimeout(Write write, double rate, Duration delay) {
         synchronized (lock) {
-            faults.answerAfterTimeout.put(write, requireRate(rate));
+            faults.answerAfterTimeout.set(write, requireRate(rate));
             faults.answerAfterTimeoutDelay.put(write, requireNonNegative(delay));
         }
         return this;
@@ -1249,13 +1253,11 @@ public final class FakeIntercom implements AutoCloseable {
                 reply.isSuccess()
                         ? match.flatMap(m -> Write.of(m.route().key(), bodyText))
                         : Optional.empty();
-        if (write.isPresent()
-                && faults.roll(faults.serverErrorAfterWrite.getOrDefault(write.get(), 0.0))) {
+        if (write.isPresent() && faults.serverErrorAfterWrite.falls(write.get())) {
             counters.fault(Fault.SERVER_ERROR_AFTER_WRITE);
             return serverErrorAfterWrite().toMockResponse(window);
         }
-        if (write.isPresent()
-                && faults.roll(faults.answerAfterTimeout.getOrDefault(write.get(), 0.0))) {
+        if (write.isPresent() && faults.answerAfterTimeout.falls(write.get())) {
             // Done already; the answer leaves only after the delay (MockWebServer sleeps outside
             // the lock), when the client has given up.
             counters.fault(Fault.ANSWER_AFTER_TIMEOUT);
@@ -2676,8 +2678,8 @@ public final class FakeIntercom implements AutoCloseable {
         Duration lateCreateDelay = Duration.ZERO;
         int lateCreatesHeld;
         Duration slowResponseDelay = Duration.ZERO;
-        final Map<Write, Double> serverErrorAfterWrite = new EnumMap<>(Write.class);
-        final Map<Write, Double> answerAfterTimeout = new EnumMap<>(Write.class);
+        final EvenShare serverErrorAfterWrite = new EvenShare();
+        final EvenShare answerAfterTimeout = new EvenShare();
         final Map<Write, Duration> answerAfterTimeoutDelay = new EnumMap<>(Write.class);
         boolean down;
         int requestsUntilDown = -1;
@@ -2693,6 +2695,29 @@ public final class FakeIntercom implements AutoCloseable {
          */
         boolean roll(double rate) {
             return rate > 0 && random.nextDouble() < rate;
+        }
+    }
+
+    /**
+     * A share of each kind of write, hit evenly: the n-th write is hit when n × rate passes a whole
+     * number.
+     */
+    private static final class EvenShare {
+        private final Map<Write, Double> rates = new EnumMap<>(Write.class);
+        private final Map<Write, Integer> seen = new EnumMap<>(Write.class);
+
+        void set(Write write, double rate) {
+            rates.put(write, rate);
+            seen.remove(write);
+        }
+
+        boolean falls(Write write) {
+            double rate = rates.getOrDefault(write, 0.0);
+            if (rate <= 0) {
+                return false;
+            }
+            int n = seen.merge(write, 1, Integer::sum);
+            return Math.floor(n * rate) > Math.floor((n - 1) * rate);
         }
     }
 

@@ -1245,6 +1245,23 @@ class FakeIntercomTest {
                 .containsExactly(w.route());
     }
 
+    /** A share of writes is hit evenly, not by chance: a share of 1/3 is every third. */
+    @Test
+    void serverErrorAfterWriteHitsItsShareEvenly() throws Exception {
+        fake.serverErrorAfterWrite(Write.CONVERSATION_CREATE, 1.0 / 3);
+        String contact = fake.addContact("user", "e@example.com", null, "E");
+
+        List<Boolean> failed = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            failed.add(
+                    post("/conversations", conversationBody(contact, "No " + i, null)).status()
+                            >= 500);
+        }
+
+        assertThat(failed).containsExactly(false, false, true, false, false, true);
+        assertThat(fake.conversations()).hasSize(6);
+    }
+
     /** An answer held past the client's timeout, for a write the server did at once. */
     @ParameterizedTest
     @EnumSource(Write.class)
