@@ -1,5 +1,7 @@
 package dev.migrator.intercom;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -108,6 +110,58 @@ public class IntercomApi {
     }
 
     /**
+     * The Intercom id of the company whose {@code company_id} is this, if the workspace has one
+     * ({@code GET /companies?company_id=}, answered 404 when it has none).
+     */
+    public Optional<String> findCompany(String companyId) {
+        try {
+            JsonNode found =
+                    transport.exchange(
+                            ApiRequest.get(
+                                    "/companies?company_id="
+                                            + URLEncoder.encode(
+                                                    companyId, StandardCharsets.UTF_8)));
+            JsonNode company = found.has("data") ? found.path("data").path(0) : found;
+            return Optional.ofNullable(company.path("id").asString(null));
+        } catch (ApiErrorException e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Deletes the conversation; {@code retainMetrics} keeps its reporting data. False when it was
+     * gone already (404).
+     */
+    public boolean deleteConversation(String conversationId, boolean retainMetrics) {
+        return deleted("/conversations/" + conversationId + "?retain_metrics=" + retainMetrics);
+    }
+
+    /** Deletes the contact. False when it was gone already (404). */
+    public boolean deleteContact(String contactId) {
+        return deleted("/contacts/" + contactId);
+    }
+
+    /** Deletes the company (by its Intercom id). False when it was gone already (404). */
+    public boolean deleteCompany(String companyIntercomId) {
+        return deleted("/companies/" + companyIntercomId);
+    }
+
+    private boolean deleted(String path) {
+        try {
+            transport.exchange(ApiRequest.delete(path));
+            return true;
+        } catch (ApiErrorException e) {
+            if (e.status() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /**
      * Attaches the contact to the company (its Intercom id); attaching it again changes nothing.
      */
     public void attachCompany(String contactId, String companyIntercomId) {
@@ -180,10 +234,22 @@ public class IntercomApi {
     }
 
     /**
-     * What one part says: its plain-text body, its attachments' URLs and its original time (unix
-     * seconds).
+     * What one part says: its plain-text body, the attachments Intercom fetches from their URLs,
+     * the files the migrator carries itself (a reply only: a conversation's create takes URLs
+     * alone) and its original time (unix seconds).
      */
-    public record Content(String body, List<String> attachmentUrls, long createdAt) {}
+    public record Content(
+            String body, List<String> attachmentUrls, List<AttachmentFile> files, long createdAt) {
+
+        public Content {
+            files = files == null ? List.of() : List.copyOf(files);
+        }
+
+        /** A part whose attachments are all URLs. */
+        public Content(String body, List<String> attachmentUrls, long createdAt) {
+            this(body, attachmentUrls, List.of(), createdAt);
+        }
+    }
 
     /**
      * Creates the contact ({@code role}: {@code user} or {@code lead}), or adopts the existing one
@@ -220,6 +286,10 @@ public class IntercomApi {
         putIfPresent(body, "subject", subject);
         putAttachments(body, opening.attachmentUrls());
         body.put("created_at", opening.createdAt());
+        if (!opening.files().isEmpty()) {
+            throw new IllegalArgumentException(
+                    "a conversation's create takes attachment URLs only");
+        }
         return transport
                 .exchange(ApiRequest.create("/conversations", body))
                 .path("conversation_id")
@@ -235,7 +305,9 @@ public class IntercomApi {
                         .put("body", part.body())
                         .put("created_at", part.createdAt());
         putAttachments(body, part.attachmentUrls());
-        transport.exchange(ApiRequest.create("/conversations/" + conversationId + "/reply", body));
+        transport.exchange(
+                ApiRequest.create(
+                        "/conversations/" + conversationId + "/reply", body, part.files()));
     }
 
     /**
@@ -251,7 +323,9 @@ public class IntercomApi {
                         .put("created_at", part.createdAt());
         putAttachments(body, part.attachmentUrls());
         body.put("skip_notifications", true);
-        transport.exchange(ApiRequest.create("/conversations/" + conversationId + "/reply", body));
+        transport.exchange(
+                ApiRequest.create(
+                        "/conversations/" + conversationId + "/reply", body, part.files()));
     }
 
     public void close(String conversationId, String adminId) {
