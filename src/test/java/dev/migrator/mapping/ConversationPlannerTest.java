@@ -7,6 +7,7 @@ import dev.migrator.mapping.MappedRecord.Rejected;
 import dev.migrator.mapping.PlannedConversation.PlannedCompany;
 import dev.migrator.mapping.PlannedConversation.PlannedDetails;
 import dev.migrator.mapping.PlannedPart.Author;
+import dev.migrator.source.SourceAttachment;
 import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.Details;
 import dev.migrator.source.SourceConversation.SourceCompany;
@@ -194,10 +195,11 @@ class ConversationPlannerTest {
                                         null,
                                         "See files",
                                         "2021-01-01T00:00:00Z",
-                                        urls,
+                                        urls.stream().map(SourceAttachment::ofUrl).toList(),
                                         false)));
 
-        assertThat(planned.opening().attachmentUrls())
+        assertThat(planned.opening().attachments())
+                .extracting(PlannedAttachment::url)
                 .containsExactlyElementsOf(urls.subList(0, 10));
         assertThat(planned.opening().body())
                 .contains("https://files.example/11", "https://files.example/12")
@@ -269,7 +271,9 @@ class ConversationPlannerTest {
                                                 null,
                                                 "x",
                                                 "2021-01-01T00:00:00Z",
-                                                List.of("javascript:alert(1)"),
+                                                List.of(
+                                                        SourceAttachment.ofUrl(
+                                                                "javascript:alert(1)")),
                                                 false))))
                 .contains("attachment 'javascript:alert(1)' is not an http(s) URL");
         assertThat(

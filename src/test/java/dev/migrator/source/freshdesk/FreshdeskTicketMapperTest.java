@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.entry;
 import dev.migrator.mapping.HtmlToText;
 import dev.migrator.source.InputOpener;
 import dev.migrator.source.InvalidRecordException;
+import dev.migrator.source.SourceAttachment;
 import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.Details;
 import dev.migrator.source.SourceConversation.SourceCompany;
@@ -100,7 +101,7 @@ class FreshdeskTicketMapperTest {
                         """
                         {"id":1,"subject":"Refund","status":5,"source":1,"requester_id":201,"created_at":"2023-03-06T09:14:22Z",
                          "description":"<div>Charged <b>twice</b></div>","description_text":"Charged twice","tags":["billing","refund"],
-                         "attachments":[{"id":9,"name":"s.pdf","attachment_url":"https://files.example/s.pdf"}],"conversations":[]}\
+                         "attachments":[{"id":9,"name":"s.pdf","content_type":"application/pdf","attachment_url":"https://files.example/s.pdf"}],"conversations":[]}\
                         """);
 
         assertThat(conversation.system()).isEqualTo(SourceSystem.FRESHDESK);
@@ -118,7 +119,11 @@ class FreshdeskTicketMapperTest {
                                 null,
                                 "<div>Charged <b>twice</b></div>",
                                 "2023-03-06T09:14:22Z",
-                                java.util.List.of("https://files.example/s.pdf"),
+                                List.of(
+                                        new SourceAttachment(
+                                                "https://files.example/s.pdf",
+                                                "s.pdf",
+                                                "application/pdf")),
                                 false));
     }
 
