@@ -207,6 +207,51 @@ class ConversationPlannerTest {
     }
 
     @Test
+    void eachFileKeepsTheExportsNameAndTypeElseItIsNamedByItsUrl() {
+        PlannedConversation planned =
+                planned(
+                        conversation(
+                                ANN,
+                                "open",
+                                new SourceMessage(
+                                        "m-1",
+                                        "contact",
+                                        null,
+                                        null,
+                                        "See files",
+                                        "2021-01-01T00:00:00Z",
+                                        List.of(
+                                                new SourceAttachment(
+                                                        " https://files.example/f/9/download ",
+                                                        " Relevé mars.pdf ",
+                                                        " application/pdf "),
+                                                new SourceAttachment(
+                                                        "https://files.example/docs/Q1%20r%C3%A9sum%C3%A9+final.txt?v=2",
+                                                        " ", " "),
+                                                SourceAttachment.ofUrl(
+                                                        "https://files.example/token/r9Kx2/"),
+                                                SourceAttachment.ofUrl("https://files.example"),
+                                                // The same URL again: the first one's name stays.
+                                                new SourceAttachment(
+                                                        "https://files.example/f/9/download",
+                                                        "other.pdf",
+                                                        "text/plain")),
+                                        false)));
+
+        assertThat(planned.opening().attachments())
+                .containsExactly(
+                        new PlannedAttachment(
+                                "https://files.example/f/9/download",
+                                "Relevé mars.pdf",
+                                "application/pdf"),
+                        new PlannedAttachment(
+                                "https://files.example/docs/Q1%20r%C3%A9sum%C3%A9+final.txt?v=2",
+                                "Q1 résumé+final.txt", null),
+                        new PlannedAttachment("https://files.example/token/r9Kx2/", "r9Kx2", null),
+                        new PlannedAttachment("https://files.example", "attachment", null));
+    }
+
+    @Test
     void namesEveryRejectReason() {
         assertThat(
                         rejection(

@@ -79,6 +79,32 @@ class FreshdeskTicketMapperTest {
                 .formatted(id, userId, incoming, isPrivate, body);
     }
 
+    /** Freshdesk's attachment object ("View a Ticket", include=conversations). */
+    @Test
+    void aConversationsFilesKeepTheirNameAndContentType() {
+        SourceConversation conversation =
+                map(
+                        ticket(
+                                "",
+                                conversation(7, 101, false, false, "See the invoice")
+                                        .replace(
+                                                "}",
+                                                """
+                                                ,"attachments":[{"id":5000001,"content_type":"application/pdf","size":41253,
+                                                  "name":"invoice-1187.pdf","attachment_url":"https://s3.amazonaws.com/cdn.freshdesk.com/data/helpdesk/attachments/production/5000001/original/invoice-1187.pdf?X-Amz-Expires=300",
+                                                  "created_at":"2023-03-06T10:00:00Z","updated_at":"2023-03-06T10:00:00Z"},
+                                                 {"id":5000002,"name":"no-url.txt"}]}\
+                                                """)));
+
+        assertThat(conversation.messages().get(1).attachments())
+                .as("an object without attachment_url is no file")
+                .containsExactly(
+                        new SourceAttachment(
+                                "https://s3.amazonaws.com/cdn.freshdesk.com/data/helpdesk/attachments/production/5000001/original/invoice-1187.pdf?X-Amz-Expires=300",
+                                "invoice-1187.pdf",
+                                "application/pdf"));
+    }
+
     @Test
     void readsContactsAndAgentsOfThePeopleFile() {
         assertThat(
