@@ -11,6 +11,7 @@ import dev.migrator.ledger.DeliveryLedger.KnownParts;
 import dev.migrator.ledger.Ledger.ConversationEntry;
 import dev.migrator.ledger.Ledger.ConversationState;
 import dev.migrator.ledger.Ledger.PartEntry;
+import dev.migrator.mapping.PlannedAttachment;
 import dev.migrator.mapping.PlannedConversation;
 import dev.migrator.mapping.PlannedConversation.PlannedCompany;
 import dev.migrator.mapping.PlannedConversation.PlannedDetails;
@@ -993,6 +994,9 @@ public class ConversationMigrator {
     }
 
     private static Content content(PlannedPart part) {
-        return new Content(part.body(), part.attachmentUrls(), part.createdAt());
+        return new Content(
+                part.body(),
+                part.attachments().stream().map(PlannedAttachment::url).toList(),
+                part.createdAt());
     }
 }
