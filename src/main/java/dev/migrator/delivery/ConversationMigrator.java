@@ -393,7 +393,7 @@ public class ConversationMigrator {
                                 : conversation.parts().stream()
                                         .filter(part -> part.key().equals(openingKey))
                                         .findFirst()
-                                        .map(part -> carrier.plan(attachmentsOf(part)))
+                                        .map(part -> carrier.plan(part.attachments()))
                                         .orElse(null);
             } else if (adopted.isPresent()) {
                 // Created before, by another ledger: what its opening carried cannot be told.
@@ -402,7 +402,7 @@ public class ConversationMigrator {
                 metBefore = true;
                 openingPlan = null;
             } else {
-                openingPlan = carrier.plan(attachmentsOf(conversation.opening()));
+                openingPlan = carrier.plan(conversation.opening().attachments());
                 intercomId = open(conversation, contactId, entry, openingPlan.linkedUrls());
                 conversationsCreated.increment();
                 later = conversation.replies();
@@ -1019,7 +1019,7 @@ public class ConversationMigrator {
         if (pending != null && partInIntercom(intercomId, part, author, pending.attemptedAt())) {
             return false;
         }
-        List<PlannedAttachment> attachments = attachmentsOf(part);
+        List<PlannedAttachment> attachments = part.attachments();
         return sendPart(
                 "sending part " + part.key() + " of conversation " + sourceId,
                 sourceId,
@@ -1184,20 +1184,5 @@ public class ConversationMigrator {
 
     private boolean isClosed(String intercomId) {
         return lookups.conversation(intercomId).closed();
-    }
-
-    /**
-     * A part's attachments. Until the planner gives each its name and type, the name is the last
-     * segment of the URL's path, and the type the download's.
-     */
-    private static List<PlannedAttachment> attachmentsOf(PlannedPart part) {
-        return part.attachmentUrls().stream()
-                .map(
-                        url -> {
-                            String path = url.replaceFirst("[?#].*$", "");
-                            String name = path.substring(path.lastIndexOf('/') + 1);
-                            return new PlannedAttachment(url, name.isEmpty() ? url : name, null);
-                        })
-                .toList();
     }
 }

@@ -9,6 +9,7 @@ import dev.migrator.mapping.PlannedConversation.PlannedCompany;
 import dev.migrator.mapping.PlannedConversation.PlannedContact;
 import dev.migrator.mapping.PlannedConversation.PlannedDetails;
 import dev.migrator.mapping.PlannedPart.Author;
+import dev.migrator.source.SourceAttachment;
 import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.Details;
 import dev.migrator.source.SourceConversation.SourceCompany;
@@ -21,6 +22,8 @@ import dev.migrator.support.EmailAddresses;
 import dev.migrator.support.Keywords;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -28,12 +31,12 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.commons.lang3.StringUtils;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
@@ -234,21 +237,23 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
                     name + " is internal but written by the contact; only agents write notes");
         }
         long createdAt = createdAt(message.createdAt(), name);
-        List<String> urls = attachmentUrls(message.attachments(), name);
+        List<PlannedAttachment> files = attachments(message.attachments(), name);
         String body =
                 message.body() == null
                         ? ""
                         : neutralizeTags(HtmlToText.toPlainText(message.body()).strip());
-        if (urls.size() > MAX_ATTACHMENTS) {
-            List<String> overflow = urls.subList(MAX_ATTACHMENTS, urls.size());
+        if (files.size() > MAX_ATTACHMENTS) {
+            List<PlannedAttachment> overflow = files.subList(MAX_ATTACHMENTS, files.size());
             body =
                     (body.isEmpty() ? "" : body + "\n\n")
                             + "More attachments:\n"
-                            + String.join("\n", overflow);
-            urls = urls.subList(0, MAX_ATTACHMENTS);
+                            + overflow.stream()
+                                    .map(PlannedAttachment::url)
+                                    .collect(Collectors.joining("\n"));
+            files = files.subList(0, MAX_ATTACHMENTS);
         }
         if (body.isEmpty()) {
-            if (urls.isEmpty()) {
+            if (files.isEmpty()) {
                 throw new RejectedRecordException(name + " has an empty body and no attachments");
             }
             body = "(attachments only)";
@@ -266,7 +271,7 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
                 message.internal(),
                 body,
                 createdAt,
-                List.copyOf(urls));
+                List.copyOf(files));
     }
 
     /**
@@ -310,17 +315,47 @@ public class ConversationPlanner implements ItemProcessor<SourceRecord, MappedRe
         return epochSecond;
     }
 
-    private static List<String> attachmentUrls(List<String> attachments, String name) {
-        LinkedHashSet<String> urls = new LinkedHashSet<>();
-        for (String attachment : attachments) {
-            String url = attachment.trim();
+    /** The message's files, each URL once (the first one's name and type kept). */
+    private static List<PlannedAttachment> attachments(
+            List<SourceAttachment> attachments, String name) {
+        Map<String, PlannedAttachment> byUrl = new LinkedHashMap<>();
+        for (SourceAttachment attachment : attachments) {
+            String url = attachment.url().trim();
             if (!isWebUrl(url)) {
                 throw new RejectedRecordException(
                         name + ": attachment '" + url + "' is not an http(s) URL");
             }
-            urls.add(url);
+            byUrl.putIfAbsent(
+                    url,
+                    new PlannedAttachment(
+                            url,
+                            fileName(attachment.name(), url),
+                            trimToNull(attachment.contentType())));
         }
-        return new ArrayList<>(urls);
+        return new ArrayList<>(byUrl.values());
+    }
+
+    /**
+     * The export's file name, else the last non-empty segment of the URL's path, percent-decoded,
+     * else "attachment". {@code url} is a valid http(s) URL.
+     */
+    static String fileName(String given, String url) {
+        String name = trimToNull(given);
+        if (name != null) {
+            return name;
+        }
+        String[] segments = URI.create(url).getRawPath().split("/");
+        for (int i = segments.length - 1; i >= 0; i--) {
+            if (!segments[i].isEmpty()) {
+                // A path keeps '+' as itself: only %XX is decoded (a valid URI's escapes are).
+                String decoded =
+                        URLDecoder.decode(segments[i].replace("+", "%2B"), StandardCharsets.UTF_8);
+                if (!decoded.isBlank()) {
+                    return decoded.strip();
+                }
+            }
+        }
+        return "attachment";
     }
 
     private static boolean isWebUrl(String url) {

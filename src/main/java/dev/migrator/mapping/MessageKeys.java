@@ -67,7 +67,8 @@ final class MessageKeys {
                         .matcher(Objects.toString(message.body(), ""))
                         .replaceAll(""));
         update(digest, Integer.toString(message.attachments().size()));
-        message.attachments().forEach(url -> update(digest, url.trim()));
+        // URLs only: a name or type the export adds later must not move the key.
+        message.attachments().forEach(file -> update(digest, file.url().trim()));
         return HexFormat.of().formatHex(digest.digest());
     }
 

@@ -15,7 +15,7 @@ public record PlannedPart(
         boolean note,
         String body,
         long createdAt,
-        List<String> attachmentUrls) {
+        List<PlannedAttachment> attachments) {
 
     public enum Author {
         CONTACT,

@@ -132,7 +132,7 @@ public record SourceConversation(
             String authorName,
             String body,
             String createdAt,
-            List<String> attachments,
+            List<SourceAttachment> attachments,
             boolean internal,
             String writtenCreatedAt) {
 
@@ -144,7 +144,7 @@ public record SourceConversation(
                 String authorName,
                 String body,
                 String createdAt,
-                List<String> attachments,
+                List<SourceAttachment> attachments,
                 boolean internal) {
             this(
                     id,

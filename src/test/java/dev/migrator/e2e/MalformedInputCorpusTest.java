@@ -336,7 +336,16 @@ class MalformedInputCorpusTest {
                                 8,
                                 "type-body-object",
                                 "field 'messages[0].body' must be a string or a number, not an"
-                                        + " object")),
+                                        + " object"),
+                        r(
+                                10,
+                                "type-attachment-number",
+                                "field 'messages[0].attachments[1]' must be a URL string or an"
+                                        + " object, not a number"),
+                        r(
+                                11,
+                                "type-attachment-no-url",
+                                "field 'messages[0].attachments[0]' has no url")),
                 c(
                         "JSONL a line of binary garbage",
                         "jsonl/binary-garbage-lines.jsonl",

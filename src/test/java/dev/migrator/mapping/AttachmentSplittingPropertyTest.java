@@ -2,6 +2,7 @@ package dev.migrator.mapping;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.migrator.source.SourceAttachment;
 import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.SourceContact;
 import dev.migrator.source.SourceConversation.SourceMessage;
@@ -55,7 +56,9 @@ class AttachmentSplittingPropertyTest {
                                                         null,
                                                         exported.body(),
                                                         "2021-01-01T00:00:00Z",
-                                                        exported.attachments(),
+                                                        exported.attachments().stream()
+                                                                .map(SourceAttachment::ofUrl)
+                                                                .toList(),
                                                         false))))
                         .opening();
 
@@ -65,9 +68,10 @@ class AttachmentSplittingPropertyTest {
                                 exported.attachments().stream().map(String::trim).toList()));
         List<String> listed = listedInBody(part.body());
 
-        assertThat(part.attachmentUrls())
+        assertThat(part.attachments())
                 .hasSizeLessThanOrEqualTo(ConversationPlanner.MAX_ATTACHMENTS);
-        List<String> all = new ArrayList<>(part.attachmentUrls());
+        List<String> all =
+                new ArrayList<>(part.attachments().stream().map(PlannedAttachment::url).toList());
         all.addAll(listed);
         for (String url : distinct) {
             assertThat(all).as("occurrences of %s", url).filteredOn(url::equals).hasSize(1);

@@ -7,6 +7,7 @@ import dev.migrator.mapping.MappedRecord.Rejected;
 import dev.migrator.mapping.PlannedConversation.PlannedCompany;
 import dev.migrator.mapping.PlannedConversation.PlannedDetails;
 import dev.migrator.mapping.PlannedPart.Author;
+import dev.migrator.source.SourceAttachment;
 import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.Details;
 import dev.migrator.source.SourceConversation.SourceCompany;
@@ -194,14 +195,60 @@ class ConversationPlannerTest {
                                         null,
                                         "See files",
                                         "2021-01-01T00:00:00Z",
-                                        urls,
+                                        urls.stream().map(SourceAttachment::ofUrl).toList(),
                                         false)));
 
-        assertThat(planned.opening().attachmentUrls())
+        assertThat(planned.opening().attachments())
+                .extracting(PlannedAttachment::url)
                 .containsExactlyElementsOf(urls.subList(0, 10));
         assertThat(planned.opening().body())
                 .contains("https://files.example/11", "https://files.example/12")
                 .doesNotContain("https://files.example/10\n");
+    }
+
+    @Test
+    void eachFileKeepsTheExportsNameAndTypeElseItIsNamedByItsUrl() {
+        PlannedConversation planned =
+                planned(
+                        conversation(
+                                ANN,
+                                "open",
+                                new SourceMessage(
+                                        "m-1",
+                                        "contact",
+                                        null,
+                                        null,
+                                        "See files",
+                                        "2021-01-01T00:00:00Z",
+                                        List.of(
+                                                new SourceAttachment(
+                                                        " https://files.example/f/9/download ",
+                                                        " Relevé mars.pdf ",
+                                                        " application/pdf "),
+                                                new SourceAttachment(
+                                                        "https://files.example/docs/Q1%20r%C3%A9sum%C3%A9+final.txt?v=2",
+                                                        " ", " "),
+                                                SourceAttachment.ofUrl(
+                                                        "https://files.example/token/r9Kx2/"),
+                                                SourceAttachment.ofUrl("https://files.example"),
+                                                // The same URL again: the first one's name stays.
+                                                new SourceAttachment(
+                                                        "https://files.example/f/9/download",
+                                                        "other.pdf",
+                                                        "text/plain")),
+                                        false)));
+
+        assertThat(planned.opening().attachments())
+                .containsExactly(
+                        new PlannedAttachment(
+                                "https://files.example/f/9/download",
+                                "Relevé mars.pdf",
+                                "application/pdf"),
+                        new PlannedAttachment(
+                                "https://files.example/docs/Q1%20r%C3%A9sum%C3%A9+final.txt?v=2",
+                                "Q1 résumé+final.txt", null),
+                        new PlannedAttachment("https://files.example/token/r9Kx2/", "r9Kx2", null),
+                        new PlannedAttachment("https://files.example", "attachment", null));
     }
 
     @Test
@@ -269,7 +316,9 @@ class ConversationPlannerTest {
                                                 null,
                                                 "x",
                                                 "2021-01-01T00:00:00Z",
-                                                List.of("javascript:alert(1)"),
+                                                List.of(
+                                                        SourceAttachment.ofUrl(
+                                                                "javascript:alert(1)")),
                                                 false))))
                 .contains("attachment 'javascript:alert(1)' is not an http(s) URL");
         assertThat(

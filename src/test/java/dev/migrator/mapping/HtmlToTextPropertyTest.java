@@ -2,6 +2,7 @@ package dev.migrator.mapping;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.migrator.source.SourceAttachment;
 import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.SourceContact;
 import dev.migrator.source.SourceConversation.SourceMessage;
@@ -100,7 +101,7 @@ class HtmlToTextPropertyTest {
                                         null,
                                         html,
                                         "2021-01-01T00:00:00Z",
-                                        List.of(ATTACHMENT),
+                                        List.of(SourceAttachment.ofUrl(ATTACHMENT)),
                                         false)));
         return planner.plan(conversation).opening().body();
     }

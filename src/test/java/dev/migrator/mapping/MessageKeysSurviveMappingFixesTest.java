@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.migrator.mapping.MappedRecord.Planned;
 import dev.migrator.source.RecordParser;
+import dev.migrator.source.SourceAttachment;
 import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.SourceContact;
 import dev.migrator.source.SourceConversation.SourceMessage;
@@ -191,6 +192,41 @@ class MessageKeysSurviveMappingFixesTest {
         assertThat(planned.parts().get(1).key())
                 .startsWith(" ")
                 .isNotEqualTo(planned.parts().get(1).key().trim());
+    }
+
+    /**
+     * Issue 16 gave attachments a name and a type: a key still digests their URLs alone, so every
+     * key written before (this one, computed by the digest as it was) survives, and a name or type
+     * an export adds later moves none.
+     */
+    @Test
+    void aKeyDigestsTheAttachmentsUrlsAloneAsBeforeTheyHadNamesAndTypes() {
+        List<SourceAttachment> named =
+                List.of(
+                        new SourceAttachment(
+                                " https://files.example/a.pdf", "a.pdf", "application/pdf"),
+                        new SourceAttachment(
+                                "https://files.example/b%20c.png ", "b c.png", "image/png"));
+        List<SourceAttachment> urlsOnly =
+                named.stream().map(file -> SourceAttachment.ofUrl(file.url())).toList();
+
+        String expected =
+                MessageKeys.WRITTEN_PREFIX
+                        + "ce3aee6fa6479f47c4dafc728b440586a4e6b7a2f8168bdee604875ee7d27f14#1";
+        assertThat(MessageKeys.of(List.of(withAttachments(named)))).containsExactly(expected);
+        assertThat(MessageKeys.of(List.of(withAttachments(urlsOnly)))).containsExactly(expected);
+    }
+
+    private static SourceMessage withAttachments(List<SourceAttachment> attachments) {
+        return new SourceMessage(
+                null,
+                "contact",
+                "ann@example.org",
+                null,
+                "See the files, please!",
+                "2021-03-04T10:21:00Z",
+                attachments,
+                false);
     }
 
     private static List<String> keys(PlannedConversation planned) {

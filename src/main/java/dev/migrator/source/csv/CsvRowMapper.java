@@ -1,6 +1,7 @@
 package dev.migrator.source.csv;
 
 import dev.migrator.source.InvalidRecordException;
+import dev.migrator.source.SourceAttachment;
 import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.Details;
 import dev.migrator.source.SourceConversation.SourceCompany;
@@ -103,7 +104,9 @@ final class CsvRowMapper {
                                 value(r, "author_name"),
                                 value(r, "body"),
                                 timestamp(r, "created_at", row.line()),
-                                split(value(r, "attachments")),
+                                split(value(r, "attachments")).stream()
+                                        .map(SourceAttachment::ofUrl)
+                                        .toList(),
                                 Keywords.isIn(value(r, "internal"), layout.internalValues()),
                                 value(r, "created_at")));
             }

@@ -8,6 +8,7 @@ import static dev.migrator.source.json.JsonFields.strings;
 import static dev.migrator.source.json.JsonFields.text;
 
 import dev.migrator.source.InvalidRecordException;
+import dev.migrator.source.SourceAttachment;
 import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.Details;
 import dev.migrator.source.SourceConversation.SourceCompany;
@@ -15,6 +16,7 @@ import dev.migrator.source.SourceConversation.SourceContact;
 import dev.migrator.source.SourceConversation.SourceMessage;
 import dev.migrator.source.SourceSystem;
 import dev.migrator.source.json.JsonFields;
+import dev.migrator.source.json.JsonFields.AttachmentFields;
 import dev.migrator.source.json.JsonRecordMapper;
 import dev.migrator.source.json.MessageBodies;
 import dev.migrator.source.json.People;
@@ -70,6 +72,10 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
 
     /** {@code source} of a ticket an agent started by email: its description is the agent's. */
     private static final String OUTBOUND_EMAIL = "10";
+
+    /** A ticket's and a conversation's {@code attachments[]} objects. */
+    private static final AttachmentFields ATTACHMENT_FIELDS =
+            new AttachmentFields("attachment_url", "name", "content_type");
 
     /**
      * Conversation {@code source} of an email an agent forwarded to someone else, or of that
@@ -431,8 +437,8 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
         if (isEmpty(body)) {
             body = structuredDescription(ticket);
         }
-        List<String> attachments =
-                JsonFields.textOfEach(ticket, "attachments", "attachment_url", "attachments");
+        List<SourceAttachment> attachments =
+                JsonFields.attachments(ticket, "attachments", ATTACHMENT_FIELDS, "attachments");
         if (isEmpty(body) && attachments.isEmpty()) {
             return Optional.empty();
         }
@@ -520,9 +526,9 @@ final class FreshdeskTicketMapper implements JsonRecordMapper {
         }
         boolean isPrivate = bool(conversation, "private", path + ".private", false) || forwarded;
         String body = MessageBodies.htmlOrPlain(conversation, path + ".", "body", "body_text");
-        List<String> attachments =
-                JsonFields.textOfEach(
-                        conversation, "attachments", "attachment_url", path + ".attachments");
+        List<SourceAttachment> attachments =
+                JsonFields.attachments(
+                        conversation, "attachments", ATTACHMENT_FIELDS, path + ".attachments");
         String createdAt = text(conversation, "created_at", path + ".created_at");
         Optional<Person> asAgent = agent(userId);
         Optional<Person> asContact = contact(userId);

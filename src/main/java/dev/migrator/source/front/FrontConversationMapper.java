@@ -7,6 +7,7 @@ import static dev.migrator.source.json.JsonFields.text;
 import static dev.migrator.source.json.JsonFields.textsOf;
 
 import dev.migrator.source.InvalidRecordException;
+import dev.migrator.source.SourceAttachment;
 import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.Details;
 import dev.migrator.source.SourceConversation.SourceContact;
@@ -15,6 +16,7 @@ import dev.migrator.source.SourceSystem;
 import dev.migrator.source.Timestamps;
 import dev.migrator.source.json.FieldValues;
 import dev.migrator.source.json.JsonFields;
+import dev.migrator.source.json.JsonFields.AttachmentFields;
 import dev.migrator.source.json.JsonRecordMapper;
 import dev.migrator.source.json.MessageBodies;
 import dev.migrator.support.EmailAddresses;
@@ -338,7 +340,7 @@ final class FrontConversationMapper implements JsonRecordMapper {
         boolean inbound = bool(message, "is_inbound", path + ".is_inbound", false);
         String type = text(message, "type", path + ".type");
         String body = MessageBodies.htmlOrPlain(message, path + ".", "body", "text");
-        List<String> attachments = attachments(message, path);
+        List<SourceAttachment> attachments = attachments(message, path);
         String createdAt = text(message, "created_at", path + ".created_at");
         JsonNode author = object(message, "author", path + ".author");
         String email = author == null ? null : text(author, "email", path + ".author.email");
@@ -426,8 +428,12 @@ final class FrontConversationMapper implements JsonRecordMapper {
         return full.isEmpty() ? text(teammate, "username", path + ".username") : full;
     }
 
-    private static List<String> attachments(JsonNode node, String path) {
-        return JsonFields.textOfEach(node, "attachments", "url", path + ".attachments");
+    private static List<SourceAttachment> attachments(JsonNode node, String path) {
+        return JsonFields.attachments(
+                node,
+                "attachments",
+                new AttachmentFields("url", "filename", "content_type"),
+                path + ".attachments");
     }
 
     /**

@@ -6,6 +6,7 @@ import static dev.migrator.source.json.JsonFields.text;
 import static dev.migrator.source.json.JsonFields.textsOf;
 
 import dev.migrator.source.InvalidRecordException;
+import dev.migrator.source.SourceAttachment;
 import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.Details;
 import dev.migrator.source.SourceConversation.SourceContact;
@@ -323,7 +324,7 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
                 person(object(thread, "createdBy", path + ".createdBy"), path + ".createdBy");
         String body = text(thread, "body", path + ".body");
         String createdAt = text(thread, "createdAt", path + ".createdAt");
-        List<String> attachments = attachments(thread, path, name);
+        List<SourceAttachment> attachments = attachments(thread, path, name);
         SourceMessage message;
         switch (type == null ? "" : type) {
             case "customer" -> {
@@ -413,7 +414,7 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
             Someone primary,
             String body,
             String createdAt,
-            List<String> attachments) {
+            List<SourceAttachment> attachments) {
         String words =
                 speaker == null || samePerson(speaker, primary)
                         ? body
@@ -427,7 +428,7 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
             Someone user,
             String body,
             String createdAt,
-            List<String> attachments,
+            List<SourceAttachment> attachments,
             boolean note) {
         return new SourceMessage(
                 threadId,
@@ -440,8 +441,11 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
                 note);
     }
 
-    /** The web link of each attachment (it opens without an API token), else its data link. */
-    private static List<String> attachments(JsonNode thread, String path, String name) {
+    /**
+     * Each attachment by its web link (it opens without an API token), else its data link, with its
+     * {@code filename} and {@code mimeType}.
+     */
+    private static List<SourceAttachment> attachments(JsonNode thread, String path, String name) {
         JsonNode embedded = object(thread, "_embedded", path + "._embedded");
         List<JsonNode> files;
         String filesPath;
@@ -452,7 +456,7 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
             filesPath = path + ".attachments";
             files = array(thread, "attachments", filesPath);
         }
-        List<String> urls = new ArrayList<>(files.size());
+        List<SourceAttachment> attachments = new ArrayList<>(files.size());
         for (int i = 0; i < files.size(); i++) {
             String filePath = filesPath + "[" + i + "]";
             JsonNode file = files.get(i);
@@ -471,8 +475,8 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
                     break;
                 }
             }
+            String filename = text(file, "filename", filePath + ".filename");
             if (url == null) {
-                String filename = text(file, "filename", filePath + ".filename");
                 throw new InvalidRecordException(
                         name
                                 + ": attachment "
@@ -480,9 +484,11 @@ final class HelpScoutConversationMapper implements JsonRecordMapper {
                                 + " has no link (_links.web.href or _links.data.href) to migrate it"
                                 + " from");
             }
-            urls.add(url);
+            attachments.add(
+                    new SourceAttachment(
+                            url, filename, text(file, "mimeType", filePath + ".mimeType")));
         }
-        return urls;
+        return attachments;
     }
 
     private static Someone person(JsonNode person, String path) {

@@ -7,6 +7,7 @@ import static dev.migrator.source.json.JsonFields.strings;
 import static dev.migrator.source.json.JsonFields.text;
 
 import dev.migrator.source.InvalidRecordException;
+import dev.migrator.source.SourceAttachment;
 import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.Details;
 import dev.migrator.source.SourceConversation.SourceCompany;
@@ -132,7 +133,41 @@ public final class JsonConversationMapper implements JsonRecordMapper {
                 author == null ? null : text(author, "name", path + ".author.name"),
                 text(node, "body", path + ".body"),
                 text(node, "created_at", path + ".created_at"),
-                strings(node, "attachments", path + ".attachments"),
+                attachments(node, path + ".attachments"),
                 bool(node, "internal", path + ".internal", false));
+    }
+
+    /**
+     * {@code attachments}: each one a URL, or an object {@code {"url", "name", "content_type"}}
+     * with the URL required.
+     */
+    private static List<SourceAttachment> attachments(JsonNode message, String path) {
+        List<SourceAttachment> attachments = new ArrayList<>();
+        List<JsonNode> items = array(message, "attachments", path);
+        for (int i = 0; i < items.size(); i++) {
+            String at = path + "[" + i + "]";
+            JsonNode item = items.get(i);
+            if (item.isString()) {
+                attachments.add(SourceAttachment.ofUrl(item.asString()));
+                continue;
+            }
+            if (!item.isObject()) {
+                throw new InvalidRecordException(
+                        "field '"
+                                + at
+                                + "' must be a URL string or an object, not "
+                                + JsonFields.kind(item));
+            }
+            String url = text(item, "url", at + ".url");
+            if (StringUtils.isBlank(url)) {
+                throw new InvalidRecordException("field '" + at + "' has no url");
+            }
+            attachments.add(
+                    new SourceAttachment(
+                            url,
+                            text(item, "name", at + ".name"),
+                            text(item, "content_type", at + ".content_type")));
+        }
+        return attachments;
     }
 }

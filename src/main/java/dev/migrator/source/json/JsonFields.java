@@ -1,6 +1,7 @@
 package dev.migrator.source.json;
 
 import dev.migrator.source.InvalidRecordException;
+import dev.migrator.source.SourceAttachment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -80,33 +81,15 @@ public final class JsonFields {
 
     /**
      * Each string of an array, or the string or number {@code field} of each object in it, such as
-     * the names of tag objects.
+     * the names of tag objects; objects without {@code field} are skipped.
      */
     public static List<String> textsOf(
             JsonNode parent, String arrayField, String field, String path) {
-        return textOfEach(parent, arrayField, field, path, true);
-    }
-
-    /**
-     * The string or number {@code field} of each object in an array, such as the URLs of attachment
-     * objects.
-     */
-    public static List<String> textOfEach(
-            JsonNode parent, String arrayField, String field, String path) {
-        return textOfEach(parent, arrayField, field, path, false);
-    }
-
-    /**
-     * Objects without {@code field} are skipped; strings are taken as they are when {@code
-     * stringsToo}.
-     */
-    private static List<String> textOfEach(
-            JsonNode parent, String arrayField, String field, String path, boolean stringsToo) {
         List<String> values = new ArrayList<>();
         List<JsonNode> items = array(parent, arrayField, path);
         for (int i = 0; i < items.size(); i++) {
             JsonNode item = items.get(i);
-            if (stringsToo && item.isString()) {
+            if (item.isString()) {
                 values.add(item.asString());
                 continue;
             }
@@ -118,6 +101,33 @@ public final class JsonFields {
         }
         return values;
     }
+
+    /**
+     * The files of an array of attachment objects, as the helpdesk names their fields: each one's
+     * URL, file name and media type. An object without a URL is no file and is skipped.
+     */
+    public static List<SourceAttachment> attachments(
+            JsonNode parent, String arrayField, AttachmentFields fields, String path) {
+        List<SourceAttachment> files = new ArrayList<>();
+        List<JsonNode> items = array(parent, arrayField, path);
+        for (int i = 0; i < items.size(); i++) {
+            String at = path + "[" + i + "]";
+            JsonNode item = items.get(i);
+            requireObject(item, at);
+            String url = text(item, fields.url(), at + "." + fields.url());
+            if (url != null) {
+                files.add(
+                        new SourceAttachment(
+                                url,
+                                text(item, fields.name(), at + "." + fields.name()),
+                                text(item, fields.contentType(), at + "." + fields.contentType())));
+            }
+        }
+        return files;
+    }
+
+    /** The names a helpdesk gives an attachment object's URL, file name and media type. */
+    public record AttachmentFields(String url, String name, String contentType) {}
 
     /**
      * A custom field's value as text: a string, number or boolean as written, and the values of an

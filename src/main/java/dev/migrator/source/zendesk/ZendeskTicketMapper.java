@@ -7,6 +7,7 @@ import static dev.migrator.source.json.JsonFields.strings;
 import static dev.migrator.source.json.JsonFields.text;
 
 import dev.migrator.source.InvalidRecordException;
+import dev.migrator.source.SourceAttachment;
 import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.Details;
 import dev.migrator.source.SourceConversation.SourceCompany;
@@ -346,7 +347,7 @@ final class ZendeskTicketMapper implements JsonRecordMapper {
         boolean isPublic = bool(comment, "public", path + ".public", true);
         String body =
                 MessageBodies.htmlOrPlain(comment, path + ".", "html_body", "plain_body", "body");
-        List<String> attachments = attachmentUrls(comment, path + ".attachments");
+        List<SourceAttachment> attachments = attachments(comment, path + ".attachments");
         String createdAt = text(comment, "created_at", path + ".created_at");
         if (authorId.equals(requesterId) && isPublic) {
             // The requester's words are the contact's, even when the requester is an agent (a
@@ -390,11 +391,12 @@ final class ZendeskTicketMapper implements JsonRecordMapper {
     }
 
     /**
-     * The URLs of a comment's files. An image's thumbnails are attachment objects too (its {@code
-     * thumbnails} array): one listed again among the comment's attachments is left out, so that
-     * each file is sent once, at its full size.
+     * A comment's files: each one's {@code content_url}, {@code file_name} and {@code
+     * content_type}. An image's thumbnails are attachment objects too (its {@code thumbnails}
+     * array): one listed again among the comment's attachments is left out, so that each file is
+     * sent once, at its full size.
      */
-    private static List<String> attachmentUrls(JsonNode comment, String path) {
+    private static List<SourceAttachment> attachments(JsonNode comment, String path) {
         Set<String> thumbnailUrls = new HashSet<>();
         Set<String> thumbnailIds = new HashSet<>();
         List<JsonNode> listed = array(comment, "attachments", path);
@@ -412,15 +414,20 @@ final class ZendeskTicketMapper implements JsonRecordMapper {
                 addIfPresent(thumbnailIds, text(thumbnails.get(t), "id", thumbnailPath + ".id"));
             }
         }
-        List<String> urls = new ArrayList<>(listed.size());
+        List<SourceAttachment> files = new ArrayList<>(listed.size());
         for (int i = 0; i < listed.size(); i++) {
-            String url = text(listed.get(i), "content_url", path + "[" + i + "].content_url");
-            String id = text(listed.get(i), "id", path + "[" + i + "].id");
+            String at = path + "[" + i + "]";
+            String url = text(listed.get(i), "content_url", at + ".content_url");
+            String id = text(listed.get(i), "id", at + ".id");
             if (url != null && !thumbnailUrls.contains(url) && !thumbnailIds.contains(id)) {
-                urls.add(url);
+                files.add(
+                        new SourceAttachment(
+                                url,
+                                text(listed.get(i), "file_name", at + ".file_name"),
+                                text(listed.get(i), "content_type", at + ".content_type")));
             }
         }
-        return urls;
+        return files;
     }
 
     private static void addIfPresent(Set<String> values, String value) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.migrator.source.RecordParser;
+import dev.migrator.source.SourceAttachment;
 import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.SourceMessage;
 import dev.migrator.source.SourceRecord;
@@ -131,7 +132,9 @@ class MappedCsvRecordParserTest {
                                 "Bonjour, j'ai été débité deux fois pour la commande 1187 (2 ×"
                                         + " 49,90 €).",
                                 String.valueOf(paris("2023-01-12T09:14")),
-                                List.of("https://files.helpdesk.example/att/48213/releve.pdf"),
+                                List.of(
+                                        SourceAttachment.ofUrl(
+                                                "https://files.helpdesk.example/att/48213/releve.pdf")),
                                 false,
                                 "12/01/2023 09:14"),
                         new SourceMessage(
@@ -180,8 +183,10 @@ class MappedCsvRecordParserTest {
         assertThat(export.messages().get(0).body()).contains("\"Ã©\" au lieu de \"é\"");
         assertThat(export.messages().get(0).attachments())
                 .containsExactly(
-                        "https://files.helpdesk.example/att/48220/capture1.png",
-                        "https://files.helpdesk.example/att/48220/capture2.png");
+                        SourceAttachment.ofUrl(
+                                "https://files.helpdesk.example/att/48220/capture1.png"),
+                        SourceAttachment.ofUrl(
+                                "https://files.helpdesk.example/att/48220/capture2.png"));
 
         // Either side of the end of summer time: +02:00 on the 28th, +01:00 on the 30th.
         SourceConversation address = records.get(3).conversation();

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.entry;
 import dev.migrator.mapping.HtmlToText;
 import dev.migrator.source.InputOpener;
 import dev.migrator.source.InvalidRecordException;
+import dev.migrator.source.SourceAttachment;
 import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.Details;
 import dev.migrator.source.SourceConversation.SourceCompany;
@@ -78,6 +79,32 @@ class FreshdeskTicketMapperTest {
                 .formatted(id, userId, incoming, isPrivate, body);
     }
 
+    /** Freshdesk's attachment object ("View a Ticket", include=conversations). */
+    @Test
+    void aConversationsFilesKeepTheirNameAndContentType() {
+        SourceConversation conversation =
+                map(
+                        ticket(
+                                "",
+                                conversation(7, 101, false, false, "See the invoice")
+                                        .replace(
+                                                "}",
+                                                """
+                                                ,"attachments":[{"id":5000001,"content_type":"application/pdf","size":41253,
+                                                  "name":"invoice-1187.pdf","attachment_url":"https://s3.amazonaws.com/cdn.freshdesk.com/data/helpdesk/attachments/production/5000001/original/invoice-1187.pdf?X-Amz-Expires=300",
+                                                  "created_at":"2023-03-06T10:00:00Z","updated_at":"2023-03-06T10:00:00Z"},
+                                                 {"id":5000002,"name":"no-url.txt"}]}\
+                                                """)));
+
+        assertThat(conversation.messages().get(1).attachments())
+                .as("an object without attachment_url is no file")
+                .containsExactly(
+                        new SourceAttachment(
+                                "https://s3.amazonaws.com/cdn.freshdesk.com/data/helpdesk/attachments/production/5000001/original/invoice-1187.pdf?X-Amz-Expires=300",
+                                "invoice-1187.pdf",
+                                "application/pdf"));
+    }
+
     @Test
     void readsContactsAndAgentsOfThePeopleFile() {
         assertThat(
@@ -100,7 +127,7 @@ class FreshdeskTicketMapperTest {
                         """
                         {"id":1,"subject":"Refund","status":5,"source":1,"requester_id":201,"created_at":"2023-03-06T09:14:22Z",
                          "description":"<div>Charged <b>twice</b></div>","description_text":"Charged twice","tags":["billing","refund"],
-                         "attachments":[{"id":9,"name":"s.pdf","attachment_url":"https://files.example/s.pdf"}],"conversations":[]}\
+                         "attachments":[{"id":9,"name":"s.pdf","content_type":"application/pdf","attachment_url":"https://files.example/s.pdf"}],"conversations":[]}\
                         """);
 
         assertThat(conversation.system()).isEqualTo(SourceSystem.FRESHDESK);
@@ -118,7 +145,11 @@ class FreshdeskTicketMapperTest {
                                 null,
                                 "<div>Charged <b>twice</b></div>",
                                 "2023-03-06T09:14:22Z",
-                                java.util.List.of("https://files.example/s.pdf"),
+                                List.of(
+                                        new SourceAttachment(
+                                                "https://files.example/s.pdf",
+                                                "s.pdf",
+                                                "application/pdf")),
                                 false));
     }
 

@@ -8,6 +8,7 @@ import dev.migrator.mapping.HtmlToText;
 import dev.migrator.mapping.MappedRecord;
 import dev.migrator.mapping.PlannedConversation;
 import dev.migrator.source.InvalidRecordException;
+import dev.migrator.source.SourceAttachment;
 import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.SourceContact;
 import dev.migrator.source.SourceConversation.SourceMessage;
@@ -125,7 +126,7 @@ class FrontConversationMapperTest {
                                         inbound("msg_1", 1678872541.231, ANN, "Question")),
                                 """
                                 {"id":"com_1","author":%s,"body":"Unlock <https://admin.example/u/1> & reply\\nthen close","posted_at":1678875000.12,
-                                 "attachments":[{"filename":"n.txt","url":"https://files.example/n.txt"}]}\
+                                 "attachments":[{"filename":"n.txt","url":"https://files.example/n.txt","content_type":"text/plain"}]}\
                                 """
                                         .formatted(BOB)));
 
@@ -143,7 +144,11 @@ class FrontConversationMapperTest {
                                 "<pre>Unlock &lt;https://admin.example/u/1&gt; &amp; reply\n"
                                         + "then close</pre>",
                                 "1.67887500012E9",
-                                List.of("https://files.example/n.txt"),
+                                List.of(
+                                        new SourceAttachment(
+                                                "https://files.example/n.txt",
+                                                "n.txt",
+                                                "text/plain")),
                                 true));
         assertThat(HtmlToText.toPlainText(note.body()))
                 .isEqualTo("Unlock <https://admin.example/u/1> & reply\nthen close");
@@ -197,7 +202,11 @@ class FrontConversationMapperTest {
                                 "Bob Stone",
                                 "<p>Hi &amp; welcome</p>",
                                 "1678880001",
-                                List.of("https://files.example/a.png"),
+                                List.of(
+                                        new SourceAttachment(
+                                                "https://files.example/a.png",
+                                                "a.png",
+                                                "image/png")),
                                 false));
         assertThat(messages.get(1).authorName()).isEqualTo("carol");
         assertThat(messages.get(2).authorType()).isEqualTo("agent");

@@ -8,6 +8,7 @@ import dev.migrator.mapping.MappedRecord;
 import dev.migrator.mapping.PlannedConversation;
 import dev.migrator.mapping.PlannedPart;
 import dev.migrator.source.InvalidRecordException;
+import dev.migrator.source.SourceAttachment;
 import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.SourceMessage;
 import dev.migrator.source.SourceRecord;
@@ -92,12 +93,12 @@ class HelpScoutConversationMapperTest {
                             "createdBy": %2$s, "createdAt": "2023-03-06T09:30:00Z"},
                            {"id": 3, "type": "message", "state": "published", "body": "<p>Corrected invoice attached</p>",
                             "createdBy": %2$s, "createdAt": "2023-03-06T08:55:00Z",
-                            "_embedded": {"attachments": [{"filename": "invoice.pdf", "_links": {
+                            "_embedded": {"attachments": [{"filename": "invoice.pdf", "mimeType": "application/pdf", "_links": {
                               "data": {"href": "https://api.helpscout.net/v2/conversations/3100001/attachments/1/data"},
                               "web": {"href": "https://secure.helpscout.net/file/1/ab/invoice.pdf"}}}]}},
                            {"id": 2, "type": "note", "state": "published", "body": "Checking with finance",
                             "createdBy": %2$s, "createdAt": "2023-03-05T17:00:00Z",
-                            "_embedded": {"attachments": [{"filename": "log.txt", "_links": {
+                            "_embedded": {"attachments": [{"filename": "log.txt", "mimeType": "text/plain", "_links": {
                               "data": {"href": "https://api.helpscout.net/v2/conversations/3100001/attachments/2/data"}}}]}},
                            {"id": 1, "type": "customer", "state": "published", "body": "<div>Wrong VAT number</div>",
                             "createdBy": {"id": 7001, "type": "customer", "email": "ines@example.org"},
@@ -140,7 +141,10 @@ class HelpScoutConversationMapperTest {
                                 "Checking with finance",
                                 "2023-03-05T17:00:00Z",
                                 List.of(
-                                        "https://api.helpscout.net/v2/conversations/3100001/attachments/2/data"),
+                                        new SourceAttachment(
+                                                "https://api.helpscout.net/v2/conversations/3100001/attachments/2/data",
+                                                "log.txt",
+                                                "text/plain")),
                                 true));
         assertThat(conversation.messages().get(2))
                 .isEqualTo(
@@ -151,7 +155,11 @@ class HelpScoutConversationMapperTest {
                                 "Bob Stone",
                                 "<p>Corrected invoice attached</p>",
                                 "2023-03-06T08:55:00Z",
-                                List.of("https://secure.helpscout.net/file/1/ab/invoice.pdf"),
+                                List.of(
+                                        new SourceAttachment(
+                                                "https://secure.helpscout.net/file/1/ab/invoice.pdf",
+                                                "invoice.pdf",
+                                                "application/pdf")),
                                 false));
     }
 

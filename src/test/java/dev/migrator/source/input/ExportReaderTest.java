@@ -3,6 +3,7 @@ package dev.migrator.source.input;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.migrator.source.SourceAttachment;
 import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceRecord;
 import dev.migrator.source.UnusableInputException;
@@ -119,7 +120,9 @@ class ExportReaderTest {
         assertThat(first.messages()).hasSize(2);
         assertThat(first.messages().get(0).body()).isEqualTo("Hello,\nworld");
         assertThat(first.messages().get(0).attachments())
-                .containsExactly("https://f/1", "https://f/2");
+                .containsExactly(
+                        SourceAttachment.ofUrl("https://f/1"),
+                        SourceAttachment.ofUrl("https://f/2"));
         assertThat(first.messages().get(1).internal()).isTrue();
         assertThat(records.get(1).origin().line()).isEqualTo(5);
         assertThat(records.get(2).origin().line()).isEqualTo(6);

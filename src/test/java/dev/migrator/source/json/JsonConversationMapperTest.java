@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.migrator.source.InvalidRecordException;
+import dev.migrator.source.SourceAttachment;
 import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.Details;
 import dev.migrator.source.SourceConversation.SourceCompany;
@@ -81,6 +82,59 @@ class JsonConversationMapperTest {
         assertThat(read("\"subject\": \"Hi\"").details()).isEqualTo(Details.NONE);
         assertThat(read("\"assignee_email\": \" \", \"team\": \"\", \"attributes\": {}").details())
                 .isEqualTo(Details.NONE);
+    }
+
+    /** A conversation whose one message has these attachments. */
+    private static SourceConversation withAttachments(String attachments) {
+        return JsonConversationMapper.INSTANCE.toConversation(
+                JsonValues.MAPPER.readTree(
+                        """
+                        {"id": "c-1", "contact": {"email": "ann@example.org"},
+                         "messages": [{"id": "m-1", "author": {"type": "contact"}, "body": "Hi",
+                                       "created_at": "2021-03-04T10:15:00Z", "attachments": %s}]}\
+                        """
+                                .formatted(attachments)));
+    }
+
+    @Test
+    void anAttachmentIsAUrlOrAnObjectWithItsNameAndType() {
+        assertThat(
+                        withAttachments(
+                                        """
+                                        ["https://files.example/a.png",
+                                         {"url": "https://files.example/f/9", "name": "Relevé.pdf",
+                                          "content_type": "application/pdf"},
+                                         {"url": "https://files.example/b.txt"}]\
+                                        """)
+                                .messages()
+                                .get(0)
+                                .attachments())
+                .containsExactly(
+                        SourceAttachment.ofUrl("https://files.example/a.png"),
+                        new SourceAttachment(
+                                "https://files.example/f/9", "Relevé.pdf", "application/pdf"),
+                        SourceAttachment.ofUrl("https://files.example/b.txt"));
+    }
+
+    @Test
+    void anAttachmentOfAnotherTypeOrWithoutUrlIsNamed() {
+        assertThatThrownBy(() -> withAttachments("[42]"))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessage(
+                        "field 'messages[0].attachments[0]' must be a URL string or an object, not"
+                                + " a number");
+        assertThatThrownBy(() -> withAttachments("\"https://files.example/a.png\""))
+                .hasMessage("field 'messages[0].attachments' must be an array, not a string");
+        assertThatThrownBy(() -> withAttachments("[{\"name\": \"a.png\"}]"))
+                .hasMessage("field 'messages[0].attachments[0]' has no url");
+        assertThatThrownBy(
+                        () ->
+                                withAttachments(
+                                        "[{\"url\": \"https://files.example/a\", \"name\":"
+                                                + " [\"a.png\"]}]"))
+                .hasMessage(
+                        "field 'messages[0].attachments[0].name' must be a string or a number, not"
+                                + " an array");
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.entry;
 
 import dev.migrator.source.InputOpener;
 import dev.migrator.source.InvalidRecordException;
+import dev.migrator.source.SourceAttachment;
 import dev.migrator.source.SourceConversation;
 import dev.migrator.source.SourceConversation.Details;
 import dev.migrator.source.SourceConversation.SourceCompany;
@@ -74,7 +75,8 @@ class ZendeskTicketMapperTest {
         SourceMessage opening = ticket.messages().get(0);
         assertThat(opening.authorType()).isEqualTo("contact");
         assertThat(opening.body()).isEqualTo("<p>Help</p>");
-        assertThat(opening.attachments()).containsExactly("https://z.example/a.png");
+        assertThat(opening.attachments())
+                .containsExactly(SourceAttachment.ofUrl("https://z.example/a.png"));
         SourceMessage note = ticket.messages().get(1);
         assertThat(note.authorType()).isEqualTo("agent");
         assertThat(note.authorEmail()).isEqualTo("bob@acme.example");
@@ -292,8 +294,15 @@ class ZendeskTicketMapperTest {
 
         assertThat(ticket.messages().get(0).attachments())
                 .containsExactly(
-                        "https://company.zendesk.com/attachments/my_funny_profile_pic.png",
-                        "https://company.zendesk.com/attachments/crash.log");
+                        new SourceAttachment(
+                                "https://company.zendesk.com/attachments/my_funny_profile_pic.png",
+                                "my_funny_profile_pic.png",
+                                "image/png"),
+                        // Its example writes "name", not the reference's "file_name": no name read.
+                        new SourceAttachment(
+                                "https://company.zendesk.com/attachments/crash.log",
+                                null,
+                                "text/plain"));
     }
 
     /**
