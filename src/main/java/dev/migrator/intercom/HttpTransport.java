@@ -1,30 +1,42 @@
 package dev.migrator.intercom;
 
+import dev.migrator.support.OwnerOnly;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.NullNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The Intercom REST API over {@link HttpClient}. Repeatable requests are retried on transient
  * failures with exponential random backoff; a 429 waits for the window to reset without spending
  * the retry budget; a non-repeatable create whose outcome is unknown is never re-sent here but
  * reported, so that the caller can check Intercom first.
+ *
+ * <p>A request with files is written to an owner-only temporary file first, each file's bytes
+ * base64-streamed into it, and sent from there: memory stays bounded whatever the files' size.
  */
 public class HttpTransport implements IntercomTransport {
 
@@ -103,8 +115,9 @@ public class HttpTransport implements IntercomTransport {
             throw new AccessDeniedException(
                     "no Intercom access token: set the environment variable INTERCOM_ACCESS_TOKEN");
         }
+        Path bodyFile = request.files().isEmpty() ? null : writeBodyWithFiles(request);
         try {
-            return retry.executeSupplier(() -> sendUntilNotRateLimited(request, permit));
+            return retry.executeSupplier(() -> sendUntilNotRateLimited(request, bodyFile, permit));
         } catch (TransientFailure e) {
             throw new IntercomUnavailableException(
                     "Intercom did not answer "
@@ -116,6 +129,76 @@ public class HttpTransport implements IntercomTransport {
                             + " attempts: "
                             + e.getMessage(),
                     e);
+        } finally {
+            if (bodyFile != null) {
+                deleteQuietly(bodyFile);
+            }
+        }
+    }
+
+    /**
+     * The JSON of the request's body plus its {@code attachment_files}, in an owner-only temporary
+     * file: each file's bytes are read and base64-encoded a buffer at a time, never whole.
+     */
+    private Path writeBodyWithFiles(ApiRequest request) {
+        if (!(request.body() instanceof ObjectNode body)) {
+            throw new IllegalArgumentException(
+                    "files go with a JSON object body: " + request.method() + " " + request.path());
+        }
+        Path bodyFile;
+        try {
+            bodyFile = OwnerOnly.file(Files.createTempFile("intercom-request-", ".json"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot create a temporary file for the files of " + request.path(), e);
+        }
+        AttachmentFile current = null;
+        try (OutputStream out = Files.newOutputStream(bodyFile);
+                JsonGenerator generator = mapper.createGenerator(out)) {
+            generator.writeStartObject();
+            for (var property : body.properties()) {
+                generator.writeName(property.getKey());
+                generator.writeTree(property.getValue());
+            }
+            generator.writeName("attachment_files");
+            generator.writeStartArray();
+            for (AttachmentFile file : request.files()) {
+                current = file;
+                generator.writeStartObject();
+                generator.writeStringProperty("name", file.name());
+                if (file.contentType() != null) {
+                    generator.writeStringProperty("content_type", file.contentType());
+                }
+                generator.writeName("data");
+                try (InputStream in = Files.newInputStream(file.path())) {
+                    generator.writeBinary(in, -1);
+                }
+                generator.writeEndObject();
+            }
+            generator.writeEndArray();
+            generator.writeEndObject();
+            return bodyFile;
+        } catch (IOException | JacksonException e) {
+            deleteQuietly(bodyFile);
+            String what = current == null ? "the body" : "the file " + current.path();
+            throw new UncheckedIOException(
+                    "cannot prepare "
+                            + what
+                            + " for "
+                            + request.method()
+                            + " "
+                            + request.path()
+                            + ": "
+                            + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            log.warn("Could not delete the temporary file {}: {}", file, e.getMessage());
         }
     }
 
@@ -144,9 +227,9 @@ public class HttpTransport implements IntercomTransport {
         return rateLimitWaits.get();
     }
 
-    private JsonNode sendUntilNotRateLimited(ApiRequest request, SendPermit permit) {
+    private JsonNode sendUntilNotRateLimited(ApiRequest request, Path bodyFile, SendPermit permit) {
         for (int waits = 0; ; waits++) {
-            HttpResponse<String> response = send(request, permit);
+            HttpResponse<String> response = send(request, bodyFile, permit);
             int status = response.statusCode();
             if (status == 429) {
                 // The governor now holds every call until the window resets; this one is sent again
@@ -183,10 +266,10 @@ public class HttpTransport implements IntercomTransport {
         }
     }
 
-    private HttpResponse<String> send(ApiRequest request, SendPermit permit) {
+    private HttpResponse<String> send(ApiRequest request, Path bodyFile, SendPermit permit) {
         HttpRequest httpRequest;
         try {
-            httpRequest = newRequest(request);
+            httpRequest = newRequest(request, bodyFile);
         } catch (IllegalArgumentException e) {
             // The JDK's message would quote the header, token included.
             throw new AccessDeniedException(
@@ -230,7 +313,8 @@ public class HttpTransport implements IntercomTransport {
         }
     }
 
-    private HttpRequest newRequest(ApiRequest request) {
+    /** {@code bodyFile}: the body with its files, when the request has files. */
+    private HttpRequest newRequest(ApiRequest request, Path bodyFile) {
         HttpRequest.Builder builder =
                 HttpRequest.newBuilder(
                                 URI.create(
@@ -240,7 +324,14 @@ public class HttpTransport implements IntercomTransport {
                         .header("Authorization", "Bearer " + properties.accessToken())
                         .header("Accept", "application/json")
                         .header("Intercom-Version", properties.version());
-        if (request.body() != null) {
+        if (bodyFile != null) {
+            try {
+                builder.header("Content-Type", "application/json")
+                        .method(request.method(), HttpRequest.BodyPublishers.ofFile(bodyFile));
+            } catch (FileNotFoundException e) {
+                throw new UncheckedIOException("the request's body file is gone: " + bodyFile, e);
+            }
+        } else if (request.body() != null) {
             builder.header("Content-Type", "application/json")
                     .method(
                             request.method(),

@@ -1,13 +1,19 @@
 package dev.migrator.testserver;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +28,7 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -51,7 +58,10 @@ import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
 import okhttp3.mockwebserver.RecordedRequest;
 import okhttp3.mockwebserver.SocketPolicy;
+import okio.Buffer;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -90,6 +100,8 @@ public final class FakeIntercom implements AutoCloseable {
     // (Held in a field: java.util.logging forgets the level of loggers nobody references.)
     private static final Logger MOCK_WEB_SERVER_LOG = quietLogger(MockWebServer.class.getName());
     private static final int MAX_ATTACHMENTS = 10;
+    private static final String REPLY_ROUTE_PATH = "/conversations/{id}/reply";
+    private static final String REPLY_ROUTE = "POST " + REPLY_ROUTE_PATH;
     private static final int MAX_PARTS_IN_MODEL = 500;
     private static final int MAX_PER_PAGE = 150;
 
@@ -179,7 +191,10 @@ public final class FakeIntercom implements AutoCloseable {
     /**
      * One request as it reached the server (dropped and refused ones included): {@code route} is
      * the route key like {@code "POST /conversations/{id}/reply"}, {@code body} the raw text (""
-     * when none), {@code fault} the fault injected into it (null when none).
+     * when none), {@code fault} the fault injected into it (null when none). A reply with {@code
+     * attachment_files} is shown as the fake read it: each file's {@code data} replaced by {@code
+     * {"decoded_size": n, "decoded_sha256": hex}}, or {@code {"refused": reason}} where reading
+     * stopped.
      */
     public record ReceivedRequest(
             String method, String path, String route, String body, Fault fault) {
@@ -218,7 +233,15 @@ public final class FakeIntercom implements AutoCloseable {
     public record Assignee(String type, String id) {}
 
     /**
-     * One conversation part. {@code skipNotifications} is the flag exactly as sent (null when
+     * A file a reply carried in its {@code attachment_files}, as the fake decoded it (its bytes are
+     * not kept): {@code size} in bytes, {@code sha256} in hex, {@code contentType} null when none
+     * was sent.
+     */
+    public record UploadedFile(String name, String contentType, long size, String sha256) {}
+
+    /**
+     * One conversation part. {@code attachments} are its {@code attachment_urls}, {@code files} its
+     * {@code attachment_files}; {@code skipNotifications} is the flag exactly as sent (null when
      * absent); {@code notifiedCustomer} says whether the fake counted it as a customer
      * notification; {@code assignedTo} is set on assignment parts only.
      */
@@ -232,9 +255,37 @@ public final class FakeIntercom implements AutoCloseable {
             List<String> attachments,
             Boolean skipNotifications,
             boolean notifiedCustomer,
-            Assignee assignedTo) {
+            Assignee assignedTo,
+            List<UploadedFile> files) {
         public Part {
             attachments = List.copyOf(attachments);
+            files = List.copyOf(files);
+        }
+
+        /** A part without uploaded files. */
+        public Part(
+                String id,
+                String partType,
+                String authorType,
+                String authorId,
+                String body,
+                Instant createdAt,
+                List<String> attachments,
+                Boolean skipNotifications,
+                boolean notifiedCustomer,
+                Assignee assignedTo) {
+            this(
+                    id,
+                    partType,
+                    authorType,
+                    authorId,
+                    body,
+                    createdAt,
+                    attachments,
+                    skipNotifications,
+                    notifiedCustomer,
+                    assignedTo,
+                    List.of());
         }
     }
 
@@ -376,7 +427,7 @@ public final class FakeIntercom implements AutoCloseable {
                                 this::listConversationAttributes),
                         Route.of("GET", "/conversations/{id}", false, this::getConversation),
                         Route.of("PUT", "/conversations/{id}", false, this::updateConversation),
-                        Route.of("POST", "/conversations/{id}/reply", true, this::reply),
+                        Route.of("POST", REPLY_ROUTE_PATH, true, this::reply),
                         Route.of(
                                 "POST",
                                 "/conversations/{id}/parts",
@@ -1139,12 +1190,128 @@ public final class FakeIntercom implements AutoCloseable {
                         .flatMap(Optional::stream)
                         .findFirst();
         String routeKey = match.map(m -> m.route().key()).orElse(request.getMethod() + " " + path);
+        Buffer body = request.getBody();
         return new Incoming(
                 request.getMethod(),
                 path,
                 match,
                 routeKey,
-                request.getBody().readString(StandardCharsets.UTF_8));
+                routeKey.equals(REPLY_ROUTE)
+                        ? replyText(body)
+                        : body.readString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A reply's body, its {@code attachment_files} decoded as they are read: a file's base64 is
+     * never held as text, so a body of hundreds of megabytes needs no copy beyond MockWebServer's
+     * own buffer of it. Each {@code data} becomes {@code {"decoded_size", "decoded_sha256"}}, or
+     * {@code {"refused": reason}} and the reading stops there. A reply without files, or not
+     * readable as a JSON object, keeps its raw text.
+     */
+    private static String replyText(Buffer body) {
+        // The clone shares the buffer's segments: no copy of the bytes.
+        try (JsonParser parser = JSON.createParser(body.clone().inputStream())) {
+            Optional<ObjectNode> decoded = withDecodedFiles(parser);
+            if (decoded.isPresent()) {
+                return JSON.writeValueAsString(decoded.get());
+            }
+        } catch (JacksonException unreadable) {
+            // left to the usual parsing, which answers 400
+        }
+        return body.readString(StandardCharsets.UTF_8);
+    }
+
+    /** The body read from {@code parser}, if it is an object with an array of attachment files. */
+    private static Optional<ObjectNode> withDecodedFiles(JsonParser parser) {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+            return Optional.empty();
+        }
+        ObjectNode body = JSON.createObjectNode();
+        boolean hasFiles = false;
+        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = parser.currentName();
+            if (parser.nextToken() != JsonToken.START_ARRAY || !name.equals("attachment_files")) {
+                body.set(name, subtree(parser));
+                continue;
+            }
+            hasFiles = true;
+            ArrayNode files = body.putArray(name);
+            while (parser.nextToken() != JsonToken.END_ARRAY) {
+                if (parser.currentToken() != JsonToken.START_OBJECT) {
+                    files.add(subtree(parser));
+                    continue;
+                }
+                ObjectNode file = files.addObject();
+                while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                    String property = parser.currentName();
+                    parser.nextToken();
+                    if (!property.equals("data")) {
+                        file.set(property, subtree(parser));
+                    } else if (!decode(parser, file.putObject("data"))) {
+                        return Optional.of(body);
+                    }
+                }
+            }
+        }
+        return hasFiles ? Optional.of(body) : Optional.empty();
+    }
+
+    /** The value at the parser (readTree would refuse the rest of the body as trailing tokens). */
+    private static JsonNode subtree(JsonParser parser) {
+        return parser.readValueAsTree();
+    }
+
+    /**
+     * Decodes the base64 string at the parser into {@code data}'s size and SHA-256; false when it
+     * is not base64 (the parser cannot go on after that).
+     */
+    private static boolean decode(JsonParser parser, ObjectNode data) {
+        if (parser.currentToken() != JsonToken.VALUE_STRING) {
+            parser.skipChildren();
+            data.put("refused", "data must be a base64 string");
+            return true;
+        }
+        MessageDigest digest = sha256();
+        CountingOutputStream counted =
+                new CountingOutputStream(
+                        new DigestOutputStream(OutputStream.nullOutputStream(), digest));
+        try {
+            parser.readBinaryValue(counted);
+        } catch (JacksonException notBase64) {
+            data.put("refused", "data is not valid base64");
+            return false;
+        }
+        data.put("decoded_size", counted.count);
+        data.put("decoded_sha256", HexFormat.of().formatHex(digest.digest()));
+        return true;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final class CountingOutputStream extends FilterOutputStream {
+        long count;
+
+        CountingOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            out.write(bytes, offset, length);
+            count += length;
+        }
     }
 
     /** Counts the request and keeps it for {@link #receivedRequests()}; its index there. */
@@ -1705,10 +1872,12 @@ public final class FakeIntercom implements AutoCloseable {
         JsonNode body = call.body();
         String messageType = Objects.requireNonNullElse(text(body, "message_type"), "");
         String type = Objects.requireNonNullElse(text(body, "type"), "");
+        // First: a refused file may have stopped the reading of the body before its other fields.
+        List<UploadedFile> files = attachmentFiles(body);
         Part part =
                 switch (type) {
-                    case "user" -> contactReply(body, messageType, call.version());
-                    case "admin" -> adminReply(body, messageType, call.version());
+                    case "user" -> contactReply(body, messageType, call.version(), files);
+                    case "admin" -> adminReply(body, messageType, call.version(), files);
                     default -> throw ApiError.invalid("type", "type must be user or admin");
                 };
         // A customer writing into a closed conversation reopens it, as in Intercom.
@@ -1718,7 +1887,8 @@ public final class FakeIntercom implements AutoCloseable {
         return conversationJson(updated);
     }
 
-    private Part contactReply(JsonNode body, String messageType, ApiVersion version) {
+    private Part contactReply(
+            JsonNode body, String messageType, ApiVersion version, List<UploadedFile> files) {
         if (!messageType.equals("comment")) {
             throw ApiError.invalid(
                     "message_type", "message_type must be comment for a contact reply");
@@ -1738,10 +1908,12 @@ public final class FakeIntercom implements AutoCloseable {
                 attachmentUrls(body),
                 null,
                 false,
-                null);
+                null,
+                files);
     }
 
-    private Part adminReply(JsonNode body, String messageType, ApiVersion version) {
+    private Part adminReply(
+            JsonNode body, String messageType, ApiVersion version, List<UploadedFile> files) {
         if (!messageType.equals("comment") && !messageType.equals("note")) {
             throw ApiError.invalid(
                     "message_type", "message_type must be comment or note for an admin reply");
@@ -1761,7 +1933,8 @@ public final class FakeIntercom implements AutoCloseable {
                         attachmentUrls(body),
                         skipNotifications,
                         notifies,
-                        null);
+                        null,
+                        files);
         if (notifies) {
             counters.notifications++;
         }
@@ -2084,6 +2257,45 @@ public final class FakeIntercom implements AutoCloseable {
         return result;
     }
 
+    /** A reply's {@code attachment_files}, as {@link #replyText} decoded them. */
+    private static List<UploadedFile> attachmentFiles(JsonNode body) {
+        JsonNode files = body.get("attachment_files");
+        if (files == null || files.isNull()) {
+            return List.of();
+        }
+        if (!files.isArray()) {
+            throw ApiError.invalid("attachment_files", "attachment_files must be an array");
+        }
+        if (files.size() > MAX_ATTACHMENTS) {
+            throw ApiError.invalid(
+                    "attachment_files",
+                    "A maximum of " + MAX_ATTACHMENTS + " attachment_files is allowed");
+        }
+        List<UploadedFile> result = new ArrayList<>();
+        for (JsonNode file : files) {
+            if (!file.isObject()) {
+                throw ApiError.invalid("attachment_files", "Attachment file must be an object");
+            }
+            JsonNode data = file.path("data");
+            if (data.has("refused")) {
+                throw ApiError.invalid("attachment_files", data.path("refused").asString());
+            }
+            if (isBlank(text(file, "name"))) {
+                throw ApiError.missing("attachment_files.name");
+            }
+            if (!data.has("decoded_size")) {
+                throw ApiError.missing("attachment_files.data");
+            }
+            result.add(
+                    new UploadedFile(
+                            text(file, "name"),
+                            text(file, "content_type"),
+                            data.path("decoded_size").asLong(),
+                            data.path("decoded_sha256").asString()));
+        }
+        return result;
+    }
+
     private static boolean isHttpUrl(String url) {
         try {
             URI uri = new URI(url);
@@ -2253,7 +2465,9 @@ public final class FakeIntercom implements AutoCloseable {
                     .put("id", part.assignedTo().id());
         }
         node.set("author", authorJson(part.authorType(), part.authorId()));
-        node.set("attachments", attachmentsJson(part.attachments()));
+        ArrayNode attachments = attachmentsJson(part.attachments());
+        part.files().forEach(file -> attachments.add(uploadedJson(file)));
+        node.set("attachments", attachments);
         return node;
     }
 
@@ -2272,6 +2486,26 @@ public final class FakeIntercom implements AutoCloseable {
             attachment.put("url", url);
         }
         return array;
+    }
+
+    /**
+     * An uploaded file as Intercom lists it; its URL, on a reserved domain, is for show only (the
+     * fake keeps no bytes).
+     */
+    private static ObjectNode uploadedJson(UploadedFile file) {
+        ObjectNode attachment = JSON.createObjectNode();
+        attachment.put("type", "upload");
+        attachment.put("name", file.name());
+        attachment.put(
+                "url",
+                "https://uploads.fake-intercom.invalid/"
+                        + file.sha256()
+                        + "/"
+                        + URLEncoder.encode(file.name(), StandardCharsets.UTF_8)
+                                .replace("+", "%20"));
+        attachment.put("content_type", file.contentType());
+        attachment.put("filesize", file.size());
+        return attachment;
     }
 
     private static ObjectNode errorList(String code, String message, String field) {
