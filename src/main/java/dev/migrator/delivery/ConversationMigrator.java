@@ -1072,6 +1072,17 @@ public class ConversationMigrator {
                                                 carried.files(),
                                                 part.createdAt()))
                                 .run();
+                        carried.failed()
+                                .forEach(
+                                        failed ->
+                                                log.warn(
+                                                        "Warning: conversation {}, message {}: {}"
+                                                                + " not carried ({}); sent as a"
+                                                                + " link in its body",
+                                                        sourceId,
+                                                        failedKey,
+                                                        failed.name(),
+                                                        failed.reason()));
                     }
                     return true;
                 },

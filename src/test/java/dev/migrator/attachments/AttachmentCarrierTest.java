@@ -12,6 +12,7 @@ import dev.migrator.mapping.PlannedAttachment;
 import dev.migrator.support.YamlBinding;
 import dev.migrator.testserver.FakeIntercom.ManualClock;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import okhttp3.mockwebserver.MockResponse;
@@ -346,6 +349,40 @@ class AttachmentCarrierTest {
                                                 .withProperty("FRONT_TOKEN", FRONT_TOKEN))
                                 .toString())
                 .doesNotContain(FRONT_TOKEN);
+    }
+
+    @Test
+    void a_helpdesks_credentials_go_over_https_to_its_own_hosts_only() {
+        AttachmentProperties properties =
+                YamlBinding.bind(
+                        "migration:\n  attachment-hosts:\n    zendesk: [\"*.zendesk.com\"]\n",
+                        "migration",
+                        AttachmentProperties.class);
+        SourceCredentials credentials =
+                SourceCredentials.from(
+                        properties,
+                        new MockEnvironment()
+                                .withProperty("ZENDESK_EMAIL", "ann@acme.example")
+                                .withProperty("ZENDESK_TOKEN", "tok"));
+
+        assertThat(credentials.headersFor(URI.create("https://acme.zendesk.com/a/1")))
+                .containsExactly(
+                        Map.entry(
+                                "Authorization",
+                                "Basic "
+                                        + Base64.getEncoder()
+                                                .encodeToString(
+                                                        "ann@acme.example/token:tok"
+                                                                .getBytes(
+                                                                        StandardCharsets.UTF_8))));
+        for (String elsewhere :
+                List.of(
+                        "http://acme.zendesk.com/a/1", // not https
+                        "https://acme.zendesk.com.evil.example/a/1",
+                        "https://evilzendesk.com/a/1",
+                        "https://files.example.com/a/1")) {
+            assertThat(credentials.headersFor(URI.create(elsewhere))).as(elsewhere).isEmpty();
+        }
     }
 
     @Test

@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collector;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -216,9 +218,9 @@ class CarriedAttachmentsEndToEndTest {
                 && "Attachments of the first message:".equals(part.body());
     }
 
-    private static <T> java.util.stream.Collector<T, ?, T> onlyOne() {
-        return java.util.stream.Collectors.collectingAndThen(
-                java.util.stream.Collectors.toList(),
+    private static <T> Collector<T, ?, T> onlyOne() {
+        return Collectors.collectingAndThen(
+                Collectors.toList(),
                 list -> {
                     assertThat(list).hasSize(1);
                     return list.get(0);
