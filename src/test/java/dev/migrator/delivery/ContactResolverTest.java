@@ -248,6 +248,6 @@ class ContactResolverTest {
 
     private ContactResolver resolver(ScriptedTransport transport) {
         return new ContactResolver(
-                new IntercomApi(transport, ScriptedTransport.JSON), db.ledger, WORKSPACE);
+                new IntercomApi(transport, ScriptedTransport.JSON), db.ledger, WORKSPACE, 1);
     }
 }

@@ -79,7 +79,7 @@ class InboxDetailsTest {
                             ZoneOffset.UTC));
 
     InboxDetailsTest() {
-        db.ledger.saveContact(WORKSPACE, "email:" + EMAIL, CONTACT_ID);
+        db.ledger.saveContact(WORKSPACE, "email:" + EMAIL, CONTACT_ID, null);
         transport.always(CREATE, json("{\"conversation_id\":\"conv-1\"}"));
         transport.always(UPDATE, json("{\"type\":\"conversation\"}"));
         transport.always(PARTS, json("{\"type\":\"conversation\"}"));
@@ -122,7 +122,9 @@ class InboxDetailsTest {
                                 assertThat(attach.request().body().toString())
                                         .isEqualTo("{\"id\":\"co-1\"}"));
         assertThat(first.inboxTally().companiesAttached()).isEqualTo(1);
-        assertThat(first.requiredCalls().companiesUpserted()).isEqualTo(1);
+        assertThat(first.requiredCalls().companiesUpserted())
+                .as("a look-up, then the create")
+                .isEqualTo(2);
         assertThat(first.requiredCalls().companiesAttached()).isEqualTo(1);
         assertThat(second.inboxTally().companiesAttached()).isZero();
         assertThat(second.requiredCalls().total()).isZero();
