@@ -7,6 +7,7 @@ import dev.migrator.testserver.FakeIntercom.Contact;
 import dev.migrator.testserver.FakeIntercom.Conversation;
 import dev.migrator.testserver.FakeIntercom.Deletion;
 import dev.migrator.testserver.FakeIntercom.Part;
+import dev.migrator.testserver.FakeIntercom.Write;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -168,6 +169,51 @@ class UndoTest {
                                         d -> d.kind() + ":" + d.id(), Collectors.counting()));
         assertThat(deletedTimes.values()).as("each item deleted once").containsOnly(1L);
         assertThat(migrator.run("undo", "--yes").out()).contains("Nothing to undo");
+    }
+
+    @Test
+    void aConversationStillInDoubtIsNotGuessedAtTheUndoSaysToResumeFirst() throws Exception {
+        // The first create is lost on its way and Intercom goes down with it: the run stops with
+        // that create in doubt.
+        intercom.holdFirst(Write.CONVERSATION_CREATE)
+                .thenRun(
+                        () -> {
+                            intercom.goDown();
+                            intercom.releaseHeld();
+                        });
+        MigratorProcess.Result stopped = migrator.run("migrate", "--input", SAMPLE.toString());
+        assertThat(stopped.exitCode()).as(stopped.all()).isEqualTo(1);
+        intercom.comeBack();
+
+        MigratorProcess.Result refused = migrator.run("undo", "--yes");
+
+        assertThat(refused.exitCode()).as(refused.all()).isEqualTo(1);
+        assertThat(refused.err()).contains("still in doubt", "Run resume first");
+        assertThat(intercom.deletions()).isEmpty();
+
+        assertThat(migrator.run("resume").exitCode()).isIn(0, 3);
+        MigratorProcess.Result undone = migrator.run("undo", "--yes");
+        assertThat(undone.exitCode()).as(undone.all()).isZero();
+        assertThat(intercom.conversations()).isEmpty();
+    }
+
+    @Test
+    void aRunOfAnotherWorkspaceOrNoneIsRefused() throws Exception {
+        assertThat(migrator.run("migrate", "--input", SAMPLE.toString()).exitCode()).isIn(0, 3);
+        assertThat(migrator.run("migrate", "--dry-run", "--input", SAMPLE.toString()).exitCode())
+                .isIn(0, 3);
+
+        MigratorProcess.Result dryRun = migrator.run("undo", "--run", "2", "--yes");
+        MigratorProcess.Result none = migrator.run("undo", "--run", "9", "--yes");
+        MigratorProcess.Result both = migrator.run("undo", "--run", "1", "--all");
+
+        assertThat(dryRun.exitCode()).isEqualTo(2);
+        assertThat(dryRun.err()).contains("run 2 is a dry run");
+        assertThat(none.exitCode()).isEqualTo(2);
+        assertThat(none.err()).contains("there is no run 9");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("mutually exclusive");
+        assertThat(intercom.deletions()).isEmpty();
     }
 
     /**
