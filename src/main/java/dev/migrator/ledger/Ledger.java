@@ -932,6 +932,13 @@ public class Ledger implements DeliveryLedger {
             return run == null ? "CREATED_RUN_ID IS NOT NULL" : "CREATED_RUN_ID = ?";
         }
 
+        /** The opposite of {@link #createdBy()}, rows of no run (NULL) included. */
+        private String notCreatedBy() {
+            return run == null
+                    ? "CREATED_RUN_ID IS NULL"
+                    : "(CREATED_RUN_ID IS NULL OR CREATED_RUN_ID <> ?)";
+        }
+
         private Object[] arguments(Object... before) {
             if (run == null) {
                 return before;
@@ -997,9 +1004,8 @@ public class Ledger implements DeliveryLedger {
     public boolean contactKeepsConversations(String workspace, String contactId, RunScope scope) {
         return count(
                         "SELECT COUNT(*) FROM MIGRATOR_CONVERSATION WHERE WORKSPACE = ? AND"
-                                + " CONTACT_ID = ? AND NOT ("
-                                + scope.createdBy()
-                                + ")",
+                                + " CONTACT_ID = ? AND "
+                                + scope.notCreatedBy(),
                         scope.arguments(workspace, contactId))
                 > 0;
     }
