@@ -32,6 +32,8 @@ class ArchitectureTest {
                     // downloads
                     "delivery", // one planned conversation into Intercom, exactly once
                     "job", // the Spring Batch job and the runner that owns a run
+                    "undo", // deletes what the migrator created in a run, under the workspace's
+                    // lease
                     "report", // a run's summary, rejects and HTML report
                     "metrics", // the optional Prometheus endpoint
                     "cli"); // commands: parse, print, map outcomes to exit codes

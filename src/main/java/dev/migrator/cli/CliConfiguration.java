@@ -9,6 +9,7 @@ import dev.migrator.job.MigrationRunner;
 import dev.migrator.job.RunProgress;
 import dev.migrator.ledger.Ledger;
 import dev.migrator.report.RunReport;
+import dev.migrator.undo.Undo;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -85,6 +86,12 @@ public class CliConfiguration {
                 console, migrationRunner, runConsole, gracefulShutdown, clock, launcher);
     }
 
+    /** Asks on the process's terminal, if it has one. */
+    @Bean
+    UndoCommand undoCommand(Console console, Undo undo) {
+        return new UndoCommand(console, undo, System.console());
+    }
+
     @Bean
     CommandRunner commandRunner(
             Invocation invocation,
@@ -93,6 +100,7 @@ public class CliConfiguration {
             StatusCommand statusCommand,
             VerifyCommand verifyCommand,
             WatchCommand watchCommand,
+            UndoCommand undoCommand,
             MigrationProperties migration,
             GracefulShutdown gracefulShutdown,
             Launcher launcher) {
@@ -103,6 +111,7 @@ public class CliConfiguration {
                 statusCommand,
                 verifyCommand,
                 watchCommand,
+                undoCommand,
                 migration,
                 gracefulShutdown,
                 launcher);

@@ -29,7 +29,7 @@ import picocli.CommandLine.TypeConversionException;
 public final class CommandLineParser {
 
     private static final String NO_COMMAND =
-            "no command given: use migrate, status, resume, report, verify or watch";
+            "no command given: use migrate, status, resume, report, verify, watch or undo";
 
     private CommandLineParser() {}
 
@@ -88,6 +88,7 @@ public final class CommandLineParser {
                 Report.class,
                 Verify.class,
                 Watch.class,
+                Undo.class,
                 HelpCommand.class
             },
             description =
@@ -188,6 +189,7 @@ public final class CommandLineParser {
                     html,
                     null,
                     null,
+                    null,
                     arguments);
         }
     }
@@ -225,6 +227,7 @@ public final class CommandLineParser {
                     configuration.stateDir,
                     run.dryRun,
                     run.adoptExisting,
+                    null,
                     null,
                     null,
                     null,
@@ -342,6 +345,65 @@ public final class CommandLineParser {
                     null,
                     inbox,
                     every,
+                    null,
+                    arguments);
+        }
+    }
+
+    @CommandLine.Command(
+            name = "undo",
+            mixinStandardHelpOptions = true,
+            versionProvider = VersionProvider.class,
+            description =
+                    "Deletes from the token's workspace what the migrator created in a run"
+                        + " (default: the latest run into it): its conversations, then the contacts"
+                        + " it created that hold no other conversation, then the companies it"
+                        + " created that hold no contact. Never anything it did not create. Asks on"
+                        + " a terminal; run again after a stop, it finishes.")
+    static final class Undo extends Subcommand {
+        @CommandLine.ArgGroup(exclusive = true)
+        Runs runs;
+
+        static final class Runs {
+            @Option(
+                    names = "--run",
+                    paramLabel = "N",
+                    description = "The run to undo, as status numbers it.")
+            Long run;
+
+            @Option(names = "--all", description = "Every run into the token's workspace.")
+            boolean all;
+        }
+
+        @Option(
+                names = "--dry-run",
+                description =
+                        "Delete nothing: count what would be deleted, and list it in the state"
+                                + " directory's undo-plan.jsonl.")
+        boolean dryRun;
+
+        @Option(
+                names = "--yes",
+                description = "Delete without asking (needed when there is no terminal to ask on).")
+        boolean yes;
+
+        @Override
+        Invocation invocation(List<String> arguments) {
+            requireFile(configuration.config, "--config");
+            return new Invocation(
+                    Command.UNDO,
+                    List.of(),
+                    null,
+                    null,
+                    configuration.config,
+                    configuration.stateDir,
+                    dryRun,
+                    false,
+                    null,
+                    null,
+                    null,
+                    new Invocation.UndoOptions(
+                            runs == null ? null : runs.run, runs != null && runs.all, yes),
                     arguments);
         }
     }

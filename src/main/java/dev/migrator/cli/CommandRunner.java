@@ -28,6 +28,7 @@ public class CommandRunner implements ApplicationRunner, ExitCodeGenerator {
     private final StatusCommand statusCommand;
     private final VerifyCommand verifyCommand;
     private final WatchCommand watchCommand;
+    private final UndoCommand undoCommand;
     private final MigrationProperties migration;
     private final GracefulShutdown gracefulShutdown;
     private final Launcher launcher;
@@ -40,6 +41,7 @@ public class CommandRunner implements ApplicationRunner, ExitCodeGenerator {
             StatusCommand statusCommand,
             VerifyCommand verifyCommand,
             WatchCommand watchCommand,
+            UndoCommand undoCommand,
             MigrationProperties migration,
             GracefulShutdown gracefulShutdown,
             Launcher launcher) {
@@ -49,6 +51,7 @@ public class CommandRunner implements ApplicationRunner, ExitCodeGenerator {
         this.statusCommand = statusCommand;
         this.verifyCommand = verifyCommand;
         this.watchCommand = watchCommand;
+        this.undoCommand = undoCommand;
         this.migration = migration;
         this.gracefulShutdown = gracefulShutdown;
         this.launcher = launcher;
@@ -74,6 +77,7 @@ public class CommandRunner implements ApplicationRunner, ExitCodeGenerator {
                         case REPORT -> statusCommand.report(invocation.html());
                         case VERIFY -> verifyCommand.verify();
                         case WATCH -> watchCommand.watch(invocation);
+                        case UNDO -> undoCommand.undo(invocation);
                     };
         } catch (UsageException
                 | UnusableInputException

@@ -9,7 +9,8 @@ public enum ExitCode {
     /**
      * Finished: every record migrated, or nothing was left to migrate or to resume; also {@code
      * status}, {@code report}, a {@code verify} that found no difference, a {@code watch} stopped
-     * between runs, and {@code --help} or {@code --version}.
+     * between runs, an {@code undo} that finished (or had nothing to delete, or was not confirmed),
+     * and {@code --help} or {@code --version}.
      */
     OK(0, "Finished; every record migrated (or nothing was left to migrate)."),
 

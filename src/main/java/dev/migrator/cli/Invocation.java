@@ -21,7 +21,14 @@ public record Invocation(
         Path html,
         Path inbox,
         Duration every,
+        UndoOptions undo,
         List<String> arguments) {
+
+    /**
+     * {@code undo}'s options: {@code --run N} or {@code --all} (neither: the latest run into the
+     * token's workspace) and {@code --yes}; {@code --dry-run} is {@link #dryRun()}.
+     */
+    public record UndoOptions(Long run, boolean all, boolean yes) {}
 
     public enum Command {
         MIGRATE,
@@ -29,6 +36,7 @@ public record Invocation(
         RESUME,
         REPORT,
         VERIFY,
-        WATCH
+        WATCH,
+        UNDO
     }
 }

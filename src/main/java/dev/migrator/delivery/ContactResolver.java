@@ -23,16 +23,20 @@ public class ContactResolver {
     private final DeliveryLedger ledger;
     private final String workspace;
 
+    /** The run the ledger records as the creator of the contacts this resolver creates. */
+    private final long runId;
+
     /** Contacts this resolver created: Intercom may not show them yet, but they are not deleted. */
     private final Set<String> created = ConcurrentHashMap.newKeySet();
 
     /** Resolutions the ledger could not answer: each searched Intercom. */
     private final AtomicLong searched = new AtomicLong();
 
-    public ContactResolver(IntercomApi api, DeliveryLedger ledger, String workspace) {
+    public ContactResolver(IntercomApi api, DeliveryLedger ledger, String workspace, long runId) {
         this.api = api;
         this.ledger = ledger;
         this.workspace = workspace;
+        this.runId = runId;
     }
 
     public String resolve(PlannedContact contact) {
@@ -45,17 +49,22 @@ public class ContactResolver {
         Optional<Found> found = search(contact);
         String candidate;
         List<String> identifying;
+        Long createdInRun = null;
         if (found.isPresent()) {
             candidate = found.get().contact().id();
             identifying = identifyingKeys(contact, found.get().contact(), found.get().by());
         } else {
-            candidate =
+            IntercomApi.NewContact made =
                     api.createContact(
                             contact.role().apiName(),
                             contact.email(),
                             contact.externalId(),
                             contact.name());
+            candidate = made.id();
             created.add(candidate);
+            if (made.created()) {
+                createdInRun = runId; // only what our own POST made is ever undone
+            }
             identifying = keys; // created with both: it carries both
         }
         // Insert if absent, then read back: when two workers resolve the same contact at once, the
@@ -64,7 +73,7 @@ public class ContactResolver {
         // is about its own candidate, not about the winner.
         String id = null;
         for (String key : identifying) {
-            String held = ledger.saveContact(workspace, key, candidate);
+            String held = ledger.saveContact(workspace, key, candidate, createdInRun);
             if (id == null) {
                 id = held;
             }

@@ -215,7 +215,7 @@ public class ConversationMigrator {
         this.api = api;
         this.carrier = carrier;
         this.ledger = ledger;
-        this.contacts = new ContactResolver(api, ledger, workspace);
+        this.contacts = new ContactResolver(api, ledger, workspace, runId);
         this.admins = directory.admins();
         this.teams = directory.teams();
         this.attributes = directory.attributes();
@@ -656,9 +656,9 @@ public class ConversationMigrator {
     }
 
     /**
-     * The contact's company, found or created once per workspace ({@code POST /companies} by its
-     * {@code company_id}), and the contact attached to it once; both kept in the ledger, so that a
-     * re-run makes no call. Returns whether the contact was attached now.
+     * The contact's company, found ({@code GET /companies?company_id=}) or else created ({@code
+     * POST /companies}) once per workspace, and the contact attached to it once; both kept in the
+     * ledger, so that a re-run makes no call. Returns whether the contact was attached now.
      */
     private boolean attachCompany(PlannedCompany company, String contactId) {
         if (company == null || company.companyId() == null) {
@@ -668,11 +668,23 @@ public class ConversationMigrator {
                 ledger.companyIntercomId(workspace, company.companyId())
                         .orElseGet(
                                 () -> {
-                                    String found =
+                                    // Looked up first: only a company this run made is ever
+                                    // undone, and one that exists is left as it is.
+                                    Optional<String> existing =
+                                            api.findCompany(company.companyId());
+                                    companiesUpserted.increment();
+                                    if (existing.isPresent()) {
+                                        return ledger.saveCompany(
+                                                workspace,
+                                                company.companyId(),
+                                                existing.get(),
+                                                null);
+                                    }
+                                    String made =
                                             api.upsertCompany(company.companyId(), company.name());
                                     companiesUpserted.increment();
                                     return ledger.saveCompany(
-                                            workspace, company.companyId(), found);
+                                            workspace, company.companyId(), made, runId);
                                 });
         if (ledger.isAttached(workspace, contactId, companyIntercomId)) {
             return false;

@@ -4,10 +4,11 @@ package dev.migrator.delivery;
  * What delivery did in Intercom, counted as the calls it takes at the least: one per conversation
  * created, reply sent, conversation update (title, attributes and source key together), close and
  * tag applied, one per tag name whose id it needed, and for each contact the ledger did not know
- * one search, plus one create when Intercom had no such contact; one per company the ledger did not
- * know (found or created in one call), one per contact attached to a company, and one per
- * assignment (to an admin, to a team). Calls beyond their sum went to retries, look-ups after lost
- * answers or before appending, and adoption searches.
+ * one search, plus one create when Intercom had no such contact; for each company the ledger did
+ * not know one look-up, plus one create when Intercom had none ({@code companiesUpserted} counts
+ * both), one per contact attached to a company, and one per assignment (to an admin, to a team).
+ * Calls beyond their sum went to retries, look-ups after lost answers or before appending, and
+ * adoption searches.
  */
 public record RequiredCalls(
         long conversationsCreated,

@@ -99,6 +99,10 @@ public class DryRunTransport implements IntercomTransport, AutoCloseable {
                     .put("id", placeholder("message", ids.incrementAndGet()))
                     .put("conversation_id", placeholder(CONVERSATION, ids.incrementAndGet()));
         }
+        if (path.startsWith("/companies?company_id=")) {
+            // An empty workspace has no company: the run goes on to create it.
+            throw new ApiErrorException(404, "company_not_found", "Company Not Found");
+        }
         if (path.equals("/companies")) {
             return response.put("type", "company")
                     .put("id", companyPlaceholder(request.body().path("company_id").asString()));

@@ -320,7 +320,7 @@ public class HttpTransport implements IntercomTransport {
                                 URI.create(
                                         properties.baseUrl().toString().replaceAll("/+$", "")
                                                 + request.path()))
-                        .timeout(properties.timeout())
+                        .timeout(timeoutFor(bodyFile))
                         .header("Authorization", "Bearer " + properties.accessToken())
                         .header("Accept", "application/json")
                         .header("Intercom-Version", properties.version());
@@ -341,6 +341,21 @@ public class HttpTransport implements IntercomTransport {
             builder.method(request.method(), HttpRequest.BodyPublishers.noBody());
         }
         return builder.build();
+    }
+
+    /**
+     * The configured timeout, and for a body with files one second more per MiB as well: it runs
+     * while the body is sent, and an upload cut short by it would leave the reply in doubt.
+     */
+    private Duration timeoutFor(Path bodyFile) {
+        if (bodyFile == null) {
+            return properties.timeout();
+        }
+        try {
+            return properties.timeout().plusSeconds(Files.size(bodyFile) >> 20);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the request's body file is gone: " + bodyFile, e);
+        }
     }
 
     private JsonNode parse(ApiRequest request, String body) {

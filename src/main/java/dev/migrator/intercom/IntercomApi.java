@@ -162,6 +162,24 @@ public class IntercomApi {
     }
 
     /**
+     * The contacts attached to the company ({@code GET /companies/{id}/contacts}, its first page);
+     * none when the company is gone (404).
+     */
+    public FirstPage contactsOfCompany(String companyIntercomId) {
+        try {
+            JsonNode found =
+                    transport.exchange(
+                            ApiRequest.get("/companies/" + companyIntercomId + "/contacts"));
+            return FirstPage.of(found, found.path("data"));
+        } catch (ApiErrorException e) {
+            if (e.status() == 404) {
+                return new FirstPage(List.of(), false);
+            }
+            throw e;
+        }
+    }
+
+    /**
      * Attaches the contact to the company (its Intercom id); attaching it again changes nothing.
      */
     public void attachCompany(String contactId, String companyIntercomId) {
@@ -252,23 +270,32 @@ public class IntercomApi {
     }
 
     /**
+     * A contact {@link #createContact} answered with: {@code created} when this POST made it, false
+     * when Intercom's 409 named one that existed (possibly made by a first attempt of the same POST
+     * whose answer was lost: not sure, so not counted as created).
+     */
+    public record NewContact(String id, boolean created) {}
+
+    /**
      * Creates the contact ({@code role}: {@code user} or {@code lead}), or adopts the existing one
      * Intercom names in its 409 answer; so repeating it is safe.
      */
-    public String createContact(String role, String email, String externalId, String name) {
+    public NewContact createContact(String role, String email, String externalId, String name) {
         ObjectNode body = mapper.createObjectNode().put("role", role);
         putIfPresent(body, "email", email);
         putIfPresent(body, "external_id", externalId);
         putIfPresent(body, "name", name);
         try {
-            return transport
-                    .exchange(ApiRequest.idempotent("/contacts", body))
-                    .path("id")
-                    .asString();
+            return new NewContact(
+                    transport
+                            .exchange(ApiRequest.idempotent("/contacts", body))
+                            .path("id")
+                            .asString(),
+                    true);
         } catch (ApiErrorException e) {
             Matcher existing = EXISTING_CONTACT_ID.matcher(e.apiMessage());
             if (e.status() == 409 && existing.find()) {
-                return existing.group(1);
+                return new NewContact(existing.group(1), false);
             }
             throw e;
         }
@@ -432,6 +459,34 @@ public class IntercomApi {
                 .path("conversations")
                 .forEach(conversations::add);
         return conversations;
+    }
+
+    /** The ids of a list's first page, and whether the list holds more than those. */
+    public record FirstPage(List<String> ids, boolean more) {
+        public FirstPage {
+            ids = List.copyOf(ids);
+        }
+
+        static FirstPage of(JsonNode answer, JsonNode items) {
+            List<String> ids = new ArrayList<>();
+            items.forEach(item -> ids.add(item.path("id").asString()));
+            return new FirstPage(ids, answer.path("total_count").asLong(0) > ids.size());
+        }
+    }
+
+    /**
+     * The contact's conversations, as far as search shows them yet (it lags behind creates and
+     * deletes): a first page of 150.
+     */
+    public FirstPage conversationsOfContact(String contactId) {
+        ObjectNode body = mapper.createObjectNode();
+        body.putObject("query")
+                .put("field", "contact_ids")
+                .put("operator", "=")
+                .put("value", contactId);
+        body.putObject("pagination").put("per_page", 150);
+        JsonNode found = transport.exchange(ApiRequest.read("/conversations/search", body));
+        return FirstPage.of(found, found.path("conversations"));
     }
 
     /** Whether the workspace holds any conversation at all (as far as search shows yet). */

@@ -45,6 +45,14 @@ public final class MigrationParameters {
      */
     public static final String RECREATE_DELETED = "recreate_deleted";
 
+    /**
+     * Identifying, and present only when above 0: how many {@code undo}s had finished in the
+     * workspace when the run began. After an undo, the command of a run it deleted makes a new run,
+     * which migrates again, instead of finding its run complete; runs before any undo keep the
+     * identity they had.
+     */
+    public static final String UNDO_GENERATION = "undo_generation";
+
     static final String DRY_RUN_TARGET = "dry-run";
     private static final String SEPARATOR = "\n";
 
@@ -102,6 +110,21 @@ public final class MigrationParameters {
                 .toJobParameters();
     }
 
+    /** The run after {@code generation} undos of its workspace (unchanged when none). */
+    static JobParameters afterUndos(JobParameters parameters, long generation) {
+        return generation == 0
+                ? parameters
+                : new JobParametersBuilder(parameters)
+                        .addLong(UNDO_GENERATION, generation)
+                        .toJobParameters();
+    }
+
+    /** How many undos had finished in the run's workspace when it began. */
+    public static long undoGeneration(JobParameters parameters) {
+        Long generation = parameters.getLong(UNDO_GENERATION);
+        return generation == null ? 0 : generation;
+    }
+
     public static boolean adoptsExisting(JobParameters parameters) {
         return "true".equals(parameters.getString(ADOPT_EXISTING));
     }
@@ -152,7 +175,12 @@ public final class MigrationParameters {
      */
     public static String leaseKey(JobParameters parameters) {
         String target = parameters.getString(TARGET);
-        return isDryRun(target) ? "dry-run:" + runKey(parameters) : "workspace:" + target;
+        return isDryRun(target) ? "dry-run:" + runKey(parameters) : workspaceLeaseKey(target);
+    }
+
+    /** The lease of a workspace: held by a run into it, and by an undo in it. */
+    public static String workspaceLeaseKey(String workspace) {
+        return "workspace:" + workspace;
     }
 
     private static String runKey(JobParameters parameters) {

@@ -192,6 +192,7 @@ public class MigrationRunner {
                 users == null ? null : new Checksummed(users, checksum(users)),
                 request.dryRun(),
                 request.adoptExisting(),
+                null,
                 request.resumeCommand(),
                 events);
     }
@@ -226,6 +227,7 @@ public class MigrationRunner {
                 users,
                 MigrationParameters.isDryRun(parameters.getString(MigrationParameters.TARGET)),
                 MigrationParameters.adoptsExisting(parameters),
+                MigrationParameters.undoGeneration(parameters),
                 resumeCommand,
                 events);
     }
@@ -240,11 +242,15 @@ public class MigrationRunner {
         }
     }
 
+    /**
+     * @param undoGeneration the resumed run's, or {@code null} for the workspace's current one
+     */
     private Outcome run(
             List<ExportFile> files,
             Checksummed users,
             boolean dryRun,
             boolean adoptExisting,
+            Long undoGeneration,
             String resumeCommand,
             Events events)
             throws Exception {
@@ -273,6 +279,15 @@ public class MigrationRunner {
         }
         if (migration.recreateDeleted()) {
             parameters = MigrationParameters.recreatingDeleted(parameters);
+        }
+        if (!dryRun) {
+            // A run resumed keeps its own; a new one counts the undos of the workspace so far.
+            parameters =
+                    MigrationParameters.afterUndos(
+                            parameters,
+                            undoGeneration != null
+                                    ? undoGeneration
+                                    : ledger.undoGeneration(checked.target()));
         }
         String leaseKey = MigrationParameters.leaseKey(parameters);
         Optional<Owner> owner = leases.acquire(leaseKey);

@@ -281,7 +281,8 @@ public class Preflight {
         String workspace = checked.target();
         IntercomLookups lookups =
                 new IntercomLookups(liveApi, ledger, workspace, migration.sourceAttributeName());
-        ContactResolver contacts = new ContactResolver(liveApi, ledger, workspace);
+        ContactResolver contacts =
+                new ContactResolver(liveApi, ledger, workspace, 0); // finds, creates nothing
         long every = Math.max(1, checked.conversations() / SAMPLE);
         List<String> examples = new ArrayList<>();
         long index = 0;

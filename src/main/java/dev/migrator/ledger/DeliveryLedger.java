@@ -17,13 +17,13 @@ public interface DeliveryLedger {
 
     Optional<String> contactId(String workspace, String contactKey);
 
-    String saveContact(String workspace, String contactKey, String intercomId);
+    String saveContact(String workspace, String contactKey, String intercomId, Long createdInRun);
 
     void forgetContact(String workspace, String intercomId);
 
     Optional<String> companyIntercomId(String workspace, String companyId);
 
-    String saveCompany(String workspace, String companyId, String intercomId);
+    String saveCompany(String workspace, String companyId, String intercomId, Long createdInRun);
 
     boolean isAttached(String workspace, String contactId, String companyIntercomId);
 

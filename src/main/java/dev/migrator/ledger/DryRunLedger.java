@@ -112,7 +112,8 @@ public final class DryRunLedger implements DeliveryLedger {
     }
 
     @Override
-    public synchronized String saveContact(String workspace, String contactKey, String intercomId) {
+    public synchronized String saveContact(
+            String workspace, String contactKey, String intercomId, Long createdInRun) {
         long key = hash(contactKey);
         if (!contacts.containsKey(key)) {
             contacts.put(
@@ -220,7 +221,8 @@ public final class DryRunLedger implements DeliveryLedger {
     }
 
     @Override
-    public synchronized String saveCompany(String workspace, String companyId, String intercomId) {
+    public synchronized String saveCompany(
+            String workspace, String companyId, String intercomId, Long createdInRun) {
         if (!intercomId.equals(DryRunTransport.companyPlaceholder(companyId))) {
             throw new IllegalArgumentException(
                     intercomId + " is not a dry run's placeholder for company " + companyId);

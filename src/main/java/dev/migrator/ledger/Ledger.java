@@ -110,17 +110,33 @@ public class Ledger implements DeliveryLedger {
      * Saves the contact's Intercom id under {@code contactKey} unless the key already has one, then
      * reads it back: the id the ledger holds, which every worker uses from then on. When two
      * workers resolve the same contact at once, the first to save wins and the other takes its id.
+     *
+     * @param createdInRun the run whose own POST created the contact, or {@code null} when it was
+     *     found (only a contact the migrator created is ever undone)
      */
-    public String saveContact(String workspace, String contactKey, String intercomId) {
+    @Override
+    public String saveContact(
+            String workspace, String contactKey, String intercomId, Long createdInRun) {
         try {
             jdbc.update(
-                    "INSERT INTO MIGRATOR_CONTACT (WORKSPACE, CONTACT_KEY, INTERCOM_ID) VALUES (?,"
-                            + " ?, ?)",
+                    "INSERT INTO MIGRATOR_CONTACT (WORKSPACE, CONTACT_KEY, INTERCOM_ID,"
+                            + " CREATED_RUN_ID) VALUES (?, ?, ?, ?)",
                     workspace,
                     contactKey,
-                    intercomId);
+                    intercomId,
+                    createdInRun);
         } catch (DuplicateKeyException e) {
-            // Another worker saved this key first: its id is the one to keep.
+            // Another worker saved this key first: its id is the one to keep. If it is this same
+            // contact, found by that worker's search or 409 while this one created it, it is ours.
+            if (createdInRun != null) {
+                jdbc.update(
+                        "UPDATE MIGRATOR_CONTACT SET CREATED_RUN_ID = ? WHERE WORKSPACE = ? AND"
+                                + " CONTACT_KEY = ? AND INTERCOM_ID = ? AND CREATED_RUN_ID IS NULL",
+                        createdInRun,
+                        workspace,
+                        contactKey,
+                        intercomId);
+            }
         }
         return contactId(workspace, contactKey)
                 .orElseThrow(
@@ -157,7 +173,10 @@ public class Ledger implements DeliveryLedger {
                 .findFirst();
     }
 
-    /** Records the intent to create the conversation, just before the create is sent. */
+    /**
+     * Records the intent to create the conversation, just before the create is sent, and the run
+     * that first meant to create it (what {@code undo} deletes).
+     */
     public void conversationCreating(
             String workspace,
             String sourceId,
@@ -169,25 +188,28 @@ public class Ledger implements DeliveryLedger {
         int updated =
                 updateFenced(
                         """
-                        UPDATE MIGRATOR_CONVERSATION SET ATTEMPTED_AT = ?, CONTACT_ID = ?, RUN_ID = ?
+                        UPDATE MIGRATOR_CONVERSATION SET ATTEMPTED_AT = ?, CONTACT_ID = ?, RUN_ID = ?,
+                            CREATED_RUN_ID = COALESCE(CREATED_RUN_ID, ?)
                         WHERE WORKSPACE = ? AND SOURCE_ID = ? AND STATE = 'CREATING'\
                         """,
                         attemptedAt,
                         contactId,
+                        runId,
                         runId,
                         workspace,
                         sourceId);
         if (updated == 0) {
             insertFenced(
                     "MIGRATOR_CONVERSATION (WORKSPACE, SOURCE_ID, STATE, CONTACT_ID, OPENING_KEY,"
-                            + " CREATED_AT, ATTEMPTED_AT, RUN_ID)",
-                    "?, ?, 'CREATING', ?, ?, ?, ?, ?",
+                            + " CREATED_AT, ATTEMPTED_AT, RUN_ID, CREATED_RUN_ID)",
+                    "?, ?, 'CREATING', ?, ?, ?, ?, ?, ?",
                     workspace,
                     sourceId,
                     contactId,
                     openingKey,
                     createdAt,
                     attemptedAt,
+                    runId,
                     runId);
         }
     }
@@ -286,17 +308,31 @@ public class Ledger implements DeliveryLedger {
     /**
      * Saves the company's Intercom id unless it already has one, then reads it back, as {@link
      * #saveContact} does for contacts.
+     *
+     * @param createdInRun the run that created the company, or {@code null} when it existed
      */
-    public String saveCompany(String workspace, String companyId, String intercomId) {
+    @Override
+    public String saveCompany(
+            String workspace, String companyId, String intercomId, Long createdInRun) {
         try {
             jdbc.update(
-                    "INSERT INTO MIGRATOR_COMPANY (WORKSPACE, COMPANY_ID, INTERCOM_ID) VALUES (?,"
-                            + " ?, ?)",
+                    "INSERT INTO MIGRATOR_COMPANY (WORKSPACE, COMPANY_ID, INTERCOM_ID,"
+                            + " CREATED_RUN_ID) VALUES (?, ?, ?, ?)",
                     workspace,
                     companyId,
-                    intercomId);
+                    intercomId,
+                    createdInRun);
         } catch (DuplicateKeyException e) {
             // Another worker saved it first: the same company (upserted by company_id).
+            if (createdInRun != null) {
+                jdbc.update(
+                        "UPDATE MIGRATOR_COMPANY SET CREATED_RUN_ID = ? WHERE WORKSPACE = ? AND"
+                                + " COMPANY_ID = ? AND INTERCOM_ID = ? AND CREATED_RUN_ID IS NULL",
+                        createdInRun,
+                        workspace,
+                        companyId,
+                        intercomId);
+            }
         }
         return companyIntercomId(workspace, companyId)
                 .orElseThrow(
@@ -933,6 +969,183 @@ public class Ledger implements DeliveryLedger {
                         + " 'SENT'",
                 workspace,
                 runId);
+    }
+
+    /**
+     * The runs an undo covers: one run (its job instance id), or every run of the workspace ({@code
+     * run} null).
+     */
+    public record RunScope(Long run) {
+        public static RunScope all() {
+            return new RunScope(null);
+        }
+
+        public static RunScope of(long run) {
+            return new RunScope(run);
+        }
+
+        /** The condition on a table's CREATED_RUN_ID, with {@link #arguments()} to bind. */
+        private String createdBy() {
+            return run == null ? "CREATED_RUN_ID IS NOT NULL" : "CREATED_RUN_ID = ?";
+        }
+
+        /** The opposite of {@link #createdBy()}, rows of no run (NULL) included. */
+        private String notCreatedBy() {
+            return run == null
+                    ? "CREATED_RUN_ID IS NULL"
+                    : "(CREATED_RUN_ID IS NULL OR CREATED_RUN_ID <> ?)";
+        }
+
+        private Object[] arguments(Object... before) {
+            if (run == null) {
+                return before;
+            }
+            Object[] all = Arrays.copyOf(before, before.length + 1);
+            all[before.length] = run;
+            return all;
+        }
+    }
+
+    /** A conversation the migrator created in a run, as undo needs it. */
+    public record CreatedConversation(
+            String sourceId,
+            ConversationState state,
+            String intercomId,
+            String contactId,
+            long createdInRun) {}
+
+    /** A company the migrator created: the export's company id and Intercom's. */
+    public record CreatedCompany(String companyId, String intercomId) {}
+
+    /** The conversations the migrator created in {@code scope}, ordered by source id. */
+    public List<CreatedConversation> createdConversations(String workspace, RunScope scope) {
+        return jdbc.query(
+                "SELECT SOURCE_ID, STATE, INTERCOM_ID, CONTACT_ID, CREATED_RUN_ID FROM"
+                        + " MIGRATOR_CONVERSATION WHERE WORKSPACE = ? AND "
+                        + scope.createdBy()
+                        + " ORDER BY SOURCE_ID",
+                (rs, i) ->
+                        new CreatedConversation(
+                                rs.getString(1),
+                                ConversationState.valueOf(rs.getString(2)),
+                                rs.getString(3),
+                                rs.getString(4),
+                                rs.getLong(5)),
+                scope.arguments(workspace));
+    }
+
+    /** The Intercom ids of the contacts the migrator's own creates made in {@code scope}. */
+    public List<String> createdContacts(String workspace, RunScope scope) {
+        return jdbc.queryForList(
+                "SELECT DISTINCT INTERCOM_ID FROM MIGRATOR_CONTACT WHERE WORKSPACE = ? AND "
+                        + scope.createdBy()
+                        + " ORDER BY INTERCOM_ID",
+                String.class,
+                scope.arguments(workspace));
+    }
+
+    /** The companies the migrator created in {@code scope}. */
+    public List<CreatedCompany> createdCompanies(String workspace, RunScope scope) {
+        return jdbc.query(
+                "SELECT COMPANY_ID, INTERCOM_ID FROM MIGRATOR_COMPANY WHERE WORKSPACE = ? AND "
+                        + scope.createdBy()
+                        + " ORDER BY COMPANY_ID",
+                (rs, i) -> new CreatedCompany(rs.getString(1), rs.getString(2)),
+                scope.arguments(workspace));
+    }
+
+    /**
+     * Whether the ledger holds a conversation of the contact that an undo of {@code scope} does not
+     * delete (one of another run, adopted, or of an earlier version).
+     */
+    public boolean contactKeepsConversations(String workspace, String contactId, RunScope scope) {
+        return count(
+                        "SELECT COUNT(*) FROM MIGRATOR_CONVERSATION WHERE WORKSPACE = ? AND"
+                                + " CONTACT_ID = ? AND "
+                                + scope.notCreatedBy(),
+                        scope.arguments(workspace, contactId))
+                > 0;
+    }
+
+    /** The contacts the migration attached to the company (Intercom ids). */
+    public List<String> contactsOfCompany(String workspace, String companyIntercomId) {
+        return jdbc.queryForList(
+                "SELECT CONTACT_ID FROM MIGRATOR_COMPANY_CONTACT WHERE WORKSPACE = ? AND"
+                        + " COMPANY_INTERCOM_ID = ?",
+                String.class,
+                workspace,
+                companyIntercomId);
+    }
+
+    /**
+     * Undo deleted the conversation in Intercom (or found it gone): it is kept as undone until the
+     * undo finishes, then the ledger forgets it and its parts, so that migrating creates it again.
+     */
+    public void conversationUndone(String workspace, String sourceId, String intercomId) {
+        try {
+            jdbc.update(
+                    "INSERT INTO MIGRATOR_UNDONE (WORKSPACE, INTERCOM_ID) VALUES (?, ?)",
+                    workspace,
+                    intercomId);
+        } catch (DuplicateKeyException e) {
+            // A crashed undo recorded it before it could forget the conversation.
+        }
+        forgetConversation(workspace, sourceId);
+    }
+
+    /** The conversations the unfinished undo of the workspace has deleted. */
+    public Set<String> undoneConversations(String workspace) {
+        return Set.copyOf(
+                jdbc.queryForList(
+                        "SELECT INTERCOM_ID FROM MIGRATOR_UNDONE WHERE WORKSPACE = ?",
+                        String.class,
+                        workspace));
+    }
+
+    /** Undo deleted the contact in Intercom: every key that led to it, and its companies. */
+    public void contactUndone(String workspace, String intercomId) {
+        jdbc.update(
+                "DELETE FROM MIGRATOR_COMPANY_CONTACT WHERE WORKSPACE = ? AND CONTACT_ID = ?",
+                workspace,
+                intercomId);
+        forgetContact(workspace, intercomId);
+    }
+
+    /** Undo deleted the company in Intercom: it and the contacts attached to it are forgotten. */
+    public void companyUndone(String workspace, String intercomId) {
+        jdbc.update(
+                "DELETE FROM MIGRATOR_COMPANY_CONTACT WHERE WORKSPACE = ? AND COMPANY_INTERCOM_ID"
+                        + " = ?",
+                workspace,
+                intercomId);
+        jdbc.update(
+                "DELETE FROM MIGRATOR_COMPANY WHERE WORKSPACE = ? AND INTERCOM_ID = ?",
+                workspace,
+                intercomId);
+    }
+
+    /** How many undos have finished in the workspace. */
+    public long undoGeneration(String workspace) {
+        return jdbc
+                .queryForList(
+                        "SELECT GENERATION FROM MIGRATOR_UNDO WHERE WORKSPACE = ?",
+                        Long.class,
+                        workspace)
+                .stream()
+                .findFirst()
+                .orElse(0L);
+    }
+
+    /** An undo of the workspace has finished: one generation more, and nothing left undone. */
+    public void undoFinished(String workspace) {
+        if (jdbc.update(
+                        "UPDATE MIGRATOR_UNDO SET GENERATION = GENERATION + 1 WHERE WORKSPACE = ?",
+                        workspace)
+                == 0) {
+            jdbc.update(
+                    "INSERT INTO MIGRATOR_UNDO (WORKSPACE, GENERATION) VALUES (?, 1)", workspace);
+        }
+        jdbc.update("DELETE FROM MIGRATOR_UNDONE WHERE WORKSPACE = ?", workspace);
     }
 
     private long count(String sql, Object... args) {

@@ -179,6 +179,7 @@ class WatchCommandTest {
                         null,
                         inbox,
                         Duration.ofMinutes(1),
+                        null,
                         List.of("watch", "--inbox", inbox.toString())));
     }
 

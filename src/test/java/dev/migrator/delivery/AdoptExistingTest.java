@@ -43,7 +43,7 @@ class AdoptExistingTest {
     private final AtomicReference<List<String>> searchShows = new AtomicReference<>(List.of());
 
     AdoptExistingTest() {
-        db.ledger.saveContact(WORKSPACE, "email:" + EMAIL, CONTACT_ID);
+        db.ledger.saveContact(WORKSPACE, "email:" + EMAIL, CONTACT_ID, null);
         transport.always(SEARCH, request -> json(searchResult(searchShows.get())).answer(request));
         transport.always("GET /conversations/conv-1", json(conversationWithReply()));
         transport.always("PUT /conversations/conv-1", json("{\"type\":\"conversation\"}"));

@@ -74,7 +74,7 @@ class CarriedAttachmentsTest {
     @BeforeEach
     void start() throws IOException {
         source.start();
-        db.ledger.saveContact(WORKSPACE, "email:" + EMAIL, CONTACT_ID);
+        db.ledger.saveContact(WORKSPACE, "email:" + EMAIL, CONTACT_ID, null);
         transport.always(
                 REPLY,
                 request -> {

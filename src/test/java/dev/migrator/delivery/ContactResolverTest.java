@@ -3,7 +3,9 @@ package dev.migrator.delivery;
 import static dev.migrator.delivery.ScriptedTransport.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.migrator.intercom.ApiErrorException;
 import dev.migrator.intercom.IntercomApi;
+import dev.migrator.ledger.Ledger;
 import dev.migrator.ledger.LedgerDatabase;
 import dev.migrator.mapping.PlannedConversation.ContactRole;
 import dev.migrator.mapping.PlannedConversation.PlannedContact;
@@ -27,6 +29,8 @@ class ContactResolverTest {
     private static final String WORKSPACE = "app-1";
     private static final String SEARCH = "POST /contacts/search";
     private static final String CREATE = "POST /contacts";
+
+    private static final long RUN = 7;
 
     private final ManualClock clock = new ManualClock(Instant.parse("2024-05-01T12:00:00Z"));
     private final LedgerDatabase db = new LedgerDatabase();
@@ -112,6 +116,34 @@ class ContactResolverTest {
         assertThat(transport.received(CREATE)).hasSize(1);
         assertThat(db.ledger.contactId(WORKSPACE, "email:ann@example.com")).contains("contact-new");
         assertThat(db.ledger.contactId(WORKSPACE, "external_id:crm-7")).contains("contact-new");
+    }
+
+    @Test
+    void onlyAContactOurOwnCreateMadeIsRecordedAsCreatedByTheRun() {
+        ScriptedTransport transport = new ScriptedTransport(clock);
+        transport.always(SEARCH, intercomHolding());
+        // Ann is made by our create; Bob's create meets a 409 (search had not shown him yet, or a
+        // first attempt whose answer was lost made him): not sure, so not ours.
+        transport.script(
+                CREATE,
+                json("{\"id\":\"contact-ann\"}"),
+                request -> {
+                    throw new ApiErrorException(
+                            409,
+                            "conflict",
+                            "A contact matching those details already exists with id=contact-bob");
+                });
+        ContactResolver resolver = resolver(transport);
+
+        resolver.resolve(new PlannedContact("ann@example.com", "crm-7", "Ann", ContactRole.USER));
+        String bob =
+                resolver.resolve(
+                        new PlannedContact("bob@example.com", null, "Bob", ContactRole.USER));
+
+        assertThat(bob).isEqualTo("contact-bob");
+        assertThat(db.ledger.createdContacts(WORKSPACE, Ledger.RunScope.of(RUN)))
+                .containsExactly("contact-ann");
+        assertThat(db.ledger.createdContacts(WORKSPACE, Ledger.RunScope.of(RUN + 1))).isEmpty();
     }
 
     @Test
@@ -248,6 +280,6 @@ class ContactResolverTest {
 
     private ContactResolver resolver(ScriptedTransport transport) {
         return new ContactResolver(
-                new IntercomApi(transport, ScriptedTransport.JSON), db.ledger, WORKSPACE);
+                new IntercomApi(transport, ScriptedTransport.JSON), db.ledger, WORKSPACE, RUN);
     }
 }

@@ -141,7 +141,7 @@ class DryRunBookkeepingTest {
     void aPlaceholderIsTheOnlyKindOfIdItKeeps() {
         assertThat(DryRunTransport.placeholderNumber("contact", "dry-run-contact-42"))
                 .isEqualTo(42);
-        assertThatThrownBy(() -> sent.saveContact(WORKSPACE, "email:a@b.c", "6421"))
+        assertThatThrownBy(() -> sent.saveContact(WORKSPACE, "email:a@b.c", "6421", null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not a dry run's contact placeholder");
     }

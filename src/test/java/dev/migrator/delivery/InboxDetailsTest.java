@@ -10,6 +10,7 @@ import dev.migrator.delivery.ScriptedTransport.Received;
 import dev.migrator.intercom.ApiErrorException;
 import dev.migrator.intercom.IntercomApi;
 import dev.migrator.intercom.IntercomApi.ConversationAttribute;
+import dev.migrator.ledger.Ledger;
 import dev.migrator.ledger.Ledger.ConversationEntry;
 import dev.migrator.ledger.LedgerDatabase;
 import dev.migrator.mapping.PlannedConversation;
@@ -50,6 +51,7 @@ class InboxDetailsTest {
     private static final String REPLY = "POST /conversations/conv-1/reply";
     private static final String GET = "GET /conversations/conv-1";
     private static final String COMPANIES = "POST /companies";
+    private static final String FIND_COMPANY = "GET /companies?company_id=org-7";
     private static final String ATTACH = "POST /contacts/contact-1/companies";
 
     private final ManualClock clock = new ManualClock(Instant.parse("2024-05-01T12:00:00Z"));
@@ -79,11 +81,16 @@ class InboxDetailsTest {
                             ZoneOffset.UTC));
 
     InboxDetailsTest() {
-        db.ledger.saveContact(WORKSPACE, "email:" + EMAIL, CONTACT_ID);
+        db.ledger.saveContact(WORKSPACE, "email:" + EMAIL, CONTACT_ID, null);
         transport.always(CREATE, json("{\"conversation_id\":\"conv-1\"}"));
         transport.always(UPDATE, json("{\"type\":\"conversation\"}"));
         transport.always(PARTS, json("{\"type\":\"conversation\"}"));
         transport.always(REPLY, json("{\"type\":\"conversation\"}"));
+        transport.always(
+                FIND_COMPANY,
+                request -> {
+                    throw new ApiErrorException(404, "company_not_found", "Company Not Found");
+                });
         transport.always(COMPANIES, json("{\"type\":\"company\",\"id\":\"co-1\"}"));
         transport.always(ATTACH, json("{\"type\":\"company\",\"id\":\"co-1\"}"));
         transport.always(GET, request -> json(shown()).answer(request));
@@ -122,10 +129,41 @@ class InboxDetailsTest {
                                 assertThat(attach.request().body().toString())
                                         .isEqualTo("{\"id\":\"co-1\"}"));
         assertThat(first.inboxTally().companiesAttached()).isEqualTo(1);
-        assertThat(first.requiredCalls().companiesUpserted()).isEqualTo(1);
+        assertThat(first.requiredCalls().companiesUpserted())
+                .as("a look-up, then the create")
+                .isEqualTo(2);
         assertThat(first.requiredCalls().companiesAttached()).isEqualTo(1);
         assertThat(second.inboxTally().companiesAttached()).isZero();
         assertThat(second.requiredCalls().total()).isZero();
+    }
+
+    @Test
+    void aCompanyThatExistsIsUsedAsItIsAndNotRecordedAsCreated() {
+        transport.always(
+                FIND_COMPANY,
+                json("{\"type\":\"list\",\"data\":[{\"type\":\"company\",\"id\":\"co-9\"}]}"));
+
+        migrator(DeliveryOptions.NONE)
+                .migrate(conversation("c-1", new PlannedDetails(null, null, Map.of(), company())));
+
+        assertThat(transport.received(COMPANIES)).isEmpty();
+        assertThat(transport.received(ATTACH))
+                .singleElement()
+                .satisfies(
+                        attach ->
+                                assertThat(attach.request().body().toString())
+                                        .isEqualTo("{\"id\":\"co-9\"}"));
+        assertThat(db.ledger.createdCompanies(WORKSPACE, Ledger.RunScope.all())).isEmpty();
+    }
+
+    @Test
+    void aCompanyTheRunMadeIsRecordedAsCreatedByIt() {
+        migrator(DeliveryOptions.NONE)
+                .migrate(conversation("c-1", new PlannedDetails(null, null, Map.of(), company())));
+
+        assertThat(db.ledger.createdCompanies(WORKSPACE, Ledger.RunScope.of(1)))
+                .containsExactly(new Ledger.CreatedCompany("org-7", "co-1"));
+        assertThat(db.ledger.createdCompanies(WORKSPACE, Ledger.RunScope.of(2))).isEmpty();
     }
 
     @Test

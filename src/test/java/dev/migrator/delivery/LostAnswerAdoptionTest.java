@@ -52,7 +52,7 @@ class LostAnswerAdoptionTest {
     private final AtomicReference<List<String>> searchShows = new AtomicReference<>(List.of());
 
     LostAnswerAdoptionTest() {
-        db.ledger.saveContact(WORKSPACE, "email:" + EMAIL, CONTACT_ID);
+        db.ledger.saveContact(WORKSPACE, "email:" + EMAIL, CONTACT_ID, null);
         transport.always(SEARCH, request -> json(searchResult(searchShows.get())).answer(request));
     }
 

@@ -177,7 +177,8 @@ class CommandLineContractTest {
 
         assertRefusedOnTheCommandLine(
                 result,
-                "error: no command given: use migrate, status, resume, report, verify or watch");
+                "error: no command given: use migrate, status, resume, report, verify, watch or"
+                        + " undo");
     }
 
     @ParameterizedTest

@@ -21,7 +21,15 @@ final class PackagedJar {
      * with the fake Intercom's token in its environment and its errors in its output.
      */
     static ProcessBuilder process(Path config, Path stateDir, String... args) {
-        List<String> command = new ArrayList<>(List.of(JAVA.toString(), "-jar", JAR.toString()));
+        return process(List.of(), config, stateDir, args);
+    }
+
+    /** As {@link #process(Path, Path, String...)}, the JVM started with {@code jvmOptions}. */
+    static ProcessBuilder process(
+            List<String> jvmOptions, Path config, Path stateDir, String... args) {
+        List<String> command = new ArrayList<>(List.of(JAVA.toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toString()));
         command.addAll(List.of(args));
         command.addAll(List.of("--config", config.toString(), "--state-dir", stateDir.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);

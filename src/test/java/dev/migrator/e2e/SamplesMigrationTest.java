@@ -111,6 +111,7 @@ class SamplesMigrationTest {
                         + intercom.requests("POST /contacts/search")
                         + intercom.requests("POST /contacts")
                         + intercom.requests("PUT /conversations/{id}")
+                        + intercom.requests("GET /companies")
                         + intercom.requests("POST /companies")
                         + intercom.requests("POST /contacts/{id}/companies");
         assertThat(summary.path("ideal_api_calls").asLong()).isEqualTo(needed);

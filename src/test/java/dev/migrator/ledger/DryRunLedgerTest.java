@@ -79,10 +79,11 @@ class DryRunLedgerTest {
 
     @Test
     void aContactKeyKeepsItsFirstIdAndAForgottenContactIsFoundNoMore() {
-        assertThat(ledger.saveContact(WS, "email:ann@example.org", CONTACT)).isEqualTo(CONTACT);
-        assertThat(ledger.saveContact(WS, "email:ann@example.org", "dry-run-contact-2"))
+        assertThat(ledger.saveContact(WS, "email:ann@example.org", CONTACT, null))
                 .isEqualTo(CONTACT);
-        ledger.saveContact(WS, "external_id:u-1", CONTACT);
+        assertThat(ledger.saveContact(WS, "email:ann@example.org", "dry-run-contact-2", null))
+                .isEqualTo(CONTACT);
+        ledger.saveContact(WS, "external_id:u-1", CONTACT, null);
 
         ledger.forgetContact(WS, CONTACT);
 
@@ -145,14 +146,14 @@ class DryRunLedgerTest {
         String company = DryRunTransport.companyPlaceholder("org-7");
         assertThat(ledger.companyIntercomId(WS, "org-7")).isEmpty();
 
-        assertThat(ledger.saveCompany(WS, "org-7", company)).isEqualTo(company);
+        assertThat(ledger.saveCompany(WS, "org-7", company, null)).isEqualTo(company);
         ledger.contactAttached(WS, CONTACT, company);
 
         assertThat(ledger.companyIntercomId(WS, "org-7")).contains(company);
         assertThat(ledger.companyIntercomId(WS, "org-8")).isEmpty();
         assertThat(ledger.isAttached(WS, CONTACT, company)).isTrue();
         assertThat(ledger.isAttached(WS, "dry-run-contact-2", company)).isFalse();
-        assertThatThrownBy(() -> ledger.saveCompany(WS, "org-8", company))
+        assertThatThrownBy(() -> ledger.saveCompany(WS, "org-8", company, null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("org-8");
     }

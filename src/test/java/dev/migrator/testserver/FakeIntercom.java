@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestOutputStream;
@@ -226,6 +227,13 @@ public final class FakeIntercom implements AutoCloseable {
 
     public record Team(String id, String name) {}
 
+    /**
+     * One delete the API did ({@code DELETE /conversations|contacts|companies/{id}} answered 200):
+     * {@code kind} conversation, contact or company; {@code retainMetrics} as a conversation's
+     * delete asked (null for the others).
+     */
+    public record Deletion(String kind, String id, Boolean retainMetrics) {}
+
     /** A company: {@code id} is Intercom's, {@code companyId} the one the client gave it. */
     public record Company(String id, String companyId, String name) {}
 
@@ -396,6 +404,7 @@ public final class FakeIntercom implements AutoCloseable {
     private final Traffic traffic = new Traffic();
     private final List<Throwable> internalErrors = new ArrayList<>();
     private final List<ReceivedRequest> received = new ArrayList<>();
+    private final List<Deletion> deletions = new ArrayList<>();
     private Duration searchLag = Duration.ZERO;
     private Duration contactVisibilityDelay = Duration.ZERO;
 
@@ -434,7 +443,12 @@ public final class FakeIntercom implements AutoCloseable {
                                 true,
                                 this::manageConversation),
                         Route.of("POST", "/conversations/{id}/tags", true, this::tagConversation),
-                        Route.of("POST", "/tags", true, this::createTag));
+                        Route.of("POST", "/tags", true, this::createTag),
+                        Route.of("DELETE", "/conversations/{id}", false, this::deleteConversation),
+                        Route.of("DELETE", "/contacts/{id}", false, this::deleteContact),
+                        Route.of("GET", "/companies", false, this::findCompanies),
+                        Route.of("GET", "/companies/{id}/contacts", false, this::contactsOfCompany),
+                        Route.of("DELETE", "/companies/{id}", false, this::deleteCompany));
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -904,6 +918,13 @@ public final class FakeIntercom implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ inspection
+
+    /** The deletes the API did, in order (an item deleted twice would be listed twice). */
+    public List<Deletion> deletions() {
+        synchronized (lock) {
+            return List.copyOf(deletions);
+        }
+    }
 
     public List<Conversation> conversations() {
         synchronized (lock) {
@@ -1474,7 +1495,7 @@ public final class FakeIntercom implements AutoCloseable {
         try {
             ApiVersion version = authenticate(request);
             RouteMatch route = match.orElseThrow(() -> ApiError.notFound("Resource Not Found"));
-            Call call = new Call(parseBody(bodyText), route.params(), version);
+            Call call = new Call(parseBody(bodyText), route.params(), version, queryOf(request));
             return new Reply(200, route.route().handler().apply(call));
         } catch (ApiError e) {
             return e.reply();
@@ -1588,6 +1609,24 @@ public final class FakeIntercom implements AutoCloseable {
         String path = Objects.requireNonNullElse(request.getPath(), "/");
         int query = path.indexOf('?');
         return query < 0 ? path : path.substring(0, query);
+    }
+
+    /** The request's query parameters, decoded (the last value of a repeated one). */
+    private static Map<String, String> queryOf(RecordedRequest request) {
+        String path = Objects.requireNonNullElse(request.getPath(), "/");
+        int query = path.indexOf('?');
+        Map<String, String> parameters = new LinkedHashMap<>();
+        if (query >= 0) {
+            for (String pair : path.substring(query + 1).split("&")) {
+                int equals = pair.indexOf('=');
+                String name = equals < 0 ? pair : pair.substring(0, equals);
+                String value = equals < 0 ? "" : pair.substring(equals + 1);
+                parameters.put(
+                        URLDecoder.decode(name, StandardCharsets.UTF_8),
+                        URLDecoder.decode(value, StandardCharsets.UTF_8));
+            }
+        }
+        return parameters;
     }
 
     // ------------------------------------------------------------------ endpoints
@@ -2110,6 +2149,100 @@ public final class FakeIntercom implements AutoCloseable {
         node.set("pages", page.json());
         node.put("total_count", companies.size());
         return node;
+    }
+
+    /**
+     * {@code DELETE /conversations/{id}?retain_metrics=}: gone for good; {@code retain_metrics}
+     * (default true) is recorded for {@link #deletions()}.
+     */
+    private JsonNode deleteConversation(Call call) {
+        Conversation conversation = existingConversation(call.param(0));
+        String retain = call.query().getOrDefault("retain_metrics", "true");
+        if (!retain.equals("true") && !retain.equals("false")) {
+            throw ApiError.invalid("retain_metrics", "retain_metrics must be true or false");
+        }
+        store.conversations.remove(conversation.id());
+        store.conversationStoredAt.remove(conversation.id());
+        deletions.add(new Deletion("conversation", conversation.id(), Boolean.valueOf(retain)));
+        ObjectNode node = JSON.createObjectNode();
+        node.put("id", conversation.id());
+        node.put("object", "conversation");
+        node.put("deleted", true);
+        return node;
+    }
+
+    /** {@code DELETE /contacts/{id}}: its companies lose it; its conversations stay. */
+    private JsonNode deleteContact(Call call) {
+        Contact contact = existingContact(call.param(0));
+        store.contacts.remove(contact.id());
+        store.companiesByContact.remove(contact.id());
+        deletions.add(new Deletion("contact", contact.id(), null));
+        ObjectNode node = object("contact");
+        node.put("id", contact.id());
+        node.put("external_id", contact.externalId());
+        node.put("deleted", true);
+        return node;
+    }
+
+    /**
+     * {@code GET /companies?company_id=}: the company with that company_id, as a list of one; 404
+     * {@code company_not_found} when there is none. Without it, every company.
+     */
+    private JsonNode findCompanies(Call call) {
+        String companyId = call.query().get("company_id");
+        List<Company> found =
+                store.companies.values().stream()
+                        .filter(c -> companyId == null || c.companyId().equals(companyId))
+                        .toList();
+        if (companyId != null && found.isEmpty()) {
+            throw new ApiError(404, "company_not_found", "Company Not Found", null);
+        }
+        Page<Company> page = Page.of(found, null, 15);
+        ObjectNode node = object("list");
+        ArrayNode data = node.putArray("data");
+        page.items().forEach(company -> data.add(companyJson(company)));
+        node.set("pages", page.json());
+        node.put("total_count", found.size());
+        return node;
+    }
+
+    /** {@code GET /companies/{id}/contacts}: the contacts attached to it. */
+    private JsonNode contactsOfCompany(Call call) {
+        Company company = existingCompany(call.param(0));
+        List<Contact> attached =
+                store.companiesByContact.entrySet().stream()
+                        .filter(entry -> entry.getValue().contains(company.id()))
+                        .map(entry -> store.contacts.get(entry.getKey()))
+                        .filter(Objects::nonNull)
+                        .toList();
+        Page<Contact> page = Page.of(attached, null, 50);
+        ObjectNode node = object("list");
+        ArrayNode data = node.putArray("data");
+        page.items().forEach(contact -> data.add(contactJson(contact)));
+        node.put("total_count", attached.size());
+        node.set("pages", page.json());
+        return node;
+    }
+
+    /** {@code DELETE /companies/{id}}: its contacts are detached, not deleted. */
+    private JsonNode deleteCompany(Call call) {
+        Company company = existingCompany(call.param(0));
+        store.companies.remove(company.id());
+        store.companiesByContact.values().forEach(companies -> companies.remove(company.id()));
+        deletions.add(new Deletion("company", company.id(), null));
+        ObjectNode node = JSON.createObjectNode();
+        node.put("id", company.id());
+        node.put("object", "company");
+        node.put("deleted", true);
+        return node;
+    }
+
+    private Company existingCompany(String id) {
+        Company company = store.companies.get(id);
+        if (company == null) {
+            throw new ApiError(404, "company_not_found", "Company Not Found", null);
+        }
+        return company;
     }
 
     private JsonNode createTag(Call call) {
@@ -3052,7 +3185,8 @@ public final class FakeIntercom implements AutoCloseable {
         }
     }
 
-    private record Call(JsonNode body, List<String> params, ApiVersion version) {
+    private record Call(
+            JsonNode body, List<String> params, ApiVersion version, Map<String, String> query) {
         String param(int index) {
             return params.get(index);
         }

@@ -725,6 +725,73 @@ class FakeIntercomTest {
     }
 
     @Test
+    void aCompanyIsFoundByItsCompanyIdAsAListOfOneOrNotFound() throws Exception {
+        String acme =
+                post("/companies", Map.of("company_id", "org 7/ü", "name", "Acme"))
+                        .json()
+                        .path("id")
+                        .asString();
+
+        Reply found = get("/companies?company_id=org+7%2F%C3%BC");
+        Reply missing = get("/companies?company_id=org-8");
+
+        assertThat(found.status()).isEqualTo(200);
+        assertThat(found.json().path("type").asString()).isEqualTo("list");
+        assertThat(each(found.json().path("data"), "id")).containsExactly(acme);
+        assertThat(found.json().path("total_count").asInt()).isEqualTo(1);
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.errorCode()).isEqualTo("company_not_found");
+    }
+
+    @Test
+    void deletesAnswerAsTheReferenceSaysOnceAndThen404() throws Exception {
+        String ann = fake.addContact("user", "ann@example.com", "ext-1", "Ann");
+        String conversation = createConversation(ann, "Hello", null);
+        String acme =
+                post("/companies", Map.of("company_id", "org-7")).json().path("id").asString();
+        post("/contacts/" + ann + "/companies", Map.of("id", acme));
+        JsonNode attached = get("/companies/" + acme + "/contacts").json();
+
+        Reply conversationDeleted =
+                send(
+                        request(
+                                "DELETE",
+                                "/conversations/" + conversation + "?retain_metrics=false",
+                                null));
+        Reply conversationAgain = send(request("DELETE", "/conversations/" + conversation, null));
+        Reply contactDeleted = send(request("DELETE", "/contacts/" + ann, null));
+        Reply contactAgain = send(request("DELETE", "/contacts/" + ann, null));
+        JsonNode detached = get("/companies/" + acme + "/contacts").json();
+        Reply companyDeleted = send(request("DELETE", "/companies/" + acme, null));
+        Reply companyAgain = send(request("DELETE", "/companies/" + acme, null));
+
+        assertThat(each(attached.path("data"), "id")).containsExactly(ann);
+        assertThat(conversationDeleted.status()).isEqualTo(200);
+        assertThat(conversationDeleted.json().path("id").asString()).isEqualTo(conversation);
+        assertThat(conversationDeleted.json().path("object").asString()).isEqualTo("conversation");
+        assertThat(conversationDeleted.json().path("deleted").asBoolean()).isTrue();
+        assertThat(contactDeleted.json().path("type").asString()).isEqualTo("contact");
+        assertThat(contactDeleted.json().path("id").asString()).isEqualTo(ann);
+        assertThat(contactDeleted.json().path("external_id").asString()).isEqualTo("ext-1");
+        assertThat(contactDeleted.json().path("deleted").asBoolean()).isTrue();
+        assertThat(detached.path("data").isEmpty()).isTrue();
+        assertThat(companyDeleted.json().path("object").asString()).isEqualTo("company");
+        assertThat(companyDeleted.json().path("deleted").asBoolean()).isTrue();
+        assertThat(List.of(conversationAgain, contactAgain, companyAgain))
+                .extracting(Reply::status)
+                .containsOnly(404);
+        assertThat(companyAgain.errorCode()).isEqualTo("company_not_found");
+        assertThat(fake.conversations()).isEmpty();
+        assertThat(fake.contacts()).isEmpty();
+        assertThat(fake.companies()).isEmpty();
+        assertThat(fake.deletions())
+                .containsExactly(
+                        new FakeIntercom.Deletion("conversation", conversation, false),
+                        new FakeIntercom.Deletion("contact", ann, null),
+                        new FakeIntercom.Deletion("company", acme, null));
+    }
+
+    @Test
     void attachingNeedsAKnownContactAndCompany() throws Exception {
         String contact = fake.addContact("user", "ann@example.com", null, "Ann");
         String acme =
