@@ -111,7 +111,7 @@ public class AttachmentCarrier {
     /**
      * Which of {@code attachments} go by URL and which are to be carried. With {@code auto}, a URL
      * the source's credentials or a header rule apply to is carried; any other is checked without
-     * credentials and carried only when it answers 401, 403, 404 or 410 (or not at all).
+     * credentials and carried only when it answers 401, 403, 404 or 410.
      */
     public Plan plan(List<PlannedAttachment> attachments) {
         if (mode == AttachmentMode.LINK || attachments.isEmpty()) {
@@ -136,8 +136,9 @@ public class AttachmentCarrier {
         if (!credentials.headersFor(url).isEmpty()) {
             return true;
         }
+        // No answer at all may be this machine's network, not Intercom's: the URL is left to it.
         OptionalInt status = downloads.check(url);
-        return status.isEmpty() || UNFETCHABLE.contains(status.getAsInt());
+        return status.isPresent() && UNFETCHABLE.contains(status.getAsInt());
     }
 
     /**

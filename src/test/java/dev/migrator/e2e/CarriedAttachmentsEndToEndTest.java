@@ -31,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Issue 16's attachments, end to end: the Front sample, its attachments served by a local file host
  * that wants a Front token, migrated by the real application into the fake Intercom with {@code
- * migration.attachments: auto} (the default), {@code FRONT_TOKEN} set as a property and {@code
+ * migration.attachments: auto} (the default), {@code FRONT_TOKEN} in the environment and {@code
  * 127.0.0.1} as Front's host.
  */
 class CarriedAttachmentsEndToEndTest {
@@ -61,9 +61,9 @@ class CarriedAttachmentsEndToEndTest {
                         """
                           attachment-hosts:
                             front: ["127.0.0.1"]
-                        FRONT_TOKEN: %s
-                        """
-                                .formatted(FRONT_TOKEN));
+                        """,
+                        "auto",
+                        Map.of("FRONT_TOKEN", FRONT_TOKEN));
     }
 
     @AfterEach
