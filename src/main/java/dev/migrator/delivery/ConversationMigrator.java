@@ -378,7 +378,9 @@ public class ConversationMigrator {
             List<PlannedPart> later;
             // Already in Intercom before this run: a part the ledger does not know may be there.
             boolean metBefore;
-            // How the opening's attachments go: decided once here, for its create and its note.
+            // The opening, and how its attachments go: decided once here, for its create and its
+            // note; no plan when no note can be due.
+            PlannedPart opening = conversation.opening();
             Plan openingPlan;
             if (entry.isPresent() && entry.get().state() != ConversationState.CREATING) {
                 intercomId = entry.get().intercomId();
@@ -387,14 +389,15 @@ public class ConversationMigrator {
                 // A complete conversation has had its note, if it needed one; in one a crash left
                 // unfinished, the note is sent unless the ledger says it was.
                 String openingKey = entry.get().openingKey();
+                opening =
+                        conversation.parts().stream()
+                                .filter(part -> part.key().equals(openingKey))
+                                .findFirst()
+                                .orElse(null);
                 openingPlan =
-                        entry.get().state() == ConversationState.COMPLETE
+                        entry.get().state() == ConversationState.COMPLETE || opening == null
                                 ? null
-                                : conversation.parts().stream()
-                                        .filter(part -> part.key().equals(openingKey))
-                                        .findFirst()
-                                        .map(part -> carrier.plan(part.attachments()))
-                                        .orElse(null);
+                                : carrier.plan(opening.attachments());
             } else if (adopted.isPresent()) {
                 // Created before, by another ledger: what its opening carried cannot be told.
                 intercomId = adopted.get();
@@ -402,7 +405,7 @@ public class ConversationMigrator {
                 metBefore = true;
                 openingPlan = null;
             } else {
-                openingPlan = carrier.plan(conversation.opening().attachments());
+                openingPlan = carrier.plan(opening.attachments());
                 intercomId = open(conversation, contactId, entry, openingPlan.linkedUrls());
                 conversationsCreated.increment();
                 later = conversation.replies();
@@ -411,7 +414,7 @@ public class ConversationMigrator {
             }
             if (openingPlan != null
                     && sendOpeningFiles(
-                            conversation, intercomId, openingPlan, parts.get(OPENING_FILES_KEY))) {
+                            id, intercomId, opening, openingPlan, parts.get(OPENING_FILES_KEY))) {
                 sent++;
                 repliesSent.increment();
             }
@@ -1115,15 +1118,15 @@ public class ConversationMigrator {
      * create; sent once, like a reply. Returns whether it was sent now.
      */
     private boolean sendOpeningFiles(
-            PlannedConversation conversation,
+            String sourceId,
             String intercomId,
+            PlannedPart opening,
             Plan openingPlan,
             PartEntry pending) {
         if (pending != null && pending.sent()) {
             return false;
         }
-        String sourceId = conversation.sourceId();
-        PlannedPart note = openingFilesNote(conversation);
+        PlannedPart note = openingFilesNote(opening);
         String author = admins.actorAdminId();
         if (pending != null && partInIntercom(intercomId, note, author, pending.attemptedAt())) {
             ledger.partSent(workspace, sourceId, OPENING_FILES_KEY, runId);
@@ -1140,7 +1143,7 @@ public class ConversationMigrator {
                 sourceId,
                 intercomId,
                 note,
-                conversation.opening().key(),
+                opening.key(),
                 author,
                 new Plan(List.of(), openingPlan.toCarry()),
                 content -> () -> api.replyAsAdmin(intercomId, author, true, content));
@@ -1149,7 +1152,7 @@ public class ConversationMigrator {
     }
 
     /** The opening's note as a part: an admin's note at the opening's time. */
-    private static PlannedPart openingFilesNote(PlannedConversation conversation) {
+    private static PlannedPart openingFilesNote(PlannedPart opening) {
         return new PlannedPart(
                 OPENING_FILES_KEY,
                 PlannedPart.Author.AGENT,
@@ -1157,7 +1160,7 @@ public class ConversationMigrator {
                 null,
                 true,
                 OPENING_FILES_HEADING,
-                conversation.opening().createdAt(),
+                opening.createdAt(),
                 List.of());
     }
 
