@@ -1,5 +1,6 @@
 package dev.migrator;
 
+import dev.migrator.attachments.SourceCredentials;
 import dev.migrator.cli.CommandLineParser;
 import dev.migrator.cli.Console;
 import dev.migrator.cli.ExitCode;
@@ -11,6 +12,7 @@ import dev.migrator.cli.UsageException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -76,6 +78,22 @@ public class ConversationMigratorApplication {
                                         new MapPropertySource(
                                                 "intercomTokenFromEnvironment",
                                                 Map.of("intercom.access-token", token)));
+                    }
+                    // The sources' credentials, from the environment this run was given (which
+                    // SourceCredentials reads through Spring's).
+                    Map<String, Object> credentials = new HashMap<>();
+                    for (String name : SourceCredentials.VARIABLES) {
+                        String value = environment.get(name);
+                        if (value != null) {
+                            credentials.put(name, value);
+                        }
+                    }
+                    if (!credentials.isEmpty()) {
+                        context.getEnvironment()
+                                .getPropertySources()
+                                .addFirst(
+                                        new MapPropertySource(
+                                                "sourceCredentialsFromEnvironment", credentials));
                     }
                 });
         try (ConfigurableApplicationContext context =

@@ -28,6 +28,8 @@ class ArchitectureTest {
                     "source", // export files to SourceConversation records, one folder per format
                     "mapping", // the pure planner: SourceConversation to PlannedConversation
                     "ledger", // what was sent and what it became, in the job-repository database
+                    "attachments", // files carried from the source: settings, credentials,
+                    // downloads
                     "delivery", // one planned conversation into Intercom, exactly once
                     "job", // the Spring Batch job and the runner that owns a run
                     "undo", // deletes what the migrator created in a run, under the workspace's

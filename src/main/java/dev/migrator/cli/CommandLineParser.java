@@ -268,8 +268,8 @@ public final class CommandLineParser {
             mixinStandardHelpOptions = true,
             versionProvider = VersionProvider.class,
             description =
-                    "Writes the latest run's summary.json, rejects.jsonl and report.html again and"
-                            + " prints where they are.")
+                    "Writes the latest run's summary.json, rejects.jsonl, attachments-failed.jsonl"
+                            + " and report.html again and prints where they are.")
     static final class Report extends Subcommand {
         @Option(
                 names = "--html",

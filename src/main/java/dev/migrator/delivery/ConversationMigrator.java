@@ -1,5 +1,8 @@
 package dev.migrator.delivery;
 
+import dev.migrator.attachments.AttachmentCarrier;
+import dev.migrator.attachments.AttachmentCarrier.Carried;
+import dev.migrator.attachments.AttachmentCarrier.Plan;
 import dev.migrator.delivery.InDoubtProtocol.SearchNotCaughtUp;
 import dev.migrator.intercom.ApiErrorException;
 import dev.migrator.intercom.IntercomApi;
@@ -29,8 +32,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -60,6 +65,15 @@ public class ConversationMigrator {
 
     static final String ASSIGN_TEAM_KEY = "intercom:assign:team";
 
+    /**
+     * The ledger's key for the note that carries the opening message's files (a conversation's
+     * create takes URLs only): one per conversation, sent like a reply, kept once sent.
+     */
+    static final String OPENING_FILES_KEY = "intercom:opening-files";
+
+    /** The note's body, before the list of the files it could not carry, if any. */
+    public static final String OPENING_FILES_HEADING = "Attachments of the first message:";
+
     private final IntercomApi api;
     private final DeliveryLedger ledger;
     private final ContactResolver contacts;
@@ -75,6 +89,7 @@ public class ConversationMigrator {
     private final InDoubtProtocol.Waiter waiter;
     private final DeliveryOptions options;
     private final IntercomLookups lookups;
+    private final AttachmentCarrier carrier;
     private final Map<String, String> tagIds = new ConcurrentHashMap<>();
 
     // What this migrator did, for the run's least possible calls (see RequiredCalls).
@@ -130,6 +145,33 @@ public class ConversationMigrator {
                 clock,
                 mode,
                 options,
+                AttachmentCarrier.links(),
+                InDoubtProtocol.Waiter.SLEEP);
+    }
+
+    /** A migrator that carries attachments as {@code carrier} decides. */
+    public ConversationMigrator(
+            IntercomApi api,
+            DeliveryLedger ledger,
+            WorkspaceDirectory directory,
+            String workspace,
+            long runId,
+            Duration searchLag,
+            Clock clock,
+            Mode mode,
+            DeliveryOptions options,
+            AttachmentCarrier carrier) {
+        this(
+                api,
+                ledger,
+                directory,
+                workspace,
+                runId,
+                searchLag,
+                clock,
+                mode,
+                options,
+                carrier,
                 InDoubtProtocol.Waiter.SLEEP);
     }
 
@@ -144,7 +186,34 @@ public class ConversationMigrator {
             Mode mode,
             DeliveryOptions options,
             InDoubtProtocol.Waiter waiter) {
+        this(
+                api,
+                ledger,
+                directory,
+                workspace,
+                runId,
+                searchLag,
+                clock,
+                mode,
+                options,
+                AttachmentCarrier.links(),
+                waiter);
+    }
+
+    ConversationMigrator(
+            IntercomApi api,
+            DeliveryLedger ledger,
+            WorkspaceDirectory directory,
+            String workspace,
+            long runId,
+            Duration searchLag,
+            Clock clock,
+            Mode mode,
+            DeliveryOptions options,
+            AttachmentCarrier carrier,
+            InDoubtProtocol.Waiter waiter) {
         this.api = api;
+        this.carrier = carrier;
         this.ledger = ledger;
         this.contacts = new ContactResolver(api, ledger, workspace, runId);
         this.admins = directory.admins();
@@ -309,20 +378,45 @@ public class ConversationMigrator {
             List<PlannedPart> later;
             // Already in Intercom before this run: a part the ledger does not know may be there.
             boolean metBefore;
+            // The opening, and how its attachments go: decided once here, for its create and its
+            // note; no plan when no note can be due.
+            PlannedPart opening = conversation.opening();
+            Plan openingPlan;
             if (entry.isPresent() && entry.get().state() != ConversationState.CREATING) {
                 intercomId = entry.get().intercomId();
                 later = beyondOpening(conversation, entry.get().openingKey());
                 metBefore = true;
+                // A complete conversation has had its note, if it needed one; in one a crash left
+                // unfinished, the note is sent unless the ledger says it was.
+                String openingKey = entry.get().openingKey();
+                opening =
+                        conversation.parts().stream()
+                                .filter(part -> part.key().equals(openingKey))
+                                .findFirst()
+                                .orElse(null);
+                openingPlan =
+                        entry.get().state() == ConversationState.COMPLETE || opening == null
+                                ? null
+                                : carrier.plan(opening.attachments());
             } else if (adopted.isPresent()) {
+                // Created before, by another ledger: what its opening carried cannot be told.
                 intercomId = adopted.get();
                 later = beyondOpening(conversation, conversation.opening().key());
                 metBefore = true;
+                openingPlan = null;
             } else {
-                intercomId = open(conversation, contactId, entry);
+                openingPlan = carrier.plan(opening.attachments());
+                intercomId = open(conversation, contactId, entry, openingPlan.linkedUrls());
                 conversationsCreated.increment();
                 later = conversation.replies();
                 sent++;
                 metBefore = false;
+            }
+            if (openingPlan != null
+                    && sendOpeningFiles(
+                            id, intercomId, opening, openingPlan, parts.get(OPENING_FILES_KEY))) {
+                sent++;
+                repliesSent.increment();
             }
             List<String> leftOut = new ArrayList<>();
             boolean updatedNow = update(conversation, intercomId, entry, leftOut);
@@ -491,8 +585,10 @@ public class ConversationMigrator {
                             sourceId,
                             part.key(),
                             part.createdAt(),
-                            conversation.parts().stream()
-                                    .map(PlannedPart::key)
+                            // The opening's note is at the opening's time: never another key's.
+                            Stream.concat(
+                                            conversation.parts().stream().map(PlannedPart::key),
+                                            Stream.of(OPENING_FILES_KEY))
                                     .collect(Collectors.toSet()));
                     continue;
                 }
@@ -770,7 +866,8 @@ public class ConversationMigrator {
     private String open(
             PlannedConversation conversation,
             String contactId,
-            Optional<ConversationEntry> pending) {
+            Optional<ConversationEntry> pending,
+            List<String> attachmentUrls) {
         PlannedPart opening = conversation.opening();
         String sourceId = conversation.sourceId();
         Optional<String> found =
@@ -783,7 +880,7 @@ public class ConversationMigrator {
                         () ->
                                 inDoubt.send(
                                         "creating conversation " + sourceId,
-                                        () -> create(conversation, contactId),
+                                        () -> create(conversation, contactId, attachmentUrls),
                                         () -> {
                                             // The window counts from when the answer was lost, the
                                             // latest the create can have happened.
@@ -799,17 +896,23 @@ public class ConversationMigrator {
             // contact, time and text lost its own create's answer and adopted this one. Its own
             // create, if it happened, is then this one's: this conversation is in doubt from now.
             recordCreating(conversation, contactId, clock.millis());
-            return open(conversation, contactId, ledger.conversation(workspace, sourceId));
+            return open(
+                    conversation,
+                    contactId,
+                    ledger.conversation(workspace, sourceId),
+                    attachmentUrls);
         }
         return intercomId;
     }
 
     /** Sends the create; a refusal means it certainly did not happen: nothing is in doubt. */
-    private String create(PlannedConversation conversation, String contactId) {
+    private String create(
+            PlannedConversation conversation, String contactId, List<String> attachmentUrls) {
         try {
             return createWhenContactVisible(
                     conversation,
                     contactId,
+                    attachmentUrls,
                     () -> recordCreating(conversation, contactId, clock.millis()));
         } catch (ApiErrorException | DeletedInIntercom e) {
             ledger.forgetConversationInDoubt(workspace, conversation.sourceId());
@@ -837,7 +940,10 @@ public class ConversationMigrator {
      * intent is recorded before every attempt, so that it always dates the latest create sent.
      */
     private String createWhenContactVisible(
-            PlannedConversation conversation, String contactId, Runnable recordIntent) {
+            PlannedConversation conversation,
+            String contactId,
+            List<String> attachmentUrls,
+            Runnable recordIntent) {
         return whenContactVisible(
                 contactId,
                 () -> {
@@ -846,7 +952,10 @@ public class ConversationMigrator {
                             contactId,
                             conversation.contact().role().apiName(),
                             conversation.subject(),
-                            content(conversation.opening()));
+                            new Content(
+                                    conversation.opening().body(),
+                                    attachmentUrls,
+                                    conversation.opening().createdAt()));
                 });
     }
 
@@ -921,23 +1030,74 @@ public class ConversationMigrator {
             String contactId,
             PlannedPart part,
             PartEntry pending) {
-        if (pending != null
-                && partInIntercom(sourceId, intercomId, contactId, part, pending.attemptedAt())) {
+        String author = authorOf(part, contactId);
+        if (pending != null && partInIntercom(intercomId, part, author, pending.attemptedAt())) {
             return false;
         }
-        return inDoubt.send(
+        List<PlannedAttachment> attachments = part.attachments();
+        return sendPart(
                 "sending part " + part.key() + " of conversation " + sourceId,
+                sourceId,
+                intercomId,
+                part,
+                part.key(),
+                author,
+                attachments.isEmpty() ? null : carrier.plan(attachments),
+                content ->
+                        part.byContact()
+                                ? () -> api.replyAsContact(intercomId, contactId, content)
+                                : () -> api.replyAsAdmin(intercomId, author, part.note(), content));
+    }
+
+    /**
+     * Sends a part (a reply, or the opening's note) through the in-doubt protocol: its files to
+     * carry ({@code plan}, or {@code null} when it has no attachments) downloaded first, then its
+     * intent recorded (so that the in-doubt window counts from the request, not from the
+     * downloads), the files it could not carry recorded under {@code failedKey} (the message's key:
+     * for the opening's note, the opening's) and listed in its body, and the request sent; the
+     * files are deleted once it has its answer. An attempt after a lost answer downloads again: the
+     * body's list may then differ, which the look-up allows (see {@link
+     * IntercomConversation#hasPart}).
+     */
+    private boolean sendPart(
+            String what,
+            String sourceId,
+            String intercomId,
+            PlannedPart part,
+            String failedKey,
+            String author,
+            Plan plan,
+            Function<Content, Runnable> request) {
+        return inDoubt.send(
+                what,
                 () -> {
-                    ledger.partSending(
-                            workspace, sourceId, part.key(), part.createdAt(), clock.millis());
-                    if (part.byContact()) {
-                        api.replyAsContact(intercomId, contactId, content(part));
-                    } else {
-                        api.replyAsAdmin(
-                                intercomId,
-                                admins.adminFor(part.agentEmail()),
-                                part.note(),
-                                content(part));
+                    try (Carried carried =
+                            plan == null ? Carried.NOTHING : carrier.carry(plan.toCarry())) {
+                        ledger.partSending(
+                                workspace, sourceId, part.key(), part.createdAt(), clock.millis());
+                        if (plan != null && carrier.mayCarry()) {
+                            // In place of an earlier attempt's: this request's body lists these.
+                            ledger.attachmentsFailed(
+                                    workspace, sourceId, failedKey, runId, carried.failed());
+                        }
+                        request.apply(
+                                        new Content(
+                                                carried.bodyWith(part.body()),
+                                                plan == null ? List.of() : plan.linkedUrls(),
+                                                carried.files(),
+                                                part.createdAt()))
+                                .run();
+                        carried.failed()
+                                .forEach(
+                                        failed ->
+                                                log.warn(
+                                                        "Warning: conversation {}, message {}: {}"
+                                                                + " not carried ({}); sent as a"
+                                                                + " link in its body",
+                                                        sourceId,
+                                                        failedKey,
+                                                        failed.name(),
+                                                        failed.reason()));
                     }
                     return true;
                 },
@@ -946,24 +1106,71 @@ public class ConversationMigrator {
                     // can have been sent.
                     long lostAt = clock.millis();
                     ledger.partSending(workspace, sourceId, part.key(), part.createdAt(), lostAt);
-                    return partInIntercom(sourceId, intercomId, contactId, part, lostAt)
+                    return partInIntercom(intercomId, part, author, lostAt)
                             ? Optional.of(true)
                             : Optional.empty();
                 });
     }
 
-    private boolean partInIntercom(
+    /**
+     * The opening message's files to carry, in a note by {@code actorAdminId} (the default admin,
+     * else the token's owner: who closes, tags and assigns) at the opening's time, right after the
+     * create; sent once, like a reply. Returns whether it was sent now.
+     */
+    private boolean sendOpeningFiles(
             String sourceId,
             String intercomId,
-            String contactId,
-            PlannedPart part,
-            long attemptedAt) {
+            PlannedPart opening,
+            Plan openingPlan,
+            PartEntry pending) {
+        if (pending != null && pending.sent()) {
+            return false;
+        }
+        PlannedPart note = openingFilesNote(opening);
+        String author = admins.actorAdminId();
+        if (pending != null && partInIntercom(intercomId, note, author, pending.attemptedAt())) {
+            ledger.partSent(workspace, sourceId, OPENING_FILES_KEY, runId);
+            return false;
+        }
+        if (openingPlan.toCarry().isEmpty()) {
+            if (pending != null) {
+                ledger.forgetPart(workspace, sourceId, OPENING_FILES_KEY); // nothing to carry now
+            }
+            return false;
+        }
+        sendPart(
+                "sending the opening's files of conversation " + sourceId,
+                sourceId,
+                intercomId,
+                note,
+                opening.key(),
+                author,
+                new Plan(List.of(), openingPlan.toCarry()),
+                content -> () -> api.replyAsAdmin(intercomId, author, true, content));
+        ledger.partSent(workspace, sourceId, OPENING_FILES_KEY, runId);
+        return true;
+    }
+
+    /** The opening's note as a part: an admin's note at the opening's time. */
+    private static PlannedPart openingFilesNote(PlannedPart opening) {
+        return new PlannedPart(
+                OPENING_FILES_KEY,
+                PlannedPart.Author.AGENT,
+                null,
+                null,
+                true,
+                OPENING_FILES_HEADING,
+                opening.createdAt(),
+                List.of());
+    }
+
+    private boolean partInIntercom(
+            String intercomId, PlannedPart part, String author, long attemptedAt) {
         return inDoubt.search(
                         attemptedAt,
                         // Same kind, same author, same time, same text.
                         () ->
-                                lookups.conversation(intercomId)
-                                                .hasPart(part, authorOf(part, contactId))
+                                lookups.conversation(intercomId).hasPart(part, author)
                                         ? Optional.of(true)
                                         : Optional.<Boolean>empty())
                 .isPresent();
@@ -1003,12 +1210,5 @@ public class ConversationMigrator {
 
     private boolean isClosed(String intercomId) {
         return lookups.conversation(intercomId).closed();
-    }
-
-    private static Content content(PlannedPart part) {
-        return new Content(
-                part.body(),
-                part.attachments().stream().map(PlannedAttachment::url).toList(),
-                part.createdAt());
     }
 }

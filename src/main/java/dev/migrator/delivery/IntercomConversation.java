@@ -1,5 +1,6 @@
 package dev.migrator.delivery;
 
+import dev.migrator.attachments.AttachmentCarrier;
 import dev.migrator.mapping.HtmlToText;
 import dev.migrator.mapping.PlannedPart;
 import tools.jackson.databind.JsonNode;
@@ -27,7 +28,8 @@ record IntercomConversation(JsonNode json) {
 
     /**
      * Whether the part is among the conversation's parts, written by {@code authorId}: same kind
-     * (comment or note), same author, same time, same text.
+     * (comment or note), same author, same time, same text, but for the list of files it could not
+     * carry, which one attempt may have and the next not (see {@link #sameTextButFilesNotCarried}).
      */
     boolean hasPart(PlannedPart part, String authorId) {
         String kind = part.note() ? "note" : "comment";
@@ -37,7 +39,8 @@ record IntercomConversation(JsonNode json) {
                     && byAdmin == !part.byContact()
                     && existing.path("part_type").asString("").equals(kind)
                     && existing.path("author").path("id").asString("").equals(authorId)
-                    && sameText(existing.path("body").asString(""), part.body())) {
+                    && sameTextButFilesNotCarried(
+                            existing.path("body").asString(""), part.body())) {
                 return true;
             }
         }
@@ -82,6 +85,19 @@ record IntercomConversation(JsonNode json) {
     /** Intercom may store a plain-text body as HTML; compare the text, not the markup. */
     static boolean sameText(String stored, String sent) {
         return normalize(HtmlToText.toPlainText(stored)).equals(normalize(sent));
+    }
+
+    /**
+     * The same text, or the same text followed by the list of files not carried ({@link
+     * AttachmentCarrier#NOT_CARRIED_HEADING}): which files a download left out may differ between
+     * two attempts at one part, so that list is not what tells the part.
+     */
+    static boolean sameTextButFilesNotCarried(String stored, String sent) {
+        String text = normalize(HtmlToText.toPlainText(stored));
+        String expected = normalize(sent);
+        return text.equals(expected)
+                || text.startsWith(
+                        expected + " " + normalize(AttachmentCarrier.NOT_CARRIED_HEADING) + " ");
     }
 
     private static String normalize(String text) {

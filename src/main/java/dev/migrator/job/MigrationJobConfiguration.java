@@ -1,5 +1,7 @@
 package dev.migrator.job;
 
+import dev.migrator.attachments.AttachmentProperties;
+import dev.migrator.attachments.SourceCredentials;
 import dev.migrator.intercom.HttpTransport;
 import dev.migrator.intercom.IntercomApi;
 import dev.migrator.intercom.IntercomProperties;
@@ -96,7 +98,9 @@ public class MigrationJobConfiguration {
             ExecutorService migrationWorkers,
             RunProgress runProgress,
             RunLeases runLeases,
-            DryRuns dryRuns) {
+            DryRuns dryRuns,
+            AttachmentProperties attachments,
+            SourceCredentials sourceCredentials) {
         return new RunParts(
                 httpTransport,
                 jsonMapper,
@@ -107,7 +111,9 @@ public class MigrationJobConfiguration {
                 migrationWorkers,
                 runProgress,
                 runLeases,
-                dryRuns);
+                dryRuns,
+                attachments,
+                sourceCredentials);
     }
 
     @Bean

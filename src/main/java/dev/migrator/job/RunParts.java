@@ -1,5 +1,9 @@
 package dev.migrator.job;
 
+import dev.migrator.attachments.AttachmentCarrier;
+import dev.migrator.attachments.AttachmentDownloads;
+import dev.migrator.attachments.AttachmentProperties;
+import dev.migrator.attachments.SourceCredentials;
 import dev.migrator.delivery.ConversationMigrator;
 import dev.migrator.delivery.DeliveryOptions;
 import dev.migrator.delivery.WorkspaceDirectory;
@@ -31,7 +35,9 @@ record RunParts(
         ExecutorService workers,
         RunProgress progress,
         RunLeases leases,
-        DryRuns dryRuns) {
+        DryRuns dryRuns,
+        AttachmentProperties attachments,
+        SourceCredentials sourceCredentials) {
 
     /**
      * Through the real client, each call leaving only while the run's lease (which the runner took)
@@ -53,10 +59,9 @@ record RunParts(
             JobParameters parameters,
             long runId,
             ConversationMigrator.Mode mode) {
-        DeliveryLedger sent =
-                MigrationParameters.isDryRun(parameters.getString(MigrationParameters.TARGET))
-                        ? dryRuns.of(runId)
-                        : ledger.fencedBy(lease(parameters));
+        boolean dryRun =
+                MigrationParameters.isDryRun(parameters.getString(MigrationParameters.TARGET));
+        DeliveryLedger sent = dryRun ? dryRuns.of(runId) : ledger.fencedBy(lease(parameters));
         return new ConversationMigrator(
                 new IntercomApi(transport, jsonMapper),
                 sent,
@@ -70,7 +75,25 @@ record RunParts(
                 new DeliveryOptions(
                         migration.sourceAttributeName(),
                         MigrationParameters.adoptsExisting(parameters),
-                        migration.recreateDeleted()));
+                        migration.recreateDeleted()),
+                dryRun ? AttachmentCarrier.links() : carrier(runId));
+    }
+
+    /**
+     * How the run's attachments reach Intercom; the files it downloads wait in the run's {@code
+     * downloads} directory until their part is sent. A dry run downloads nothing: every attachment
+     * goes as its URL in its requests file.
+     */
+    private AttachmentCarrier carrier(long runId) {
+        return new AttachmentCarrier(
+                attachments,
+                sourceCredentials,
+                new AttachmentDownloads(
+                        migration.runDir(runId).resolve("downloads"),
+                        intercom.timeout(),
+                        intercom.retry(),
+                        clock,
+                        AttachmentDownloads.Sleeper.THREAD));
     }
 
     private RunLeases.Lease lease(JobParameters parameters) {

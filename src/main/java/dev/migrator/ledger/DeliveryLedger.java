@@ -4,6 +4,7 @@ import dev.migrator.intercom.IntercomApi.AssigneeKind;
 import dev.migrator.intercom.IntercomApi.ConversationUpdate;
 import dev.migrator.ledger.Ledger.ConversationEntry;
 import dev.migrator.ledger.Ledger.PartEntry;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -89,6 +90,17 @@ public interface DeliveryLedger {
             Set<String> plannedKeys);
 
     void forgetPart(String workspace, String sourceId, String partKey);
+
+    /**
+     * The files a part's request is about to list as links, not carry (none: it carries them all),
+     * in place of those an earlier attempt at it recorded; written at once, not with the chunk.
+     */
+    void attachmentsFailed(
+            String workspace,
+            String sourceId,
+            String partKey,
+            long runId,
+            List<FailedAttachment> failed);
 
     /** A conversation's parts by key: SENDING or SENT. */
     @FunctionalInterface

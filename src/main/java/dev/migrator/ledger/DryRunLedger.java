@@ -387,6 +387,15 @@ public final class DryRunLedger implements DeliveryLedger {
         }
     }
 
+    /** A dry run downloads nothing: no file ever fails. */
+    @Override
+    public void attachmentsFailed(
+            String workspace,
+            String sourceId,
+            String partKey,
+            long runId,
+            List<FailedAttachment> failed) {}
+
     /** Conversations the dry run finished (all of them are its own). */
     public synchronized long migratedCount() {
         long complete = 0;

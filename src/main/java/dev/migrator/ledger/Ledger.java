@@ -755,6 +755,63 @@ public class Ledger implements DeliveryLedger {
                 partKey);
     }
 
+    @Override
+    public void attachmentsFailed(
+            String workspace,
+            String sourceId,
+            String partKey,
+            long runId,
+            List<FailedAttachment> failed) {
+        jdbc.update(
+                "DELETE FROM MIGRATOR_ATTACHMENT_FAILED WHERE WORKSPACE = ? AND SOURCE_ID = ? AND"
+                        + " PART_KEY = ?",
+                workspace,
+                sourceId,
+                partKey);
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < failed.size(); i++) {
+            FailedAttachment f = failed.get(i);
+            rows.add(
+                    new Object[] {
+                        workspace, sourceId, partKey, i, runId, f.url(), f.name(), f.reason()
+                    });
+        }
+        jdbc.batchUpdate(
+                """
+                INSERT INTO MIGRATOR_ATTACHMENT_FAILED
+                    (WORKSPACE, SOURCE_ID, PART_KEY, SEQ, RUN_ID, URL, NAME, REASON)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)\
+                """,
+                rows);
+    }
+
+    /** A file a part of the run could not carry, with the part's source id and key. */
+    public record AttachmentFailure(
+            String sourceId, String partKey, String url, String name, String reason) {}
+
+    /** The files the run's parts could not carry, by source id and part. */
+    public void forEachAttachmentFailure(long runId, Consumer<AttachmentFailure> consumer) {
+        jdbc.query(
+                """
+                SELECT SOURCE_ID, PART_KEY, URL, NAME, REASON FROM MIGRATOR_ATTACHMENT_FAILED
+                WHERE RUN_ID = ? ORDER BY SOURCE_ID, PART_KEY, SEQ\
+                """,
+                rs -> {
+                    consumer.accept(
+                            new AttachmentFailure(
+                                    rs.getString(1),
+                                    rs.getString(2),
+                                    rs.getString(3),
+                                    rs.getString(4),
+                                    rs.getString(5)));
+                },
+                runId);
+    }
+
+    public long attachmentFailureCount(long runId) {
+        return count("SELECT COUNT(*) FROM MIGRATOR_ATTACHMENT_FAILED WHERE RUN_ID = ?", runId);
+    }
+
     /** Written on the chunk's thread, so in the chunk's transaction: exactly once per record. */
     public void recordRejects(long runId, List<RejectedItem> rejects) {
         if (rejects.isEmpty()) {

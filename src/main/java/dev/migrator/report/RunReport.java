@@ -24,10 +24,13 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Writes a run's {@code rejects.jsonl} and {@code summary.json} from the job repository and the
- * ledger, so both files say what was committed, whatever happened to the process.
+ * Writes a run's {@code rejects.jsonl}, {@code attachments-failed.jsonl} and {@code summary.json}
+ * from the job repository and the ledger, so the files say what was committed, whatever happened to
+ * the process.
  */
 public class RunReport implements MigrationRunner.RunRecorder {
+
+    static final String ATTACHMENTS_FAILED_FILE = "attachments-failed.jsonl";
 
     private final Ledger ledger;
     private final MigrationProperties migration;
@@ -51,6 +54,7 @@ public class RunReport implements MigrationRunner.RunRecorder {
             Files.createDirectories(runDir);
             Path rejects = runDir.resolve("rejects.jsonl");
             writeRejects(runId, rejects);
+            writeFailedAttachments(runId, runDir.resolve(ATTACHMENTS_FAILED_FILE));
             RunSummary summary = summarize(execution);
             mapper.writerWithDefaultPrettyPrinter()
                     .writeValue(OwnerOnly.file(runDir.resolve("summary.json")).toFile(), summary);
@@ -84,6 +88,38 @@ public class RunReport implements MigrationRunner.RunRecorder {
                 OwnerOnly.file(file),
                 HtmlReport.render(summary, ledger.progress(summary.runId()), rejects.groups()),
                 StandardCharsets.UTF_8);
+    }
+
+    /**
+     * One line per file a part of the run was to carry and could not: {@code source_id}, {@code
+     * part} (the message's key), {@code url}, {@code name}, {@code reason}. Written empty when
+     * there is none, as the rejects are.
+     */
+    private void writeFailedAttachments(long runId, Path file) throws IOException {
+        try (BufferedWriter out =
+                Files.newBufferedWriter(OwnerOnly.file(file), StandardCharsets.UTF_8)) {
+            IOException[] failure = new IOException[1];
+            ledger.forEachAttachmentFailure(
+                    runId,
+                    failed -> {
+                        ObjectNode line =
+                                mapper.createObjectNode()
+                                        .put("source_id", failed.sourceId())
+                                        .put("part", failed.partKey())
+                                        .put("url", failed.url())
+                                        .put("name", failed.name())
+                                        .put("reason", failed.reason());
+                        try {
+                            out.write(mapper.writeValueAsString(line));
+                            out.newLine();
+                        } catch (IOException e) {
+                            failure[0] = e;
+                        }
+                    });
+            if (failure[0] != null) {
+                throw failure[0];
+            }
+        }
     }
 
     private void writeRejects(long runId, Path file) throws IOException {
@@ -175,7 +211,9 @@ public class RunReport implements MigrationRunner.RunRecorder {
                 perConversation(required.total(), migrated),
                 inbox,
                 step.getLong(RunCounters.WARNINGS, 0),
+                ledger.attachmentFailureCount(runId),
                 rejects.toString(),
+                migration.runDir(runId).resolve(ATTACHMENTS_FAILED_FILE).toString(),
                 dryRun ? requests.toString() : null,
                 lastError(execution),
                 finished(execution)

@@ -10,8 +10,10 @@ import tools.jackson.databind.annotation.JsonNaming;
  * run's API calls per migrated conversation; {@code idealApiCalls} the least the same work takes
  * (see {@link dev.migrator.delivery.RequiredCalls}), and {@code idealCallsPerConversation} that per
  * migrated conversation. {@code inbox} counts what was set around the threads (titles, assignments,
- * attributes, companies) and lists what could not be placed. {@code lastError} says why an
- * unfinished run stopped; {@code resumeCommand} is the command that continues it.
+ * attributes, companies) and lists what could not be placed. {@code attachmentsFailed} counts the
+ * files the run was to carry and sent as links instead, listed in {@code attachmentsFailedFile}.
+ * {@code lastError} says why an unfinished run stopped; {@code resumeCommand} is the command that
+ * continues it.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RunSummary(
@@ -33,7 +35,9 @@ public record RunSummary(
         double idealCallsPerConversation,
         InboxTally inbox,
         long warnings,
+        long attachmentsFailed,
         String rejectsFile,
+        String attachmentsFailedFile,
         String requestsFile,
         String lastError,
         String resumeCommand) {}

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +31,24 @@ final class MigratorProcess {
 
     MigratorProcess(Path workDir, String baseUrl, String token, String extraConfig)
             throws IOException {
+        // Attachments go as links, as before issue 16: an end-to-end test never reaches the
+        // internet, and the samples name real helpdesk hosts (acme.zendesk.com) that auto would
+        // check.
+        this(workDir, baseUrl, token, extraConfig, "link", Map.of());
+    }
+
+    /**
+     * With {@code migration.attachments} and environment variables of the test's own (the sources'
+     * credentials), passed as a real environment is.
+     */
+    MigratorProcess(
+            Path workDir,
+            String baseUrl,
+            String token,
+            String extraConfig,
+            String attachments,
+            Map<String, String> environment)
+            throws IOException {
         this.workDir = workDir;
         this.stateDir = workDir.resolve("state");
         this.config = workDir.resolve("test-config.yml");
@@ -47,10 +66,15 @@ final class MigratorProcess {
                 migration:
                   chunk-size: 5
                   concurrency: 4
+                  attachments: %s
                 %s
                 """
-                        .formatted(baseUrl, extraConfig));
-        this.environment = token == null ? Map.of() : Map.of("INTERCOM_ACCESS_TOKEN", token);
+                        .formatted(baseUrl, attachments, extraConfig));
+        Map<String, String> variables = new HashMap<>(environment);
+        if (token != null) {
+            variables.put("INTERCOM_ACCESS_TOKEN", token);
+        }
+        this.environment = Map.copyOf(variables);
     }
 
     /** The test's own directory, holding the config file and the state directory. */
