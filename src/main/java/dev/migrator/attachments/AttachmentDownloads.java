@@ -29,6 +29,12 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -76,6 +82,15 @@ public class AttachmentDownloads {
         }
     }
 
+    /** One daemon thread watches every download in progress for a body that stalls. */
+    private static final ScheduledExecutorService STALL_WATCH =
+            Executors.newSingleThreadScheduledExecutor(
+                    task -> {
+                        Thread thread = new Thread(task, "attachment-stall-watch");
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+
     private final HttpClient client;
     private final Path directory;
     private final Duration timeout;
@@ -86,7 +101,8 @@ public class AttachmentDownloads {
 
     /**
      * @param directory where the temporary files go (made owner-only on first use)
-     * @param timeout to connect, and to wait for each answer's headers
+     * @param timeout to connect, to wait for each answer's headers, and the longest a body may send
+     *     nothing
      */
     public AttachmentDownloads(
             Path directory,
@@ -204,21 +220,49 @@ public class AttachmentDownloads {
 
     /**
      * Copies at most {@code limit} + 1 bytes: returns the size, or {@code limit} + 1 when the body
-     * is larger (it is then abandoned).
+     * is larger (it is then abandoned). A body that sends nothing for a whole timeout is closed: a
+     * read on it has no timeout of its own and would hold its worker for good.
      */
-    private static long copy(InputStream body, Path file, long limit) throws IOException {
+    private long copy(InputStream body, Path file, long limit) throws IOException {
         byte[] buffer = new byte[64 * 1024];
-        long total = 0;
+        AtomicLong total = new AtomicLong();
+        AtomicBoolean stalled = new AtomicBoolean();
+        long[] seen = {-1};
+        ScheduledFuture<?> watch =
+                STALL_WATCH.scheduleWithFixedDelay(
+                        () -> {
+                            if (total.get() == seen[0] && stalled.compareAndSet(false, true)) {
+                                closeStalled(body);
+                            }
+                            seen[0] = total.get();
+                        },
+                        timeout.toMillis(),
+                        timeout.toMillis(),
+                        TimeUnit.MILLISECONDS);
         try (OutputStream out = Files.newOutputStream(file)) {
             for (int read; (read = body.read(buffer)) >= 0; ) {
-                total += read;
-                if (total > limit) {
+                if (total.addAndGet(read) > limit) {
                     return limit + 1;
                 }
                 out.write(buffer, 0, read);
             }
+        } catch (IOException e) {
+            if (stalled.get()) {
+                throw new IOException("no data for " + timeout.toMillis() + " ms", e);
+            }
+            throw e;
+        } finally {
+            watch.cancel(false);
         }
-        return total;
+        return total.get();
+    }
+
+    private static void closeStalled(InputStream body) {
+        try {
+            body.close(); // wakes the read blocked on it
+        } catch (IOException e) {
+            // closed is all that was asked
+        }
     }
 
     private static String contentType(HttpResponse<?> response) {

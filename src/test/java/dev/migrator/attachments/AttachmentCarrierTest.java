@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.migrator.attachments.AttachmentCarrier.Carried;
 import dev.migrator.attachments.AttachmentCarrier.Plan;
+import dev.migrator.attachments.AttachmentDownloads.Download;
+import dev.migrator.attachments.AttachmentDownloads.SizeLimit;
 import dev.migrator.intercom.AttachmentFile;
 import dev.migrator.intercom.IntercomProperties.RetryProperties;
 import dev.migrator.ledger.FailedAttachment;
@@ -278,6 +280,35 @@ class AttachmentCarrierTest {
             assertThat(content(carried.files().get(1))).isEqualTo("next");
         }
         assertThat(sleeps).containsExactly(7_000L, 7_000L, 7_000L);
+    }
+
+    @Test
+    void a_body_that_stalls_is_given_up_after_a_timeout_without_data() throws Exception {
+        source.enqueue(
+                new MockResponse()
+                        .setBody("the first bytes, then nothing")
+                        .throttleBody(4, 2, TimeUnit.SECONDS));
+        AttachmentDownloads downloads =
+                new AttachmentDownloads(
+                        downloads(),
+                        Duration.ofMillis(300),
+                        new RetryProperties(1, Duration.ofMillis(1), Duration.ofMillis(2)),
+                        clock,
+                        millis -> clock.advance(Duration.ofMillis(millis)));
+
+        Download download =
+                downloads.download(
+                        attachment(url("127.0.0.1", "/stalled"), "stalled"),
+                        Map.of(),
+                        new SizeLimit(1 << 20, "migration.attachment-max-size"));
+
+        assertThat(download)
+                .isInstanceOfSatisfying(
+                        Download.Failed.class,
+                        failed -> assertThat(failed.reason()).contains("no data for 300 ms"));
+        try (var files = Files.list(downloads())) {
+            assertThat(files).as("the partial file is deleted").isEmpty();
+        }
     }
 
     @Test
