@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -51,9 +53,24 @@ class UndoTest {
         intercom.close();
     }
 
-    @Test
-    void migrateUndoMigrateAgainEndsAsTheFirstMigrationAndKeepsWhatExistedBefore()
-            throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"H2", "PostgreSQL"})
+    void migrateUndoMigrateAgainEndsAsTheFirstMigrationAndKeepsWhatExistedBefore(
+            String jobRepository) throws Exception {
+        try (LocalPostgres postgres =
+                jobRepository.equals("PostgreSQL")
+                        ? LocalPostgres.createDatabase("migrator_undo")
+                        : null) {
+            if (postgres != null) {
+                migrator =
+                        new MigratorProcess(
+                                workDir, intercom.baseUrl(), FakeIntercom.TOKEN, postgres.config());
+            }
+            migrateUndoMigrateAgain();
+        }
+    }
+
+    private void migrateUndoMigrateAgain() throws Exception {
         MigratorProcess.Result first = migrator.run("migrate", "--input", SAMPLE.toString());
         assertThat(first.exitCode()).as(first.all()).isIn(0, 3);
         List<String> afterFirst = workspace();
