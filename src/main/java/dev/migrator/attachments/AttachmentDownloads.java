@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -95,6 +96,8 @@ public class AttachmentDownloads {
     private final Path directory;
     private final Duration timeout;
     private final Retry retry;
+    private final Retry checkRetry;
+    private final Set<String> silentHosts = ConcurrentHashMap.newKeySet();
     private final Clock clock;
     private final Sleeper sleeper;
     private final Map<String, Long> heldUntil = new ConcurrentHashMap<>();
@@ -119,19 +122,19 @@ public class AttachmentDownloads {
                         .connectTimeout(timeout)
                         .followRedirects(HttpClient.Redirect.NEVER)
                         .build();
-        this.retry =
+        RetryConfig downloads =
+                RetryConfig.custom()
+                        .maxAttempts(retries.maxAttempts())
+                        .intervalFunction(
+                                IntervalFunction.ofExponentialRandomBackoff(
+                                        retries.initialBackoff(), 2.0, 0.5, retries.maxBackoff()))
+                        .retryExceptions(TransientFailure.class)
+                        .build();
+        this.retry = Retry.of("attachments", downloads);
+        this.checkRetry =
                 Retry.of(
-                        "attachments",
-                        RetryConfig.custom()
-                                .maxAttempts(retries.maxAttempts())
-                                .intervalFunction(
-                                        IntervalFunction.ofExponentialRandomBackoff(
-                                                retries.initialBackoff(),
-                                                2.0,
-                                                0.5,
-                                                retries.maxBackoff()))
-                                .retryExceptions(TransientFailure.class)
-                                .build());
+                        "attachment-checks",
+                        RetryConfig.from(downloads).ignoreExceptions(NoAnswer.class).build());
     }
 
     /**
@@ -150,18 +153,27 @@ public class AttachmentDownloads {
 
     /**
      * What {@code url} answers without credentials (HEAD, or GET where HEAD is not allowed), its
-     * body left unread; empty when it does not answer at all.
+     * body left unread; empty when it does not answer at all. A host that did not answer once is
+     * not asked again in this run, nor retried: each check of a host that is gone or unreachable
+     * from here would otherwise cost the retries' backoff, or a connect timeout.
      */
     public OptionalInt check(URI url) {
+        String host = host(url) + ":" + url.getPort();
+        if (silentHosts.contains(host)) {
+            return OptionalInt.empty();
+        }
         try {
             return OptionalInt.of(
-                    retry.executeSupplier(
+                    checkRetry.executeSupplier(
                             () -> {
                                 int status = statusOf(url, "HEAD");
                                 return status == 405 || status == 501
                                         ? statusOf(url, "GET")
                                         : status;
                             }));
+        } catch (NoAnswer e) {
+            silentHosts.add(host);
+            return OptionalInt.empty();
         } catch (TransientFailure e) {
             return OptionalInt.empty();
         }
@@ -293,7 +305,7 @@ public class AttachmentDownloads {
             try {
                 response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             } catch (IOException e) {
-                throw new TransientFailure("no answer from " + host + " (" + describe(e) + ")");
+                throw new NoAnswer("no answer from " + host + " (" + describe(e) + ")");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IntercomUnavailableException("interrupted");
@@ -409,9 +421,16 @@ public class AttachmentDownloads {
     }
 
     /** A failure worth another attempt: no answer, a broken body, a 5xx. */
-    static final class TransientFailure extends RuntimeException {
+    static class TransientFailure extends RuntimeException {
         TransientFailure(String message) {
             super(message, null, false, false);
+        }
+    }
+
+    /** The source did not answer at all (unknown host, refused, timed out). */
+    static final class NoAnswer extends TransientFailure {
+        NoAnswer(String message) {
+            super(message);
         }
     }
 }

@@ -30,6 +30,7 @@ import java.util.stream.Stream;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
 import okhttp3.mockwebserver.RecordedRequest;
+import okhttp3.mockwebserver.SocketPolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -309,6 +310,33 @@ class AttachmentCarrierTest {
         try (var files = Files.list(downloads())) {
             assertThat(files).as("the partial file is deleted").isEmpty();
         }
+    }
+
+    @Test
+    void with_auto_a_host_that_does_not_answer_is_checked_once_without_retries_and_linked()
+            throws Exception {
+        for (int i = 0; i < 4; i++) { // the JDK's client may repeat a HEAD whose answer is lost
+            source.enqueue(
+                    new MockResponse().setSocketPolicy(SocketPolicy.DISCONNECT_AFTER_REQUEST));
+        }
+        AttachmentCarrier carrier = carrier("", new MockEnvironment());
+
+        Plan plan =
+                carrier.plan(
+                        List.of(
+                                attachment(url("127.0.0.1", "/a.pdf"), "a.pdf"),
+                                attachment(url("127.0.0.1", "/b.pdf"), "b.pdf")));
+
+        assertThat(plan.linked())
+                .extracting(PlannedAttachment::name)
+                .containsExactly("a.pdf", "b.pdf");
+        assertThat(plan.toCarry()).isEmpty();
+        List<String> asked = new ArrayList<>();
+        for (RecordedRequest r; (r = source.takeRequest(0, TimeUnit.SECONDS)) != null; ) {
+            asked.add(r.getPath());
+        }
+        assertThat(asked).as("URLs checked").isNotEmpty().containsOnly("/a.pdf");
+        assertThat(sleeps).as("retry pauses").isEmpty();
     }
 
     @Test
