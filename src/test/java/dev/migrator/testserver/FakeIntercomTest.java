@@ -23,6 +23,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
@@ -1457,19 +1460,31 @@ class FakeIntercomTest {
     }
 
     @Test
-    void concurrentCreatesAreAllRecordedWithDistinctIds() {
-        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
-        for (int i = 0; i < 200; i++) {
-            HttpRequest request =
-                    request(
-                                    "POST",
-                                    "/contacts",
-                                    Map.of("role", "user", "email", "c" + i + "@example.com"))
-                            .build();
-            calls.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+    void concurrentCreatesAreAllRecordedWithDistinctIds() throws Exception {
+        // 32 at a time, as a migration's workers send: 200 connections opened at once overflowed
+        // the server socket's accept backlog on a loaded machine (connections reset, not the fake).
+        ExecutorService senders = Executors.newFixedThreadPool(32);
+        List<Future<HttpResponse<String>>> calls = new ArrayList<>();
+        try {
+            for (int i = 0; i < 200; i++) {
+                HttpRequest request =
+                        request(
+                                        "POST",
+                                        "/contacts",
+                                        Map.of("role", "user", "email", "c" + i + "@example.com"))
+                                .build();
+                calls.add(
+                        senders.submit(
+                                () -> http.send(request, HttpResponse.BodyHandlers.ofString())));
+            }
+        } finally {
+            senders.shutdown();
         }
 
-        List<HttpResponse<String>> responses = calls.stream().map(CompletableFuture::join).toList();
+        List<HttpResponse<String>> responses = new ArrayList<>();
+        for (Future<HttpResponse<String>> call : calls) {
+            responses.add(call.get());
+        }
 
         assertThat(responses).extracting(HttpResponse::statusCode).containsOnly(200);
         assertThat(fake.contacts()).hasSize(200);
