@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
+import java.util.function.Consumer;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
@@ -96,48 +97,57 @@ public class RunReport implements MigrationRunner.RunRecorder {
      * there is none, as the rejects are.
      */
     private void writeFailedAttachments(long runId, Path file) throws IOException {
-        try (BufferedWriter out =
-                Files.newBufferedWriter(OwnerOnly.file(file), StandardCharsets.UTF_8)) {
-            IOException[] failure = new IOException[1];
-            ledger.forEachAttachmentFailure(
-                    runId,
-                    failed -> {
-                        ObjectNode line =
-                                mapper.createObjectNode()
-                                        .put("source_id", failed.sourceId())
-                                        .put("part", failed.partKey())
-                                        .put("url", failed.url())
-                                        .put("name", failed.name())
-                                        .put("reason", failed.reason());
-                        try {
-                            out.write(mapper.writeValueAsString(line));
-                            out.newLine();
-                        } catch (IOException e) {
-                            failure[0] = e;
-                        }
-                    });
-            if (failure[0] != null) {
-                throw failure[0];
-            }
-        }
+        writeJsonLines(
+                file,
+                line ->
+                        ledger.forEachAttachmentFailure(
+                                runId,
+                                failed ->
+                                        line.accept(
+                                                mapper.createObjectNode()
+                                                        .put("source_id", failed.sourceId())
+                                                        .put("part", failed.partKey())
+                                                        .put("url", failed.url())
+                                                        .put("name", failed.name())
+                                                        .put("reason", failed.reason()))));
     }
 
     private void writeRejects(long runId, Path file) throws IOException {
+        writeJsonLines(
+                file,
+                line ->
+                        ledger.forEachReject(
+                                runId,
+                                reject -> {
+                                    ObjectNode node =
+                                            mapper.createObjectNode()
+                                                    .put("file", reject.file())
+                                                    .put("line", reject.line())
+                                                    .put("source_id", reject.sourceId())
+                                                    .put("reason", reject.reason());
+                                    node.set(
+                                            "record",
+                                            reject.record() == null
+                                                    ? null
+                                                    : mapper.readTree(reject.record()));
+                                    line.accept(node);
+                                }));
+    }
+
+    /**
+     * Writes each JSON object {@code lines} hands out as one line of {@code file} (owner-only), as
+     * the ledger streams them: a report holds no list of them in memory.
+     */
+    private void writeJsonLines(Path file, Consumer<Consumer<ObjectNode>> lines)
+            throws IOException {
         try (BufferedWriter out =
                 Files.newBufferedWriter(OwnerOnly.file(file), StandardCharsets.UTF_8)) {
             IOException[] failure = new IOException[1];
-            ledger.forEachReject(
-                    runId,
-                    reject -> {
-                        ObjectNode line =
-                                mapper.createObjectNode()
-                                        .put("file", reject.file())
-                                        .put("line", reject.line())
-                                        .put("source_id", reject.sourceId())
-                                        .put("reason", reject.reason());
-                        line.set(
-                                "record",
-                                reject.record() == null ? null : mapper.readTree(reject.record()));
+            lines.accept(
+                    line -> {
+                        if (failure[0] != null) {
+                            return;
+                        }
                         try {
                             out.write(mapper.writeValueAsString(line));
                             out.newLine();
