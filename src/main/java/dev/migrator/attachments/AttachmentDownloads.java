@@ -138,6 +138,22 @@ public class AttachmentDownloads {
     }
 
     /**
+     * Deletes what a process that died left in the downloads directory: files of parts it never
+     * finished sending, never read again (each attempt downloads afresh). Called before a step
+     * sends anything.
+     */
+    public void deleteLeftovers() {
+        if (!Files.isDirectory(directory)) {
+            return;
+        }
+        try (var leftovers = Files.list(directory)) {
+            leftovers.forEach(AttachmentDownloads::delete);
+        } catch (IOException e) {
+            // left where they are; nothing depends on them
+        }
+    }
+
+    /**
      * Downloads {@code attachment} with {@code headers} into a temporary file, which the caller
      * deletes once sent. Its content type is the export's, else the answer's.
      */

@@ -81,19 +81,20 @@ record RunParts(
 
     /**
      * How the run's attachments reach Intercom; the files it downloads wait in the run's {@code
-     * downloads} directory until their part is sent. A dry run downloads nothing: every attachment
+     * downloads} directory until their part is sent (what a dead process left there is deleted
+     * first: a step starts with nothing in flight). A dry run downloads nothing: every attachment
      * goes as its URL in its requests file.
      */
     private AttachmentCarrier carrier(long runId) {
-        return new AttachmentCarrier(
-                attachments,
-                sourceCredentials,
+        AttachmentDownloads downloads =
                 new AttachmentDownloads(
                         migration.runDir(runId).resolve("downloads"),
                         intercom.timeout(),
                         intercom.retry(),
                         clock,
-                        AttachmentDownloads.Sleeper.THREAD));
+                        AttachmentDownloads.Sleeper.THREAD);
+        downloads.deleteLeftovers();
+        return new AttachmentCarrier(attachments, sourceCredentials, downloads);
     }
 
     private RunLeases.Lease lease(JobParameters parameters) {

@@ -340,6 +340,23 @@ class AttachmentCarrierTest {
     }
 
     @Test
+    void what_a_dead_process_left_in_the_downloads_directory_is_deleted() throws Exception {
+        Files.createDirectories(downloads());
+        Path leftover = Files.writeString(downloads().resolve("0b1c.download"), "half a file");
+        AttachmentDownloads downloads =
+                new AttachmentDownloads(
+                        downloads(),
+                        Duration.ofSeconds(5),
+                        new RetryProperties(1, Duration.ofMillis(1), Duration.ofMillis(2)),
+                        clock,
+                        millis -> clock.advance(Duration.ofMillis(millis)));
+
+        downloads.deleteLeftovers();
+
+        assertThat(leftover).doesNotExist();
+    }
+
+    @Test
     void a_5xx_is_retried_and_the_last_failure_is_the_reason() throws Exception {
         source.enqueue(new MockResponse().setResponseCode(503));
         source.enqueue(new MockResponse().setBody("ok"));
