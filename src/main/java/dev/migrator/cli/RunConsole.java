@@ -191,8 +191,18 @@ public class RunConsole implements MigrationRunner.Events {
                                     : "")
                             + ".");
         }
+        if (s.attachmentsFailed() > 0) {
+            console.say(
+                    "  Attachments: "
+                            + s.attachmentsFailed()
+                            + " file(s) could not be carried and went as links in their"
+                            + " messages' text.");
+        }
         console.say("  summary:  " + report.summaryFile(s.runId()));
         console.say("  rejects:  " + s.rejectsFile());
+        if (s.attachmentsFailed() > 0) {
+            console.say("  attachments not carried: " + s.attachmentsFailedFile());
+        }
         console.say("  report:   " + report.htmlFile(s.runId()));
         if (s.dryRun()) {
             console.say("  requests: " + s.requestsFile());

@@ -109,6 +109,11 @@ final class HtmlReport {
                 .append(String.format(Locale.ROOT, "%.2f", summary.idealCallsPerConversation()))
                 .append("</td></tr>\n");
         row(html, "warnings", "Warnings", summary.warnings());
+        row(
+                html,
+                "attachments_failed",
+                "Attachments not carried (sent as links)",
+                summary.attachmentsFailed());
         html.append("</table>\n<p>Inputs: ")
                 .append(escape(String.join(", ", summary.inputs())))
                 .append("</p>\n");

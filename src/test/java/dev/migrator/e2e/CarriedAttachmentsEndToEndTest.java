@@ -175,6 +175,13 @@ class CarriedAttachmentsEndToEndTest {
         assertThat(line.path("source_id").asString()).isEqualTo("front:cnv_6p1k2c");
         assertThat(line.path("part").asString()).isEqualTo("com_9f1c"); // a comment's file
         assertThat(summary(1).path("attachments_failed").asLong()).isEqualTo(1);
+        assertThat(result.out())
+                .contains(
+                        "Attachments: 1 file(s) could not be carried and went as links",
+                        "attachments not carried: "
+                                + migrator.runDir(1).resolve("attachments-failed.jsonl"));
+        assertThat(Files.readString(migrator.runDir(1).resolve("report.html")))
+                .contains("data-field=\"attachments_failed\">1<");
 
         // `report` writes the list again from the ledger.
         Files.delete(migrator.runDir(1).resolve("attachments-failed.jsonl"));

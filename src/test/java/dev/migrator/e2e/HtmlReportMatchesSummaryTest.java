@@ -47,7 +47,7 @@ class HtmlReportMatchesSummaryTest {
                         .as(field)
                         .isEqualTo(expected.asDouble());
             }
-            assertThat(report.select("#totals td[data-field]")).hasSize(9);
+            assertThat(report.select("#totals td[data-field]")).hasSize(10);
             for (Element figure : report.select("#inbox td[data-field]")) {
                 String field = figure.attr("data-field");
                 JsonNode expected = summary.path("inbox").path(field);
