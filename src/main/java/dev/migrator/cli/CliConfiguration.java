@@ -89,7 +89,7 @@ public class CliConfiguration {
     /** Asks on the process's terminal, if it has one. */
     @Bean
     UndoCommand undoCommand(Console console, Undo undo) {
-        return new UndoCommand(console, undo, System.console());
+        return new UndoCommand(console, undo, UndoCommand.Terminal.ofProcess());
     }
 
     @Bean

@@ -12,13 +12,26 @@ import java.util.Locale;
  */
 public class UndoCommand {
 
-    /** Where the confirmation is asked: the process's terminal, or null when it has none. */
-    private final java.io.Console terminal;
+    /** Where the confirmation is asked: the process's terminal. */
+    @FunctionalInterface
+    public interface Terminal {
+        /** The line typed after {@code prompt}, or null at its end. */
+        String readLine(String prompt);
+
+        /** The process's terminal ({@link System#console()}), or null when it has none. */
+        static Terminal ofProcess() {
+            java.io.Console console = System.console();
+            return console == null ? null : prompt -> console.readLine("%s", prompt);
+        }
+    }
+
+    /** Null when the process has no terminal. */
+    private final Terminal terminal;
 
     private final Console console;
     private final Undo undo;
 
-    public UndoCommand(Console console, Undo undo, java.io.Console terminal) {
+    public UndoCommand(Console console, Undo undo, Terminal terminal) {
         this.console = console;
         this.undo = undo;
         this.terminal = terminal;
