@@ -36,6 +36,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -100,20 +101,25 @@ public class AttachmentDownloads {
     private final Set<String> silentHosts = ConcurrentHashMap.newKeySet();
     private final Clock clock;
     private final Sleeper sleeper;
+    private final Consumer<Duration> timeSpent;
     private final Map<String, Long> heldUntil = new ConcurrentHashMap<>();
 
     /**
      * @param directory where the temporary files go (made owner-only on first use)
      * @param timeout to connect, to wait for each answer's headers, and the longest a body may send
      *     nothing
+     * @param timeSpent told how long each check and each download took: time a conversation spends
+     *     between its calls to Intercom
      */
     public AttachmentDownloads(
             Path directory,
             Duration timeout,
             RetryProperties retries,
             Clock clock,
-            Sleeper sleeper) {
+            Sleeper sleeper,
+            Consumer<Duration> timeSpent) {
         this.directory = directory;
+        this.timeSpent = timeSpent;
         this.timeout = timeout;
         this.clock = clock;
         this.sleeper = sleeper;
@@ -160,10 +166,13 @@ public class AttachmentDownloads {
     public Download download(
             PlannedAttachment attachment, Map<String, String> headers, SizeLimit limit) {
         URI url = URI.create(attachment.url());
+        long started = System.nanoTime();
         try {
             return retry.executeSupplier(() -> attempt(attachment, url, headers, limit));
         } catch (TransientFailure e) {
             return new Download.Failed(e.getMessage());
+        } finally {
+            timeSpent.accept(Duration.ofNanos(System.nanoTime() - started));
         }
     }
 
@@ -178,6 +187,7 @@ public class AttachmentDownloads {
         if (silentHosts.contains(host)) {
             return OptionalInt.empty();
         }
+        long started = System.nanoTime();
         try {
             return OptionalInt.of(
                     checkRetry.executeSupplier(
@@ -192,6 +202,8 @@ public class AttachmentDownloads {
             return OptionalInt.empty();
         } catch (TransientFailure e) {
             return OptionalInt.empty();
+        } finally {
+            timeSpent.accept(Duration.ofNanos(System.nanoTime() - started));
         }
     }
 

@@ -128,7 +128,20 @@ public class InFlightWindow {
             decrease();
             return;
         }
-        double seconds = answerTime.toNanos() / 1e9;
+        sample(answerTime);
+    }
+
+    /**
+     * A conversation's worker spent {@code time} between its calls on work of its own with another
+     * server (a source's files checked or downloaded): counted as one more answer time, so that the
+     * window holds enough conversations to fill the rate while some of them wait on that server.
+     */
+    public synchronized void workedBetweenCalls(Duration time) {
+        sample(time);
+    }
+
+    private void sample(Duration time) {
+        double seconds = time.toNanos() / 1e9;
         answerSeconds =
                 answerSeconds == 0
                         ? seconds

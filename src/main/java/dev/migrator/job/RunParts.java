@@ -92,7 +92,8 @@ record RunParts(
                         intercom.timeout(),
                         intercom.retry(),
                         clock,
-                        AttachmentDownloads.Sleeper.THREAD);
+                        AttachmentDownloads.Sleeper.THREAD,
+                        httpTransport.inFlightWindow()::workedBetweenCalls);
         downloads.deleteLeftovers();
         return new AttachmentCarrier(attachments, sourceCredentials, downloads);
     }

@@ -51,6 +51,7 @@ class AttachmentCarrierTest {
     private final MockWebServer source = new MockWebServer();
     private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final List<Long> sleeps = new ArrayList<>();
+    private final List<Duration> timesSpent = new ArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
@@ -88,7 +89,8 @@ class AttachmentCarrierTest {
                         millis -> {
                             sleeps.add(millis);
                             clock.advance(Duration.ofMillis(millis));
-                        }));
+                        },
+                        timesSpent::add));
     }
 
     private AttachmentCarrier carrier(String yaml) {
@@ -295,7 +297,8 @@ class AttachmentCarrierTest {
                         Duration.ofMillis(300),
                         new RetryProperties(1, Duration.ofMillis(1), Duration.ofMillis(2)),
                         clock,
-                        millis -> clock.advance(Duration.ofMillis(millis)));
+                        millis -> clock.advance(Duration.ofMillis(millis)),
+                        spent -> {});
 
         Download download =
                 downloads.download(
@@ -349,7 +352,8 @@ class AttachmentCarrierTest {
                         Duration.ofSeconds(5),
                         new RetryProperties(1, Duration.ofMillis(1), Duration.ofMillis(2)),
                         clock,
-                        millis -> clock.advance(Duration.ofMillis(millis)));
+                        millis -> clock.advance(Duration.ofMillis(millis)),
+                        spent -> {});
 
         downloads.deleteLeftovers();
 
@@ -376,6 +380,7 @@ class AttachmentCarrierTest {
                     .containsExactly("the source answered HTTP 500");
         }
         assertThat(source.getRequestCount()).isEqualTo(5);
+        assertThat(timesSpent).as("each download's time, retries included, told").hasSize(2);
     }
 
     @Test

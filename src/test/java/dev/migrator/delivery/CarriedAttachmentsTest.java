@@ -247,7 +247,8 @@ class CarriedAttachmentsTest {
                                 Duration.ofSeconds(5),
                                 new RetryProperties(2, Duration.ofMillis(1), Duration.ofMillis(1)),
                                 clock,
-                                millis -> clock.advance(Duration.ofMillis(millis)))));
+                                millis -> clock.advance(Duration.ofMillis(millis)),
+                                spent -> {})));
     }
 
     private PlannedAttachment file(String path, String name, String contentType) {

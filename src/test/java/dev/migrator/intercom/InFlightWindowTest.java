@@ -52,6 +52,23 @@ class InFlightWindowTest {
     }
 
     @Test
+    void timeSpentOnASourcesFilesBetweenCallsWidensIt() {
+        window.rateLimit(PER_WINDOW, RateGovernor.WINDOW);
+        answerUntilSteady(Duration.ofMillis(300));
+        int callsOnly = window.limit();
+
+        // One download of 3 s for every four answers of 300 ms: conversations wait on the source.
+        for (int i = 0; i < 200; i++) {
+            window.answered(200, Duration.ofMillis(300));
+            if (i % 4 == 3) {
+                window.workedBetweenCalls(Duration.ofSeconds(3));
+            }
+        }
+
+        assertThat(window.limit()).isGreaterThan(2 * callsOnly);
+    }
+
+    @Test
     void followsTheRateInForce() {
         window.rateLimit(PER_WINDOW, RateGovernor.WINDOW);
         answerUntilSteady(Duration.ofMillis(300));
