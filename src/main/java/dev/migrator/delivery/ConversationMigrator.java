@@ -125,30 +125,6 @@ public class ConversationMigrator {
         SETTLE
     }
 
-    public ConversationMigrator(
-            IntercomApi api,
-            DeliveryLedger ledger,
-            WorkspaceDirectory directory,
-            String workspace,
-            long runId,
-            Duration searchLag,
-            Clock clock,
-            Mode mode,
-            DeliveryOptions options) {
-        this(
-                api,
-                ledger,
-                directory,
-                workspace,
-                runId,
-                searchLag,
-                clock,
-                mode,
-                options,
-                AttachmentCarrier.links(),
-                InDoubtProtocol.Waiter.SLEEP);
-    }
-
     /** A migrator that carries attachments as {@code carrier} decides. */
     public ConversationMigrator(
             IntercomApi api,
@@ -173,31 +149,6 @@ public class ConversationMigrator {
                 options,
                 carrier,
                 InDoubtProtocol.Waiter.SLEEP);
-    }
-
-    ConversationMigrator(
-            IntercomApi api,
-            DeliveryLedger ledger,
-            WorkspaceDirectory directory,
-            String workspace,
-            long runId,
-            Duration searchLag,
-            Clock clock,
-            Mode mode,
-            DeliveryOptions options,
-            InDoubtProtocol.Waiter waiter) {
-        this(
-                api,
-                ledger,
-                directory,
-                workspace,
-                runId,
-                searchLag,
-                clock,
-                mode,
-                options,
-                AttachmentCarrier.links(),
-                waiter);
     }
 
     ConversationMigrator(

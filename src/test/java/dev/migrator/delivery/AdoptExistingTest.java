@@ -3,6 +3,7 @@ package dev.migrator.delivery;
 import static dev.migrator.delivery.ScriptedTransport.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.migrator.attachments.AttachmentCarrier;
 import dev.migrator.delivery.ConversationMigrator.Mode;
 import dev.migrator.delivery.ConversationMigrator.Outcome;
 import dev.migrator.intercom.IntercomApi;
@@ -123,6 +124,7 @@ class AdoptExistingTest {
                 clock,
                 Mode.MIGRATE,
                 options,
+                AttachmentCarrier.links(),
                 millis -> clock.advance(Duration.ofMillis(millis)));
     }
 

@@ -3,6 +3,7 @@ package dev.migrator.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.migrator.attachments.AttachmentCarrier;
 import dev.migrator.delivery.ConversationMigrator.Mode;
 import dev.migrator.delivery.ConversationMigrator.Outcome;
 import dev.migrator.intercom.DryRunTransport;
@@ -165,7 +166,8 @@ class DryRunBookkeepingTest {
                             Duration.ofMinutes(2),
                             Clock.fixed(Instant.ofEpochSecond(T0 + 86_400), ZoneOffset.UTC),
                             Mode.MIGRATE,
-                            options);
+                            options,
+                            AttachmentCarrier.links());
             for (PlannedConversation record : records) {
                 outcomes.add(migrator.migrate(record));
             }

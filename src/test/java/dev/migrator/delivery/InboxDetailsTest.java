@@ -4,6 +4,7 @@ import static dev.migrator.delivery.ScriptedTransport.json;
 import static dev.migrator.delivery.ScriptedTransport.lostAnswer;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.migrator.attachments.AttachmentCarrier;
 import dev.migrator.delivery.ConversationMigrator.Mode;
 import dev.migrator.delivery.ConversationMigrator.Outcome;
 import dev.migrator.delivery.ScriptedTransport.Received;
@@ -494,6 +495,7 @@ class InboxDetailsTest {
                 clock,
                 mode,
                 options,
+                AttachmentCarrier.links(),
                 millis -> clock.advance(Duration.ofMillis(millis)));
     }
 

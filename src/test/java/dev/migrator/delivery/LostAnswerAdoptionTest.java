@@ -5,6 +5,7 @@ import static dev.migrator.delivery.ScriptedTransport.lostAnswer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.migrator.attachments.AttachmentCarrier;
 import dev.migrator.delivery.ConversationMigrator.Mode;
 import dev.migrator.delivery.ConversationMigrator.Outcome;
 import dev.migrator.intercom.IntercomApi;
@@ -188,6 +189,7 @@ class LostAnswerAdoptionTest {
                 clock,
                 mode,
                 DeliveryOptions.NONE,
+                AttachmentCarrier.links(),
                 millis -> clock.advance(Duration.ofMillis(millis)));
     }
 
